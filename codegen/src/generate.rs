@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::files::FileTree;
 use crate::parallel;
-use crate::render::{crate_files, RenderError};
+use crate::render::crate_files;
 use crate::resolve::resolve;
 use crate::spec::{choose_docs, load_version, version_dirs, DocLang, SpecError, SpecErrors};
 
@@ -16,8 +16,6 @@ use crate::spec::{choose_docs, load_version, version_dirs, DocLang, SpecError, S
 pub enum GenerateError {
     #[error("the spec has errors:\n{0}")]
     Spec(#[from] SpecErrors),
-    #[error(transparent)]
-    Render(#[from] RenderError),
 }
 
 /// Loads `spec_root`, resolves it and renders every crate; paths are
@@ -47,7 +45,6 @@ pub fn generate_in(
         match result {
             Ok(tree) => files.extend(tree),
             Err(GenerateError::Spec(SpecErrors(found))) => spec_errors.extend(found),
-            Err(render) => return Err(render),
         }
     }
     if spec_errors.is_empty() {
@@ -75,7 +72,7 @@ fn generate_service(dirs: &[std::path::PathBuf], lang: DocLang) -> Result<FileTr
     }
     let mut files = FileTree::new();
     for krate in &resolve(&versions)? {
-        files.extend(crate_files(krate)?);
+        files.extend(crate_files(krate));
     }
     Ok(files)
 }

@@ -3,69 +3,52 @@
 //! request's `Operation` impl and the `OPERATIONS` table. Generated code
 //! stays thin: calls, encoding and signing live in the runtime.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::tokens::{doc, ident, inner_doc};
-use crate::model::{Crate, Operation, Version};
+use super::models::{has_output_module, JSON_FEATURE};
+use super::writer::{quoted, RustWriter};
+use crate::model::{Crate, Operation, Version, OUTPUT_MODULE};
 use crate::spec::model::{Family, HttpMethod, SigningMethod};
 
 /// The crate root: docs, re-exports and one module per version.
-pub fn lib_rs(krate: &Crate) -> TokenStream {
-    let title = format!(
-        " Tencent Cloud {} (`{}`) API bindings.",
+pub fn lib_rs(krate: &Crate) -> String {
+    let mut w = RustWriter::new();
+    let mut doc = format!(
+        "Tencent Cloud {} (`{}`) API bindings.\n\n\
+         Each API version is a module with a `Client` that has one async method per\n\
+         action, and a request and a reply struct per action.\n\n",
         krate.title, krate.service
     );
-    let modules = krate.versions.iter().map(|v| {
-        let module = ident(&v.module);
-        let line = format!(" API version {}.", v.meta.version);
-        quote! {
-            #[doc = #line]
-            #[rustfmt::skip]
-            pub mod #module;
-        }
-    });
-    let example = crate_example(krate);
-    // Crates with streamed actions depend on tencentcloud-stream too.
-    let stream = krate.streams().then(|| {
-        quote! {
-            pub use tencentcloud_stream as stream;
-        }
-    });
-    quote! {
-        #![doc = #title]
-        #![doc = ""]
-        #![doc = " Each API version is a module with a `Client` that has one async method per"]
-        #![doc = " action, and a request and a reply struct per action."]
-        #![doc = ""]
-        #example
-        // The docs are the service's own text; their layout is not ours to
-        // lint. Strict readers of one-member inputs match on one index.
-        #![allow(
-            clippy::single_match,
-            clippy::too_many_arguments,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            clippy::tabs_in_doc_comments
-        )]
-        // prettyplease formats generated code; `cargo fmt` leaves it alone.
-        #![cfg_attr(rustfmt, rustfmt::skip)]
-
-        pub use tencentcloud_runtime as runtime;
-        pub use tencentcloud_runtime::{
-            ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
-        };
-        #stream
-
-        #(#modules)*
+    if let Some(example) = crate_example(krate) {
+        doc.push_str(&example);
     }
+    w.inner_doc(&doc);
+    // The docs are the service's own text; their layout is not ours to
+    // lint. Strict readers of one-member inputs match on one index.
+    w.line("#![allow(clippy::single_match, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments)]");
+    // The layout is the generator's own (`emit::writer`); `cargo fmt`
+    // leaves it alone.
+    w.line("#![cfg_attr(rustfmt, rustfmt::skip)]");
+    w.blank();
+    w.line("pub use tencentcloud_runtime as runtime;");
+    w.line("pub use tencentcloud_runtime::{ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod};");
+    // Crates with streamed actions depend on tencentcloud-stream too.
+    if krate.streams() {
+        w.line("pub use tencentcloud_stream as stream;");
+    }
+    for version in &krate.versions {
+        w.blank();
+        w.doc(&format!("API version {}.", version.meta.version));
+        w.line("#[rustfmt::skip]");
+        w.line(format_args!("pub mod {};", version.module));
+    }
+    w.finish()
 }
 
-fn crate_example(krate: &Crate) -> TokenStream {
-    let Some(version) = krate.versions.last() else {
-        return quote!();
-    };
-    let Some(op) = version
+/// The crate docs' example: a call of `DescribeInstances` (or another
+/// `Describe…`, or the first action) of the newest version, when its
+/// request needs no params.
+fn crate_example(krate: &Crate) -> Option<String> {
+    let version = krate.versions.last()?;
+    let op = version
         .operations
         .iter()
         .find(|op| op.action == "DescribeInstances")
@@ -75,250 +58,238 @@ fn crate_example(krate: &Crate) -> TokenStream {
                 .iter()
                 .find(|op| op.action.starts_with("Describe"))
         })
-        .or(version.operations.first())
-    else {
-        return quote!();
-    };
-    let Some(request) = version.structs.iter().find(|s| s.name == op.request) else {
-        return quote!();
-    };
+        .or(version.operations.first())?;
+    let request = version.structs.iter().find(|s| s.name == op.request)?;
     if request.required().next().is_some() {
-        return quote!();
+        return None;
     }
-    let lines = [
-        "```no_run".to_owned(),
-        format!(
-            "use {}::{}::{{Client, {}}};",
-            krate.package.replace('-', "_"),
-            version.module,
-            op.request
-        ),
-        format!(
-            "use {}::{{ClientConfig, Credentials}};",
-            krate.package.replace('-', "_")
-        ),
-        String::new(),
-        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        "let config = ClientConfig::new(Credentials::from_env()?).region(\"ap-guangzhou\");"
-            .to_owned(),
-        "let client = Client::new(config)?;".to_owned(),
-        format!(
-            "let reply = client.{}({}::new()).await?;",
-            op.method, op.request
-        ),
-        "println!(\"{reply:?}\");".to_owned(),
-        "# Ok(())".to_owned(),
-        "# }".to_owned(),
-        "```".to_owned(),
-    ];
-    inner_doc(&lines.join("\n"))
+    let package = krate.package.replace('-', "_");
+    Some(format!(
+        "```no_run\n\
+         use {package}::{module}::{{Client, {request}}};\n\
+         use {package}::{{ClientConfig, Credentials}};\n\
+         \n\
+         # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let config = ClientConfig::new(Credentials::from_env()?).region(\"ap-guangzhou\");\n\
+         let client = Client::new(config)?;\n\
+         let reply = client.{method}({request}::new()).await?;\n\
+         println!(\"{{reply:?}}\");\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        module = version.module,
+        request = op.request,
+        method = op.method,
+    ))
 }
 
 /// A version module: its service constants and client.
-pub fn version_mod_rs(krate: &Crate, version: &Version) -> TokenStream {
+pub fn version_mod_rs(krate: &Crate, version: &Version) -> String {
     let meta = &version.meta;
     let protocol = &meta.protocol;
-    let title = format!(
-        " {} (`{}`) API version {}.",
-        meta.title, krate.service, meta.version
+    let mut w = RustWriter::new();
+    w.inner_doc(&format!(
+        "{} (`{}`) API version {}.\n\n{}",
+        meta.title,
+        krate.service,
+        meta.version,
+        crate::docs::to_markdown(&meta.description)
+    ));
+    w.blank();
+    w.line("#[rustfmt::skip]");
+    w.line("mod models;");
+    if has_output_module(version) {
+        w.blank();
+        w.doc("The output types: what replies carry, read leniently.");
+        w.line("#[rustfmt::skip]");
+        w.line(format_args!("pub mod {OUTPUT_MODULE};"));
+    }
+    extra_modules(&mut w, version);
+    w.blank();
+    w.doc("A local endpoint that serves this API version, for tests and\noffline runs.");
+    w.line(r#"#[cfg(feature = "mock")]"#);
+    w.line("#[rustfmt::skip]");
+    w.line("pub mod mock;");
+    w.blank();
+    w.line("pub use models::*;");
+    // Runtime names stay qualified: a spec may name a model `Action`.
+    w.line("use tencentcloud_runtime as runtime;");
+    w.line("use tencentcloud_runtime::Error;");
+
+    w.blank();
+    w.doc("The wire rules of this API version.");
+    w.block(
+        "pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {",
+        "};",
+        |w| {
+            w.line(format_args!("service: {},", quoted(&krate.service)));
+            w.line(format_args!("version: {},", quoted(&meta.version)));
+            w.line(format_args!("family: {},", family(protocol.family)));
+            w.line(format_args!("host: {},", quoted(&protocol.endpoint.host)));
+            w.line(format_args!(
+                "regional_host: {},",
+                option(protocol.endpoint.regional_host.as_deref())
+            ));
+            w.line(format_args!("path: {},", quoted(&protocol.endpoint.path)));
+            let methods: Vec<&str> = protocol.signing.methods.iter().map(signing).collect();
+            w.line(format_args!("signing_methods: &[{}],", methods.join(", ")));
+            w.line(format_args!(
+                "default_signing_method: {},",
+                signing(&protocol.signing.default)
+            ));
+            let http_methods: Vec<&str> = protocol.http_methods.iter().map(http_method).collect();
+            w.line(format_args!(
+                "http_methods: &[{}],",
+                http_methods.join(", ")
+            ));
+            w.line(format_args!(
+                "list_index_base: {},",
+                protocol.list_encoding.index_base
+            ));
+        },
     );
-    let description = inner_doc(&crate::docs::to_markdown(&meta.description));
-    let service = &krate.service;
-    let api_version = &meta.version;
-    let host = &protocol.endpoint.host;
-    let path = &protocol.endpoint.path;
-    let regional_host = match &protocol.endpoint.regional_host {
-        Some(host) => quote!(Some(#host)),
-        None => quote!(None),
-    };
-    let family = match protocol.family {
-        Family::Api3 => quote!(runtime::Family::Api3),
-        Family::Api2 => quote!(runtime::Family::Api2),
-    };
-    let signing = |m: &SigningMethod| match m {
-        SigningMethod::Tc3HmacSha256 => quote!(runtime::SigningMethod::Tc3HmacSha256),
-        SigningMethod::HmacSha256 => quote!(runtime::SigningMethod::HmacSha256),
-        SigningMethod::HmacSha1 => quote!(runtime::SigningMethod::HmacSha1),
-    };
-    let methods = protocol.signing.methods.iter().map(signing);
-    let default_method = signing(&protocol.signing.default);
-    let http_methods = protocol.http_methods.iter().map(|m| match m {
-        HttpMethod::Post => quote!(runtime::HttpMethod::Post),
-        HttpMethod::Get => quote!(runtime::HttpMethod::Get),
-    });
-    let index_base =
-        proc_macro2::Literal::usize_unsuffixed(usize::from(protocol.list_encoding.index_base));
-    let calls = version.operations.iter().map(call);
-    let operations = version.operations.iter().map(operation_impl);
-    let entries = version.operations.iter().map(|op| {
-        let request = ident(&op.request);
-        quote!(runtime::operation::Entry::of::<#request>(),)
-    });
-    let client_doc = format!(" Client of {} API version {}.", krate.service, meta.version);
-    let extra_modules = extra_modules(version);
-    let output_module = super::models::has_output_module(version).then(|| {
-        let module = ident(crate::model::OUTPUT_MODULE);
-        quote! {
-            /// The output types: what replies carry, read leniently.
-            #[rustfmt::skip]
-            pub mod #module;
-        }
+
+    w.blank();
+    w.doc(&format!(
+        "Client of {} API version {}.\n\nCheap to clone; clones share the connection pool.",
+        krate.service, meta.version
+    ));
+    w.line("#[derive(Debug, Clone)]");
+    w.block("pub struct Client {", "}", |w| {
+        w.line("inner: tencentcloud_runtime::Client,");
     });
 
-    quote! {
-        #![doc = #title]
-        #![doc = ""]
-        #description
-
-        #[rustfmt::skip]
-        mod models;
-
-        #output_module
-
-        #extra_modules
-
-        /// A local endpoint that serves this API version, for tests and
-        /// offline runs.
-        #[cfg(feature = "mock")]
-        #[rustfmt::skip]
-        pub mod mock;
-
-        pub use models::*;
-
-        // Runtime names stay qualified: a spec may name a model `Action`.
-        use tencentcloud_runtime as runtime;
-        use tencentcloud_runtime::Error;
-
-        /// The wire rules of this API version.
-        pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
-            service: #service,
-            version: #api_version,
-            family: #family,
-            host: #host,
-            regional_host: #regional_host,
-            path: #path,
-            signing_methods: &[#(#methods),*],
-            default_signing_method: #default_method,
-            http_methods: &[#(#http_methods),*],
-            list_index_base: #index_base,
-        };
-
-        #[doc = #client_doc]
-        ///
-        /// Cheap to clone; clones share the connection pool.
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: tencentcloud_runtime::Client,
+    w.blank();
+    w.block("impl Client {", "}", |w| {
+        w.doc("Checks the configuration against what this API version accepts.");
+        w.block("pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {", "}", |w| {
+            w.block("Ok(Client {", "})", |w| {
+                w.line("inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,");
+            });
+        });
+        w.doc("The runtime client, e.g. to prepare a request without sending it.");
+        w.block("pub fn runtime(&self) -> &tencentcloud_runtime::Client {", "}", |w| {
+            w.line("&self.inner");
+        });
+        for op in &version.operations {
+            call(w, op);
         }
+        w.doc("Calls an action by its name with JSON params, through its typed\nrequest and reply: the params must fit the request struct.");
+        w.line(format_args!("#[cfg(feature = {})]", quoted(JSON_FEATURE)));
+        w.block(
+            "pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {",
+            "}",
+            |w| w.line("runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await"),
+        );
+    });
 
-        impl Client {
-            /// Checks the configuration against what this API version accepts.
-            pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
-                Ok(Client {
-                    inner: tencentcloud_runtime::Client::new(&SERVICE, config)?,
-                })
+    for op in &version.operations {
+        w.blank();
+        operation_impl(&mut w, op);
+    }
+
+    w.blank();
+    w.doc("Every action of this version, by name: what `Client::invoke` and\nthe mock's `decode_reply` look actions up in.");
+    w.line(format_args!("#[cfg(feature = {})]", quoted(JSON_FEATURE)));
+    w.block(
+        "pub const OPERATIONS: &[runtime::operation::Entry] = &[",
+        "];",
+        |w| {
+            for op in &version.operations {
+                w.line(format_args!(
+                    "runtime::operation::Entry::of::<{}>(),",
+                    op.request
+                ));
             }
+        },
+    );
+    w.finish()
+}
 
-            /// The runtime client, e.g. to prepare a request without sending it.
-            pub fn runtime(&self) -> &tencentcloud_runtime::Client {
-                &self.inner
-            }
-
-            #(#calls)*
-
-            /// Calls an action by its name with JSON params, through its typed
-            /// request and reply: the params must fit the request struct.
-            #[cfg(feature = "json")]
-            pub async fn invoke(
-                &self,
-                action: &str,
-                params: serde_json::Value,
-            ) -> Result<serde_json::Value, Error> {
-                runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
-            }
-        }
-
-        #(#operations)*
-
-        /// Every action of this version, by name: what `Client::invoke` and
-        /// the mock's `decode_reply` look actions up in.
-        #[cfg(feature = "json")]
-        pub const OPERATIONS: &[runtime::operation::Entry] = &[#(#entries)*];
+fn family(family: Family) -> &'static str {
+    match family {
+        Family::Api3 => "runtime::Family::Api3",
+        Family::Api2 => "runtime::Family::Api2",
     }
 }
 
-fn call(op: &Operation) -> TokenStream {
-    let method = ident(&op.method);
-    let request = ident(&op.request);
-    let response = ident(&op.response);
-    let mut text = format!("{}\n\n", op.title.trim());
-    text.push_str(&op.doc);
-    let docs = doc(text.trim());
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated(note = "the service marks this action deprecated")]));
-    quote! {
-        #docs
-        #deprecated
-        pub async fn #method(&self, request: #request) -> Result<#response, Error> {
-            runtime::operation::send(&self.inner, request).await
-        }
+fn signing(method: &SigningMethod) -> &'static str {
+    match method {
+        SigningMethod::Tc3HmacSha256 => "runtime::SigningMethod::Tc3HmacSha256",
+        SigningMethod::HmacSha256 => "runtime::SigningMethod::HmacSha256",
+        SigningMethod::HmacSha1 => "runtime::SigningMethod::HmacSha1",
     }
+}
+
+fn http_method(method: &HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Post => "runtime::HttpMethod::Post",
+        HttpMethod::Get => "runtime::HttpMethod::Get",
+    }
+}
+
+/// `Some("…")` or `None`.
+fn option(text: Option<&str>) -> String {
+    match text {
+        Some(text) => format!("Some({})", quoted(text)),
+        None => "None".to_owned(),
+    }
+}
+
+/// The action's method on the client.
+fn call(w: &mut RustWriter, op: &Operation) {
+    let mut doc = format!("{}\n\n", op.title.trim());
+    doc.push_str(&op.doc);
+    w.doc(doc.trim());
+    if op.deprecated {
+        w.line(r#"#[deprecated(note = "the service marks this action deprecated")]"#);
+    }
+    w.block(
+        format_args!(
+            "pub async fn {}(&self, request: {}) -> Result<{}, Error> {{",
+            op.method, op.request, op.response
+        ),
+        "}",
+        |w| w.line("runtime::operation::send(&self.inner, request).await"),
+    );
 }
 
 /// The action's facts and reply type, on its request type.
-fn operation_impl(op: &Operation) -> TokenStream {
-    let request = ident(&op.request);
-    let response = ident(&op.response);
-    let action = &op.action;
-    let host = match &op.host {
-        Some(host) => quote!(Some(#host)),
-        None => quote!(None),
-    };
-    let client_token = match &op.client_token {
-        Some(field) => quote!(Some(#field)),
-        None => quote!(None),
-    };
-    let read_only = op.read_only;
-    quote! {
-        impl runtime::operation::Operation for #request {
-            type Output = #response;
-            const ACTION: runtime::Action = runtime::Action {
-                name: #action,
-                host: #host,
-                client_token: #client_token,
-                read_only: #read_only,
-            };
-        }
-    }
+fn operation_impl(w: &mut RustWriter, op: &Operation) {
+    w.block(
+        format_args!("impl runtime::operation::Operation for {} {{", op.request),
+        "}",
+        |w| {
+            w.line(format_args!("type Output = {};", op.response));
+            w.block(
+                "const ACTION: runtime::Action = runtime::Action {",
+                "};",
+                |w| {
+                    w.line(format_args!("name: {},", quoted(&op.action)));
+                    w.line(format_args!("host: {},", option(op.host.as_deref())));
+                    w.line(format_args!(
+                        "client_token: {},",
+                        option(op.client_token.as_deref())
+                    ));
+                    w.line(format_args!("read_only: {},", op.read_only));
+                },
+            );
+        },
+    );
 }
 
 /// The declarations of the version's other modules, each in its own file
 /// when the version has any: paginators, streamed calls, errors, waiters.
-fn extra_modules(version: &Version) -> TokenStream {
-    let paginators = (!version.pagination.paginators.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod paginators;
-        }
-    });
-    let errors = version.error_codes.is_some().then(|| {
-        quote! {
-            #[rustfmt::skip]
-            pub mod errors;
-        }
-    });
-    let waiters = (!version.waiters.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            pub mod waiters;
-        }
-    });
-    let streams = (!version.streaming.actions.is_empty()).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            mod streams;
-        }
-    });
-    quote!(#paginators #streams #errors #waiters)
+fn extra_modules(w: &mut RustWriter, version: &Version) {
+    let modules = [
+        (!version.pagination.paginators.is_empty(), "mod paginators;"),
+        (!version.streaming.actions.is_empty(), "mod streams;"),
+        (version.error_codes.is_some(), "pub mod errors;"),
+        (!version.waiters.is_empty(), "pub mod waiters;"),
+    ];
+    for (_, declaration) in modules.iter().filter(|(present, _)| *present) {
+        w.blank();
+        w.line("#[rustfmt::skip]");
+        w.line(declaration);
+    }
 }

@@ -1,111 +1,129 @@
-//! Tokens of `<version>/paginators.rs`: per paginated action, the runtime's
-//! page traits for its request and reply and a thin `<action>_paginator`
+//! `<version>/paginators.rs`: per paginated action, the runtime's page
+//! traits for its request and reply and a thin `<action>_paginator`
 //! method. The paging logic lives in `tencentcloud_runtime::paginate`.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-
-use super::tokens::{doc, ident, rust_type};
+use super::writer::{quoted, RustWriter};
 use crate::model::pagination::{PageMember, Paginator};
 use crate::model::Version;
 
 /// `paginators.rs`, or `None` when no action is paginated.
-pub fn paginators_rs(version: &Version) -> Option<TokenStream> {
+pub fn paginators_rs(version: &Version) -> Option<String> {
     if version.pagination.paginators.is_empty() {
         return None;
     }
-    let items = version.pagination.paginators.iter().map(paginator);
-    Some(quote! {
-        //! Paginators: each `<action>_paginator` method pages through its
-        //! action with Offset and Limit, as `futures::Stream`s of pages or items.
-
-        use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
-
-        use super::*;
-
-        #(#items)*
-    })
+    let mut w = RustWriter::new();
+    w.inner_doc(
+        "Paginators: each `<action>_paginator` method pages through its\n\
+         action with Offset and Limit, as `futures::Stream`s of pages or items.",
+    );
+    w.blank();
+    w.line("use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};");
+    w.blank();
+    w.line("use super::*;");
+    for p in &version.pagination.paginators {
+        paginator(&mut w, p);
+    }
+    Some(w.finish())
 }
 
-fn read(member: &PageMember) -> TokenStream {
-    let field = ident(&member.name);
-    if member.optional {
-        quote!(self.#field.as_ref().and_then(PageParam::to_page))
-    } else {
-        quote!(PageParam::to_page(&self.#field))
+/// The expression that reads a page member as a number.
+fn read(member: &PageMember) -> String {
+    match member.optional {
+        true => format!("self.{}.as_ref().and_then(PageParam::to_page)", member.name),
+        false => format!("PageParam::to_page(&self.{})", member.name),
     }
 }
 
-fn write(member: &PageMember, value: &TokenStream) -> TokenStream {
-    let field = ident(&member.name);
-    if member.optional {
-        quote!(self.#field = Some(PageParam::from_page(#value));)
-    } else {
-        quote!(self.#field = PageParam::from_page(#value);)
+/// The statement that sets a page member to `value`.
+fn write(member: &PageMember, value: &str) -> String {
+    match member.optional {
+        true => format!(
+            "self.{} = Some(PageParam::from_page({value}));",
+            member.name
+        ),
+        false => format!("self.{} = PageParam::from_page({value});", member.name),
     }
 }
 
-fn paginator(p: &Paginator) -> TokenStream {
-    let request = ident(&p.request);
-    let response = ident(&p.response);
-    let item = rust_type(&p.item);
-    let items = ident(&p.items);
-    let method = ident(&p.method);
-    let call = ident(&p.call);
-    let action = &p.action;
-    let max_limit = Literal::u64_unsuffixed(p.max_limit);
-    let read_offset = read(&p.offset);
-    let read_limit = read(&p.limit);
-    let read_total = read(&p.total_count);
-    let write_offset = write(&p.offset, &quote!(offset));
-    let write_limit = write(&p.limit, &quote!(limit));
-    let docs = doc(&format!(
-        "Pages through [`Client::{call}`] with `{}` and `{}` (at most {} per page), \
-         stopping at `{}`.\n\nNothing is sent until `.pages()` or `.items()` is polled.",
-        p.offset.wire, p.limit.wire, p.max_limit, p.total_count.wire
-    ));
-    let allow = p.deprecated.then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        impl PagedRequest for #request {
-            fn offset(&self) -> Option<u64> {
-                #read_offset
-            }
-            fn limit(&self) -> Option<u64> {
-                #read_limit
-            }
-            fn with_page(mut self, offset: u64, limit: u64) -> Self {
-                #write_offset
-                #write_limit
-                self
-            }
+fn paginator(w: &mut RustWriter, p: &Paginator) {
+    let (request, response) = (&p.request, &p.response);
+    let item = p.item.spelling();
+    w.blank();
+    w.block(
+        format_args!("impl PagedRequest for {request} {{"),
+        "}",
+        |w| {
+            w.block("fn offset(&self) -> Option<u64> {", "}", |w| {
+                w.line(read(&p.offset))
+            });
+            w.block("fn limit(&self) -> Option<u64> {", "}", |w| {
+                w.line(read(&p.limit))
+            });
+            w.block(
+                "fn with_page(mut self, offset: u64, limit: u64) -> Self {",
+                "}",
+                |w| {
+                    w.line(write(&p.offset, "offset"));
+                    w.line(write(&p.limit, "limit"));
+                    w.line("self");
+                },
+            );
+        },
+    );
+    w.blank();
+    w.block(format_args!("impl Page for {response} {{"), "}", |w| {
+        w.line(format_args!("type Item = {item};"));
+        w.block("fn total_count(&self) -> Option<u64> {", "}", |w| {
+            w.line(read(&p.total_count))
+        });
+        w.block(format_args!("fn items(&self) -> &[{item}] {{"), "}", |w| {
+            w.line(format_args!("&self.{}", p.items));
+        });
+        w.block(
+            format_args!("fn into_items(self) -> Vec<{item}> {{"),
+            "}",
+            |w| {
+                w.line(format_args!("self.{}", p.items));
+            },
+        );
+    });
+    w.blank();
+    w.block("impl Client {", "}", |w| {
+        w.doc(&format!(
+            "Pages through [`Client::{}`] with `{}` and `{}` (at most {} per page), \
+             stopping at `{}`.\n\nNothing is sent until `.pages()` or `.items()` is polled.",
+            p.call, p.offset.wire, p.limit.wire, p.max_limit, p.total_count.wire
+        ));
+        if p.deprecated {
+            w.line("#[allow(deprecated)]");
         }
-
-        impl Page for #response {
-            type Item = #item;
-            fn total_count(&self) -> Option<u64> {
-                #read_total
-            }
-            fn items(&self) -> &[#item] {
-                &self.#items
-            }
-            fn into_items(self) -> Vec<#item> {
-                self.#items
-            }
-        }
-
-        impl Client {
-            #docs
-            #allow
-            // Inline: built only in a crate that pages, not for every
-            // paginator in this one (each is a whole call path).
-            #[inline]
-            pub fn #method(&self, request: #request) -> Paginator<#request, #response> {
-                let client = self.clone();
-                Paginator::new(#action, #max_limit, request, move |request| {
-                    let client = client.clone();
-                    async move { client.#call(request).await }
-                })
-            }
-        }
-    }
+        // Inline: built only in a crate that pages, not for every
+        // paginator in this one (each is a whole call path).
+        w.line("#[inline]");
+        w.block(
+            format_args!(
+                "pub fn {}(&self, request: {request}) -> Paginator<{request}, {response}> {{",
+                p.method
+            ),
+            "}",
+            |w| {
+                w.line("let client = self.clone();");
+                w.block(
+                    format_args!(
+                        "Paginator::new({}, {}, request, move |request| {{",
+                        quoted(&p.action),
+                        p.max_limit
+                    ),
+                    "})",
+                    |w| {
+                        w.line("let client = client.clone();");
+                        w.line(format_args!(
+                            "async move {{ client.{}(request).await }}",
+                            p.call
+                        ));
+                    },
+                );
+            },
+        );
+    });
 }

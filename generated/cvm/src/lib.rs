@@ -18,21 +18,16 @@
 //! # Ok(())
 //! # }
 //! ```
-#![allow(
-    clippy::single_match,
-    clippy::too_many_arguments,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
+#![allow(clippy::single_match, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 pub use tencentcloud_runtime as runtime;
-pub use tencentcloud_runtime::{
-    ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
-};
+pub use tencentcloud_runtime::{ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod};
+
 /// API version v2.
 #[rustfmt::skip]
 pub mod v2;
+
 /// API version 2017-03-12.
 #[rustfmt::skip]
 pub mod v20170312;

@@ -6,19 +6,13 @@
 //! Each API version is a module with a `Client` that has one async method per
 //! action, and a request and a reply struct per action.
 //!
-#![allow(
-    clippy::single_match,
-    clippy::too_many_arguments,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::tabs_in_doc_comments
-)]
+#![allow(clippy::single_match, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::tabs_in_doc_comments)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
+
 pub use tencentcloud_runtime as runtime;
-pub use tencentcloud_runtime::{
-    ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod,
-};
+pub use tencentcloud_runtime::{ApiError, ClientConfig, Credentials, Error, HttpMethod, Language, SigningMethod};
 pub use tencentcloud_stream as stream;
+
 /// API version 2023-09-01.
 #[rustfmt::skip]
 pub mod v20230901;

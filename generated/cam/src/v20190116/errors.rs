@@ -4,6 +4,7 @@
 //! The error codes cam 2019-01-16 documents (125 of them; from tencentcloud-sdk-python-cam 3.1.181 (Apache-2.0): tencentcloud/cam/v20190116/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -512,6 +513,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -523,289 +525,131 @@ impl ErrorCode {
     #[inline]
     pub fn parse(code: &str) -> ErrorCode {
         match code {
-            "AuthFailure.UnauthorizedOperation" => {
-                ErrorCode::AuthFailureUnauthorizedOperation
-            }
+            "AuthFailure.UnauthorizedOperation" => ErrorCode::AuthFailureUnauthorizedOperation,
             "FailedOperation" => ErrorCode::FailedOperation,
             "FailedOperation.Accesskey" => ErrorCode::FailedOperationAccesskey,
-            "FailedOperation.AssistApproverFull" => {
-                ErrorCode::FailedOperationAssistApproverFull
-            }
+            "FailedOperation.AssistApproverFull" => ErrorCode::FailedOperationAssistApproverFull,
             "FailedOperation.BuildAuthToken" => ErrorCode::FailedOperationBuildAuthToken,
-            "FailedOperation.CICIdentityForbidden" => {
-                ErrorCode::FailedOperationCICIdentityForbidden
-            }
-            "FailedOperation.ExistHighRiskOperations" => {
-                ErrorCode::FailedOperationExistHighRiskOperations
-            }
-            "FailedOperation.FlowAuthIllegal" => {
-                ErrorCode::FailedOperationFlowAuthIllegal
-            }
+            "FailedOperation.CICIdentityForbidden" => ErrorCode::FailedOperationCICIdentityForbidden,
+            "FailedOperation.ExistHighRiskOperations" => ErrorCode::FailedOperationExistHighRiskOperations,
+            "FailedOperation.FlowAuthIllegal" => ErrorCode::FailedOperationFlowAuthIllegal,
             "FailedOperation.ForbidAdd" => ErrorCode::FailedOperationForbidAdd,
-            "FailedOperation.GetUserAreaError" => {
-                ErrorCode::FailedOperationGetUserAreaError
-            }
-            "FailedOperation.OrganizationPolicyOperateError" => {
-                ErrorCode::FailedOperationOrganizationPolicyOperateError
-            }
+            "FailedOperation.GetUserAreaError" => ErrorCode::FailedOperationGetUserAreaError,
+            "FailedOperation.OrganizationPolicyOperateError" => ErrorCode::FailedOperationOrganizationPolicyOperateError,
             "FailedOperation.PolicyFull" => ErrorCode::FailedOperationPolicyFull,
-            "FailedOperation.PolicyNameInUse" => {
-                ErrorCode::FailedOperationPolicyNameInUse
-            }
-            "FailedOperation.PolicyVersionAlreadyDefault" => {
-                ErrorCode::FailedOperationPolicyVersionAlreadyDefault
-            }
-            "FailedOperation.PolicyVersionFull" => {
-                ErrorCode::FailedOperationPolicyVersionFull
-            }
-            "FailedOperation.TagResourceFailed" => {
-                ErrorCode::FailedOperationTagResourceFailed
-            }
-            "FailedOperation.UnTagResourceFailed" => {
-                ErrorCode::FailedOperationUnTagResourceFailed
-            }
+            "FailedOperation.PolicyNameInUse" => ErrorCode::FailedOperationPolicyNameInUse,
+            "FailedOperation.PolicyVersionAlreadyDefault" => ErrorCode::FailedOperationPolicyVersionAlreadyDefault,
+            "FailedOperation.PolicyVersionFull" => ErrorCode::FailedOperationPolicyVersionFull,
+            "FailedOperation.TagResourceFailed" => ErrorCode::FailedOperationTagResourceFailed,
+            "FailedOperation.UnTagResourceFailed" => ErrorCode::FailedOperationUnTagResourceFailed,
             "FailedOperation.Unmodifiable" => ErrorCode::FailedOperationUnmodifiable,
-            "FailedOperation.UserNotBindPhone" => {
-                ErrorCode::FailedOperationUserNotBindPhone
-            }
-            "FailedOperation.UserNotBindWechat" => {
-                ErrorCode::FailedOperationUserNotBindWechat
-            }
-            "FailedOperation.UserUnbindNoPermission" => {
-                ErrorCode::FailedOperationUserUnbindNoPermission
-            }
+            "FailedOperation.UserNotBindPhone" => ErrorCode::FailedOperationUserNotBindPhone,
+            "FailedOperation.UserNotBindWechat" => ErrorCode::FailedOperationUserNotBindWechat,
+            "FailedOperation.UserUnbindNoPermission" => ErrorCode::FailedOperationUserUnbindNoPermission,
             "InternalError" => ErrorCode::InternalError,
             "InternalError.SystemError" => ErrorCode::InternalErrorSystemError,
             "InternalError.UnknownError" => ErrorCode::InternalErrorUnknownError,
             "InvalidParameter" => ErrorCode::InvalidParameter,
             "InvalidParameter.ActionError" => ErrorCode::InvalidParameterActionError,
             "InvalidParameter.ActionMiss" => ErrorCode::InvalidParameterActionMiss,
-            "InvalidParameter.ActionNotExist" => {
-                ErrorCode::InvalidParameterActionNotExist
-            }
-            "InvalidParameter.ActionServiceNotExist" => {
-                ErrorCode::InvalidParameterActionServiceNotExist
-            }
-            "InvalidParameter.AssitApproverTypeError" => {
-                ErrorCode::InvalidParameterAssitApproverTypeError
-            }
-            "InvalidParameter.AttachmentFull" => {
-                ErrorCode::InvalidParameterAttachmentFull
-            }
-            "InvalidParameter.ConditionContentError" => {
-                ErrorCode::InvalidParameterConditionContentError
-            }
-            "InvalidParameter.ConditionError" => {
-                ErrorCode::InvalidParameterConditionError
-            }
-            "InvalidParameter.ConditionTypeError" => {
-                ErrorCode::InvalidParameterConditionTypeError
-            }
-            "InvalidParameter.DeletionTaskNotExist" => {
-                ErrorCode::InvalidParameterDeletionTaskNotExist
-            }
-            "InvalidParameter.DescriptionLengthOverlimit" => {
-                ErrorCode::InvalidParameterDescriptionLengthOverlimit
-            }
+            "InvalidParameter.ActionNotExist" => ErrorCode::InvalidParameterActionNotExist,
+            "InvalidParameter.ActionServiceNotExist" => ErrorCode::InvalidParameterActionServiceNotExist,
+            "InvalidParameter.AssitApproverTypeError" => ErrorCode::InvalidParameterAssitApproverTypeError,
+            "InvalidParameter.AttachmentFull" => ErrorCode::InvalidParameterAttachmentFull,
+            "InvalidParameter.ConditionContentError" => ErrorCode::InvalidParameterConditionContentError,
+            "InvalidParameter.ConditionError" => ErrorCode::InvalidParameterConditionError,
+            "InvalidParameter.ConditionTypeError" => ErrorCode::InvalidParameterConditionTypeError,
+            "InvalidParameter.DeletionTaskNotExist" => ErrorCode::InvalidParameterDeletionTaskNotExist,
+            "InvalidParameter.DescriptionLengthOverlimit" => ErrorCode::InvalidParameterDescriptionLengthOverlimit,
             "InvalidParameter.EffectError" => ErrorCode::InvalidParameterEffectError,
-            "InvalidParameter.EntityFilterError" => {
-                ErrorCode::InvalidParameterEntityFilterError
-            }
+            "InvalidParameter.EntityFilterError" => ErrorCode::InvalidParameterEntityFilterError,
             "InvalidParameter.GroupFull" => ErrorCode::InvalidParameterGroupFull,
             "InvalidParameter.GroupIdError" => ErrorCode::InvalidParameterGroupIdError,
-            "InvalidParameter.GroupNameInUse" => {
-                ErrorCode::InvalidParameterGroupNameInUse
-            }
+            "InvalidParameter.GroupNameInUse" => ErrorCode::InvalidParameterGroupNameInUse,
             "InvalidParameter.GroupNotExist" => ErrorCode::InvalidParameterGroupNotExist,
             "InvalidParameter.GroupUserFull" => ErrorCode::InvalidParameterGroupUserFull,
             "InvalidParameter.IPIllegal" => ErrorCode::InvalidParameterIPIllegal,
-            "InvalidParameter.IPRangeOverlapping" => {
-                ErrorCode::InvalidParameterIPRangeOverlapping
-            }
-            "InvalidParameter.IdentityNameInUse" => {
-                ErrorCode::InvalidParameterIdentityNameInUse
-            }
-            "InvalidParameter.InterfaceNotExist" => {
-                ErrorCode::InvalidParameterInterfaceNotExist
-            }
+            "InvalidParameter.IPRangeOverlapping" => ErrorCode::InvalidParameterIPRangeOverlapping,
+            "InvalidParameter.IdentityNameInUse" => ErrorCode::InvalidParameterIdentityNameInUse,
+            "InvalidParameter.InterfaceNotExist" => ErrorCode::InvalidParameterInterfaceNotExist,
             "InvalidParameter.KeywordError" => ErrorCode::InvalidParameterKeywordError,
             "InvalidParameter.MFATokenError" => ErrorCode::InvalidParameterMFATokenError,
-            "InvalidParameter.NameOrIdCardError" => {
-                ErrorCode::InvalidParameterNameOrIdCardError
-            }
-            "InvalidParameter.NotSupportProduct" => {
-                ErrorCode::InvalidParameterNotSupportProduct
-            }
-            "InvalidParameter.OperateEntitiesOverLimit" => {
-                ErrorCode::InvalidParameterOperateEntitiesOverLimit
-            }
-            "InvalidParameter.OperatePoliciesOverLimit" => {
-                ErrorCode::InvalidParameterOperatePoliciesOverLimit
-            }
-            "InvalidParameter.OrganizationRoleOperateError" => {
-                ErrorCode::InvalidParameterOrganizationRoleOperateError
-            }
-            "InvalidParameter.PaginationTokenInvalid" => {
-                ErrorCode::InvalidParameterPaginationTokenInvalid
-            }
+            "InvalidParameter.NameOrIdCardError" => ErrorCode::InvalidParameterNameOrIdCardError,
+            "InvalidParameter.NotSupportProduct" => ErrorCode::InvalidParameterNotSupportProduct,
+            "InvalidParameter.OperateEntitiesOverLimit" => ErrorCode::InvalidParameterOperateEntitiesOverLimit,
+            "InvalidParameter.OperatePoliciesOverLimit" => ErrorCode::InvalidParameterOperatePoliciesOverLimit,
+            "InvalidParameter.OrganizationRoleOperateError" => ErrorCode::InvalidParameterOrganizationRoleOperateError,
+            "InvalidParameter.PaginationTokenInvalid" => ErrorCode::InvalidParameterPaginationTokenInvalid,
             "InvalidParameter.ParamError" => ErrorCode::InvalidParameterParamError,
-            "InvalidParameter.PasswordRuleError" => {
-                ErrorCode::InvalidParameterPasswordRuleError
-            }
-            "InvalidParameter.PasswordViolatedRules" => {
-                ErrorCode::InvalidParameterPasswordViolatedRules
-            }
-            "InvalidParameter.PolicyDocumentError" => {
-                ErrorCode::InvalidParameterPolicyDocumentError
-            }
-            "InvalidParameter.PolicyDocumentLengthOverLimit" => {
-                ErrorCode::InvalidParameterPolicyDocumentLengthOverLimit
-            }
+            "InvalidParameter.PasswordRuleError" => ErrorCode::InvalidParameterPasswordRuleError,
+            "InvalidParameter.PasswordViolatedRules" => ErrorCode::InvalidParameterPasswordViolatedRules,
+            "InvalidParameter.PolicyDocumentError" => ErrorCode::InvalidParameterPolicyDocumentError,
+            "InvalidParameter.PolicyDocumentLengthOverLimit" => ErrorCode::InvalidParameterPolicyDocumentLengthOverLimit,
             "InvalidParameter.PolicyIdError" => ErrorCode::InvalidParameterPolicyIdError,
-            "InvalidParameter.PolicyIdNotExist" => {
-                ErrorCode::InvalidParameterPolicyIdNotExist
-            }
-            "InvalidParameter.PolicyNameError" => {
-                ErrorCode::InvalidParameterPolicyNameError
-            }
-            "InvalidParameter.PolicyVersionNotExists" => {
-                ErrorCode::InvalidParameterPolicyVersionNotExists
-            }
-            "InvalidParameter.PrincipalError" => {
-                ErrorCode::InvalidParameterPrincipalError
-            }
-            "InvalidParameter.PrincipalQcsCrossError" => {
-                ErrorCode::InvalidParameterPrincipalQcsCrossError
-            }
-            "InvalidParameter.PrincipalQcsError" => {
-                ErrorCode::InvalidParameterPrincipalQcsError
-            }
-            "InvalidParameter.PrincipalQcsNotExist" => {
-                ErrorCode::InvalidParameterPrincipalQcsNotExist
-            }
-            "InvalidParameter.PrincipalServiceNotExist" => {
-                ErrorCode::InvalidParameterPrincipalServiceNotExist
-            }
-            "InvalidParameter.ReceiverOverLimit" => {
-                ErrorCode::InvalidParameterReceiverOverLimit
-            }
-            "InvalidParameter.ResourceContentError" => {
-                ErrorCode::InvalidParameterResourceContentError
-            }
+            "InvalidParameter.PolicyIdNotExist" => ErrorCode::InvalidParameterPolicyIdNotExist,
+            "InvalidParameter.PolicyNameError" => ErrorCode::InvalidParameterPolicyNameError,
+            "InvalidParameter.PolicyVersionNotExists" => ErrorCode::InvalidParameterPolicyVersionNotExists,
+            "InvalidParameter.PrincipalError" => ErrorCode::InvalidParameterPrincipalError,
+            "InvalidParameter.PrincipalQcsCrossError" => ErrorCode::InvalidParameterPrincipalQcsCrossError,
+            "InvalidParameter.PrincipalQcsError" => ErrorCode::InvalidParameterPrincipalQcsError,
+            "InvalidParameter.PrincipalQcsNotExist" => ErrorCode::InvalidParameterPrincipalQcsNotExist,
+            "InvalidParameter.PrincipalServiceNotExist" => ErrorCode::InvalidParameterPrincipalServiceNotExist,
+            "InvalidParameter.ReceiverOverLimit" => ErrorCode::InvalidParameterReceiverOverLimit,
+            "InvalidParameter.ResourceContentError" => ErrorCode::InvalidParameterResourceContentError,
             "InvalidParameter.ResourceError" => ErrorCode::InvalidParameterResourceError,
-            "InvalidParameter.ResourceProjectError" => {
-                ErrorCode::InvalidParameterResourceProjectError
-            }
-            "InvalidParameter.ResourceQcsError" => {
-                ErrorCode::InvalidParameterResourceQcsError
-            }
-            "InvalidParameter.ResourceRegionError" => {
-                ErrorCode::InvalidParameterResourceRegionError
-            }
-            "InvalidParameter.ResourceServiceNotExist" => {
-                ErrorCode::InvalidParameterResourceServiceNotExist
-            }
-            "InvalidParameter.ResourceUinError" => {
-                ErrorCode::InvalidParameterResourceUinError
-            }
+            "InvalidParameter.ResourceProjectError" => ErrorCode::InvalidParameterResourceProjectError,
+            "InvalidParameter.ResourceQcsError" => ErrorCode::InvalidParameterResourceQcsError,
+            "InvalidParameter.ResourceRegionError" => ErrorCode::InvalidParameterResourceRegionError,
+            "InvalidParameter.ResourceServiceNotExist" => ErrorCode::InvalidParameterResourceServiceNotExist,
+            "InvalidParameter.ResourceUinError" => ErrorCode::InvalidParameterResourceUinError,
             "InvalidParameter.RoleFull" => ErrorCode::InvalidParameterRoleFull,
             "InvalidParameter.RoleNameError" => ErrorCode::InvalidParameterRoleNameError,
             "InvalidParameter.RoleNameInUse" => ErrorCode::InvalidParameterRoleNameInUse,
             "InvalidParameter.RoleNotExist" => ErrorCode::InvalidParameterRoleNotExist,
             "InvalidParameter.ScopeError" => ErrorCode::InvalidParameterScopeError,
-            "InvalidParameter.SearchKeywordLengthError" => {
-                ErrorCode::InvalidParameterSearchKeywordLengthError
-            }
-            "InvalidParameter.ServiceLinkedPolicyCantInPermissionBoundary" => {
-                ErrorCode::InvalidParameterServiceLinkedPolicyCantInPermissionBoundary
-            }
-            "InvalidParameter.ServiceLinkedRoleCantUsePermissionBoundary" => {
-                ErrorCode::InvalidParameterServiceLinkedRoleCantUsePermissionBoundary
-            }
-            "InvalidParameter.ServiceTypeError" => {
-                ErrorCode::InvalidParameterServiceTypeError
-            }
-            "InvalidParameter.StatementError" => {
-                ErrorCode::InvalidParameterStatementError
-            }
+            "InvalidParameter.SearchKeywordLengthError" => ErrorCode::InvalidParameterSearchKeywordLengthError,
+            "InvalidParameter.ServiceLinkedPolicyCantInPermissionBoundary" => ErrorCode::InvalidParameterServiceLinkedPolicyCantInPermissionBoundary,
+            "InvalidParameter.ServiceLinkedRoleCantUsePermissionBoundary" => ErrorCode::InvalidParameterServiceLinkedRoleCantUsePermissionBoundary,
+            "InvalidParameter.ServiceTypeError" => ErrorCode::InvalidParameterServiceTypeError,
+            "InvalidParameter.StatementError" => ErrorCode::InvalidParameterStatementError,
             "InvalidParameter.SubUserFull" => ErrorCode::InvalidParameterSubUserFull,
-            "InvalidParameter.SubUserNameInUse" => {
-                ErrorCode::InvalidParameterSubUserNameInUse
-            }
-            "InvalidParameter.SubUserPhoneNotExsit" => {
-                ErrorCode::InvalidParameterSubUserPhoneNotExsit
-            }
-            "InvalidParameter.TagLimitExceeded" => {
-                ErrorCode::InvalidParameterTagLimitExceeded
-            }
+            "InvalidParameter.SubUserNameInUse" => ErrorCode::InvalidParameterSubUserNameInUse,
+            "InvalidParameter.SubUserPhoneNotExsit" => ErrorCode::InvalidParameterSubUserPhoneNotExsit,
+            "InvalidParameter.TagLimitExceeded" => ErrorCode::InvalidParameterTagLimitExceeded,
             "InvalidParameter.TagParamError" => ErrorCode::InvalidParameterTagParamError,
             "InvalidParameter.UinError" => ErrorCode::InvalidParameterUinError,
             "InvalidParameter.UserGroupFull" => ErrorCode::InvalidParameterUserGroupFull,
-            "InvalidParameter.UserNameIllegal" => {
-                ErrorCode::InvalidParameterUserNameIllegal
-            }
+            "InvalidParameter.UserNameIllegal" => ErrorCode::InvalidParameterUserNameIllegal,
             "InvalidParameter.UserNotAuth" => ErrorCode::InvalidParameterUserNotAuth,
             "InvalidParameter.UserNotExist" => ErrorCode::InvalidParameterUserNotExist,
-            "InvalidParameter.UserUinAndUinNotAllNull" => {
-                ErrorCode::InvalidParameterUserUinAndUinNotAllNull
-            }
+            "InvalidParameter.UserUinAndUinNotAllNull" => ErrorCode::InvalidParameterUserUinAndUinNotAllNull,
             "InvalidParameter.VersionError" => ErrorCode::InvalidParameterVersionError,
-            "InvalidParameterValue.IdentityKeyError" => {
-                ErrorCode::InvalidParameterValueIdentityKeyError
-            }
-            "InvalidParameterValue.IdentityUrlError" => {
-                ErrorCode::InvalidParameterValueIdentityUrlError
-            }
-            "InvalidParameterValue.MetadataError" => {
-                ErrorCode::InvalidParameterValueMetadataError
-            }
-            "InvalidParameterValue.NameError" => {
-                ErrorCode::InvalidParameterValueNameError
-            }
+            "InvalidParameterValue.IdentityKeyError" => ErrorCode::InvalidParameterValueIdentityKeyError,
+            "InvalidParameterValue.IdentityUrlError" => ErrorCode::InvalidParameterValueIdentityUrlError,
+            "InvalidParameterValue.MetadataError" => ErrorCode::InvalidParameterValueMetadataError,
+            "InvalidParameterValue.NameError" => ErrorCode::InvalidParameterValueNameError,
             "LimitExceeded.IdentityFull" => ErrorCode::LimitExceededIdentityFull,
             "LimitExceeded.Uin" => ErrorCode::LimitExceededUin,
-            "OperationDenied.AccessKeyOverLimit" => {
-                ErrorCode::OperationDeniedAccessKeyOverLimit
-            }
-            "OperationDenied.CicPolicyOperationDenied" => {
-                ErrorCode::OperationDeniedCicPolicyOperationDenied
-            }
+            "OperationDenied.AccessKeyOverLimit" => ErrorCode::OperationDeniedAccessKeyOverLimit,
+            "OperationDenied.CicPolicyOperationDenied" => ErrorCode::OperationDeniedCicPolicyOperationDenied,
             "OperationDenied.HaveKeys" => ErrorCode::OperationDeniedHaveKeys,
-            "OperationDenied.PolicyTagConflict" => {
-                ErrorCode::OperationDeniedPolicyTagConflict
-            }
+            "OperationDenied.PolicyTagConflict" => ErrorCode::OperationDeniedPolicyTagConflict,
             "OperationDenied.SubUin" => ErrorCode::OperationDeniedSubUin,
             "OperationDenied.UinNotMatch" => ErrorCode::OperationDeniedUinNotMatch,
             "RequestLimitExceeded" => ErrorCode::RequestLimitExceeded,
-            "RequestLimitExceeded.CreateUser" => {
-                ErrorCode::RequestLimitExceededCreateUser
-            }
-            "RequestLimitExceeded.UinLimitExceeded" => {
-                ErrorCode::RequestLimitExceededUinLimitExceeded
-            }
-            "ResourceNotFound.DataFlowAuthClose" => {
-                ErrorCode::ResourceNotFoundDataFlowAuthClose
-            }
+            "RequestLimitExceeded.CreateUser" => ErrorCode::RequestLimitExceededCreateUser,
+            "RequestLimitExceeded.UinLimitExceeded" => ErrorCode::RequestLimitExceededUinLimitExceeded,
+            "ResourceNotFound.DataFlowAuthClose" => ErrorCode::ResourceNotFoundDataFlowAuthClose,
             "ResourceNotFound.GroupNotExist" => ErrorCode::ResourceNotFoundGroupNotExist,
-            "ResourceNotFound.IdentityNotExist" => {
-                ErrorCode::ResourceNotFoundIdentityNotExist
-            }
+            "ResourceNotFound.IdentityNotExist" => ErrorCode::ResourceNotFoundIdentityNotExist,
             "ResourceNotFound.NotFound" => ErrorCode::ResourceNotFoundNotFound,
-            "ResourceNotFound.PolicyIdNotFound" => {
-                ErrorCode::ResourceNotFoundPolicyIdNotFound
-            }
-            "ResourceNotFound.SecretNotExist" => {
-                ErrorCode::ResourceNotFoundSecretNotExist
-            }
+            "ResourceNotFound.PolicyIdNotFound" => ErrorCode::ResourceNotFoundPolicyIdNotFound,
+            "ResourceNotFound.SecretNotExist" => ErrorCode::ResourceNotFoundSecretNotExist,
             "ResourceNotFound.UserNotExist" => ErrorCode::ResourceNotFoundUserNotExist,
             "ResourceNotFound.UserNotExists" => ErrorCode::ResourceNotFoundUserNotExists,
-            "ResourceUnavailable.FlowAuthSecet" => {
-                ErrorCode::ResourceUnavailableFlowAuthSecet
-            }
+            "ResourceUnavailable.FlowAuthSecet" => ErrorCode::ResourceUnavailableFlowAuthSecet,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
-            "UnauthorizedOperation.DeleteApiKey" => {
-                ErrorCode::UnauthorizedOperationDeleteApiKey
-            }
+            "UnauthorizedOperation.DeleteApiKey" => ErrorCode::UnauthorizedOperationDeleteApiKey,
             other => ErrorCode::Other(other.to_owned()),
         }
     }
@@ -813,289 +657,131 @@ impl ErrorCode {
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            ErrorCode::AuthFailureUnauthorizedOperation => {
-                "AuthFailure.UnauthorizedOperation"
-            }
+            ErrorCode::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
             ErrorCode::FailedOperation => "FailedOperation",
             ErrorCode::FailedOperationAccesskey => "FailedOperation.Accesskey",
-            ErrorCode::FailedOperationAssistApproverFull => {
-                "FailedOperation.AssistApproverFull"
-            }
+            ErrorCode::FailedOperationAssistApproverFull => "FailedOperation.AssistApproverFull",
             ErrorCode::FailedOperationBuildAuthToken => "FailedOperation.BuildAuthToken",
-            ErrorCode::FailedOperationCICIdentityForbidden => {
-                "FailedOperation.CICIdentityForbidden"
-            }
-            ErrorCode::FailedOperationExistHighRiskOperations => {
-                "FailedOperation.ExistHighRiskOperations"
-            }
-            ErrorCode::FailedOperationFlowAuthIllegal => {
-                "FailedOperation.FlowAuthIllegal"
-            }
+            ErrorCode::FailedOperationCICIdentityForbidden => "FailedOperation.CICIdentityForbidden",
+            ErrorCode::FailedOperationExistHighRiskOperations => "FailedOperation.ExistHighRiskOperations",
+            ErrorCode::FailedOperationFlowAuthIllegal => "FailedOperation.FlowAuthIllegal",
             ErrorCode::FailedOperationForbidAdd => "FailedOperation.ForbidAdd",
-            ErrorCode::FailedOperationGetUserAreaError => {
-                "FailedOperation.GetUserAreaError"
-            }
-            ErrorCode::FailedOperationOrganizationPolicyOperateError => {
-                "FailedOperation.OrganizationPolicyOperateError"
-            }
+            ErrorCode::FailedOperationGetUserAreaError => "FailedOperation.GetUserAreaError",
+            ErrorCode::FailedOperationOrganizationPolicyOperateError => "FailedOperation.OrganizationPolicyOperateError",
             ErrorCode::FailedOperationPolicyFull => "FailedOperation.PolicyFull",
-            ErrorCode::FailedOperationPolicyNameInUse => {
-                "FailedOperation.PolicyNameInUse"
-            }
-            ErrorCode::FailedOperationPolicyVersionAlreadyDefault => {
-                "FailedOperation.PolicyVersionAlreadyDefault"
-            }
-            ErrorCode::FailedOperationPolicyVersionFull => {
-                "FailedOperation.PolicyVersionFull"
-            }
-            ErrorCode::FailedOperationTagResourceFailed => {
-                "FailedOperation.TagResourceFailed"
-            }
-            ErrorCode::FailedOperationUnTagResourceFailed => {
-                "FailedOperation.UnTagResourceFailed"
-            }
+            ErrorCode::FailedOperationPolicyNameInUse => "FailedOperation.PolicyNameInUse",
+            ErrorCode::FailedOperationPolicyVersionAlreadyDefault => "FailedOperation.PolicyVersionAlreadyDefault",
+            ErrorCode::FailedOperationPolicyVersionFull => "FailedOperation.PolicyVersionFull",
+            ErrorCode::FailedOperationTagResourceFailed => "FailedOperation.TagResourceFailed",
+            ErrorCode::FailedOperationUnTagResourceFailed => "FailedOperation.UnTagResourceFailed",
             ErrorCode::FailedOperationUnmodifiable => "FailedOperation.Unmodifiable",
-            ErrorCode::FailedOperationUserNotBindPhone => {
-                "FailedOperation.UserNotBindPhone"
-            }
-            ErrorCode::FailedOperationUserNotBindWechat => {
-                "FailedOperation.UserNotBindWechat"
-            }
-            ErrorCode::FailedOperationUserUnbindNoPermission => {
-                "FailedOperation.UserUnbindNoPermission"
-            }
+            ErrorCode::FailedOperationUserNotBindPhone => "FailedOperation.UserNotBindPhone",
+            ErrorCode::FailedOperationUserNotBindWechat => "FailedOperation.UserNotBindWechat",
+            ErrorCode::FailedOperationUserUnbindNoPermission => "FailedOperation.UserUnbindNoPermission",
             ErrorCode::InternalError => "InternalError",
             ErrorCode::InternalErrorSystemError => "InternalError.SystemError",
             ErrorCode::InternalErrorUnknownError => "InternalError.UnknownError",
             ErrorCode::InvalidParameter => "InvalidParameter",
             ErrorCode::InvalidParameterActionError => "InvalidParameter.ActionError",
             ErrorCode::InvalidParameterActionMiss => "InvalidParameter.ActionMiss",
-            ErrorCode::InvalidParameterActionNotExist => {
-                "InvalidParameter.ActionNotExist"
-            }
-            ErrorCode::InvalidParameterActionServiceNotExist => {
-                "InvalidParameter.ActionServiceNotExist"
-            }
-            ErrorCode::InvalidParameterAssitApproverTypeError => {
-                "InvalidParameter.AssitApproverTypeError"
-            }
-            ErrorCode::InvalidParameterAttachmentFull => {
-                "InvalidParameter.AttachmentFull"
-            }
-            ErrorCode::InvalidParameterConditionContentError => {
-                "InvalidParameter.ConditionContentError"
-            }
-            ErrorCode::InvalidParameterConditionError => {
-                "InvalidParameter.ConditionError"
-            }
-            ErrorCode::InvalidParameterConditionTypeError => {
-                "InvalidParameter.ConditionTypeError"
-            }
-            ErrorCode::InvalidParameterDeletionTaskNotExist => {
-                "InvalidParameter.DeletionTaskNotExist"
-            }
-            ErrorCode::InvalidParameterDescriptionLengthOverlimit => {
-                "InvalidParameter.DescriptionLengthOverlimit"
-            }
+            ErrorCode::InvalidParameterActionNotExist => "InvalidParameter.ActionNotExist",
+            ErrorCode::InvalidParameterActionServiceNotExist => "InvalidParameter.ActionServiceNotExist",
+            ErrorCode::InvalidParameterAssitApproverTypeError => "InvalidParameter.AssitApproverTypeError",
+            ErrorCode::InvalidParameterAttachmentFull => "InvalidParameter.AttachmentFull",
+            ErrorCode::InvalidParameterConditionContentError => "InvalidParameter.ConditionContentError",
+            ErrorCode::InvalidParameterConditionError => "InvalidParameter.ConditionError",
+            ErrorCode::InvalidParameterConditionTypeError => "InvalidParameter.ConditionTypeError",
+            ErrorCode::InvalidParameterDeletionTaskNotExist => "InvalidParameter.DeletionTaskNotExist",
+            ErrorCode::InvalidParameterDescriptionLengthOverlimit => "InvalidParameter.DescriptionLengthOverlimit",
             ErrorCode::InvalidParameterEffectError => "InvalidParameter.EffectError",
-            ErrorCode::InvalidParameterEntityFilterError => {
-                "InvalidParameter.EntityFilterError"
-            }
+            ErrorCode::InvalidParameterEntityFilterError => "InvalidParameter.EntityFilterError",
             ErrorCode::InvalidParameterGroupFull => "InvalidParameter.GroupFull",
             ErrorCode::InvalidParameterGroupIdError => "InvalidParameter.GroupIdError",
-            ErrorCode::InvalidParameterGroupNameInUse => {
-                "InvalidParameter.GroupNameInUse"
-            }
+            ErrorCode::InvalidParameterGroupNameInUse => "InvalidParameter.GroupNameInUse",
             ErrorCode::InvalidParameterGroupNotExist => "InvalidParameter.GroupNotExist",
             ErrorCode::InvalidParameterGroupUserFull => "InvalidParameter.GroupUserFull",
             ErrorCode::InvalidParameterIPIllegal => "InvalidParameter.IPIllegal",
-            ErrorCode::InvalidParameterIPRangeOverlapping => {
-                "InvalidParameter.IPRangeOverlapping"
-            }
-            ErrorCode::InvalidParameterIdentityNameInUse => {
-                "InvalidParameter.IdentityNameInUse"
-            }
-            ErrorCode::InvalidParameterInterfaceNotExist => {
-                "InvalidParameter.InterfaceNotExist"
-            }
+            ErrorCode::InvalidParameterIPRangeOverlapping => "InvalidParameter.IPRangeOverlapping",
+            ErrorCode::InvalidParameterIdentityNameInUse => "InvalidParameter.IdentityNameInUse",
+            ErrorCode::InvalidParameterInterfaceNotExist => "InvalidParameter.InterfaceNotExist",
             ErrorCode::InvalidParameterKeywordError => "InvalidParameter.KeywordError",
             ErrorCode::InvalidParameterMFATokenError => "InvalidParameter.MFATokenError",
-            ErrorCode::InvalidParameterNameOrIdCardError => {
-                "InvalidParameter.NameOrIdCardError"
-            }
-            ErrorCode::InvalidParameterNotSupportProduct => {
-                "InvalidParameter.NotSupportProduct"
-            }
-            ErrorCode::InvalidParameterOperateEntitiesOverLimit => {
-                "InvalidParameter.OperateEntitiesOverLimit"
-            }
-            ErrorCode::InvalidParameterOperatePoliciesOverLimit => {
-                "InvalidParameter.OperatePoliciesOverLimit"
-            }
-            ErrorCode::InvalidParameterOrganizationRoleOperateError => {
-                "InvalidParameter.OrganizationRoleOperateError"
-            }
-            ErrorCode::InvalidParameterPaginationTokenInvalid => {
-                "InvalidParameter.PaginationTokenInvalid"
-            }
+            ErrorCode::InvalidParameterNameOrIdCardError => "InvalidParameter.NameOrIdCardError",
+            ErrorCode::InvalidParameterNotSupportProduct => "InvalidParameter.NotSupportProduct",
+            ErrorCode::InvalidParameterOperateEntitiesOverLimit => "InvalidParameter.OperateEntitiesOverLimit",
+            ErrorCode::InvalidParameterOperatePoliciesOverLimit => "InvalidParameter.OperatePoliciesOverLimit",
+            ErrorCode::InvalidParameterOrganizationRoleOperateError => "InvalidParameter.OrganizationRoleOperateError",
+            ErrorCode::InvalidParameterPaginationTokenInvalid => "InvalidParameter.PaginationTokenInvalid",
             ErrorCode::InvalidParameterParamError => "InvalidParameter.ParamError",
-            ErrorCode::InvalidParameterPasswordRuleError => {
-                "InvalidParameter.PasswordRuleError"
-            }
-            ErrorCode::InvalidParameterPasswordViolatedRules => {
-                "InvalidParameter.PasswordViolatedRules"
-            }
-            ErrorCode::InvalidParameterPolicyDocumentError => {
-                "InvalidParameter.PolicyDocumentError"
-            }
-            ErrorCode::InvalidParameterPolicyDocumentLengthOverLimit => {
-                "InvalidParameter.PolicyDocumentLengthOverLimit"
-            }
+            ErrorCode::InvalidParameterPasswordRuleError => "InvalidParameter.PasswordRuleError",
+            ErrorCode::InvalidParameterPasswordViolatedRules => "InvalidParameter.PasswordViolatedRules",
+            ErrorCode::InvalidParameterPolicyDocumentError => "InvalidParameter.PolicyDocumentError",
+            ErrorCode::InvalidParameterPolicyDocumentLengthOverLimit => "InvalidParameter.PolicyDocumentLengthOverLimit",
             ErrorCode::InvalidParameterPolicyIdError => "InvalidParameter.PolicyIdError",
-            ErrorCode::InvalidParameterPolicyIdNotExist => {
-                "InvalidParameter.PolicyIdNotExist"
-            }
-            ErrorCode::InvalidParameterPolicyNameError => {
-                "InvalidParameter.PolicyNameError"
-            }
-            ErrorCode::InvalidParameterPolicyVersionNotExists => {
-                "InvalidParameter.PolicyVersionNotExists"
-            }
-            ErrorCode::InvalidParameterPrincipalError => {
-                "InvalidParameter.PrincipalError"
-            }
-            ErrorCode::InvalidParameterPrincipalQcsCrossError => {
-                "InvalidParameter.PrincipalQcsCrossError"
-            }
-            ErrorCode::InvalidParameterPrincipalQcsError => {
-                "InvalidParameter.PrincipalQcsError"
-            }
-            ErrorCode::InvalidParameterPrincipalQcsNotExist => {
-                "InvalidParameter.PrincipalQcsNotExist"
-            }
-            ErrorCode::InvalidParameterPrincipalServiceNotExist => {
-                "InvalidParameter.PrincipalServiceNotExist"
-            }
-            ErrorCode::InvalidParameterReceiverOverLimit => {
-                "InvalidParameter.ReceiverOverLimit"
-            }
-            ErrorCode::InvalidParameterResourceContentError => {
-                "InvalidParameter.ResourceContentError"
-            }
+            ErrorCode::InvalidParameterPolicyIdNotExist => "InvalidParameter.PolicyIdNotExist",
+            ErrorCode::InvalidParameterPolicyNameError => "InvalidParameter.PolicyNameError",
+            ErrorCode::InvalidParameterPolicyVersionNotExists => "InvalidParameter.PolicyVersionNotExists",
+            ErrorCode::InvalidParameterPrincipalError => "InvalidParameter.PrincipalError",
+            ErrorCode::InvalidParameterPrincipalQcsCrossError => "InvalidParameter.PrincipalQcsCrossError",
+            ErrorCode::InvalidParameterPrincipalQcsError => "InvalidParameter.PrincipalQcsError",
+            ErrorCode::InvalidParameterPrincipalQcsNotExist => "InvalidParameter.PrincipalQcsNotExist",
+            ErrorCode::InvalidParameterPrincipalServiceNotExist => "InvalidParameter.PrincipalServiceNotExist",
+            ErrorCode::InvalidParameterReceiverOverLimit => "InvalidParameter.ReceiverOverLimit",
+            ErrorCode::InvalidParameterResourceContentError => "InvalidParameter.ResourceContentError",
             ErrorCode::InvalidParameterResourceError => "InvalidParameter.ResourceError",
-            ErrorCode::InvalidParameterResourceProjectError => {
-                "InvalidParameter.ResourceProjectError"
-            }
-            ErrorCode::InvalidParameterResourceQcsError => {
-                "InvalidParameter.ResourceQcsError"
-            }
-            ErrorCode::InvalidParameterResourceRegionError => {
-                "InvalidParameter.ResourceRegionError"
-            }
-            ErrorCode::InvalidParameterResourceServiceNotExist => {
-                "InvalidParameter.ResourceServiceNotExist"
-            }
-            ErrorCode::InvalidParameterResourceUinError => {
-                "InvalidParameter.ResourceUinError"
-            }
+            ErrorCode::InvalidParameterResourceProjectError => "InvalidParameter.ResourceProjectError",
+            ErrorCode::InvalidParameterResourceQcsError => "InvalidParameter.ResourceQcsError",
+            ErrorCode::InvalidParameterResourceRegionError => "InvalidParameter.ResourceRegionError",
+            ErrorCode::InvalidParameterResourceServiceNotExist => "InvalidParameter.ResourceServiceNotExist",
+            ErrorCode::InvalidParameterResourceUinError => "InvalidParameter.ResourceUinError",
             ErrorCode::InvalidParameterRoleFull => "InvalidParameter.RoleFull",
             ErrorCode::InvalidParameterRoleNameError => "InvalidParameter.RoleNameError",
             ErrorCode::InvalidParameterRoleNameInUse => "InvalidParameter.RoleNameInUse",
             ErrorCode::InvalidParameterRoleNotExist => "InvalidParameter.RoleNotExist",
             ErrorCode::InvalidParameterScopeError => "InvalidParameter.ScopeError",
-            ErrorCode::InvalidParameterSearchKeywordLengthError => {
-                "InvalidParameter.SearchKeywordLengthError"
-            }
-            ErrorCode::InvalidParameterServiceLinkedPolicyCantInPermissionBoundary => {
-                "InvalidParameter.ServiceLinkedPolicyCantInPermissionBoundary"
-            }
-            ErrorCode::InvalidParameterServiceLinkedRoleCantUsePermissionBoundary => {
-                "InvalidParameter.ServiceLinkedRoleCantUsePermissionBoundary"
-            }
-            ErrorCode::InvalidParameterServiceTypeError => {
-                "InvalidParameter.ServiceTypeError"
-            }
-            ErrorCode::InvalidParameterStatementError => {
-                "InvalidParameter.StatementError"
-            }
+            ErrorCode::InvalidParameterSearchKeywordLengthError => "InvalidParameter.SearchKeywordLengthError",
+            ErrorCode::InvalidParameterServiceLinkedPolicyCantInPermissionBoundary => "InvalidParameter.ServiceLinkedPolicyCantInPermissionBoundary",
+            ErrorCode::InvalidParameterServiceLinkedRoleCantUsePermissionBoundary => "InvalidParameter.ServiceLinkedRoleCantUsePermissionBoundary",
+            ErrorCode::InvalidParameterServiceTypeError => "InvalidParameter.ServiceTypeError",
+            ErrorCode::InvalidParameterStatementError => "InvalidParameter.StatementError",
             ErrorCode::InvalidParameterSubUserFull => "InvalidParameter.SubUserFull",
-            ErrorCode::InvalidParameterSubUserNameInUse => {
-                "InvalidParameter.SubUserNameInUse"
-            }
-            ErrorCode::InvalidParameterSubUserPhoneNotExsit => {
-                "InvalidParameter.SubUserPhoneNotExsit"
-            }
-            ErrorCode::InvalidParameterTagLimitExceeded => {
-                "InvalidParameter.TagLimitExceeded"
-            }
+            ErrorCode::InvalidParameterSubUserNameInUse => "InvalidParameter.SubUserNameInUse",
+            ErrorCode::InvalidParameterSubUserPhoneNotExsit => "InvalidParameter.SubUserPhoneNotExsit",
+            ErrorCode::InvalidParameterTagLimitExceeded => "InvalidParameter.TagLimitExceeded",
             ErrorCode::InvalidParameterTagParamError => "InvalidParameter.TagParamError",
             ErrorCode::InvalidParameterUinError => "InvalidParameter.UinError",
             ErrorCode::InvalidParameterUserGroupFull => "InvalidParameter.UserGroupFull",
-            ErrorCode::InvalidParameterUserNameIllegal => {
-                "InvalidParameter.UserNameIllegal"
-            }
+            ErrorCode::InvalidParameterUserNameIllegal => "InvalidParameter.UserNameIllegal",
             ErrorCode::InvalidParameterUserNotAuth => "InvalidParameter.UserNotAuth",
             ErrorCode::InvalidParameterUserNotExist => "InvalidParameter.UserNotExist",
-            ErrorCode::InvalidParameterUserUinAndUinNotAllNull => {
-                "InvalidParameter.UserUinAndUinNotAllNull"
-            }
+            ErrorCode::InvalidParameterUserUinAndUinNotAllNull => "InvalidParameter.UserUinAndUinNotAllNull",
             ErrorCode::InvalidParameterVersionError => "InvalidParameter.VersionError",
-            ErrorCode::InvalidParameterValueIdentityKeyError => {
-                "InvalidParameterValue.IdentityKeyError"
-            }
-            ErrorCode::InvalidParameterValueIdentityUrlError => {
-                "InvalidParameterValue.IdentityUrlError"
-            }
-            ErrorCode::InvalidParameterValueMetadataError => {
-                "InvalidParameterValue.MetadataError"
-            }
-            ErrorCode::InvalidParameterValueNameError => {
-                "InvalidParameterValue.NameError"
-            }
+            ErrorCode::InvalidParameterValueIdentityKeyError => "InvalidParameterValue.IdentityKeyError",
+            ErrorCode::InvalidParameterValueIdentityUrlError => "InvalidParameterValue.IdentityUrlError",
+            ErrorCode::InvalidParameterValueMetadataError => "InvalidParameterValue.MetadataError",
+            ErrorCode::InvalidParameterValueNameError => "InvalidParameterValue.NameError",
             ErrorCode::LimitExceededIdentityFull => "LimitExceeded.IdentityFull",
             ErrorCode::LimitExceededUin => "LimitExceeded.Uin",
-            ErrorCode::OperationDeniedAccessKeyOverLimit => {
-                "OperationDenied.AccessKeyOverLimit"
-            }
-            ErrorCode::OperationDeniedCicPolicyOperationDenied => {
-                "OperationDenied.CicPolicyOperationDenied"
-            }
+            ErrorCode::OperationDeniedAccessKeyOverLimit => "OperationDenied.AccessKeyOverLimit",
+            ErrorCode::OperationDeniedCicPolicyOperationDenied => "OperationDenied.CicPolicyOperationDenied",
             ErrorCode::OperationDeniedHaveKeys => "OperationDenied.HaveKeys",
-            ErrorCode::OperationDeniedPolicyTagConflict => {
-                "OperationDenied.PolicyTagConflict"
-            }
+            ErrorCode::OperationDeniedPolicyTagConflict => "OperationDenied.PolicyTagConflict",
             ErrorCode::OperationDeniedSubUin => "OperationDenied.SubUin",
             ErrorCode::OperationDeniedUinNotMatch => "OperationDenied.UinNotMatch",
             ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
-            ErrorCode::RequestLimitExceededCreateUser => {
-                "RequestLimitExceeded.CreateUser"
-            }
-            ErrorCode::RequestLimitExceededUinLimitExceeded => {
-                "RequestLimitExceeded.UinLimitExceeded"
-            }
-            ErrorCode::ResourceNotFoundDataFlowAuthClose => {
-                "ResourceNotFound.DataFlowAuthClose"
-            }
+            ErrorCode::RequestLimitExceededCreateUser => "RequestLimitExceeded.CreateUser",
+            ErrorCode::RequestLimitExceededUinLimitExceeded => "RequestLimitExceeded.UinLimitExceeded",
+            ErrorCode::ResourceNotFoundDataFlowAuthClose => "ResourceNotFound.DataFlowAuthClose",
             ErrorCode::ResourceNotFoundGroupNotExist => "ResourceNotFound.GroupNotExist",
-            ErrorCode::ResourceNotFoundIdentityNotExist => {
-                "ResourceNotFound.IdentityNotExist"
-            }
+            ErrorCode::ResourceNotFoundIdentityNotExist => "ResourceNotFound.IdentityNotExist",
             ErrorCode::ResourceNotFoundNotFound => "ResourceNotFound.NotFound",
-            ErrorCode::ResourceNotFoundPolicyIdNotFound => {
-                "ResourceNotFound.PolicyIdNotFound"
-            }
-            ErrorCode::ResourceNotFoundSecretNotExist => {
-                "ResourceNotFound.SecretNotExist"
-            }
+            ErrorCode::ResourceNotFoundPolicyIdNotFound => "ResourceNotFound.PolicyIdNotFound",
+            ErrorCode::ResourceNotFoundSecretNotExist => "ResourceNotFound.SecretNotExist",
             ErrorCode::ResourceNotFoundUserNotExist => "ResourceNotFound.UserNotExist",
             ErrorCode::ResourceNotFoundUserNotExists => "ResourceNotFound.UserNotExists",
-            ErrorCode::ResourceUnavailableFlowAuthSecet => {
-                "ResourceUnavailable.FlowAuthSecet"
-            }
+            ErrorCode::ResourceUnavailableFlowAuthSecet => "ResourceUnavailable.FlowAuthSecet",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
-            ErrorCode::UnauthorizedOperationDeleteApiKey => {
-                "UnauthorizedOperation.DeleteApiKey"
-            }
+            ErrorCode::UnauthorizedOperationDeleteApiKey => "UnauthorizedOperation.DeleteApiKey",
             ErrorCode::Other(code) => code,
         }
     }
@@ -1106,308 +792,140 @@ impl ErrorCode {
             ErrorCode::AuthFailureUnauthorizedOperation => Some("没有权限。"),
             ErrorCode::FailedOperation => Some("操作失败。"),
             ErrorCode::FailedOperationAccesskey => Some("操作访问密钥错误。"),
-            ErrorCode::FailedOperationAssistApproverFull => {
-                Some("协助审批人已达到上限。")
-            }
+            ErrorCode::FailedOperationAssistApproverFull => Some("协助审批人已达到上限。"),
             ErrorCode::FailedOperationBuildAuthToken => Some("生成AuthToken异常。"),
-            ErrorCode::FailedOperationCICIdentityForbidden => {
-                Some("CIC的身份提供商禁止操作")
-            }
-            ErrorCode::FailedOperationExistHighRiskOperations => {
-                Some("存在高风险操作。")
-            }
+            ErrorCode::FailedOperationCICIdentityForbidden => Some("CIC的身份提供商禁止操作"),
+            ErrorCode::FailedOperationExistHighRiskOperations => Some("存在高风险操作。"),
             ErrorCode::FailedOperationFlowAuthIllegal => Some("凭据操作失败。"),
-            ErrorCode::FailedOperationForbidAdd => {
-                Some("禁止当前用户创建子账号。")
-            }
-            ErrorCode::FailedOperationGetUserAreaError => {
-                Some("获取用户地域信息失败")
-            }
-            ErrorCode::FailedOperationOrganizationPolicyOperateError => {
-                Some("集团策略不允许操作。")
-            }
-            ErrorCode::FailedOperationPolicyFull => {
-                Some("用户策略数超过上限。")
-            }
-            ErrorCode::FailedOperationPolicyNameInUse => {
-                Some("PolicyName字段指定的策略名已存在。")
-            }
-            ErrorCode::FailedOperationPolicyVersionAlreadyDefault => {
-                Some("该策略版本已经是默认策略版本。")
-            }
-            ErrorCode::FailedOperationPolicyVersionFull => {
-                Some("策略版本数已经达到上限。")
-            }
+            ErrorCode::FailedOperationForbidAdd => Some("禁止当前用户创建子账号。"),
+            ErrorCode::FailedOperationGetUserAreaError => Some("获取用户地域信息失败"),
+            ErrorCode::FailedOperationOrganizationPolicyOperateError => Some("集团策略不允许操作。"),
+            ErrorCode::FailedOperationPolicyFull => Some("用户策略数超过上限。"),
+            ErrorCode::FailedOperationPolicyNameInUse => Some("PolicyName字段指定的策略名已存在。"),
+            ErrorCode::FailedOperationPolicyVersionAlreadyDefault => Some("该策略版本已经是默认策略版本。"),
+            ErrorCode::FailedOperationPolicyVersionFull => Some("策略版本数已经达到上限。"),
             ErrorCode::FailedOperationTagResourceFailed => Some("绑定标签失败。"),
-            ErrorCode::FailedOperationUnTagResourceFailed => {
-                Some("解绑标签失败。")
-            }
+            ErrorCode::FailedOperationUnTagResourceFailed => Some("解绑标签失败。"),
             ErrorCode::FailedOperationUnmodifiable => Some("禁止变更"),
-            ErrorCode::FailedOperationUserNotBindPhone => {
-                Some("用户未绑定手机。")
-            }
-            ErrorCode::FailedOperationUserNotBindWechat => {
-                Some("用户未绑定微信。")
-            }
-            ErrorCode::FailedOperationUserUnbindNoPermission => {
-                Some("设置的用户没有权限。")
-            }
+            ErrorCode::FailedOperationUserNotBindPhone => Some("用户未绑定手机。"),
+            ErrorCode::FailedOperationUserNotBindWechat => Some("用户未绑定微信。"),
+            ErrorCode::FailedOperationUserUnbindNoPermission => Some("设置的用户没有权限。"),
             ErrorCode::InternalError => Some("内部错误。"),
             ErrorCode::InternalErrorSystemError => Some("内部错误。"),
-            ErrorCode::InternalErrorUnknownError => {
-                Some("系统错误，未知异常。")
-            }
+            ErrorCode::InternalErrorUnknownError => Some("系统错误，未知异常。"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
-            ErrorCode::InvalidParameterActionError => {
-                Some("策略文档的Action字段不合法。")
-            }
-            ErrorCode::InvalidParameterActionMiss => {
-                Some("策略语法中操作不存在。")
-            }
-            ErrorCode::InvalidParameterActionNotExist => {
-                Some("策略语法中操作不存在。")
-            }
-            ErrorCode::InvalidParameterActionServiceNotExist => {
-                Some("策略语法中操作服务不存在。")
-            }
-            ErrorCode::InvalidParameterAssitApproverTypeError => {
-                Some("协助审批类型不合法。")
-            }
-            ErrorCode::InvalidParameterAttachmentFull => {
-                Some("principal字段的授权对象关联策略数已达到上限。")
-            }
-            ErrorCode::InvalidParameterConditionContentError => {
-                Some("策略语法中条件内容不正确。")
-            }
-            ErrorCode::InvalidParameterConditionError => {
-                Some("策略文档的condition字段不合法。")
-            }
-            ErrorCode::InvalidParameterConditionTypeError => {
-                Some("策略语法中条件操作符不正确。")
-            }
+            ErrorCode::InvalidParameterActionError => Some("策略文档的Action字段不合法。"),
+            ErrorCode::InvalidParameterActionMiss => Some("策略语法中操作不存在。"),
+            ErrorCode::InvalidParameterActionNotExist => Some("策略语法中操作不存在。"),
+            ErrorCode::InvalidParameterActionServiceNotExist => Some("策略语法中操作服务不存在。"),
+            ErrorCode::InvalidParameterAssitApproverTypeError => Some("协助审批类型不合法。"),
+            ErrorCode::InvalidParameterAttachmentFull => Some("principal字段的授权对象关联策略数已达到上限。"),
+            ErrorCode::InvalidParameterConditionContentError => Some("策略语法中条件内容不正确。"),
+            ErrorCode::InvalidParameterConditionError => Some("策略文档的condition字段不合法。"),
+            ErrorCode::InvalidParameterConditionTypeError => Some("策略语法中条件操作符不正确。"),
             ErrorCode::InvalidParameterDeletionTaskNotExist => Some("任务不存在。"),
-            ErrorCode::InvalidParameterDescriptionLengthOverlimit => {
-                Some("Description入参长度不能大于300字节。")
-            }
-            ErrorCode::InvalidParameterEffectError => {
-                Some("策略文档的Effect字段不合法。")
-            }
-            ErrorCode::InvalidParameterEntityFilterError => {
-                Some("EntityFilter字段不合法。")
-            }
-            ErrorCode::InvalidParameterGroupFull => {
-                Some("用户组数量达到上限。")
-            }
+            ErrorCode::InvalidParameterDescriptionLengthOverlimit => Some("Description入参长度不能大于300字节。"),
+            ErrorCode::InvalidParameterEffectError => Some("策略文档的Effect字段不合法。"),
+            ErrorCode::InvalidParameterEntityFilterError => Some("EntityFilter字段不合法。"),
+            ErrorCode::InvalidParameterGroupFull => Some("用户组数量达到上限。"),
             ErrorCode::InvalidParameterGroupIdError => Some("GroupId字段不合法。"),
             ErrorCode::InvalidParameterGroupNameInUse => Some("用户组名称重复。"),
             ErrorCode::InvalidParameterGroupNotExist => Some("用户组不存在。"),
-            ErrorCode::InvalidParameterGroupUserFull => {
-                Some("用户组中的子用户数量达到上限。")
-            }
+            ErrorCode::InvalidParameterGroupUserFull => Some("用户组中的子用户数量达到上限。"),
             ErrorCode::InvalidParameterIPIllegal => Some("IP段格式不合法。"),
             ErrorCode::InvalidParameterIPRangeOverlapping => Some("IP段重复。"),
-            ErrorCode::InvalidParameterIdentityNameInUse => {
-                Some("身份提供商名称已经使用。")
-            }
+            ErrorCode::InvalidParameterIdentityNameInUse => Some("身份提供商名称已经使用。"),
             ErrorCode::InvalidParameterInterfaceNotExist => Some("接口不存在。"),
             ErrorCode::InvalidParameterKeywordError => Some("Keyword字段不合法。"),
-            ErrorCode::InvalidParameterMFATokenError => {
-                Some("多因子Token验证失败。")
-            }
-            ErrorCode::InvalidParameterNameOrIdCardError => {
-                Some("名字或者id号错误。")
-            }
-            ErrorCode::InvalidParameterNotSupportProduct => {
-                Some("CAM不支持策略文档中所指定的资源类型。")
-            }
-            ErrorCode::InvalidParameterOperateEntitiesOverLimit => {
-                Some("一次操作实体数过多。")
-            }
-            ErrorCode::InvalidParameterOperatePoliciesOverLimit => {
-                Some("一次操作策略数过多。")
-            }
-            ErrorCode::InvalidParameterOrganizationRoleOperateError => {
-                Some(
-                    "当前角色仅支持企业管理员操作，如需修改，请联系企业管理员。",
-                )
-            }
-            ErrorCode::InvalidParameterPaginationTokenInvalid => {
-                Some("无效的pageToken")
-            }
+            ErrorCode::InvalidParameterMFATokenError => Some("多因子Token验证失败。"),
+            ErrorCode::InvalidParameterNameOrIdCardError => Some("名字或者id号错误。"),
+            ErrorCode::InvalidParameterNotSupportProduct => Some("CAM不支持策略文档中所指定的资源类型。"),
+            ErrorCode::InvalidParameterOperateEntitiesOverLimit => Some("一次操作实体数过多。"),
+            ErrorCode::InvalidParameterOperatePoliciesOverLimit => Some("一次操作策略数过多。"),
+            ErrorCode::InvalidParameterOrganizationRoleOperateError => Some("当前角色仅支持企业管理员操作，如需修改，请联系企业管理员。"),
+            ErrorCode::InvalidParameterPaginationTokenInvalid => Some("无效的pageToken"),
             ErrorCode::InvalidParameterParamError => Some("非法入参。"),
             ErrorCode::InvalidParameterPasswordRuleError => Some("密码规则错误。"),
-            ErrorCode::InvalidParameterPasswordViolatedRules => {
-                Some("密码不符合用户安全设置。")
-            }
-            ErrorCode::InvalidParameterPolicyDocumentError => {
-                Some("PolicyDocument字段不合法。")
-            }
-            ErrorCode::InvalidParameterPolicyDocumentLengthOverLimit => {
-                Some("PolicyDocument字段超过长度限制。")
-            }
-            ErrorCode::InvalidParameterPolicyIdError => {
-                Some("输入参数PolicyId不合法。")
-            }
+            ErrorCode::InvalidParameterPasswordViolatedRules => Some("密码不符合用户安全设置。"),
+            ErrorCode::InvalidParameterPolicyDocumentError => Some("PolicyDocument字段不合法。"),
+            ErrorCode::InvalidParameterPolicyDocumentLengthOverLimit => Some("PolicyDocument字段超过长度限制。"),
+            ErrorCode::InvalidParameterPolicyIdError => Some("输入参数PolicyId不合法。"),
             ErrorCode::InvalidParameterPolicyIdNotExist => Some("策略ID不存在。"),
-            ErrorCode::InvalidParameterPolicyNameError => {
-                Some("PolicyName字段不合法。")
-            }
-            ErrorCode::InvalidParameterPolicyVersionNotExists => {
-                Some("策略版本不存在。")
-            }
-            ErrorCode::InvalidParameterPrincipalError => {
-                Some("策略文档的principal字段不合法。")
-            }
-            ErrorCode::InvalidParameterPrincipalQcsCrossError => {
-                Some("角色载体不允许跨站。")
-            }
-            ErrorCode::InvalidParameterPrincipalQcsError => {
-                Some("PrincipalQcsc错误。")
-            }
-            ErrorCode::InvalidParameterPrincipalQcsNotExist => {
-                Some("PrincipalQcs不存在。")
-            }
-            ErrorCode::InvalidParameterPrincipalServiceNotExist => {
-                Some("PrincipalService不存在。")
-            }
-            ErrorCode::InvalidParameterReceiverOverLimit => {
-                Some("消息接收人超出限制。")
-            }
-            ErrorCode::InvalidParameterResourceContentError => {
-                Some("策略语法中资源内容不正确。")
-            }
-            ErrorCode::InvalidParameterResourceError => {
-                Some("策略文档的Resource字段不合法。")
-            }
-            ErrorCode::InvalidParameterResourceProjectError => {
-                Some("策略语法中资源项目不正确。")
-            }
+            ErrorCode::InvalidParameterPolicyNameError => Some("PolicyName字段不合法。"),
+            ErrorCode::InvalidParameterPolicyVersionNotExists => Some("策略版本不存在。"),
+            ErrorCode::InvalidParameterPrincipalError => Some("策略文档的principal字段不合法。"),
+            ErrorCode::InvalidParameterPrincipalQcsCrossError => Some("角色载体不允许跨站。"),
+            ErrorCode::InvalidParameterPrincipalQcsError => Some("PrincipalQcsc错误。"),
+            ErrorCode::InvalidParameterPrincipalQcsNotExist => Some("PrincipalQcs不存在。"),
+            ErrorCode::InvalidParameterPrincipalServiceNotExist => Some("PrincipalService不存在。"),
+            ErrorCode::InvalidParameterReceiverOverLimit => Some("消息接收人超出限制。"),
+            ErrorCode::InvalidParameterResourceContentError => Some("策略语法中资源内容不正确。"),
+            ErrorCode::InvalidParameterResourceError => Some("策略文档的Resource字段不合法。"),
+            ErrorCode::InvalidParameterResourceProjectError => Some("策略语法中资源项目不正确。"),
             ErrorCode::InvalidParameterResourceQcsError => Some("资源QCS错误。"),
-            ErrorCode::InvalidParameterResourceRegionError => {
-                Some("策略语法中资源地域不正确。")
-            }
-            ErrorCode::InvalidParameterResourceServiceNotExist => {
-                Some("策略语法中资源服务不存在。")
-            }
-            ErrorCode::InvalidParameterResourceUinError => {
-                Some("策略语法中资源所属主账号不正确。")
-            }
+            ErrorCode::InvalidParameterResourceRegionError => Some("策略语法中资源地域不正确。"),
+            ErrorCode::InvalidParameterResourceServiceNotExist => Some("策略语法中资源服务不存在。"),
+            ErrorCode::InvalidParameterResourceUinError => Some("策略语法中资源所属主账号不正确。"),
             ErrorCode::InvalidParameterRoleFull => Some("角色数量达到上限。"),
             ErrorCode::InvalidParameterRoleNameError => Some("角色名不合法。"),
-            ErrorCode::InvalidParameterRoleNameInUse => {
-                Some("相同名称的角色已存在。")
-            }
+            ErrorCode::InvalidParameterRoleNameInUse => Some("相同名称的角色已存在。"),
             ErrorCode::InvalidParameterRoleNotExist => Some("角色不存在。"),
             ErrorCode::InvalidParameterScopeError => Some("Scope字段不合法。"),
-            ErrorCode::InvalidParameterSearchKeywordLengthError => {
-                Some("查询关键字长度错误。")
-            }
-            ErrorCode::InvalidParameterServiceLinkedPolicyCantInPermissionBoundary => {
-                Some("权限边界不能用服务相关策略。")
-            }
-            ErrorCode::InvalidParameterServiceLinkedRoleCantUsePermissionBoundary => {
-                Some("服务相关角色不能使用权限边界。")
-            }
-            ErrorCode::InvalidParameterServiceTypeError => {
-                Some("ServiceType字段不合法。")
-            }
-            ErrorCode::InvalidParameterStatementError => {
-                Some("策略文档的Statement字段不合法。")
-            }
-            ErrorCode::InvalidParameterSubUserFull => {
-                Some("子账号数量达到上限。")
-            }
-            ErrorCode::InvalidParameterSubUserNameInUse => {
-                Some("子用户名称重复。")
-            }
-            ErrorCode::InvalidParameterSubUserPhoneNotExsit => {
-                Some("子账号不存在已认证的手机。")
-            }
+            ErrorCode::InvalidParameterSearchKeywordLengthError => Some("查询关键字长度错误。"),
+            ErrorCode::InvalidParameterServiceLinkedPolicyCantInPermissionBoundary => Some("权限边界不能用服务相关策略。"),
+            ErrorCode::InvalidParameterServiceLinkedRoleCantUsePermissionBoundary => Some("服务相关角色不能使用权限边界。"),
+            ErrorCode::InvalidParameterServiceTypeError => Some("ServiceType字段不合法。"),
+            ErrorCode::InvalidParameterStatementError => Some("策略文档的Statement字段不合法。"),
+            ErrorCode::InvalidParameterSubUserFull => Some("子账号数量达到上限。"),
+            ErrorCode::InvalidParameterSubUserNameInUse => Some("子用户名称重复。"),
+            ErrorCode::InvalidParameterSubUserPhoneNotExsit => Some("子账号不存在已认证的手机。"),
             ErrorCode::InvalidParameterTagLimitExceeded => Some("超出标签限制。"),
             ErrorCode::InvalidParameterTagParamError => Some("标签参数错误。"),
             ErrorCode::InvalidParameterUinError => Some("Uin字段不合法。"),
-            ErrorCode::InvalidParameterUserGroupFull => {
-                Some("子用户加入的用户组数量达到上限。")
-            }
+            ErrorCode::InvalidParameterUserGroupFull => Some("子用户加入的用户组数量达到上限。"),
             ErrorCode::InvalidParameterUserNameIllegal => Some("用户名不合法。"),
             ErrorCode::InvalidParameterUserNotAuth => Some("用户未实名。"),
             ErrorCode::InvalidParameterUserNotExist => Some("用户对象不存在。"),
-            ErrorCode::InvalidParameterUserUinAndUinNotAllNull => {
-                Some("用户的Uin和Uid不能都为空。")
-            }
-            ErrorCode::InvalidParameterVersionError => {
-                Some("策略文档的Version字段不合法。")
-            }
-            ErrorCode::InvalidParameterValueIdentityKeyError => {
-                Some("OIDC签名公钥错误。")
-            }
-            ErrorCode::InvalidParameterValueIdentityUrlError => {
-                Some("身份提供商URL错误。")
-            }
-            ErrorCode::InvalidParameterValueMetadataError => {
-                Some("身份提供商元数据文档错误。")
-            }
-            ErrorCode::InvalidParameterValueNameError => {
-                Some("身份提供商名称错误。")
-            }
-            ErrorCode::LimitExceededIdentityFull => {
-                Some("身份提供商已达到上限。")
-            }
+            ErrorCode::InvalidParameterUserUinAndUinNotAllNull => Some("用户的Uin和Uid不能都为空。"),
+            ErrorCode::InvalidParameterVersionError => Some("策略文档的Version字段不合法。"),
+            ErrorCode::InvalidParameterValueIdentityKeyError => Some("OIDC签名公钥错误。"),
+            ErrorCode::InvalidParameterValueIdentityUrlError => Some("身份提供商URL错误。"),
+            ErrorCode::InvalidParameterValueMetadataError => Some("身份提供商元数据文档错误。"),
+            ErrorCode::InvalidParameterValueNameError => Some("身份提供商名称错误。"),
+            ErrorCode::LimitExceededIdentityFull => Some("身份提供商已达到上限。"),
             ErrorCode::LimitExceededUin => Some("请求超出限制。"),
-            ErrorCode::OperationDeniedAccessKeyOverLimit => {
-                Some("每个账号最多支持两个AccessKey。")
-            }
-            ErrorCode::OperationDeniedCicPolicyOperationDenied => {
-                Some("禁止变更 CIC Policy。")
-            }
+            ErrorCode::OperationDeniedAccessKeyOverLimit => Some("每个账号最多支持两个AccessKey。"),
+            ErrorCode::OperationDeniedCicPolicyOperationDenied => Some("禁止变更 CIC Policy。"),
             ErrorCode::OperationDeniedHaveKeys => Some("存在未删除的API密钥。"),
-            ErrorCode::OperationDeniedPolicyTagConflict => {
-                Some("关联到标签组的策略，不能包含标签条件键。")
-            }
-            ErrorCode::OperationDeniedSubUin => {
-                Some("子用户不允许操作主账号密钥。")
-            }
-            ErrorCode::OperationDeniedUinNotMatch => {
-                Some("被操作密钥与账号不匹配。")
-            }
-            ErrorCode::RequestLimitExceeded => {
-                Some("请求的次数超过了频率限制。")
-            }
-            ErrorCode::RequestLimitExceededCreateUser => {
-                Some("创建子用户频率超过限制。")
-            }
-            ErrorCode::RequestLimitExceededUinLimitExceeded => {
-                Some("用户账号超出了限制。")
-            }
-            ErrorCode::ResourceNotFoundDataFlowAuthClose => {
-                Some("未开启CAM数据流认证。")
-            }
+            ErrorCode::OperationDeniedPolicyTagConflict => Some("关联到标签组的策略，不能包含标签条件键。"),
+            ErrorCode::OperationDeniedSubUin => Some("子用户不允许操作主账号密钥。"),
+            ErrorCode::OperationDeniedUinNotMatch => Some("被操作密钥与账号不匹配。"),
+            ErrorCode::RequestLimitExceeded => Some("请求的次数超过了频率限制。"),
+            ErrorCode::RequestLimitExceededCreateUser => Some("创建子用户频率超过限制。"),
+            ErrorCode::RequestLimitExceededUinLimitExceeded => Some("用户账号超出了限制。"),
+            ErrorCode::ResourceNotFoundDataFlowAuthClose => Some("未开启CAM数据流认证。"),
             ErrorCode::ResourceNotFoundGroupNotExist => Some("用户组不存在。"),
-            ErrorCode::ResourceNotFoundIdentityNotExist => {
-                Some("身份提供商不存在。")
-            }
+            ErrorCode::ResourceNotFoundIdentityNotExist => Some("身份提供商不存在。"),
             ErrorCode::ResourceNotFoundNotFound => Some("资源不存在。"),
-            ErrorCode::ResourceNotFoundPolicyIdNotFound => {
-                Some("PolicyId指定的资源不存在。")
-            }
+            ErrorCode::ResourceNotFoundPolicyIdNotFound => Some("PolicyId指定的资源不存在。"),
             ErrorCode::ResourceNotFoundSecretNotExist => Some("密钥不存在。"),
             ErrorCode::ResourceNotFoundUserNotExist => Some("用户不存在。"),
             ErrorCode::ResourceNotFoundUserNotExists => Some("用户不存在。"),
             ErrorCode::ResourceUnavailableFlowAuthSecet => Some("凭据信息异常。"),
             ErrorCode::UnauthorizedOperation => Some("未授权操作。"),
-            ErrorCode::UnauthorizedOperationDeleteApiKey => {
-                Some("没有删除API密钥权限。")
-            }
+            ErrorCode::UnauthorizedOperationDeleteApiKey => Some("没有删除API密钥权限。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -1415,6 +933,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -4,23 +4,30 @@
 //! 访问管理 (`cam`) API version 2019-01-16.
 //!
 //! 介绍如何使用API对访问管理进行操作，包括管理用户、组、角色及授权策略等。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cam",
@@ -29,15 +36,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "cam.tencentcloudapi.com",
     regional_host: Some("cam.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of cam API version 2019-01-16.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -45,6 +49,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -59,871 +64,583 @@ impl Client {
     /// Creates a sub-user
     ///
     /// This API is used to create a sub-user.
-    pub async fn add_user(
-        &self,
-        request: AddUserRequest,
-    ) -> Result<AddUserResponse, Error> {
+    pub async fn add_user(&self, request: AddUserRequest) -> Result<AddUserResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds users to a user group
     ///
     /// This API is used to add users to a user group.
-    pub async fn add_user_to_group(
-        &self,
-        request: AddUserToGroupRequest,
-    ) -> Result<AddUserToGroupResponse, Error> {
+    pub async fn add_user_to_group(&self, request: AddUserToGroupRequest) -> Result<AddUserToGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a policy with a user group
     ///
     /// This API (AttachGroupPolicy) is used to associate a policy with a user group.
-    pub async fn attach_group_policy(
-        &self,
-        request: AttachGroupPolicyRequest,
-    ) -> Result<AttachGroupPolicyResponse, Error> {
+    pub async fn attach_group_policy(&self, request: AttachGroupPolicyRequest) -> Result<AttachGroupPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a permission policy with a role
     ///
     /// This API (AttachRolePolicy) is used to associate a policy with a role.
-    pub async fn attach_role_policy(
-        &self,
-        request: AttachRolePolicyRequest,
-    ) -> Result<AttachRolePolicyResponse, Error> {
+    pub async fn attach_role_policy(&self, request: AttachRolePolicyRequest) -> Result<AttachRolePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a policy with a user
     ///
     /// This API (AttachUserPolicy) is used to associates a policy with a user.
-    pub async fn attach_user_policy(
-        &self,
-        request: AttachUserPolicyRequest,
-    ) -> Result<AttachUserPolicyResponse, Error> {
+    pub async fn attach_user_policy(&self, request: AttachUserPolicyRequest) -> Result<AttachUserPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取数据流认证Token
     ///
     /// (Chinese only) 获取数据流认证Token
-    pub async fn build_data_flow_auth_token(
-        &self,
-        request: BuildDataFlowAuthTokenRequest,
-    ) -> Result<BuildDataFlowAuthTokenResponse, Error> {
+    pub async fn build_data_flow_auth_token(&self, request: BuildDataFlowAuthTokenRequest) -> Result<BuildDataFlowAuthTokenResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Verifies a custom multi-factor Token
     ///
     /// This API is used to verify a custom multi-factor Token.
-    pub async fn consume_custom_mfa_token(
-        &self,
-        request: ConsumeCustomMfaTokenRequest,
-    ) -> Result<ConsumeCustomMfaTokenResponse, Error> {
+    pub async fn consume_custom_mfa_token(&self, request: ConsumeCustomMfaTokenRequest) -> Result<ConsumeCustomMfaTokenResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an access key
     ///
     /// This API is used to create an access key for a CAM user.
-    pub async fn create_access_key(
-        &self,
-        request: CreateAccessKeyRequest,
-    ) -> Result<CreateAccessKeyResponse, Error> {
+    pub async fn create_access_key(&self, request: CreateAccessKeyRequest) -> Result<CreateAccessKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a user group
     ///
     /// This API is used to create a user group.
-    pub async fn create_group(
-        &self,
-        request: CreateGroupRequest,
-    ) -> Result<CreateGroupResponse, Error> {
+    pub async fn create_group(&self, request: CreateGroupRequest) -> Result<CreateGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建消息接收人
     ///
     /// (Chinese only) 创建消息接收人接口：仅允许已完成实名认证的用户访问消息接收人接口，并对每个用户限制每天最多请求10次。
-    pub async fn create_message_receiver(
-        &self,
-        request: CreateMessageReceiverRequest,
-    ) -> Result<CreateMessageReceiverResponse, Error> {
+    pub async fn create_message_receiver(&self, request: CreateMessageReceiverRequest) -> Result<CreateMessageReceiverResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates role OIDC configurations
     ///
     /// This API is used to create role OIDC configurations.
-    pub async fn create_oidc_config(
-        &self,
-        request: CreateOidcConfigRequest,
-    ) -> Result<CreateOidcConfigResponse, Error> {
+    pub async fn create_oidc_config(&self, request: CreateOidcConfigRequest) -> Result<CreateOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a policy
     ///
     /// This API (CreatePolicy) is used to create a policy.
-    pub async fn create_policy(
-        &self,
-        request: CreatePolicyRequest,
-    ) -> Result<CreatePolicyResponse, Error> {
+    pub async fn create_policy(&self, request: CreatePolicyRequest) -> Result<CreatePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a policy version
     ///
     /// This API is used to add a policy version. After creating a policy version, you can easily change the policy by changing the policy version.
-    pub async fn create_policy_version(
-        &self,
-        request: CreatePolicyVersionRequest,
-    ) -> Result<CreatePolicyVersionResponse, Error> {
+    pub async fn create_policy_version(&self, request: CreatePolicyVersionRequest) -> Result<CreatePolicyVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a role
     ///
     /// This API (CreateRole) is used to create a role.
-    pub async fn create_role(
-        &self,
-        request: CreateRoleRequest,
-    ) -> Result<CreateRoleResponse, Error> {
+    pub async fn create_role(&self, request: CreateRoleRequest) -> Result<CreateRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a SAML identity provider
     ///
     /// This API is used to create a SAML identity provider.
-    pub async fn create_saml_provider(
-        &self,
-        request: CreateSamlProviderRequest,
-    ) -> Result<CreateSamlProviderResponse, Error> {
+    pub async fn create_saml_provider(&self, request: CreateSamlProviderRequest) -> Result<CreateSamlProviderResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a service-linked role
     ///
     /// This API is used to create a service-linked role.
-    pub async fn create_service_linked_role(
-        &self,
-        request: CreateServiceLinkedRoleRequest,
-    ) -> Result<CreateServiceLinkedRoleResponse, Error> {
+    pub async fn create_service_linked_role(&self, request: CreateServiceLinkedRoleRequest) -> Result<CreateServiceLinkedRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 增加子账号登录IP策略
     ///
     /// (Chinese only) 增加子账号登录IP策略
-    pub async fn create_sub_account_login_ip_policy(
-        &self,
-        request: CreateSubAccountLoginIpPolicyRequest,
-    ) -> Result<CreateSubAccountLoginIpPolicyResponse, Error> {
+    pub async fn create_sub_account_login_ip_policy(&self, request: CreateSubAccountLoginIpPolicyRequest) -> Result<CreateSubAccountLoginIpPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates user OIDC configuration
     ///
     /// This API is used to create a user OIDC configuration. Only one user OIDC IdP can be created, and the user SAML SSO IdP will be automatically disabled after it is created.
-    pub async fn create_user_oidc_config(
-        &self,
-        request: CreateUserOidcConfigRequest,
-    ) -> Result<CreateUserOidcConfigResponse, Error> {
+    pub async fn create_user_oidc_config(&self, request: CreateUserOidcConfigRequest) -> Result<CreateUserOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates user SAML configurations
     ///
     /// This API is used to create user SAML configurations.
-    pub async fn create_user_saml_config(
-        &self,
-        request: CreateUserSamlConfigRequest,
-    ) -> Result<CreateUserSamlConfigResponse, Error> {
+    pub async fn create_user_saml_config(&self, request: CreateUserSamlConfigRequest) -> Result<CreateUserSamlConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an access key
     ///
     /// This API is used to delete an access key for a CAM user.
     /// Calling this API is a high-risk operation because the key cannot be recovered once deleted and Tencent Cloud will deny all requests that use this key. Proceed with caution.
-    pub async fn delete_access_key(
-        &self,
-        request: DeleteAccessKeyRequest,
-    ) -> Result<DeleteAccessKeyResponse, Error> {
+    pub async fn delete_access_key(&self, request: DeleteAccessKeyRequest) -> Result<DeleteAccessKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a user group
     ///
     /// This API is used to delete a user group.
-    pub async fn delete_group(
-        &self,
-        request: DeleteGroupRequest,
-    ) -> Result<DeleteGroupResponse, Error> {
+    pub async fn delete_group(&self, request: DeleteGroupRequest) -> Result<DeleteGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除消息接收人
     ///
     /// (Chinese only) 删除消息接收人
-    pub async fn delete_message_receiver(
-        &self,
-        request: DeleteMessageReceiverRequest,
-    ) -> Result<DeleteMessageReceiverResponse, Error> {
+    pub async fn delete_message_receiver(&self, request: DeleteMessageReceiverRequest) -> Result<DeleteMessageReceiverResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes OIDC IdPs
     ///
     /// This API is used to delete OIDC IdPs.
-    pub async fn delete_oidc_config(
-        &self,
-        request: DeleteOidcConfigRequest,
-    ) -> Result<DeleteOidcConfigResponse, Error> {
+    pub async fn delete_oidc_config(&self, request: DeleteOidcConfigRequest) -> Result<DeleteOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a policy
     ///
     /// This API (DeletePolicy) is used to delete a policy.
-    pub async fn delete_policy(
-        &self,
-        request: DeletePolicyRequest,
-    ) -> Result<DeletePolicyResponse, Error> {
+    pub async fn delete_policy(&self, request: DeletePolicyRequest) -> Result<DeletePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a policy version
     ///
     /// This API is used to delete a policy version of a policy.
-    pub async fn delete_policy_version(
-        &self,
-        request: DeletePolicyVersionRequest,
-    ) -> Result<DeletePolicyVersionResponse, Error> {
+    pub async fn delete_policy_version(&self, request: DeletePolicyVersionRequest) -> Result<DeletePolicyVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a role
     ///
     /// This API (DeleteRole) is used to delete a specified role.
-    pub async fn delete_role(
-        &self,
-        request: DeleteRoleRequest,
-    ) -> Result<DeleteRoleResponse, Error> {
+    pub async fn delete_role(&self, request: DeleteRoleRequest) -> Result<DeleteRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes role permission boundary
     ///
     /// This API is used to delete a role permission boundary.
-    pub async fn delete_role_permissions_boundary(
-        &self,
-        request: DeleteRolePermissionsBoundaryRequest,
-    ) -> Result<DeleteRolePermissionsBoundaryResponse, Error> {
+    pub async fn delete_role_permissions_boundary(&self, request: DeleteRolePermissionsBoundaryRequest) -> Result<DeleteRolePermissionsBoundaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a SAML identity provider
     ///
     /// This API is used to delete a SAML identity provider.
-    pub async fn delete_saml_provider(
-        &self,
-        request: DeleteSamlProviderRequest,
-    ) -> Result<DeleteSamlProviderResponse, Error> {
+    pub async fn delete_saml_provider(&self, request: DeleteSamlProviderRequest) -> Result<DeleteSamlProviderResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a service-linked role
     ///
     /// This API is used to delete a service-linked role.
-    pub async fn delete_service_linked_role(
-        &self,
-        request: DeleteServiceLinkedRoleRequest,
-    ) -> Result<DeleteServiceLinkedRoleResponse, Error> {
+    pub async fn delete_service_linked_role(&self, request: DeleteServiceLinkedRoleRequest) -> Result<DeleteServiceLinkedRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a sub-user
     ///
     /// This API is used to delete a sub-user.
-    pub async fn delete_user(
-        &self,
-        request: DeleteUserRequest,
-    ) -> Result<DeleteUserResponse, Error> {
+    pub async fn delete_user(&self, request: DeleteUserRequest) -> Result<DeleteUserResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes user permission boundary
     ///
     /// This API is used to delete a user permission boundary.
-    pub async fn delete_user_permissions_boundary(
-        &self,
-        request: DeleteUserPermissionsBoundaryRequest,
-    ) -> Result<DeleteUserPermissionsBoundaryResponse, Error> {
+    pub async fn delete_user_permissions_boundary(&self, request: DeleteUserPermissionsBoundaryRequest) -> Result<DeleteUserPermissionsBoundaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries role OIDC configurations
     ///
     /// This API is used to query role OIDC configurations.
-    pub async fn describe_oidc_config(
-        &self,
-        request: DescribeOidcConfigRequest,
-    ) -> Result<DescribeOidcConfigResponse, Error> {
+    pub async fn describe_oidc_config(&self, request: DescribeOidcConfigRequest) -> Result<DescribeOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets a role list
     ///
     /// This API (DescribeRoleList) is used to get the role list under the account.
-    pub async fn describe_role_list(
-        &self,
-        request: DescribeRoleListRequest,
-    ) -> Result<DescribeRoleListResponse, Error> {
+    pub async fn describe_role_list(&self, request: DescribeRoleListRequest) -> Result<DescribeRoleListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户安全设置
     ///
     /// (Chinese only) 查询用户安全设置
-    pub async fn describe_safe_auth_flag(
-        &self,
-        request: DescribeSafeAuthFlagRequest,
-    ) -> Result<DescribeSafeAuthFlagResponse, Error> {
+    pub async fn describe_safe_auth_flag(&self, request: DescribeSafeAuthFlagRequest) -> Result<DescribeSafeAuthFlagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets a sub-account’s security settings
     ///
     /// This API is used to get a sub-account’s security settings.
-    pub async fn describe_safe_auth_flag_coll(
-        &self,
-        request: DescribeSafeAuthFlagCollRequest,
-    ) -> Result<DescribeSafeAuthFlagCollResponse, Error> {
+    pub async fn describe_safe_auth_flag_coll(&self, request: DescribeSafeAuthFlagCollRequest) -> Result<DescribeSafeAuthFlagCollResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries security settings
     ///
     /// This API is used to query security settings.
-    pub async fn describe_safe_auth_flag_intl(
-        &self,
-        request: DescribeSafeAuthFlagIntlRequest,
-    ) -> Result<DescribeSafeAuthFlagIntlResponse, Error> {
+    pub async fn describe_safe_auth_flag_intl(&self, request: DescribeSafeAuthFlagIntlRequest) -> Result<DescribeSafeAuthFlagIntlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries sub-users through sub-user UIN list
     ///
     /// This API is used to query sub-users through the sub-user UIN list.
-    pub async fn describe_sub_accounts(
-        &self,
-        request: DescribeSubAccountsRequest,
-    ) -> Result<DescribeSubAccountsResponse, Error> {
+    pub async fn describe_sub_accounts(&self, request: DescribeSubAccountsRequest) -> Result<DescribeSubAccountsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries user OIDC configuration
     ///
     /// This API is used to query the user OIDC configuration.
-    pub async fn describe_user_oidc_config(
-        &self,
-        request: DescribeUserOidcConfigRequest,
-    ) -> Result<DescribeUserOidcConfigResponse, Error> {
+    pub async fn describe_user_oidc_config(&self, request: DescribeUserOidcConfigRequest) -> Result<DescribeUserOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries user SAML configurations
     ///
     /// This API is used to query user SAML configurations.
-    pub async fn describe_user_saml_config(
-        &self,
-        request: DescribeUserSamlConfigRequest,
-    ) -> Result<DescribeUserSamlConfigResponse, Error> {
+    pub async fn describe_user_saml_config(&self, request: DescribeUserSamlConfigRequest) -> Result<DescribeUserSamlConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unassociate a policy and a user group
     ///
     /// This API (DetachGroupPolicy) is used to unassociate a policy and a user group.
-    pub async fn detach_group_policy(
-        &self,
-        request: DetachGroupPolicyRequest,
-    ) -> Result<DetachGroupPolicyResponse, Error> {
+    pub async fn detach_group_policy(&self, request: DetachGroupPolicyRequest) -> Result<DetachGroupPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unassociates a policy and a role
     ///
     /// This API (DetachRolePolicy) is used to unassociate a policy and a role.
-    pub async fn detach_role_policy(
-        &self,
-        request: DetachRolePolicyRequest,
-    ) -> Result<DetachRolePolicyResponse, Error> {
+    pub async fn detach_role_policy(&self, request: DetachRolePolicyRequest) -> Result<DetachRolePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unassociates a policy and a user
     ///
     /// This API (DetachUserPolicy) is used to unassociate a policy and a user.
-    pub async fn detach_user_policy(
-        &self,
-        request: DetachUserPolicyRequest,
-    ) -> Result<DetachUserPolicyResponse, Error> {
+    pub async fn detach_user_policy(&self, request: DetachUserPolicyRequest) -> Result<DetachUserPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables user SSO
     ///
     /// This API is used to disable user SSO.
-    pub async fn disable_user_sso(
-        &self,
-        request: DisableUserSsoRequest,
-    ) -> Result<DisableUserSsoResponse, Error> {
+    pub async fn disable_user_sso(&self, request: DisableUserSsoRequest) -> Result<DisableUserSsoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries account summary
     ///
     /// This API is used to query account summary.
-    pub async fn get_account_summary(
-        &self,
-        request: GetAccountSummaryRequest,
-    ) -> Result<GetAccountSummaryResponse, Error> {
+    pub async fn get_account_summary(&self, request: GetAccountSummaryRequest) -> Result<GetAccountSummaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets information associated with a custom multi-factor Token
     ///
     /// This API is used to get information associated with a custom multi-factor Token
-    pub async fn get_custom_mfa_token_info(
-        &self,
-        request: GetCustomMfaTokenInfoRequest,
-    ) -> Result<GetCustomMfaTokenInfoResponse, Error> {
+    pub async fn get_custom_mfa_token_info(&self, request: GetCustomMfaTokenInfoRequest) -> Result<GetCustomMfaTokenInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries user group details
     ///
     /// This API is used to query user group details.
-    pub async fn get_group(
-        &self,
-        request: GetGroupRequest,
-    ) -> Result<GetGroupResponse, Error> {
+    pub async fn get_group(&self, request: GetGroupRequest) -> Result<GetGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Obtaining CAM Password Rules
     ///
     /// Obtaining CAM Console Password Rules
-    pub async fn get_password_rules(
-        &self,
-        request: GetPasswordRulesRequest,
-    ) -> Result<GetPasswordRulesResponse, Error> {
+    pub async fn get_password_rules(&self, request: GetPasswordRulesRequest) -> Result<GetPasswordRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views policy details
     ///
     /// This API (GetPolicy) is used to query and view policy details.
-    pub async fn get_policy(
-        &self,
-        request: GetPolicyRequest,
-    ) -> Result<GetPolicyResponse, Error> {
+    pub async fn get_policy(&self, request: GetPolicyRequest) -> Result<GetPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries policy version details
     ///
     /// This API is used to query policy version details.
-    pub async fn get_policy_version(
-        &self,
-        request: GetPolicyVersionRequest,
-    ) -> Result<GetPolicyVersionResponse, Error> {
+    pub async fn get_policy_version(&self, request: GetPolicyVersionRequest) -> Result<GetPolicyVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets role details
     ///
     /// This API (GetRole) is used to get the details of a specified role.
-    pub async fn get_role(
-        &self,
-        request: GetRoleRequest,
-    ) -> Result<GetRoleResponse, Error> {
+    pub async fn get_role(&self, request: GetRoleRequest) -> Result<GetRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取角色权限边界
     ///
     /// (Chinese only) 获取角色权限边界
-    pub async fn get_role_permission_boundary(
-        &self,
-        request: GetRolePermissionBoundaryRequest,
-    ) -> Result<GetRolePermissionBoundaryResponse, Error> {
+    pub async fn get_role_permission_boundary(&self, request: GetRolePermissionBoundaryRequest) -> Result<GetRolePermissionBoundaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries SAML Identity provider details
     ///
     /// This API is used to query SAML identity provider details.
-    pub async fn get_saml_provider(
-        &self,
-        request: GetSamlProviderRequest,
-    ) -> Result<GetSamlProviderResponse, Error> {
+    pub async fn get_saml_provider(&self, request: GetSamlProviderRequest) -> Result<GetSamlProviderResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets a key’s recent usage details
     ///
     /// This API is used to get a key’s recent usage details.
-    pub async fn get_security_last_used(
-        &self,
-        request: GetSecurityLastUsedRequest,
-    ) -> Result<GetSecurityLastUsedResponse, Error> {
+    pub async fn get_security_last_used(&self, request: GetSecurityLastUsedRequest) -> Result<GetSecurityLastUsedResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the status of the service-linked role deletion
     ///
     /// This API is used to get the status of the service-linked role deletion based on the `TaskId`
-    pub async fn get_service_linked_role_deletion_status(
-        &self,
-        request: GetServiceLinkedRoleDeletionStatusRequest,
-    ) -> Result<GetServiceLinkedRoleDeletionStatusResponse, Error> {
+    pub async fn get_service_linked_role_deletion_status(&self, request: GetServiceLinkedRoleDeletionStatusRequest) -> Result<GetServiceLinkedRoleDeletionStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries sub-users
     ///
     /// This API is used to query sub-users.
-    pub async fn get_user(
-        &self,
-        request: GetUserRequest,
-    ) -> Result<GetUserResponse, Error> {
+    pub async fn get_user(&self, request: GetUserRequest) -> Result<GetUserResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the user AppId
     ///
     /// This API is used to get the user AppId.
-    pub async fn get_user_app_id(
-        &self,
-        request: GetUserAppIdRequest,
-    ) -> Result<GetUserAppIdResponse, Error> {
+    pub async fn get_user_app_id(&self, request: GetUserAppIdRequest) -> Result<GetUserAppIdResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取用户权限边界
     ///
     /// (Chinese only) 获取用户权限边界
-    pub async fn get_user_permission_boundary(
-        &self,
-        request: GetUserPermissionBoundaryRequest,
-    ) -> Result<GetUserPermissionBoundaryResponse, Error> {
+    pub async fn get_user_permission_boundary(&self, request: GetUserPermissionBoundaryRequest) -> Result<GetUserPermissionBoundaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists access keys
     ///
     /// This API is used to list the access keys associated with a specified CAM user.
-    pub async fn list_access_keys(
-        &self,
-        request: ListAccessKeysRequest,
-    ) -> Result<ListAccessKeysResponse, Error> {
+    pub async fn list_access_keys(&self, request: ListAccessKeysRequest) -> Result<ListAccessKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询所有账号列表
     ///
     /// (Chinese only) 查询所有账号列表
-    pub async fn list_accounts(
-        &self,
-        request: ListAccountsRequest,
-    ) -> Result<ListAccountsResponse, Error> {
+    pub async fn list_accounts(&self, request: ListAccountsRequest) -> Result<ListAccountsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries policy list associated with a user group
     ///
     /// This API (ListAttachedGroupPolicies) is used to query the list of policies associated with a user group.
-    pub async fn list_attached_group_policies(
-        &self,
-        request: ListAttachedGroupPoliciesRequest,
-    ) -> Result<ListAttachedGroupPoliciesResponse, Error> {
+    pub async fn list_attached_group_policies(&self, request: ListAttachedGroupPoliciesRequest) -> Result<ListAttachedGroupPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of policies associated with a role
     ///
     /// This API (ListAttachedRolePolicies) is used to obtain the list of the policies associated with a role.
-    pub async fn list_attached_role_policies(
-        &self,
-        request: ListAttachedRolePoliciesRequest,
-    ) -> Result<ListAttachedRolePoliciesResponse, Error> {
+    pub async fn list_attached_role_policies(&self, request: ListAttachedRolePoliciesRequest) -> Result<ListAttachedRolePoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists policies associated with the user (including those inherited from the user group)
     ///
     /// This API is used to list policies associated with the user (including those inherited from the user group).
-    pub async fn list_attached_user_all_policies(
-        &self,
-        request: ListAttachedUserAllPoliciesRequest,
-    ) -> Result<ListAttachedUserAllPoliciesResponse, Error> {
+    pub async fn list_attached_user_all_policies(&self, request: ListAttachedUserAllPoliciesRequest) -> Result<ListAttachedUserAllPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries policy list associated with a sub-account
     ///
     /// This API (ListAttachedUserPolicies) is used to query the list of policies associated with a sub-account.
-    pub async fn list_attached_user_policies(
-        &self,
-        request: ListAttachedUserPoliciesRequest,
-    ) -> Result<ListAttachedUserPoliciesResponse, Error> {
+    pub async fn list_attached_user_policies(&self, request: ListAttachedUserPoliciesRequest) -> Result<ListAttachedUserPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets collaborator list
     ///
     /// This API is used to get the collaborator list.
-    pub async fn list_collaborators(
-        &self,
-        request: ListCollaboratorsRequest,
-    ) -> Result<ListCollaboratorsResponse, Error> {
+    pub async fn list_collaborators(&self, request: ListCollaboratorsRequest) -> Result<ListCollaboratorsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries entity list associated with a policy
     ///
     /// This API (ListEntitiesForPolicy) is used to query the list of entities associated with a policy.
-    pub async fn list_entities_for_policy(
-        &self,
-        request: ListEntitiesForPolicyRequest,
-    ) -> Result<ListEntitiesForPolicyResponse, Error> {
+    pub async fn list_entities_for_policy(&self, request: ListEntitiesForPolicyRequest) -> Result<ListEntitiesForPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to query the list of user groups.
     ///
     /// This API is used to query the list of user groups.
-    pub async fn list_groups(
-        &self,
-        request: ListGroupsRequest,
-    ) -> Result<ListGroupsResponse, Error> {
+    pub async fn list_groups(&self, request: ListGroupsRequest) -> Result<ListGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists user groups associated with a user
     ///
     /// This API is used to list user groups associated with a user.
-    pub async fn list_groups_for_user(
-        &self,
-        request: ListGroupsForUserRequest,
-    ) -> Result<ListGroupsForUserResponse, Error> {
+    pub async fn list_groups_for_user(&self, request: ListGroupsForUserRequest) -> Result<ListGroupsForUserResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of policies
     ///
     /// This API is used to query the policy list.
-    pub async fn list_policies(
-        &self,
-        request: ListPoliciesRequest,
-    ) -> Result<ListPoliciesResponse, Error> {
+    pub async fn list_policies(&self, request: ListPoliciesRequest) -> Result<ListPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取所有已授权服务
     ///
     /// (Chinese only) 获取所有已授权服务
-    pub async fn list_policies_granting_service_access(
-        &self,
-        request: ListPoliciesGrantingServiceAccessRequest,
-    ) -> Result<ListPoliciesGrantingServiceAccessResponse, Error> {
+    pub async fn list_policies_granting_service_access(&self, request: ListPoliciesGrantingServiceAccessRequest) -> Result<ListPoliciesGrantingServiceAccessResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets a list of policy versions
     ///
     /// This API is used to get the list of policy versions.
-    pub async fn list_policy_versions(
-        &self,
-        request: ListPolicyVersionsRequest,
-    ) -> Result<ListPolicyVersionsResponse, Error> {
+    pub async fn list_policy_versions(&self, request: ListPolicyVersionsRequest) -> Result<ListPolicyVersionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取消息接收人列表
     ///
     /// (Chinese only) 获取消息接收人列表
-    pub async fn list_receiver(
-        &self,
-        request: ListReceiverRequest,
-    ) -> Result<ListReceiverResponse, Error> {
+    pub async fn list_receiver(&self, request: ListReceiverRequest) -> Result<ListReceiverResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of SAML identity providers
     ///
     /// This API is used to query the list of SAML identity providers.
-    pub async fn list_saml_providers(
-        &self,
-        request: ListSamlProvidersRequest,
-    ) -> Result<ListSamlProvidersResponse, Error> {
+    pub async fn list_saml_providers(&self, request: ListSamlProvidersRequest) -> Result<ListSamlProvidersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Pulls sub-users
     ///
     /// This API is used to pull sub-users.
-    pub async fn list_users(
-        &self,
-        request: ListUsersRequest,
-    ) -> Result<ListUsersResponse, Error> {
+    pub async fn list_users(&self, request: ListUsersRequest) -> Result<ListUsersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of users associated with a user group
     ///
     /// This API is used to query the list of users associated with a user group.
-    pub async fn list_users_for_group(
-        &self,
-        request: ListUsersForGroupRequest,
-    ) -> Result<ListUsersForGroupResponse, Error> {
+    pub async fn list_users_for_group(&self, request: ListUsersForGroupRequest) -> Result<ListUsersForGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取企业微信子用户列表
     ///
     /// (Chinese only) 获取企业微信子用户列表
-    pub async fn list_we_chat_work_sub_accounts(
-        &self,
-        request: ListWeChatWorkSubAccountsRequest,
-    ) -> Result<ListWeChatWorkSubAccountsResponse, Error> {
+    pub async fn list_we_chat_work_sub_accounts(&self, request: ListWeChatWorkSubAccountsRequest) -> Result<ListWeChatWorkSubAccountsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets role permission boundary
     ///
     /// This API is used to set a role permission boundary.
-    pub async fn put_role_permissions_boundary(
-        &self,
-        request: PutRolePermissionsBoundaryRequest,
-    ) -> Result<PutRolePermissionsBoundaryResponse, Error> {
+    pub async fn put_role_permissions_boundary(&self, request: PutRolePermissionsBoundaryRequest) -> Result<PutRolePermissionsBoundaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets user permission boundary
     ///
     /// This API is used to set a user permission boundary.
-    pub async fn put_user_permissions_boundary(
-        &self,
-        request: PutUserPermissionsBoundaryRequest,
-    ) -> Result<PutUserPermissionsBoundaryResponse, Error> {
+    pub async fn put_user_permissions_boundary(&self, request: PutUserPermissionsBoundaryRequest) -> Result<PutUserPermissionsBoundaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes users from a user group
     ///
     /// This API is used to delete users from a user group.
-    pub async fn remove_user_from_group(
-        &self,
-        request: RemoveUserFromGroupRequest,
-    ) -> Result<RemoveUserFromGroupResponse, Error> {
+    pub async fn remove_user_from_group(&self, request: RemoveUserFromGroupRequest) -> Result<RemoveUserFromGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets operative policy version
     ///
     /// This API is used to set the operative policy version.
-    pub async fn set_default_policy_version(
-        &self,
-        request: SetDefaultPolicyVersionRequest,
-    ) -> Result<SetDefaultPolicyVersionResponse, Error> {
+    pub async fn set_default_policy_version(&self, request: SetDefaultPolicyVersionRequest) -> Result<SetDefaultPolicyVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets account verification for login and sensitive operations for sub-users.
     ///
     /// This API is used to set account verification for login and sensitive operations for sub-users.
-    pub async fn set_mfa_flag(
-        &self,
-        request: SetMfaFlagRequest,
-    ) -> Result<SetMfaFlagResponse, Error> {
+    pub async fn set_mfa_flag(&self, request: SetMfaFlagRequest) -> Result<SetMfaFlagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds tags to a role
     ///
     /// This API is used to bind tags to a role.
-    pub async fn tag_role(
-        &self,
-        request: TagRoleRequest,
-    ) -> Result<TagRoleResponse, Error> {
+    pub async fn tag_role(&self, request: TagRoleRequest) -> Result<TagRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds tags from a role
     ///
     /// This API is used to unbind tags from a role.
-    pub async fn untag_role(
-        &self,
-        request: UntagRoleRequest,
-    ) -> Result<UntagRoleResponse, Error> {
+    pub async fn untag_role(&self, request: UntagRoleRequest) -> Result<UntagRoleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates an access key
     ///
     /// This API is used to update an access key for a CAM user.
-    pub async fn update_access_key(
-        &self,
-        request: UpdateAccessKeyRequest,
-    ) -> Result<UpdateAccessKeyResponse, Error> {
+    pub async fn update_access_key(&self, request: UpdateAccessKeyRequest) -> Result<UpdateAccessKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the trust policy of a role
     ///
     /// This API (UpdateAssumeRolePolicy) is used to modify the trust policy of a role.
-    pub async fn update_assume_role_policy(
-        &self,
-        request: UpdateAssumeRolePolicyRequest,
-    ) -> Result<UpdateAssumeRolePolicyResponse, Error> {
+    pub async fn update_assume_role_policy(&self, request: UpdateAssumeRolePolicyRequest) -> Result<UpdateAssumeRolePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a user group
     ///
     /// This API is used to update a user group.
-    pub async fn update_group(
-        &self,
-        request: UpdateGroupRequest,
-    ) -> Result<UpdateGroupResponse, Error> {
+    pub async fn update_group(&self, request: UpdateGroupRequest) -> Result<UpdateGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies role OIDC configurations
     ///
     /// This API is used to modify role OIDC configurations.
-    pub async fn update_oidc_config(
-        &self,
-        request: UpdateOidcConfigRequest,
-    ) -> Result<UpdateOidcConfigResponse, Error> {
+    pub async fn update_oidc_config(&self, request: UpdateOidcConfigRequest) -> Result<UpdateOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updating CAM Password Rules
     ///
     /// Updating CAM Console Password Rules
-    pub async fn update_password_rules(
-        &self,
-        request: UpdatePasswordRulesRequest,
-    ) -> Result<UpdatePasswordRulesResponse, Error> {
+    pub async fn update_password_rules(&self, request: UpdatePasswordRulesRequest) -> Result<UpdatePasswordRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates policy information
     ///
     /// This API is used to update a policy.
     /// This API will update the default version of an existing policy instead of creating a new one. If no policy exists, a default version will be created.
-    pub async fn update_policy(
-        &self,
-        request: UpdatePolicyRequest,
-    ) -> Result<UpdatePolicyResponse, Error> {
+    pub async fn update_policy(&self, request: UpdatePolicyRequest) -> Result<UpdatePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a role's login permissions
     ///
     /// This API is used to modify a role's login permissions.
-    pub async fn update_role_console_login(
-        &self,
-        request: UpdateRoleConsoleLoginRequest,
-    ) -> Result<UpdateRoleConsoleLoginResponse, Error> {
+    pub async fn update_role_console_login(&self, request: UpdateRoleConsoleLoginRequest) -> Result<UpdateRoleConsoleLoginResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the description of a role
     ///
     /// This API (UpdateRoleDescription) is used to modify the description of a role.
-    pub async fn update_role_description(
-        &self,
-        request: UpdateRoleDescriptionRequest,
-    ) -> Result<UpdateRoleDescriptionResponse, Error> {
+    pub async fn update_role_description(&self, request: UpdateRoleDescriptionRequest) -> Result<UpdateRoleDescriptionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改角色会话时长
     ///
     /// (Chinese only) 修改角色会话时长
-    pub async fn update_role_session_duration(
-        &self,
-        request: UpdateRoleSessionDurationRequest,
-    ) -> Result<UpdateRoleSessionDurationResponse, Error> {
+    pub async fn update_role_session_duration(&self, request: UpdateRoleSessionDurationRequest) -> Result<UpdateRoleSessionDurationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates SAML identity provider information
     ///
     /// This API is used to update SAML identity provider information.
-    pub async fn update_saml_provider(
-        &self,
-        request: UpdateSamlProviderRequest,
-    ) -> Result<UpdateSamlProviderResponse, Error> {
+    pub async fn update_saml_provider(&self, request: UpdateSamlProviderRequest) -> Result<UpdateSamlProviderResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a sub-user
     ///
     /// This API is used to update a sub-user.
-    pub async fn update_user(
-        &self,
-        request: UpdateUserRequest,
-    ) -> Result<UpdateUserResponse, Error> {
+    pub async fn update_user(&self, request: UpdateUserRequest) -> Result<UpdateUserResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies user OIDC configuration
     ///
     /// This API is used to modify the user OIDC configuration.
-    pub async fn update_user_oidc_config(
-        &self,
-        request: UpdateUserOidcConfigRequest,
-    ) -> Result<UpdateUserOidcConfigResponse, Error> {
+    pub async fn update_user_oidc_config(&self, request: UpdateUserOidcConfigRequest) -> Result<UpdateUserOidcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies user SAML configurations
     ///
     /// This API is used to modify user SAML configurations.
-    pub async fn update_user_saml_config(
-        &self,
-        request: UpdateUserSamlConfigRequest,
-    ) -> Result<UpdateUserSamlConfigResponse, Error> {
+    pub async fn update_user_saml_config(&self, request: UpdateUserSamlConfigRequest) -> Result<UpdateUserSamlConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for AddUserRequest {
     type Output = AddUserResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -933,6 +650,7 @@ impl runtime::operation::Operation for AddUserRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddUserToGroupRequest {
     type Output = AddUserToGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -942,6 +660,7 @@ impl runtime::operation::Operation for AddUserToGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachGroupPolicyRequest {
     type Output = AttachGroupPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -951,6 +670,7 @@ impl runtime::operation::Operation for AttachGroupPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachRolePolicyRequest {
     type Output = AttachRolePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -960,6 +680,7 @@ impl runtime::operation::Operation for AttachRolePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachUserPolicyRequest {
     type Output = AttachUserPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -969,6 +690,7 @@ impl runtime::operation::Operation for AttachUserPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BuildDataFlowAuthTokenRequest {
     type Output = BuildDataFlowAuthTokenResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -978,6 +700,7 @@ impl runtime::operation::Operation for BuildDataFlowAuthTokenRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ConsumeCustomMfaTokenRequest {
     type Output = ConsumeCustomMfaTokenResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -987,6 +710,7 @@ impl runtime::operation::Operation for ConsumeCustomMfaTokenRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAccessKeyRequest {
     type Output = CreateAccessKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -996,6 +720,7 @@ impl runtime::operation::Operation for CreateAccessKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGroupRequest {
     type Output = CreateGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1005,6 +730,7 @@ impl runtime::operation::Operation for CreateGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateMessageReceiverRequest {
     type Output = CreateMessageReceiverResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1014,6 +740,7 @@ impl runtime::operation::Operation for CreateMessageReceiverRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateOidcConfigRequest {
     type Output = CreateOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1023,6 +750,7 @@ impl runtime::operation::Operation for CreateOidcConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePolicyRequest {
     type Output = CreatePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1032,6 +760,7 @@ impl runtime::operation::Operation for CreatePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePolicyVersionRequest {
     type Output = CreatePolicyVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1041,6 +770,7 @@ impl runtime::operation::Operation for CreatePolicyVersionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRoleRequest {
     type Output = CreateRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1050,6 +780,7 @@ impl runtime::operation::Operation for CreateRoleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSamlProviderRequest {
     type Output = CreateSamlProviderResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1059,6 +790,7 @@ impl runtime::operation::Operation for CreateSamlProviderRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateServiceLinkedRoleRequest {
     type Output = CreateServiceLinkedRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1068,6 +800,7 @@ impl runtime::operation::Operation for CreateServiceLinkedRoleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSubAccountLoginIpPolicyRequest {
     type Output = CreateSubAccountLoginIpPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1077,6 +810,7 @@ impl runtime::operation::Operation for CreateSubAccountLoginIpPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateUserOidcConfigRequest {
     type Output = CreateUserOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1086,6 +820,7 @@ impl runtime::operation::Operation for CreateUserOidcConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateUserSamlConfigRequest {
     type Output = CreateUserSamlConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1095,6 +830,7 @@ impl runtime::operation::Operation for CreateUserSamlConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAccessKeyRequest {
     type Output = DeleteAccessKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1104,6 +840,7 @@ impl runtime::operation::Operation for DeleteAccessKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGroupRequest {
     type Output = DeleteGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1113,6 +850,7 @@ impl runtime::operation::Operation for DeleteGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteMessageReceiverRequest {
     type Output = DeleteMessageReceiverResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1122,6 +860,7 @@ impl runtime::operation::Operation for DeleteMessageReceiverRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteOidcConfigRequest {
     type Output = DeleteOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1131,6 +870,7 @@ impl runtime::operation::Operation for DeleteOidcConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePolicyRequest {
     type Output = DeletePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1140,6 +880,7 @@ impl runtime::operation::Operation for DeletePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePolicyVersionRequest {
     type Output = DeletePolicyVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1149,6 +890,7 @@ impl runtime::operation::Operation for DeletePolicyVersionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRoleRequest {
     type Output = DeleteRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1158,6 +900,7 @@ impl runtime::operation::Operation for DeleteRoleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRolePermissionsBoundaryRequest {
     type Output = DeleteRolePermissionsBoundaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1167,6 +910,7 @@ impl runtime::operation::Operation for DeleteRolePermissionsBoundaryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSamlProviderRequest {
     type Output = DeleteSamlProviderResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1176,6 +920,7 @@ impl runtime::operation::Operation for DeleteSamlProviderRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteServiceLinkedRoleRequest {
     type Output = DeleteServiceLinkedRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1185,6 +930,7 @@ impl runtime::operation::Operation for DeleteServiceLinkedRoleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteUserRequest {
     type Output = DeleteUserResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1194,6 +940,7 @@ impl runtime::operation::Operation for DeleteUserRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteUserPermissionsBoundaryRequest {
     type Output = DeleteUserPermissionsBoundaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1203,6 +950,7 @@ impl runtime::operation::Operation for DeleteUserPermissionsBoundaryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeOidcConfigRequest {
     type Output = DescribeOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1212,6 +960,7 @@ impl runtime::operation::Operation for DescribeOidcConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRoleListRequest {
     type Output = DescribeRoleListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1221,6 +970,7 @@ impl runtime::operation::Operation for DescribeRoleListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSafeAuthFlagRequest {
     type Output = DescribeSafeAuthFlagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1230,6 +980,7 @@ impl runtime::operation::Operation for DescribeSafeAuthFlagRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSafeAuthFlagCollRequest {
     type Output = DescribeSafeAuthFlagCollResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1239,6 +990,7 @@ impl runtime::operation::Operation for DescribeSafeAuthFlagCollRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSafeAuthFlagIntlRequest {
     type Output = DescribeSafeAuthFlagIntlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1248,6 +1000,7 @@ impl runtime::operation::Operation for DescribeSafeAuthFlagIntlRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSubAccountsRequest {
     type Output = DescribeSubAccountsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1257,6 +1010,7 @@ impl runtime::operation::Operation for DescribeSubAccountsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeUserOidcConfigRequest {
     type Output = DescribeUserOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1266,6 +1020,7 @@ impl runtime::operation::Operation for DescribeUserOidcConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeUserSamlConfigRequest {
     type Output = DescribeUserSamlConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1275,6 +1030,7 @@ impl runtime::operation::Operation for DescribeUserSamlConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DetachGroupPolicyRequest {
     type Output = DetachGroupPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1284,6 +1040,7 @@ impl runtime::operation::Operation for DetachGroupPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DetachRolePolicyRequest {
     type Output = DetachRolePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1293,6 +1050,7 @@ impl runtime::operation::Operation for DetachRolePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DetachUserPolicyRequest {
     type Output = DetachUserPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1302,6 +1060,7 @@ impl runtime::operation::Operation for DetachUserPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableUserSsoRequest {
     type Output = DisableUserSsoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1311,6 +1070,7 @@ impl runtime::operation::Operation for DisableUserSsoRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetAccountSummaryRequest {
     type Output = GetAccountSummaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1320,6 +1080,7 @@ impl runtime::operation::Operation for GetAccountSummaryRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetCustomMfaTokenInfoRequest {
     type Output = GetCustomMfaTokenInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1329,6 +1090,7 @@ impl runtime::operation::Operation for GetCustomMfaTokenInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetGroupRequest {
     type Output = GetGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1338,6 +1100,7 @@ impl runtime::operation::Operation for GetGroupRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetPasswordRulesRequest {
     type Output = GetPasswordRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1347,6 +1110,7 @@ impl runtime::operation::Operation for GetPasswordRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetPolicyRequest {
     type Output = GetPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1356,6 +1120,7 @@ impl runtime::operation::Operation for GetPolicyRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetPolicyVersionRequest {
     type Output = GetPolicyVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1365,6 +1130,7 @@ impl runtime::operation::Operation for GetPolicyVersionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetRoleRequest {
     type Output = GetRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1374,6 +1140,7 @@ impl runtime::operation::Operation for GetRoleRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetRolePermissionBoundaryRequest {
     type Output = GetRolePermissionBoundaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1383,6 +1150,7 @@ impl runtime::operation::Operation for GetRolePermissionBoundaryRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetSamlProviderRequest {
     type Output = GetSamlProviderResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1392,6 +1160,7 @@ impl runtime::operation::Operation for GetSamlProviderRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetSecurityLastUsedRequest {
     type Output = GetSecurityLastUsedResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1401,6 +1170,7 @@ impl runtime::operation::Operation for GetSecurityLastUsedRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetServiceLinkedRoleDeletionStatusRequest {
     type Output = GetServiceLinkedRoleDeletionStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1410,6 +1180,7 @@ impl runtime::operation::Operation for GetServiceLinkedRoleDeletionStatusRequest
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetUserRequest {
     type Output = GetUserResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1419,6 +1190,7 @@ impl runtime::operation::Operation for GetUserRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetUserAppIdRequest {
     type Output = GetUserAppIdResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1428,6 +1200,7 @@ impl runtime::operation::Operation for GetUserAppIdRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetUserPermissionBoundaryRequest {
     type Output = GetUserPermissionBoundaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1437,6 +1210,7 @@ impl runtime::operation::Operation for GetUserPermissionBoundaryRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAccessKeysRequest {
     type Output = ListAccessKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1446,6 +1220,7 @@ impl runtime::operation::Operation for ListAccessKeysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAccountsRequest {
     type Output = ListAccountsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1455,6 +1230,7 @@ impl runtime::operation::Operation for ListAccountsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAttachedGroupPoliciesRequest {
     type Output = ListAttachedGroupPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1464,6 +1240,7 @@ impl runtime::operation::Operation for ListAttachedGroupPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAttachedRolePoliciesRequest {
     type Output = ListAttachedRolePoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1473,6 +1250,7 @@ impl runtime::operation::Operation for ListAttachedRolePoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAttachedUserAllPoliciesRequest {
     type Output = ListAttachedUserAllPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1482,6 +1260,7 @@ impl runtime::operation::Operation for ListAttachedUserAllPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAttachedUserPoliciesRequest {
     type Output = ListAttachedUserPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1491,6 +1270,7 @@ impl runtime::operation::Operation for ListAttachedUserPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListCollaboratorsRequest {
     type Output = ListCollaboratorsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1500,6 +1280,7 @@ impl runtime::operation::Operation for ListCollaboratorsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListEntitiesForPolicyRequest {
     type Output = ListEntitiesForPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1509,6 +1290,7 @@ impl runtime::operation::Operation for ListEntitiesForPolicyRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListGroupsRequest {
     type Output = ListGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1518,6 +1300,7 @@ impl runtime::operation::Operation for ListGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListGroupsForUserRequest {
     type Output = ListGroupsForUserResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1527,6 +1310,7 @@ impl runtime::operation::Operation for ListGroupsForUserRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListPoliciesRequest {
     type Output = ListPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1536,6 +1320,7 @@ impl runtime::operation::Operation for ListPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListPoliciesGrantingServiceAccessRequest {
     type Output = ListPoliciesGrantingServiceAccessResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1545,6 +1330,7 @@ impl runtime::operation::Operation for ListPoliciesGrantingServiceAccessRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListPolicyVersionsRequest {
     type Output = ListPolicyVersionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1554,6 +1340,7 @@ impl runtime::operation::Operation for ListPolicyVersionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListReceiverRequest {
     type Output = ListReceiverResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1563,6 +1350,7 @@ impl runtime::operation::Operation for ListReceiverRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListSamlProvidersRequest {
     type Output = ListSamlProvidersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1572,6 +1360,7 @@ impl runtime::operation::Operation for ListSamlProvidersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListUsersRequest {
     type Output = ListUsersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1581,6 +1370,7 @@ impl runtime::operation::Operation for ListUsersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListUsersForGroupRequest {
     type Output = ListUsersForGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1590,6 +1380,7 @@ impl runtime::operation::Operation for ListUsersForGroupRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListWeChatWorkSubAccountsRequest {
     type Output = ListWeChatWorkSubAccountsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1599,6 +1390,7 @@ impl runtime::operation::Operation for ListWeChatWorkSubAccountsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for PutRolePermissionsBoundaryRequest {
     type Output = PutRolePermissionsBoundaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1608,6 +1400,7 @@ impl runtime::operation::Operation for PutRolePermissionsBoundaryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for PutUserPermissionsBoundaryRequest {
     type Output = PutUserPermissionsBoundaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1617,6 +1410,7 @@ impl runtime::operation::Operation for PutUserPermissionsBoundaryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveUserFromGroupRequest {
     type Output = RemoveUserFromGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1626,6 +1420,7 @@ impl runtime::operation::Operation for RemoveUserFromGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetDefaultPolicyVersionRequest {
     type Output = SetDefaultPolicyVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1635,6 +1430,7 @@ impl runtime::operation::Operation for SetDefaultPolicyVersionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetMfaFlagRequest {
     type Output = SetMfaFlagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1644,6 +1440,7 @@ impl runtime::operation::Operation for SetMfaFlagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TagRoleRequest {
     type Output = TagRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1653,6 +1450,7 @@ impl runtime::operation::Operation for TagRoleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UntagRoleRequest {
     type Output = UntagRoleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1662,6 +1460,7 @@ impl runtime::operation::Operation for UntagRoleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateAccessKeyRequest {
     type Output = UpdateAccessKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1671,6 +1470,7 @@ impl runtime::operation::Operation for UpdateAccessKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateAssumeRolePolicyRequest {
     type Output = UpdateAssumeRolePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1680,6 +1480,7 @@ impl runtime::operation::Operation for UpdateAssumeRolePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGroupRequest {
     type Output = UpdateGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1689,6 +1490,7 @@ impl runtime::operation::Operation for UpdateGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateOidcConfigRequest {
     type Output = UpdateOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1698,6 +1500,7 @@ impl runtime::operation::Operation for UpdateOidcConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdatePasswordRulesRequest {
     type Output = UpdatePasswordRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1707,6 +1510,7 @@ impl runtime::operation::Operation for UpdatePasswordRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdatePolicyRequest {
     type Output = UpdatePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1716,6 +1520,7 @@ impl runtime::operation::Operation for UpdatePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateRoleConsoleLoginRequest {
     type Output = UpdateRoleConsoleLoginResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1725,6 +1530,7 @@ impl runtime::operation::Operation for UpdateRoleConsoleLoginRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateRoleDescriptionRequest {
     type Output = UpdateRoleDescriptionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1734,6 +1540,7 @@ impl runtime::operation::Operation for UpdateRoleDescriptionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateRoleSessionDurationRequest {
     type Output = UpdateRoleSessionDurationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1743,6 +1550,7 @@ impl runtime::operation::Operation for UpdateRoleSessionDurationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateSamlProviderRequest {
     type Output = UpdateSamlProviderResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1752,6 +1560,7 @@ impl runtime::operation::Operation for UpdateSamlProviderRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateUserRequest {
     type Output = UpdateUserResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1761,6 +1570,7 @@ impl runtime::operation::Operation for UpdateUserRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateUserOidcConfigRequest {
     type Output = UpdateUserOidcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1770,6 +1580,7 @@ impl runtime::operation::Operation for UpdateUserOidcConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateUserSamlConfigRequest {
     type Output = UpdateUserSamlConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1779,6 +1590,7 @@ impl runtime::operation::Operation for UpdateUserSamlConfigRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]

@@ -2,6 +2,7 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! The output types that replies carry: every field may be missing.
+
 use serde::Deserialize;
 use super::output;
 use tencentcloud_runtime::lenient;

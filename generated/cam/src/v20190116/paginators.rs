@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for ListReceiverRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for ListReceiverRequest {
         self
     }
 }
+
 impl Page for ListReceiverResponse {
     type Item = output::Receiver;
     fn total_count(&self) -> Option<u64> {
@@ -30,27 +34,21 @@ impl Page for ListReceiverResponse {
         self.receivers
     }
 }
+
 impl Client {
     /// Pages through [`Client::list_receiver`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn list_receiver_paginator(
-        &self,
-        request: ListReceiverRequest,
-    ) -> Paginator<ListReceiverRequest, ListReceiverResponse> {
+    pub fn list_receiver_paginator(&self, request: ListReceiverRequest) -> Paginator<ListReceiverRequest, ListReceiverResponse> {
         let client = self.clone();
-        Paginator::new(
-            "ListReceiver",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.list_receiver(request).await }
-            },
-        )
+        Paginator::new("ListReceiver", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.list_receiver(request).await }
+        })
     }
 }
+
 impl PagedRequest for ListWeChatWorkSubAccountsRequest {
     fn offset(&self) -> Option<u64> {
         PageParam::to_page(&self.offset)
@@ -64,6 +62,7 @@ impl PagedRequest for ListWeChatWorkSubAccountsRequest {
         self
     }
 }
+
 impl Page for ListWeChatWorkSubAccountsResponse {
     type Item = output::WeChatWorkSubAccount;
     fn total_count(&self) -> Option<u64> {
@@ -76,24 +75,17 @@ impl Page for ListWeChatWorkSubAccountsResponse {
         self.data
     }
 }
+
 impl Client {
     /// Pages through [`Client::list_we_chat_work_sub_accounts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn list_we_chat_work_sub_accounts_paginator(
-        &self,
-        request: ListWeChatWorkSubAccountsRequest,
-    ) -> Paginator<ListWeChatWorkSubAccountsRequest, ListWeChatWorkSubAccountsResponse> {
+    pub fn list_we_chat_work_sub_accounts_paginator(&self, request: ListWeChatWorkSubAccountsRequest) -> Paginator<ListWeChatWorkSubAccountsRequest, ListWeChatWorkSubAccountsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "ListWeChatWorkSubAccounts",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.list_we_chat_work_sub_accounts(request).await }
-            },
-        )
+        Paginator::new("ListWeChatWorkSubAccounts", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.list_we_chat_work_sub_accounts(request).await }
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! The error codes cbs 2017-03-12 documents (81 of them; from tencentcloud-sdk-python-cbs 3.1.175 (Apache-2.0): tencentcloud/cbs/v20170312/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -336,6 +337,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -352,16 +354,10 @@ impl ErrorCode {
             "InsufficientSnapshotQuota" => ErrorCode::InsufficientSnapshotQuota,
             "InternalError" => ErrorCode::InternalError,
             "InternalError.ComponentError" => ErrorCode::InternalErrorComponentError,
-            "InternalError.FailQueryResource" => {
-                ErrorCode::InternalErrorFailQueryResource
-            }
+            "InternalError.FailQueryResource" => ErrorCode::InternalErrorFailQueryResource,
             "InternalError.ResourceOpFailed" => ErrorCode::InternalErrorResourceOpFailed,
-            "InvalidAccount.InsufficientBalance" => {
-                ErrorCode::InvalidAccountInsufficientBalance
-            }
-            "InvalidAutoSnapshotPolicyId.NotFound" => {
-                ErrorCode::InvalidAutoSnapshotPolicyIdNotFound
-            }
+            "InvalidAccount.InsufficientBalance" => ErrorCode::InvalidAccountInsufficientBalance,
+            "InvalidAutoSnapshotPolicyId.NotFound" => ErrorCode::InvalidAutoSnapshotPolicyIdNotFound,
             "InvalidDisk.AlreadyBound" => ErrorCode::InvalidDiskAlreadyBound,
             "InvalidDisk.Busy" => ErrorCode::InvalidDiskBusy,
             "InvalidDisk.Expire" => ErrorCode::InvalidDiskExpire,
@@ -375,143 +371,65 @@ impl ErrorCode {
             "InvalidInstance.NotSupported" => ErrorCode::InvalidInstanceNotSupported,
             "InvalidInstanceId.NotFound" => ErrorCode::InvalidInstanceIdNotFound,
             "InvalidParameter" => ErrorCode::InvalidParameter,
-            "InvalidParameter.DiskConfigNotSupported" => {
-                ErrorCode::InvalidParameterDiskConfigNotSupported
-            }
-            "InvalidParameter.DiskSizeNotMatch" => {
-                ErrorCode::InvalidParameterDiskSizeNotMatch
-            }
-            "InvalidParameter.InvalidClientToken" => {
-                ErrorCode::InvalidParameterInvalidClientToken
-            }
-            "InvalidParameter.ProjectIdNotExist" => {
-                ErrorCode::InvalidParameterProjectIdNotExist
-            }
-            "InvalidParameter.ShouldConvertSnapshotToImage" => {
-                ErrorCode::InvalidParameterShouldConvertSnapshotToImage
-            }
+            "InvalidParameter.DiskConfigNotSupported" => ErrorCode::InvalidParameterDiskConfigNotSupported,
+            "InvalidParameter.DiskSizeNotMatch" => ErrorCode::InvalidParameterDiskSizeNotMatch,
+            "InvalidParameter.InvalidClientToken" => ErrorCode::InvalidParameterInvalidClientToken,
+            "InvalidParameter.ProjectIdNotExist" => ErrorCode::InvalidParameterProjectIdNotExist,
+            "InvalidParameter.ShouldConvertSnapshotToImage" => ErrorCode::InvalidParameterShouldConvertSnapshotToImage,
             "InvalidParameterValue" => ErrorCode::InvalidParameterValue,
-            "InvalidParameterValue.BindDiskLimitExceeded" => {
-                ErrorCode::InvalidParameterValueBindDiskLimitExceeded
-            }
-            "InvalidParameterValue.InvalidAction" => {
-                ErrorCode::InvalidParameterValueInvalidAction
-            }
-            "InvalidParameterValue.LimitExceeded" => {
-                ErrorCode::InvalidParameterValueLimitExceeded
-            }
+            "InvalidParameterValue.BindDiskLimitExceeded" => ErrorCode::InvalidParameterValueBindDiskLimitExceeded,
+            "InvalidParameterValue.InvalidAction" => ErrorCode::InvalidParameterValueInvalidAction,
+            "InvalidParameterValue.LimitExceeded" => ErrorCode::InvalidParameterValueLimitExceeded,
             "InvalidSnapshot.NotSupported" => ErrorCode::InvalidSnapshotNotSupported,
             "InvalidSnapshotId.NotFound" => ErrorCode::InvalidSnapshotIdNotFound,
-            "LimitExceeded.AutoSnapshotPolicyOutOfQuota" => {
-                ErrorCode::LimitExceededAutoSnapshotPolicyOutOfQuota
-            }
-            "LimitExceeded.InstanceAttachedDisk" => {
-                ErrorCode::LimitExceededInstanceAttachedDisk
-            }
-            "LimitExceeded.TagQuotaLimitExceeded" => {
-                ErrorCode::LimitExceededTagQuotaLimitExceeded
-            }
+            "LimitExceeded.AutoSnapshotPolicyOutOfQuota" => ErrorCode::LimitExceededAutoSnapshotPolicyOutOfQuota,
+            "LimitExceeded.InstanceAttachedDisk" => ErrorCode::LimitExceededInstanceAttachedDisk,
+            "LimitExceeded.TagQuotaLimitExceeded" => ErrorCode::LimitExceededTagQuotaLimitExceeded,
             "MissingParameter" => ErrorCode::MissingParameter,
-            "OperationDenied.AccountSecurityRisk" => {
-                ErrorCode::OperationDeniedAccountSecurityRisk
-            }
+            "OperationDenied.AccountSecurityRisk" => ErrorCode::OperationDeniedAccountSecurityRisk,
             "ResourceBusy" => ErrorCode::ResourceBusy,
             "ResourceInUse" => ErrorCode::ResourceInUse,
-            "ResourceInUse.CopySnapshotConflict" => {
-                ErrorCode::ResourceInUseCopySnapshotConflict
-            }
+            "ResourceInUse.CopySnapshotConflict" => ErrorCode::ResourceInUseCopySnapshotConflict,
             "ResourceInUse.DiskMigrating" => ErrorCode::ResourceInUseDiskMigrating,
             "ResourceInUse.DiskRollbacking" => ErrorCode::ResourceInUseDiskRollbacking,
             "ResourceInsufficient" => ErrorCode::ResourceInsufficient,
             "ResourceInsufficient.OverQuota" => ErrorCode::ResourceInsufficientOverQuota,
-            "ResourceInsufficient.OverRefundQuota" => {
-                ErrorCode::ResourceInsufficientOverRefundQuota
-            }
-            "ResourceInsufficient.UpgradeServiceBusy" => {
-                ErrorCode::ResourceInsufficientUpgradeServiceBusy
-            }
+            "ResourceInsufficient.OverRefundQuota" => ErrorCode::ResourceInsufficientOverRefundQuota,
+            "ResourceInsufficient.UpgradeServiceBusy" => ErrorCode::ResourceInsufficientUpgradeServiceBusy,
             "ResourceNotFound" => ErrorCode::ResourceNotFound,
             "ResourceNotFound.NotFound" => ErrorCode::ResourceNotFoundNotFound,
             "ResourceUnavailable" => ErrorCode::ResourceUnavailable,
             "ResourceUnavailable.Attached" => ErrorCode::ResourceUnavailableAttached,
-            "ResourceUnavailable.DiskBackupCreating" => {
-                ErrorCode::ResourceUnavailableDiskBackupCreating
-            }
-            "ResourceUnavailable.DiskSnapshotChainTooLarge" => {
-                ErrorCode::ResourceUnavailableDiskSnapshotChainTooLarge
-            }
+            "ResourceUnavailable.DiskBackupCreating" => ErrorCode::ResourceUnavailableDiskBackupCreating,
+            "ResourceUnavailable.DiskSnapshotChainTooLarge" => ErrorCode::ResourceUnavailableDiskSnapshotChainTooLarge,
             "ResourceUnavailable.Expire" => ErrorCode::ResourceUnavailableExpire,
-            "ResourceUnavailable.NotPortable" => {
-                ErrorCode::ResourceUnavailableNotPortable
-            }
-            "ResourceUnavailable.NotSupportRefund" => {
-                ErrorCode::ResourceUnavailableNotSupportRefund
-            }
-            "ResourceUnavailable.NotSupportSnapshot" => {
-                ErrorCode::ResourceUnavailableNotSupportSnapshot
-            }
-            "ResourceUnavailable.NotSupported" => {
-                ErrorCode::ResourceUnavailableNotSupported
-            }
-            "ResourceUnavailable.RepeatRefund" => {
-                ErrorCode::ResourceUnavailableRepeatRefund
-            }
-            "ResourceUnavailable.SnapshotCreating" => {
-                ErrorCode::ResourceUnavailableSnapshotCreating
-            }
-            "ResourceUnavailable.TooManyCreatingSnapshot" => {
-                ErrorCode::ResourceUnavailableTooManyCreatingSnapshot
-            }
+            "ResourceUnavailable.NotPortable" => ErrorCode::ResourceUnavailableNotPortable,
+            "ResourceUnavailable.NotSupportRefund" => ErrorCode::ResourceUnavailableNotSupportRefund,
+            "ResourceUnavailable.NotSupportSnapshot" => ErrorCode::ResourceUnavailableNotSupportSnapshot,
+            "ResourceUnavailable.NotSupported" => ErrorCode::ResourceUnavailableNotSupported,
+            "ResourceUnavailable.RepeatRefund" => ErrorCode::ResourceUnavailableRepeatRefund,
+            "ResourceUnavailable.SnapshotCreating" => ErrorCode::ResourceUnavailableSnapshotCreating,
+            "ResourceUnavailable.TooManyCreatingSnapshot" => ErrorCode::ResourceUnavailableTooManyCreatingSnapshot,
             "ResourceUnavailable.TypeError" => ErrorCode::ResourceUnavailableTypeError,
-            "ResourceUnavailable.ZoneNotMatch" => {
-                ErrorCode::ResourceUnavailableZoneNotMatch
-            }
+            "ResourceUnavailable.ZoneNotMatch" => ErrorCode::ResourceUnavailableZoneNotMatch,
             "TradeDealConflict" => ErrorCode::TradeDealConflict,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
-            "UnauthorizedOperation.AuthFailure" => {
-                ErrorCode::UnauthorizedOperationAuthFailure
-            }
-            "UnauthorizedOperation.InvalidToken" => {
-                ErrorCode::UnauthorizedOperationInvalidToken
-            }
-            "UnauthorizedOperation.MFAExpired" => {
-                ErrorCode::UnauthorizedOperationMFAExpired
-            }
-            "UnauthorizedOperation.NotCertification" => {
-                ErrorCode::UnauthorizedOperationNotCertification
-            }
-            "UnauthorizedOperation.NotHavePaymentRight" => {
-                ErrorCode::UnauthorizedOperationNotHavePaymentRight
-            }
-            "UnauthorizedOperation.RoleNotExists" => {
-                ErrorCode::UnauthorizedOperationRoleNotExists
-            }
+            "UnauthorizedOperation.AuthFailure" => ErrorCode::UnauthorizedOperationAuthFailure,
+            "UnauthorizedOperation.InvalidToken" => ErrorCode::UnauthorizedOperationInvalidToken,
+            "UnauthorizedOperation.MFAExpired" => ErrorCode::UnauthorizedOperationMFAExpired,
+            "UnauthorizedOperation.NotCertification" => ErrorCode::UnauthorizedOperationNotCertification,
+            "UnauthorizedOperation.NotHavePaymentRight" => ErrorCode::UnauthorizedOperationNotHavePaymentRight,
+            "UnauthorizedOperation.RoleNotExists" => ErrorCode::UnauthorizedOperationRoleNotExists,
             "UnsupportedOperation" => ErrorCode::UnsupportedOperation,
             "UnsupportedOperation.DetachPod" => ErrorCode::UnsupportedOperationDetachPod,
-            "UnsupportedOperation.DiskEncrypt" => {
-                ErrorCode::UnsupportedOperationDiskEncrypt
-            }
-            "UnsupportedOperation.InstanceNotStopped" => {
-                ErrorCode::UnsupportedOperationInstanceNotStopped
-            }
-            "UnsupportedOperation.ShareDiskNotSupportSnap" => {
-                ErrorCode::UnsupportedOperationShareDiskNotSupportSnap
-            }
-            "UnsupportedOperation.SnapHasShared" => {
-                ErrorCode::UnsupportedOperationSnapHasShared
-            }
-            "UnsupportedOperation.SnapshotGroupDiskAttachMultiInstance" => {
-                ErrorCode::UnsupportedOperationSnapshotGroupDiskAttachMultiInstance
-            }
-            "UnsupportedOperation.SnapshotHasBindedImage" => {
-                ErrorCode::UnsupportedOperationSnapshotHasBindedImage
-            }
-            "UnsupportedOperation.SnapshotNotSupportCopy" => {
-                ErrorCode::UnsupportedOperationSnapshotNotSupportCopy
-            }
-            "UnsupportedOperation.StateError" => {
-                ErrorCode::UnsupportedOperationStateError
-            }
+            "UnsupportedOperation.DiskEncrypt" => ErrorCode::UnsupportedOperationDiskEncrypt,
+            "UnsupportedOperation.InstanceNotStopped" => ErrorCode::UnsupportedOperationInstanceNotStopped,
+            "UnsupportedOperation.ShareDiskNotSupportSnap" => ErrorCode::UnsupportedOperationShareDiskNotSupportSnap,
+            "UnsupportedOperation.SnapHasShared" => ErrorCode::UnsupportedOperationSnapHasShared,
+            "UnsupportedOperation.SnapshotGroupDiskAttachMultiInstance" => ErrorCode::UnsupportedOperationSnapshotGroupDiskAttachMultiInstance,
+            "UnsupportedOperation.SnapshotHasBindedImage" => ErrorCode::UnsupportedOperationSnapshotHasBindedImage,
+            "UnsupportedOperation.SnapshotNotSupportCopy" => ErrorCode::UnsupportedOperationSnapshotNotSupportCopy,
+            "UnsupportedOperation.StateError" => ErrorCode::UnsupportedOperationStateError,
             other => ErrorCode::Other(other.to_owned()),
         }
     }
@@ -524,16 +442,10 @@ impl ErrorCode {
             ErrorCode::InsufficientSnapshotQuota => "InsufficientSnapshotQuota",
             ErrorCode::InternalError => "InternalError",
             ErrorCode::InternalErrorComponentError => "InternalError.ComponentError",
-            ErrorCode::InternalErrorFailQueryResource => {
-                "InternalError.FailQueryResource"
-            }
+            ErrorCode::InternalErrorFailQueryResource => "InternalError.FailQueryResource",
             ErrorCode::InternalErrorResourceOpFailed => "InternalError.ResourceOpFailed",
-            ErrorCode::InvalidAccountInsufficientBalance => {
-                "InvalidAccount.InsufficientBalance"
-            }
-            ErrorCode::InvalidAutoSnapshotPolicyIdNotFound => {
-                "InvalidAutoSnapshotPolicyId.NotFound"
-            }
+            ErrorCode::InvalidAccountInsufficientBalance => "InvalidAccount.InsufficientBalance",
+            ErrorCode::InvalidAutoSnapshotPolicyIdNotFound => "InvalidAutoSnapshotPolicyId.NotFound",
             ErrorCode::InvalidDiskAlreadyBound => "InvalidDisk.AlreadyBound",
             ErrorCode::InvalidDiskBusy => "InvalidDisk.Busy",
             ErrorCode::InvalidDiskExpire => "InvalidDisk.Expire",
@@ -547,143 +459,65 @@ impl ErrorCode {
             ErrorCode::InvalidInstanceNotSupported => "InvalidInstance.NotSupported",
             ErrorCode::InvalidInstanceIdNotFound => "InvalidInstanceId.NotFound",
             ErrorCode::InvalidParameter => "InvalidParameter",
-            ErrorCode::InvalidParameterDiskConfigNotSupported => {
-                "InvalidParameter.DiskConfigNotSupported"
-            }
-            ErrorCode::InvalidParameterDiskSizeNotMatch => {
-                "InvalidParameter.DiskSizeNotMatch"
-            }
-            ErrorCode::InvalidParameterInvalidClientToken => {
-                "InvalidParameter.InvalidClientToken"
-            }
-            ErrorCode::InvalidParameterProjectIdNotExist => {
-                "InvalidParameter.ProjectIdNotExist"
-            }
-            ErrorCode::InvalidParameterShouldConvertSnapshotToImage => {
-                "InvalidParameter.ShouldConvertSnapshotToImage"
-            }
+            ErrorCode::InvalidParameterDiskConfigNotSupported => "InvalidParameter.DiskConfigNotSupported",
+            ErrorCode::InvalidParameterDiskSizeNotMatch => "InvalidParameter.DiskSizeNotMatch",
+            ErrorCode::InvalidParameterInvalidClientToken => "InvalidParameter.InvalidClientToken",
+            ErrorCode::InvalidParameterProjectIdNotExist => "InvalidParameter.ProjectIdNotExist",
+            ErrorCode::InvalidParameterShouldConvertSnapshotToImage => "InvalidParameter.ShouldConvertSnapshotToImage",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
-            ErrorCode::InvalidParameterValueBindDiskLimitExceeded => {
-                "InvalidParameterValue.BindDiskLimitExceeded"
-            }
-            ErrorCode::InvalidParameterValueInvalidAction => {
-                "InvalidParameterValue.InvalidAction"
-            }
-            ErrorCode::InvalidParameterValueLimitExceeded => {
-                "InvalidParameterValue.LimitExceeded"
-            }
+            ErrorCode::InvalidParameterValueBindDiskLimitExceeded => "InvalidParameterValue.BindDiskLimitExceeded",
+            ErrorCode::InvalidParameterValueInvalidAction => "InvalidParameterValue.InvalidAction",
+            ErrorCode::InvalidParameterValueLimitExceeded => "InvalidParameterValue.LimitExceeded",
             ErrorCode::InvalidSnapshotNotSupported => "InvalidSnapshot.NotSupported",
             ErrorCode::InvalidSnapshotIdNotFound => "InvalidSnapshotId.NotFound",
-            ErrorCode::LimitExceededAutoSnapshotPolicyOutOfQuota => {
-                "LimitExceeded.AutoSnapshotPolicyOutOfQuota"
-            }
-            ErrorCode::LimitExceededInstanceAttachedDisk => {
-                "LimitExceeded.InstanceAttachedDisk"
-            }
-            ErrorCode::LimitExceededTagQuotaLimitExceeded => {
-                "LimitExceeded.TagQuotaLimitExceeded"
-            }
+            ErrorCode::LimitExceededAutoSnapshotPolicyOutOfQuota => "LimitExceeded.AutoSnapshotPolicyOutOfQuota",
+            ErrorCode::LimitExceededInstanceAttachedDisk => "LimitExceeded.InstanceAttachedDisk",
+            ErrorCode::LimitExceededTagQuotaLimitExceeded => "LimitExceeded.TagQuotaLimitExceeded",
             ErrorCode::MissingParameter => "MissingParameter",
-            ErrorCode::OperationDeniedAccountSecurityRisk => {
-                "OperationDenied.AccountSecurityRisk"
-            }
+            ErrorCode::OperationDeniedAccountSecurityRisk => "OperationDenied.AccountSecurityRisk",
             ErrorCode::ResourceBusy => "ResourceBusy",
             ErrorCode::ResourceInUse => "ResourceInUse",
-            ErrorCode::ResourceInUseCopySnapshotConflict => {
-                "ResourceInUse.CopySnapshotConflict"
-            }
+            ErrorCode::ResourceInUseCopySnapshotConflict => "ResourceInUse.CopySnapshotConflict",
             ErrorCode::ResourceInUseDiskMigrating => "ResourceInUse.DiskMigrating",
             ErrorCode::ResourceInUseDiskRollbacking => "ResourceInUse.DiskRollbacking",
             ErrorCode::ResourceInsufficient => "ResourceInsufficient",
             ErrorCode::ResourceInsufficientOverQuota => "ResourceInsufficient.OverQuota",
-            ErrorCode::ResourceInsufficientOverRefundQuota => {
-                "ResourceInsufficient.OverRefundQuota"
-            }
-            ErrorCode::ResourceInsufficientUpgradeServiceBusy => {
-                "ResourceInsufficient.UpgradeServiceBusy"
-            }
+            ErrorCode::ResourceInsufficientOverRefundQuota => "ResourceInsufficient.OverRefundQuota",
+            ErrorCode::ResourceInsufficientUpgradeServiceBusy => "ResourceInsufficient.UpgradeServiceBusy",
             ErrorCode::ResourceNotFound => "ResourceNotFound",
             ErrorCode::ResourceNotFoundNotFound => "ResourceNotFound.NotFound",
             ErrorCode::ResourceUnavailable => "ResourceUnavailable",
             ErrorCode::ResourceUnavailableAttached => "ResourceUnavailable.Attached",
-            ErrorCode::ResourceUnavailableDiskBackupCreating => {
-                "ResourceUnavailable.DiskBackupCreating"
-            }
-            ErrorCode::ResourceUnavailableDiskSnapshotChainTooLarge => {
-                "ResourceUnavailable.DiskSnapshotChainTooLarge"
-            }
+            ErrorCode::ResourceUnavailableDiskBackupCreating => "ResourceUnavailable.DiskBackupCreating",
+            ErrorCode::ResourceUnavailableDiskSnapshotChainTooLarge => "ResourceUnavailable.DiskSnapshotChainTooLarge",
             ErrorCode::ResourceUnavailableExpire => "ResourceUnavailable.Expire",
-            ErrorCode::ResourceUnavailableNotPortable => {
-                "ResourceUnavailable.NotPortable"
-            }
-            ErrorCode::ResourceUnavailableNotSupportRefund => {
-                "ResourceUnavailable.NotSupportRefund"
-            }
-            ErrorCode::ResourceUnavailableNotSupportSnapshot => {
-                "ResourceUnavailable.NotSupportSnapshot"
-            }
-            ErrorCode::ResourceUnavailableNotSupported => {
-                "ResourceUnavailable.NotSupported"
-            }
-            ErrorCode::ResourceUnavailableRepeatRefund => {
-                "ResourceUnavailable.RepeatRefund"
-            }
-            ErrorCode::ResourceUnavailableSnapshotCreating => {
-                "ResourceUnavailable.SnapshotCreating"
-            }
-            ErrorCode::ResourceUnavailableTooManyCreatingSnapshot => {
-                "ResourceUnavailable.TooManyCreatingSnapshot"
-            }
+            ErrorCode::ResourceUnavailableNotPortable => "ResourceUnavailable.NotPortable",
+            ErrorCode::ResourceUnavailableNotSupportRefund => "ResourceUnavailable.NotSupportRefund",
+            ErrorCode::ResourceUnavailableNotSupportSnapshot => "ResourceUnavailable.NotSupportSnapshot",
+            ErrorCode::ResourceUnavailableNotSupported => "ResourceUnavailable.NotSupported",
+            ErrorCode::ResourceUnavailableRepeatRefund => "ResourceUnavailable.RepeatRefund",
+            ErrorCode::ResourceUnavailableSnapshotCreating => "ResourceUnavailable.SnapshotCreating",
+            ErrorCode::ResourceUnavailableTooManyCreatingSnapshot => "ResourceUnavailable.TooManyCreatingSnapshot",
             ErrorCode::ResourceUnavailableTypeError => "ResourceUnavailable.TypeError",
-            ErrorCode::ResourceUnavailableZoneNotMatch => {
-                "ResourceUnavailable.ZoneNotMatch"
-            }
+            ErrorCode::ResourceUnavailableZoneNotMatch => "ResourceUnavailable.ZoneNotMatch",
             ErrorCode::TradeDealConflict => "TradeDealConflict",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
-            ErrorCode::UnauthorizedOperationAuthFailure => {
-                "UnauthorizedOperation.AuthFailure"
-            }
-            ErrorCode::UnauthorizedOperationInvalidToken => {
-                "UnauthorizedOperation.InvalidToken"
-            }
-            ErrorCode::UnauthorizedOperationMFAExpired => {
-                "UnauthorizedOperation.MFAExpired"
-            }
-            ErrorCode::UnauthorizedOperationNotCertification => {
-                "UnauthorizedOperation.NotCertification"
-            }
-            ErrorCode::UnauthorizedOperationNotHavePaymentRight => {
-                "UnauthorizedOperation.NotHavePaymentRight"
-            }
-            ErrorCode::UnauthorizedOperationRoleNotExists => {
-                "UnauthorizedOperation.RoleNotExists"
-            }
+            ErrorCode::UnauthorizedOperationAuthFailure => "UnauthorizedOperation.AuthFailure",
+            ErrorCode::UnauthorizedOperationInvalidToken => "UnauthorizedOperation.InvalidToken",
+            ErrorCode::UnauthorizedOperationMFAExpired => "UnauthorizedOperation.MFAExpired",
+            ErrorCode::UnauthorizedOperationNotCertification => "UnauthorizedOperation.NotCertification",
+            ErrorCode::UnauthorizedOperationNotHavePaymentRight => "UnauthorizedOperation.NotHavePaymentRight",
+            ErrorCode::UnauthorizedOperationRoleNotExists => "UnauthorizedOperation.RoleNotExists",
             ErrorCode::UnsupportedOperation => "UnsupportedOperation",
             ErrorCode::UnsupportedOperationDetachPod => "UnsupportedOperation.DetachPod",
-            ErrorCode::UnsupportedOperationDiskEncrypt => {
-                "UnsupportedOperation.DiskEncrypt"
-            }
-            ErrorCode::UnsupportedOperationInstanceNotStopped => {
-                "UnsupportedOperation.InstanceNotStopped"
-            }
-            ErrorCode::UnsupportedOperationShareDiskNotSupportSnap => {
-                "UnsupportedOperation.ShareDiskNotSupportSnap"
-            }
-            ErrorCode::UnsupportedOperationSnapHasShared => {
-                "UnsupportedOperation.SnapHasShared"
-            }
-            ErrorCode::UnsupportedOperationSnapshotGroupDiskAttachMultiInstance => {
-                "UnsupportedOperation.SnapshotGroupDiskAttachMultiInstance"
-            }
-            ErrorCode::UnsupportedOperationSnapshotHasBindedImage => {
-                "UnsupportedOperation.SnapshotHasBindedImage"
-            }
-            ErrorCode::UnsupportedOperationSnapshotNotSupportCopy => {
-                "UnsupportedOperation.SnapshotNotSupportCopy"
-            }
-            ErrorCode::UnsupportedOperationStateError => {
-                "UnsupportedOperation.StateError"
-            }
+            ErrorCode::UnsupportedOperationDiskEncrypt => "UnsupportedOperation.DiskEncrypt",
+            ErrorCode::UnsupportedOperationInstanceNotStopped => "UnsupportedOperation.InstanceNotStopped",
+            ErrorCode::UnsupportedOperationShareDiskNotSupportSnap => "UnsupportedOperation.ShareDiskNotSupportSnap",
+            ErrorCode::UnsupportedOperationSnapHasShared => "UnsupportedOperation.SnapHasShared",
+            ErrorCode::UnsupportedOperationSnapshotGroupDiskAttachMultiInstance => "UnsupportedOperation.SnapshotGroupDiskAttachMultiInstance",
+            ErrorCode::UnsupportedOperationSnapshotHasBindedImage => "UnsupportedOperation.SnapshotHasBindedImage",
+            ErrorCode::UnsupportedOperationSnapshotNotSupportCopy => "UnsupportedOperation.SnapshotNotSupportCopy",
+            ErrorCode::UnsupportedOperationStateError => "UnsupportedOperation.StateError",
             ErrorCode::Other(code) => code,
         }
     }
@@ -692,204 +526,98 @@ impl ErrorCode {
     pub fn description(&self) -> Option<&'static str> {
         match self {
             ErrorCode::AuthFailure => Some("CAM签名/鉴权错误。"),
-            ErrorCode::InsufficientRefundQuota => {
-                Some("云盘退还数量已达上限，不能再退还。")
-            }
+            ErrorCode::InsufficientRefundQuota => Some("云盘退还数量已达上限，不能再退还。"),
             ErrorCode::InsufficientSnapshotQuota => Some("快照配额不足。"),
             ErrorCode::InternalError => Some("内部错误。"),
-            ErrorCode::InternalErrorComponentError => {
-                Some("依赖组件请求失败，请联系客服人员解决。")
-            }
+            ErrorCode::InternalErrorComponentError => Some("依赖组件请求失败，请联系客服人员解决。"),
             ErrorCode::InternalErrorFailQueryResource => Some("查询资源失败。"),
-            ErrorCode::InternalErrorResourceOpFailed => {
-                Some(
-                    "对资源的操作失败，具体错误信息请查看错误描述 Message 字段，稍后重试或者联系客服人员帮忙解决。",
-                )
-            }
+            ErrorCode::InternalErrorResourceOpFailed => Some("对资源的操作失败，具体错误信息请查看错误描述 Message 字段，稍后重试或者联系客服人员帮忙解决。"),
             ErrorCode::InvalidAccountInsufficientBalance => Some("账户余额不足。"),
-            ErrorCode::InvalidAutoSnapshotPolicyIdNotFound => {
-                Some("输入的`AutoSnapshotPolicyId`不存在。")
-            }
-            ErrorCode::InvalidDiskAlreadyBound => {
-                Some("云盘已绑定定期快照策略。")
-            }
+            ErrorCode::InvalidAutoSnapshotPolicyIdNotFound => Some("输入的`AutoSnapshotPolicyId`不存在。"),
+            ErrorCode::InvalidDiskAlreadyBound => Some("云盘已绑定定期快照策略。"),
             ErrorCode::InvalidDiskBusy => Some("云硬盘忙，请稍后重试。"),
             ErrorCode::InvalidDiskExpire => Some("云盘已过期。"),
             ErrorCode::InvalidDiskNotPortable => Some("不支持非弹性云盘。"),
-            ErrorCode::InvalidDiskNotSupportSnapshot => {
-                Some("云硬盘没有快照能力。")
-            }
+            ErrorCode::InvalidDiskNotSupportSnapshot => Some("云硬盘没有快照能力。"),
             ErrorCode::InvalidDiskNotSupported => Some("云硬盘不支持该操作。"),
-            ErrorCode::InvalidDiskSnapshotCreating => {
-                Some("云硬盘正在创建快照，请稍后重试。")
-            }
+            ErrorCode::InvalidDiskSnapshotCreating => Some("云硬盘正在创建快照，请稍后重试。"),
             ErrorCode::InvalidDiskTypeError => Some("云硬盘类型错误。"),
             ErrorCode::InvalidDiskIdNotFound => Some("输入的`DiskId`不存在。"),
             ErrorCode::InvalidFilter => Some("指定的Filter不被支持。"),
-            ErrorCode::InvalidInstanceNotSupported => {
-                Some("云服务器不支持挂载云盘。")
-            }
-            ErrorCode::InvalidInstanceIdNotFound => {
-                Some("输入实例的`InstanceId`不存在。")
-            }
+            ErrorCode::InvalidInstanceNotSupported => Some("云服务器不支持挂载云盘。"),
+            ErrorCode::InvalidInstanceIdNotFound => Some("输入实例的`InstanceId`不存在。"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
-            ErrorCode::InvalidParameterDiskConfigNotSupported => {
-                Some("当前地域不支持当前配置的云盘。")
-            }
-            ErrorCode::InvalidParameterDiskSizeNotMatch => {
-                Some("云硬盘大小与快照大小不匹配。")
-            }
-            ErrorCode::InvalidParameterInvalidClientToken => {
-                Some("ClientToken不可用。")
-            }
+            ErrorCode::InvalidParameterDiskConfigNotSupported => Some("当前地域不支持当前配置的云盘。"),
+            ErrorCode::InvalidParameterDiskSizeNotMatch => Some("云硬盘大小与快照大小不匹配。"),
+            ErrorCode::InvalidParameterInvalidClientToken => Some("ClientToken不可用。"),
             ErrorCode::InvalidParameterProjectIdNotExist => Some("项目ID不存在。"),
-            ErrorCode::InvalidParameterShouldConvertSnapshotToImage => {
-                Some("需要将快照转化成镜像后再执行操作。")
-            }
+            ErrorCode::InvalidParameterShouldConvertSnapshotToImage => Some("需要将快照转化成镜像后再执行操作。"),
             ErrorCode::InvalidParameterValue => Some("参数取值错误。"),
-            ErrorCode::InvalidParameterValueBindDiskLimitExceeded => {
-                Some("标签绑定云盘超过限制。")
-            }
-            ErrorCode::InvalidParameterValueInvalidAction => {
-                Some("请求接口不存在。")
-            }
-            ErrorCode::InvalidParameterValueLimitExceeded => {
-                Some("参数值数量超过限制。")
-            }
+            ErrorCode::InvalidParameterValueBindDiskLimitExceeded => Some("标签绑定云盘超过限制。"),
+            ErrorCode::InvalidParameterValueInvalidAction => Some("请求接口不存在。"),
+            ErrorCode::InvalidParameterValueLimitExceeded => Some("参数值数量超过限制。"),
             ErrorCode::InvalidSnapshotNotSupported => Some("快照不支持该操作。"),
-            ErrorCode::InvalidSnapshotIdNotFound => {
-                Some("输入的`SnapshotId`不存在。")
-            }
-            ErrorCode::LimitExceededAutoSnapshotPolicyOutOfQuota => {
-                Some("定期快照策略数量已达到上限。")
-            }
-            ErrorCode::LimitExceededInstanceAttachedDisk => {
-                Some("实例挂载云盘数量超过限制。")
-            }
-            ErrorCode::LimitExceededTagQuotaLimitExceeded => {
-                Some("调用标签服务超过了频率限制。")
-            }
+            ErrorCode::InvalidSnapshotIdNotFound => Some("输入的`SnapshotId`不存在。"),
+            ErrorCode::LimitExceededAutoSnapshotPolicyOutOfQuota => Some("定期快照策略数量已达到上限。"),
+            ErrorCode::LimitExceededInstanceAttachedDisk => Some("实例挂载云盘数量超过限制。"),
+            ErrorCode::LimitExceededTagQuotaLimitExceeded => Some("调用标签服务超过了频率限制。"),
             ErrorCode::MissingParameter => Some("缺少参数错误。"),
-            ErrorCode::OperationDeniedAccountSecurityRisk => {
-                Some(
-                    "账号访问密钥存在泄露风险，当前资源购买操作已被限制。",
-                )
-            }
+            ErrorCode::OperationDeniedAccountSecurityRisk => Some("账号访问密钥存在泄露风险，当前资源购买操作已被限制。"),
             ErrorCode::ResourceBusy => Some("资源繁忙，请稍后重试。"),
             ErrorCode::ResourceInUse => Some("资源被占用。"),
-            ErrorCode::ResourceInUseCopySnapshotConflict => {
-                Some("指定快照正在复制到目标地域。")
-            }
-            ErrorCode::ResourceInUseDiskMigrating => {
-                Some("云硬盘当前已在迁移中，请稍后重试。")
-            }
-            ErrorCode::ResourceInUseDiskRollbacking => {
-                Some("云硬盘正在执行快照回滚操作，请稍后重试。")
-            }
+            ErrorCode::ResourceInUseCopySnapshotConflict => Some("指定快照正在复制到目标地域。"),
+            ErrorCode::ResourceInUseDiskMigrating => Some("云硬盘当前已在迁移中，请稍后重试。"),
+            ErrorCode::ResourceInUseDiskRollbacking => Some("云硬盘正在执行快照回滚操作，请稍后重试。"),
             ErrorCode::ResourceInsufficient => Some("资源不足。"),
             ErrorCode::ResourceInsufficientOverQuota => Some("配额不足。"),
-            ErrorCode::ResourceInsufficientOverRefundQuota => {
-                Some("云盘退还数量已达上限，不能再退还。")
-            }
-            ErrorCode::ResourceInsufficientUpgradeServiceBusy => {
-                Some("云硬盘升级服务繁忙，请稍后重试。")
-            }
+            ErrorCode::ResourceInsufficientOverRefundQuota => Some("云盘退还数量已达上限，不能再退还。"),
+            ErrorCode::ResourceInsufficientUpgradeServiceBusy => Some("云硬盘升级服务繁忙，请稍后重试。"),
             ErrorCode::ResourceNotFound => Some("资源不存在。"),
             ErrorCode::ResourceNotFoundNotFound => Some("资源不存在。"),
             ErrorCode::ResourceUnavailable => Some("资源不可用。"),
-            ErrorCode::ResourceUnavailableAttached => {
-                Some("云硬盘已挂载至其他云服务器上。")
-            }
-            ErrorCode::ResourceUnavailableDiskBackupCreating => {
-                Some("数据备份点尚未创建完成，暂时不可使用。")
-            }
-            ErrorCode::ResourceUnavailableDiskSnapshotChainTooLarge => {
-                Some("云硬盘快照链长度过长，拒绝创建快照。")
-            }
+            ErrorCode::ResourceUnavailableAttached => Some("云硬盘已挂载至其他云服务器上。"),
+            ErrorCode::ResourceUnavailableDiskBackupCreating => Some("数据备份点尚未创建完成，暂时不可使用。"),
+            ErrorCode::ResourceUnavailableDiskSnapshotChainTooLarge => Some("云硬盘快照链长度过长，拒绝创建快照。"),
             ErrorCode::ResourceUnavailableExpire => Some("云硬盘已过期。"),
-            ErrorCode::ResourceUnavailableNotPortable => {
-                Some("非弹性云硬盘不支持此操作。")
-            }
-            ErrorCode::ResourceUnavailableNotSupportRefund => {
-                Some("云盘不支持退还。")
-            }
-            ErrorCode::ResourceUnavailableNotSupportSnapshot => {
-                Some("资源不支持快照能力。")
-            }
-            ErrorCode::ResourceUnavailableNotSupported => {
-                Some("资源不支持此操作。")
-            }
+            ErrorCode::ResourceUnavailableNotPortable => Some("非弹性云硬盘不支持此操作。"),
+            ErrorCode::ResourceUnavailableNotSupportRefund => Some("云盘不支持退还。"),
+            ErrorCode::ResourceUnavailableNotSupportSnapshot => Some("资源不支持快照能力。"),
+            ErrorCode::ResourceUnavailableNotSupported => Some("资源不支持此操作。"),
             ErrorCode::ResourceUnavailableRepeatRefund => Some("云硬盘已退还。"),
-            ErrorCode::ResourceUnavailableSnapshotCreating => {
-                Some("快照尚未创建完成，暂时不可使用。")
-            }
-            ErrorCode::ResourceUnavailableTooManyCreatingSnapshot => {
-                Some("全网正在创建的快照数量过多。")
-            }
-            ErrorCode::ResourceUnavailableTypeError => {
-                Some(
-                    "云硬盘类型错误，如尝试挂载系统盘至云服务器上。",
-                )
-            }
-            ErrorCode::ResourceUnavailableZoneNotMatch => {
-                Some("云硬盘与实例不在同一可用区。")
-            }
+            ErrorCode::ResourceUnavailableSnapshotCreating => Some("快照尚未创建完成，暂时不可使用。"),
+            ErrorCode::ResourceUnavailableTooManyCreatingSnapshot => Some("全网正在创建的快照数量过多。"),
+            ErrorCode::ResourceUnavailableTypeError => Some("云硬盘类型错误，如尝试挂载系统盘至云服务器上。"),
+            ErrorCode::ResourceUnavailableZoneNotMatch => Some("云硬盘与实例不在同一可用区。"),
             ErrorCode::TradeDealConflict => Some("订单冲突。"),
             ErrorCode::UnauthorizedOperation => Some("未授权操作。"),
             ErrorCode::UnauthorizedOperationAuthFailure => Some("鉴权错误。"),
-            ErrorCode::UnauthorizedOperationInvalidToken => {
-                Some("CAM鉴权Token不可用。")
-            }
-            ErrorCode::UnauthorizedOperationMFAExpired => {
-                Some("MFA鉴权过期，请重试。")
-            }
-            ErrorCode::UnauthorizedOperationNotCertification => {
-                Some("账号没有实名认证，支付失败。")
-            }
-            ErrorCode::UnauthorizedOperationNotHavePaymentRight => {
-                Some("没有支付权限。")
-            }
-            ErrorCode::UnauthorizedOperationRoleNotExists => {
-                Some("授权角色不存在。")
-            }
+            ErrorCode::UnauthorizedOperationInvalidToken => Some("CAM鉴权Token不可用。"),
+            ErrorCode::UnauthorizedOperationMFAExpired => Some("MFA鉴权过期，请重试。"),
+            ErrorCode::UnauthorizedOperationNotCertification => Some("账号没有实名认证，支付失败。"),
+            ErrorCode::UnauthorizedOperationNotHavePaymentRight => Some("没有支付权限。"),
+            ErrorCode::UnauthorizedOperationRoleNotExists => Some("授权角色不存在。"),
             ErrorCode::UnsupportedOperation => Some("操作不支持。"),
-            ErrorCode::UnsupportedOperationDetachPod => {
-                Some("暂不支持从EKS上卸载云硬盘。")
-            }
+            ErrorCode::UnsupportedOperationDetachPod => Some("暂不支持从EKS上卸载云硬盘。"),
             ErrorCode::UnsupportedOperationDiskEncrypt => Some("磁盘已加密。"),
-            ErrorCode::UnsupportedOperationInstanceNotStopped => {
-                Some("云盘挂载的实例未关机。")
-            }
-            ErrorCode::UnsupportedOperationShareDiskNotSupportSnap => {
-                Some("共享型云硬盘不支持创建快照。")
-            }
-            ErrorCode::UnsupportedOperationSnapHasShared => {
-                Some("该快照已经共享，请先解除共享。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotGroupDiskAttachMultiInstance => {
-                Some(
-                    "快照组关联快照的原云硬盘未挂载在同一实例上。",
-                )
-            }
-            ErrorCode::UnsupportedOperationSnapshotHasBindedImage => {
-                Some("该快照创建了自定义快照，请先删除对应镜像。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotNotSupportCopy => {
-                Some("快照不支持跨地域复制。")
-            }
-            ErrorCode::UnsupportedOperationStateError => {
-                Some("资源当前状态不支持该操作。")
-            }
+            ErrorCode::UnsupportedOperationInstanceNotStopped => Some("云盘挂载的实例未关机。"),
+            ErrorCode::UnsupportedOperationShareDiskNotSupportSnap => Some("共享型云硬盘不支持创建快照。"),
+            ErrorCode::UnsupportedOperationSnapHasShared => Some("该快照已经共享，请先解除共享。"),
+            ErrorCode::UnsupportedOperationSnapshotGroupDiskAttachMultiInstance => Some("快照组关联快照的原云硬盘未挂载在同一实例上。"),
+            ErrorCode::UnsupportedOperationSnapshotHasBindedImage => Some("该快照创建了自定义快照，请先删除对应镜像。"),
+            ErrorCode::UnsupportedOperationSnapshotNotSupportCopy => Some("快照不支持跨地域复制。"),
+            ErrorCode::UnsupportedOperationStateError => Some("资源当前状态不支持该操作。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -897,6 +625,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

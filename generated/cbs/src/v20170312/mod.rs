@@ -4,23 +4,30 @@
 //! 云硬盘 (`cbs`) API version 2017-03-12.
 //!
 //! 介绍如何使用API对云硬盘和快照进行相关操作，如创建弹性云盘、创建快照或回滚快照等。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cbs",
@@ -29,15 +36,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "cbs.tencentcloudapi.com",
     regional_host: Some("cbs.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of cbs API version 2017-03-12.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -45,6 +49,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -63,10 +68,7 @@ impl Client {
     /// This API only supports rolling back to the original cloud disk. For data disk backup points, if you need to copy backup point data to other CBS, use first [CreateSnapshot](https://www.tencentcloud.com/document/product/362/15648?from_cn_redirect=1) to convert the backup point to a snapshot, and use [CreateDisks](https://www.tencentcloud.com/document/product/362/16312?from_cn_redirect=1) to create a new elastic cloud disk, then copy snapshot data to the newly purchased cloud disk.
     /// The backup point used for rollback must be in NORMAL status. The backup point status can be checked through the [DescribeDiskBackups](https://www.tencentcloud.com/document/product/362/80278?from_cn_redirect=1) API, see BackupState field explanation in the output parameter.
     /// If it is an elastic cloud disk, the CBS must be in an unmounted state. The CBS mount status can be queried through the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API. See Attached field explanation. If it is a non-elastic cloud hard disk purchased together with the instance, the instance must be in a powered off state. The instance status can be queried through the [DescribeInstancesStatus](https://www.tencentcloud.com/document/product/213/15738?from_cn_redirect=1) API.
-    pub async fn apply_disk_backup(
-        &self,
-        request: ApplyDiskBackupRequest,
-    ) -> Result<ApplyDiskBackupResponse, Error> {
+    pub async fn apply_disk_backup(&self, request: ApplyDiskBackupRequest) -> Result<ApplyDiskBackupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Rolls back a snapshot
@@ -76,10 +78,7 @@ impl Client {
     /// * The snapshot can only be rolled back to the original cloud disk. For data disk snapshots, if you need to copy the snapshot data to other cloud disks, use the API [CreateDisks](https://intl.cloud.tencent.com/document/product/362/16312?from_cn_redirect=1) to create an elastic cloud disk and then copy the snapshot data to the created cloud disk.
     /// * The snapshot for rollback must be in NORMAL status. The snapshot status can be queried in the SnapshotState field in the output parameters through the API [DescribeSnapshots](https://intl.cloud.tencent.com/document/product/362/15647?from_cn_redirect=1).
     /// * For elastic cloud disks, the cloud disk must be in UNMOUNTED status. The cloud disk status can be queried in the Attached field returned by the API [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1). For non-elastic cloud disks purchased together with instances, the instance must be in SHUTDOWN status. The instance status can be queried through the API [DescribeInstancesStatus](https://intl.cloud.tencent.com/document/product/213/15738?from_cn_redirect=1).
-    pub async fn apply_snapshot(
-        &self,
-        request: ApplySnapshotRequest,
-    ) -> Result<ApplySnapshotResponse, Error> {
+    pub async fn apply_snapshot(&self, request: ApplySnapshotRequest) -> Result<ApplySnapshotResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Rollback a snapshot group
@@ -88,10 +87,7 @@ impl Client {
     /// This API is used to roll back all or part of the disks in the snapshot group.
     /// This API is used to roll back disks. If the disks to be rolled back contain mounted disks, they must be mounted to the same instance, and the instance must be shut down before rollback.
     /// Rollback is an asynchronous operation. A successful API return does not indicate a successful rollback. You can call DescribeSnapshotGroups to check the snapshot group status.
-    pub async fn apply_snapshot_group(
-        &self,
-        request: ApplySnapshotGroupRequest,
-    ) -> Result<ApplySnapshotGroupResponse, Error> {
+    pub async fn apply_snapshot_group(&self, request: ApplySnapshotGroupRequest) -> Result<ApplySnapshotGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Mounting Cloud Disks
@@ -100,19 +96,13 @@ impl Client {
     ///
     /// * Batch operation is supported. You can mount multiple cloud disks to one CVM in a single request. If any of these cloud disks cannot be mounted, the operation fails and a specific error code returns.
     /// * This is an async API. A successful request indicates that the mounting is initiated. You can call the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API to query the status of cloud disks. If the status changes from `ATTACHING` to `ATTACHED`, the mounting is successful.
-    pub async fn attach_disks(
-        &self,
-        request: AttachDisksRequest,
-    ) -> Result<AttachDisksResponse, Error> {
+    pub async fn attach_disks(&self, request: AttachDisksRequest) -> Result<AttachDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 挂载弹性单副本SSD硬盘
     ///
     /// (Chinese only) 本接口用于挂载一个或多个弹性单副本SSD硬盘到指定的云服务器实例上。仅支持弹性盘类型。
-    pub async fn attach_remote_disks(
-        &self,
-        request: AttachRemoteDisksRequest,
-    ) -> Result<AttachRemoteDisksResponse, Error> {
+    pub async fn attach_remote_disks(&self, request: AttachRemoteDisksRequest) -> Result<AttachRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binding a Scheduled Snapshot Policy
@@ -121,19 +111,13 @@ impl Client {
     ///
     /// * For the scheduled snapshot policy limit of each region, see [Scheduled Snapshots](https://intl.cloud.tencent.com/document/product/362/8191?from_cn_redirect=1).
     /// * When a cloud disk that is bound to a scheduled snapshot policy is in the unused state (that is, an elastic cloud disk has not been mounted or the server of an inelastic disk is powered off) scheduled snapshots are not created.
-    pub async fn bind_auto_snapshot_policy(
-        &self,
-        request: BindAutoSnapshotPolicyRequest,
-    ) -> Result<BindAutoSnapshotPolicyResponse, Error> {
+    pub async fn bind_auto_snapshot_policy(&self, request: BindAutoSnapshotPolicyRequest) -> Result<BindAutoSnapshotPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 自动快照策略的跨账号复制
     ///
     /// (Chinese only) 针对白名单内用户实现自动快照策略的跨账号复制功能
-    pub async fn copy_auto_snapshot_policy_cross_account(
-        &self,
-        request: CopyAutoSnapshotPolicyCrossAccountRequest,
-    ) -> Result<CopyAutoSnapshotPolicyCrossAccountResponse, Error> {
+    pub async fn copy_auto_snapshot_policy_cross_account(&self, request: CopyAutoSnapshotPolicyCrossAccountRequest) -> Result<CopyAutoSnapshotPolicyCrossAccountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replicates a snapshot to another region
@@ -142,10 +126,7 @@ impl Client {
     ///
     /// This API is asynchronous. When the cross-region replication request is issued successfully, it returns a new snapshot ID. At this point, the snapshot is not immediately replicated to the target region. You can use the [DescribeSnapshots](https://www.tencentcloud.com/document/product/362/15647?from_cn_redirect=1) API for the query in the target region to check the snapshot status and determine whether the replication is complete. If the snapshot status is "NORMAL", it indicates snapshot replication is complete.
     /// This API is used to perform snapshot cross-region replication, which will generate cross-region traffic. Commercial billing for this feature is expected in Q3 2025. Please check subsequent Message Center notices to avoid unexpected charges.
-    pub async fn copy_snapshot_cross_regions(
-        &self,
-        request: CopySnapshotCrossRegionsRequest,
-    ) -> Result<CopySnapshotCrossRegionsResponse, Error> {
+    pub async fn copy_snapshot_cross_regions(&self, request: CopySnapshotCrossRegionsRequest) -> Result<CopySnapshotCrossRegionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creating a Scheduled Snapshot Policy
@@ -154,19 +135,13 @@ impl Client {
     ///
     /// * For the limits on the number of scheduled snapshot policies that can be created in each region, see [Scheduled Snapshots](https://intl.cloud.tencent.com/document/product/362/8191?from_cn_redirect=1).
     /// * The quantity and capacity of the snapshots that can be created in each region are limited. For more information, see the **Snapshots** page on the Tencent Cloud Console. If the number of snapshots exceeds the quota, the creation of the scheduled snapshots will fail.
-    pub async fn create_auto_snapshot_policy(
-        &self,
-        request: CreateAutoSnapshotPolicyRequest,
-    ) -> Result<CreateAutoSnapshotPolicyResponse, Error> {
+    pub async fn create_auto_snapshot_policy(&self, request: CreateAutoSnapshotPolicyRequest) -> Result<CreateAutoSnapshotPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a backup point for a cloud disk
     ///
     /// This API is used to create a backup point for a cloud disk.
-    pub async fn create_disk_backup(
-        &self,
-        request: CreateDiskBackupRequest,
-    ) -> Result<CreateDiskBackupResponse, Error> {
+    pub async fn create_disk_backup(&self, request: CreateDiskBackupRequest) -> Result<CreateDiskBackupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates cloud disks
@@ -175,19 +150,13 @@ impl Client {
     ///
     /// * This API supports creating a cloud disk with a data disk snapshot so that the snapshot data can be copied to the purchased cloud disk.
     /// * This API is async. A cloud disk ID list will be returned when a request is made successfully, but it does not mean that the creation has been completed. You can call the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API to query cloud disks by `DiskId`. If a new cloud disk can be found and its status is `UNATTACHED` or `ATTACHED`, the cloud disk has been created successfully.
-    pub async fn create_disks(
-        &self,
-        request: CreateDisksRequest,
-    ) -> Result<CreateDisksResponse, Error> {
+    pub async fn create_disks(&self, request: CreateDisksRequest) -> Result<CreateDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建弹性单副本SSD硬盘
     ///
     /// (Chinese only) 本接口用于创建弹性单副本SSD硬盘并自动挂载到指定实例。弹性盘在创建时就需要绑定目标实例，计费回调后由CBS自身完成装箱+挂载的全流程。
-    pub async fn create_remote_disks(
-        &self,
-        request: CreateRemoteDisksRequest,
-    ) -> Result<CreateRemoteDisksResponse, Error> {
+    pub async fn create_remote_disks(&self, request: CreateRemoteDisksRequest) -> Result<CreateRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a snapshot
@@ -197,10 +166,7 @@ impl Client {
     /// * You can only create snapshots for cloud disks with the snapshot capability. To check whether a cloud disk is snapshot-enabled, call the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API and see the `SnapshotAbility` field in the response.
     /// * For the maximum number of snapshots that can be created, see [Use Limits](https://intl.cloud.tencent.com/doc/product/362/5145?from_cn_redirect=1).
     /// * Currently, you can convert backup points into general snapshots. After the conversion, snapshot usage fees may be charged, backup points will not be retained, and the occupied backup point quota will be released.
-    pub async fn create_snapshot(
-        &self,
-        request: CreateSnapshotRequest,
-    ) -> Result<CreateSnapshotResponse, Error> {
+    pub async fn create_snapshot(&self, request: CreateSnapshotRequest) -> Result<CreateSnapshotResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create a snapshot group
@@ -208,10 +174,7 @@ impl Client {
     /// This API is used to create a snapshot group.
     /// This API is used to create snapshot groups. The CBS list must be mounted on the same instance.
     /// This API is used to create snapshot groups for all or some of the disks mounted to instance.
-    pub async fn create_snapshot_group(
-        &self,
-        request: CreateSnapshotGroupRequest,
-    ) -> Result<CreateSnapshotGroupResponse, Error> {
+    pub async fn create_snapshot_group(&self, request: CreateSnapshotGroupRequest) -> Result<CreateSnapshotGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deleting a Scheduled Snapshot Policy
@@ -219,19 +182,13 @@ impl Client {
     /// This API (DeleteAutoSnapshotPolicies) is used to delete scheduled snapshot policies.
     ///
     /// * Batch operations are supported. If one of the scheduled snapshot policies in a batch cannot be deleted, the operation is not performed and a specific error code is returned.
-    pub async fn delete_auto_snapshot_policies(
-        &self,
-        request: DeleteAutoSnapshotPoliciesRequest,
-    ) -> Result<DeleteAutoSnapshotPoliciesResponse, Error> {
+    pub async fn delete_auto_snapshot_policies(&self, request: DeleteAutoSnapshotPoliciesRequest) -> Result<DeleteAutoSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the backup points of a cloud disk
     ///
     /// This API is used to delete the backup points of the specified cloud disk in batches.
-    pub async fn delete_disk_backups(
-        &self,
-        request: DeleteDiskBackupsRequest,
-    ) -> Result<DeleteDiskBackupsResponse, Error> {
+    pub async fn delete_disk_backups(&self, request: DeleteDiskBackupsRequest) -> Result<DeleteDiskBackupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Delete a snapshot group
@@ -239,10 +196,7 @@ impl Client {
     /// This API is used to delete snapshot groups. One snapshot group can be deleted per call.
     /// This API is used to delete all snapshots in the snapshot group by default.
     /// This API is used to delete a snapshot group. If a snapshot in the snapshot group has an associated image, deletion will fail and no snapshot will be deleted. Parameters can be input to enable simultaneous deletion of images bound to the snapshot by setting DeleteBindImages equal to true.
-    pub async fn delete_snapshot_group(
-        &self,
-        request: DeleteSnapshotGroupRequest,
-    ) -> Result<DeleteSnapshotGroupResponse, Error> {
+    pub async fn delete_snapshot_group(&self, request: DeleteSnapshotGroupRequest) -> Result<DeleteSnapshotGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a snapshot
@@ -251,10 +205,7 @@ impl Client {
     ///
     /// * Only snapshots in the `NORMAL` state can be deleted. To query the state of a snapshot, you can call the [DescribeSnapshots](https://intl.cloud.tencent.com/document/product/362/15647?from_cn_redirect=1) API and check the `SnapshotState` field in the response.
     /// * Batch operations are supported. If there is any snapshot that cannot be deleted, the operation will not be performed and a specific error code will be returned.
-    pub async fn delete_snapshots(
-        &self,
-        request: DeleteSnapshotsRequest,
-    ) -> Result<DeleteSnapshotsResponse, Error> {
+    pub async fn delete_snapshots(&self, request: DeleteSnapshotsRequest) -> Result<DeleteSnapshotsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying a Scheduled Snapshot Policy
@@ -263,28 +214,19 @@ impl Client {
     ///
     /// * You can filter scheduled snapshot policies by ID, name, state, etc. The relationship between different filters is logical `AND`. For details on filters, see `Filter`.
     /// * If no parameter is specified, a certain number of scheduled snapshot policies under the current account will be returned. The number is specified by `Limit` and is 20 by default.
-    pub async fn describe_auto_snapshot_policies(
-        &self,
-        request: DescribeAutoSnapshotPoliciesRequest,
-    ) -> Result<DescribeAutoSnapshotPoliciesResponse, Error> {
+    pub async fn describe_auto_snapshot_policies(&self, request: DescribeAutoSnapshotPoliciesRequest) -> Result<DescribeAutoSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询 云服务器独享集群云硬盘统计信息
     ///
     /// (Chinese only) 查询云服务器独享集群云硬盘统计信息。
-    pub async fn describe_dedicated_cluster_disk_statistics(
-        &self,
-        request: DescribeDedicatedClusterDiskStatisticsRequest,
-    ) -> Result<DescribeDedicatedClusterDiskStatisticsResponse, Error> {
+    pub async fn describe_dedicated_cluster_disk_statistics(&self, request: DescribeDedicatedClusterDiskStatisticsRequest) -> Result<DescribeDedicatedClusterDiskStatisticsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying a Cloud Disk Associated Scheduled Snapshot Policy
     ///
     /// This API (DescribeDiskAssociatedAutoSnapshotPolicy) is used to query the scheduled snapshot policy bound to a cloud disk.
-    pub async fn describe_disk_associated_auto_snapshot_policy(
-        &self,
-        request: DescribeDiskAssociatedAutoSnapshotPolicyRequest,
-    ) -> Result<DescribeDiskAssociatedAutoSnapshotPolicyResponse, Error> {
+    pub async fn describe_disk_associated_auto_snapshot_policy(&self, request: DescribeDiskAssociatedAutoSnapshotPolicyRequest) -> Result<DescribeDiskAssociatedAutoSnapshotPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of backup points
@@ -293,19 +235,13 @@ impl Client {
     ///
     /// You can filter results by backup point ID. You can also look for certain backup points by specifying the ID or type of the cloud disk for which the backup points are created. The relationship between different filters is logical `AND`. For more information on filters, see `Filter`.
     /// If the parameter is empty, a certain number (as specified by `Limit` and 20 by default) of backup points will be returned.
-    pub async fn describe_disk_backups(
-        &self,
-        request: DescribeDiskBackupsRequest,
-    ) -> Result<DescribeDiskBackupsResponse, Error> {
+    pub async fn describe_disk_backups(&self, request: DescribeDiskBackupsRequest) -> Result<DescribeDiskBackupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries cloud disk quota
     ///
     /// This API (DescribeDiskConfigQuota) is used to query the cloud disk quota.
-    pub async fn describe_disk_config_quota(
-        &self,
-        request: DescribeDiskConfigQuotaRequest,
-    ) -> Result<DescribeDiskConfigQuotaResponse, Error> {
+    pub async fn describe_disk_config_quota(&self, request: DescribeDiskConfigQuotaRequest) -> Result<DescribeDiskConfigQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DescribeDiskStoragePool
@@ -314,10 +250,7 @@ impl Client {
     ///
     /// * You can query by the dedicated cloud disk cluster ID (`CdcId`) and availability zone (`zone`). Multiple filters are combined with AND. For details about filtering, please see `Filter`.
     /// * If the parameter is empty, a number (as specified by `Limit`; the default is 20) of dedicated cloud disk clusters are returned.
-    pub async fn describe_disk_storage_pool(
-        &self,
-        request: DescribeDiskStoragePoolRequest,
-    ) -> Result<DescribeDiskStoragePoolResponse, Error> {
+    pub async fn describe_disk_storage_pool(&self, request: DescribeDiskStoragePoolRequest) -> Result<DescribeDiskStoragePoolResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of cloud disks
@@ -326,10 +259,7 @@ impl Client {
     ///
     /// * The details of the cloud disk can be queried based on the ID, type or status of the cloud disk. The relationship between different conditions is AND. For more information about filtering, please see the `Filter`.
     /// * If the parameter is empty, a certain number (specified by `Limit`; the default is 20) of cloud disk lists are returned to the current user.
-    pub async fn describe_disks(
-        &self,
-        request: DescribeDisksRequest,
-    ) -> Result<DescribeDisksResponse, Error> {
+    pub async fn describe_disks(&self, request: DescribeDisksRequest) -> Result<DescribeDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the number of cloud disks associated to an instance
@@ -337,37 +267,25 @@ impl Client {
     /// This API (DescribeInstancesDiskNum) is used to query the number of cloud disks mounted in the instance.
     ///
     /// * Batch operations are supported. If multiple CVM instance IDs are specified, the returned results will list the number of cloud disks mounted on each CVM.
-    pub async fn describe_instances_disk_num(
-        &self,
-        request: DescribeInstancesDiskNumRequest,
-    ) -> Result<DescribeInstancesDiskNumResponse, Error> {
+    pub async fn describe_instances_disk_num(&self, request: DescribeInstancesDiskNumRequest) -> Result<DescribeInstancesDiskNumResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询单副本SSD硬盘机型搭配配额
     ///
     /// (Chinese only) 本接口用于查询单副本SSD硬盘机型搭配配额。可根据机型族、机型规格、可用区、付费方式等条件过滤查询结果。
-    pub async fn describe_remote_disk_config_quota(
-        &self,
-        request: DescribeRemoteDiskConfigQuotaRequest,
-    ) -> Result<DescribeRemoteDiskConfigQuotaResponse, Error> {
+    pub async fn describe_remote_disk_config_quota(&self, request: DescribeRemoteDiskConfigQuotaRequest) -> Result<DescribeRemoteDiskConfigQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询单副本SSD硬盘列表
     ///
     /// (Chinese only) 本接口用于查询已购买的单副本SSD硬盘列表。可根据单副本SSD硬盘ID、类型、状态等条件过滤查询结果。
-    pub async fn describe_remote_disks(
-        &self,
-        request: DescribeRemoteDisksRequest,
-    ) -> Result<DescribeRemoteDisksResponse, Error> {
+    pub async fn describe_remote_disks(&self, request: DescribeRemoteDisksRequest) -> Result<DescribeRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询单副本SSD硬盘操作限制列表
     ///
     /// (Chinese only) 本接口用于查询一个或多个单副本SSD硬盘的操作限制列表。
-    pub async fn describe_remote_disks_denied_actions(
-        &self,
-        request: DescribeRemoteDisksDeniedActionsRequest,
-    ) -> Result<DescribeRemoteDisksDeniedActionsResponse, Error> {
+    pub async fn describe_remote_disks_denied_actions(&self, request: DescribeRemoteDisksDeniedActionsRequest) -> Result<DescribeRemoteDisksDeniedActionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query a snapshot group list
@@ -375,28 +293,19 @@ impl Client {
     /// This API is used to query the snapshot group list.
     /// This API is used to query the snapshot group list based on snapshot group ID, snapshot group status or snapshot ID associated with the snapshot group. The relationship among different criteria is AND. For detailed filtering information, see `Filter`.
     /// If the parameter is empty, a certain number of the cloud disk list for the current user is returned (specified by `Limit`, defaults to 20).
-    pub async fn describe_snapshot_groups(
-        &self,
-        request: DescribeSnapshotGroupsRequest,
-    ) -> Result<DescribeSnapshotGroupsResponse, Error> {
+    pub async fn describe_snapshot_groups(&self, request: DescribeSnapshotGroupsRequest) -> Result<DescribeSnapshotGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query snapshot usage overview
     ///
     /// This API is used to query the usage overview of user snapshots, including total snapshot capacity, cost capacity, etc.
-    pub async fn describe_snapshot_overview(
-        &self,
-        request: DescribeSnapshotOverviewRequest,
-    ) -> Result<DescribeSnapshotOverviewResponse, Error> {
+    pub async fn describe_snapshot_overview(&self, request: DescribeSnapshotOverviewRequest) -> Result<DescribeSnapshotOverviewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views snapshot sharing information
     ///
     /// This API is used to query the sharing information of snapshots.
-    pub async fn describe_snapshot_share_permission(
-        &self,
-        request: DescribeSnapshotSharePermissionRequest,
-    ) -> Result<DescribeSnapshotSharePermissionResponse, Error> {
+    pub async fn describe_snapshot_share_permission(&self, request: DescribeSnapshotSharePermissionRequest) -> Result<DescribeSnapshotSharePermissionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of snapshots
@@ -405,10 +314,7 @@ impl Client {
     ///
     /// * Filter the results by the snapshot ID, the ID of cloud disk, for which the snapshot is created, and the type of cloud disk, for which the snapshot is created. The relationship between different conditions is AND. For more information about filtering, please see `Filter`.
     /// * If the parameter is empty, a certain number (specified by `Limit`; the default is 20) of snapshot lists are returned to the current user.
-    pub async fn describe_snapshots(
-        &self,
-        request: DescribeSnapshotsRequest,
-    ) -> Result<DescribeSnapshotsResponse, Error> {
+    pub async fn describe_snapshots(&self, request: DescribeSnapshotsRequest) -> Result<DescribeSnapshotsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unmounts cloud disks
@@ -417,19 +323,13 @@ impl Client {
     ///
     /// * Batch operation is supported. You can unmount multiple cloud disks from the same CVM in a single request. If any of these cloud disks cannot be unmounted, the operation fails and a specific error code returns.
     /// * This is an async API. A successful request does not mean that the cloud disks have been unmounted successfully. You can call the [DescribeDisks](https://intl.cloud.tencent.com/document/product/362/16315?from_cn_redirect=1) API to query the status of cloud disks. When the status changes from `ATTACHED` to `UNATTACHED`, the unmounting is successful.
-    pub async fn detach_disks(
-        &self,
-        request: DetachDisksRequest,
-    ) -> Result<DetachDisksResponse, Error> {
+    pub async fn detach_disks(&self, request: DetachDisksRequest) -> Result<DetachDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 卸载弹性单副本SSD硬盘
     ///
     /// (Chinese only) 本接口用于从云服务器实例上卸载一个或多个弹性单副本SSD硬盘。仅支持弹性盘类型。
-    pub async fn detach_remote_disks(
-        &self,
-        request: DetachRemoteDisksRequest,
-    ) -> Result<DetachRemoteDisksResponse, Error> {
+    pub async fn detach_remote_disks(&self, request: DetachRemoteDisksRequest) -> Result<DetachRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets snapshot overview information
@@ -438,10 +338,7 @@ impl Client {
     ///
     /// This API is used to obtain snapshot overview information.
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn get_snap_overview(
-        &self,
-        request: GetSnapOverviewRequest,
-    ) -> Result<GetSnapOverviewResponse, Error> {
+    pub async fn get_snap_overview(&self, request: GetSnapOverviewRequest) -> Result<GetSnapOverviewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Reinitializes cloud disks
@@ -451,46 +348,31 @@ impl Client {
     /// 2. For a cloud disk created from the scratch, all data are cleared. Please check and back up the necessary data before the reinitialization;
     /// 3. Currently, you can only re-initialize a cloud disk when it’s not attached to a resource and not shared by others;
     /// 4. For a cloud disk created from a snapshot, if the snapshot has been deleted, it cannot be reinitialized.
-    pub async fn initialize_disks(
-        &self,
-        request: InitializeDisksRequest,
-    ) -> Result<InitializeDisksResponse, Error> {
+    pub async fn initialize_disks(&self, request: InitializeDisksRequest) -> Result<InitializeDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询创建弹性单副本SSD硬盘的价格
     ///
     /// (Chinese only) 该接口用于查询创建弹性单副本SSD硬盘的价格。支持预付费和后付费两种计费类型的询价。
-    pub async fn inquire_price_create_remote_disks(
-        &self,
-        request: InquirePriceCreateRemoteDisksRequest,
-    ) -> Result<InquirePriceCreateRemoteDisksResponse, Error> {
+    pub async fn inquire_price_create_remote_disks(&self, request: InquirePriceCreateRemoteDisksRequest) -> Result<InquirePriceCreateRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of a cloud disk after its backup point quota is modified
     ///
     /// This API is used to query the price of a cloud disk after its backup point quota is modified.
-    pub async fn inquire_price_modify_disk_backup_quota(
-        &self,
-        request: InquirePriceModifyDiskBackupQuotaRequest,
-    ) -> Result<InquirePriceModifyDiskBackupQuotaResponse, Error> {
+    pub async fn inquire_price_modify_disk_backup_quota(&self, request: InquirePriceModifyDiskBackupQuotaRequest) -> Result<InquirePriceModifyDiskBackupQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price for adjusting the cloud disk’s extra performance
     ///
     /// This API is used to query the price for adjusting the cloud disk’s extra performance.
-    pub async fn inquire_price_modify_disk_extra_performance(
-        &self,
-        request: InquirePriceModifyDiskExtraPerformanceRequest,
-    ) -> Result<InquirePriceModifyDiskExtraPerformanceResponse, Error> {
+    pub async fn inquire_price_modify_disk_extra_performance(&self, request: InquirePriceModifyDiskExtraPerformanceRequest) -> Result<InquirePriceModifyDiskExtraPerformanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询续费弹性单副本SSD硬盘的价格
     ///
     /// (Chinese only) 该接口用于查询续费弹性单副本SSD硬盘的价格。
-    pub async fn inquire_price_renew_remote_disks(
-        &self,
-        request: InquirePriceRenewRemoteDisksRequest,
-    ) -> Result<InquirePriceRenewRemoteDisksResponse, Error> {
+    pub async fn inquire_price_renew_remote_disks(&self, request: InquirePriceRenewRemoteDisksRequest) -> Result<InquirePriceRenewRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating cloud disks
@@ -498,10 +380,7 @@ impl Client {
     /// This API is used to query the price of creating cloud disks.
     ///
     /// * You can query the price of creating multiple cloud disks in a single request. In this case, the price returned will be the total price.
-    pub async fn inquiry_price_create_disks(
-        &self,
-        request: InquiryPriceCreateDisksRequest,
-    ) -> Result<InquiryPriceCreateDisksResponse, Error> {
+    pub async fn inquiry_price_create_disks(&self, request: InquiryPriceCreateDisksRequest) -> Result<InquiryPriceCreateDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Renew a cloud block storage and check the price
@@ -510,19 +389,13 @@ impl Client {
     ///
     /// This API is used to support renewal along with mounted instances. The parameter specifies CurInstanceDeadline in [DiskChargePrepaid](https://www.tencentcloud.com/document/product/362/15669?from_cn_redirect=1#DiskChargePrepaid), and renewal will be performed at the expiry date after the instance is renewed.
     /// This API is used to support specifying different renewal durations for multiple cloud disks. The total price for renewing multiple cloud disks is returned.
-    pub async fn inquiry_price_renew_disks(
-        &self,
-        request: InquiryPriceRenewDisksRequest,
-    ) -> Result<InquiryPriceRenewDisksResponse, Error> {
+    pub async fn inquiry_price_renew_disks(&self, request: InquiryPriceRenewDisksRequest) -> Result<InquiryPriceRenewDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Inquires the price for expanding the capacity of a cloud disk
     ///
     /// This API is used to query the price for expanding cloud disks.
-    pub async fn inquiry_price_resize_disk(
-        &self,
-        request: InquiryPriceResizeDiskRequest,
-    ) -> Result<InquiryPriceResizeDiskResponse, Error> {
+    pub async fn inquiry_price_resize_disk(&self, request: InquiryPriceResizeDiskRequest) -> Result<InquiryPriceResizeDiskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifying Scheduled Snapshot Policy Information
@@ -531,10 +404,7 @@ impl Client {
     ///
     /// * You can use this API to modify the attributes of a scheduled snapshot policy, including the execution policy, name, and activation.
     /// * When modifying the number of days for retention, you must ensure that there is no clash with the permanent retention attribute. Otherwise, the entire operation will fail and a specific error code will be returned.
-    pub async fn modify_auto_snapshot_policy_attribute(
-        &self,
-        request: ModifyAutoSnapshotPolicyAttributeRequest,
-    ) -> Result<ModifyAutoSnapshotPolicyAttributeResponse, Error> {
+    pub async fn modify_auto_snapshot_policy_attribute(&self, request: ModifyAutoSnapshotPolicyAttributeRequest) -> Result<ModifyAutoSnapshotPolicyAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies cloud disk attributes
@@ -542,19 +412,13 @@ impl Client {
     /// This API is used to modify only the Project ID of elastic cloud disks. The Project ID of a cloud disk created with a host is linked to the host. Whether a cloud disk is elastic can be checked through the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315?from_cn_redirect=1) API. See the Portable field explanation in the output parameters.
     /// The "cloud disk name" is only for ease of management for users. Tencent Cloud does not use this name as a basis for submitting tickets or performing cloud disk management operations.
     /// This API is used to support batch operations. If multiple cloud disk IDs are passed in, modify cloud disks to the same attribute. If there is a cloud disk that does not allow operation, the operation will not be executed and return a specific error code.
-    pub async fn modify_disk_attributes(
-        &self,
-        request: ModifyDiskAttributesRequest,
-    ) -> Result<ModifyDiskAttributesResponse, Error> {
+    pub async fn modify_disk_attributes(&self, request: ModifyDiskAttributesRequest) -> Result<ModifyDiskAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the cloud disk backup point quota
     ///
     /// This API is used to modify the cloud disk backup point quota.
-    pub async fn modify_disk_backup_quota(
-        &self,
-        request: ModifyDiskBackupQuotaRequest,
-    ) -> Result<ModifyDiskBackupQuotaResponse, Error> {
+    pub async fn modify_disk_backup_quota(&self, request: ModifyDiskBackupQuotaRequest) -> Result<ModifyDiskBackupQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the cloud disk’s extra performance
@@ -562,10 +426,7 @@ impl Client {
     /// This API is used to adjust extra performance for Enhanced SSD (CLOUD_HSSD) and ulTra SSD.
     ///
     /// *This API only supports adjust extra performance for Enhanced SSD and ulTra SSD.
-    pub async fn modify_disk_extra_performance(
-        &self,
-        request: ModifyDiskExtraPerformanceRequest,
-    ) -> Result<ModifyDiskExtraPerformanceResponse, Error> {
+    pub async fn modify_disk_extra_performance(&self, request: ModifyDiskExtraPerformanceRequest) -> Result<ModifyDiskExtraPerformanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性云硬盘计费模式
@@ -573,28 +434,19 @@ impl Client {
     /// (Chinese only) 本接口 (ModifyDisksChargeType) 用于切换云硬盘的计费模式。
     ///
     /// 非弹性云硬盘不支持此接口，请通过修改实例计费模式接口将实例连同非弹性云硬盘一起转换。
-    pub async fn modify_disks_charge_type(
-        &self,
-        request: ModifyDisksChargeTypeRequest,
-    ) -> Result<ModifyDisksChargeTypeResponse, Error> {
+    pub async fn modify_disks_charge_type(&self, request: ModifyDisksChargeTypeRequest) -> Result<ModifyDisksChargeTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改云硬盘续费标识
     ///
     /// (Chinese only) 本接口（ModifyDisksRenewFlag）用于修改云硬盘续费标识，支持批量修改。
-    pub async fn modify_disks_renew_flag(
-        &self,
-        request: ModifyDisksRenewFlagRequest,
-    ) -> Result<ModifyDisksRenewFlagResponse, Error> {
+    pub async fn modify_disks_renew_flag(&self, request: ModifyDisksRenewFlagRequest) -> Result<ModifyDisksRenewFlagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改单副本SSD硬盘属性
     ///
     /// (Chinese only) 本接口用于修改单副本SSD硬盘的属性，包括硬盘名称和项目ID。
-    pub async fn modify_remote_disk_attributes(
-        &self,
-        request: ModifyRemoteDiskAttributesRequest,
-    ) -> Result<ModifyRemoteDiskAttributesResponse, Error> {
+    pub async fn modify_remote_disk_attributes(&self, request: ModifyRemoteDiskAttributesRequest) -> Result<ModifyRemoteDiskAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies snapshot information
@@ -603,10 +455,7 @@ impl Client {
     ///
     /// This API supports modifying snapshot name and expiration time, as well as changing a non-permanent snapshot to a permanent one.
     /// The "snapshot name" is only for making user management convenient. Tencent Cloud does not use this name as a basis for submitting tickets or managing snapshot operations.
-    pub async fn modify_snapshot_attribute(
-        &self,
-        request: ModifySnapshotAttributeRequest,
-    ) -> Result<ModifySnapshotAttributeResponse, Error> {
+    pub async fn modify_snapshot_attribute(&self, request: ModifySnapshotAttributeRequest) -> Result<ModifySnapshotAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies snapshot sharing information
@@ -618,10 +467,7 @@ impl Client {
     /// * You can use a shared snapshot to create cloud disks, but you cannot change its name or description.
     /// * Snapshots can only be shared with accounts in the same region.
     /// * Only data disk snapshots can be shared.
-    pub async fn modify_snapshots_share_permission(
-        &self,
-        request: ModifySnapshotsSharePermissionRequest,
-    ) -> Result<ModifySnapshotsSharePermissionResponse, Error> {
+    pub async fn modify_snapshots_share_permission(&self, request: ModifySnapshotsSharePermissionRequest) -> Result<ModifySnapshotsSharePermissionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Renew a cloud block storage
@@ -629,19 +475,13 @@ impl Client {
     /// This API is used to renew cloud disks.
     ///
     /// This API is used to support renewal along with mounted instances. The parameter specifies CurInstanceDeadline in [DiskChargePrepaid](https://www.tencentcloud.com/document/product/362/15669?from_cn_redirect=1#DiskChargePrepaid), and renewal will be at the expiry date after the instance is renewed.
-    pub async fn renew_disk(
-        &self,
-        request: RenewDiskRequest,
-    ) -> Result<RenewDiskResponse, Error> {
+    pub async fn renew_disk(&self, request: RenewDiskRequest) -> Result<RenewDiskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费弹性单副本SSD硬盘
     ///
     /// (Chinese only) 该接口用于续费弹性单副本SSD硬盘。用户发起续费下单后，由计费系统完成扣费和到期时间更新。
-    pub async fn renew_remote_disk(
-        &self,
-        request: RenewRemoteDiskRequest,
-    ) -> Result<RenewRemoteDiskResponse, Error> {
+    pub async fn renew_remote_disk(&self, request: RenewRemoteDiskRequest) -> Result<RenewRemoteDiskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Expanding Cloud Disk Capacity
@@ -649,28 +489,19 @@ impl Client {
     /// This API is used to expand cloud disks.
     ///
     /// *This API supports only the expansion of elastic cloud disks. To query the type of a cloud disk, you can call the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315) API and check the `Portable` field in the response. To expand non-elastic cloud disks, you can call the [ResizeInstanceDisks](https://intl.cloud.tencent.com/document/product/213/15731?from_cn_redirect=1) API. *This is an async API. A successful return of this API does not mean that the cloud disk has been expanded successfully. You can call the [DescribeDisks](https://www.tencentcloud.com/document/product/362/16315) API to query the status of a cloud disk. `EXPANDING` indicates that the expansion is in process.
-    pub async fn resize_disk(
-        &self,
-        request: ResizeDiskRequest,
-    ) -> Result<ResizeDiskResponse, Error> {
+    pub async fn resize_disk(&self, request: ResizeDiskRequest) -> Result<ResizeDiskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取创建弹性单副本SSD硬盘的订单参数
     ///
     /// (Chinese only) 该接口用于获取创建弹性单副本SSD硬盘的订单参数，生成的订单参数由前端透传到计费系统用于发货。创建时必须指定云服务器实例。
-    pub async fn switch_parameter_create_remote_disks(
-        &self,
-        request: SwitchParameterCreateRemoteDisksRequest,
-    ) -> Result<SwitchParameterCreateRemoteDisksResponse, Error> {
+    pub async fn switch_parameter_create_remote_disks(&self, request: SwitchParameterCreateRemoteDisksRequest) -> Result<SwitchParameterCreateRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取续费弹性单副本SSD硬盘的订单参数
     ///
     /// (Chinese only) 该接口用于获取续费弹性单副本SSD硬盘的订单参数，生成的订单参数由前端透传到计费系统用于续费。
-    pub async fn switch_parameter_renew_remote_disks(
-        &self,
-        request: SwitchParameterRenewRemoteDisksRequest,
-    ) -> Result<SwitchParameterRenewRemoteDisksResponse, Error> {
+    pub async fn switch_parameter_renew_remote_disks(&self, request: SwitchParameterRenewRemoteDisksRequest) -> Result<SwitchParameterRenewRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Returns a cloud disk
@@ -680,19 +511,13 @@ impl Client {
     /// * You can use this API to return cloud disks you no longer need.
     /// * This API can be used to return pay-as-you-go cloud disks billed on hourly basis.
     /// * Batch operations are supported. The maximum number of cloud disks in each request is 50. If there is any specified cloud disk that cannot be returned, an error code will be returned.
-    pub async fn terminate_disks(
-        &self,
-        request: TerminateDisksRequest,
-    ) -> Result<TerminateDisksResponse, Error> {
+    pub async fn terminate_disks(&self, request: TerminateDisksRequest) -> Result<TerminateDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 销毁弹性单副本SSD硬盘
     ///
     /// (Chinese only) 本接口用于销毁一个或多个弹性单副本SSD硬盘。仅支持弹性盘类型，且要求硬盘处于 INITED 或 UNINIT 状态。
-    pub async fn terminate_remote_disks(
-        &self,
-        request: TerminateRemoteDisksRequest,
-    ) -> Result<TerminateRemoteDisksResponse, Error> {
+    pub async fn terminate_remote_disks(&self, request: TerminateRemoteDisksRequest) -> Result<TerminateRemoteDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinding a Scheduled Snapshot Policy
@@ -701,23 +526,17 @@ impl Client {
     ///
     /// * Batch operations are supported. Multiple cloud disks can be unbound from a snapshot policy at one time.
     /// * If the passed-in cloud disks are not bound to the current scheduled snapshot policy, they will be skipped. Only cloud disks that are bound to the current scheduled snapshot policy are processed.
-    pub async fn unbind_auto_snapshot_policy(
-        &self,
-        request: UnbindAutoSnapshotPolicyRequest,
-    ) -> Result<UnbindAutoSnapshotPolicyResponse, Error> {
+    pub async fn unbind_auto_snapshot_policy(&self, request: UnbindAutoSnapshotPolicyRequest) -> Result<UnbindAutoSnapshotPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for ApplyDiskBackupRequest {
     type Output = ApplyDiskBackupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -727,6 +546,7 @@ impl runtime::operation::Operation for ApplyDiskBackupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ApplySnapshotRequest {
     type Output = ApplySnapshotResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -736,6 +556,7 @@ impl runtime::operation::Operation for ApplySnapshotRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ApplySnapshotGroupRequest {
     type Output = ApplySnapshotGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -745,6 +566,7 @@ impl runtime::operation::Operation for ApplySnapshotGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachDisksRequest {
     type Output = AttachDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -754,6 +576,7 @@ impl runtime::operation::Operation for AttachDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachRemoteDisksRequest {
     type Output = AttachRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -763,6 +586,7 @@ impl runtime::operation::Operation for AttachRemoteDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BindAutoSnapshotPolicyRequest {
     type Output = BindAutoSnapshotPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -772,6 +596,7 @@ impl runtime::operation::Operation for BindAutoSnapshotPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CopyAutoSnapshotPolicyCrossAccountRequest {
     type Output = CopyAutoSnapshotPolicyCrossAccountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -781,6 +606,7 @@ impl runtime::operation::Operation for CopyAutoSnapshotPolicyCrossAccountRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CopySnapshotCrossRegionsRequest {
     type Output = CopySnapshotCrossRegionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -790,6 +616,7 @@ impl runtime::operation::Operation for CopySnapshotCrossRegionsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAutoSnapshotPolicyRequest {
     type Output = CreateAutoSnapshotPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -799,6 +626,7 @@ impl runtime::operation::Operation for CreateAutoSnapshotPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDiskBackupRequest {
     type Output = CreateDiskBackupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -808,6 +636,7 @@ impl runtime::operation::Operation for CreateDiskBackupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDisksRequest {
     type Output = CreateDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -817,6 +646,7 @@ impl runtime::operation::Operation for CreateDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRemoteDisksRequest {
     type Output = CreateRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -826,6 +656,7 @@ impl runtime::operation::Operation for CreateRemoteDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSnapshotRequest {
     type Output = CreateSnapshotResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -835,6 +666,7 @@ impl runtime::operation::Operation for CreateSnapshotRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSnapshotGroupRequest {
     type Output = CreateSnapshotGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -844,6 +676,7 @@ impl runtime::operation::Operation for CreateSnapshotGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAutoSnapshotPoliciesRequest {
     type Output = DeleteAutoSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -853,6 +686,7 @@ impl runtime::operation::Operation for DeleteAutoSnapshotPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteDiskBackupsRequest {
     type Output = DeleteDiskBackupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -862,6 +696,7 @@ impl runtime::operation::Operation for DeleteDiskBackupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSnapshotGroupRequest {
     type Output = DeleteSnapshotGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -871,6 +706,7 @@ impl runtime::operation::Operation for DeleteSnapshotGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSnapshotsRequest {
     type Output = DeleteSnapshotsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -880,6 +716,7 @@ impl runtime::operation::Operation for DeleteSnapshotsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAutoSnapshotPoliciesRequest {
     type Output = DescribeAutoSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -889,6 +726,7 @@ impl runtime::operation::Operation for DescribeAutoSnapshotPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDedicatedClusterDiskStatisticsRequest {
     type Output = DescribeDedicatedClusterDiskStatisticsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -898,6 +736,7 @@ impl runtime::operation::Operation for DescribeDedicatedClusterDiskStatisticsReq
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDiskAssociatedAutoSnapshotPolicyRequest {
     type Output = DescribeDiskAssociatedAutoSnapshotPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -907,6 +746,7 @@ impl runtime::operation::Operation for DescribeDiskAssociatedAutoSnapshotPolicyR
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDiskBackupsRequest {
     type Output = DescribeDiskBackupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -916,6 +756,7 @@ impl runtime::operation::Operation for DescribeDiskBackupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDiskConfigQuotaRequest {
     type Output = DescribeDiskConfigQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -925,6 +766,7 @@ impl runtime::operation::Operation for DescribeDiskConfigQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDiskStoragePoolRequest {
     type Output = DescribeDiskStoragePoolResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -934,6 +776,7 @@ impl runtime::operation::Operation for DescribeDiskStoragePoolRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDisksRequest {
     type Output = DescribeDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -943,6 +786,7 @@ impl runtime::operation::Operation for DescribeDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesDiskNumRequest {
     type Output = DescribeInstancesDiskNumResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -952,6 +796,7 @@ impl runtime::operation::Operation for DescribeInstancesDiskNumRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRemoteDiskConfigQuotaRequest {
     type Output = DescribeRemoteDiskConfigQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -961,6 +806,7 @@ impl runtime::operation::Operation for DescribeRemoteDiskConfigQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRemoteDisksRequest {
     type Output = DescribeRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -970,6 +816,7 @@ impl runtime::operation::Operation for DescribeRemoteDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRemoteDisksDeniedActionsRequest {
     type Output = DescribeRemoteDisksDeniedActionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -979,6 +826,7 @@ impl runtime::operation::Operation for DescribeRemoteDisksDeniedActionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotGroupsRequest {
     type Output = DescribeSnapshotGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -988,6 +836,7 @@ impl runtime::operation::Operation for DescribeSnapshotGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotOverviewRequest {
     type Output = DescribeSnapshotOverviewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -997,6 +846,7 @@ impl runtime::operation::Operation for DescribeSnapshotOverviewRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotSharePermissionRequest {
     type Output = DescribeSnapshotSharePermissionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1006,6 +856,7 @@ impl runtime::operation::Operation for DescribeSnapshotSharePermissionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotsRequest {
     type Output = DescribeSnapshotsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1015,6 +866,7 @@ impl runtime::operation::Operation for DescribeSnapshotsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DetachDisksRequest {
     type Output = DetachDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1024,6 +876,7 @@ impl runtime::operation::Operation for DetachDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DetachRemoteDisksRequest {
     type Output = DetachRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1033,6 +886,7 @@ impl runtime::operation::Operation for DetachRemoteDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetSnapOverviewRequest {
     type Output = GetSnapOverviewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1042,6 +896,7 @@ impl runtime::operation::Operation for GetSnapOverviewRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InitializeDisksRequest {
     type Output = InitializeDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1051,6 +906,7 @@ impl runtime::operation::Operation for InitializeDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for InquirePriceCreateRemoteDisksRequest {
     type Output = InquirePriceCreateRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1060,6 +916,7 @@ impl runtime::operation::Operation for InquirePriceCreateRemoteDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquirePriceModifyDiskBackupQuotaRequest {
     type Output = InquirePriceModifyDiskBackupQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1069,6 +926,7 @@ impl runtime::operation::Operation for InquirePriceModifyDiskBackupQuotaRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquirePriceModifyDiskExtraPerformanceRequest {
     type Output = InquirePriceModifyDiskExtraPerformanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1078,6 +936,7 @@ impl runtime::operation::Operation for InquirePriceModifyDiskExtraPerformanceReq
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquirePriceRenewRemoteDisksRequest {
     type Output = InquirePriceRenewRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1087,6 +946,7 @@ impl runtime::operation::Operation for InquirePriceRenewRemoteDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceCreateDisksRequest {
     type Output = InquiryPriceCreateDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1096,6 +956,7 @@ impl runtime::operation::Operation for InquiryPriceCreateDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRenewDisksRequest {
     type Output = InquiryPriceRenewDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1105,6 +966,7 @@ impl runtime::operation::Operation for InquiryPriceRenewDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceResizeDiskRequest {
     type Output = InquiryPriceResizeDiskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1114,6 +976,7 @@ impl runtime::operation::Operation for InquiryPriceResizeDiskRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ModifyAutoSnapshotPolicyAttributeRequest {
     type Output = ModifyAutoSnapshotPolicyAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1123,6 +986,7 @@ impl runtime::operation::Operation for ModifyAutoSnapshotPolicyAttributeRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDiskAttributesRequest {
     type Output = ModifyDiskAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1132,6 +996,7 @@ impl runtime::operation::Operation for ModifyDiskAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDiskBackupQuotaRequest {
     type Output = ModifyDiskBackupQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1141,6 +1006,7 @@ impl runtime::operation::Operation for ModifyDiskBackupQuotaRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDiskExtraPerformanceRequest {
     type Output = ModifyDiskExtraPerformanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1150,6 +1016,7 @@ impl runtime::operation::Operation for ModifyDiskExtraPerformanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDisksChargeTypeRequest {
     type Output = ModifyDisksChargeTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1159,6 +1026,7 @@ impl runtime::operation::Operation for ModifyDisksChargeTypeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDisksRenewFlagRequest {
     type Output = ModifyDisksRenewFlagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1168,6 +1036,7 @@ impl runtime::operation::Operation for ModifyDisksRenewFlagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyRemoteDiskAttributesRequest {
     type Output = ModifyRemoteDiskAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1177,6 +1046,7 @@ impl runtime::operation::Operation for ModifyRemoteDiskAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySnapshotAttributeRequest {
     type Output = ModifySnapshotAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1186,6 +1056,7 @@ impl runtime::operation::Operation for ModifySnapshotAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySnapshotsSharePermissionRequest {
     type Output = ModifySnapshotsSharePermissionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1195,6 +1066,7 @@ impl runtime::operation::Operation for ModifySnapshotsSharePermissionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewDiskRequest {
     type Output = RenewDiskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1204,6 +1076,7 @@ impl runtime::operation::Operation for RenewDiskRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewRemoteDiskRequest {
     type Output = RenewRemoteDiskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1213,6 +1086,7 @@ impl runtime::operation::Operation for RenewRemoteDiskRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResizeDiskRequest {
     type Output = ResizeDiskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1222,6 +1096,7 @@ impl runtime::operation::Operation for ResizeDiskRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SwitchParameterCreateRemoteDisksRequest {
     type Output = SwitchParameterCreateRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1231,6 +1106,7 @@ impl runtime::operation::Operation for SwitchParameterCreateRemoteDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SwitchParameterRenewRemoteDisksRequest {
     type Output = SwitchParameterRenewRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1240,6 +1116,7 @@ impl runtime::operation::Operation for SwitchParameterRenewRemoteDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TerminateDisksRequest {
     type Output = TerminateDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1249,6 +1126,7 @@ impl runtime::operation::Operation for TerminateDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TerminateRemoteDisksRequest {
     type Output = TerminateRemoteDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1258,6 +1136,7 @@ impl runtime::operation::Operation for TerminateRemoteDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnbindAutoSnapshotPolicyRequest {
     type Output = UnbindAutoSnapshotPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1267,6 +1146,7 @@ impl runtime::operation::Operation for UnbindAutoSnapshotPolicyRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]

@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeAutoSnapshotPoliciesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeAutoSnapshotPoliciesRequest {
         self
     }
 }
+
 impl Page for DescribeAutoSnapshotPoliciesResponse {
     type Item = output::AutoSnapshotPolicy;
     fn total_count(&self) -> Option<u64> {
@@ -30,30 +34,21 @@ impl Page for DescribeAutoSnapshotPoliciesResponse {
         self.auto_snapshot_policy_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_auto_snapshot_policies`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_auto_snapshot_policies_paginator(
-        &self,
-        request: DescribeAutoSnapshotPoliciesRequest,
-    ) -> Paginator<
-        DescribeAutoSnapshotPoliciesRequest,
-        DescribeAutoSnapshotPoliciesResponse,
-    > {
+    pub fn describe_auto_snapshot_policies_paginator(&self, request: DescribeAutoSnapshotPoliciesRequest) -> Paginator<DescribeAutoSnapshotPoliciesRequest, DescribeAutoSnapshotPoliciesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeAutoSnapshotPolicies",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_auto_snapshot_policies(request).await }
-            },
-        )
+        Paginator::new("DescribeAutoSnapshotPolicies", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_auto_snapshot_policies(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeDiskBackupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -67,6 +62,7 @@ impl PagedRequest for DescribeDiskBackupsRequest {
         self
     }
 }
+
 impl Page for DescribeDiskBackupsResponse {
     type Item = output::DiskBackup;
     fn total_count(&self) -> Option<u64> {
@@ -79,27 +75,21 @@ impl Page for DescribeDiskBackupsResponse {
         self.disk_backup_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_disk_backups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_disk_backups_paginator(
-        &self,
-        request: DescribeDiskBackupsRequest,
-    ) -> Paginator<DescribeDiskBackupsRequest, DescribeDiskBackupsResponse> {
+    pub fn describe_disk_backups_paginator(&self, request: DescribeDiskBackupsRequest) -> Paginator<DescribeDiskBackupsRequest, DescribeDiskBackupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeDiskBackups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_disk_backups(request).await }
-            },
-        )
+        Paginator::new("DescribeDiskBackups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_disk_backups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeDisksRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -113,6 +103,7 @@ impl PagedRequest for DescribeDisksRequest {
         self
     }
 }
+
 impl Page for DescribeDisksResponse {
     type Item = output::Disk;
     fn total_count(&self) -> Option<u64> {
@@ -125,27 +116,21 @@ impl Page for DescribeDisksResponse {
         self.disk_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_disks`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_disks_paginator(
-        &self,
-        request: DescribeDisksRequest,
-    ) -> Paginator<DescribeDisksRequest, DescribeDisksResponse> {
+    pub fn describe_disks_paginator(&self, request: DescribeDisksRequest) -> Paginator<DescribeDisksRequest, DescribeDisksResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeDisks",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_disks(request).await }
-            },
-        )
+        Paginator::new("DescribeDisks", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_disks(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSnapshotGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -159,6 +144,7 @@ impl PagedRequest for DescribeSnapshotGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeSnapshotGroupsResponse {
     type Item = output::SnapshotGroup;
     fn total_count(&self) -> Option<u64> {
@@ -171,27 +157,21 @@ impl Page for DescribeSnapshotGroupsResponse {
         self.snapshot_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_snapshot_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_snapshot_groups_paginator(
-        &self,
-        request: DescribeSnapshotGroupsRequest,
-    ) -> Paginator<DescribeSnapshotGroupsRequest, DescribeSnapshotGroupsResponse> {
+    pub fn describe_snapshot_groups_paginator(&self, request: DescribeSnapshotGroupsRequest) -> Paginator<DescribeSnapshotGroupsRequest, DescribeSnapshotGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSnapshotGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_snapshot_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeSnapshotGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_snapshot_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSnapshotsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -205,6 +185,7 @@ impl PagedRequest for DescribeSnapshotsRequest {
         self
     }
 }
+
 impl Page for DescribeSnapshotsResponse {
     type Item = output::Snapshot;
     fn total_count(&self) -> Option<u64> {
@@ -217,24 +198,17 @@ impl Page for DescribeSnapshotsResponse {
         self.snapshot_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_snapshots`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_snapshots_paginator(
-        &self,
-        request: DescribeSnapshotsRequest,
-    ) -> Paginator<DescribeSnapshotsRequest, DescribeSnapshotsResponse> {
+    pub fn describe_snapshots_paginator(&self, request: DescribeSnapshotsRequest) -> Paginator<DescribeSnapshotsRequest, DescribeSnapshotsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSnapshots",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_snapshots(request).await }
-            },
-        )
+        Paginator::new("DescribeSnapshots", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_snapshots(request).await }
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! The error codes clb 2018-03-17 documents (69 of them; from tencentcloud-sdk-python-clb 3.1.194 (Apache-2.0): tencentcloud/clb/v20180317/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -288,6 +289,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -303,100 +305,46 @@ impl ErrorCode {
             "AuthFailure.TokenFailure" => ErrorCode::AuthFailureTokenFailure,
             "DryRunOperation" => ErrorCode::DryRunOperation,
             "FailedOperation" => ErrorCode::FailedOperation,
-            "FailedOperation.AssociationNotActive" => {
-                ErrorCode::FailedOperationAssociationNotActive
-            }
-            "FailedOperation.EipTrafficCheckRisk" => {
-                ErrorCode::FailedOperationEipTrafficCheckRisk
-            }
-            "FailedOperation.FrequencyCheckRisk" => {
-                ErrorCode::FailedOperationFrequencyCheckRisk
-            }
-            "FailedOperation.InsufficientBalance" => {
-                ErrorCode::FailedOperationInsufficientBalance
-            }
+            "FailedOperation.AssociationNotActive" => ErrorCode::FailedOperationAssociationNotActive,
+            "FailedOperation.EipTrafficCheckRisk" => ErrorCode::FailedOperationEipTrafficCheckRisk,
+            "FailedOperation.FrequencyCheckRisk" => ErrorCode::FailedOperationFrequencyCheckRisk,
+            "FailedOperation.InsufficientBalance" => ErrorCode::FailedOperationInsufficientBalance,
             "FailedOperation.InvalidApiKey" => ErrorCode::FailedOperationInvalidApiKey,
-            "FailedOperation.InvalidLBStatus" => {
-                ErrorCode::FailedOperationInvalidLBStatus
-            }
-            "FailedOperation.ModelDoesNotSupportModality" => {
-                ErrorCode::FailedOperationModelDoesNotSupportModality
-            }
+            "FailedOperation.InvalidLBStatus" => ErrorCode::FailedOperationInvalidLBStatus,
+            "FailedOperation.ModelDoesNotSupportModality" => ErrorCode::FailedOperationModelDoesNotSupportModality,
             "FailedOperation.ModelNotFound" => ErrorCode::FailedOperationModelNotFound,
             "FailedOperation.NoListenerInLB" => ErrorCode::FailedOperationNoListenerInLB,
-            "FailedOperation.RateLimitExceeded" => {
-                ErrorCode::FailedOperationRateLimitExceeded
-            }
+            "FailedOperation.RateLimitExceeded" => ErrorCode::FailedOperationRateLimitExceeded,
             "FailedOperation.RequestTimeout" => ErrorCode::FailedOperationRequestTimeout,
-            "FailedOperation.ResourceInCloning" => {
-                ErrorCode::FailedOperationResourceInCloning
-            }
-            "FailedOperation.ResourceInOperating" => {
-                ErrorCode::FailedOperationResourceInOperating
-            }
-            "FailedOperation.TargetNumCheckRisk" => {
-                ErrorCode::FailedOperationTargetNumCheckRisk
-            }
-            "FailedOperation.TrafficCheckRisk" => {
-                ErrorCode::FailedOperationTrafficCheckRisk
-            }
+            "FailedOperation.ResourceInCloning" => ErrorCode::FailedOperationResourceInCloning,
+            "FailedOperation.ResourceInOperating" => ErrorCode::FailedOperationResourceInOperating,
+            "FailedOperation.TargetNumCheckRisk" => ErrorCode::FailedOperationTargetNumCheckRisk,
+            "FailedOperation.TrafficCheckRisk" => ErrorCode::FailedOperationTrafficCheckRisk,
             "InternalError" => ErrorCode::InternalError,
-            "InternalError.AssociationReferenceInvalid" => {
-                ErrorCode::InternalErrorAssociationReferenceInvalid
-            }
+            "InternalError.AssociationReferenceInvalid" => ErrorCode::InternalErrorAssociationReferenceInvalid,
             "InvalidParameter" => ErrorCode::InvalidParameter,
-            "InvalidParameter.AttachmentItem" => {
-                ErrorCode::InvalidParameterAttachmentItem
-            }
+            "InvalidParameter.AttachmentItem" => ErrorCode::InvalidParameterAttachmentItem,
             "InvalidParameter.Attachments" => ErrorCode::InvalidParameterAttachments,
-            "InvalidParameter.ClientTokenLimitExceeded" => {
-                ErrorCode::InvalidParameterClientTokenLimitExceeded
-            }
-            "InvalidParameter.EndpointUnreachable" => {
-                ErrorCode::InvalidParameterEndpointUnreachable
-            }
+            "InvalidParameter.ClientTokenLimitExceeded" => ErrorCode::InvalidParameterClientTokenLimitExceeded,
+            "InvalidParameter.EndpointUnreachable" => ErrorCode::InvalidParameterEndpointUnreachable,
             "InvalidParameter.FormatError" => ErrorCode::InvalidParameterFormatError,
             "InvalidParameter.InputModality" => ErrorCode::InvalidParameterInputModality,
-            "InvalidParameter.InvalidFieldValue" => {
-                ErrorCode::InvalidParameterInvalidFieldValue
-            }
+            "InvalidParameter.InvalidFieldValue" => ErrorCode::InvalidParameterInvalidFieldValue,
             "InvalidParameter.InvalidFilter" => ErrorCode::InvalidParameterInvalidFilter,
             "InvalidParameter.LBIdNotFound" => ErrorCode::InvalidParameterLBIdNotFound,
-            "InvalidParameter.ListenerIdNotFound" => {
-                ErrorCode::InvalidParameterListenerIdNotFound
-            }
-            "InvalidParameter.LocationNotFound" => {
-                ErrorCode::InvalidParameterLocationNotFound
-            }
-            "InvalidParameter.MinOrderAllZero" => {
-                ErrorCode::InvalidParameterMinOrderAllZero
-            }
-            "InvalidParameter.PortCheckFailed" => {
-                ErrorCode::InvalidParameterPortCheckFailed
-            }
-            "InvalidParameter.ProtocolCheckFailed" => {
-                ErrorCode::InvalidParameterProtocolCheckFailed
-            }
-            "InvalidParameter.RegionNotFound" => {
-                ErrorCode::InvalidParameterRegionNotFound
-            }
-            "InvalidParameter.RewriteAlreadyExist" => {
-                ErrorCode::InvalidParameterRewriteAlreadyExist
-            }
-            "InvalidParameter.SomeRewriteNotFound" => {
-                ErrorCode::InvalidParameterSomeRewriteNotFound
-            }
+            "InvalidParameter.ListenerIdNotFound" => ErrorCode::InvalidParameterListenerIdNotFound,
+            "InvalidParameter.LocationNotFound" => ErrorCode::InvalidParameterLocationNotFound,
+            "InvalidParameter.MinOrderAllZero" => ErrorCode::InvalidParameterMinOrderAllZero,
+            "InvalidParameter.PortCheckFailed" => ErrorCode::InvalidParameterPortCheckFailed,
+            "InvalidParameter.ProtocolCheckFailed" => ErrorCode::InvalidParameterProtocolCheckFailed,
+            "InvalidParameter.RegionNotFound" => ErrorCode::InvalidParameterRegionNotFound,
+            "InvalidParameter.RewriteAlreadyExist" => ErrorCode::InvalidParameterRewriteAlreadyExist,
+            "InvalidParameter.SomeRewriteNotFound" => ErrorCode::InvalidParameterSomeRewriteNotFound,
             "InvalidParameterCombination" => ErrorCode::InvalidParameterCombination,
             "InvalidParameterValue" => ErrorCode::InvalidParameterValue,
-            "InvalidParameterValue.Duplicate" => {
-                ErrorCode::InvalidParameterValueDuplicate
-            }
-            "InvalidParameterValue.InvalidFieldValue" => {
-                ErrorCode::InvalidParameterValueInvalidFieldValue
-            }
-            "InvalidParameterValue.InvalidFilter" => {
-                ErrorCode::InvalidParameterValueInvalidFilter
-            }
+            "InvalidParameterValue.Duplicate" => ErrorCode::InvalidParameterValueDuplicate,
+            "InvalidParameterValue.InvalidFieldValue" => ErrorCode::InvalidParameterValueInvalidFieldValue,
+            "InvalidParameterValue.InvalidFilter" => ErrorCode::InvalidParameterValueInvalidFilter,
             "InvalidParameterValue.Length" => ErrorCode::InvalidParameterValueLength,
             "InvalidParameterValue.Range" => ErrorCode::InvalidParameterValueRange,
             "LimitExceeded" => ErrorCode::LimitExceeded,
@@ -408,40 +356,20 @@ impl ErrorCode {
             "ResourceNotFound" => ErrorCode::ResourceNotFound,
             "ResourceNotFound.Prompt" => ErrorCode::ResourceNotFoundPrompt,
             "ResourceNotFound.PromptVersion" => ErrorCode::ResourceNotFoundPromptVersion,
-            "ResourceNotFound.ServiceProvider" => {
-                ErrorCode::ResourceNotFoundServiceProvider
-            }
-            "ResourceNotFound.ServiceProviderModel" => {
-                ErrorCode::ResourceNotFoundServiceProviderModel
-            }
+            "ResourceNotFound.ServiceProvider" => ErrorCode::ResourceNotFoundServiceProvider,
+            "ResourceNotFound.ServiceProviderModel" => ErrorCode::ResourceNotFoundServiceProviderModel,
             "ResourceUnavailable" => ErrorCode::ResourceUnavailable,
             "ResourcesSoldOut" => ErrorCode::ResourcesSoldOut,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
             "UnsupportedOperation" => ErrorCode::UnsupportedOperation,
-            "UnsupportedOperation.BudgetOnlySupportsEnterprise" => {
-                ErrorCode::UnsupportedOperationBudgetOnlySupportsEnterprise
-            }
-            "UnsupportedOperation.InvalidModelRouterStatus" => {
-                ErrorCode::UnsupportedOperationInvalidModelRouterStatus
-            }
-            "UnsupportedOperation.InvalidStateTransition" => {
-                ErrorCode::UnsupportedOperationInvalidStateTransition
-            }
-            "UnsupportedOperation.ModelAssociatedWithModelRouter" => {
-                ErrorCode::UnsupportedOperationModelAssociatedWithModelRouter
-            }
-            "UnsupportedOperation.ModelRouterResourcePackageAutoPurchaseEnabled" => {
-                ErrorCode::UnsupportedOperationModelRouterResourcePackageAutoPurchaseEnabled
-            }
-            "UnsupportedOperation.ModelRouterResourcePackageStatusNotRefundable" => {
-                ErrorCode::UnsupportedOperationModelRouterResourcePackageStatusNotRefundable
-            }
-            "UnsupportedOperation.ServiceProviderStatus" => {
-                ErrorCode::UnsupportedOperationServiceProviderStatus
-            }
-            "UnsupportedOperation.VPCMismatch" => {
-                ErrorCode::UnsupportedOperationVPCMismatch
-            }
+            "UnsupportedOperation.BudgetOnlySupportsEnterprise" => ErrorCode::UnsupportedOperationBudgetOnlySupportsEnterprise,
+            "UnsupportedOperation.InvalidModelRouterStatus" => ErrorCode::UnsupportedOperationInvalidModelRouterStatus,
+            "UnsupportedOperation.InvalidStateTransition" => ErrorCode::UnsupportedOperationInvalidStateTransition,
+            "UnsupportedOperation.ModelAssociatedWithModelRouter" => ErrorCode::UnsupportedOperationModelAssociatedWithModelRouter,
+            "UnsupportedOperation.ModelRouterResourcePackageAutoPurchaseEnabled" => ErrorCode::UnsupportedOperationModelRouterResourcePackageAutoPurchaseEnabled,
+            "UnsupportedOperation.ModelRouterResourcePackageStatusNotRefundable" => ErrorCode::UnsupportedOperationModelRouterResourcePackageStatusNotRefundable,
+            "UnsupportedOperation.ServiceProviderStatus" => ErrorCode::UnsupportedOperationServiceProviderStatus,
+            "UnsupportedOperation.VPCMismatch" => ErrorCode::UnsupportedOperationVPCMismatch,
             other => ErrorCode::Other(other.to_owned()),
         }
     }
@@ -453,100 +381,46 @@ impl ErrorCode {
             ErrorCode::AuthFailureTokenFailure => "AuthFailure.TokenFailure",
             ErrorCode::DryRunOperation => "DryRunOperation",
             ErrorCode::FailedOperation => "FailedOperation",
-            ErrorCode::FailedOperationAssociationNotActive => {
-                "FailedOperation.AssociationNotActive"
-            }
-            ErrorCode::FailedOperationEipTrafficCheckRisk => {
-                "FailedOperation.EipTrafficCheckRisk"
-            }
-            ErrorCode::FailedOperationFrequencyCheckRisk => {
-                "FailedOperation.FrequencyCheckRisk"
-            }
-            ErrorCode::FailedOperationInsufficientBalance => {
-                "FailedOperation.InsufficientBalance"
-            }
+            ErrorCode::FailedOperationAssociationNotActive => "FailedOperation.AssociationNotActive",
+            ErrorCode::FailedOperationEipTrafficCheckRisk => "FailedOperation.EipTrafficCheckRisk",
+            ErrorCode::FailedOperationFrequencyCheckRisk => "FailedOperation.FrequencyCheckRisk",
+            ErrorCode::FailedOperationInsufficientBalance => "FailedOperation.InsufficientBalance",
             ErrorCode::FailedOperationInvalidApiKey => "FailedOperation.InvalidApiKey",
-            ErrorCode::FailedOperationInvalidLBStatus => {
-                "FailedOperation.InvalidLBStatus"
-            }
-            ErrorCode::FailedOperationModelDoesNotSupportModality => {
-                "FailedOperation.ModelDoesNotSupportModality"
-            }
+            ErrorCode::FailedOperationInvalidLBStatus => "FailedOperation.InvalidLBStatus",
+            ErrorCode::FailedOperationModelDoesNotSupportModality => "FailedOperation.ModelDoesNotSupportModality",
             ErrorCode::FailedOperationModelNotFound => "FailedOperation.ModelNotFound",
             ErrorCode::FailedOperationNoListenerInLB => "FailedOperation.NoListenerInLB",
-            ErrorCode::FailedOperationRateLimitExceeded => {
-                "FailedOperation.RateLimitExceeded"
-            }
+            ErrorCode::FailedOperationRateLimitExceeded => "FailedOperation.RateLimitExceeded",
             ErrorCode::FailedOperationRequestTimeout => "FailedOperation.RequestTimeout",
-            ErrorCode::FailedOperationResourceInCloning => {
-                "FailedOperation.ResourceInCloning"
-            }
-            ErrorCode::FailedOperationResourceInOperating => {
-                "FailedOperation.ResourceInOperating"
-            }
-            ErrorCode::FailedOperationTargetNumCheckRisk => {
-                "FailedOperation.TargetNumCheckRisk"
-            }
-            ErrorCode::FailedOperationTrafficCheckRisk => {
-                "FailedOperation.TrafficCheckRisk"
-            }
+            ErrorCode::FailedOperationResourceInCloning => "FailedOperation.ResourceInCloning",
+            ErrorCode::FailedOperationResourceInOperating => "FailedOperation.ResourceInOperating",
+            ErrorCode::FailedOperationTargetNumCheckRisk => "FailedOperation.TargetNumCheckRisk",
+            ErrorCode::FailedOperationTrafficCheckRisk => "FailedOperation.TrafficCheckRisk",
             ErrorCode::InternalError => "InternalError",
-            ErrorCode::InternalErrorAssociationReferenceInvalid => {
-                "InternalError.AssociationReferenceInvalid"
-            }
+            ErrorCode::InternalErrorAssociationReferenceInvalid => "InternalError.AssociationReferenceInvalid",
             ErrorCode::InvalidParameter => "InvalidParameter",
-            ErrorCode::InvalidParameterAttachmentItem => {
-                "InvalidParameter.AttachmentItem"
-            }
+            ErrorCode::InvalidParameterAttachmentItem => "InvalidParameter.AttachmentItem",
             ErrorCode::InvalidParameterAttachments => "InvalidParameter.Attachments",
-            ErrorCode::InvalidParameterClientTokenLimitExceeded => {
-                "InvalidParameter.ClientTokenLimitExceeded"
-            }
-            ErrorCode::InvalidParameterEndpointUnreachable => {
-                "InvalidParameter.EndpointUnreachable"
-            }
+            ErrorCode::InvalidParameterClientTokenLimitExceeded => "InvalidParameter.ClientTokenLimitExceeded",
+            ErrorCode::InvalidParameterEndpointUnreachable => "InvalidParameter.EndpointUnreachable",
             ErrorCode::InvalidParameterFormatError => "InvalidParameter.FormatError",
             ErrorCode::InvalidParameterInputModality => "InvalidParameter.InputModality",
-            ErrorCode::InvalidParameterInvalidFieldValue => {
-                "InvalidParameter.InvalidFieldValue"
-            }
+            ErrorCode::InvalidParameterInvalidFieldValue => "InvalidParameter.InvalidFieldValue",
             ErrorCode::InvalidParameterInvalidFilter => "InvalidParameter.InvalidFilter",
             ErrorCode::InvalidParameterLBIdNotFound => "InvalidParameter.LBIdNotFound",
-            ErrorCode::InvalidParameterListenerIdNotFound => {
-                "InvalidParameter.ListenerIdNotFound"
-            }
-            ErrorCode::InvalidParameterLocationNotFound => {
-                "InvalidParameter.LocationNotFound"
-            }
-            ErrorCode::InvalidParameterMinOrderAllZero => {
-                "InvalidParameter.MinOrderAllZero"
-            }
-            ErrorCode::InvalidParameterPortCheckFailed => {
-                "InvalidParameter.PortCheckFailed"
-            }
-            ErrorCode::InvalidParameterProtocolCheckFailed => {
-                "InvalidParameter.ProtocolCheckFailed"
-            }
-            ErrorCode::InvalidParameterRegionNotFound => {
-                "InvalidParameter.RegionNotFound"
-            }
-            ErrorCode::InvalidParameterRewriteAlreadyExist => {
-                "InvalidParameter.RewriteAlreadyExist"
-            }
-            ErrorCode::InvalidParameterSomeRewriteNotFound => {
-                "InvalidParameter.SomeRewriteNotFound"
-            }
+            ErrorCode::InvalidParameterListenerIdNotFound => "InvalidParameter.ListenerIdNotFound",
+            ErrorCode::InvalidParameterLocationNotFound => "InvalidParameter.LocationNotFound",
+            ErrorCode::InvalidParameterMinOrderAllZero => "InvalidParameter.MinOrderAllZero",
+            ErrorCode::InvalidParameterPortCheckFailed => "InvalidParameter.PortCheckFailed",
+            ErrorCode::InvalidParameterProtocolCheckFailed => "InvalidParameter.ProtocolCheckFailed",
+            ErrorCode::InvalidParameterRegionNotFound => "InvalidParameter.RegionNotFound",
+            ErrorCode::InvalidParameterRewriteAlreadyExist => "InvalidParameter.RewriteAlreadyExist",
+            ErrorCode::InvalidParameterSomeRewriteNotFound => "InvalidParameter.SomeRewriteNotFound",
             ErrorCode::InvalidParameterCombination => "InvalidParameterCombination",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
-            ErrorCode::InvalidParameterValueDuplicate => {
-                "InvalidParameterValue.Duplicate"
-            }
-            ErrorCode::InvalidParameterValueInvalidFieldValue => {
-                "InvalidParameterValue.InvalidFieldValue"
-            }
-            ErrorCode::InvalidParameterValueInvalidFilter => {
-                "InvalidParameterValue.InvalidFilter"
-            }
+            ErrorCode::InvalidParameterValueDuplicate => "InvalidParameterValue.Duplicate",
+            ErrorCode::InvalidParameterValueInvalidFieldValue => "InvalidParameterValue.InvalidFieldValue",
+            ErrorCode::InvalidParameterValueInvalidFilter => "InvalidParameterValue.InvalidFilter",
             ErrorCode::InvalidParameterValueLength => "InvalidParameterValue.Length",
             ErrorCode::InvalidParameterValueRange => "InvalidParameterValue.Range",
             ErrorCode::LimitExceeded => "LimitExceeded",
@@ -558,40 +432,20 @@ impl ErrorCode {
             ErrorCode::ResourceNotFound => "ResourceNotFound",
             ErrorCode::ResourceNotFoundPrompt => "ResourceNotFound.Prompt",
             ErrorCode::ResourceNotFoundPromptVersion => "ResourceNotFound.PromptVersion",
-            ErrorCode::ResourceNotFoundServiceProvider => {
-                "ResourceNotFound.ServiceProvider"
-            }
-            ErrorCode::ResourceNotFoundServiceProviderModel => {
-                "ResourceNotFound.ServiceProviderModel"
-            }
+            ErrorCode::ResourceNotFoundServiceProvider => "ResourceNotFound.ServiceProvider",
+            ErrorCode::ResourceNotFoundServiceProviderModel => "ResourceNotFound.ServiceProviderModel",
             ErrorCode::ResourceUnavailable => "ResourceUnavailable",
             ErrorCode::ResourcesSoldOut => "ResourcesSoldOut",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
             ErrorCode::UnsupportedOperation => "UnsupportedOperation",
-            ErrorCode::UnsupportedOperationBudgetOnlySupportsEnterprise => {
-                "UnsupportedOperation.BudgetOnlySupportsEnterprise"
-            }
-            ErrorCode::UnsupportedOperationInvalidModelRouterStatus => {
-                "UnsupportedOperation.InvalidModelRouterStatus"
-            }
-            ErrorCode::UnsupportedOperationInvalidStateTransition => {
-                "UnsupportedOperation.InvalidStateTransition"
-            }
-            ErrorCode::UnsupportedOperationModelAssociatedWithModelRouter => {
-                "UnsupportedOperation.ModelAssociatedWithModelRouter"
-            }
-            ErrorCode::UnsupportedOperationModelRouterResourcePackageAutoPurchaseEnabled => {
-                "UnsupportedOperation.ModelRouterResourcePackageAutoPurchaseEnabled"
-            }
-            ErrorCode::UnsupportedOperationModelRouterResourcePackageStatusNotRefundable => {
-                "UnsupportedOperation.ModelRouterResourcePackageStatusNotRefundable"
-            }
-            ErrorCode::UnsupportedOperationServiceProviderStatus => {
-                "UnsupportedOperation.ServiceProviderStatus"
-            }
-            ErrorCode::UnsupportedOperationVPCMismatch => {
-                "UnsupportedOperation.VPCMismatch"
-            }
+            ErrorCode::UnsupportedOperationBudgetOnlySupportsEnterprise => "UnsupportedOperation.BudgetOnlySupportsEnterprise",
+            ErrorCode::UnsupportedOperationInvalidModelRouterStatus => "UnsupportedOperation.InvalidModelRouterStatus",
+            ErrorCode::UnsupportedOperationInvalidStateTransition => "UnsupportedOperation.InvalidStateTransition",
+            ErrorCode::UnsupportedOperationModelAssociatedWithModelRouter => "UnsupportedOperation.ModelAssociatedWithModelRouter",
+            ErrorCode::UnsupportedOperationModelRouterResourcePackageAutoPurchaseEnabled => "UnsupportedOperation.ModelRouterResourcePackageAutoPurchaseEnabled",
+            ErrorCode::UnsupportedOperationModelRouterResourcePackageStatusNotRefundable => "UnsupportedOperation.ModelRouterResourcePackageStatusNotRefundable",
+            ErrorCode::UnsupportedOperationServiceProviderStatus => "UnsupportedOperation.ServiceProviderStatus",
+            ErrorCode::UnsupportedOperationVPCMismatch => "UnsupportedOperation.VPCMismatch",
             ErrorCode::Other(code) => code,
         }
     }
@@ -601,191 +455,85 @@ impl ErrorCode {
         match self {
             ErrorCode::AuthFailure => Some("CAM签名/鉴权错误。"),
             ErrorCode::AuthFailureTokenFailure => Some("token错误"),
-            ErrorCode::DryRunOperation => {
-                Some(
-                    "DryRun 操作，代表请求将会是成功的，只是多传了 DryRun 参数。",
-                )
-            }
+            ErrorCode::DryRunOperation => Some("DryRun 操作，代表请求将会是成功的，只是多传了 DryRun 参数。"),
             ErrorCode::FailedOperation => Some("操作失败。"),
-            ErrorCode::FailedOperationAssociationNotActive => {
-                Some("已有绑定关系当前状态不允许操作。")
-            }
-            ErrorCode::FailedOperationEipTrafficCheckRisk => {
-                Some(
-                    "该实例绑定的EIP资源业务带宽超过防误操作检测阈值，执行操作可能存在风险，如仍想继续，请在EIP控制台关闭对应EIP的防误操作检测开关后重试。",
-                )
-            }
-            ErrorCode::FailedOperationFrequencyCheckRisk => {
-                Some(
-                    "删除实例频次校验被判定为高风险，请检查业务或稍后重试。",
-                )
-            }
-            ErrorCode::FailedOperationInsufficientBalance => {
-                Some("账户余额不足。")
-            }
-            ErrorCode::FailedOperationInvalidApiKey => {
-                Some("API Key 无效或未授权。请求路径: %(request_path)s")
-            }
+            ErrorCode::FailedOperationAssociationNotActive => Some("已有绑定关系当前状态不允许操作。"),
+            ErrorCode::FailedOperationEipTrafficCheckRisk => Some("该实例绑定的EIP资源业务带宽超过防误操作检测阈值，执行操作可能存在风险，如仍想继续，请在EIP控制台关闭对应EIP的防误操作检测开关后重试。"),
+            ErrorCode::FailedOperationFrequencyCheckRisk => Some("删除实例频次校验被判定为高风险，请检查业务或稍后重试。"),
+            ErrorCode::FailedOperationInsufficientBalance => Some("账户余额不足。"),
+            ErrorCode::FailedOperationInvalidApiKey => Some("API Key 无效或未授权。请求路径: %(request_path)s"),
             ErrorCode::FailedOperationInvalidLBStatus => Some("LB状态异常。"),
-            ErrorCode::FailedOperationModelDoesNotSupportModality => {
-                Some("当前模型不支持请求中携带的模态。")
-            }
-            ErrorCode::FailedOperationModelNotFound => {
-                Some(
-                    "模型不存在或访问被拒绝。请求路径: %(request_path)s",
-                )
-            }
-            ErrorCode::FailedOperationNoListenerInLB => {
-                Some("没有监听器的实例不允许停止。")
-            }
-            ErrorCode::FailedOperationRateLimitExceeded => {
-                Some("触发供应商的速率限制。请求路径: %(request_path)s")
-            }
-            ErrorCode::FailedOperationRequestTimeout => {
-                Some(
-                    "请求超时，可能由网络问题或模型响应慢导致。请求路径: %(request_path)s",
-                )
-            }
-            ErrorCode::FailedOperationResourceInCloning => {
-                Some("指定的资源正在克隆中，请稍后重试。")
-            }
-            ErrorCode::FailedOperationResourceInOperating => {
-                Some("正在操作指定的资源，请稍后重试。")
-            }
-            ErrorCode::FailedOperationTargetNumCheckRisk => {
-                Some(
-                    "删除实例规则数校验被判定为高风险，如需强行删除请传强制校验参数ForceDelete为true。",
-                )
-            }
-            ErrorCode::FailedOperationTrafficCheckRisk => {
-                Some(
-                    "删除实例流量校验被判定为高风险，如需强行删除请传强制校验参数ForceDelete为true。",
-                )
-            }
+            ErrorCode::FailedOperationModelDoesNotSupportModality => Some("当前模型不支持请求中携带的模态。"),
+            ErrorCode::FailedOperationModelNotFound => Some("模型不存在或访问被拒绝。请求路径: %(request_path)s"),
+            ErrorCode::FailedOperationNoListenerInLB => Some("没有监听器的实例不允许停止。"),
+            ErrorCode::FailedOperationRateLimitExceeded => Some("触发供应商的速率限制。请求路径: %(request_path)s"),
+            ErrorCode::FailedOperationRequestTimeout => Some("请求超时，可能由网络问题或模型响应慢导致。请求路径: %(request_path)s"),
+            ErrorCode::FailedOperationResourceInCloning => Some("指定的资源正在克隆中，请稍后重试。"),
+            ErrorCode::FailedOperationResourceInOperating => Some("正在操作指定的资源，请稍后重试。"),
+            ErrorCode::FailedOperationTargetNumCheckRisk => Some("删除实例规则数校验被判定为高风险，如需强行删除请传强制校验参数ForceDelete为true。"),
+            ErrorCode::FailedOperationTrafficCheckRisk => Some("删除实例流量校验被判定为高风险，如需强行删除请传强制校验参数ForceDelete为true。"),
             ErrorCode::InternalError => Some("内部错误。"),
-            ErrorCode::InternalErrorAssociationReferenceInvalid => {
-                Some("绑定关系绑定对象不可靠")
-            }
+            ErrorCode::InternalErrorAssociationReferenceInvalid => Some("绑定关系绑定对象不可靠"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
             ErrorCode::InvalidParameterAttachmentItem => Some("附件不合规。"),
             ErrorCode::InvalidParameterAttachments => Some("附件不合规。"),
-            ErrorCode::InvalidParameterClientTokenLimitExceeded => {
-                Some(
-                    "为确保资源不泄露，保证创建的资源ID幂等性。通过ClientToken创建资源，当订单流程已结束且发货失败，或订单流程长时间未更新时，提示当前ClientToken已经超时过期。",
-                )
-            }
-            ErrorCode::InvalidParameterEndpointUnreachable => {
-                Some(
-                    "上游端点不可达或返回错误。访问地址: %(url)s, 状态码: %(status_code)s",
-                )
-            }
+            ErrorCode::InvalidParameterClientTokenLimitExceeded => Some("为确保资源不泄露，保证创建的资源ID幂等性。通过ClientToken创建资源，当订单流程已结束且发货失败，或订单流程长时间未更新时，提示当前ClientToken已经超时过期。"),
+            ErrorCode::InvalidParameterEndpointUnreachable => Some("上游端点不可达或返回错误。访问地址: %(url)s, 状态码: %(status_code)s"),
             ErrorCode::InvalidParameterFormatError => Some("参数格式错误。"),
-            ErrorCode::InvalidParameterInputModality => {
-                Some("多模态能力标签取值不合规。")
-            }
+            ErrorCode::InvalidParameterInputModality => Some("多模态能力标签取值不合规。"),
             ErrorCode::InvalidParameterInvalidFieldValue => Some("参数不合规。"),
             ErrorCode::InvalidParameterInvalidFilter => Some("查询参数错误。"),
-            ErrorCode::InvalidParameterLBIdNotFound => {
-                Some("负载均衡实例ID错误。")
-            }
+            ErrorCode::InvalidParameterLBIdNotFound => Some("负载均衡实例ID错误。"),
             ErrorCode::InvalidParameterListenerIdNotFound => Some("监听器ID错误。"),
-            ErrorCode::InvalidParameterLocationNotFound => {
-                Some("查找不到符合条件的转发规则。")
-            }
-            ErrorCode::InvalidParameterMinOrderAllZero => {
-                Some("最小Order层全部BYOK实例的Weight为0。")
-            }
-            ErrorCode::InvalidParameterPortCheckFailed => {
-                Some("监听器端口检查失败，比如端口冲突。")
-            }
-            ErrorCode::InvalidParameterProtocolCheckFailed => {
-                Some(
-                    "监听器协议检查失败，比如相关协议不支持对应操作。",
-                )
-            }
+            ErrorCode::InvalidParameterLocationNotFound => Some("查找不到符合条件的转发规则。"),
+            ErrorCode::InvalidParameterMinOrderAllZero => Some("最小Order层全部BYOK实例的Weight为0。"),
+            ErrorCode::InvalidParameterPortCheckFailed => Some("监听器端口检查失败，比如端口冲突。"),
+            ErrorCode::InvalidParameterProtocolCheckFailed => Some("监听器协议检查失败，比如相关协议不支持对应操作。"),
             ErrorCode::InvalidParameterRegionNotFound => Some("地域无效。"),
-            ErrorCode::InvalidParameterRewriteAlreadyExist => {
-                Some("转发规则已绑定重定向关系。")
-            }
-            ErrorCode::InvalidParameterSomeRewriteNotFound => {
-                Some("一些重定向规则不存在。")
-            }
+            ErrorCode::InvalidParameterRewriteAlreadyExist => Some("转发规则已绑定重定向关系。"),
+            ErrorCode::InvalidParameterSomeRewriteNotFound => Some("一些重定向规则不存在。"),
             ErrorCode::InvalidParameterCombination => Some("无效参数组合"),
             ErrorCode::InvalidParameterValue => Some("参数取值错误。"),
             ErrorCode::InvalidParameterValueDuplicate => Some("参数值有重复。"),
-            ErrorCode::InvalidParameterValueInvalidFieldValue => {
-                Some("参数不合规。")
-            }
-            ErrorCode::InvalidParameterValueInvalidFilter => {
-                Some("Filter参数输入错误。")
-            }
+            ErrorCode::InvalidParameterValueInvalidFieldValue => Some("参数不合规。"),
+            ErrorCode::InvalidParameterValueInvalidFilter => Some("Filter参数输入错误。"),
             ErrorCode::InvalidParameterValueLength => Some("参数长度错误。"),
             ErrorCode::InvalidParameterValueRange => Some("参数取值范围错误。"),
             ErrorCode::LimitExceeded => Some("超过配额限制。"),
             ErrorCode::MissingParameter => Some("缺少参数错误。"),
             ErrorCode::OperationDenied => Some("操作被拒绝。"),
-            ErrorCode::RequestLimitExceeded => {
-                Some("请求的次数超过了频率限制。")
-            }
+            ErrorCode::RequestLimitExceeded => Some("请求的次数超过了频率限制。"),
             ErrorCode::ResourceInUse => Some("资源被占用。"),
             ErrorCode::ResourceInsufficient => Some("资源不足。"),
             ErrorCode::ResourceNotFound => Some("资源不存在。"),
             ErrorCode::ResourceNotFoundPrompt => Some("提示词未找到"),
-            ErrorCode::ResourceNotFoundPromptVersion => {
-                Some("ResourceNotFound.PromptVersion")
-            }
-            ErrorCode::ResourceNotFoundServiceProvider => {
-                Some(
-                    "BYOK 实例（ServiceProvider）未找到或不属于当前用户。",
-                )
-            }
-            ErrorCode::ResourceNotFoundServiceProviderModel => {
-                Some("BYOK 实例下指定 ModelName 的模型未找到。")
-            }
+            ErrorCode::ResourceNotFoundPromptVersion => Some("ResourceNotFound.PromptVersion"),
+            ErrorCode::ResourceNotFoundServiceProvider => Some("BYOK 实例（ServiceProvider）未找到或不属于当前用户。"),
+            ErrorCode::ResourceNotFoundServiceProviderModel => Some("BYOK 实例下指定 ModelName 的模型未找到。"),
             ErrorCode::ResourceUnavailable => Some("资源不可用。"),
             ErrorCode::ResourcesSoldOut => Some("资源售罄。"),
             ErrorCode::UnauthorizedOperation => Some("未授权操作。"),
             ErrorCode::UnsupportedOperation => Some("操作不支持。"),
-            ErrorCode::UnsupportedOperationBudgetOnlySupportsEnterprise => {
-                Some("Budget只支持企业型实例")
-            }
-            ErrorCode::UnsupportedOperationInvalidModelRouterStatus => {
-                Some("UnsupportedOperation.InvalidModelRouterStatus")
-            }
-            ErrorCode::UnsupportedOperationInvalidStateTransition => {
-                Some("无效的状态转换。")
-            }
-            ErrorCode::UnsupportedOperationModelAssociatedWithModelRouter => {
-                Some("ServiceProvider有关联的CMR实例，操作拒绝")
-            }
-            ErrorCode::UnsupportedOperationModelRouterResourcePackageAutoPurchaseEnabled => {
-                Some(
-                    "模型路由资源包已开启自动续订，请先关闭自动续订后再发起退款。",
-                )
-            }
-            ErrorCode::UnsupportedOperationModelRouterResourcePackageStatusNotRefundable => {
-                Some(
-                    "模型路由资源包当前状态不支持退款，仅 status=0 的资源包可执行退款。",
-                )
-            }
-            ErrorCode::UnsupportedOperationServiceProviderStatus => {
-                Some(
-                    "当前byok实例（serviceprovider）的状态不支持该操作。",
-                )
-            }
-            ErrorCode::UnsupportedOperationVPCMismatch => {
-                Some("BYOK 的 VPC 和 CMR 实例的 VPC 不一致。")
-            }
+            ErrorCode::UnsupportedOperationBudgetOnlySupportsEnterprise => Some("Budget只支持企业型实例"),
+            ErrorCode::UnsupportedOperationInvalidModelRouterStatus => Some("UnsupportedOperation.InvalidModelRouterStatus"),
+            ErrorCode::UnsupportedOperationInvalidStateTransition => Some("无效的状态转换。"),
+            ErrorCode::UnsupportedOperationModelAssociatedWithModelRouter => Some("ServiceProvider有关联的CMR实例，操作拒绝"),
+            ErrorCode::UnsupportedOperationModelRouterResourcePackageAutoPurchaseEnabled => Some("模型路由资源包已开启自动续订，请先关闭自动续订后再发起退款。"),
+            ErrorCode::UnsupportedOperationModelRouterResourcePackageStatusNotRefundable => Some("模型路由资源包当前状态不支持退款，仅 status=0 的资源包可执行退款。"),
+            ErrorCode::UnsupportedOperationServiceProviderStatus => Some("当前byok实例（serviceprovider）的状态不支持该操作。"),
+            ErrorCode::UnsupportedOperationVPCMismatch => Some("BYOK 的 VPC 和 CMR 实例的 VPC 不一致。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -793,6 +541,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

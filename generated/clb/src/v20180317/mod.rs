@@ -4,23 +4,30 @@
 //! 负载均衡 (`clb`) API version 2018-03-17.
 //!
 //! 介绍如何使用API的方式使用负载均衡服务，包含实例的创建、配置和查询等内容。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "clb",
@@ -29,15 +36,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "clb.tencentcloudapi.com",
     regional_host: Some("clb.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of clb API version 2018-03-17.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -45,6 +49,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -59,46 +64,31 @@ impl Client {
     /// Add a personalized configuration
     ///
     /// This API is used to add new personalized configurations and prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
-    pub async fn add_customized_config(
-        &self,
-        request: AddCustomizedConfigRequest,
-    ) -> Result<AddCustomizedConfigResponse, Error> {
+    pub async fn add_customized_config(&self, request: AddCustomizedConfigRequest) -> Result<AddCustomizedConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 给 BYOK 模型添加 Key
     ///
     /// (Chinese only) 给 BYOK 模型添加 Key
-    pub async fn add_model_key(
-        &self,
-        request: AddModelKeyRequest,
-    ) -> Result<AddModelKeyResponse, Error> {
+    pub async fn add_model_key(&self, request: AddModelKeyRequest) -> Result<AddModelKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 新增模型重写规则
     ///
     /// (Chinese only) 为模型路由实例新增或覆盖一条模型重写规则（Model Rewrite）。当 SourceModel 已存在重写规则时，本次请求会用新的 TargetModel 覆盖原值（覆盖语义）。该接口为异步接口。
-    pub async fn add_model_rewrite(
-        &self,
-        request: AddModelRewriteRequest,
-    ) -> Result<AddModelRewriteResponse, Error> {
+    pub async fn add_model_rewrite(&self, request: AddModelRewriteRequest) -> Result<AddModelRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关联Budget
     ///
     /// (Chinese only) 将Budget关联到企业型模型路由实例或企业型实例下的Key。资源已关联其他Budget时，本次请求会替换为新的Budget。
-    pub async fn associate_budget(
-        &self,
-        request: AssociateBudgetRequest,
-    ) -> Result<AssociateBudgetResponse, Error> {
+    pub async fn associate_budget(&self, request: AssociateBudgetRequest) -> Result<AssociateBudgetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associate a personalized configuration
     ///
     /// This API is used to associate configurations with a server or location based on the configuration type. It is preparing for decommissioning, please use SetCustomizedConfigForLoadBalancer.
-    pub async fn associate_customized_config(
-        &self,
-        request: AssociateCustomizedConfigRequest,
-    ) -> Result<AssociateCustomizedConfigResponse, Error> {
+    pub async fn associate_customized_config(&self, request: AssociateCustomizedConfigRequest) -> Result<AssociateCustomizedConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关联模型路由 Guardrails 防护
@@ -108,19 +98,13 @@ impl Client {
     /// 本接口为异步接口。接口返回成功表示请求已受理，可使用返回的 RequestId 调用 DescribeAsyncJobs 查询任务执行结果；防护配置生效后，可调用 DescribeModelRouterGuardrails 查询当前关联。
     ///
     /// 当前每个模型路由实例最多关联 1 个 Guardrail。如需替换已关联的防护配置，请调用 ModifyModelRouterGuardrails。
-    pub async fn associate_model_router_guardrails(
-        &self,
-        request: AssociateModelRouterGuardrailsRequest,
-    ) -> Result<AssociateModelRouterGuardrailsResponse, Error> {
+    pub async fn associate_model_router_guardrails(&self, request: AssociateModelRouterGuardrailsRequest) -> Result<AssociateModelRouterGuardrailsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 将模型关联到模型路由实例
     ///
     /// (Chinese only) 将模型关联到模型路由实例
-    pub async fn associate_models_to_model_router(
-        &self,
-        request: AssociateModelsToModelRouterRequest,
-    ) -> Result<AssociateModelsToModelRouterResponse, Error> {
+    pub async fn associate_models_to_model_router(&self, request: AssociateModelsToModelRouterRequest) -> Result<AssociateModelsToModelRouterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds target groups to rules
@@ -131,65 +115,44 @@ impl Client {
     /// - Binding a legacy version target group to a Layer-4 listener requires the listener to have backend target groups enabled.
     /// - Layer-7 bind target group. LocationId is a required item in the data structure TargetGroupAssociation.
     /// - The VPC of the Cloud Load Balancer must match the VPC of the target group.
-    pub async fn associate_target_groups(
-        &self,
-        request: AssociateTargetGroupsRequest,
-    ) -> Result<AssociateTargetGroupsResponse, Error> {
+    pub async fn associate_target_groups(&self, request: AssociateTargetGroupsRequest) -> Result<AssociateTargetGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Automatically generates a redirection relationship between CLB forwarding rules
     ///
     /// An HTTPS:443 listener needs to be created first, along with a forwarding rule. When this API is called, an HTTP:80 listener will be created automatically if it did not exist and a forwarding rule corresponding to `Domains` (specified in the input parameter) under the HTTPS:443 listener will also be created. After successful creation, access requests to an HTTP:80 address will be redirected to an HTTPS:443 address automatically.
-    pub async fn auto_rewrite(
-        &self,
-        request: AutoRewriteRequest,
-    ) -> Result<AutoRewriteResponse, Error> {
+    pub async fn auto_rewrite(&self, request: AutoRewriteRequest) -> Result<AutoRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds layer-4/layer-7 real servers in batches
     ///
     /// This API is used to batch unbind real servers of the layer-4 and layer-7 VPC-based CLBs. Up to 500 real servers can be unbound in a batch.
-    pub async fn batch_deregister_targets(
-        &self,
-        request: BatchDeregisterTargetsRequest,
-    ) -> Result<BatchDeregisterTargetsResponse, Error> {
+    pub async fn batch_deregister_targets(&self, request: BatchDeregisterTargetsRequest) -> Result<BatchDeregisterTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies tags of real servers bound to listeners in batches
     ///
     /// This API is used to modify the tags of real servers bound to CLB listeners in batches. The maximum number of resources that can be modified in a batch is 500. This is a synchronous API.
     /// It is supported for Layer-4 and Layer-7 listeners of CLB instances, but not for classic CLB instances.
-    pub async fn batch_modify_target_tag(
-        &self,
-        request: BatchModifyTargetTagRequest,
-    ) -> Result<BatchModifyTargetTagResponse, Error> {
+    pub async fn batch_modify_target_tag(&self, request: BatchModifyTargetTagRequest) -> Result<BatchModifyTargetTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch modifies the forwarding weights of real servers bound to a listener
     ///
     /// The BatchModifyTargetWeight API is used to batch modify the forwarding weight of backend machines bound to a CLB listener. The maximum resource quantity for batch modification is 500. This is an asynchronous API. After it returns a successful result, you need to call the DescribeTaskStatus API with the returned RequestID as input parameter to check whether this task is successful. This API supports both layer-4 and layer-7 CLB listeners but is unsupported for classic CLB.
-    pub async fn batch_modify_target_weight(
-        &self,
-        request: BatchModifyTargetWeightRequest,
-    ) -> Result<BatchModifyTargetWeightResponse, Error> {
+    pub async fn batch_modify_target_weight(&self, request: BatchModifyTargetWeightRequest) -> Result<BatchModifyTargetWeightResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds CVM instances or ENIs in batches
     ///
     /// This API is used to batch bind CVM instances or ENIs. Up to 500 servers can be bound in a batch. It supports cross-region binding, layer-4 and layer-7 (TCP/UDP/HTTP/HTTPS) protocols, and VPC-based CLBs only.
-    pub async fn batch_register_targets(
-        &self,
-        request: BatchRegisterTargetsRequest,
-    ) -> Result<BatchRegisterTargetsResponse, Error> {
+    pub async fn batch_register_targets(&self, request: BatchRegisterTargetsRequest) -> Result<BatchRegisterTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 聊天补全
     ///
     /// (Chinese only) 聊天测试，发送聊天请求验证模型连通性。用户传入 ApiKey 和 Model，支持自定义消息和额外参数、支持多模态附件。stream 强制关闭，max_tokens 上限 100。
-    pub async fn chat_completions(
-        &self,
-        request: ChatCompletionsRequest,
-    ) -> Result<ChatCompletionsResponse, Error> {
+    pub async fn chat_completions(&self, request: ChatCompletionsRequest) -> Result<ChatCompletionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Clones a CLB instance
@@ -216,74 +179,50 @@ impl Client {
     /// This API is used to call APIs.
     /// This API is used to specify the BGP bandwidth package ID.
     /// This API is used to perform exclusive cluster cloning with corresponding parameters, otherwise shared instance creation will be used.
-    pub async fn clone_load_balancer(
-        &self,
-        request: CloneLoadBalancerRequest,
-    ) -> Result<CloneLoadBalancerResponse, Error> {
+    pub async fn clone_load_balancer(&self, request: CloneLoadBalancerRequest) -> Result<CloneLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 初始化BYOK VPC网络
     ///
     /// (Chinese only) 初始化 BYOK VPC 网络资源。PrivateCustom 场景的 Phase 1：创建 BYOK 模型主表记录并提交 VPC 网络初始化异步任务（申请 IP、创建 LBNAT、绑定 SNAT 等）。完成后需调用 CreateModel 传入返回的 ServiceProviderId 完成业务资源创建。
-    pub async fn create_byok_network(
-        &self,
-        request: CreateByokNetworkRequest,
-    ) -> Result<CreateByokNetworkResponse, Error> {
+    pub async fn create_byok_network(&self, request: CreateByokNetworkRequest) -> Result<CreateByokNetworkResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建Budget
     ///
     /// (Chinese only) 创建Budget对象。BudgetConfigs最多支持1d、7d、30d三个刷新周期各一个；BudgetResetAt不支持作为入参设置，由系统自动维护。可在创建时通过Resources同时关联已存在的企业型模型路由实例或企业型实例下的Key。创建请求提交后，可通过DescribeBudgets查询状态。
-    pub async fn create_budget(
-        &self,
-        request: CreateBudgetRequest,
-    ) -> Result<CreateBudgetResponse, Error> {
+    pub async fn create_budget(&self, request: CreateBudgetRequest) -> Result<CreateBudgetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a CLB exclusive logset
     ///
     /// This API is used to create a CLB exclusive logset for storing CLB logs.
-    pub async fn create_cls_log_set(
-        &self,
-        request: CreateClsLogSetRequest,
-    ) -> Result<CreateClsLogSetResponse, Error> {
+    pub async fn create_cls_log_set(&self, request: CreateClsLogSetRequest) -> Result<CreateClsLogSetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建意图路由
     ///
     /// (Chinese only) 为模型路由实例创建一个意图路由（Intent Router）。意图路由是独立资源，请求匹配model=&lt;RouteName&gt;时将通过配置的分层进行路由。
-    pub async fn create_intent_router(
-        &self,
-        request: CreateIntentRouterRequest,
-    ) -> Result<CreateIntentRouterResponse, Error> {
+    pub async fn create_intent_router(&self, request: CreateIntentRouterRequest) -> Result<CreateIntentRouterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建 API Key
     ///
     /// (Chinese only) 创建 API Key
-    pub async fn create_key(
-        &self,
-        request: CreateKeyRequest,
-    ) -> Result<CreateKeyResponse, Error> {
+    pub async fn create_key(&self, request: CreateKeyRequest) -> Result<CreateKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量创建Key
     ///
     /// (Chinese only) 批量创建Key
-    pub async fn create_keys(
-        &self,
-        request: CreateKeysRequest,
-    ) -> Result<CreateKeysResponse, Error> {
+    pub async fn create_keys(&self, request: CreateKeysRequest) -> Result<CreateKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a CLB listener
     ///
     /// This API is used to create a listener for a CLB instance.
     /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://intl.cloud.tencent.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn create_listener(
-        &self,
-        request: CreateListenerRequest,
-    ) -> Result<CreateListenerResponse, Error> {
+    pub async fn create_listener(&self, request: CreateListenerRequest) -> Result<CreateListenerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Purchases a CLB instance
@@ -291,215 +230,146 @@ impl Client {
     /// This API (CreateLoadBalancer) is used to create a CLB instance. To use the CLB service, you first need to purchase one or more instances. After this API is called successfully, a unique instance ID will be returned. There are two types of instances: public network and private network. For more information, see the product types in the product documentation.
     /// Note: (1) To apply for a CLB instance in the specified AZ and cross-AZ disaster recovery, please [submit a ticket](https://console.cloud.tencent.com/workorder/category); (2) Currently, IPv6 is supported only in Beijing, Shanghai, and Guangzhou regions.
     /// This is an async API. After it is returned successfully, you can call the DescribeLoadBalancers API to query the status of the instance (such as creating and normal) to check whether it is successfully created.
-    pub async fn create_load_balancer(
-        &self,
-        request: CreateLoadBalancerRequest,
-    ) -> Result<CreateLoadBalancerResponse, Error> {
+    pub async fn create_load_balancer(&self, request: CreateLoadBalancerRequest) -> Result<CreateLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds SNAT IP
     ///
     /// This API is used to add SnatIp for SnatPro Cloud Load Balancer. If SnatPro is not enabled, it will be auto on after adding SnatIp.
     /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn create_load_balancer_snat_ips(
-        &self,
-        request: CreateLoadBalancerSnatIpsRequest,
-    ) -> Result<CreateLoadBalancerSnatIpsResponse, Error> {
+    pub async fn create_load_balancer_snat_ips(&self, request: CreateLoadBalancerSnatIpsRequest) -> Result<CreateLoadBalancerSnatIpsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建 BYOK 模型
     ///
     /// (Chinese only) 创建 BYOK 模型
-    pub async fn create_model(
-        &self,
-        request: CreateModelRequest,
-    ) -> Result<CreateModelResponse, Error> {
+    pub async fn create_model(&self, request: CreateModelRequest) -> Result<CreateModelResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建模型路由实例
     ///
     /// (Chinese only) 创建模型路由实例
-    pub async fn create_model_router(
-        &self,
-        request: CreateModelRouterRequest,
-    ) -> Result<CreateModelRouterResponse, Error> {
+    pub async fn create_model_router(&self, request: CreateModelRouterRequest) -> Result<CreateModelRouterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建模型路由资源包
     ///
     /// (Chinese only) 创建模型路由资源包
-    pub async fn create_model_router_resource_package(
-        &self,
-        request: CreateModelRouterResourcePackageRequest,
-    ) -> Result<CreateModelRouterResourcePackageResponse, Error> {
+    pub async fn create_model_router_resource_package(&self, request: CreateModelRouterResourcePackageRequest) -> Result<CreateModelRouterResourcePackageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a forwarding rule for a layer-7 CLB listener
     ///
     /// This API is used to create forwarding rules under an existing layer-7 CLB listener. In layer-7 CLB listeners, backend services must be bound to rules instead of the listener.
     /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn create_rule(
-        &self,
-        request: CreateRuleRequest,
-    ) -> Result<CreateRuleResponse, Error> {
+    pub async fn create_rule(&self, request: CreateRuleRequest) -> Result<CreateRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a target group
     ///
     /// This API is used to create a target group. This feature is in beta test, if you want to try it out, please [submit a ticket](https://console.cloud.tencent.com/workorder/category?level1_id=6&level2_id=163&source=0&data_title=%E8%B4%9F%E8%BD%BD%E5%9D%87%E8%A1%A1%20LB&step=1).
-    pub async fn create_target_group(
-        &self,
-        request: CreateTargetGroupRequest,
-    ) -> Result<CreateTargetGroupResponse, Error> {
+    pub async fn create_target_group(&self, request: CreateTargetGroupRequest) -> Result<CreateTargetGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a topic
     ///
     /// This API is used to create a topic with the full-text index and key-value index enabled by default. The creation will fail if there is no CLB exclusive logset.
-    pub async fn create_topic(
-        &self,
-        request: CreateTopicRequest,
-    ) -> Result<CreateTopicResponse, Error> {
+    pub async fn create_topic(&self, request: CreateTopicRequest) -> Result<CreateTopicResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建用户组
     ///
     /// (Chinese only) 在指定模型路由实例下创建一个用户组。用户组是介于模型路由实例与 Key 之间的一层可选分组，可为组内 Key 统一配置模型白名单，并通过关联 Budget 统一管理额度。创建为异步操作，接口会同步返回用户组ID，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询创建进度。支持建组时绑定 Prompt：传入 PromptId 与 PromptVersion 后，组内 Key 的请求将按该版本 Prompt 的 Content 与 RewriteStrategy 注入或改写 system 内容，并受该版本 MaxTokens 约束；不传则默认不绑定 Prompt，建组后可通过 ModifyUserGroupPrompt 绑定、更换版本或解绑。仅传入 PromptId 或 PromptVersion 其一时返回 InvalidParameter；PromptId 不存在时返回 ResourceNotFound.Prompt；PromptVersion 不存在于该 Prompt 的历史版本中时返回 ResourceNotFound.PromptVersion。
-    pub async fn create_user_group(
-        &self,
-        request: CreateUserGroupRequest,
-    ) -> Result<CreateUserGroupResponse, Error> {
+    pub async fn create_user_group(&self, request: CreateUserGroupRequest) -> Result<CreateUserGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除Budget
     ///
     /// (Chinese only) 删除Budget对象。Budget存在任何关联资源时不允许删除，需要先调用DisassociateBudget解除关联。
-    pub async fn delete_budgets(
-        &self,
-        request: DeleteBudgetsRequest,
-    ) -> Result<DeleteBudgetsResponse, Error> {
+    pub async fn delete_budgets(&self, request: DeleteBudgetsRequest) -> Result<DeleteBudgetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a personalized configuration
     ///
     /// This API is used to delete personalized configurations and prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
-    pub async fn delete_customized_config(
-        &self,
-        request: DeleteCustomizedConfigRequest,
-    ) -> Result<DeleteCustomizedConfigResponse, Error> {
+    pub async fn delete_customized_config(&self, request: DeleteCustomizedConfigRequest) -> Result<DeleteCustomizedConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除意图路由
     ///
     /// (Chinese only) 删除模型路由实例下的一个意图路由（Intent Router）。
-    pub async fn delete_intent_router(
-        &self,
-        request: DeleteIntentRouterRequest,
-    ) -> Result<DeleteIntentRouterResponse, Error> {
+    pub async fn delete_intent_router(&self, request: DeleteIntentRouterRequest) -> Result<DeleteIntentRouterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量删除 API Key
     ///
     /// (Chinese only) 批量删除 API Key。
-    pub async fn delete_keys(
-        &self,
-        request: DeleteKeysRequest,
-    ) -> Result<DeleteKeysResponse, Error> {
+    pub async fn delete_keys(&self, request: DeleteKeysRequest) -> Result<DeleteKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a CLB listener
     ///
     /// This API is used to delete listeners (layer-4 and layer-7) under a Cloud Load Balancer instance.
     /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn delete_listener(
-        &self,
-        request: DeleteListenerRequest,
-    ) -> Result<DeleteListenerResponse, Error> {
+    pub async fn delete_listener(&self, request: DeleteListenerRequest) -> Result<DeleteListenerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes one or more CLB instances
     ///
     /// This API is used to delete one or more specified CLB instances. After successful deletion, the listeners and forwarding rules under the CLB instance will be deleted together, and the backend service will be unbound.
     /// This API is asynchronous. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn delete_load_balancer(
-        &self,
-        request: DeleteLoadBalancerRequest,
-    ) -> Result<DeleteLoadBalancerResponse, Error> {
+    pub async fn delete_load_balancer(&self, request: DeleteLoadBalancerRequest) -> Result<DeleteLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes multiple CLB listeners
     ///
     /// This API is used to delete multiple listeners of Cloud Load Balancer.
     /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn delete_load_balancer_listeners(
-        &self,
-        request: DeleteLoadBalancerListenersRequest,
-    ) -> Result<DeleteLoadBalancerListenersResponse, Error> {
+    pub async fn delete_load_balancer_listeners(&self, request: DeleteLoadBalancerListenersRequest) -> Result<DeleteLoadBalancerListenersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes SNAT IP
     ///
     /// This API is used to delete the SnatIp of the SnatPro load balancing.
     /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn delete_load_balancer_snat_ips(
-        &self,
-        request: DeleteLoadBalancerSnatIpsRequest,
-    ) -> Result<DeleteLoadBalancerSnatIpsResponse, Error> {
+    pub async fn delete_load_balancer_snat_ips(&self, request: DeleteLoadBalancerSnatIpsRequest) -> Result<DeleteLoadBalancerSnatIpsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除 BYOK 模型
     ///
     /// (Chinese only) 删除 BYOK 模型
-    pub async fn delete_model(
-        &self,
-        request: DeleteModelRequest,
-    ) -> Result<DeleteModelResponse, Error> {
+    pub async fn delete_model(&self, request: DeleteModelRequest) -> Result<DeleteModelResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除模型路由
     ///
     /// (Chinese only) 删除模型路由实例
-    pub async fn delete_model_routers(
-        &self,
-        request: DeleteModelRoutersRequest,
-    ) -> Result<DeleteModelRoutersResponse, Error> {
+    pub async fn delete_model_routers(&self, request: DeleteModelRoutersRequest) -> Result<DeleteModelRoutersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the redirection relationship between CLB forwarding rules
     ///
     /// This API (DeleteRewrite) is used to delete the redirection relationship between the specified forwarding rules.
-    pub async fn delete_rewrite(
-        &self,
-        request: DeleteRewriteRequest,
-    ) -> Result<DeleteRewriteResponse, Error> {
+    pub async fn delete_rewrite(&self, request: DeleteRewriteRequest) -> Result<DeleteRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a rule from a layer-7 CLB listener
     ///
     /// This API is used to delete forwarding rules under a layer-7 listener of a load balancing instance.
     /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn delete_rule(
-        &self,
-        request: DeleteRuleRequest,
-    ) -> Result<DeleteRuleResponse, Error> {
+    pub async fn delete_rule(&self, request: DeleteRuleRequest) -> Result<DeleteRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes target groups
     ///
     /// This API is used to delete target groups in batches, with a maximum of 20 target groups at a time.
-    pub async fn delete_target_groups(
-        &self,
-        request: DeleteTargetGroupsRequest,
-    ) -> Result<DeleteTargetGroupsResponse, Error> {
+    pub async fn delete_target_groups(&self, request: DeleteTargetGroupsRequest) -> Result<DeleteTargetGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除用户组
     ///
     /// (Chinese only) 批量删除用户组。组内若仍存在 Key，将拒绝删除（错误码 ResourceInUse），需先将 Key 移出或迁移到其他组。删除为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
-    pub async fn delete_user_groups(
-        &self,
-        request: DeleteUserGroupsRequest,
-    ) -> Result<DeleteUserGroupsResponse, Error> {
+    pub async fn delete_user_groups(&self, request: DeleteUserGroupsRequest) -> Result<DeleteUserGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinding an SCF function from a forwarding rule
@@ -516,354 +386,237 @@ impl Client {
     /// - Currently, only IPv4 and IPv6 NAT64 versions of Cloud Load Balancer support binding SCF. IPv6 version is not currently supported.
     /// - Only layer-7 (HTTP, HTTPS) listeners support binding SCF. Layer-4 (TCP, UDP, TCP SSL) listeners and layer-7 QUIC listeners are unsupported.
     /// - CLB binding SCF only supports binding cloud functions of the "Event function" type.
-    pub async fn deregister_function_targets(
-        &self,
-        request: DeregisterFunctionTargetsRequest,
-    ) -> Result<DeregisterFunctionTargetsResponse, Error> {
+    pub async fn deregister_function_targets(&self, request: DeregisterFunctionTargetsRequest) -> Result<DeregisterFunctionTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 从BYOK实例移除模型列表
     ///
     /// (Chinese only) 将模型关联到模型路由实例
-    pub async fn deregister_models_from_service_provider(
-        &self,
-        request: DeregisterModelsFromServiceProviderRequest,
-    ) -> Result<DeregisterModelsFromServiceProviderResponse, Error> {
+    pub async fn deregister_models_from_service_provider(&self, request: DeregisterModelsFromServiceProviderRequest) -> Result<DeregisterModelsFromServiceProviderResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds a server from a target group
     ///
     /// This API is used to unbind a server from a target group.
     /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn deregister_target_group_instances(
-        &self,
-        request: DeregisterTargetGroupInstancesRequest,
-    ) -> Result<DeregisterTargetGroupInstancesResponse, Error> {
+    pub async fn deregister_target_group_instances(&self, request: DeregisterTargetGroupInstancesRequest) -> Result<DeregisterTargetGroupInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds real servers from a CLB listener
     ///
     /// This API (DeregisterTargets) is used to unbind one or more real servers from a CLB listener or forwarding rule. For layer-4 listeners, only the listener ID needs to be specified. For layer-7 listeners, the forwarding rule also needs to be specified through LocationId or Domain+Url.
     /// This is an async API. After it is returned successfully, you can call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn deregister_targets(
-        &self,
-        request: DeregisterTargetsRequest,
-    ) -> Result<DeregisterTargetsResponse, Error> {
+    pub async fn deregister_targets(&self, request: DeregisterTargetsRequest) -> Result<DeregisterTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds real servers from a classic CLB
     ///
     /// This API is used to unbind a CLB real server. This is an async API. After it is returned successfully, you can call the API `DescribeTaskStatus` with the returned RequestId as an input parameter to check whether this task is successful.
-    pub async fn deregister_targets_from_classical_lb(
-        &self,
-        request: DeregisterTargetsFromClassicalLbRequest,
-    ) -> Result<DeregisterTargetsFromClassicalLbResponse, Error> {
+    pub async fn deregister_targets_from_classical_lb(&self, request: DeregisterTargetsFromClassicalLbRequest) -> Result<DeregisterTargetsFromClassicalLbResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由下关联模型的可用性
     ///
     /// (Chinese only) 查询实例下关联模型的可用性
-    pub async fn describe_associated_model_availability(
-        &self,
-        request: DescribeAssociatedModelAvailabilityRequest,
-    ) -> Result<DescribeAssociatedModelAvailabilityResponse, Error> {
+    pub async fn describe_associated_model_availability(&self, request: DescribeAssociatedModelAvailabilityRequest) -> Result<DescribeAssociatedModelAvailabilityResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询异步任务信息
     ///
     /// (Chinese only) 查询异步任务信息
-    pub async fn describe_async_jobs(
-        &self,
-        request: DescribeAsyncJobsRequest,
-    ) -> Result<DescribeAsyncJobsResponse, Error> {
+    pub async fn describe_async_jobs(&self, request: DescribeAsyncJobsRequest) -> Result<DescribeAsyncJobsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of blocked IPs (blocklist) of a CLB instance
     ///
     /// This API is used to query the list of blocked IPs (blocklist) of a CLB instance. (This API is in beta test. To use it, please submit a ticket.)
-    pub async fn describe_block_ip_list(
-        &self,
-        request: DescribeBlockIpListRequest,
-    ) -> Result<DescribeBlockIpListResponse, Error> {
+    pub async fn describe_block_ip_list(&self, request: DescribeBlockIpListRequest) -> Result<DescribeBlockIpListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the execution status of an async IP blocking (blocklisting) task
     ///
     /// This API is used to query the execution status of an async IP blocking (blocklisting) task by the async task ID returned by the `ModifyBlockIPList` API. (This API is in beta test. To use it, please submit a ticket.)
-    pub async fn describe_block_ip_task(
-        &self,
-        request: DescribeBlockIpTaskRequest,
-    ) -> Result<DescribeBlockIpTaskResponse, Error> {
+    pub async fn describe_block_ip_task(&self, request: DescribeBlockIpTaskRequest) -> Result<DescribeBlockIpTaskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询Budget关联资源
     ///
     /// (Chinese only) 查询指定Budget关联的资源列表。支持按资源类型过滤。
-    pub async fn describe_budget_associations(
-        &self,
-        request: DescribeBudgetAssociationsRequest,
-    ) -> Result<DescribeBudgetAssociationsResponse, Error> {
+    pub async fn describe_budget_associations(&self, request: DescribeBudgetAssociationsRequest) -> Result<DescribeBudgetAssociationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询Budget列表
     ///
     /// (Chinese only) 查询Budget列表。
-    pub async fn describe_budgets(
-        &self,
-        request: DescribeBudgetsRequest,
-    ) -> Result<DescribeBudgetsResponse, Error> {
+    pub async fn describe_budgets(&self, request: DescribeBudgetsRequest) -> Result<DescribeBudgetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the classic CLB bound to a real server
     ///
     /// This API is used to get the list of classic CLB instance IDs through a real server ID.
-    pub async fn describe_classical_lb_by_instance_id(
-        &self,
-        request: DescribeClassicalLbByInstanceIdRequest,
-    ) -> Result<DescribeClassicalLbByInstanceIdResponse, Error> {
+    pub async fn describe_classical_lb_by_instance_id(&self, request: DescribeClassicalLbByInstanceIdRequest) -> Result<DescribeClassicalLbByInstanceIdResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the real server health status of a classic CLB
     ///
     /// This API (DescribeClassicalLBHealthStatus) is used to get the real server health status of a classic CLB
-    pub async fn describe_classical_lb_health_status(
-        &self,
-        request: DescribeClassicalLbHealthStatusRequest,
-    ) -> Result<DescribeClassicalLbHealthStatusResponse, Error> {
+    pub async fn describe_classical_lb_health_status(&self, request: DescribeClassicalLbHealthStatusRequest) -> Result<DescribeClassicalLbHealthStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of classic CLB listeners
     ///
     /// This API (DescribeClassicalLBListeners) is used to get the listener information of a classic CLB.
-    pub async fn describe_classical_lb_listeners(
-        &self,
-        request: DescribeClassicalLbListenersRequest,
-    ) -> Result<DescribeClassicalLbListenersResponse, Error> {
+    pub async fn describe_classical_lb_listeners(&self, request: DescribeClassicalLbListenersRequest) -> Result<DescribeClassicalLbListenersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of real servers bound to a classic CLB
     ///
     /// This API is used to get the real servers bound to a classic CLB instance.
-    pub async fn describe_classical_lb_targets(
-        &self,
-        request: DescribeClassicalLbTargetsRequest,
-    ) -> Result<DescribeClassicalLbTargetsResponse, Error> {
+    pub async fn describe_classical_lb_targets(&self, request: DescribeClassicalLbTargetsRequest) -> Result<DescribeClassicalLbTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the CLB exclusive logset
     ///
     /// This API is used to get the CLB exclusive logset.
-    pub async fn describe_cls_log_set(
-        &self,
-        request: DescribeClsLogSetRequest,
-    ) -> Result<DescribeClsLogSetResponse, Error> {
+    pub async fn describe_cls_log_set(&self, request: DescribeClsLogSetRequest) -> Result<DescribeClsLogSetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询集群中资源列表
     ///
     /// (Chinese only) 查询独占集群中的资源列表，支持按集群ID、VIP、负载均衡ID、是否闲置为过滤条件检索。
-    pub async fn describe_cluster_resources(
-        &self,
-        request: DescribeClusterResourcesRequest,
-    ) -> Result<DescribeClusterResourcesResponse, Error> {
+    pub async fn describe_cluster_resources(&self, request: DescribeClusterResourcesRequest) -> Result<DescribeClusterResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries information of CVMs and ENIs that use cross-region binding 2.0
     ///
     /// Queries information of CVMs and ENIs that use cross-region binding 2.0
-    pub async fn describe_cross_targets(
-        &self,
-        request: DescribeCrossTargetsRequest,
-    ) -> Result<DescribeCrossTargetsResponse, Error> {
+    pub async fn describe_cross_targets(&self, request: DescribeCrossTargetsRequest) -> Result<DescribeCrossTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the bound server or location in configurations
     ///
     /// This API is used to query the configured location, bound server or bound CLB instance. If there are domain names, the result will be filtered by domain name.
-    pub async fn describe_customized_config_associate_list(
-        &self,
-        request: DescribeCustomizedConfigAssociateListRequest,
-    ) -> Result<DescribeCustomizedConfigAssociateListResponse, Error> {
+    pub async fn describe_customized_config_associate_list(&self, request: DescribeCustomizedConfigAssociateListRequest) -> Result<DescribeCustomizedConfigAssociateListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying configuration details
     ///
     /// This API is used to pull custom configuration lists to return the user configuration of `AppId`.
-    pub async fn describe_customized_config_list(
-        &self,
-        request: DescribeCustomizedConfigListRequest,
-    ) -> Result<DescribeCustomizedConfigListResponse, Error> {
+    pub async fn describe_customized_config_list(&self, request: DescribeCustomizedConfigListRequest) -> Result<DescribeCustomizedConfigListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询集群列表
     ///
     /// (Chinese only) 查询集群信息列表，支持以集群类型、集群唯一ID、集群名字、集群标签、集群内vip、集群内负载均衡唯一id、集群网络类型、可用区等条件进行检索
-    pub async fn describe_exclusive_clusters(
-        &self,
-        request: DescribeExclusiveClustersRequest,
-    ) -> Result<DescribeExclusiveClustersResponse, Error> {
+    pub async fn describe_exclusive_clusters(&self, request: DescribeExclusiveClustersRequest) -> Result<DescribeExclusiveClustersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CLB idle instances
     ///
     /// Idle CLB instances are pay-as-you-go load balancers that, within seven days after the creation, do not have rules configured or the configured rules are not associated with any servers.
-    pub async fn describe_idle_load_balancers(
-        &self,
-        request: DescribeIdleLoadBalancersRequest,
-    ) -> Result<DescribeIdleLoadBalancersResponse, Error> {
+    pub async fn describe_idle_load_balancers(&self, request: DescribeIdleLoadBalancersRequest) -> Result<DescribeIdleLoadBalancersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询意图路由 Tier 字典
     ///
     /// (Chinese only) 查询平台维护的 IntentRouter Tier 字典。
-    pub async fn describe_intent_router_tiers(
-        &self,
-        request: DescribeIntentRouterTiersRequest,
-    ) -> Result<DescribeIntentRouterTiersResponse, Error> {
+    pub async fn describe_intent_router_tiers(&self, request: DescribeIntentRouterTiersRequest) -> Result<DescribeIntentRouterTiersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询意图路由列表
     ///
     /// (Chinese only) 查询模型路由实例下的意图路由（Intent Router）列表。
-    pub async fn describe_intent_routers(
-        &self,
-        request: DescribeIntentRoutersRequest,
-    ) -> Result<DescribeIntentRoutersResponse, Error> {
+    pub async fn describe_intent_routers(&self, request: DescribeIntentRoutersRequest) -> Result<DescribeIntentRoutersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定模型路由实例的API Key列表
     ///
     /// (Chinese only) 查询指定实例的 API Key 列表。
-    pub async fn describe_keys(
-        &self,
-        request: DescribeKeysRequest,
-    ) -> Result<DescribeKeysResponse, Error> {
+    pub async fn describe_keys(&self, request: DescribeKeysRequest) -> Result<DescribeKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries CLB instances bound to the CVM or ENI
     ///
     /// This API is used to query CLB instances bound to the CVM or ENI.
-    pub async fn describe_lb_listeners(
-        &self,
-        request: DescribeLbListenersRequest,
-    ) -> Result<DescribeLbListenersResponse, Error> {
+    pub async fn describe_lb_listeners(&self, request: DescribeLbListenersRequest) -> Result<DescribeLbListenersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query cloud load balancer operation protection
     ///
     /// This API is used to query the operation protection info of Cloud Load Balancer.
-    pub async fn describe_lb_operate_protect(
-        &self,
-        request: DescribeLbOperateProtectRequest,
-    ) -> Result<DescribeLbOperateProtectResponse, Error> {
+    pub async fn describe_lb_operate_protect(&self, request: DescribeLbOperateProtectRequest) -> Result<DescribeLbOperateProtectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CLB listeners
     ///
     /// This API is used to get the list of listeners by CLB ID, listener protocol, or listener port. If no filter is specified, all listeners for the CLB instance will be returned.
-    pub async fn describe_listeners(
-        &self,
-        request: DescribeListenersRequest,
-    ) -> Result<DescribeListenersResponse, Error> {
+    pub async fn describe_listeners(&self, request: DescribeListenersRequest) -> Result<DescribeListenersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a CLB instance by the certificate ID
     ///
     /// This API is used to query the list of CLB instances associated with a certificate in a region by certificate ID.
-    pub async fn describe_load_balancer_list_by_cert_id(
-        &self,
-        request: DescribeLoadBalancerListByCertIdRequest,
-    ) -> Result<DescribeLoadBalancerListByCertIdResponse, Error> {
+    pub async fn describe_load_balancer_list_by_cert_id(&self, request: DescribeLoadBalancerListByCertIdRequest) -> Result<DescribeLoadBalancerListByCertIdResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CLB instance status statistics
     ///
     /// Queries the total number of CLB instances and the number of CLB instances in different status (running, isolated and about to expire).
-    pub async fn describe_load_balancer_overview(
-        &self,
-        request: DescribeLoadBalancerOverviewRequest,
-    ) -> Result<DescribeLoadBalancerOverviewResponse, Error> {
+    pub async fn describe_load_balancer_overview(&self, request: DescribeLoadBalancerOverviewRequest) -> Result<DescribeLoadBalancerOverviewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries CLB instances with high traffic under the current account
     ///
     /// This API is used to query CLB instances with high traffic under the current account, and return the top 10 results. For queries using a sub-account, only the CLB instances authorized to the sub-account will be returned.
-    pub async fn describe_load_balancer_traffic(
-        &self,
-        request: DescribeLoadBalancerTrafficRequest,
-    ) -> Result<DescribeLoadBalancerTrafficResponse, Error> {
+    pub async fn describe_load_balancer_traffic(&self, request: DescribeLoadBalancerTrafficRequest) -> Result<DescribeLoadBalancerTrafficResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CLB instances
     ///
     /// This API is used to query the list of CLB instances in a region.
-    pub async fn describe_load_balancers(
-        &self,
-        request: DescribeLoadBalancersRequest,
-    ) -> Result<DescribeLoadBalancersResponse, Error> {
+    pub async fn describe_load_balancers(&self, request: DescribeLoadBalancersRequest) -> Result<DescribeLoadBalancersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries CLB instance details
     ///
     /// This API is used to query CLB instance details, including listener, rules, and target real servers.
-    pub async fn describe_load_balancers_detail(
-        &self,
-        request: DescribeLoadBalancersDetailRequest,
-    ) -> Result<DescribeLoadBalancersDetailResponse, Error> {
+    pub async fn describe_load_balancers_detail(&self, request: DescribeLoadBalancersDetailRequest) -> Result<DescribeLoadBalancersDetailResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型别名列表
     ///
     /// (Chinese only) 查询当前用户 BYOK 中已经配置过的模型别名列表，按 Provider 和 ModelAliasName 去重。
-    pub async fn describe_model_aliases(
-        &self,
-        request: DescribeModelAliasesRequest,
-    ) -> Result<DescribeModelAliasesResponse, Error> {
+    pub async fn describe_model_aliases(&self, request: DescribeModelAliasesRequest) -> Result<DescribeModelAliasesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由实例关联的模型
     ///
     /// (Chinese only) 查询实例关联的模型列表
-    pub async fn describe_model_associations(
-        &self,
-        request: DescribeModelAssociationsRequest,
-    ) -> Result<DescribeModelAssociationsResponse, Error> {
+    pub async fn describe_model_associations(&self, request: DescribeModelAssociationsRequest) -> Result<DescribeModelAssociationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询 BYOK 模型列表及 Key 信息
     ///
     /// (Chinese only) 查询 BYOK 模型列表及 Key 信息
-    pub async fn describe_model_keys(
-        &self,
-        request: DescribeModelKeysRequest,
-    ) -> Result<DescribeModelKeysResponse, Error> {
+    pub async fn describe_model_keys(&self, request: DescribeModelKeysRequest) -> Result<DescribeModelKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型标识聚合列表
     ///
     /// (Chinese only) 查询模型标识聚合列表
-    pub async fn describe_model_names(
-        &self,
-        request: DescribeModelNamesRequest,
-    ) -> Result<DescribeModelNamesResponse, Error> {
+    pub async fn describe_model_names(&self, request: DescribeModelNamesRequest) -> Result<DescribeModelNamesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型重写规则
     ///
     /// (Chinese only) 查询模型路由实例上的全部模型重写规则（Model Rewrite），或按 SourceModel 精确过滤后的单条规则。该接口为同步只读接口。
-    pub async fn describe_model_rewrite(
-        &self,
-        request: DescribeModelRewriteRequest,
-    ) -> Result<DescribeModelRewriteResponse, Error> {
+    pub async fn describe_model_rewrite(&self, request: DescribeModelRewriteRequest) -> Result<DescribeModelRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由详情
     ///
     /// (Chinese only) 查询模型路由详细信息
-    pub async fn describe_model_router_detail(
-        &self,
-        request: DescribeModelRouterDetailRequest,
-    ) -> Result<DescribeModelRouterDetailResponse, Error> {
+    pub async fn describe_model_router_detail(&self, request: DescribeModelRouterDetailRequest) -> Result<DescribeModelRouterDetailResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由 Guardrails 防护
@@ -871,199 +624,133 @@ impl Client {
     /// (Chinese only) 查询模型路由实例当前已关联的 Guardrails 防护配置。
     ///
     /// 本接口为同步只读接口，不触发状态变更。AssociateModelRouterGuardrails、DisassociateModelRouterGuardrails 和 ModifyModelRouterGuardrails 为异步受理接口；如需确认变更任务是否执行成功，请优先使用写接口返回的 RequestId 调用 DescribeAsyncJobs 查询任务状态。
-    pub async fn describe_model_router_guardrails(
-        &self,
-        request: DescribeModelRouterGuardrailsRequest,
-    ) -> Result<DescribeModelRouterGuardrailsResponse, Error> {
+    pub async fn describe_model_router_guardrails(&self, request: DescribeModelRouterGuardrailsRequest) -> Result<DescribeModelRouterGuardrailsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由日志
     ///
     /// (Chinese only) 查询实例的使用日志
-    pub async fn describe_model_router_logs(
-        &self,
-        request: DescribeModelRouterLogsRequest,
-    ) -> Result<DescribeModelRouterLogsResponse, Error> {
+    pub async fn describe_model_router_logs(&self, request: DescribeModelRouterLogsRequest) -> Result<DescribeModelRouterLogsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由用户配额信息
     ///
     /// (Chinese only) 查询用户配额信息
-    pub async fn describe_model_router_quota(
-        &self,
-        request: DescribeModelRouterQuotaRequest,
-    ) -> Result<DescribeModelRouterQuotaResponse, Error> {
+    pub async fn describe_model_router_quota(&self, request: DescribeModelRouterQuotaRequest) -> Result<DescribeModelRouterQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由资源包抵扣明细
     ///
     /// (Chinese only) 查询模型路由资源包抵扣明细
-    pub async fn describe_model_router_resource_package_deduction(
-        &self,
-        request: DescribeModelRouterResourcePackageDeductionRequest,
-    ) -> Result<DescribeModelRouterResourcePackageDeductionResponse, Error> {
+    pub async fn describe_model_router_resource_package_deduction(&self, request: DescribeModelRouterResourcePackageDeductionRequest) -> Result<DescribeModelRouterResourcePackageDeductionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由资源包
     ///
     /// (Chinese only) 查询模型路由资源包
-    pub async fn describe_model_router_resource_packages(
-        &self,
-        request: DescribeModelRouterResourcePackagesRequest,
-    ) -> Result<DescribeModelRouterResourcePackagesResponse, Error> {
+    pub async fn describe_model_router_resource_packages(&self, request: DescribeModelRouterResourcePackagesRequest) -> Result<DescribeModelRouterResourcePackagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询模型路由列表页
     ///
     /// (Chinese only) 查询模型路由列表页
-    pub async fn describe_model_routers(
-        &self,
-        request: DescribeModelRoutersRequest,
-    ) -> Result<DescribeModelRoutersResponse, Error> {
+    pub async fn describe_model_routers(&self, request: DescribeModelRoutersRequest) -> Result<DescribeModelRoutersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries quotas
     ///
     /// This API is used to query various quotas in the current region.
-    pub async fn describe_quota(
-        &self,
-        request: DescribeQuotaRequest,
-    ) -> Result<DescribeQuotaResponse, Error> {
+    pub async fn describe_quota(&self, request: DescribeQuotaRequest) -> Result<DescribeQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of AZs and resources supported for the user in the current region
     ///
     /// This API is used to query the list of AZs and resources supported for the user in the current region.
-    pub async fn describe_resources(
-        &self,
-        request: DescribeResourcesRequest,
-    ) -> Result<DescribeResourcesResponse, Error> {
+    pub async fn describe_resources(&self, request: DescribeResourcesRequest) -> Result<DescribeResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the redirection relationship between CLB forwarding rules
     ///
     /// This API (DescribeRewrite) is used to query the redirection relationship between the forwarding rules of a CLB instance by instance ID. If no listener ID or forwarding rule ID is specified, all redirection relationships in the instance will be returned.
-    pub async fn describe_rewrite(
-        &self,
-        request: DescribeRewriteRequest,
-    ) -> Result<DescribeRewriteResponse, Error> {
+    pub async fn describe_rewrite(&self, request: DescribeRewriteRequest) -> Result<DescribeRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询BYOK健康检查状况
     ///
     /// (Chinese only) 查询BYOK健康检查信息
-    pub async fn describe_service_provider_health_status(
-        &self,
-        request: DescribeServiceProviderHealthStatusRequest,
-    ) -> Result<DescribeServiceProviderHealthStatusResponse, Error> {
+    pub async fn describe_service_provider_health_status(&self, request: DescribeServiceProviderHealthStatusRequest) -> Result<DescribeServiceProviderHealthStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询平台支持的 Provider 列表
     ///
     /// (Chinese only) 查询平台支持的 Provider 列表
-    pub async fn describe_supported_providers(
-        &self,
-        request: DescribeSupportedProvidersRequest,
-    ) -> Result<DescribeSupportedProvidersResponse, Error> {
+    pub async fn describe_supported_providers(&self, request: DescribeSupportedProvidersRequest) -> Result<DescribeSupportedProvidersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the backend service status of a target group
     ///
     /// This API is used to query the backend service status of a target group. Currently, only GWLB type target groups support querying backend service status.
-    pub async fn describe_target_group_instance_status(
-        &self,
-        request: DescribeTargetGroupInstanceStatusRequest,
-    ) -> Result<DescribeTargetGroupInstanceStatusResponse, Error> {
+    pub async fn describe_target_group_instance_status(&self, request: DescribeTargetGroupInstanceStatusRequest) -> Result<DescribeTargetGroupInstanceStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets servers bound to a target group
     ///
     /// This API is used to get the information of servers bound to a target group.
-    pub async fn describe_target_group_instances(
-        &self,
-        request: DescribeTargetGroupInstancesRequest,
-    ) -> Result<DescribeTargetGroupInstancesResponse, Error> {
+    pub async fn describe_target_group_instances(&self, request: DescribeTargetGroupInstancesRequest) -> Result<DescribeTargetGroupInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets a target group list
     ///
     /// This API is used to get the target group list.
-    pub async fn describe_target_group_list(
-        &self,
-        request: DescribeTargetGroupListRequest,
-    ) -> Result<DescribeTargetGroupListResponse, Error> {
+    pub async fn describe_target_group_list(&self, request: DescribeTargetGroupListRequest) -> Result<DescribeTargetGroupListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries target group information
     ///
     /// This API is used to query the target group information.
-    pub async fn describe_target_groups(
-        &self,
-        request: DescribeTargetGroupsRequest,
-    ) -> Result<DescribeTargetGroupsResponse, Error> {
+    pub async fn describe_target_groups(&self, request: DescribeTargetGroupsRequest) -> Result<DescribeTargetGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the health check status of a real server of a CLB instance
     ///
     /// This API (DescribeTargetHealth) is used to query the health check result of a real server of a CLB instance.
-    pub async fn describe_target_health(
-        &self,
-        request: DescribeTargetHealthRequest,
-    ) -> Result<DescribeTargetHealthResponse, Error> {
+    pub async fn describe_target_health(&self, request: DescribeTargetHealthRequest) -> Result<DescribeTargetHealthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of CVM instances bound to a CLB instance
     ///
     /// This API (DescribeTargets) is used to query the list of real servers bound to some listeners of a CLB instance.
-    pub async fn describe_targets(
-        &self,
-        request: DescribeTargetsRequest,
-    ) -> Result<DescribeTargetsResponse, Error> {
+    pub async fn describe_targets(&self, request: DescribeTargetsRequest) -> Result<DescribeTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the status of an async task
     ///
     /// This API is used to query the execution status of an async task. After non-query APIs (used to create/delete CLB instances, listeners, or rules or to bind/unbind real servers) are called successfully, this API needs to be used to query whether the task is successful.
-    pub async fn describe_task_status(
-        &self,
-        request: DescribeTaskStatusRequest,
-    ) -> Result<DescribeTaskStatusResponse, Error> {
+    pub async fn describe_task_status(&self, request: DescribeTaskStatusRequest) -> Result<DescribeTaskStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询上游模型列表
     ///
     /// (Chinese only) 查询上游 Provider 支持的模型列表。通过代理转发用户提供的 ApiBase 和 ApiKey 到上游 Provider 的模型列表端点，返回可用的模型名称列表。
-    pub async fn describe_upper_models(
-        &self,
-        request: DescribeUpperModelsRequest,
-    ) -> Result<DescribeUpperModelsResponse, Error> {
+    pub async fn describe_upper_models(&self, request: DescribeUpperModelsRequest) -> Result<DescribeUpperModelsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户组列表
     ///
     /// (Chinese only) 查询指定模型路由实例下的用户组列表或详情，支持按ID、名称、状态、标签过滤及分页。真实用户组按名称字典序升序返回；返回列表末尾恒追加一个「未分组」虚拟分组（UserGroupId 固定为 ugrp-ungrouped、UserGroupName 固定为 ungrouped），它并非用户真实创建的用户组，而是代表该实例下所有未归属任何用户组的 Key（其 KeyCount 为无组 Key 数，不计入 TotalCount，不可修改或删除）。
-    pub async fn describe_user_groups(
-        &self,
-        request: DescribeUserGroupsRequest,
-    ) -> Result<DescribeUserGroupsResponse, Error> {
+    pub async fn describe_user_groups(&self, request: DescribeUserGroupsRequest) -> Result<DescribeUserGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解除Budget关联
     ///
     /// (Chinese only) 解除Budget与模型路由实例或Key的关联。
-    pub async fn disassociate_budget(
-        &self,
-        request: DisassociateBudgetRequest,
-    ) -> Result<DisassociateBudgetResponse, Error> {
+    pub async fn disassociate_budget(&self, request: DisassociateBudgetRequest) -> Result<DisassociateBudgetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disassociate a personalized configuration
     ///
     /// This API is used to disassociate personalized configurations and prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
-    pub async fn disassociate_customized_config(
-        &self,
-        request: DisassociateCustomizedConfigRequest,
-    ) -> Result<DisassociateCustomizedConfigResponse, Error> {
+    pub async fn disassociate_customized_config(&self, request: DisassociateCustomizedConfigRequest) -> Result<DisassociateCustomizedConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解除模型路由 Guardrails 防护
@@ -1073,19 +760,13 @@ impl Client {
     /// 本接口为异步接口。接口返回成功表示请求已受理，可使用返回的 RequestId 调用 DescribeAsyncJobs 查询任务执行结果；解除完成后，可调用 DescribeModelRouterGuardrails 查询当前关联。
     ///
     /// 本接口通过 GuardrailId 定位要解除的防护配置。GuardrailId 可通过 DescribeModelRouterGuardrails 获取。若传入的 GuardrailId 当前未关联到该模型路由实例，接口按幂等成功处理。
-    pub async fn disassociate_model_router_guardrails(
-        &self,
-        request: DisassociateModelRouterGuardrailsRequest,
-    ) -> Result<DisassociateModelRouterGuardrailsResponse, Error> {
+    pub async fn disassociate_model_router_guardrails(&self, request: DisassociateModelRouterGuardrailsRequest) -> Result<DisassociateModelRouterGuardrailsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 将模型从模型路由实例解除关联
     ///
     /// (Chinese only) 将模型从模型路由实例解除关联
-    pub async fn disassociate_models_from_model_router(
-        &self,
-        request: DisassociateModelsFromModelRouterRequest,
-    ) -> Result<DisassociateModelsFromModelRouterResponse, Error> {
+    pub async fn disassociate_models_from_model_router(&self, request: DisassociateModelsFromModelRouterRequest) -> Result<DisassociateModelsFromModelRouterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds target groups from a rule
@@ -1093,131 +774,89 @@ impl Client {
     /// This API is used to disassociate a target group from a rule.
     /// This is an async API. After the API return succeeds, you can call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
     /// When unbinding a Layer 7 forwarding rule, LocationId is a required item.
-    pub async fn disassociate_target_groups(
-        &self,
-        request: DisassociateTargetGroupsRequest,
-    ) -> Result<DisassociateTargetGroupsResponse, Error> {
+    pub async fn disassociate_target_groups(&self, request: DisassociateTargetGroupsRequest) -> Result<DisassociateTargetGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建模型路由资源包询价
     ///
     /// (Chinese only) 查询创建模型路由资源包的价格。
-    pub async fn inquire_price_create_model_router_resource_package(
-        &self,
-        request: InquirePriceCreateModelRouterResourcePackageRequest,
-    ) -> Result<InquirePriceCreateModelRouterResourcePackageResponse, Error> {
+    pub async fn inquire_price_create_model_router_resource_package(&self, request: InquirePriceCreateModelRouterResourcePackageRequest) -> Result<InquirePriceCreateModelRouterResourcePackageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还模型路由资源包询价
     ///
     /// (Chinese only) 查询退还模型路由资源包的价格。非有效状态或者设置了自动续订且自动续订已生效的资源包不允许退款。
-    pub async fn inquire_price_refund_model_router_resource_package(
-        &self,
-        request: InquirePriceRefundModelRouterResourcePackageRequest,
-    ) -> Result<InquirePriceRefundModelRouterResourcePackageResponse, Error> {
+    pub async fn inquire_price_refund_model_router_resource_package(&self, request: InquirePriceRefundModelRouterResourcePackageRequest) -> Result<InquirePriceRefundModelRouterResourcePackageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating a CLB instance.
     ///
     /// This API is used to query the price of creating a CLB instance.
-    pub async fn inquiry_price_create_load_balancer(
-        &self,
-        request: InquiryPriceCreateLoadBalancerRequest,
-    ) -> Result<InquiryPriceCreateLoadBalancerResponse, Error> {
+    pub async fn inquiry_price_create_load_balancer(&self, request: InquiryPriceCreateLoadBalancerRequest) -> Result<InquiryPriceCreateLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of adjusting the specification of a CLB instance
     ///
     /// This API is used to query the price of adjusting the specification of a CLB instance.
-    pub async fn inquiry_price_modify_load_balancer(
-        &self,
-        request: InquiryPriceModifyLoadBalancerRequest,
-    ) -> Result<InquiryPriceModifyLoadBalancerResponse, Error> {
+    pub async fn inquiry_price_modify_load_balancer(&self, request: InquiryPriceModifyLoadBalancerRequest) -> Result<InquiryPriceModifyLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the refund amount of returning a CLB instance.
     ///
     /// This API is used to query the refund price of Cloud Load Balancer and only supports prepaid load balancing instances.
-    pub async fn inquiry_price_refund_load_balancer(
-        &self,
-        request: InquiryPriceRefundLoadBalancerRequest,
-    ) -> Result<InquiryPriceRefundLoadBalancerResponse, Error> {
+    pub async fn inquiry_price_refund_load_balancer(&self, request: InquiryPriceRefundLoadBalancerRequest) -> Result<InquiryPriceRefundLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price to renew a prepaid CLB instance
     ///
     /// This API is used to query the price of renewing a CLB instance. It's only available to prepaid CLB instances.
-    pub async fn inquiry_price_renew_load_balancer(
-        &self,
-        request: InquiryPriceRenewLoadBalancerRequest,
-    ) -> Result<InquiryPriceRenewLoadBalancerResponse, Error> {
+    pub async fn inquiry_price_renew_load_balancer(&self, request: InquiryPriceRenewLoadBalancerRequest) -> Result<InquiryPriceRenewLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a redirection relationship between CLB forwarding rules manually
     ///
     /// After the original access address and the address to be redirected are configured manually, the system will automatically redirect requests made to the original access address to the target address of the corresponding path. Multiple paths can be configured as a redirection policy under one domain name to achieve automatic redirection between HTTP and HTTPS. A redirection policy should meet the following rules: if A has already been redirected to B, then it cannot be redirected to C (unless the original redirection relationship is deleted and a new one is created), and B cannot be redirected to any other addresses.
-    pub async fn manual_rewrite(
-        &self,
-        request: ManualRewriteRequest,
-    ) -> Result<ManualRewriteResponse, Error> {
+    pub async fn manual_rewrite(&self, request: ManualRewriteRequest) -> Result<ManualRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Upgrades Classic CLB instances to application CLB instances
     ///
     /// This API is used to upgrade classic CLB instances to application CLB instances.
     /// This is an async API. After it is returned successfully, you can check the action result by calling `DescribeLoadBalancers`.
-    pub async fn migrate_classical_load_balancers(
-        &self,
-        request: MigrateClassicalLoadBalancersRequest,
-    ) -> Result<MigrateClassicalLoadBalancersResponse, Error> {
+    pub async fn migrate_classical_load_balancers(&self, request: MigrateClassicalLoadBalancersRequest) -> Result<MigrateClassicalLoadBalancersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the client IP blocklist of a CLB instance
     ///
     /// This API is used to modify the client IP blocklist of a CLB instance. One forwarding rule supports blocking up to 2,000,000 IPs. One blocklist can contain up to 2,000,000 entries.
     /// (This API is in beta test. To use it, please submit a ticket.)
-    pub async fn modify_block_ip_list(
-        &self,
-        request: ModifyBlockIpListRequest,
-    ) -> Result<ModifyBlockIpListResponse, Error> {
+    pub async fn modify_block_ip_list(&self, request: ModifyBlockIpListRequest) -> Result<ModifyBlockIpListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改Budget属性
     ///
     /// (Chinese only) 修改Budget属性。BudgetConfigs最多支持1d、7d、30d三个刷新周期各一个；BudgetResetAt不支持作为入参设置，由系统自动维护。修改请求提交后，可通过DescribeBudgets查询状态。
-    pub async fn modify_budget_attributes(
-        &self,
-        request: ModifyBudgetAttributesRequest,
-    ) -> Result<ModifyBudgetAttributesResponse, Error> {
+    pub async fn modify_budget_attributes(&self, request: ModifyBudgetAttributesRequest) -> Result<ModifyBudgetAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modify personalized configuration
     ///
     /// This API is used to modify personalized configuration. If the configuration is already bound to clb, server or location, update simultaneously. Prepare for decommissioning. Please use SetCustomizedConfigForLoadBalancer.
-    pub async fn modify_customized_config(
-        &self,
-        request: ModifyCustomizedConfigRequest,
-    ) -> Result<ModifyCustomizedConfigResponse, Error> {
+    pub async fn modify_customized_config(&self, request: ModifyCustomizedConfigRequest) -> Result<ModifyCustomizedConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a domain name of a layer-7 forwarding rule
     ///
     /// This API is used to modify the domain name under a layer-7 (HTTP/HTTPS) listener of Cloud Load Balancer.
     /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn modify_domain(
-        &self,
-        request: ModifyDomainRequest,
-    ) -> Result<ModifyDomainResponse, Error> {
+    pub async fn modify_domain(&self, request: ModifyDomainRequest) -> Result<ModifyDomainResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the domain name-level attributes of a layer-7 listener's forwarding rule
     ///
     /// This API is used to modify domain-level attributes of Cloud Load Balancer layer-7 listener forwarding rules, such as modifying domain name, changing DefaultServer, enabling/disabling Http/2, and modifying certificates.
     /// This is an async API. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to check whether this task is successful.
-    pub async fn modify_domain_attributes(
-        &self,
-        request: ModifyDomainAttributesRequest,
-    ) -> Result<ModifyDomainAttributesResponse, Error> {
+    pub async fn modify_domain_attributes(&self, request: ModifyDomainAttributesRequest) -> Result<ModifyDomainAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the cloud functions associated with a forwarding rule
@@ -1225,57 +864,39 @@ impl Client {
     /// This API is used to modify the SCF bound to a Cloud Load Balancer forwarding rule.
     /// This API is used to describe restrictions.
     /// - Only supports binding SCF of the "Event function" type.
-    pub async fn modify_function_targets(
-        &self,
-        request: ModifyFunctionTargetsRequest,
-    ) -> Result<ModifyFunctionTargetsResponse, Error> {
+    pub async fn modify_function_targets(&self, request: ModifyFunctionTargetsRequest) -> Result<ModifyFunctionTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改意图路由属性
     ///
     /// (Chinese only) 修改意图路由（Intent Router）的属性，支持修改路由名称（RouteName）和分层配置（Tiers）。
     /// RouteName和Tiers均为选填，至少传入一个。Tiers为全量替换（非增量）。
-    pub async fn modify_intent_router_attribute(
-        &self,
-        request: ModifyIntentRouterAttributeRequest,
-    ) -> Result<ModifyIntentRouterAttributeResponse, Error> {
+    pub async fn modify_intent_router_attribute(&self, request: ModifyIntentRouterAttributeRequest) -> Result<ModifyIntentRouterAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改API Key的属性
     ///
     /// (Chinese only) 修改 API Key 的属性
-    pub async fn modify_key_attributes(
-        &self,
-        request: ModifyKeyAttributesRequest,
-    ) -> Result<ModifyKeyAttributesResponse, Error> {
+    pub async fn modify_key_attributes(&self, request: ModifyKeyAttributesRequest) -> Result<ModifyKeyAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 禁用或启用Key
     ///
     /// (Chinese only) 禁用/启用Key
-    pub async fn modify_keys_block_status(
-        &self,
-        request: ModifyKeysBlockStatusRequest,
-    ) -> Result<ModifyKeysBlockStatusResponse, Error> {
+    pub async fn modify_keys_block_status(&self, request: ModifyKeysBlockStatusRequest) -> Result<ModifyKeysBlockStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量变更Key归属组
     ///
     /// (Chinese only) 批量变更 Key 的用户组归属：UserGroupId 传真实用户组ID表示批量入组/跨组移动，传 ugrp-ungrouped 表示批量移出到未分组。变更为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
-    pub async fn modify_keys_user_group(
-        &self,
-        request: ModifyKeysUserGroupRequest,
-    ) -> Result<ModifyKeysUserGroupResponse, Error> {
+    pub async fn modify_keys_user_group(&self, request: ModifyKeysUserGroupRequest) -> Result<ModifyKeysUserGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a CLB listener
     ///
     /// This API is used to modify the attributes of a CLB instance listener, including the listener name, health check parameters, certificate information, and forwarding policy. This API does not support classic CLB instances.
     /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://intl.cloud.tencent.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn modify_listener(
-        &self,
-        request: ModifyListenerRequest,
-    ) -> Result<ModifyListenerResponse, Error> {
+    pub async fn modify_listener(&self, request: ModifyListenerRequest) -> Result<ModifyListenerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a CLB instance
@@ -1283,19 +904,13 @@ impl Client {
     /// This API is used to modify the attributes of a CLB instance, such as name and cross-region attributes.
     /// Non-bandwidth-upshift users must add their CLB instance to a bandwidth package to configure cross-domain attributes. To modify the network billing mode, go to the console.
     /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn modify_load_balancer_attributes(
-        &self,
-        request: ModifyLoadBalancerAttributesRequest,
-    ) -> Result<ModifyLoadBalancerAttributesResponse, Error> {
+    pub async fn modify_load_balancer_attributes(&self, request: ModifyLoadBalancerAttributesRequest) -> Result<ModifyLoadBalancerAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改IPv6负载均衡7层监听器支持混绑目标特性
     ///
     /// (Chinese only) 修改IPv6FullChain负载均衡7层监听器支持混绑IPv4/IPv6目标特性。
-    pub async fn modify_load_balancer_mix_ip_target(
-        &self,
-        request: ModifyLoadBalancerMixIpTargetRequest,
-    ) -> Result<ModifyLoadBalancerMixIpTargetResponse, Error> {
+    pub async fn modify_load_balancer_mix_ip_target(&self, request: ModifyLoadBalancerMixIpTargetRequest) -> Result<ModifyLoadBalancerMixIpTargetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjust the performance capacity specification of an instance
@@ -1304,46 +919,31 @@ impl Client {
     /// limit:
     /// -After upgrading from a shared instance to a performance and capacity instance, you cannot revert to a shared instance.
     /// -A classic CLB instance does not support upgrading to a performance and capacity instance.
-    pub async fn modify_load_balancer_sla(
-        &self,
-        request: ModifyLoadBalancerSlaRequest,
-    ) -> Result<ModifyLoadBalancerSlaResponse, Error> {
+    pub async fn modify_load_balancer_sla(&self, request: ModifyLoadBalancerSlaRequest) -> Result<ModifyLoadBalancerSlaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the projects of CLB instances
     ///
     /// This API is used to modify the projects of CLB instances.
-    pub async fn modify_load_balancers_project(
-        &self,
-        request: ModifyLoadBalancersProjectRequest,
-    ) -> Result<ModifyLoadBalancersProjectResponse, Error> {
+    pub async fn modify_load_balancers_project(&self, request: ModifyLoadBalancersProjectRequest) -> Result<ModifyLoadBalancersProjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量修改模型别名属性
     ///
     /// (Chinese only) 批量修改模型别名属性。本期支持批量修改模型别名的 Coefficient 配置。接口为异步接口，提交成功后返回 RequestId。
-    pub async fn modify_model_alias_attributes(
-        &self,
-        request: ModifyModelAliasAttributesRequest,
-    ) -> Result<ModifyModelAliasAttributesResponse, Error> {
+    pub async fn modify_model_alias_attributes(&self, request: ModifyModelAliasAttributesRequest) -> Result<ModifyModelAliasAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改BYOK的属性
     ///
     /// (Chinese only) 修改BYOK的属性，包含：自定义名字
-    pub async fn modify_model_attributes(
-        &self,
-        request: ModifyModelAttributesRequest,
-    ) -> Result<ModifyModelAttributesResponse, Error> {
+    pub async fn modify_model_attributes(&self, request: ModifyModelAttributesRequest) -> Result<ModifyModelAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改模型路由实例属性
     ///
     /// (Chinese only) 修改模型路由属性。支持修改实例名称、限速配置、路由配置，以及替换企业型实例 HTTPS 服务端点绑定的证书（CertId）。每次调用至少传入一个待修改的属性字段，未传入的字段保持原值不变。其中证书替换在请求内同步完成，成功返回即已生效；其余属性修改异步生效，可通过 DescribeModelRouterDetail 接口查询修改结果。
-    pub async fn modify_model_router_attributes(
-        &self,
-        request: ModifyModelRouterAttributesRequest,
-    ) -> Result<ModifyModelRouterAttributesResponse, Error> {
+    pub async fn modify_model_router_attributes(&self, request: ModifyModelRouterAttributesRequest) -> Result<ModifyModelRouterAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改模型路由 Guardrails 防护
@@ -1353,114 +953,78 @@ impl Client {
     /// 本接口为异步接口。接口返回成功表示请求已受理，可使用返回的 RequestId 调用 DescribeAsyncJobs 查询任务执行结果；修改完成后，可调用 DescribeModelRouterGuardrails 查询最新防护配置。
     ///
     /// 当前每个模型路由实例最多关联 1 个 Guardrail。
-    pub async fn modify_model_router_guardrails(
-        &self,
-        request: ModifyModelRouterGuardrailsRequest,
-    ) -> Result<ModifyModelRouterGuardrailsResponse, Error> {
+    pub async fn modify_model_router_guardrails(&self, request: ModifyModelRouterGuardrailsRequest) -> Result<ModifyModelRouterGuardrailsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 设置模型路由实例安全组
     ///
     /// (Chinese only) 修改模型路由实例关联的安全组
-    pub async fn modify_model_router_security_groups(
-        &self,
-        request: ModifyModelRouterSecurityGroupsRequest,
-    ) -> Result<ModifyModelRouterSecurityGroupsResponse, Error> {
+    pub async fn modify_model_router_security_groups(&self, request: ModifyModelRouterSecurityGroupsRequest) -> Result<ModifyModelRouterSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a forwarding rule of a CLB listener
     ///
     /// This API is used to modify the properties of forwarding rules under a layer-7 (HTTP/HTTPS) listener in Cloud Load Balancer, including forwarding path, health check attributes and forwarding policy.
     /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn modify_rule(
-        &self,
-        request: ModifyRuleRequest,
-    ) -> Result<ModifyRuleResponse, Error> {
+    pub async fn modify_rule(&self, request: ModifyRuleRequest) -> Result<ModifyRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改byok实例下指定模型的属性
     ///
     /// (Chinese only) 修改byok实例下指定模型的属性。该接口为异步接口，可使用DescribeAsyncJobs根据requestId查询异步任务的进度。
-    pub async fn modify_service_provider_model_attributes(
-        &self,
-        request: ModifyServiceProviderModelAttributesRequest,
-    ) -> Result<ModifyServiceProviderModelAttributesResponse, Error> {
+    pub async fn modify_service_provider_model_attributes(&self, request: ModifyServiceProviderModelAttributesRequest) -> Result<ModifyServiceProviderModelAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies target group attribute
     ///
     /// This API is used to rename a target group or modify its default port attribute.
-    pub async fn modify_target_group_attribute(
-        &self,
-        request: ModifyTargetGroupAttributeRequest,
-    ) -> Result<ModifyTargetGroupAttributeResponse, Error> {
+    pub async fn modify_target_group_attribute(&self, request: ModifyTargetGroupAttributeRequest) -> Result<ModifyTargetGroupAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies server ports of a target group in batches
     ///
     /// This API is used to modify server ports of a target group in batches.
     /// This is an async API. After it is returned successfully, you can call the `DescribeTaskStatus` API with the returned `RequestID` as an input parameter to check whether this task is successful.
-    pub async fn modify_target_group_instances_port(
-        &self,
-        request: ModifyTargetGroupInstancesPortRequest,
-    ) -> Result<ModifyTargetGroupInstancesPortResponse, Error> {
+    pub async fn modify_target_group_instances_port(&self, request: ModifyTargetGroupInstancesPortRequest) -> Result<ModifyTargetGroupInstancesPortResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies server weights of a target group in batches
     ///
     /// This API is used to modify server weights of a target group in batches.
     /// This is an async API. After it is returned successfully, you can call the `DescribeTaskStatus` API with the returned `RequestID` as an input parameter to check whether this task is successful.
-    pub async fn modify_target_group_instances_weight(
-        &self,
-        request: ModifyTargetGroupInstancesWeightRequest,
-    ) -> Result<ModifyTargetGroupInstancesWeightResponse, Error> {
+    pub async fn modify_target_group_instances_weight(&self, request: ModifyTargetGroupInstancesWeightRequest) -> Result<ModifyTargetGroupInstancesWeightResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the port of a real server bound to a listener
     ///
     /// This API (ModifyTargetPort) is used to modify the port of a real server bound to a listener.
     /// This is an async API. After it is returned successfully, you can call the DescribeTaskStatus API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn modify_target_port(
-        &self,
-        request: ModifyTargetPortRequest,
-    ) -> Result<ModifyTargetPortResponse, Error> {
+    pub async fn modify_target_port(&self, request: ModifyTargetPortRequest) -> Result<ModifyTargetPortResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the forwarding weight of a real server bound to a listener
     ///
     /// This API is used to modify the forwarding weight of backend service bound to Cloud Load Balancer.
     /// This is an asynchronous API. After it returns the result successfully, you can call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestId as an input parameter to query whether the task is successful.
-    pub async fn modify_target_weight(
-        &self,
-        request: ModifyTargetWeightRequest,
-    ) -> Result<ModifyTargetWeightResponse, Error> {
+    pub async fn modify_target_weight(&self, request: ModifyTargetWeightRequest) -> Result<ModifyTargetWeightResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改用户组属性
     ///
     /// (Chinese only) 修改用户组的名称、模型白名单或关联预算。仅修改传入的字段；其中数组类字段（Models）传入即整体覆盖。BudgetId 传入即关联/替换该组预算（不支持解绑，解绑用 DisassociateBudget）。修改为异步操作，可凭返回的 RequestId 调用 DescribeAsyncJobs 查询进度。
-    pub async fn modify_user_group_attributes(
-        &self,
-        request: ModifyUserGroupAttributesRequest,
-    ) -> Result<ModifyUserGroupAttributesResponse, Error> {
+    pub async fn modify_user_group_attributes(&self, request: ModifyUserGroupAttributesRequest) -> Result<ModifyUserGroupAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还模型路由资源包
     ///
     /// (Chinese only) 退还模型路由资源包，非有效状态或者设置了自动续订且自动续订已生效的资源包不允许退款。
-    pub async fn refund_model_router_resource_package(
-        &self,
-        request: RefundModelRouterResourcePackageRequest,
-    ) -> Result<RefundModelRouterResourcePackageResponse, Error> {
+    pub async fn refund_model_router_resource_package(&self, request: RefundModelRouterResourcePackageRequest) -> Result<RefundModelRouterResourcePackageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量重新生成Key
     ///
     /// (Chinese only) 批量重新生成Key
-    pub async fn regenerate_keys(
-        &self,
-        request: RegenerateKeysRequest,
-    ) -> Result<RegenerateKeysResponse, Error> {
+    pub async fn regenerate_keys(&self, request: RegenerateKeysRequest) -> Result<RegenerateKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds an SCF function with a forwarding rule
@@ -1477,75 +1041,51 @@ impl Client {
     /// - Only layer-7 (HTTP, HTTPS) listeners support binding SCF. Layer-4 (TCP, UDP, TCP SSL) listeners and layer-7 QUIC listeners are unsupported.
     /// - CLB binding SCF only supports binding SCF of the "Event function" type.
     /// - A forwarding rule supports binding only one SCF.
-    pub async fn register_function_targets(
-        &self,
-        request: RegisterFunctionTargetsRequest,
-    ) -> Result<RegisterFunctionTargetsResponse, Error> {
+    pub async fn register_function_targets(&self, request: RegisterFunctionTargetsRequest) -> Result<RegisterFunctionTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加模型列表到BYOK实例
     ///
     /// (Chinese only) 将模型关联到模型路由实例
-    pub async fn register_models_to_service_provider(
-        &self,
-        request: RegisterModelsToServiceProviderRequest,
-    ) -> Result<RegisterModelsToServiceProviderResponse, Error> {
+    pub async fn register_models_to_service_provider(&self, request: RegisterModelsToServiceProviderRequest) -> Result<RegisterModelsToServiceProviderResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Registers servers to a target group
     ///
     /// This API is used to register servers to a target group.
     /// This is an async API. After it is returned successfully, you can call the `DescribeTaskStatus` API with the returned `RequestID` as an input parameter to check whether this task is successful.
-    pub async fn register_target_group_instances(
-        &self,
-        request: RegisterTargetGroupInstancesRequest,
-    ) -> Result<RegisterTargetGroupInstancesResponse, Error> {
+    pub async fn register_target_group_instances(&self, request: RegisterTargetGroupInstancesRequest) -> Result<RegisterTargetGroupInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds real servers to a listener
     ///
     /// This API is used to bind one or more backend services to a Cloud Load Balancer listener or layer-7 forwarding rule. Before that, you need to create a related CLB layer-4 listener or layer-7 forwarding rule. For Layer-4 listeners (TCP/UDP), only specify the listener ID. For layer-7 (HTTP/HTTPS) listeners, forwarding rules must be specified through LocationId or Domain+Url.
     /// This API is used to perform asynchronous operations. After it returns a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
-    pub async fn register_targets(
-        &self,
-        request: RegisterTargetsRequest,
-    ) -> Result<RegisterTargetsResponse, Error> {
+    pub async fn register_targets(&self, request: RegisterTargetsRequest) -> Result<RegisterTargetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds real servers to a classic CLB
     ///
     /// This API is used to bind a real server with a classic CLB instance. This is an async API. After it is returned successfully, you can call the API `DescribeTaskStatus` with the returned RequestId as an input parameter to check whether this task is successful.
-    pub async fn register_targets_with_classical_lb(
-        &self,
-        request: RegisterTargetsWithClassicalLbRequest,
-    ) -> Result<RegisterTargetsWithClassicalLbResponse, Error> {
+    pub async fn register_targets_with_classical_lb(&self, request: RegisterTargetsWithClassicalLbRequest) -> Result<RegisterTargetsWithClassicalLbResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除 BYOK 模型下的指定 Key
     ///
     /// (Chinese only) 删除 BYOK 模型下的指定 Key
-    pub async fn remove_model_key(
-        &self,
-        request: RemoveModelKeyRequest,
-    ) -> Result<RemoveModelKeyResponse, Error> {
+    pub async fn remove_model_key(&self, request: RemoveModelKeyRequest) -> Result<RemoveModelKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除模型重写规则
     ///
     /// (Chinese only) 删除模型路由实例上的一条模型重写规则（按 SourceModel 定位）。该接口为幂等接口：当指定的 SourceModel 不存在重写规则时，请求默认成功。
-    pub async fn remove_model_rewrite(
-        &self,
-        request: RemoveModelRewriteRequest,
-    ) -> Result<RemoveModelRewriteResponse, Error> {
+    pub async fn remove_model_rewrite(&self, request: RemoveModelRewriteRequest) -> Result<RemoveModelRewriteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Renewing Yearly/Monthly Subscription Instances
     ///
     /// This API is used to renew annual and monthly subscription instances.
-    pub async fn renew_load_balancers(
-        &self,
-        request: RenewLoadBalancersRequest,
-    ) -> Result<RenewLoadBalancersResponse, Error> {
+    pub async fn renew_load_balancers(&self, request: RenewLoadBalancersRequest) -> Result<RenewLoadBalancersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replaces a certificate associated with a CLB instance
@@ -1554,28 +1094,19 @@ impl Client {
     /// This API supports replacing server certificates and client certificates.
     /// The new certificate to be used can be specified by passing in the certificate ID. If no certificate ID is specified, relevant information such as certificate content must be passed in to create a new certificate and bind it to the CLB.
     /// Note: This API can only be called in the Guangzhou region; for other regions, an error will occur due to domain name resolution problems.
-    pub async fn replace_cert_for_load_balancers(
-        &self,
-        request: ReplaceCertForLoadBalancersRequest,
-    ) -> Result<ReplaceCertForLoadBalancersResponse, Error> {
+    pub async fn replace_cert_for_load_balancers(&self, request: ReplaceCertForLoadBalancersRequest) -> Result<ReplaceCertForLoadBalancersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates or manages user-defined CLB configuration template
     ///
     /// This API is used to create or manage a user-defined CLB configuration template.
-    pub async fn set_customized_config_for_load_balancer(
-        &self,
-        request: SetCustomizedConfigForLoadBalancerRequest,
-    ) -> Result<SetCustomizedConfigForLoadBalancerResponse, Error> {
+    pub async fn set_customized_config_for_load_balancer(&self, request: SetCustomizedConfigForLoadBalancerRequest) -> Result<SetCustomizedConfigForLoadBalancerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets the CLS topic of a CLB instance
     ///
     /// This API is used to add, delete, and update the CLS topic of a CLB instance.
-    pub async fn set_load_balancer_cls_log(
-        &self,
-        request: SetLoadBalancerClsLogRequest,
-    ) -> Result<SetLoadBalancerClsLogResponse, Error> {
+    pub async fn set_load_balancer_cls_log(&self, request: SetLoadBalancerClsLogRequest) -> Result<SetLoadBalancerClsLogResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Configures security groups for a CLB instance
@@ -1583,10 +1114,7 @@ impl Client {
     /// This API is used to bind or unbind security groups for a public network load balancing instance. To query currently bound security groups of a load balancing instance, use the [DescribeLoadBalancers]((https://www.tencentcloud.com/document/product/1108/48459?from_cn_redirect=1)) API. This API follows set semantics.
     /// This API is used to pass in all security groups that should be bound to the Cloud Load Balancer instance during the binding operation (bound + new binding).
     /// For unbinding operations, the input parameters should specify all security groups bound to a CLB instance after unbinding. If you want to unbind all security groups, you can omit this parameter or input an empty array. Note: After a private network CLB is bound to an EIP, the security groups on the CLB do not take effect for the traffic from the EIP, but take effect for the traffic from the private network CLB.
-    pub async fn set_load_balancer_security_groups(
-        &self,
-        request: SetLoadBalancerSecurityGroupsRequest,
-    ) -> Result<SetLoadBalancerSecurityGroupsResponse, Error> {
+    pub async fn set_load_balancer_security_groups(&self, request: SetLoadBalancerSecurityGroupsRequest) -> Result<SetLoadBalancerSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables or disables a CLB instance or listener
@@ -1594,50 +1122,35 @@ impl Client {
     /// This API is used to start or stop a load balancing instance or listener.
     /// This API is used to perform asynchronous operations. After returning a successful result, call the [DescribeTaskStatus](https://www.tencentcloud.com/document/product/214/30683?from_cn_redirect=1) API with the returned RequestID as an input parameter to check whether this task is successful.
     /// This feature is currently in beta test. To use it, submit a [ticket](https://console.cloud.tencent.com/workorder/category?level1_id=6&level2_id=163&source=0&data_title=%E8%B4%9F%E8%BD%BD%E5%9D%87%E8%A1%A1%20LB&step=1) for application.
-    pub async fn set_load_balancer_start_status(
-        &self,
-        request: SetLoadBalancerStartStatusRequest,
-    ) -> Result<SetLoadBalancerStartStatusResponse, Error> {
+    pub async fn set_load_balancer_start_status(&self, request: SetLoadBalancerStartStatusRequest) -> Result<SetLoadBalancerStartStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds or unbinds a security group for multiple CLB instances
     ///
     /// This API is used to bind or unbind a security group to or from multiple public network CLB instances.
-    pub async fn set_security_group_for_loadbalancers(
-        &self,
-        request: SetSecurityGroupForLoadbalancersRequest,
-    ) -> Result<SetSecurityGroupForLoadbalancersResponse, Error> {
+    pub async fn set_security_group_for_loadbalancers(&self, request: SetSecurityGroupForLoadbalancersRequest) -> Result<SetSecurityGroupForLoadbalancersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 测试模型支持的输入多模态能力列表
     ///
     /// (Chinese only) 探测模型支持的输入多模态能力。可在创建byok实例勾选模型支持的多模态能力列表、编辑byok实例下模型支持的多模态能力列表时探测。探测完成可根据探测结果一键录入多模态能力列表。
-    pub async fn test_model_input_modalities(
-        &self,
-        request: TestModelInputModalitiesRequest,
-    ) -> Result<TestModelInputModalitiesResponse, Error> {
+    pub async fn test_model_input_modalities(&self, request: TestModelInputModalitiesRequest) -> Result<TestModelInputModalitiesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 进行BYOK健康探测
     ///
     /// (Chinese only) BYOK健康检查
-    pub async fn test_service_provider_connection(
-        &self,
-        request: TestServiceProviderConnectionRequest,
-    ) -> Result<TestServiceProviderConnectionResponse, Error> {
+    pub async fn test_service_provider_connection(&self, request: TestServiceProviderConnectionRequest) -> Result<TestServiceProviderConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for AddCustomizedConfigRequest {
     type Output = AddCustomizedConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1647,6 +1160,7 @@ impl runtime::operation::Operation for AddCustomizedConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddModelKeyRequest {
     type Output = AddModelKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1656,6 +1170,7 @@ impl runtime::operation::Operation for AddModelKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddModelRewriteRequest {
     type Output = AddModelRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1665,6 +1180,7 @@ impl runtime::operation::Operation for AddModelRewriteRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateBudgetRequest {
     type Output = AssociateBudgetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1674,6 +1190,7 @@ impl runtime::operation::Operation for AssociateBudgetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateCustomizedConfigRequest {
     type Output = AssociateCustomizedConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1683,6 +1200,7 @@ impl runtime::operation::Operation for AssociateCustomizedConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateModelRouterGuardrailsRequest {
     type Output = AssociateModelRouterGuardrailsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1692,6 +1210,7 @@ impl runtime::operation::Operation for AssociateModelRouterGuardrailsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateModelsToModelRouterRequest {
     type Output = AssociateModelsToModelRouterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1701,6 +1220,7 @@ impl runtime::operation::Operation for AssociateModelsToModelRouterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateTargetGroupsRequest {
     type Output = AssociateTargetGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1710,6 +1230,7 @@ impl runtime::operation::Operation for AssociateTargetGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AutoRewriteRequest {
     type Output = AutoRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1719,6 +1240,7 @@ impl runtime::operation::Operation for AutoRewriteRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BatchDeregisterTargetsRequest {
     type Output = BatchDeregisterTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1728,6 +1250,7 @@ impl runtime::operation::Operation for BatchDeregisterTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BatchModifyTargetTagRequest {
     type Output = BatchModifyTargetTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1737,6 +1260,7 @@ impl runtime::operation::Operation for BatchModifyTargetTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BatchModifyTargetWeightRequest {
     type Output = BatchModifyTargetWeightResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1746,6 +1270,7 @@ impl runtime::operation::Operation for BatchModifyTargetWeightRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BatchRegisterTargetsRequest {
     type Output = BatchRegisterTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1755,6 +1280,7 @@ impl runtime::operation::Operation for BatchRegisterTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ChatCompletionsRequest {
     type Output = ChatCompletionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1764,6 +1290,7 @@ impl runtime::operation::Operation for ChatCompletionsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CloneLoadBalancerRequest {
     type Output = CloneLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1773,6 +1300,7 @@ impl runtime::operation::Operation for CloneLoadBalancerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateByokNetworkRequest {
     type Output = CreateByokNetworkResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1782,6 +1310,7 @@ impl runtime::operation::Operation for CreateByokNetworkRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateBudgetRequest {
     type Output = CreateBudgetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1791,6 +1320,7 @@ impl runtime::operation::Operation for CreateBudgetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateClsLogSetRequest {
     type Output = CreateClsLogSetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1800,6 +1330,7 @@ impl runtime::operation::Operation for CreateClsLogSetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateIntentRouterRequest {
     type Output = CreateIntentRouterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1809,6 +1340,7 @@ impl runtime::operation::Operation for CreateIntentRouterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateKeyRequest {
     type Output = CreateKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1818,6 +1350,7 @@ impl runtime::operation::Operation for CreateKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateKeysRequest {
     type Output = CreateKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1827,6 +1360,7 @@ impl runtime::operation::Operation for CreateKeysRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateListenerRequest {
     type Output = CreateListenerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1836,6 +1370,7 @@ impl runtime::operation::Operation for CreateListenerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateLoadBalancerRequest {
     type Output = CreateLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1845,6 +1380,7 @@ impl runtime::operation::Operation for CreateLoadBalancerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateLoadBalancerSnatIpsRequest {
     type Output = CreateLoadBalancerSnatIpsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1854,6 +1390,7 @@ impl runtime::operation::Operation for CreateLoadBalancerSnatIpsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateModelRequest {
     type Output = CreateModelResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1863,6 +1400,7 @@ impl runtime::operation::Operation for CreateModelRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateModelRouterRequest {
     type Output = CreateModelRouterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1872,6 +1410,7 @@ impl runtime::operation::Operation for CreateModelRouterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateModelRouterResourcePackageRequest {
     type Output = CreateModelRouterResourcePackageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1881,6 +1420,7 @@ impl runtime::operation::Operation for CreateModelRouterResourcePackageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRuleRequest {
     type Output = CreateRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1890,6 +1430,7 @@ impl runtime::operation::Operation for CreateRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTargetGroupRequest {
     type Output = CreateTargetGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1899,6 +1440,7 @@ impl runtime::operation::Operation for CreateTargetGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTopicRequest {
     type Output = CreateTopicResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1908,6 +1450,7 @@ impl runtime::operation::Operation for CreateTopicRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateUserGroupRequest {
     type Output = CreateUserGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1917,6 +1460,7 @@ impl runtime::operation::Operation for CreateUserGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteBudgetsRequest {
     type Output = DeleteBudgetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1926,6 +1470,7 @@ impl runtime::operation::Operation for DeleteBudgetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCustomizedConfigRequest {
     type Output = DeleteCustomizedConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1935,6 +1480,7 @@ impl runtime::operation::Operation for DeleteCustomizedConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteIntentRouterRequest {
     type Output = DeleteIntentRouterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1944,6 +1490,7 @@ impl runtime::operation::Operation for DeleteIntentRouterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteKeysRequest {
     type Output = DeleteKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1953,6 +1500,7 @@ impl runtime::operation::Operation for DeleteKeysRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteListenerRequest {
     type Output = DeleteListenerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1962,6 +1510,7 @@ impl runtime::operation::Operation for DeleteListenerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteLoadBalancerRequest {
     type Output = DeleteLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1971,6 +1520,7 @@ impl runtime::operation::Operation for DeleteLoadBalancerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteLoadBalancerListenersRequest {
     type Output = DeleteLoadBalancerListenersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1980,6 +1530,7 @@ impl runtime::operation::Operation for DeleteLoadBalancerListenersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteLoadBalancerSnatIpsRequest {
     type Output = DeleteLoadBalancerSnatIpsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1989,6 +1540,7 @@ impl runtime::operation::Operation for DeleteLoadBalancerSnatIpsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteModelRequest {
     type Output = DeleteModelResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1998,6 +1550,7 @@ impl runtime::operation::Operation for DeleteModelRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteModelRoutersRequest {
     type Output = DeleteModelRoutersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2007,6 +1560,7 @@ impl runtime::operation::Operation for DeleteModelRoutersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRewriteRequest {
     type Output = DeleteRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2016,6 +1570,7 @@ impl runtime::operation::Operation for DeleteRewriteRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRuleRequest {
     type Output = DeleteRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2025,6 +1580,7 @@ impl runtime::operation::Operation for DeleteRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTargetGroupsRequest {
     type Output = DeleteTargetGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2034,6 +1590,7 @@ impl runtime::operation::Operation for DeleteTargetGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteUserGroupsRequest {
     type Output = DeleteUserGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2043,6 +1600,7 @@ impl runtime::operation::Operation for DeleteUserGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeregisterFunctionTargetsRequest {
     type Output = DeregisterFunctionTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2052,6 +1610,7 @@ impl runtime::operation::Operation for DeregisterFunctionTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeregisterModelsFromServiceProviderRequest {
     type Output = DeregisterModelsFromServiceProviderResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2061,6 +1620,7 @@ impl runtime::operation::Operation for DeregisterModelsFromServiceProviderReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeregisterTargetGroupInstancesRequest {
     type Output = DeregisterTargetGroupInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2070,6 +1630,7 @@ impl runtime::operation::Operation for DeregisterTargetGroupInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeregisterTargetsRequest {
     type Output = DeregisterTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2079,6 +1640,7 @@ impl runtime::operation::Operation for DeregisterTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeregisterTargetsFromClassicalLbRequest {
     type Output = DeregisterTargetsFromClassicalLbResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2088,6 +1650,7 @@ impl runtime::operation::Operation for DeregisterTargetsFromClassicalLbRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAssociatedModelAvailabilityRequest {
     type Output = DescribeAssociatedModelAvailabilityResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2097,6 +1660,7 @@ impl runtime::operation::Operation for DescribeAssociatedModelAvailabilityReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAsyncJobsRequest {
     type Output = DescribeAsyncJobsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2106,6 +1670,7 @@ impl runtime::operation::Operation for DescribeAsyncJobsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBlockIpListRequest {
     type Output = DescribeBlockIpListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2115,6 +1680,7 @@ impl runtime::operation::Operation for DescribeBlockIpListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBlockIpTaskRequest {
     type Output = DescribeBlockIpTaskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2124,6 +1690,7 @@ impl runtime::operation::Operation for DescribeBlockIpTaskRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBudgetAssociationsRequest {
     type Output = DescribeBudgetAssociationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2133,6 +1700,7 @@ impl runtime::operation::Operation for DescribeBudgetAssociationsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBudgetsRequest {
     type Output = DescribeBudgetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2142,6 +1710,7 @@ impl runtime::operation::Operation for DescribeBudgetsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClassicalLbByInstanceIdRequest {
     type Output = DescribeClassicalLbByInstanceIdResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2151,6 +1720,7 @@ impl runtime::operation::Operation for DescribeClassicalLbByInstanceIdRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClassicalLbHealthStatusRequest {
     type Output = DescribeClassicalLbHealthStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2160,6 +1730,7 @@ impl runtime::operation::Operation for DescribeClassicalLbHealthStatusRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClassicalLbListenersRequest {
     type Output = DescribeClassicalLbListenersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2169,6 +1740,7 @@ impl runtime::operation::Operation for DescribeClassicalLbListenersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClassicalLbTargetsRequest {
     type Output = DescribeClassicalLbTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2178,6 +1750,7 @@ impl runtime::operation::Operation for DescribeClassicalLbTargetsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClsLogSetRequest {
     type Output = DescribeClsLogSetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2187,6 +1760,7 @@ impl runtime::operation::Operation for DescribeClsLogSetRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClusterResourcesRequest {
     type Output = DescribeClusterResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2196,6 +1770,7 @@ impl runtime::operation::Operation for DescribeClusterResourcesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCrossTargetsRequest {
     type Output = DescribeCrossTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2205,6 +1780,7 @@ impl runtime::operation::Operation for DescribeCrossTargetsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCustomizedConfigAssociateListRequest {
     type Output = DescribeCustomizedConfigAssociateListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2214,6 +1790,7 @@ impl runtime::operation::Operation for DescribeCustomizedConfigAssociateListRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCustomizedConfigListRequest {
     type Output = DescribeCustomizedConfigListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2223,6 +1800,7 @@ impl runtime::operation::Operation for DescribeCustomizedConfigListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeExclusiveClustersRequest {
     type Output = DescribeExclusiveClustersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2232,6 +1810,7 @@ impl runtime::operation::Operation for DescribeExclusiveClustersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIdleLoadBalancersRequest {
     type Output = DescribeIdleLoadBalancersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2241,6 +1820,7 @@ impl runtime::operation::Operation for DescribeIdleLoadBalancersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIntentRouterTiersRequest {
     type Output = DescribeIntentRouterTiersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2250,6 +1830,7 @@ impl runtime::operation::Operation for DescribeIntentRouterTiersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIntentRoutersRequest {
     type Output = DescribeIntentRoutersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2259,6 +1840,7 @@ impl runtime::operation::Operation for DescribeIntentRoutersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeKeysRequest {
     type Output = DescribeKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2268,6 +1850,7 @@ impl runtime::operation::Operation for DescribeKeysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLbListenersRequest {
     type Output = DescribeLbListenersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2277,6 +1860,7 @@ impl runtime::operation::Operation for DescribeLbListenersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLbOperateProtectRequest {
     type Output = DescribeLbOperateProtectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2286,6 +1870,7 @@ impl runtime::operation::Operation for DescribeLbOperateProtectRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeListenersRequest {
     type Output = DescribeListenersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2295,6 +1880,7 @@ impl runtime::operation::Operation for DescribeListenersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLoadBalancerListByCertIdRequest {
     type Output = DescribeLoadBalancerListByCertIdResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2304,6 +1890,7 @@ impl runtime::operation::Operation for DescribeLoadBalancerListByCertIdRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLoadBalancerOverviewRequest {
     type Output = DescribeLoadBalancerOverviewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2313,6 +1900,7 @@ impl runtime::operation::Operation for DescribeLoadBalancerOverviewRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLoadBalancerTrafficRequest {
     type Output = DescribeLoadBalancerTrafficResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2322,6 +1910,7 @@ impl runtime::operation::Operation for DescribeLoadBalancerTrafficRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLoadBalancersRequest {
     type Output = DescribeLoadBalancersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2331,6 +1920,7 @@ impl runtime::operation::Operation for DescribeLoadBalancersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLoadBalancersDetailRequest {
     type Output = DescribeLoadBalancersDetailResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2340,6 +1930,7 @@ impl runtime::operation::Operation for DescribeLoadBalancersDetailRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelAliasesRequest {
     type Output = DescribeModelAliasesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2349,6 +1940,7 @@ impl runtime::operation::Operation for DescribeModelAliasesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelAssociationsRequest {
     type Output = DescribeModelAssociationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2358,6 +1950,7 @@ impl runtime::operation::Operation for DescribeModelAssociationsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelKeysRequest {
     type Output = DescribeModelKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2367,6 +1960,7 @@ impl runtime::operation::Operation for DescribeModelKeysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelNamesRequest {
     type Output = DescribeModelNamesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2376,6 +1970,7 @@ impl runtime::operation::Operation for DescribeModelNamesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRewriteRequest {
     type Output = DescribeModelRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2385,6 +1980,7 @@ impl runtime::operation::Operation for DescribeModelRewriteRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRouterDetailRequest {
     type Output = DescribeModelRouterDetailResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2394,6 +1990,7 @@ impl runtime::operation::Operation for DescribeModelRouterDetailRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRouterGuardrailsRequest {
     type Output = DescribeModelRouterGuardrailsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2403,6 +2000,7 @@ impl runtime::operation::Operation for DescribeModelRouterGuardrailsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRouterLogsRequest {
     type Output = DescribeModelRouterLogsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2412,6 +2010,7 @@ impl runtime::operation::Operation for DescribeModelRouterLogsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRouterQuotaRequest {
     type Output = DescribeModelRouterQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2421,8 +2020,8 @@ impl runtime::operation::Operation for DescribeModelRouterQuotaRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeModelRouterResourcePackageDeductionRequest {
+
+impl runtime::operation::Operation for DescribeModelRouterResourcePackageDeductionRequest {
     type Output = DescribeModelRouterResourcePackageDeductionResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeModelRouterResourcePackageDeduction",
@@ -2431,6 +2030,7 @@ for DescribeModelRouterResourcePackageDeductionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRouterResourcePackagesRequest {
     type Output = DescribeModelRouterResourcePackagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2440,6 +2040,7 @@ impl runtime::operation::Operation for DescribeModelRouterResourcePackagesReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeModelRoutersRequest {
     type Output = DescribeModelRoutersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2449,6 +2050,7 @@ impl runtime::operation::Operation for DescribeModelRoutersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeQuotaRequest {
     type Output = DescribeQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2458,6 +2060,7 @@ impl runtime::operation::Operation for DescribeQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourcesRequest {
     type Output = DescribeResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2467,6 +2070,7 @@ impl runtime::operation::Operation for DescribeResourcesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRewriteRequest {
     type Output = DescribeRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2476,6 +2080,7 @@ impl runtime::operation::Operation for DescribeRewriteRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeServiceProviderHealthStatusRequest {
     type Output = DescribeServiceProviderHealthStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2485,6 +2090,7 @@ impl runtime::operation::Operation for DescribeServiceProviderHealthStatusReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSupportedProvidersRequest {
     type Output = DescribeSupportedProvidersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2494,6 +2100,7 @@ impl runtime::operation::Operation for DescribeSupportedProvidersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTargetGroupInstanceStatusRequest {
     type Output = DescribeTargetGroupInstanceStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2503,6 +2110,7 @@ impl runtime::operation::Operation for DescribeTargetGroupInstanceStatusRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTargetGroupInstancesRequest {
     type Output = DescribeTargetGroupInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2512,6 +2120,7 @@ impl runtime::operation::Operation for DescribeTargetGroupInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTargetGroupListRequest {
     type Output = DescribeTargetGroupListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2521,6 +2130,7 @@ impl runtime::operation::Operation for DescribeTargetGroupListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTargetGroupsRequest {
     type Output = DescribeTargetGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2530,6 +2140,7 @@ impl runtime::operation::Operation for DescribeTargetGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTargetHealthRequest {
     type Output = DescribeTargetHealthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2539,6 +2150,7 @@ impl runtime::operation::Operation for DescribeTargetHealthRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTargetsRequest {
     type Output = DescribeTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2548,6 +2160,7 @@ impl runtime::operation::Operation for DescribeTargetsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTaskStatusRequest {
     type Output = DescribeTaskStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2557,6 +2170,7 @@ impl runtime::operation::Operation for DescribeTaskStatusRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeUpperModelsRequest {
     type Output = DescribeUpperModelsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2566,6 +2180,7 @@ impl runtime::operation::Operation for DescribeUpperModelsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeUserGroupsRequest {
     type Output = DescribeUserGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2575,6 +2190,7 @@ impl runtime::operation::Operation for DescribeUserGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DisassociateBudgetRequest {
     type Output = DisassociateBudgetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2584,6 +2200,7 @@ impl runtime::operation::Operation for DisassociateBudgetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateCustomizedConfigRequest {
     type Output = DisassociateCustomizedConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2593,6 +2210,7 @@ impl runtime::operation::Operation for DisassociateCustomizedConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateModelRouterGuardrailsRequest {
     type Output = DisassociateModelRouterGuardrailsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2602,6 +2220,7 @@ impl runtime::operation::Operation for DisassociateModelRouterGuardrailsRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateModelsFromModelRouterRequest {
     type Output = DisassociateModelsFromModelRouterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2611,6 +2230,7 @@ impl runtime::operation::Operation for DisassociateModelsFromModelRouterRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateTargetGroupsRequest {
     type Output = DisassociateTargetGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2620,8 +2240,8 @@ impl runtime::operation::Operation for DisassociateTargetGroupsRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for InquirePriceCreateModelRouterResourcePackageRequest {
+
+impl runtime::operation::Operation for InquirePriceCreateModelRouterResourcePackageRequest {
     type Output = InquirePriceCreateModelRouterResourcePackageResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "InquirePriceCreateModelRouterResourcePackage",
@@ -2630,8 +2250,8 @@ for InquirePriceCreateModelRouterResourcePackageRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for InquirePriceRefundModelRouterResourcePackageRequest {
+
+impl runtime::operation::Operation for InquirePriceRefundModelRouterResourcePackageRequest {
     type Output = InquirePriceRefundModelRouterResourcePackageResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "InquirePriceRefundModelRouterResourcePackage",
@@ -2640,6 +2260,7 @@ for InquirePriceRefundModelRouterResourcePackageRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceCreateLoadBalancerRequest {
     type Output = InquiryPriceCreateLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2649,6 +2270,7 @@ impl runtime::operation::Operation for InquiryPriceCreateLoadBalancerRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceModifyLoadBalancerRequest {
     type Output = InquiryPriceModifyLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2658,6 +2280,7 @@ impl runtime::operation::Operation for InquiryPriceModifyLoadBalancerRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRefundLoadBalancerRequest {
     type Output = InquiryPriceRefundLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2667,6 +2290,7 @@ impl runtime::operation::Operation for InquiryPriceRefundLoadBalancerRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRenewLoadBalancerRequest {
     type Output = InquiryPriceRenewLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2676,6 +2300,7 @@ impl runtime::operation::Operation for InquiryPriceRenewLoadBalancerRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ManualRewriteRequest {
     type Output = ManualRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2685,6 +2310,7 @@ impl runtime::operation::Operation for ManualRewriteRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for MigrateClassicalLoadBalancersRequest {
     type Output = MigrateClassicalLoadBalancersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2694,6 +2320,7 @@ impl runtime::operation::Operation for MigrateClassicalLoadBalancersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyBlockIpListRequest {
     type Output = ModifyBlockIpListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2703,6 +2330,7 @@ impl runtime::operation::Operation for ModifyBlockIpListRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyBudgetAttributesRequest {
     type Output = ModifyBudgetAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2712,6 +2340,7 @@ impl runtime::operation::Operation for ModifyBudgetAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCustomizedConfigRequest {
     type Output = ModifyCustomizedConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2721,6 +2350,7 @@ impl runtime::operation::Operation for ModifyCustomizedConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDomainRequest {
     type Output = ModifyDomainResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2730,6 +2360,7 @@ impl runtime::operation::Operation for ModifyDomainRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDomainAttributesRequest {
     type Output = ModifyDomainAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2739,6 +2370,7 @@ impl runtime::operation::Operation for ModifyDomainAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyFunctionTargetsRequest {
     type Output = ModifyFunctionTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2748,6 +2380,7 @@ impl runtime::operation::Operation for ModifyFunctionTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIntentRouterAttributeRequest {
     type Output = ModifyIntentRouterAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2757,6 +2390,7 @@ impl runtime::operation::Operation for ModifyIntentRouterAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyKeyAttributesRequest {
     type Output = ModifyKeyAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2766,6 +2400,7 @@ impl runtime::operation::Operation for ModifyKeyAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyKeysBlockStatusRequest {
     type Output = ModifyKeysBlockStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2775,6 +2410,7 @@ impl runtime::operation::Operation for ModifyKeysBlockStatusRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyKeysUserGroupRequest {
     type Output = ModifyKeysUserGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2784,6 +2420,7 @@ impl runtime::operation::Operation for ModifyKeysUserGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyListenerRequest {
     type Output = ModifyListenerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2793,6 +2430,7 @@ impl runtime::operation::Operation for ModifyListenerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyLoadBalancerAttributesRequest {
     type Output = ModifyLoadBalancerAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2802,6 +2440,7 @@ impl runtime::operation::Operation for ModifyLoadBalancerAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyLoadBalancerMixIpTargetRequest {
     type Output = ModifyLoadBalancerMixIpTargetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2811,6 +2450,7 @@ impl runtime::operation::Operation for ModifyLoadBalancerMixIpTargetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyLoadBalancerSlaRequest {
     type Output = ModifyLoadBalancerSlaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2820,6 +2460,7 @@ impl runtime::operation::Operation for ModifyLoadBalancerSlaRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyLoadBalancersProjectRequest {
     type Output = ModifyLoadBalancersProjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2829,6 +2470,7 @@ impl runtime::operation::Operation for ModifyLoadBalancersProjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyModelAliasAttributesRequest {
     type Output = ModifyModelAliasAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2838,6 +2480,7 @@ impl runtime::operation::Operation for ModifyModelAliasAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyModelAttributesRequest {
     type Output = ModifyModelAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2847,6 +2490,7 @@ impl runtime::operation::Operation for ModifyModelAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyModelRouterAttributesRequest {
     type Output = ModifyModelRouterAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2856,6 +2500,7 @@ impl runtime::operation::Operation for ModifyModelRouterAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyModelRouterGuardrailsRequest {
     type Output = ModifyModelRouterGuardrailsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2865,6 +2510,7 @@ impl runtime::operation::Operation for ModifyModelRouterGuardrailsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyModelRouterSecurityGroupsRequest {
     type Output = ModifyModelRouterSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2874,6 +2520,7 @@ impl runtime::operation::Operation for ModifyModelRouterSecurityGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyRuleRequest {
     type Output = ModifyRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2883,6 +2530,7 @@ impl runtime::operation::Operation for ModifyRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyServiceProviderModelAttributesRequest {
     type Output = ModifyServiceProviderModelAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2892,6 +2540,7 @@ impl runtime::operation::Operation for ModifyServiceProviderModelAttributesReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTargetGroupAttributeRequest {
     type Output = ModifyTargetGroupAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2901,6 +2550,7 @@ impl runtime::operation::Operation for ModifyTargetGroupAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTargetGroupInstancesPortRequest {
     type Output = ModifyTargetGroupInstancesPortResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2910,6 +2560,7 @@ impl runtime::operation::Operation for ModifyTargetGroupInstancesPortRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTargetGroupInstancesWeightRequest {
     type Output = ModifyTargetGroupInstancesWeightResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2919,6 +2570,7 @@ impl runtime::operation::Operation for ModifyTargetGroupInstancesWeightRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTargetPortRequest {
     type Output = ModifyTargetPortResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2928,6 +2580,7 @@ impl runtime::operation::Operation for ModifyTargetPortRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTargetWeightRequest {
     type Output = ModifyTargetWeightResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2937,6 +2590,7 @@ impl runtime::operation::Operation for ModifyTargetWeightRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyUserGroupAttributesRequest {
     type Output = ModifyUserGroupAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2946,6 +2600,7 @@ impl runtime::operation::Operation for ModifyUserGroupAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RefundModelRouterResourcePackageRequest {
     type Output = RefundModelRouterResourcePackageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2955,6 +2610,7 @@ impl runtime::operation::Operation for RefundModelRouterResourcePackageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RegenerateKeysRequest {
     type Output = RegenerateKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2964,6 +2620,7 @@ impl runtime::operation::Operation for RegenerateKeysRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RegisterFunctionTargetsRequest {
     type Output = RegisterFunctionTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2973,6 +2630,7 @@ impl runtime::operation::Operation for RegisterFunctionTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RegisterModelsToServiceProviderRequest {
     type Output = RegisterModelsToServiceProviderResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2982,6 +2640,7 @@ impl runtime::operation::Operation for RegisterModelsToServiceProviderRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RegisterTargetGroupInstancesRequest {
     type Output = RegisterTargetGroupInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2991,6 +2650,7 @@ impl runtime::operation::Operation for RegisterTargetGroupInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RegisterTargetsRequest {
     type Output = RegisterTargetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3000,6 +2660,7 @@ impl runtime::operation::Operation for RegisterTargetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RegisterTargetsWithClassicalLbRequest {
     type Output = RegisterTargetsWithClassicalLbResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3009,6 +2670,7 @@ impl runtime::operation::Operation for RegisterTargetsWithClassicalLbRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveModelKeyRequest {
     type Output = RemoveModelKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3018,6 +2680,7 @@ impl runtime::operation::Operation for RemoveModelKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveModelRewriteRequest {
     type Output = RemoveModelRewriteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3027,6 +2690,7 @@ impl runtime::operation::Operation for RemoveModelRewriteRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewLoadBalancersRequest {
     type Output = RenewLoadBalancersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3036,6 +2700,7 @@ impl runtime::operation::Operation for RenewLoadBalancersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceCertForLoadBalancersRequest {
     type Output = ReplaceCertForLoadBalancersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3045,6 +2710,7 @@ impl runtime::operation::Operation for ReplaceCertForLoadBalancersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetCustomizedConfigForLoadBalancerRequest {
     type Output = SetCustomizedConfigForLoadBalancerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3054,6 +2720,7 @@ impl runtime::operation::Operation for SetCustomizedConfigForLoadBalancerRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetLoadBalancerClsLogRequest {
     type Output = SetLoadBalancerClsLogResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3063,6 +2730,7 @@ impl runtime::operation::Operation for SetLoadBalancerClsLogRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetLoadBalancerSecurityGroupsRequest {
     type Output = SetLoadBalancerSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3072,6 +2740,7 @@ impl runtime::operation::Operation for SetLoadBalancerSecurityGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetLoadBalancerStartStatusRequest {
     type Output = SetLoadBalancerStartStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3081,6 +2750,7 @@ impl runtime::operation::Operation for SetLoadBalancerStartStatusRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetSecurityGroupForLoadbalancersRequest {
     type Output = SetSecurityGroupForLoadbalancersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3090,6 +2760,7 @@ impl runtime::operation::Operation for SetSecurityGroupForLoadbalancersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TestModelInputModalitiesRequest {
     type Output = TestModelInputModalitiesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3099,6 +2770,7 @@ impl runtime::operation::Operation for TestModelInputModalitiesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TestServiceProviderConnectionRequest {
     type Output = TestServiceProviderConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3108,6 +2780,7 @@ impl runtime::operation::Operation for TestServiceProviderConnectionRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]
@@ -3199,9 +2872,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeModelRouterGuardrailsRequest>(),
     runtime::operation::Entry::of::<DescribeModelRouterLogsRequest>(),
     runtime::operation::Entry::of::<DescribeModelRouterQuotaRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeModelRouterResourcePackageDeductionRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeModelRouterResourcePackageDeductionRequest>(),
     runtime::operation::Entry::of::<DescribeModelRouterResourcePackagesRequest>(),
     runtime::operation::Entry::of::<DescribeModelRoutersRequest>(),
     runtime::operation::Entry::of::<DescribeQuotaRequest>(),
@@ -3223,12 +2894,8 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DisassociateModelRouterGuardrailsRequest>(),
     runtime::operation::Entry::of::<DisassociateModelsFromModelRouterRequest>(),
     runtime::operation::Entry::of::<DisassociateTargetGroupsRequest>(),
-    runtime::operation::Entry::of::<
-        InquirePriceCreateModelRouterResourcePackageRequest,
-    >(),
-    runtime::operation::Entry::of::<
-        InquirePriceRefundModelRouterResourcePackageRequest,
-    >(),
+    runtime::operation::Entry::of::<InquirePriceCreateModelRouterResourcePackageRequest>(),
+    runtime::operation::Entry::of::<InquirePriceRefundModelRouterResourcePackageRequest>(),
     runtime::operation::Entry::of::<InquiryPriceCreateLoadBalancerRequest>(),
     runtime::operation::Entry::of::<InquiryPriceModifyLoadBalancerRequest>(),
     runtime::operation::Entry::of::<InquiryPriceRefundLoadBalancerRequest>(),

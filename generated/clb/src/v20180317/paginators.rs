@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeBudgetAssociationsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeBudgetAssociationsRequest {
         self
     }
 }
+
 impl Page for DescribeBudgetAssociationsResponse {
     type Item = output::BudgetAssociation;
     fn total_count(&self) -> Option<u64> {
@@ -30,30 +34,21 @@ impl Page for DescribeBudgetAssociationsResponse {
         self.association_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_budget_associations`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_budget_associations_paginator(
-        &self,
-        request: DescribeBudgetAssociationsRequest,
-    ) -> Paginator<
-        DescribeBudgetAssociationsRequest,
-        DescribeBudgetAssociationsResponse,
-    > {
+    pub fn describe_budget_associations_paginator(&self, request: DescribeBudgetAssociationsRequest) -> Paginator<DescribeBudgetAssociationsRequest, DescribeBudgetAssociationsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeBudgetAssociations",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_budget_associations(request).await }
-            },
-        )
+        Paginator::new("DescribeBudgetAssociations", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_budget_associations(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeBudgetsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -67,6 +62,7 @@ impl PagedRequest for DescribeBudgetsRequest {
         self
     }
 }
+
 impl Page for DescribeBudgetsResponse {
     type Item = output::BudgetInfo;
     fn total_count(&self) -> Option<u64> {
@@ -79,27 +75,21 @@ impl Page for DescribeBudgetsResponse {
         self.budget_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_budgets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_budgets_paginator(
-        &self,
-        request: DescribeBudgetsRequest,
-    ) -> Paginator<DescribeBudgetsRequest, DescribeBudgetsResponse> {
+    pub fn describe_budgets_paginator(&self, request: DescribeBudgetsRequest) -> Paginator<DescribeBudgetsRequest, DescribeBudgetsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeBudgets",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_budgets(request).await }
-            },
-        )
+        Paginator::new("DescribeBudgets", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_budgets(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeClusterResourcesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -113,6 +103,7 @@ impl PagedRequest for DescribeClusterResourcesRequest {
         self
     }
 }
+
 impl Page for DescribeClusterResourcesResponse {
     type Item = output::ClusterResource;
     fn total_count(&self) -> Option<u64> {
@@ -125,27 +116,21 @@ impl Page for DescribeClusterResourcesResponse {
         self.cluster_resource_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_cluster_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_cluster_resources_paginator(
-        &self,
-        request: DescribeClusterResourcesRequest,
-    ) -> Paginator<DescribeClusterResourcesRequest, DescribeClusterResourcesResponse> {
+    pub fn describe_cluster_resources_paginator(&self, request: DescribeClusterResourcesRequest) -> Paginator<DescribeClusterResourcesRequest, DescribeClusterResourcesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeClusterResources",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_cluster_resources(request).await }
-            },
-        )
+        Paginator::new("DescribeClusterResources", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_cluster_resources(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCrossTargetsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -159,6 +144,7 @@ impl PagedRequest for DescribeCrossTargetsRequest {
         self
     }
 }
+
 impl Page for DescribeCrossTargetsResponse {
     type Item = output::CrossTargets;
     fn total_count(&self) -> Option<u64> {
@@ -171,27 +157,21 @@ impl Page for DescribeCrossTargetsResponse {
         self.cross_target_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_cross_targets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_cross_targets_paginator(
-        &self,
-        request: DescribeCrossTargetsRequest,
-    ) -> Paginator<DescribeCrossTargetsRequest, DescribeCrossTargetsResponse> {
+    pub fn describe_cross_targets_paginator(&self, request: DescribeCrossTargetsRequest) -> Paginator<DescribeCrossTargetsRequest, DescribeCrossTargetsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCrossTargets",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_cross_targets(request).await }
-            },
-        )
+        Paginator::new("DescribeCrossTargets", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_cross_targets(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCustomizedConfigAssociateListRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -205,6 +185,7 @@ impl PagedRequest for DescribeCustomizedConfigAssociateListRequest {
         self
     }
 }
+
 impl Page for DescribeCustomizedConfigAssociateListResponse {
     type Item = output::BindDetailItem;
     fn total_count(&self) -> Option<u64> {
@@ -217,32 +198,21 @@ impl Page for DescribeCustomizedConfigAssociateListResponse {
         self.bind_list
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_customized_config_associate_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_customized_config_associate_list_paginator(
-        &self,
-        request: DescribeCustomizedConfigAssociateListRequest,
-    ) -> Paginator<
-        DescribeCustomizedConfigAssociateListRequest,
-        DescribeCustomizedConfigAssociateListResponse,
-    > {
+    pub fn describe_customized_config_associate_list_paginator(&self, request: DescribeCustomizedConfigAssociateListRequest) -> Paginator<DescribeCustomizedConfigAssociateListRequest, DescribeCustomizedConfigAssociateListResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCustomizedConfigAssociateList",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_customized_config_associate_list(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeCustomizedConfigAssociateList", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_customized_config_associate_list(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCustomizedConfigListRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -256,6 +226,7 @@ impl PagedRequest for DescribeCustomizedConfigListRequest {
         self
     }
 }
+
 impl Page for DescribeCustomizedConfigListResponse {
     type Item = output::ConfigListItem;
     fn total_count(&self) -> Option<u64> {
@@ -268,30 +239,21 @@ impl Page for DescribeCustomizedConfigListResponse {
         self.config_list
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_customized_config_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_customized_config_list_paginator(
-        &self,
-        request: DescribeCustomizedConfigListRequest,
-    ) -> Paginator<
-        DescribeCustomizedConfigListRequest,
-        DescribeCustomizedConfigListResponse,
-    > {
+    pub fn describe_customized_config_list_paginator(&self, request: DescribeCustomizedConfigListRequest) -> Paginator<DescribeCustomizedConfigListRequest, DescribeCustomizedConfigListResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCustomizedConfigList",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_customized_config_list(request).await }
-            },
-        )
+        Paginator::new("DescribeCustomizedConfigList", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_customized_config_list(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeExclusiveClustersRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -305,6 +267,7 @@ impl PagedRequest for DescribeExclusiveClustersRequest {
         self
     }
 }
+
 impl Page for DescribeExclusiveClustersResponse {
     type Item = output::Cluster;
     fn total_count(&self) -> Option<u64> {
@@ -317,27 +280,21 @@ impl Page for DescribeExclusiveClustersResponse {
         self.cluster_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_exclusive_clusters`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_exclusive_clusters_paginator(
-        &self,
-        request: DescribeExclusiveClustersRequest,
-    ) -> Paginator<DescribeExclusiveClustersRequest, DescribeExclusiveClustersResponse> {
+    pub fn describe_exclusive_clusters_paginator(&self, request: DescribeExclusiveClustersRequest) -> Paginator<DescribeExclusiveClustersRequest, DescribeExclusiveClustersResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeExclusiveClusters",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_exclusive_clusters(request).await }
-            },
-        )
+        Paginator::new("DescribeExclusiveClusters", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_exclusive_clusters(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeIdleLoadBalancersRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -351,6 +308,7 @@ impl PagedRequest for DescribeIdleLoadBalancersRequest {
         self
     }
 }
+
 impl Page for DescribeIdleLoadBalancersResponse {
     type Item = output::IdleLoadBalancer;
     fn total_count(&self) -> Option<u64> {
@@ -363,27 +321,21 @@ impl Page for DescribeIdleLoadBalancersResponse {
         self.idle_load_balancers
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_idle_load_balancers`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_idle_load_balancers_paginator(
-        &self,
-        request: DescribeIdleLoadBalancersRequest,
-    ) -> Paginator<DescribeIdleLoadBalancersRequest, DescribeIdleLoadBalancersResponse> {
+    pub fn describe_idle_load_balancers_paginator(&self, request: DescribeIdleLoadBalancersRequest) -> Paginator<DescribeIdleLoadBalancersRequest, DescribeIdleLoadBalancersResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeIdleLoadBalancers",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_idle_load_balancers(request).await }
-            },
-        )
+        Paginator::new("DescribeIdleLoadBalancers", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_idle_load_balancers(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeKeysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -397,6 +349,7 @@ impl PagedRequest for DescribeKeysRequest {
         self
     }
 }
+
 impl Page for DescribeKeysResponse {
     type Item = output::KeyInfo;
     fn total_count(&self) -> Option<u64> {
@@ -409,27 +362,21 @@ impl Page for DescribeKeysResponse {
         self.keys
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_keys`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_keys_paginator(
-        &self,
-        request: DescribeKeysRequest,
-    ) -> Paginator<DescribeKeysRequest, DescribeKeysResponse> {
+    pub fn describe_keys_paginator(&self, request: DescribeKeysRequest) -> Paginator<DescribeKeysRequest, DescribeKeysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeKeys",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_keys(request).await }
-            },
-        )
+        Paginator::new("DescribeKeys", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_keys(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeLoadBalancersRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -443,6 +390,7 @@ impl PagedRequest for DescribeLoadBalancersRequest {
         self
     }
 }
+
 impl Page for DescribeLoadBalancersResponse {
     type Item = output::LoadBalancer;
     fn total_count(&self) -> Option<u64> {
@@ -455,27 +403,21 @@ impl Page for DescribeLoadBalancersResponse {
         self.load_balancer_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_load_balancers`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_load_balancers_paginator(
-        &self,
-        request: DescribeLoadBalancersRequest,
-    ) -> Paginator<DescribeLoadBalancersRequest, DescribeLoadBalancersResponse> {
+    pub fn describe_load_balancers_paginator(&self, request: DescribeLoadBalancersRequest) -> Paginator<DescribeLoadBalancersRequest, DescribeLoadBalancersResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeLoadBalancers",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_load_balancers(request).await }
-            },
-        )
+        Paginator::new("DescribeLoadBalancers", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_load_balancers(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeLoadBalancersDetailRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -489,6 +431,7 @@ impl PagedRequest for DescribeLoadBalancersDetailRequest {
         self
     }
 }
+
 impl Page for DescribeLoadBalancersDetailResponse {
     type Item = output::LoadBalancerDetail;
     fn total_count(&self) -> Option<u64> {
@@ -501,30 +444,21 @@ impl Page for DescribeLoadBalancersDetailResponse {
         self.load_balancer_detail_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_load_balancers_detail`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_load_balancers_detail_paginator(
-        &self,
-        request: DescribeLoadBalancersDetailRequest,
-    ) -> Paginator<
-        DescribeLoadBalancersDetailRequest,
-        DescribeLoadBalancersDetailResponse,
-    > {
+    pub fn describe_load_balancers_detail_paginator(&self, request: DescribeLoadBalancersDetailRequest) -> Paginator<DescribeLoadBalancersDetailRequest, DescribeLoadBalancersDetailResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeLoadBalancersDetail",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_load_balancers_detail(request).await }
-            },
-        )
+        Paginator::new("DescribeLoadBalancersDetail", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_load_balancers_detail(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelAliasesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -538,6 +472,7 @@ impl PagedRequest for DescribeModelAliasesRequest {
         self
     }
 }
+
 impl Page for DescribeModelAliasesResponse {
     type Item = output::ModelAlias;
     fn total_count(&self) -> Option<u64> {
@@ -550,27 +485,21 @@ impl Page for DescribeModelAliasesResponse {
         self.model_alias_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_aliases`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_aliases_paginator(
-        &self,
-        request: DescribeModelAliasesRequest,
-    ) -> Paginator<DescribeModelAliasesRequest, DescribeModelAliasesResponse> {
+    pub fn describe_model_aliases_paginator(&self, request: DescribeModelAliasesRequest) -> Paginator<DescribeModelAliasesRequest, DescribeModelAliasesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelAliases",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_model_aliases(request).await }
-            },
-        )
+        Paginator::new("DescribeModelAliases", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_aliases(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelAssociationsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -584,6 +513,7 @@ impl PagedRequest for DescribeModelAssociationsRequest {
         self
     }
 }
+
 impl Page for DescribeModelAssociationsResponse {
     type Item = output::ModelAssociation;
     fn total_count(&self) -> Option<u64> {
@@ -596,27 +526,21 @@ impl Page for DescribeModelAssociationsResponse {
         self.model_association_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_associations`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_associations_paginator(
-        &self,
-        request: DescribeModelAssociationsRequest,
-    ) -> Paginator<DescribeModelAssociationsRequest, DescribeModelAssociationsResponse> {
+    pub fn describe_model_associations_paginator(&self, request: DescribeModelAssociationsRequest) -> Paginator<DescribeModelAssociationsRequest, DescribeModelAssociationsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelAssociations",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_model_associations(request).await }
-            },
-        )
+        Paginator::new("DescribeModelAssociations", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_associations(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelKeysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -630,6 +554,7 @@ impl PagedRequest for DescribeModelKeysRequest {
         self
     }
 }
+
 impl Page for DescribeModelKeysResponse {
     type Item = output::ModelKeyInfoItem;
     fn total_count(&self) -> Option<u64> {
@@ -642,27 +567,21 @@ impl Page for DescribeModelKeysResponse {
         self.models
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_keys`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_keys_paginator(
-        &self,
-        request: DescribeModelKeysRequest,
-    ) -> Paginator<DescribeModelKeysRequest, DescribeModelKeysResponse> {
+    pub fn describe_model_keys_paginator(&self, request: DescribeModelKeysRequest) -> Paginator<DescribeModelKeysRequest, DescribeModelKeysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelKeys",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_model_keys(request).await }
-            },
-        )
+        Paginator::new("DescribeModelKeys", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_keys(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelNamesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -676,6 +595,7 @@ impl PagedRequest for DescribeModelNamesRequest {
         self
     }
 }
+
 impl Page for DescribeModelNamesResponse {
     type Item = output::ModelNameAggregatedItem;
     fn total_count(&self) -> Option<u64> {
@@ -688,27 +608,21 @@ impl Page for DescribeModelNamesResponse {
         self.model_names
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_names`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_names_paginator(
-        &self,
-        request: DescribeModelNamesRequest,
-    ) -> Paginator<DescribeModelNamesRequest, DescribeModelNamesResponse> {
+    pub fn describe_model_names_paginator(&self, request: DescribeModelNamesRequest) -> Paginator<DescribeModelNamesRequest, DescribeModelNamesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelNames",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_model_names(request).await }
-            },
-        )
+        Paginator::new("DescribeModelNames", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_names(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelRouterResourcePackageDeductionRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -722,6 +636,7 @@ impl PagedRequest for DescribeModelRouterResourcePackageDeductionRequest {
         self
     }
 }
+
 impl Page for DescribeModelRouterResourcePackageDeductionResponse {
     type Item = output::ModelRouterResourcePackageDeduction;
     fn total_count(&self) -> Option<u64> {
@@ -734,34 +649,21 @@ impl Page for DescribeModelRouterResourcePackageDeductionResponse {
         self.model_router_resource_package_deduction_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_router_resource_package_deduction`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_router_resource_package_deduction_paginator(
-        &self,
-        request: DescribeModelRouterResourcePackageDeductionRequest,
-    ) -> Paginator<
-        DescribeModelRouterResourcePackageDeductionRequest,
-        DescribeModelRouterResourcePackageDeductionResponse,
-    > {
+    pub fn describe_model_router_resource_package_deduction_paginator(&self, request: DescribeModelRouterResourcePackageDeductionRequest) -> Paginator<DescribeModelRouterResourcePackageDeductionRequest, DescribeModelRouterResourcePackageDeductionResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelRouterResourcePackageDeduction",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_model_router_resource_package_deduction(request)
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribeModelRouterResourcePackageDeduction", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_router_resource_package_deduction(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelRouterResourcePackagesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -775,6 +677,7 @@ impl PagedRequest for DescribeModelRouterResourcePackagesRequest {
         self
     }
 }
+
 impl Page for DescribeModelRouterResourcePackagesResponse {
     type Item = output::ModelRouterPackage;
     fn total_count(&self) -> Option<u64> {
@@ -787,32 +690,21 @@ impl Page for DescribeModelRouterResourcePackagesResponse {
         self.model_router_resource_package_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_router_resource_packages`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_router_resource_packages_paginator(
-        &self,
-        request: DescribeModelRouterResourcePackagesRequest,
-    ) -> Paginator<
-        DescribeModelRouterResourcePackagesRequest,
-        DescribeModelRouterResourcePackagesResponse,
-    > {
+    pub fn describe_model_router_resource_packages_paginator(&self, request: DescribeModelRouterResourcePackagesRequest) -> Paginator<DescribeModelRouterResourcePackagesRequest, DescribeModelRouterResourcePackagesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelRouterResourcePackages",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_model_router_resource_packages(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeModelRouterResourcePackages", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_router_resource_packages(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeModelRoutersRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -826,6 +718,7 @@ impl PagedRequest for DescribeModelRoutersRequest {
         self
     }
 }
+
 impl Page for DescribeModelRoutersResponse {
     type Item = output::ModelRouterSet;
     fn total_count(&self) -> Option<u64> {
@@ -838,27 +731,21 @@ impl Page for DescribeModelRoutersResponse {
         self.model_router_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_model_routers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_model_routers_paginator(
-        &self,
-        request: DescribeModelRoutersRequest,
-    ) -> Paginator<DescribeModelRoutersRequest, DescribeModelRoutersResponse> {
+    pub fn describe_model_routers_paginator(&self, request: DescribeModelRoutersRequest) -> Paginator<DescribeModelRoutersRequest, DescribeModelRoutersResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeModelRouters",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_model_routers(request).await }
-            },
-        )
+        Paginator::new("DescribeModelRouters", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_model_routers(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeResourcesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -872,6 +759,7 @@ impl PagedRequest for DescribeResourcesRequest {
         self
     }
 }
+
 impl Page for DescribeResourcesResponse {
     type Item = output::ZoneResource;
     fn total_count(&self) -> Option<u64> {
@@ -884,27 +772,21 @@ impl Page for DescribeResourcesResponse {
         self.zone_resource_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resources_paginator(
-        &self,
-        request: DescribeResourcesRequest,
-    ) -> Paginator<DescribeResourcesRequest, DescribeResourcesResponse> {
+    pub fn describe_resources_paginator(&self, request: DescribeResourcesRequest) -> Paginator<DescribeResourcesRequest, DescribeResourcesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResources",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_resources(request).await }
-            },
-        )
+        Paginator::new("DescribeResources", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resources(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeServiceProviderHealthStatusRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -918,6 +800,7 @@ impl PagedRequest for DescribeServiceProviderHealthStatusRequest {
         self
     }
 }
+
 impl Page for DescribeServiceProviderHealthStatusResponse {
     type Item = output::ModelHealthCheckResults;
     fn total_count(&self) -> Option<u64> {
@@ -930,32 +813,21 @@ impl Page for DescribeServiceProviderHealthStatusResponse {
         self.health_check_results
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_service_provider_health_status`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_service_provider_health_status_paginator(
-        &self,
-        request: DescribeServiceProviderHealthStatusRequest,
-    ) -> Paginator<
-        DescribeServiceProviderHealthStatusRequest,
-        DescribeServiceProviderHealthStatusResponse,
-    > {
+    pub fn describe_service_provider_health_status_paginator(&self, request: DescribeServiceProviderHealthStatusRequest) -> Paginator<DescribeServiceProviderHealthStatusRequest, DescribeServiceProviderHealthStatusResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeServiceProviderHealthStatus",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_service_provider_health_status(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeServiceProviderHealthStatus", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_service_provider_health_status(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTargetGroupInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -969,6 +841,7 @@ impl PagedRequest for DescribeTargetGroupInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeTargetGroupInstancesResponse {
     type Item = output::TargetGroupBackend;
     fn total_count(&self) -> Option<u64> {
@@ -981,30 +854,21 @@ impl Page for DescribeTargetGroupInstancesResponse {
         self.target_group_instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_target_group_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_target_group_instances_paginator(
-        &self,
-        request: DescribeTargetGroupInstancesRequest,
-    ) -> Paginator<
-        DescribeTargetGroupInstancesRequest,
-        DescribeTargetGroupInstancesResponse,
-    > {
+    pub fn describe_target_group_instances_paginator(&self, request: DescribeTargetGroupInstancesRequest) -> Paginator<DescribeTargetGroupInstancesRequest, DescribeTargetGroupInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTargetGroupInstances",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_target_group_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeTargetGroupInstances", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_target_group_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTargetGroupListRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1018,6 +882,7 @@ impl PagedRequest for DescribeTargetGroupListRequest {
         self
     }
 }
+
 impl Page for DescribeTargetGroupListResponse {
     type Item = output::TargetGroupInfo;
     fn total_count(&self) -> Option<u64> {
@@ -1030,27 +895,21 @@ impl Page for DescribeTargetGroupListResponse {
         self.target_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_target_group_list`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_target_group_list_paginator(
-        &self,
-        request: DescribeTargetGroupListRequest,
-    ) -> Paginator<DescribeTargetGroupListRequest, DescribeTargetGroupListResponse> {
+    pub fn describe_target_group_list_paginator(&self, request: DescribeTargetGroupListRequest) -> Paginator<DescribeTargetGroupListRequest, DescribeTargetGroupListResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTargetGroupList",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_target_group_list(request).await }
-            },
-        )
+        Paginator::new("DescribeTargetGroupList", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_target_group_list(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTargetGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1064,6 +923,7 @@ impl PagedRequest for DescribeTargetGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeTargetGroupsResponse {
     type Item = output::TargetGroupInfo;
     fn total_count(&self) -> Option<u64> {
@@ -1076,27 +936,21 @@ impl Page for DescribeTargetGroupsResponse {
         self.target_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_target_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_target_groups_paginator(
-        &self,
-        request: DescribeTargetGroupsRequest,
-    ) -> Paginator<DescribeTargetGroupsRequest, DescribeTargetGroupsResponse> {
+    pub fn describe_target_groups_paginator(&self, request: DescribeTargetGroupsRequest) -> Paginator<DescribeTargetGroupsRequest, DescribeTargetGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTargetGroups",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_target_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeTargetGroups", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_target_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeUserGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1110,6 +964,7 @@ impl PagedRequest for DescribeUserGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeUserGroupsResponse {
     type Item = output::UserGroupInfo;
     fn total_count(&self) -> Option<u64> {
@@ -1122,24 +977,17 @@ impl Page for DescribeUserGroupsResponse {
         self.user_groups
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_user_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_user_groups_paginator(
-        &self,
-        request: DescribeUserGroupsRequest,
-    ) -> Paginator<DescribeUserGroupsRequest, DescribeUserGroupsResponse> {
+    pub fn describe_user_groups_paginator(&self, request: DescribeUserGroupsRequest) -> Paginator<DescribeUserGroupsRequest, DescribeUserGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeUserGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_user_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeUserGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_user_groups(request).await }
+        })
     }
 }

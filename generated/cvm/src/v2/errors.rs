@@ -4,6 +4,7 @@
 //! The error codes cvm v2 documents (22 of them; from Transcribed from the public API 2.0 docs: the common error codes (../shared/reference/cvm-v2/_api2-errors.md) and the authentication errors (_signature.md). The `code` field of a legacy reply carries these; variant names are given because the codes are numbers.).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,6 +101,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -169,118 +171,40 @@ impl ErrorCode {
     #[inline]
     pub fn description(&self) -> Option<&'static str> {
         match self {
-            ErrorCode::InvalidParameter => {
-                Some(
-                    "请求参数非法：缺少必要参数，或者参数值格式不正确，具体错误信息请查看错误描述 message 字段。",
-                )
-            }
-            ErrorCode::AuthFailure => {
-                Some(
-                    "鉴权失败：签名鉴权失败，请参考文档中鉴权部分。",
-                )
-            }
-            ErrorCode::UnauthorizedOperation => {
-                Some(
-                    "未被开发商授权访问本接口：该子用户未被授权调用此接口。",
-                )
-            }
-            ErrorCode::UnauthorizedResource => {
-                Some(
-                    "未被开发商授权访问本接口中所操作的资源：请在 message 字段中查看无权查看的资源 ID。",
-                )
-            }
-            ErrorCode::SubAccountNotSupported => {
-                Some(
-                    "非开发商的 SecretId 暂不支持调用本接口：子用户的 SecretID 不支持调用此接口，只有开发商有权调用。",
-                )
-            }
-            ErrorCode::SecretIdNotFound => {
-                Some(
-                    "secretId 不存在：签名所用的 secretId 不存在，也可能是密钥状态有误，请确保 API 密钥有效且未被禁用。",
-                )
-            }
-            ErrorCode::PermissionDenied => {
-                Some(
-                    "鉴权失败：权限校验失败，请确保您有使用所访问资源的权限。",
-                )
-            }
-            ErrorCode::RequestExpired => {
-                Some(
-                    "请求过期：请求已经过期，请参考文档中请求有效期部分。",
-                )
-            }
-            ErrorCode::AccessDenied => {
-                Some(
-                    "拒绝访问：帐号被封禁，或者不在接口针对的用户范围内等。",
-                )
-            }
-            ErrorCode::QuotaExceeded => {
-                Some("超过配额：请求的次数超过了配额限制。")
-            }
-            ErrorCode::ReplayAttack => {
-                Some(
-                    "重放攻击：本次的 Nonce 和上次的不能重复，Timestamp 与腾讯服务器相差不能超过2小时。",
-                )
-            }
-            ErrorCode::ProtocolNotSupported => {
-                Some("协议不支持，请参考文档说明。")
-            }
-            ErrorCode::ResourceNotFound => {
-                Some(
-                    "资源不存在：资源标识对应的实例不存在，或者实例已经被退还，或者访问了其他用户的资源。",
-                )
-            }
-            ErrorCode::ResourceOperationFailed => {
-                Some(
-                    "资源操作失败：具体错误信息请查看错误描述 message 字段，稍后重试或者提交工单联系技术人员处理。",
-                )
-            }
-            ErrorCode::ResourcePurchaseFailed => {
-                Some(
-                    "资源购买失败：可能是不支持实例配置，资源不足等。",
-                )
-            }
-            ErrorCode::InsufficientBalance => {
-                Some("资源购买失败：余额不足。")
-            }
-            ErrorCode::PartialSuccess => {
-                Some(
-                    "部分执行成功：批量操作部分执行成功，详情见方法返回值。",
-                )
-            }
-            ErrorCode::QualificationCheckFailed => {
-                Some(
-                    "用户资质审核未通过：购买资源失败，用户资质审核未通过。",
-                )
-            }
-            ErrorCode::InternalError => {
-                Some(
-                    "服务器内部错误：请稍后重试或者提交工单联系技术人员处理。",
-                )
-            }
-            ErrorCode::VersionNotSupported => {
-                Some(
-                    "版本暂不支持：本版本内不支持此接口或该接口处于维护状态等。请先确定接口的域名是否正确，不同的模块，域名可能不一样。",
-                )
-            }
-            ErrorCode::ServiceUnavailable => {
-                Some(
-                    "接口暂时无法访问：当前接口处于停服维护状态，请稍后重试。",
-                )
-            }
-            ErrorCode::PaymentFailed => {
-                Some("支付失败：同一批购买的订单需要一起支付。")
-            }
+            ErrorCode::InvalidParameter => Some("请求参数非法：缺少必要参数，或者参数值格式不正确，具体错误信息请查看错误描述 message 字段。"),
+            ErrorCode::AuthFailure => Some("鉴权失败：签名鉴权失败，请参考文档中鉴权部分。"),
+            ErrorCode::UnauthorizedOperation => Some("未被开发商授权访问本接口：该子用户未被授权调用此接口。"),
+            ErrorCode::UnauthorizedResource => Some("未被开发商授权访问本接口中所操作的资源：请在 message 字段中查看无权查看的资源 ID。"),
+            ErrorCode::SubAccountNotSupported => Some("非开发商的 SecretId 暂不支持调用本接口：子用户的 SecretID 不支持调用此接口，只有开发商有权调用。"),
+            ErrorCode::SecretIdNotFound => Some("secretId 不存在：签名所用的 secretId 不存在，也可能是密钥状态有误，请确保 API 密钥有效且未被禁用。"),
+            ErrorCode::PermissionDenied => Some("鉴权失败：权限校验失败，请确保您有使用所访问资源的权限。"),
+            ErrorCode::RequestExpired => Some("请求过期：请求已经过期，请参考文档中请求有效期部分。"),
+            ErrorCode::AccessDenied => Some("拒绝访问：帐号被封禁，或者不在接口针对的用户范围内等。"),
+            ErrorCode::QuotaExceeded => Some("超过配额：请求的次数超过了配额限制。"),
+            ErrorCode::ReplayAttack => Some("重放攻击：本次的 Nonce 和上次的不能重复，Timestamp 与腾讯服务器相差不能超过2小时。"),
+            ErrorCode::ProtocolNotSupported => Some("协议不支持，请参考文档说明。"),
+            ErrorCode::ResourceNotFound => Some("资源不存在：资源标识对应的实例不存在，或者实例已经被退还，或者访问了其他用户的资源。"),
+            ErrorCode::ResourceOperationFailed => Some("资源操作失败：具体错误信息请查看错误描述 message 字段，稍后重试或者提交工单联系技术人员处理。"),
+            ErrorCode::ResourcePurchaseFailed => Some("资源购买失败：可能是不支持实例配置，资源不足等。"),
+            ErrorCode::InsufficientBalance => Some("资源购买失败：余额不足。"),
+            ErrorCode::PartialSuccess => Some("部分执行成功：批量操作部分执行成功，详情见方法返回值。"),
+            ErrorCode::QualificationCheckFailed => Some("用户资质审核未通过：购买资源失败，用户资质审核未通过。"),
+            ErrorCode::InternalError => Some("服务器内部错误：请稍后重试或者提交工单联系技术人员处理。"),
+            ErrorCode::VersionNotSupported => Some("版本暂不支持：本版本内不支持此接口或该接口处于维护状态等。请先确定接口的域名是否正确，不同的模块，域名可能不一样。"),
+            ErrorCode::ServiceUnavailable => Some("接口暂时无法访问：当前接口处于停服维护状态，请稍后重试。"),
+            ErrorCode::PaymentFailed => Some("支付失败：同一批购买的订单需要一起支付。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -288,6 +212,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -4,25 +4,33 @@
 //! 云服务器 (`cvm`) API version v2.
 //!
 //! The legacy CVM API 2.0 (`https://cvm.api.qcloud.com/v2/index.php`): lowercase parameter names, `name.n` lists from index 0, HmacSHA1 or HmacSHA256 signatures, and `{"code": 0, "message": ...}` replies. Transcribed from the public documentation; Tencent recommends API 3.0 (module `v20170312`) for new code.
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 #[rustfmt::skip]
 pub mod waiters;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cvm",
@@ -31,14 +39,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "cvm.api.qcloud.com",
     regional_host: None,
     path: "/v2/index.php",
-    signing_methods: &[
-        runtime::SigningMethod::HmacSha1,
-        runtime::SigningMethod::HmacSha256,
-    ],
+    signing_methods: &[runtime::SigningMethod::HmacSha1, runtime::SigningMethod::HmacSha256],
     default_signing_method: runtime::SigningMethod::HmacSha1,
     http_methods: &[runtime::HttpMethod::Get, runtime::HttpMethod::Post],
     list_index_base: 0,
 };
+
 /// Client of cvm API version v2.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -46,6 +52,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -60,10 +67,7 @@ impl Client {
     /// (Chinese only) 绑定子机与弹性网卡
     ///
     /// (Chinese only) 绑定子机与弹性网卡
-    pub async fn attach_network_interface(
-        &self,
-        request: AttachNetworkInterfaceRequest,
-    ) -> Result<AttachNetworkInterfaceResponse, Error> {
+    pub async fn attach_network_interface(&self, request: AttachNetworkInterfaceRequest) -> Result<AttachNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 绑定密钥
@@ -75,10 +79,7 @@ impl Client {
     /// * 如果实例原来是通过密码登录，绑定密钥后无法使用密码登录。
     /// * 只有已关机状态的子机才能绑定密钥。
     /// * **注意：Windows无法绑定密钥。**
-    pub async fn bind_instance_key(
-        &self,
-        request: BindInstanceKeyRequest,
-    ) -> Result<BindInstanceKeyResponse, Error> {
+    pub async fn bind_instance_key(&self, request: BindInstanceKeyRequest) -> Result<BindInstanceKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 取消共享镜像
@@ -88,10 +89,7 @@ impl Client {
     /// * 镜像服务目前免费。
     /// * 每个自定义镜像最多可共享给50个账户；取消共享可以释放账户的配额。
     /// * 要完全取消分享，请先[查询共享人](https://cloud.tencent.com/doc/api/229/2391)获取该镜像共享给的全部账户，并在调用时全部指定。
-    pub async fn cancel_share_image(
-        &self,
-        request: CancelShareImageRequest,
-    ) -> Result<CancelShareImageResponse, Error> {
+    pub async fn cancel_share_image(&self, request: CancelShareImageRequest) -> Result<CancelShareImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建弹性公网IP
@@ -99,10 +97,7 @@ impl Client {
     /// (Chinese only) * 创建弹性公网IP（EIP），弹性公网 IP是专为动态云计算设计的静态IP地址。借助弹性公网IP，您可以快速将EIP重新映射到您的另一个实例上，从而屏蔽实例故障。
     /// 您的弹性公网 IP 与腾讯云账户相关联，而不是与某个实例相关联，而且在您选择显式释放该地址，或欠费超过7天之前，它会一直与您的腾讯云账户保持关联。
     /// * 平台对用户每地域能申请的EIP最大配额有所限制。可参见[EIP产品简介](/doc/product/213/1941)。上述配额可通过 [DescribeEipQuota](/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E9%85%8D%E9%A2%9D) API 获取。
-    pub async fn create_eip(
-        &self,
-        request: CreateEipRequest,
-    ) -> Result<CreateEipResponse, Error> {
+    pub async fn create_eip(&self, request: CreateEipRequest) -> Result<CreateEipResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建自定义镜像
@@ -112,10 +107,7 @@ impl Client {
     /// * 镜像服务目前免费。
     /// * 目标实例需要在关机状态下才可以创建自定义镜像。
     /// * 每个地域最多只支持创建10个自定义镜像。
-    pub async fn create_image(
-        &self,
-        request: CreateImageRequest,
-    ) -> Result<CreateImageResponse, Error> {
+    pub async fn create_image(&self, request: CreateImageRequest) -> Result<CreateImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建密钥
@@ -126,10 +118,7 @@ impl Client {
     /// * 密钥名称不可重复。
     /// * 私钥的内容可以保存到文件中作为 SSH 的一种认证方式。
     /// * 腾讯云不会保存用户的私钥，请妥善保管。
-    pub async fn create_key_pair(
-        &self,
-        request: CreateKeyPairRequest,
-    ) -> Result<CreateKeyPairResponse, Error> {
+    pub async fn create_key_pair(&self, request: CreateKeyPairRequest) -> Result<CreateKeyPairResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建安全组
@@ -138,10 +127,7 @@ impl Client {
     /// 1)每个账户下每个地域的每个项目的安全组[数量限制](https://cloud.tencent.com/doc/product/213/500#2.-.E5.AE.89.E5.85.A8.E7.BB.84.E7.9A.84.E9.99.90.E5.88.B6)。
     /// 2)安全组的唯一ID由系统自动生成；安全组名（输入的sgName字段）由您指定，最多25个UTF-8字符；安全组备注（输入的sgRemark字段）也由您指定，最多100个UTF-8字符，允许重复；如果您有多个项目，可以在创建安全组时选择项目ID（输入的projectId字段），不选择时即在您的默认项目中创建。
     /// 新建的安全组的入站和出站规则默认都是全部拒绝，在创建后通常您需要再调用ModifySecurityGroupPolicys将安全组的规则设置为需要的规则。
-    pub async fn create_security_group(
-        &self,
-        request: CreateSecurityGroupRequest,
-    ) -> Result<CreateSecurityGroupResponse, Error> {
+    pub async fn create_security_group(&self, request: CreateSecurityGroupRequest) -> Result<CreateSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加安全组规则
@@ -156,19 +142,13 @@ impl Client {
     /// 6)portRange字段允许输入一个单独端口号，或者用减号分隔的两个端口号代表端口范围，例如80或8000-8010。只有当ipProtocol字段是tcp或udp时，portRange字段才被接受。
     /// 7)action字段允许输入ACCEPT或DROP字符串，不区分大小写。
     /// 8)desc字段允许输入单条规则的描述语，不超过50个UTF-8字符。
-    pub async fn create_security_group_policy(
-        &self,
-        request: CreateSecurityGroupPolicyRequest,
-    ) -> Result<CreateSecurityGroupPolicyResponse, Error> {
+    pub async fn create_security_group_policy(&self, request: CreateSecurityGroupPolicyRequest) -> Result<CreateSecurityGroupPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 释放弹性公网IP
     ///
     /// (Chinese only) 释放弹性公网IP。
-    pub async fn delete_eip(
-        &self,
-        request: DeleteEipRequest,
-    ) -> Result<DeleteEipResponse, Error> {
+    pub async fn delete_eip(&self, request: DeleteEipRequest) -> Result<DeleteEipResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除镜像
@@ -177,10 +157,7 @@ impl Client {
     ///
     /// * 当镜像状态为创建中和使用中状态时, 不可以删除。
     /// * 每个地域最多只支持创建10个自定义镜像，删除镜像可以释放账户的配额。
-    pub async fn delete_images(
-        &self,
-        request: DeleteImagesRequest,
-    ) -> Result<DeleteImagesResponse, Error> {
+    pub async fn delete_images(&self, request: DeleteImagesRequest) -> Result<DeleteImagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除密钥
@@ -189,10 +166,7 @@ impl Client {
     ///
     /// * 可以同时删除多个密钥。
     /// * 不能删除已被实例或镜像引用的密钥；由于这个原因，可能不是全部密钥都会成功删除，需要独立判断。
-    pub async fn delete_key_pair(
-        &self,
-        request: DeleteKeyPairRequest,
-    ) -> Result<DeleteKeyPairResponse, Error> {
+    pub async fn delete_key_pair(&self, request: DeleteKeyPairRequest) -> Result<DeleteKeyPairResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除安全组
@@ -201,19 +175,13 @@ impl Client {
     /// 1)安全组可以通过系统生成的唯一ID（前缀为sg的字符串）为索引来进行删除。只有当前账号下的安全组允许被删除。
     /// 2)安全组ID如果在其他安全组的规则中被引用，则无法直接删除。这种情况下，需要调用DescribeAssociateSecurityGroups查询出这些安全组，进行规则修改，再删除原来的安全组。
     /// 删除的安全组无法再找回，请谨慎调用。
-    pub async fn delete_security_group(
-        &self,
-        request: DeleteSecurityGroupRequest,
-    ) -> Result<DeleteSecurityGroupResponse, Error> {
+    pub async fn delete_security_group(&self, request: DeleteSecurityGroupRequest) -> Result<DeleteSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除安全组规则
     ///
     /// (Chinese only) 本接口（DeleteSecurityGroupPolicy）用于删除安全组规则。
-    pub async fn delete_security_group_policy(
-        &self,
-        request: DeleteSecurityGroupPolicyRequest,
-    ) -> Result<DeleteSecurityGroupPolicyResponse, Error> {
+    pub async fn delete_security_group_policy(&self, request: DeleteSecurityGroupPolicyRequest) -> Result<DeleteSecurityGroupPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询与安全组关联的安全组列表
@@ -221,10 +189,7 @@ impl Client {
     /// (Chinese only) 本接口（DescribeAssociateSecurityGroups）查询有哪些安全组的出站或入站规则中包含了输入的安全组 ID。
     /// 1)如果某个安全组 ID 的查询结果非空，那么这个安全组不能被直接删除，需要先修改引用了这个 ID 的其他安全组规则。
     /// 安全组的规则如果包含了自身的 ID，不会在查询结果中出现。
-    pub async fn describe_associate_security_groups(
-        &self,
-        request: DescribeAssociateSecurityGroupsRequest,
-    ) -> Result<DescribeAssociateSecurityGroupsResponse, Error> {
+    pub async fn describe_associate_security_groups(&self, request: DescribeAssociateSecurityGroupsRequest) -> Result<DescribeAssociateSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可用区
@@ -259,28 +224,19 @@ impl Client {
     /// | 成都二区 |160002|
     /// | 法兰克福一区 |170001|
     /// | 首尔一区 |180001|
-    pub async fn describe_availability_zones(
-        &self,
-        request: DescribeAvailabilityZonesRequest,
-    ) -> Result<DescribeAvailabilityZonesResponse, Error> {
+    pub async fn describe_availability_zones(&self, request: DescribeAvailabilityZonesRequest) -> Result<DescribeAvailabilityZonesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询弹性公网IP列表
     ///
     /// (Chinese only) 查询弹性公网IP。
-    pub async fn describe_eip(
-        &self,
-        request: DescribeEipRequest,
-    ) -> Result<DescribeEipResponse, Error> {
+    pub async fn describe_eip(&self, request: DescribeEipRequest) -> Result<DescribeEipResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询弹性公网IP配额
     ///
     /// (Chinese only) 查询指定地域弹性公网IP配额。
-    pub async fn describe_eip_quota(
-        &self,
-        request: DescribeEipQuotaRequest,
-    ) -> Result<DescribeEipQuotaResponse, Error> {
+    pub async fn describe_eip_quota(&self, request: DescribeEipQuotaRequest) -> Result<DescribeEipQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可用的镜像列表
@@ -300,10 +256,7 @@ impl Client {
     /// * 3: 服务市场 (服务市场提供的镜像)
     /// * 4: 共享镜像(其他账户共享给本帐户的镜像)
     /// * 北美地区不支持服务市场。
-    pub async fn describe_images(
-        &self,
-        request: DescribeImagesRequest,
-    ) -> Result<DescribeImagesResponse, Error> {
+    pub async fn describe_images(&self, request: DescribeImagesRequest) -> Result<DescribeImagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看子机关联的cbs信息
@@ -311,10 +264,7 @@ impl Client {
     /// (Chinese only) 接口名:DescribeInstanceCbsInfo
     ///
     /// 查看子机关联的cbs信息
-    pub async fn describe_instance_cbs_info(
-        &self,
-        request: DescribeInstanceCbsInfoRequest,
-    ) -> Result<DescribeInstanceCbsInfoResponse, Error> {
+    pub async fn describe_instance_cbs_info(&self, request: DescribeInstanceCbsInfoRequest) -> Result<DescribeInstanceCbsInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看子机关联的镜像信息
@@ -322,10 +272,7 @@ impl Client {
     /// (Chinese only) 接口名:DescribeInstanceImageInfo
     ///
     /// 查看子机关联的镜像信息
-    pub async fn describe_instance_image_info(
-        &self,
-        request: DescribeInstanceImageInfoRequest,
-    ) -> Result<DescribeInstanceImageInfoResponse, Error> {
+    pub async fn describe_instance_image_info(&self, request: DescribeInstanceImageInfoRequest) -> Result<DescribeInstanceImageInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取虚拟子机主要信息列表
@@ -333,10 +280,7 @@ impl Client {
     /// (Chinese only) 接口名:DescribeInstanceMainInfo
     ///
     /// 获取虚拟子机主要信息列表
-    pub async fn describe_instance_main_info(
-        &self,
-        request: DescribeInstanceMainInfoRequest,
-    ) -> Result<DescribeInstanceMainInfoResponse, Error> {
+    pub async fn describe_instance_main_info(&self, request: DescribeInstanceMainInfoRequest) -> Result<DescribeInstanceMainInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看子机的网络信息
@@ -344,10 +288,7 @@ impl Client {
     /// (Chinese only) 接口名:DescribeInstanceNetInfo
     ///
     /// 查看子机的网络信息
-    pub async fn describe_instance_net_info(
-        &self,
-        request: DescribeInstanceNetInfoRequest,
-    ) -> Result<DescribeInstanceNetInfoResponse, Error> {
+    pub async fn describe_instance_net_info(&self, request: DescribeInstanceNetInfoRequest) -> Result<DescribeInstanceNetInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看实例列表
@@ -383,10 +324,7 @@ impl Client {
     /// | 20|密钥下发中
     /// | 其它|维护中(不能对实例进行操作
     /// 但不影响正常运行)
-    pub async fn describe_instances(
-        &self,
-        request: DescribeInstancesRequest,
-    ) -> Result<DescribeInstancesResponse, Error> {
+    pub async fn describe_instances(&self, request: DescribeInstancesRequest) -> Result<DescribeInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组关联的云主机列表
@@ -398,10 +336,7 @@ impl Client {
     ///
     /// **特别提示**：为提供更丰富的按安全组查询绑定实例的需求，建议客户使用各类云资源的实例查询接口，在这些接口中使用安全组ID过滤条件。以云服务器为例，
     /// &lt;[DescribeInstances](https://cloud.tencent.com/document/product/213/9388)&gt; 接口可以使用安全组ID作过滤条件，查询出更为完整的实例信息。
-    pub async fn describe_instances_of_security_group(
-        &self,
-        request: DescribeInstancesOfSecurityGroupRequest,
-    ) -> Result<DescribeInstancesOfSecurityGroupResponse, Error> {
+    pub async fn describe_instances_of_security_group(&self, request: DescribeInstancesOfSecurityGroupRequest) -> Result<DescribeInstancesOfSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询密钥
@@ -410,10 +345,7 @@ impl Client {
     ///
     /// * [密钥对](/document/product/213/6092)是通过一种算法生成的一对密钥，在生成的密钥对中，一个向外界公开，称为公钥；另一个用户自己保留，称为私钥。密钥的公钥内容可以通过这个接口查询，但私钥内容系统不保留。
     /// * 可通过`keyIds.n`或`keyName`输入参数作为过滤条件查询。
-    pub async fn describe_key_pairs(
-        &self,
-        request: DescribeKeyPairsRequest,
-    ) -> Result<DescribeKeyPairsResponse, Error> {
+    pub async fn describe_key_pairs(&self, request: DescribeKeyPairsRequest) -> Result<DescribeKeyPairsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组关联的网卡列表
@@ -421,10 +353,7 @@ impl Client {
     /// (Chinese only) 本接口（DescribeNetworkInterfacesOfSecurityGroup）用于查询已关联指定的安全组的弹性网卡。
     /// 1)一个网卡允许关联多个安全组，在不同安全组的查询结果中可能有重复的网卡实例 ID。
     /// 2)网卡列表以列表方式返回，列表成员是网卡的实例 ID。
-    pub async fn describe_network_interfaces_of_security_group(
-        &self,
-        request: DescribeNetworkInterfacesOfSecurityGroupRequest,
-    ) -> Result<DescribeNetworkInterfacesOfSecurityGroupResponse, Error> {
+    pub async fn describe_network_interfaces_of_security_group(&self, request: DescribeNetworkInterfacesOfSecurityGroupRequest) -> Result<DescribeNetworkInterfacesOfSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询或创建默认安全组
@@ -434,10 +363,7 @@ impl Client {
     /// 2)每个账户下每个地域的每个项目的安全组[数量限制](https://cloud.tencent.com/doc/product/213/500#2.-.E5.AE.89.E5.85.A8.E7.BB.84.E7.9A.84.E9.99.90.E5.88.B6)。
     /// 3)安全组的唯一ID由系统自动生成；安全组名由系统生成默认值；安全组备注也由系统生成默认值；
     /// 新建的安全组的入站和出站规则默认都是全部通过，在创建后通常您需要再调用ModifySecurityGroupPolicys或控制台操作将安全组的规则设置为需要的规则。
-    pub async fn describe_or_create_default_security_group(
-        &self,
-        request: DescribeOrCreateDefaultSecurityGroupRequest,
-    ) -> Result<DescribeOrCreateDefaultSecurityGroupResponse, Error> {
+    pub async fn describe_or_create_default_security_group(&self, request: DescribeOrCreateDefaultSecurityGroupRequest) -> Result<DescribeOrCreateDefaultSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取产品对应的地域列表
@@ -446,19 +372,13 @@ impl Client {
     ///
     /// * 可以直接查看产品文档中的[地域一节](https://cloud.tencent.com/doc/product/213/497#1.-.E5.9C.B0.E5.9F.9F)来了解地域属性在产品中扮演的角色。
     /// * 除了地域的限制，CVM 产品还有购买数量上的限制。详情请参考[CVM实例购买限制](https://cloud.tencent.com/doc/product/213/2664)。
-    pub async fn describe_product_region_list(
-        &self,
-        request: DescribeProductRegionListRequest,
-    ) -> Result<DescribeProductRegionListResponse, Error> {
+    pub async fn describe_product_region_list(&self, request: DescribeProductRegionListRequest) -> Result<DescribeProductRegionListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组列表
     ///
     /// (Chinese only) 本接口（DescribeSecurityGroupEx）用于根据多种索引查询一个或多个安全组的基本信息。
-    pub async fn describe_security_group_ex(
-        &self,
-        request: DescribeSecurityGroupExRequest,
-    ) -> Result<DescribeSecurityGroupExResponse, Error> {
+    pub async fn describe_security_group_ex(&self, request: DescribeSecurityGroupExRequest) -> Result<DescribeSecurityGroupExResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询安全组规则
@@ -466,28 +386,19 @@ impl Client {
     /// (Chinese only) 本接口（DescribeSecurityGroupPolicys）用于查询已经存在的安全组的规则。
     /// 1)返回数据包含ingress（入站）和egress（出站）两个列表
     /// 2)安全组的每条规则最多可包含四个有效字段：ipProtocol、cidrIp或sgId（两者是排他关系，不会同时出现）、portRange和action。action字段是必然存在的，其他字段如果不出现，代表这条规则处理网络报文时，不考虑这个字段而全部匹配。
-    pub async fn describe_security_group_policys(
-        &self,
-        request: DescribeSecurityGroupPolicysRequest,
-    ) -> Result<DescribeSecurityGroupPolicysResponse, Error> {
+    pub async fn describe_security_group_policys(&self, request: DescribeSecurityGroupPolicysRequest) -> Result<DescribeSecurityGroupPolicysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取开发商各地域cvm的概览信息列表
     ///
     /// (Chinese only) 本接口(DescribeUserCvmOverview)用于获取开发商各地域cvm的概览信息列表。
-    pub async fn describe_user_cvm_overview(
-        &self,
-        request: DescribeUserCvmOverviewRequest,
-    ) -> Result<DescribeUserCvmOverviewResponse, Error> {
+    pub async fn describe_user_cvm_overview(&self, request: DescribeUserCvmOverviewRequest) -> Result<DescribeUserCvmOverviewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可用区能力
     ///
     /// (Chinese only) 本接口 (DescribeZoneAbility) 用于查询可用区的能力，包括 [云硬盘](https://cloud.tencent.com/document/product/213/4953) 和 [私有网络](https://cloud.tencent.com/document/product/215/20046) 两种能力查询。
-    pub async fn describe_zone_ability(
-        &self,
-        request: DescribeZoneAbilityRequest,
-    ) -> Result<DescribeZoneAbilityResponse, Error> {
+    pub async fn describe_zone_ability(&self, request: DescribeZoneAbilityRequest) -> Result<DescribeZoneAbilityResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 绑定弹性公网IP
@@ -496,10 +407,7 @@ impl Client {
     ///
     /// > 注意：
     /// 如待操作服务器带有普通公网IP，绑定过程会把其普通公网IP自动解绑并释放，服务器将绑定所指定的弹性公网IP。
-    pub async fn eip_bind_instance(
-        &self,
-        request: EipBindInstanceRequest,
-    ) -> Result<EipBindInstanceResponse, Error> {
+    pub async fn eip_bind_instance(&self, request: EipBindInstanceRequest) -> Result<EipBindInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解绑弹性公网IP
@@ -507,10 +415,7 @@ impl Client {
     /// (Chinese only) 弹性公网IP与服务器解绑。
     /// > 注：
     /// 平台对用户每地域每日解绑EIP重新分配普通公网IP次数有所限制（可参见[EIP产品简介](/doc/product/213/1941)）。上述配额可通过 [DescribeEipQuota](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E8%AF%A2%E5%BC%B9%E6%80%A7%E5%85%AC%E7%BD%91IP%E9%85%8D%E9%A2%9D)接口获取。
-    pub async fn eip_un_bind_instance(
-        &self,
-        request: EipUnBindInstanceRequest,
-    ) -> Result<EipUnBindInstanceResponse, Error> {
+    pub async fn eip_un_bind_instance(&self, request: EipUnBindInstanceRequest) -> Result<EipUnBindInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询镜像共享的账号信息
@@ -518,10 +423,7 @@ impl Client {
     /// (Chinese only) 本接口 (GetImageShareUinInfo) 用于查询本账户的镜像共享情况，包括共享的账户列表。
     ///
     /// * 可以通过镜像ID进行查询，最多10个。
-    pub async fn get_image_share_uin_info(
-        &self,
-        request: GetImageShareUinInfoRequest,
-    ) -> Result<GetImageShareUinInfoResponse, Error> {
+    pub async fn get_image_share_uin_info(&self, request: GetImageShareUinInfoRequest) -> Result<GetImageShareUinInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 导入密钥
@@ -531,10 +433,7 @@ impl Client {
     /// * 本接口的作用仅是将密钥导入到用户账户，并不会自动绑定到实例。如需通过API绑定，请参考 [BindInstanceKey](https://cloud.tencent.com/doc/api/229/1947) API。
     /// * 需指定密钥名称以及该密钥的公钥文本。
     /// * 如果用户只有私钥，可以通过SSL工具将私钥转换成公钥后再导入。
-    pub async fn import_key_pair(
-        &self,
-        request: ImportKeyPairRequest,
-    ) -> Result<ImportKeyPairResponse, Error> {
+    pub async fn import_key_pair(&self, request: ImportKeyPairRequest) -> Result<ImportKeyPairResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例价格（包年包月）
@@ -542,10 +441,7 @@ impl Client {
     /// (Chinese only) 本接口 (InquiryInstancePrice) 用于获取实例价格(包年包月)。
     ///
     /// * 仅支持包年包月实例的价格查询，按量计费实例使用 [InquiryInstancePriceHour](https://cloud.tencent.com/doc/api/229/1346)。
-    pub async fn inquiry_instance_price(
-        &self,
-        request: InquiryInstancePriceRequest,
-    ) -> Result<InquiryInstancePriceResponse, Error> {
+    pub async fn inquiry_instance_price(&self, request: InquiryInstancePriceRequest) -> Result<InquiryInstancePriceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例价格（按量计费）
@@ -553,19 +449,13 @@ impl Client {
     /// (Chinese only) 本接口 (InquiryInstancePriceHour) 用于获取实例价格(按量计费)。
     ///
     /// * 仅支持按量计费实例的价格查询，包年包月实例使用 [InquiryInstancePrice](https://cloud.tencent.com/doc/api/229/1349)。
-    pub async fn inquiry_instance_price_hour(
-        &self,
-        request: InquiryInstancePriceHourRequest,
-    ) -> Result<InquiryInstancePriceHourResponse, Error> {
+    pub async fn inquiry_instance_price_hour(&self, request: InquiryInstancePriceHourRequest) -> Result<InquiryInstancePriceHourResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性公网IP名称
     ///
     /// (Chinese only) 修改弹性公网IP名称。
-    pub async fn modify_eip_attributes(
-        &self,
-        request: ModifyEipAttributesRequest,
-    ) -> Result<ModifyEipAttributesResponse, Error> {
+    pub async fn modify_eip_attributes(&self, request: ModifyEipAttributesRequest) -> Result<ModifyEipAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改镜像属性
@@ -573,10 +463,7 @@ impl Client {
     /// (Chinese only) 本接口 (ModifyImageAttributes) 用于修改镜像的名称和描述等信息。
     ///
     /// * 不支持修改共享镜像。
-    pub async fn modify_image_attributes(
-        &self,
-        request: ModifyImageAttributesRequest,
-    ) -> Result<ModifyImageAttributesResponse, Error> {
+    pub async fn modify_image_attributes(&self, request: ModifyImageAttributesRequest) -> Result<ModifyImageAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例名称
@@ -585,19 +472,13 @@ impl Client {
     ///
     /// * “实例名称”仅为方便用户自己管理之用，腾讯云并不以此名称作为提交工单或是进行实例管理操作的依据。
     /// * 本接口仅支持单个实例的修改。
-    pub async fn modify_instance_attributes(
-        &self,
-        request: ModifyInstanceAttributesRequest,
-    ) -> Result<ModifyInstanceAttributesResponse, Error> {
+    pub async fn modify_instance_attributes(&self, request: ModifyInstanceAttributesRequest) -> Result<ModifyInstanceAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例所属项目
     ///
     /// (Chinese only) 本接口 (ModifyInstanceProject) 用于修改实例所属项目：项目为一个虚拟概念，用户可以在一个账户下面建立多个项目，每个项目中管理不同的资源。
-    pub async fn modify_instance_project(
-        &self,
-        request: ModifyInstanceProjectRequest,
-    ) -> Result<ModifyInstanceProjectResponse, Error> {
+    pub async fn modify_instance_project(&self, request: ModifyInstanceProjectRequest) -> Result<ModifyInstanceProjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改密钥名称
@@ -605,10 +486,7 @@ impl Client {
     /// (Chinese only) 本接口 (ModifyKeyPair) 用于修改密钥名称。
     ///
     /// * 可以根据密钥ID修改密钥名称；密钥ID属于密钥的唯一标识，不可修改。
-    pub async fn modify_key_pair(
-        &self,
-        request: ModifyKeyPairRequest,
-    ) -> Result<ModifyKeyPairResponse, Error> {
+    pub async fn modify_key_pair(&self, request: ModifyKeyPairRequest) -> Result<ModifyKeyPairResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改安全组名称
@@ -617,10 +495,7 @@ impl Client {
     /// 1)安全组的名称或描述可以通过系统生成的唯一ID（前缀为sg的字符串）为索引来进行修改。只有当前账号下的安全组允许被修改。
     /// 2)修改后的安全组名称不能与同项目中其他安全组相同，不超过25个UTF-8字符；修改后的安全组描述不超过100个UTF-8字符。
     /// 3)修改安全组属性信息不影响已绑定的云服务器上的网络安全策略
-    pub async fn modify_security_group_attributes(
-        &self,
-        request: ModifySecurityGroupAttributesRequest,
-    ) -> Result<ModifySecurityGroupAttributesResponse, Error> {
+    pub async fn modify_security_group_attributes(&self, request: ModifySecurityGroupAttributesRequest) -> Result<ModifySecurityGroupAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改安全组规则
@@ -638,10 +513,7 @@ impl Client {
     /// 9)action字段允许输入ACCEPT或DROP字符串，不区分大小写。
     /// 10)desc字段允许输入单条规则的描述语，不超过50个UTF-8字符。
     /// 11)输入的规则字段如果违反了以上约束，整个调用将不被应用并返回错误，您实际的安全组规则将保持调用之前的状态。
-    pub async fn modify_security_group_policys(
-        &self,
-        request: ModifySecurityGroupPolicysRequest,
-    ) -> Result<ModifySecurityGroupPolicysResponse, Error> {
+    pub async fn modify_security_group_policys(&self, request: ModifySecurityGroupPolicysRequest) -> Result<ModifySecurityGroupPolicysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改云主机关联的安全组
@@ -652,10 +524,7 @@ impl Client {
     /// 3)对于绑定了多网卡云服务器，此接口修改云服务器的主网卡所关联的安全组,其他弹性网卡绑定的安全组保持不变。如果需要修改弹性网卡的安全组，请使用ModifySecurityGroupsOfNetworkInterface。
     /// 4)此接口调用后，新的安全组关联关系将覆盖云服务器之前的关联关联关系。假如您的云服务器现在关联了安全组A和B，希望再关联安全组C，但保留原来的A和B，则输入的sgIds参数需要包含A、B和C。移出某个安全组时，输入的sgIds参数需要包含剩余的安全组ID列表。
     /// 5)与安全组内规则类似，同一个云服务器关联的多个安全组有顺序，按照此接口中输入的sgIds顺序生效。当您的安全组规则内包含action = drop时，不同的顺序有可能带来不同的网络防护效果，需要谨慎修改。
-    pub async fn modify_security_groups_of_instance(
-        &self,
-        request: ModifySecurityGroupsOfInstanceRequest,
-    ) -> Result<ModifySecurityGroupsOfInstanceResponse, Error> {
+    pub async fn modify_security_groups_of_instance(&self, request: ModifySecurityGroupsOfInstanceRequest) -> Result<ModifySecurityGroupsOfInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性网卡关联的安全组
@@ -664,10 +533,7 @@ impl Client {
     /// 1)此接口的操作以网卡为索引，每个网卡需要独立设置要关联到的安全组ID列表。
     /// 2)此接口调用后，新的安全组关联关系将覆盖网卡之前的关联关联关系。假如您的网卡现在关联了安全组A和B，希望再关联安全组C，但保留原来的A和B，则输入的sgIds参数需要包含A、B和C。移出某个安全组时，输入的sgIds参数需要包含剩余的安全组ID列表。
     /// 3)与安全组内规则类似，同一个网卡关联的多个安全组有顺序，按照此接口中输入的sgIds顺序生效。当您的安全组规则内包含action = DROP时，不同的顺序有可能带来不同的网络防护效果，需要谨慎修改。
-    pub async fn modify_security_groups_of_network_interface(
-        &self,
-        request: ModifySecurityGroupsOfNetworkInterfaceRequest,
-    ) -> Result<ModifySecurityGroupsOfNetworkInterfaceResponse, Error> {
+    pub async fn modify_security_groups_of_network_interface(&self, request: ModifySecurityGroupsOfNetworkInterfaceRequest) -> Result<ModifySecurityGroupsOfNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 编辑单条安全组规则
@@ -682,19 +548,13 @@ impl Client {
     /// 6. portRange字段允许输入一个单独端口号，或者用减号分隔的两个端口号代表端口范围，例如80或8000-8010。只有当ipProtocol字段是tcp或udp时，portRange字段才被接受。
     /// 7. action字段允许输入ACCEPT或DROP字符串，不区分大小写。
     /// 8. desc字段允许输入单条规则的描述语，不超过50个UTF-8字符。
-    pub async fn modify_single_security_group_policy(
-        &self,
-        request: ModifySingleSecurityGroupPolicyRequest,
-    ) -> Result<ModifySingleSecurityGroupPolicyResponse, Error> {
+    pub async fn modify_single_security_group_policy(&self, request: ModifySingleSecurityGroupPolicyRequest) -> Result<ModifySingleSecurityGroupPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新开发商各地域cvm的概览信息列表
     ///
     /// (Chinese only) 本接口(ModifyUserCvmOverview)用于更新开发商各地域cvm的概览信息列表。
-    pub async fn modify_user_cvm_overview(
-        &self,
-        request: ModifyUserCvmOverviewRequest,
-    ) -> Result<ModifyUserCvmOverviewResponse, Error> {
+    pub async fn modify_user_cvm_overview(&self, request: ModifyUserCvmOverviewRequest) -> Result<ModifyUserCvmOverviewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费实例（包年包月）
@@ -702,10 +562,7 @@ impl Client {
     /// (Chinese only) 本接口 (RenewInstance) 用于包年包月实例续费。
     ///
     /// * 确保用户账户余额充足，可通过 [DescribeAccountBalance](/document/product/378/4397) API 查询余额。
-    pub async fn renew_instance(
-        &self,
-        request: RenewInstanceRequest,
-    ) -> Result<RenewInstanceResponse, Error> {
+    pub async fn renew_instance(&self, request: RenewInstanceRequest) -> Result<RenewInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重置密码
@@ -715,10 +572,7 @@ impl Client {
     /// * 只修改管理员帐号的密码；实例的操作系统不同，管理员帐号也会不一样(Windows为Administrator；Ubuntu为ubuntu；其它系统为root)。
     /// * 支持批量操作，以将多个CVM实例修改为相同的密码。
     /// * 只有处于关机状态的实例才允许执行重置密码操作。
-    pub async fn reset_instance_password(
-        &self,
-        request: ResetInstancePasswordRequest,
-    ) -> Result<ResetInstancePasswordResponse, Error> {
+    pub async fn reset_instance_password(&self, request: ResetInstancePasswordRequest) -> Result<ResetInstancePasswordResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重装系统
@@ -729,10 +583,7 @@ impl Client {
     /// * 系统盘将会被格式化，并重置；确保系统盘中无重要文件。
     /// * Linux和Windows系统互相切换时，该实例系统盘ID将发生变化，系统盘关联快照将无法回滚、恢复数据。
     /// * 密码不指定将会通过站内信下发随机密码。
-    pub async fn reset_instances(
-        &self,
-        request: ResetInstancesRequest,
-    ) -> Result<ResetInstancesResponse, Error> {
+    pub async fn reset_instances(&self, request: ResetInstancesRequest) -> Result<ResetInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整实例配置（包年包月）
@@ -744,10 +595,7 @@ impl Client {
     /// * 不支持挂载了弹性云硬盘的实例。
     /// * 本接口只能对包年包月实例进行调整，如需调整按量计费请参考 [ResizeInstanceHour](https://cloud.tencent.com/doc/api/229/1344)
     /// * 暂不支持配置降级。
-    pub async fn resize_instance(
-        &self,
-        request: ResizeInstanceRequest,
-    ) -> Result<ResizeInstanceResponse, Error> {
+    pub async fn resize_instance(&self, request: ResizeInstanceRequest) -> Result<ResizeInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整实例配置（按量计费）
@@ -759,10 +607,7 @@ impl Client {
     /// * 只支持拥有云硬盘系统的实例升级。
     /// * 不支持正在挂载弹性云盘的实例。
     /// * 暂不支持降级。
-    pub async fn resize_instance_hour(
-        &self,
-        request: ResizeInstanceHourRequest,
-    ) -> Result<ResizeInstanceHourResponse, Error> {
+    pub async fn resize_instance_hour(&self, request: ResizeInstanceHourRequest) -> Result<ResizeInstanceHourResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重启实例
@@ -771,10 +616,7 @@ impl Client {
     ///
     /// * 简单传递 instanceId 即可，支持批量的ID。
     /// * 实例中正在运行的某些应用程序可能会导致普通关机失败，可以添加 forceStop 参数以允许 API 在关机失败后采用强制关机策略，默认不会强制关机。
-    pub async fn restart_instances(
-        &self,
-        request: RestartInstancesRequest,
-    ) -> Result<RestartInstancesResponse, Error> {
+    pub async fn restart_instances(&self, request: RestartInstancesRequest) -> Result<RestartInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还实例（按量计费）
@@ -783,10 +625,7 @@ impl Client {
     ///
     /// * 按量付费的实例，如不主动销毁将一直运行；在不使用该实例时，需要主动退还。
     /// * 只能支持主动退还按量计费类型的实例，包年包月实例如有误创建需要退还的情况还请发[工单系统](https://console.cloud.tencent.com/workorder/category/create?level1_id=6&level2_id=7)。
-    pub async fn return_instance(
-        &self,
-        request: ReturnInstanceRequest,
-    ) -> Result<ReturnInstanceResponse, Error> {
+    pub async fn return_instance(&self, request: ReturnInstanceRequest) -> Result<ReturnInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例（包年包月）
@@ -808,10 +647,7 @@ impl Client {
     /// |高IO型|CVM.I1|CVM.I2
     /// |内存型|CVM.M1|CVM.M2
     /// |计算型|－|CVM.C2
-    pub async fn run_instances(
-        &self,
-        request: RunInstancesRequest,
-    ) -> Result<RunInstancesResponse, Error> {
+    pub async fn run_instances(&self, request: RunInstancesRequest) -> Result<RunInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例（按量计费）
@@ -833,10 +669,7 @@ impl Client {
     /// |高IO型|CVM.I1|CVM.I2
     /// |内存型|CVM.M1|CVM.M2
     /// |计算型|－|CVM.C2
-    pub async fn run_instances_hour(
-        &self,
-        request: RunInstancesHourRequest,
-    ) -> Result<RunInstancesHourResponse, Error> {
+    pub async fn run_instances_hour(&self, request: RunInstancesHourRequest) -> Result<RunInstancesHourResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 设置实例自动续费
@@ -845,10 +678,7 @@ impl Client {
     ///
     /// * 某实例被标识为自动续费后，每次在实例到期时，会自动续费一个月。
     /// * 在使用本接口前，请先确保用户账户余额充足。
-    pub async fn set_auto_renew(
-        &self,
-        request: SetAutoRenewRequest,
-    ) -> Result<SetAutoRenewResponse, Error> {
+    pub async fn set_auto_renew(&self, request: SetAutoRenewRequest) -> Result<SetAutoRenewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 共享镜像
@@ -859,10 +689,7 @@ impl Client {
     /// * 每个自定义镜像最多可共享给50个账户。
     /// * 共享镜像无法更改名称，描述，仅可用于创建实例。
     /// * 只支持共享到对方账户相同地域内。
-    pub async fn share_image(
-        &self,
-        request: ShareImageRequest,
-    ) -> Result<ShareImageResponse, Error> {
+    pub async fn share_image(&self, request: ShareImageRequest) -> Result<ShareImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 启动实例
@@ -871,10 +698,7 @@ impl Client {
     ///
     /// * 简单传递instanceId即可；支持批量。
     /// * 处于关机状态的实例才能启动，处于其他状态的实例进行启动将返回错误信息。
-    pub async fn start_instances(
-        &self,
-        request: StartInstancesRequest,
-    ) -> Result<StartInstancesResponse, Error> {
+    pub async fn start_instances(&self, request: StartInstancesRequest) -> Result<StartInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关闭实例
@@ -883,10 +707,7 @@ impl Client {
     ///
     /// * 只有处于运行状态的实例才能停止，处于其他状态的实例关机将返回错误信息。
     /// * 实例中正在运行的某些应用程序可能会导致普通关机失败，可以添加 forceStop 参数以允许 API 在关机失败后采用强制关机策略，默认不会强制关机。
-    pub async fn stop_instances(
-        &self,
-        request: StopInstancesRequest,
-    ) -> Result<StopInstancesResponse, Error> {
+    pub async fn stop_instances(&self, request: StopInstancesRequest) -> Result<StopInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 复制镜像
@@ -898,28 +719,19 @@ impl Client {
     /// * 每个地域最多只支持创建10个自定义镜像。
     /// * 可以通过 [DescribeImages](http://cloud.tencent.com/document/api/213/1272) 接口查询镜像同步情况，对于其中 status 为 4 和 5 的情况，则分别表示同步（目的地域）和复制中（源地域）的镜像。
     /// * 不支持北美地区。
-    pub async fn sync_cvm_image(
-        &self,
-        request: SyncCvmImageRequest,
-    ) -> Result<SyncCvmImageResponse, Error> {
+    pub async fn sync_cvm_image(&self, request: SyncCvmImageRequest) -> Result<SyncCvmImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 弹性公网IP模式切换
     ///
     /// (Chinese only) 弹性公网IP模式切换。
-    pub async fn transform_mode(
-        &self,
-        request: TransformModeRequest,
-    ) -> Result<TransformModeResponse, Error> {
+    pub async fn transform_mode(&self, request: TransformModeRequest) -> Result<TransformModeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 普通公网IP转弹性公网IP
     ///
     /// (Chinese only) 普通公网IP转弹性公网IP，将服务器当前绑定的普通公网IP转换成弹性公网IP，转换后随着服务器的释放，该弹性公网IP将会保留。
-    pub async fn transform_wan_ip_to_eip(
-        &self,
-        request: TransformWanIpToEipRequest,
-    ) -> Result<TransformWanIpToEipResponse, Error> {
+    pub async fn transform_wan_ip_to_eip(&self, request: TransformWanIpToEipRequest) -> Result<TransformWanIpToEipResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 解绑密钥
@@ -929,10 +741,7 @@ impl Client {
     /// * 解绑密钥只支持关机状态的Linux子机。
     /// * 解绑密钥后，实例可以通过原来设置的密码登录。
     /// * 如果原来没有设置密码，解绑后将无法使用SSH登录。可以调用 [ResetInstancePassword](https://cloud.tencent.com/doc/api/229/1245) 来增加一个登录密码。
-    pub async fn un_bind_instance_key(
-        &self,
-        request: UnBindInstanceKeyRequest,
-    ) -> Result<UnBindInstanceKeyResponse, Error> {
+    pub async fn un_bind_instance_key(&self, request: UnBindInstanceKeyRequest) -> Result<UnBindInstanceKeyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整包年包月实例带宽
@@ -943,10 +752,7 @@ impl Client {
     /// * 只允许升级带宽，不允许降低带宽值。
     /// * 按流量计费实例带宽最大为100Mbps；按带宽计费模式实例最大为200Mbps；专用宿主机的实例最大宽带为1000Mbps。
     /// * 只支持按带宽计费方式。
-    pub async fn update_instance_bandwidth(
-        &self,
-        request: UpdateInstanceBandwidthRequest,
-    ) -> Result<UpdateInstanceBandwidthResponse, Error> {
+    pub async fn update_instance_bandwidth(&self, request: UpdateInstanceBandwidthRequest) -> Result<UpdateInstanceBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 调整按量计费实例带宽
@@ -956,10 +762,7 @@ impl Client {
     /// * 立即生效，支持升级与降级。
     /// * 只针对按量计费实例，包年包月实例调整带宽需要使用 [UpdateInstanceBandwidth](https://cloud.tencent.com/doc/api/229/1251) API。
     /// * 带宽值最小可为0Mpbs，按流量计费实例带宽最大为100Mbps；按带宽计费模式实例最大为200Mbps；专用宿主机的实例最大宽带为1000Mbps。
-    pub async fn update_instance_bandwidth_hour(
-        &self,
-        request: UpdateInstanceBandwidthHourRequest,
-    ) -> Result<UpdateInstanceBandwidthHourResponse, Error> {
+    pub async fn update_instance_bandwidth_hour(&self, request: UpdateInstanceBandwidthHourRequest) -> Result<UpdateInstanceBandwidthHourResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例vpc属性
@@ -968,23 +771,17 @@ impl Client {
     ///
     /// * 此操作默认会关闭实例，完成后再启动。
     /// * 不支持跨vpcId操作。
-    pub async fn update_instance_vpc_config(
-        &self,
-        request: UpdateInstanceVpcConfigRequest,
-    ) -> Result<UpdateInstanceVpcConfigResponse, Error> {
+    pub async fn update_instance_vpc_config(&self, request: UpdateInstanceVpcConfigRequest) -> Result<UpdateInstanceVpcConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for AttachNetworkInterfaceRequest {
     type Output = AttachNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -994,6 +791,7 @@ impl runtime::operation::Operation for AttachNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BindInstanceKeyRequest {
     type Output = BindInstanceKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1003,6 +801,7 @@ impl runtime::operation::Operation for BindInstanceKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CancelShareImageRequest {
     type Output = CancelShareImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1012,6 +811,7 @@ impl runtime::operation::Operation for CancelShareImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateEipRequest {
     type Output = CreateEipResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1021,6 +821,7 @@ impl runtime::operation::Operation for CreateEipRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateImageRequest {
     type Output = CreateImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1030,6 +831,7 @@ impl runtime::operation::Operation for CreateImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateKeyPairRequest {
     type Output = CreateKeyPairResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1039,6 +841,7 @@ impl runtime::operation::Operation for CreateKeyPairRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSecurityGroupRequest {
     type Output = CreateSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1048,6 +851,7 @@ impl runtime::operation::Operation for CreateSecurityGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSecurityGroupPolicyRequest {
     type Output = CreateSecurityGroupPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1057,6 +861,7 @@ impl runtime::operation::Operation for CreateSecurityGroupPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteEipRequest {
     type Output = DeleteEipResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1066,6 +871,7 @@ impl runtime::operation::Operation for DeleteEipRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteImagesRequest {
     type Output = DeleteImagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1075,6 +881,7 @@ impl runtime::operation::Operation for DeleteImagesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteKeyPairRequest {
     type Output = DeleteKeyPairResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1084,6 +891,7 @@ impl runtime::operation::Operation for DeleteKeyPairRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSecurityGroupRequest {
     type Output = DeleteSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1093,6 +901,7 @@ impl runtime::operation::Operation for DeleteSecurityGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSecurityGroupPolicyRequest {
     type Output = DeleteSecurityGroupPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1102,6 +911,7 @@ impl runtime::operation::Operation for DeleteSecurityGroupPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAssociateSecurityGroupsRequest {
     type Output = DescribeAssociateSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1111,6 +921,7 @@ impl runtime::operation::Operation for DescribeAssociateSecurityGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAvailabilityZonesRequest {
     type Output = DescribeAvailabilityZonesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1120,6 +931,7 @@ impl runtime::operation::Operation for DescribeAvailabilityZonesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeEipRequest {
     type Output = DescribeEipResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1129,6 +941,7 @@ impl runtime::operation::Operation for DescribeEipRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeEipQuotaRequest {
     type Output = DescribeEipQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1138,6 +951,7 @@ impl runtime::operation::Operation for DescribeEipQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeImagesRequest {
     type Output = DescribeImagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1147,6 +961,7 @@ impl runtime::operation::Operation for DescribeImagesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceCbsInfoRequest {
     type Output = DescribeInstanceCbsInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1156,6 +971,7 @@ impl runtime::operation::Operation for DescribeInstanceCbsInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceImageInfoRequest {
     type Output = DescribeInstanceImageInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1165,6 +981,7 @@ impl runtime::operation::Operation for DescribeInstanceImageInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceMainInfoRequest {
     type Output = DescribeInstanceMainInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1174,6 +991,7 @@ impl runtime::operation::Operation for DescribeInstanceMainInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceNetInfoRequest {
     type Output = DescribeInstanceNetInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1183,6 +1001,7 @@ impl runtime::operation::Operation for DescribeInstanceNetInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesRequest {
     type Output = DescribeInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1192,6 +1011,7 @@ impl runtime::operation::Operation for DescribeInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesOfSecurityGroupRequest {
     type Output = DescribeInstancesOfSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1201,6 +1021,7 @@ impl runtime::operation::Operation for DescribeInstancesOfSecurityGroupRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeKeyPairsRequest {
     type Output = DescribeKeyPairsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1210,6 +1031,7 @@ impl runtime::operation::Operation for DescribeKeyPairsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetworkInterfacesOfSecurityGroupRequest {
     type Output = DescribeNetworkInterfacesOfSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1219,6 +1041,7 @@ impl runtime::operation::Operation for DescribeNetworkInterfacesOfSecurityGroupR
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeOrCreateDefaultSecurityGroupRequest {
     type Output = DescribeOrCreateDefaultSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1228,6 +1051,7 @@ impl runtime::operation::Operation for DescribeOrCreateDefaultSecurityGroupReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeProductRegionListRequest {
     type Output = DescribeProductRegionListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1237,6 +1061,7 @@ impl runtime::operation::Operation for DescribeProductRegionListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupExRequest {
     type Output = DescribeSecurityGroupExResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1246,6 +1071,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupExRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupPolicysRequest {
     type Output = DescribeSecurityGroupPolicysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1255,6 +1081,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupPolicysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeUserCvmOverviewRequest {
     type Output = DescribeUserCvmOverviewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1264,6 +1091,7 @@ impl runtime::operation::Operation for DescribeUserCvmOverviewRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeZoneAbilityRequest {
     type Output = DescribeZoneAbilityResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1273,6 +1101,7 @@ impl runtime::operation::Operation for DescribeZoneAbilityRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for EipBindInstanceRequest {
     type Output = EipBindInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1282,6 +1111,7 @@ impl runtime::operation::Operation for EipBindInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EipUnBindInstanceRequest {
     type Output = EipUnBindInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1291,6 +1121,7 @@ impl runtime::operation::Operation for EipUnBindInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetImageShareUinInfoRequest {
     type Output = GetImageShareUinInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1300,6 +1131,7 @@ impl runtime::operation::Operation for GetImageShareUinInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ImportKeyPairRequest {
     type Output = ImportKeyPairResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1309,6 +1141,7 @@ impl runtime::operation::Operation for ImportKeyPairRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for InquiryInstancePriceRequest {
     type Output = InquiryInstancePriceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1318,6 +1151,7 @@ impl runtime::operation::Operation for InquiryInstancePriceRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryInstancePriceHourRequest {
     type Output = InquiryInstancePriceHourResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1327,6 +1161,7 @@ impl runtime::operation::Operation for InquiryInstancePriceHourRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ModifyEipAttributesRequest {
     type Output = ModifyEipAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1336,6 +1171,7 @@ impl runtime::operation::Operation for ModifyEipAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyImageAttributesRequest {
     type Output = ModifyImageAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1345,6 +1181,7 @@ impl runtime::operation::Operation for ModifyImageAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstanceAttributesRequest {
     type Output = ModifyInstanceAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1354,6 +1191,7 @@ impl runtime::operation::Operation for ModifyInstanceAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstanceProjectRequest {
     type Output = ModifyInstanceProjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1363,6 +1201,7 @@ impl runtime::operation::Operation for ModifyInstanceProjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyKeyPairRequest {
     type Output = ModifyKeyPairResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1372,6 +1211,7 @@ impl runtime::operation::Operation for ModifyKeyPairRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySecurityGroupAttributesRequest {
     type Output = ModifySecurityGroupAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1381,6 +1221,7 @@ impl runtime::operation::Operation for ModifySecurityGroupAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySecurityGroupPolicysRequest {
     type Output = ModifySecurityGroupPolicysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1390,6 +1231,7 @@ impl runtime::operation::Operation for ModifySecurityGroupPolicysRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySecurityGroupsOfInstanceRequest {
     type Output = ModifySecurityGroupsOfInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1399,6 +1241,7 @@ impl runtime::operation::Operation for ModifySecurityGroupsOfInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySecurityGroupsOfNetworkInterfaceRequest {
     type Output = ModifySecurityGroupsOfNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1408,6 +1251,7 @@ impl runtime::operation::Operation for ModifySecurityGroupsOfNetworkInterfaceReq
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySingleSecurityGroupPolicyRequest {
     type Output = ModifySingleSecurityGroupPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1417,6 +1261,7 @@ impl runtime::operation::Operation for ModifySingleSecurityGroupPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyUserCvmOverviewRequest {
     type Output = ModifyUserCvmOverviewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1426,6 +1271,7 @@ impl runtime::operation::Operation for ModifyUserCvmOverviewRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewInstanceRequest {
     type Output = RenewInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1435,6 +1281,7 @@ impl runtime::operation::Operation for RenewInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetInstancePasswordRequest {
     type Output = ResetInstancePasswordResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1444,6 +1291,7 @@ impl runtime::operation::Operation for ResetInstancePasswordRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetInstancesRequest {
     type Output = ResetInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1453,6 +1301,7 @@ impl runtime::operation::Operation for ResetInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResizeInstanceRequest {
     type Output = ResizeInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1462,6 +1311,7 @@ impl runtime::operation::Operation for ResizeInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResizeInstanceHourRequest {
     type Output = ResizeInstanceHourResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1471,6 +1321,7 @@ impl runtime::operation::Operation for ResizeInstanceHourRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RestartInstancesRequest {
     type Output = RestartInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1480,6 +1331,7 @@ impl runtime::operation::Operation for RestartInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReturnInstanceRequest {
     type Output = ReturnInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1489,6 +1341,7 @@ impl runtime::operation::Operation for ReturnInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RunInstancesRequest {
     type Output = RunInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1498,6 +1351,7 @@ impl runtime::operation::Operation for RunInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RunInstancesHourRequest {
     type Output = RunInstancesHourResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1507,6 +1361,7 @@ impl runtime::operation::Operation for RunInstancesHourRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetAutoRenewRequest {
     type Output = SetAutoRenewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1516,6 +1371,7 @@ impl runtime::operation::Operation for SetAutoRenewRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ShareImageRequest {
     type Output = ShareImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1525,6 +1381,7 @@ impl runtime::operation::Operation for ShareImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for StartInstancesRequest {
     type Output = StartInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1534,6 +1391,7 @@ impl runtime::operation::Operation for StartInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for StopInstancesRequest {
     type Output = StopInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1543,6 +1401,7 @@ impl runtime::operation::Operation for StopInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SyncCvmImageRequest {
     type Output = SyncCvmImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1552,6 +1411,7 @@ impl runtime::operation::Operation for SyncCvmImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TransformModeRequest {
     type Output = TransformModeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1561,6 +1421,7 @@ impl runtime::operation::Operation for TransformModeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TransformWanIpToEipRequest {
     type Output = TransformWanIpToEipResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1570,6 +1431,7 @@ impl runtime::operation::Operation for TransformWanIpToEipRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnBindInstanceKeyRequest {
     type Output = UnBindInstanceKeyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1579,6 +1441,7 @@ impl runtime::operation::Operation for UnBindInstanceKeyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateInstanceBandwidthRequest {
     type Output = UpdateInstanceBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1588,6 +1451,7 @@ impl runtime::operation::Operation for UpdateInstanceBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateInstanceBandwidthHourRequest {
     type Output = UpdateInstanceBandwidthHourResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1597,6 +1461,7 @@ impl runtime::operation::Operation for UpdateInstanceBandwidthHourRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateInstanceVpcConfigRequest {
     type Output = UpdateInstanceVpcConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1606,6 +1471,7 @@ impl runtime::operation::Operation for UpdateInstanceVpcConfigRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]

@@ -2,6 +2,7 @@
 // change the spec or the generator and run `cargo xtask gen` again.
 
 //! Requests, replies and the input types that requests carry.
+
 use serde::Deserialize;
 use super::output;
 #[cfg(feature = "json")]

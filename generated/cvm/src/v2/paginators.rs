@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeImagesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeImagesRequest {
         self
     }
 }
+
 impl Page for DescribeImagesResponse {
     type Item = output::DescribeImagesImage;
     fn total_count(&self) -> Option<u64> {
@@ -30,27 +34,21 @@ impl Page for DescribeImagesResponse {
         self.image_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_images`] with `offset` and `limit` (at most 100 per page), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_images_paginator(
-        &self,
-        request: DescribeImagesRequest,
-    ) -> Paginator<DescribeImagesRequest, DescribeImagesResponse> {
+    pub fn describe_images_paginator(&self, request: DescribeImagesRequest) -> Paginator<DescribeImagesRequest, DescribeImagesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeImages",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_images(request).await }
-            },
-        )
+        Paginator::new("DescribeImages", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_images(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -64,6 +62,7 @@ impl PagedRequest for DescribeInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeInstancesResponse {
     type Item = output::DescribeInstancesInstance;
     fn total_count(&self) -> Option<u64> {
@@ -76,27 +75,21 @@ impl Page for DescribeInstancesResponse {
         self.instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_instances`] with `offset` and `limit` (at most 100 per page), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_instances_paginator(
-        &self,
-        request: DescribeInstancesRequest,
-    ) -> Paginator<DescribeInstancesRequest, DescribeInstancesResponse> {
+    pub fn describe_instances_paginator(&self, request: DescribeInstancesRequest) -> Paginator<DescribeInstancesRequest, DescribeInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeInstances",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeInstances", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeInstancesOfSecurityGroupRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -110,6 +103,7 @@ impl PagedRequest for DescribeInstancesOfSecurityGroupRequest {
         self
     }
 }
+
 impl Page for DescribeInstancesOfSecurityGroupResponse {
     type Item = output::DescribeInstancesOfSecurityGroupInstance;
     fn total_count(&self) -> Option<u64> {
@@ -122,27 +116,17 @@ impl Page for DescribeInstancesOfSecurityGroupResponse {
         self.data
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_instances_of_security_group`] with `offset` and `limit` (at most 20 per page), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_instances_of_security_group_paginator(
-        &self,
-        request: DescribeInstancesOfSecurityGroupRequest,
-    ) -> Paginator<
-        DescribeInstancesOfSecurityGroupRequest,
-        DescribeInstancesOfSecurityGroupResponse,
-    > {
+    pub fn describe_instances_of_security_group_paginator(&self, request: DescribeInstancesOfSecurityGroupRequest) -> Paginator<DescribeInstancesOfSecurityGroupRequest, DescribeInstancesOfSecurityGroupResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeInstancesOfSecurityGroup",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_instances_of_security_group(request).await }
-            },
-        )
+        Paginator::new("DescribeInstancesOfSecurityGroup", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_instances_of_security_group(request).await }
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! The error codes cvm 2017-03-12 documents (422 of them; from tencentcloud-sdk-python-cvm 3.1.178 (Apache-2.0), tencentcloud/cvm/v20170312/errorcodes.py, converted to JSON: error code -> description).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1701,6 +1702,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -1712,116 +1714,52 @@ impl ErrorCode {
     #[inline]
     pub fn parse(code: &str) -> ErrorCode {
         match code {
-            "AccountQualificationRestrictions" => {
-                ErrorCode::AccountQualificationRestrictions
-            }
-            "AuthFailure.CamRoleNameAuthenticateFailed" => {
-                ErrorCode::AuthFailureCamRoleNameAuthenticateFailed
-            }
+            "AccountQualificationRestrictions" => ErrorCode::AccountQualificationRestrictions,
+            "AuthFailure.CamRoleNameAuthenticateFailed" => ErrorCode::AuthFailureCamRoleNameAuthenticateFailed,
             "EniNotAllowedChangeSubnet" => ErrorCode::EniNotAllowedChangeSubnet,
-            "FailedOperation.AccountAlreadyExists" => {
-                ErrorCode::FailedOperationAccountAlreadyExists
-            }
-            "FailedOperation.AccountIsYourSelf" => {
-                ErrorCode::FailedOperationAccountIsYourSelf
-            }
-            "FailedOperation.AlreadyInDisasterRecoverGroup" => {
-                ErrorCode::FailedOperationAlreadyInDisasterRecoverGroup
-            }
-            "FailedOperation.BYOLImageShareFailed" => {
-                ErrorCode::FailedOperationBYOLImageShareFailed
-            }
-            "FailedOperation.DisassociateKeyPairFailed" => {
-                ErrorCode::FailedOperationDisassociateKeyPairFailed
-            }
-            "FailedOperation.DisasterRecoverGroupNotFound" => {
-                ErrorCode::FailedOperationDisasterRecoverGroupNotFound
-            }
-            "FailedOperation.DisasterRecoverGroupNotMatch" => {
-                ErrorCode::FailedOperationDisasterRecoverGroupNotMatch
-            }
-            "FailedOperation.GetInstanceTATAgentStatusFailed" => {
-                ErrorCode::FailedOperationGetInstanceTATAgentStatusFailed
-            }
+            "FailedOperation.AccountAlreadyExists" => ErrorCode::FailedOperationAccountAlreadyExists,
+            "FailedOperation.AccountIsYourSelf" => ErrorCode::FailedOperationAccountIsYourSelf,
+            "FailedOperation.AlreadyInDisasterRecoverGroup" => ErrorCode::FailedOperationAlreadyInDisasterRecoverGroup,
+            "FailedOperation.BYOLImageShareFailed" => ErrorCode::FailedOperationBYOLImageShareFailed,
+            "FailedOperation.DisassociateKeyPairFailed" => ErrorCode::FailedOperationDisassociateKeyPairFailed,
+            "FailedOperation.DisasterRecoverGroupNotFound" => ErrorCode::FailedOperationDisasterRecoverGroupNotFound,
+            "FailedOperation.DisasterRecoverGroupNotMatch" => ErrorCode::FailedOperationDisasterRecoverGroupNotMatch,
+            "FailedOperation.GetInstanceTATAgentStatusFailed" => ErrorCode::FailedOperationGetInstanceTATAgentStatusFailed,
             "FailedOperation.IllegalTagKey" => ErrorCode::FailedOperationIllegalTagKey,
-            "FailedOperation.IllegalTagValue" => {
-                ErrorCode::FailedOperationIllegalTagValue
-            }
-            "FailedOperation.InquiryPriceFailed" => {
-                ErrorCode::FailedOperationInquiryPriceFailed
-            }
-            "FailedOperation.InquiryRefundPriceFailed" => {
-                ErrorCode::FailedOperationInquiryRefundPriceFailed
-            }
-            "FailedOperation.InvalidImageState" => {
-                ErrorCode::FailedOperationInvalidImageState
-            }
-            "FailedOperation.InvalidInstanceApplicationRole" => {
-                ErrorCode::FailedOperationInvalidInstanceApplicationRole
-            }
-            "FailedOperation.InvalidInstanceApplicationRoleEmr" => {
-                ErrorCode::FailedOperationInvalidInstanceApplicationRoleEmr
-            }
-            "FailedOperation.MutActionTimerExist" => {
-                ErrorCode::FailedOperationMutActionTimerExist
-            }
-            "FailedOperation.NoAvailableIpAddressCountInSubnet" => {
-                ErrorCode::FailedOperationNoAvailableIpAddressCountInSubnet
-            }
+            "FailedOperation.IllegalTagValue" => ErrorCode::FailedOperationIllegalTagValue,
+            "FailedOperation.InquiryPriceFailed" => ErrorCode::FailedOperationInquiryPriceFailed,
+            "FailedOperation.InquiryRefundPriceFailed" => ErrorCode::FailedOperationInquiryRefundPriceFailed,
+            "FailedOperation.InvalidImageState" => ErrorCode::FailedOperationInvalidImageState,
+            "FailedOperation.InvalidInstanceApplicationRole" => ErrorCode::FailedOperationInvalidInstanceApplicationRole,
+            "FailedOperation.InvalidInstanceApplicationRoleEmr" => ErrorCode::FailedOperationInvalidInstanceApplicationRoleEmr,
+            "FailedOperation.MutActionTimerExist" => ErrorCode::FailedOperationMutActionTimerExist,
+            "FailedOperation.NoAvailableIpAddressCountInSubnet" => ErrorCode::FailedOperationNoAvailableIpAddressCountInSubnet,
             "FailedOperation.NotFoundEIP" => ErrorCode::FailedOperationNotFoundEIP,
-            "FailedOperation.NotMasterAccount" => {
-                ErrorCode::FailedOperationNotMasterAccount
-            }
-            "FailedOperation.PlacementSetNotEmpty" => {
-                ErrorCode::FailedOperationPlacementSetNotEmpty
-            }
-            "FailedOperation.PromotionalPerioRestriction" => {
-                ErrorCode::FailedOperationPromotionalPerioRestriction
-            }
-            "FailedOperation.PromotionalRegionRestriction" => {
-                ErrorCode::FailedOperationPromotionalRegionRestriction
-            }
-            "FailedOperation.QImageShareFailed" => {
-                ErrorCode::FailedOperationQImageShareFailed
-            }
-            "FailedOperation.RImageShareFailed" => {
-                ErrorCode::FailedOperationRImageShareFailed
-            }
-            "FailedOperation.SecurityGroupActionFailed" => {
-                ErrorCode::FailedOperationSecurityGroupActionFailed
-            }
-            "FailedOperation.SnapshotSizeLargerThanDataSize" => {
-                ErrorCode::FailedOperationSnapshotSizeLargerThanDataSize
-            }
-            "FailedOperation.SnapshotSizeLessThanDataSize" => {
-                ErrorCode::FailedOperationSnapshotSizeLessThanDataSize
-            }
+            "FailedOperation.NotMasterAccount" => ErrorCode::FailedOperationNotMasterAccount,
+            "FailedOperation.PlacementSetNotEmpty" => ErrorCode::FailedOperationPlacementSetNotEmpty,
+            "FailedOperation.PromotionalPerioRestriction" => ErrorCode::FailedOperationPromotionalPerioRestriction,
+            "FailedOperation.PromotionalRegionRestriction" => ErrorCode::FailedOperationPromotionalRegionRestriction,
+            "FailedOperation.QImageShareFailed" => ErrorCode::FailedOperationQImageShareFailed,
+            "FailedOperation.RImageShareFailed" => ErrorCode::FailedOperationRImageShareFailed,
+            "FailedOperation.SecurityGroupActionFailed" => ErrorCode::FailedOperationSecurityGroupActionFailed,
+            "FailedOperation.SnapshotSizeLargerThanDataSize" => ErrorCode::FailedOperationSnapshotSizeLargerThanDataSize,
+            "FailedOperation.SnapshotSizeLessThanDataSize" => ErrorCode::FailedOperationSnapshotSizeLessThanDataSize,
             "FailedOperation.TagKeyReserved" => ErrorCode::FailedOperationTagKeyReserved,
-            "FailedOperation.TatAgentNotSupport" => {
-                ErrorCode::FailedOperationTatAgentNotSupport
-            }
+            "FailedOperation.TatAgentNotSupport" => ErrorCode::FailedOperationTatAgentNotSupport,
             "FailedOperation.Unreturnable" => ErrorCode::FailedOperationUnreturnable,
-            "FailedOperation.ZoneInconsistent" => {
-                ErrorCode::FailedOperationZoneInconsistent
-            }
+            "FailedOperation.ZoneInconsistent" => ErrorCode::FailedOperationZoneInconsistent,
             "ImageQuotaLimitExceeded" => ErrorCode::ImageQuotaLimitExceeded,
             "InstancesQuotaLimitExceeded" => ErrorCode::InstancesQuotaLimitExceeded,
             "InternalError" => ErrorCode::InternalError,
-            "InternalError.TradeUnknownError" => {
-                ErrorCode::InternalErrorTradeUnknownError
-            }
+            "InternalError.TradeUnknownError" => ErrorCode::InternalErrorTradeUnknownError,
             "InternalServerError" => ErrorCode::InternalServerError,
-            "InvalidAccount.InsufficientBalance" => {
-                ErrorCode::InvalidAccountInsufficientBalance
-            }
+            "InvalidAccount.InsufficientBalance" => ErrorCode::InvalidAccountInsufficientBalance,
             "InvalidAccount.UnpaidOrder" => ErrorCode::InvalidAccountUnpaidOrder,
             "InvalidAccountId.NotFound" => ErrorCode::InvalidAccountIdNotFound,
             "InvalidAccountIs.YourSelf" => ErrorCode::InvalidAccountIsYourSelf,
             "InvalidClientToken.TooLong" => ErrorCode::InvalidClientTokenTooLong,
             "InvalidFilter" => ErrorCode::InvalidFilter,
-            "InvalidFilterValue.LimitExceeded" => {
-                ErrorCode::InvalidFilterValueLimitExceeded
-            }
+            "InvalidFilterValue.LimitExceeded" => ErrorCode::InvalidFilterValueLimitExceeded,
             "InvalidHost.NotSupported" => ErrorCode::InvalidHostNotSupported,
             "InvalidHostId.Malformed" => ErrorCode::InvalidHostIdMalformed,
             "InvalidHostId.NotFound" => ErrorCode::InvalidHostIdNotFound,
@@ -1832,16 +1770,12 @@ impl ErrorCode {
             "InvalidImageId.TooLarge" => ErrorCode::InvalidImageIdTooLarge,
             "InvalidImageName.Duplicate" => ErrorCode::InvalidImageNameDuplicate,
             "InvalidImageOsType.Unsupported" => ErrorCode::InvalidImageOsTypeUnsupported,
-            "InvalidImageOsVersion.Unsupported" => {
-                ErrorCode::InvalidImageOsVersionUnsupported
-            }
+            "InvalidImageOsVersion.Unsupported" => ErrorCode::InvalidImageOsVersionUnsupported,
             "InvalidInstance.NotSupported" => ErrorCode::InvalidInstanceNotSupported,
             "InvalidInstanceId.Malformed" => ErrorCode::InvalidInstanceIdMalformed,
             "InvalidInstanceId.NotFound" => ErrorCode::InvalidInstanceIdNotFound,
             "InvalidInstanceName.TooLong" => ErrorCode::InvalidInstanceNameTooLong,
-            "InvalidInstanceNotSupportedPrepaidInstance" => {
-                ErrorCode::InvalidInstanceNotSupportedPrepaidInstance
-            }
+            "InvalidInstanceNotSupportedPrepaidInstance" => ErrorCode::InvalidInstanceNotSupportedPrepaidInstance,
             "InvalidInstanceState" => ErrorCode::InvalidInstanceState,
             "InvalidInstanceType.Malformed" => ErrorCode::InvalidInstanceTypeMalformed,
             "InvalidKeyPair.LimitExceeded" => ErrorCode::InvalidKeyPairLimitExceeded,
@@ -1849,455 +1783,163 @@ impl ErrorCode {
             "InvalidKeyPairId.NotFound" => ErrorCode::InvalidKeyPairIdNotFound,
             "InvalidKeyPairName.Duplicate" => ErrorCode::InvalidKeyPairNameDuplicate,
             "InvalidKeyPairNameEmpty" => ErrorCode::InvalidKeyPairNameEmpty,
-            "InvalidKeyPairNameIncludeIllegalChar" => {
-                ErrorCode::InvalidKeyPairNameIncludeIllegalChar
-            }
+            "InvalidKeyPairNameIncludeIllegalChar" => ErrorCode::InvalidKeyPairNameIncludeIllegalChar,
             "InvalidKeyPairNameTooLong" => ErrorCode::InvalidKeyPairNameTooLong,
             "InvalidParameter" => ErrorCode::InvalidParameter,
             "InvalidParameter.AtMostOne" => ErrorCode::InvalidParameterAtMostOne,
-            "InvalidParameter.AutoSnapshotNotSupported" => {
-                ErrorCode::InvalidParameterAutoSnapshotNotSupported
-            }
-            "InvalidParameter.CdcNotSupported" => {
-                ErrorCode::InvalidParameterCdcNotSupported
-            }
-            "InvalidParameter.CdzNotSupported" => {
-                ErrorCode::InvalidParameterCdzNotSupported
-            }
-            "InvalidParameter.DataDiskIdContainsRootDisk" => {
-                ErrorCode::InvalidParameterDataDiskIdContainsRootDisk
-            }
-            "InvalidParameter.DataDiskNotBelongSpecifiedInstance" => {
-                ErrorCode::InvalidParameterDataDiskNotBelongSpecifiedInstance
-            }
-            "InvalidParameter.DuplicateSystemSnapshots" => {
-                ErrorCode::InvalidParameterDuplicateSystemSnapshots
-            }
-            "InvalidParameter.EdgeZoneMissInternetAccessible" => {
-                ErrorCode::InvalidParameterEdgeZoneMissInternetAccessible
-            }
-            "InvalidParameter.HostIdCustomizedInstanceTypeNotSupport" => {
-                ErrorCode::InvalidParameterHostIdCustomizedInstanceTypeNotSupport
-            }
-            "InvalidParameter.HostIdInstanceTypeNotSupport" => {
-                ErrorCode::InvalidParameterHostIdInstanceTypeNotSupport
-            }
-            "InvalidParameter.HostIdStandardInstanceTypeNotSupport" => {
-                ErrorCode::InvalidParameterHostIdStandardInstanceTypeNotSupport
-            }
-            "InvalidParameter.HostIdStatusNotSupport" => {
-                ErrorCode::InvalidParameterHostIdStatusNotSupport
-            }
-            "InvalidParameter.HostNameIllegal" => {
-                ErrorCode::InvalidParameterHostNameIllegal
-            }
-            "InvalidParameter.ImageIdsSnapshotIdsMustOne" => {
-                ErrorCode::InvalidParameterImageIdsSnapshotIdsMustOne
-            }
-            "InvalidParameter.InstanceImageNotSupport" => {
-                ErrorCode::InvalidParameterInstanceImageNotSupport
-            }
-            "InvalidParameter.InstanceTypeNotSupport" => {
-                ErrorCode::InvalidParameterInstanceTypeNotSupport
-            }
-            "InvalidParameter.InstanceTypeSupportedHostNotFound" => {
-                ErrorCode::InvalidParameterInstanceTypeSupportedHostNotFound
-            }
-            "InvalidParameter.InternetAccessibleNotSupported" => {
-                ErrorCode::InvalidParameterInternetAccessibleNotSupported
-            }
-            "InvalidParameter.InvalidCloudDiskSoldOut" => {
-                ErrorCode::InvalidParameterInvalidCloudDiskSoldOut
-            }
-            "InvalidParameter.InvalidDependence" => {
-                ErrorCode::InvalidParameterInvalidDependence
-            }
-            "InvalidParameter.InvalidInstanceNotSupported" => {
-                ErrorCode::InvalidParameterInvalidInstanceNotSupported
-            }
-            "InvalidParameter.InvalidIpFormat" => {
-                ErrorCode::InvalidParameterInvalidIpFormat
-            }
-            "InvalidParameter.InvalidKmsKeyId" => {
-                ErrorCode::InvalidParameterInvalidKmsKeyId
-            }
-            "InvalidParameter.InvalidParameterCoexistImageIdsFilters" => {
-                ErrorCode::InvalidParameterInvalidParameterCoexistImageIdsFilters
-            }
-            "InvalidParameter.InvalidParameterUrlError" => {
-                ErrorCode::InvalidParameterInvalidParameterUrlError
-            }
-            "InvalidParameter.InvalidTargetOSType" => {
-                ErrorCode::InvalidParameterInvalidTargetOSType
-            }
-            "InvalidParameter.LackCoreCountOrThreadPerCore" => {
-                ErrorCode::InvalidParameterLackCoreCountOrThreadPerCore
-            }
-            "InvalidParameter.LocalDataDiskNotSupport" => {
-                ErrorCode::InvalidParameterLocalDataDiskNotSupport
-            }
-            "InvalidParameter.OnlySupportForEdgeZone" => {
-                ErrorCode::InvalidParameterOnlySupportForEdgeZone
-            }
-            "InvalidParameter.ParameterConflict" => {
-                ErrorCode::InvalidParameterParameterConflict
-            }
-            "InvalidParameter.PasswordNotSupported" => {
-                ErrorCode::InvalidParameterPasswordNotSupported
-            }
-            "InvalidParameter.SnapshotNotFound" => {
-                ErrorCode::InvalidParameterSnapshotNotFound
-            }
-            "InvalidParameter.SpecialParameterForSpecialAccount" => {
-                ErrorCode::InvalidParameterSpecialParameterForSpecialAccount
-            }
-            "InvalidParameter.SpecifyOneParameter" => {
-                ErrorCode::InvalidParameterSpecifyOneParameter
-            }
-            "InvalidParameter.SwapDiskNotSupport" => {
-                ErrorCode::InvalidParameterSwapDiskNotSupport
-            }
-            "InvalidParameter.SystemSnapshotNotFound" => {
-                ErrorCode::InvalidParameterSystemSnapshotNotFound
-            }
+            "InvalidParameter.AutoSnapshotNotSupported" => ErrorCode::InvalidParameterAutoSnapshotNotSupported,
+            "InvalidParameter.CdcNotSupported" => ErrorCode::InvalidParameterCdcNotSupported,
+            "InvalidParameter.CdzNotSupported" => ErrorCode::InvalidParameterCdzNotSupported,
+            "InvalidParameter.DataDiskIdContainsRootDisk" => ErrorCode::InvalidParameterDataDiskIdContainsRootDisk,
+            "InvalidParameter.DataDiskNotBelongSpecifiedInstance" => ErrorCode::InvalidParameterDataDiskNotBelongSpecifiedInstance,
+            "InvalidParameter.DuplicateSystemSnapshots" => ErrorCode::InvalidParameterDuplicateSystemSnapshots,
+            "InvalidParameter.EdgeZoneMissInternetAccessible" => ErrorCode::InvalidParameterEdgeZoneMissInternetAccessible,
+            "InvalidParameter.HostIdCustomizedInstanceTypeNotSupport" => ErrorCode::InvalidParameterHostIdCustomizedInstanceTypeNotSupport,
+            "InvalidParameter.HostIdInstanceTypeNotSupport" => ErrorCode::InvalidParameterHostIdInstanceTypeNotSupport,
+            "InvalidParameter.HostIdStandardInstanceTypeNotSupport" => ErrorCode::InvalidParameterHostIdStandardInstanceTypeNotSupport,
+            "InvalidParameter.HostIdStatusNotSupport" => ErrorCode::InvalidParameterHostIdStatusNotSupport,
+            "InvalidParameter.HostNameIllegal" => ErrorCode::InvalidParameterHostNameIllegal,
+            "InvalidParameter.ImageIdsSnapshotIdsMustOne" => ErrorCode::InvalidParameterImageIdsSnapshotIdsMustOne,
+            "InvalidParameter.InstanceImageNotSupport" => ErrorCode::InvalidParameterInstanceImageNotSupport,
+            "InvalidParameter.InstanceTypeNotSupport" => ErrorCode::InvalidParameterInstanceTypeNotSupport,
+            "InvalidParameter.InstanceTypeSupportedHostNotFound" => ErrorCode::InvalidParameterInstanceTypeSupportedHostNotFound,
+            "InvalidParameter.InternetAccessibleNotSupported" => ErrorCode::InvalidParameterInternetAccessibleNotSupported,
+            "InvalidParameter.InvalidCloudDiskSoldOut" => ErrorCode::InvalidParameterInvalidCloudDiskSoldOut,
+            "InvalidParameter.InvalidDependence" => ErrorCode::InvalidParameterInvalidDependence,
+            "InvalidParameter.InvalidInstanceNotSupported" => ErrorCode::InvalidParameterInvalidInstanceNotSupported,
+            "InvalidParameter.InvalidIpFormat" => ErrorCode::InvalidParameterInvalidIpFormat,
+            "InvalidParameter.InvalidKmsKeyId" => ErrorCode::InvalidParameterInvalidKmsKeyId,
+            "InvalidParameter.InvalidParameterCoexistImageIdsFilters" => ErrorCode::InvalidParameterInvalidParameterCoexistImageIdsFilters,
+            "InvalidParameter.InvalidParameterUrlError" => ErrorCode::InvalidParameterInvalidParameterUrlError,
+            "InvalidParameter.InvalidTargetOSType" => ErrorCode::InvalidParameterInvalidTargetOSType,
+            "InvalidParameter.LackCoreCountOrThreadPerCore" => ErrorCode::InvalidParameterLackCoreCountOrThreadPerCore,
+            "InvalidParameter.LocalDataDiskNotSupport" => ErrorCode::InvalidParameterLocalDataDiskNotSupport,
+            "InvalidParameter.OnlySupportForEdgeZone" => ErrorCode::InvalidParameterOnlySupportForEdgeZone,
+            "InvalidParameter.ParameterConflict" => ErrorCode::InvalidParameterParameterConflict,
+            "InvalidParameter.PasswordNotSupported" => ErrorCode::InvalidParameterPasswordNotSupported,
+            "InvalidParameter.SnapshotNotFound" => ErrorCode::InvalidParameterSnapshotNotFound,
+            "InvalidParameter.SpecialParameterForSpecialAccount" => ErrorCode::InvalidParameterSpecialParameterForSpecialAccount,
+            "InvalidParameter.SpecifyOneParameter" => ErrorCode::InvalidParameterSpecifyOneParameter,
+            "InvalidParameter.SwapDiskNotSupport" => ErrorCode::InvalidParameterSwapDiskNotSupport,
+            "InvalidParameter.SystemSnapshotNotFound" => ErrorCode::InvalidParameterSystemSnapshotNotFound,
             "InvalidParameter.ValueTooLarge" => ErrorCode::InvalidParameter_ValueTooLarge,
             "InvalidParameterCombination" => ErrorCode::InvalidParameterCombination,
             "InvalidParameterConflict" => ErrorCode::InvalidParameterConflict,
             "InvalidParameterValue" => ErrorCode::InvalidParameterValue,
-            "InvalidParameterValue.AmountNotEqual" => {
-                ErrorCode::InvalidParameterValueAmountNotEqual
-            }
-            "InvalidParameterValue.BandwidthPackageIdMalformed" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed
-            }
-            "InvalidParameterValue.BandwidthPackageIdNotFound" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageIdNotFound
-            }
-            "InvalidParameterValue.BandwidthPackageIspNotMatch" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageIspNotMatch
-            }
-            "InvalidParameterValue.BandwidthPackageZoneNotMatch" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageZoneNotMatch
-            }
-            "InvalidParameterValue.BasicNetworkInstanceFamily" => {
-                ErrorCode::InvalidParameterValueBasicNetworkInstanceFamily
-            }
-            "InvalidParameterValue.BucketNotFound" => {
-                ErrorCode::InvalidParameterValueBucketNotFound
-            }
-            "InvalidParameterValue.CamRoleNameMalformed" => {
-                ErrorCode::InvalidParameterValueCamRoleNameMalformed
-            }
-            "InvalidParameterValue.CdhOnlyLocalDataDiskResize" => {
-                ErrorCode::InvalidParameterValueCdhOnlyLocalDataDiskResize
-            }
-            "InvalidParameterValue.ChcHostsNotFound" => {
-                ErrorCode::InvalidParameterValueChcHostsNotFound
-            }
-            "InvalidParameterValue.ChcNetworkEmpty" => {
-                ErrorCode::InvalidParameterValueChcNetworkEmpty
-            }
-            "InvalidParameterValue.CloudSsdDataDiskSizeTooSmall" => {
-                ErrorCode::InvalidParameterValueCloudSsdDataDiskSizeTooSmall
-            }
-            "InvalidParameterValue.CoreCountValue" => {
-                ErrorCode::InvalidParameterValueCoreCountValue
-            }
-            "InvalidParameterValue.DedicatedClusterNotSupportedChargeType" => {
-                ErrorCode::InvalidParameterValueDedicatedClusterNotSupportedChargeType
-            }
-            "InvalidParameterValue.DedicatedResourcePackIdsNotFound" => {
-                ErrorCode::InvalidParameterValueDedicatedResourcePackIdsNotFound
-            }
-            "InvalidParameterValue.DedicatedResourcePackName" => {
-                ErrorCode::InvalidParameterValueDedicatedResourcePackName
-            }
-            "InvalidParameterValue.DedicatedResourcePackNotValid" => {
-                ErrorCode::InvalidParameterValueDedicatedResourcePackNotValid
-            }
-            "InvalidParameterValue.DedicatedResourcePackTenancyMismatch" => {
-                ErrorCode::InvalidParameterValueDedicatedResourcePackTenancyMismatch
-            }
-            "InvalidParameterValue.DeployVpcAlreadyExists" => {
-                ErrorCode::InvalidParameterValueDeployVpcAlreadyExists
-            }
-            "InvalidParameterValue.DisasterRecoverGroupIdMalformed" => {
-                ErrorCode::InvalidParameterValueDisasterRecoverGroupIdMalformed
-            }
-            "InvalidParameterValue.Duplicate" => {
-                ErrorCode::InvalidParameterValueDuplicate
-            }
-            "InvalidParameterValue.DuplicateTags" => {
-                ErrorCode::InvalidParameterValueDuplicateTags
-            }
-            "InvalidParameterValue.ElasticNetworkNotExist" => {
-                ErrorCode::InvalidParameterValueElasticNetworkNotExist
-            }
-            "InvalidParameterValue.ElasticNetworkVpcSubnetMismatch" => {
-                ErrorCode::InvalidParameterValueElasticNetworkVpcSubnetMismatch
-            }
-            "InvalidParameterValue.ExternalIpQuotaLimited" => {
-                ErrorCode::InvalidParameterValueExternalIpQuotaLimited
-            }
-            "InvalidParameterValue.GPUInstanceFamily" => {
-                ErrorCode::InvalidParameterValueGPUInstanceFamily
-            }
-            "InvalidParameterValue.HpcClusterBusinessIdNotSupported" => {
-                ErrorCode::InvalidParameterValueHpcClusterBusinessIdNotSupported
-            }
-            "InvalidParameterValue.HpcClusterIdZoneIdNotMatch" => {
-                ErrorCode::InvalidParameterValueHpcClusterIdZoneIdNotMatch
-            }
-            "InvalidParameterValue.IPAddressMalformed" => {
-                ErrorCode::InvalidParameterValueIPAddressMalformed
-            }
-            "InvalidParameterValue.IPv6AddressMalformed" => {
-                ErrorCode::InvalidParameterValueIPv6AddressMalformed
-            }
-            "InvalidParameterValue.ISOMustImportByForce" => {
-                ErrorCode::InvalidParameterValueISOMustImportByForce
-            }
-            "InvalidParameterValue.IllegalHostName" => {
-                ErrorCode::InvalidParameterValueIllegalHostName
-            }
-            "InvalidParameterValue.IncorrectFormat" => {
-                ErrorCode::InvalidParameterValueIncorrectFormat
-            }
-            "InvalidParameterValue.InstanceIdMalformed" => {
-                ErrorCode::InvalidParameterValueInstanceIdMalformed
-            }
-            "InvalidParameterValue.InstanceNotSupportedMixPricingModel" => {
-                ErrorCode::InvalidParameterValueInstanceNotSupportedMixPricingModel
-            }
-            "InvalidParameterValue.InstanceTypeNotFound" => {
-                ErrorCode::InvalidParameterValueInstanceTypeNotFound
-            }
-            "InvalidParameterValue.InstanceTypeNotSupportElasticNetworks" => {
-                ErrorCode::InvalidParameterValueInstanceTypeNotSupportElasticNetworks
-            }
-            "InvalidParameterValue.InstanceTypeNotSupportHpcCluster" => {
-                ErrorCode::InvalidParameterValueInstanceTypeNotSupportHpcCluster
-            }
-            "InvalidParameterValue.InstanceTypeRequiredHpcCluster" => {
-                ErrorCode::InvalidParameterValueInstanceTypeRequiredHpcCluster
-            }
-            "InvalidParameterValue.InsufficientOffering" => {
-                ErrorCode::InvalidParameterValueInsufficientOffering
-            }
-            "InvalidParameterValue.InsufficientPrice" => {
-                ErrorCode::InvalidParameterValueInsufficientPrice
-            }
-            "InvalidParameterValue.InvalidAppIdFormat" => {
-                ErrorCode::InvalidParameterValueInvalidAppIdFormat
-            }
-            "InvalidParameterValue.InvalidBootMode" => {
-                ErrorCode::InvalidParameterValueInvalidBootMode
-            }
-            "InvalidParameterValue.InvalidBucketPermissionForExport" => {
-                ErrorCode::InvalidParameterValueInvalidBucketPermissionForExport
-            }
-            "InvalidParameterValue.InvalidFileNamePrefixList" => {
-                ErrorCode::InvalidParameterValueInvalidFileNamePrefixList
-            }
-            "InvalidParameterValue.InvalidGPUFamilyChange" => {
-                ErrorCode::InvalidParameterValueInvalidGPUFamilyChange
-            }
-            "InvalidParameterValue.InvalidImageFamily" => {
-                ErrorCode::InvalidParameterValueInvalidImageFamily
-            }
-            "InvalidParameterValue.InvalidImageForGivenInstanceType" => {
-                ErrorCode::InvalidParameterValueInvalidImageForGivenInstanceType
-            }
-            "InvalidParameterValue.InvalidImageFormat" => {
-                ErrorCode::InvalidParameterValueInvalidImageFormat
-            }
-            "InvalidParameterValue.InvalidImageId" => {
-                ErrorCode::InvalidParameterValueInvalidImageId
-            }
-            "InvalidParameterValue.InvalidImageIdForRetsetInstance" => {
-                ErrorCode::InvalidParameterValueInvalidImageIdForRetsetInstance
-            }
-            "InvalidParameterValue.InvalidImageIdIsShared" => {
-                ErrorCode::InvalidParameterValueInvalidImageIdIsShared
-            }
-            "InvalidParameterValue.InvalidImageOsName" => {
-                ErrorCode::InvalidParameterValueInvalidImageOsName
-            }
-            "InvalidParameterValue.InvalidImageState" => {
-                ErrorCode::InvalidParameterValueInvalidImageState
-            }
-            "InvalidParameterValue.InvalidInstanceSource" => {
-                ErrorCode::InvalidParameterValueInvalidInstanceSource
-            }
-            "InvalidParameterValue.InvalidInstanceTypePeriodicContract" => {
-                ErrorCode::InvalidParameterValueInvalidInstanceTypePeriodicContract
-            }
-            "InvalidParameterValue.InvalidInstanceTypeUnderwrite" => {
-                ErrorCode::InvalidParameterValueInvalidInstanceTypeUnderwrite
-            }
-            "InvalidParameterValue.InvalidIpFormat" => {
-                ErrorCode::InvalidParameterValueInvalidIpFormat
-            }
-            "InvalidParameterValue.InvalidLaunchTemplateDescription" => {
-                ErrorCode::InvalidParameterValueInvalidLaunchTemplateDescription
-            }
-            "InvalidParameterValue.InvalidLaunchTemplateName" => {
-                ErrorCode::InvalidParameterValueInvalidLaunchTemplateName
-            }
-            "InvalidParameterValue.InvalidLaunchTemplateVersionDescription" => {
-                ErrorCode::InvalidParameterValueInvalidLaunchTemplateVersionDescription
-            }
-            "InvalidParameterValue.InvalidLicenseType" => {
-                ErrorCode::InvalidParameterValueInvalidLicenseType
-            }
-            "InvalidParameterValue.InvalidNetworkInterfaceId" => {
-                ErrorCode::InvalidParameterValueInvalidNetworkInterfaceId
-            }
-            "InvalidParameterValue.InvalidParameterMinCount" => {
-                ErrorCode::InvalidParameterValueInvalidParameterMinCount
-            }
-            "InvalidParameterValue.InvalidParameterValueLimit" => {
-                ErrorCode::InvalidParameterValueInvalidParameterValueLimit
-            }
-            "InvalidParameterValue.InvalidPassword" => {
-                ErrorCode::InvalidParameterValueInvalidPassword
-            }
-            "InvalidParameterValue.InvalidRegion" => {
-                ErrorCode::InvalidParameterValueInvalidRegion
-            }
-            "InvalidParameterValue.InvalidTimeFormat" => {
-                ErrorCode::InvalidParameterValueInvalidTimeFormat
-            }
-            "InvalidParameterValue.InvalidUserDataFormat" => {
-                ErrorCode::InvalidParameterValueInvalidUserDataFormat
-            }
-            "InvalidParameterValue.InvalidVagueName" => {
-                ErrorCode::InvalidParameterValueInvalidVagueName
-            }
-            "InvalidParameterValue.InvalidVpcIdSubnetIdNotFound" => {
-                ErrorCode::InvalidParameterValueInvalidVpcIdSubnetIdNotFound
-            }
-            "InvalidParameterValue.IspNotSupportForEdgeZone" => {
-                ErrorCode::InvalidParameterValueIspNotSupportForEdgeZone
-            }
-            "InvalidParameterValue.IspValueRepeated" => {
-                ErrorCode::InvalidParameterValueIspValueRepeated
-            }
-            "InvalidParameterValue.KeyPairNotFound" => {
-                ErrorCode::InvalidParameterValueKeyPairNotFound
-            }
-            "InvalidParameterValue.KeyPairNotSupported" => {
-                ErrorCode::InvalidParameterValueKeyPairNotSupported
-            }
-            "InvalidParameterValue.LaunchTemplateDefaultVersion" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateDefaultVersion
-            }
-            "InvalidParameterValue.LaunchTemplateIdMalformed" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateIdMalformed
-            }
-            "InvalidParameterValue.LaunchTemplateIdNotExisted" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateIdNotExisted
-            }
-            "InvalidParameterValue.LaunchTemplateIdVerNotExisted" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateIdVerNotExisted
-            }
-            "InvalidParameterValue.LaunchTemplateIdVerSetAlready" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateIdVerSetAlready
-            }
-            "InvalidParameterValue.LaunchTemplateNotFound" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateNotFound
-            }
-            "InvalidParameterValue.LaunchTemplateVersion" => {
-                ErrorCode::InvalidParameterValueLaunchTemplateVersion
-            }
-            "InvalidParameterValue.LimitExceeded" => {
-                ErrorCode::InvalidParameterValueLimitExceeded
-            }
-            "InvalidParameterValue.LocalDiskSizeRange" => {
-                ErrorCode::InvalidParameterValueLocalDiskSizeRange
-            }
-            "InvalidParameterValue.MissingLocationCosEndpoint" => {
-                ErrorCode::InvalidParameterValueMissingLocationCosEndpoint
-            }
-            "InvalidParameterValue.MustDhcpEnabledVpc" => {
-                ErrorCode::InvalidParameterValueMustDhcpEnabledVpc
-            }
-            "InvalidParameterValue.MustEnabledIsRdma" => {
-                ErrorCode::InvalidParameterValueMustEnabledIsRdma
-            }
-            "InvalidParameterValue.NotCdcSubnet" => {
-                ErrorCode::InvalidParameterValueNotCdcSubnet
-            }
+            "InvalidParameterValue.AmountNotEqual" => ErrorCode::InvalidParameterValueAmountNotEqual,
+            "InvalidParameterValue.BandwidthPackageIdMalformed" => ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed,
+            "InvalidParameterValue.BandwidthPackageIdNotFound" => ErrorCode::InvalidParameterValueBandwidthPackageIdNotFound,
+            "InvalidParameterValue.BandwidthPackageIspNotMatch" => ErrorCode::InvalidParameterValueBandwidthPackageIspNotMatch,
+            "InvalidParameterValue.BandwidthPackageZoneNotMatch" => ErrorCode::InvalidParameterValueBandwidthPackageZoneNotMatch,
+            "InvalidParameterValue.BasicNetworkInstanceFamily" => ErrorCode::InvalidParameterValueBasicNetworkInstanceFamily,
+            "InvalidParameterValue.BucketNotFound" => ErrorCode::InvalidParameterValueBucketNotFound,
+            "InvalidParameterValue.CamRoleNameMalformed" => ErrorCode::InvalidParameterValueCamRoleNameMalformed,
+            "InvalidParameterValue.CdhOnlyLocalDataDiskResize" => ErrorCode::InvalidParameterValueCdhOnlyLocalDataDiskResize,
+            "InvalidParameterValue.ChcHostsNotFound" => ErrorCode::InvalidParameterValueChcHostsNotFound,
+            "InvalidParameterValue.ChcNetworkEmpty" => ErrorCode::InvalidParameterValueChcNetworkEmpty,
+            "InvalidParameterValue.CloudSsdDataDiskSizeTooSmall" => ErrorCode::InvalidParameterValueCloudSsdDataDiskSizeTooSmall,
+            "InvalidParameterValue.CoreCountValue" => ErrorCode::InvalidParameterValueCoreCountValue,
+            "InvalidParameterValue.DedicatedClusterNotSupportedChargeType" => ErrorCode::InvalidParameterValueDedicatedClusterNotSupportedChargeType,
+            "InvalidParameterValue.DedicatedResourcePackIdsNotFound" => ErrorCode::InvalidParameterValueDedicatedResourcePackIdsNotFound,
+            "InvalidParameterValue.DedicatedResourcePackName" => ErrorCode::InvalidParameterValueDedicatedResourcePackName,
+            "InvalidParameterValue.DedicatedResourcePackNotValid" => ErrorCode::InvalidParameterValueDedicatedResourcePackNotValid,
+            "InvalidParameterValue.DedicatedResourcePackTenancyMismatch" => ErrorCode::InvalidParameterValueDedicatedResourcePackTenancyMismatch,
+            "InvalidParameterValue.DeployVpcAlreadyExists" => ErrorCode::InvalidParameterValueDeployVpcAlreadyExists,
+            "InvalidParameterValue.DisasterRecoverGroupIdMalformed" => ErrorCode::InvalidParameterValueDisasterRecoverGroupIdMalformed,
+            "InvalidParameterValue.Duplicate" => ErrorCode::InvalidParameterValueDuplicate,
+            "InvalidParameterValue.DuplicateTags" => ErrorCode::InvalidParameterValueDuplicateTags,
+            "InvalidParameterValue.ElasticNetworkNotExist" => ErrorCode::InvalidParameterValueElasticNetworkNotExist,
+            "InvalidParameterValue.ElasticNetworkVpcSubnetMismatch" => ErrorCode::InvalidParameterValueElasticNetworkVpcSubnetMismatch,
+            "InvalidParameterValue.ExternalIpQuotaLimited" => ErrorCode::InvalidParameterValueExternalIpQuotaLimited,
+            "InvalidParameterValue.GPUInstanceFamily" => ErrorCode::InvalidParameterValueGPUInstanceFamily,
+            "InvalidParameterValue.HpcClusterBusinessIdNotSupported" => ErrorCode::InvalidParameterValueHpcClusterBusinessIdNotSupported,
+            "InvalidParameterValue.HpcClusterIdZoneIdNotMatch" => ErrorCode::InvalidParameterValueHpcClusterIdZoneIdNotMatch,
+            "InvalidParameterValue.IPAddressMalformed" => ErrorCode::InvalidParameterValueIPAddressMalformed,
+            "InvalidParameterValue.IPv6AddressMalformed" => ErrorCode::InvalidParameterValueIPv6AddressMalformed,
+            "InvalidParameterValue.ISOMustImportByForce" => ErrorCode::InvalidParameterValueISOMustImportByForce,
+            "InvalidParameterValue.IllegalHostName" => ErrorCode::InvalidParameterValueIllegalHostName,
+            "InvalidParameterValue.IncorrectFormat" => ErrorCode::InvalidParameterValueIncorrectFormat,
+            "InvalidParameterValue.InstanceIdMalformed" => ErrorCode::InvalidParameterValueInstanceIdMalformed,
+            "InvalidParameterValue.InstanceNotSupportedMixPricingModel" => ErrorCode::InvalidParameterValueInstanceNotSupportedMixPricingModel,
+            "InvalidParameterValue.InstanceTypeNotFound" => ErrorCode::InvalidParameterValueInstanceTypeNotFound,
+            "InvalidParameterValue.InstanceTypeNotSupportElasticNetworks" => ErrorCode::InvalidParameterValueInstanceTypeNotSupportElasticNetworks,
+            "InvalidParameterValue.InstanceTypeNotSupportHpcCluster" => ErrorCode::InvalidParameterValueInstanceTypeNotSupportHpcCluster,
+            "InvalidParameterValue.InstanceTypeRequiredHpcCluster" => ErrorCode::InvalidParameterValueInstanceTypeRequiredHpcCluster,
+            "InvalidParameterValue.InsufficientOffering" => ErrorCode::InvalidParameterValueInsufficientOffering,
+            "InvalidParameterValue.InsufficientPrice" => ErrorCode::InvalidParameterValueInsufficientPrice,
+            "InvalidParameterValue.InvalidAppIdFormat" => ErrorCode::InvalidParameterValueInvalidAppIdFormat,
+            "InvalidParameterValue.InvalidBootMode" => ErrorCode::InvalidParameterValueInvalidBootMode,
+            "InvalidParameterValue.InvalidBucketPermissionForExport" => ErrorCode::InvalidParameterValueInvalidBucketPermissionForExport,
+            "InvalidParameterValue.InvalidFileNamePrefixList" => ErrorCode::InvalidParameterValueInvalidFileNamePrefixList,
+            "InvalidParameterValue.InvalidGPUFamilyChange" => ErrorCode::InvalidParameterValueInvalidGPUFamilyChange,
+            "InvalidParameterValue.InvalidImageFamily" => ErrorCode::InvalidParameterValueInvalidImageFamily,
+            "InvalidParameterValue.InvalidImageForGivenInstanceType" => ErrorCode::InvalidParameterValueInvalidImageForGivenInstanceType,
+            "InvalidParameterValue.InvalidImageFormat" => ErrorCode::InvalidParameterValueInvalidImageFormat,
+            "InvalidParameterValue.InvalidImageId" => ErrorCode::InvalidParameterValueInvalidImageId,
+            "InvalidParameterValue.InvalidImageIdForRetsetInstance" => ErrorCode::InvalidParameterValueInvalidImageIdForRetsetInstance,
+            "InvalidParameterValue.InvalidImageIdIsShared" => ErrorCode::InvalidParameterValueInvalidImageIdIsShared,
+            "InvalidParameterValue.InvalidImageOsName" => ErrorCode::InvalidParameterValueInvalidImageOsName,
+            "InvalidParameterValue.InvalidImageState" => ErrorCode::InvalidParameterValueInvalidImageState,
+            "InvalidParameterValue.InvalidInstanceSource" => ErrorCode::InvalidParameterValueInvalidInstanceSource,
+            "InvalidParameterValue.InvalidInstanceTypePeriodicContract" => ErrorCode::InvalidParameterValueInvalidInstanceTypePeriodicContract,
+            "InvalidParameterValue.InvalidInstanceTypeUnderwrite" => ErrorCode::InvalidParameterValueInvalidInstanceTypeUnderwrite,
+            "InvalidParameterValue.InvalidIpFormat" => ErrorCode::InvalidParameterValueInvalidIpFormat,
+            "InvalidParameterValue.InvalidLaunchTemplateDescription" => ErrorCode::InvalidParameterValueInvalidLaunchTemplateDescription,
+            "InvalidParameterValue.InvalidLaunchTemplateName" => ErrorCode::InvalidParameterValueInvalidLaunchTemplateName,
+            "InvalidParameterValue.InvalidLaunchTemplateVersionDescription" => ErrorCode::InvalidParameterValueInvalidLaunchTemplateVersionDescription,
+            "InvalidParameterValue.InvalidLicenseType" => ErrorCode::InvalidParameterValueInvalidLicenseType,
+            "InvalidParameterValue.InvalidNetworkInterfaceId" => ErrorCode::InvalidParameterValueInvalidNetworkInterfaceId,
+            "InvalidParameterValue.InvalidParameterMinCount" => ErrorCode::InvalidParameterValueInvalidParameterMinCount,
+            "InvalidParameterValue.InvalidParameterValueLimit" => ErrorCode::InvalidParameterValueInvalidParameterValueLimit,
+            "InvalidParameterValue.InvalidPassword" => ErrorCode::InvalidParameterValueInvalidPassword,
+            "InvalidParameterValue.InvalidRegion" => ErrorCode::InvalidParameterValueInvalidRegion,
+            "InvalidParameterValue.InvalidTimeFormat" => ErrorCode::InvalidParameterValueInvalidTimeFormat,
+            "InvalidParameterValue.InvalidUserDataFormat" => ErrorCode::InvalidParameterValueInvalidUserDataFormat,
+            "InvalidParameterValue.InvalidVagueName" => ErrorCode::InvalidParameterValueInvalidVagueName,
+            "InvalidParameterValue.InvalidVpcIdSubnetIdNotFound" => ErrorCode::InvalidParameterValueInvalidVpcIdSubnetIdNotFound,
+            "InvalidParameterValue.IspNotSupportForEdgeZone" => ErrorCode::InvalidParameterValueIspNotSupportForEdgeZone,
+            "InvalidParameterValue.IspValueRepeated" => ErrorCode::InvalidParameterValueIspValueRepeated,
+            "InvalidParameterValue.KeyPairNotFound" => ErrorCode::InvalidParameterValueKeyPairNotFound,
+            "InvalidParameterValue.KeyPairNotSupported" => ErrorCode::InvalidParameterValueKeyPairNotSupported,
+            "InvalidParameterValue.LaunchTemplateDefaultVersion" => ErrorCode::InvalidParameterValueLaunchTemplateDefaultVersion,
+            "InvalidParameterValue.LaunchTemplateIdMalformed" => ErrorCode::InvalidParameterValueLaunchTemplateIdMalformed,
+            "InvalidParameterValue.LaunchTemplateIdNotExisted" => ErrorCode::InvalidParameterValueLaunchTemplateIdNotExisted,
+            "InvalidParameterValue.LaunchTemplateIdVerNotExisted" => ErrorCode::InvalidParameterValueLaunchTemplateIdVerNotExisted,
+            "InvalidParameterValue.LaunchTemplateIdVerSetAlready" => ErrorCode::InvalidParameterValueLaunchTemplateIdVerSetAlready,
+            "InvalidParameterValue.LaunchTemplateNotFound" => ErrorCode::InvalidParameterValueLaunchTemplateNotFound,
+            "InvalidParameterValue.LaunchTemplateVersion" => ErrorCode::InvalidParameterValueLaunchTemplateVersion,
+            "InvalidParameterValue.LimitExceeded" => ErrorCode::InvalidParameterValueLimitExceeded,
+            "InvalidParameterValue.LocalDiskSizeRange" => ErrorCode::InvalidParameterValueLocalDiskSizeRange,
+            "InvalidParameterValue.MissingLocationCosEndpoint" => ErrorCode::InvalidParameterValueMissingLocationCosEndpoint,
+            "InvalidParameterValue.MustDhcpEnabledVpc" => ErrorCode::InvalidParameterValueMustDhcpEnabledVpc,
+            "InvalidParameterValue.MustEnabledIsRdma" => ErrorCode::InvalidParameterValueMustEnabledIsRdma,
+            "InvalidParameterValue.NotCdcSubnet" => ErrorCode::InvalidParameterValueNotCdcSubnet,
             "InvalidParameterValue.NotEmpty" => ErrorCode::InvalidParameterValueNotEmpty,
-            "InvalidParameterValue.NotSupported" => {
-                ErrorCode::InvalidParameterValueNotSupported
-            }
-            "InvalidParameterValue.PreheatNotSupportedInstanceType" => {
-                ErrorCode::InvalidParameterValuePreheatNotSupportedInstanceType
-            }
-            "InvalidParameterValue.PreheatNotSupportedZone" => {
-                ErrorCode::InvalidParameterValuePreheatNotSupportedZone
-            }
-            "InvalidParameterValue.PreheatUnavailableZones" => {
-                ErrorCode::InvalidParameterValuePreheatUnavailableZones
-            }
+            "InvalidParameterValue.NotSupported" => ErrorCode::InvalidParameterValueNotSupported,
+            "InvalidParameterValue.PreheatNotSupportedInstanceType" => ErrorCode::InvalidParameterValuePreheatNotSupportedInstanceType,
+            "InvalidParameterValue.PreheatNotSupportedZone" => ErrorCode::InvalidParameterValuePreheatNotSupportedZone,
+            "InvalidParameterValue.PreheatUnavailableZones" => ErrorCode::InvalidParameterValuePreheatUnavailableZones,
             "InvalidParameterValue.Range" => ErrorCode::InvalidParameterValueRange,
-            "InvalidParameterValue.RequiredLocationImage" => {
-                ErrorCode::InvalidParameterValueRequiredLocationImage
-            }
-            "InvalidParameterValue.ResourcePoolPackIdMalformed" => {
-                ErrorCode::InvalidParameterValueResourcePoolPackIdMalformed
-            }
-            "InvalidParameterValue.ResourcePoolPackStatus" => {
-                ErrorCode::InvalidParameterValueResourcePoolPackStatus
-            }
-            "InvalidParameterValue.ResourcePoolPackTypeNotSupported" => {
-                ErrorCode::InvalidParameterValueResourcePoolPackTypeNotSupported
-            }
-            "InvalidParameterValue.SnapshotIdMalformed" => {
-                ErrorCode::InvalidParameterValueSnapshotIdMalformed
-            }
-            "InvalidParameterValue.SubnetIdMalformed" => {
-                ErrorCode::InvalidParameterValueSubnetIdMalformed
-            }
-            "InvalidParameterValue.SubnetIdZoneIdNotMatch" => {
-                ErrorCode::InvalidParameterValueSubnetIdZoneIdNotMatch
-            }
-            "InvalidParameterValue.SubnetNotExist" => {
-                ErrorCode::InvalidParameterValueSubnetNotExist
-            }
-            "InvalidParameterValue.TagKeyNotFound" => {
-                ErrorCode::InvalidParameterValueTagKeyNotFound
-            }
-            "InvalidParameterValue.TagQuotaLimitExceeded" => {
-                ErrorCode::InvalidParameterValueTagQuotaLimitExceeded
-            }
-            "InvalidParameterValue.ThreadPerCoreValue" => {
-                ErrorCode::InvalidParameterValueThreadPerCoreValue
-            }
+            "InvalidParameterValue.RequiredLocationImage" => ErrorCode::InvalidParameterValueRequiredLocationImage,
+            "InvalidParameterValue.ResourcePoolPackIdMalformed" => ErrorCode::InvalidParameterValueResourcePoolPackIdMalformed,
+            "InvalidParameterValue.ResourcePoolPackStatus" => ErrorCode::InvalidParameterValueResourcePoolPackStatus,
+            "InvalidParameterValue.ResourcePoolPackTypeNotSupported" => ErrorCode::InvalidParameterValueResourcePoolPackTypeNotSupported,
+            "InvalidParameterValue.SnapshotIdMalformed" => ErrorCode::InvalidParameterValueSnapshotIdMalformed,
+            "InvalidParameterValue.SubnetIdMalformed" => ErrorCode::InvalidParameterValueSubnetIdMalformed,
+            "InvalidParameterValue.SubnetIdZoneIdNotMatch" => ErrorCode::InvalidParameterValueSubnetIdZoneIdNotMatch,
+            "InvalidParameterValue.SubnetNotExist" => ErrorCode::InvalidParameterValueSubnetNotExist,
+            "InvalidParameterValue.TagKeyNotFound" => ErrorCode::InvalidParameterValueTagKeyNotFound,
+            "InvalidParameterValue.TagQuotaLimitExceeded" => ErrorCode::InvalidParameterValueTagQuotaLimitExceeded,
+            "InvalidParameterValue.ThreadPerCoreValue" => ErrorCode::InvalidParameterValueThreadPerCoreValue,
             "InvalidParameterValue.TooLarge" => ErrorCode::InvalidParameterValue_TooLarge,
             "InvalidParameterValue.TooLong" => ErrorCode::InvalidParameterValueTooLong,
-            "InvalidParameterValue.UuidMalformed" => {
-                ErrorCode::InvalidParameterValueUuidMalformed
-            }
-            "InvalidParameterValue.VpcIdMalformed" => {
-                ErrorCode::InvalidParameterValueVpcIdMalformed
-            }
-            "InvalidParameterValue.VpcIdNotExist" => {
-                ErrorCode::InvalidParameterValueVpcIdNotExist
-            }
-            "InvalidParameterValue.VpcIdSubnetIdNotMatch" => {
-                ErrorCode::InvalidParameterValueVpcIdSubnetIdNotMatch
-            }
-            "InvalidParameterValue.VpcIdZoneIdNotMatch" => {
-                ErrorCode::InvalidParameterValueVpcIdZoneIdNotMatch
-            }
-            "InvalidParameterValue.VpcNotSupportIpv6Address" => {
-                ErrorCode::InvalidParameterValueVpcNotSupportIpv6Address
-            }
-            "InvalidParameterValue.ZoneNotSupported" => {
-                ErrorCode::InvalidParameterValueZoneNotSupported
-            }
+            "InvalidParameterValue.UuidMalformed" => ErrorCode::InvalidParameterValueUuidMalformed,
+            "InvalidParameterValue.VpcIdMalformed" => ErrorCode::InvalidParameterValueVpcIdMalformed,
+            "InvalidParameterValue.VpcIdNotExist" => ErrorCode::InvalidParameterValueVpcIdNotExist,
+            "InvalidParameterValue.VpcIdSubnetIdNotMatch" => ErrorCode::InvalidParameterValueVpcIdSubnetIdNotMatch,
+            "InvalidParameterValue.VpcIdZoneIdNotMatch" => ErrorCode::InvalidParameterValueVpcIdZoneIdNotMatch,
+            "InvalidParameterValue.VpcNotSupportIpv6Address" => ErrorCode::InvalidParameterValueVpcNotSupportIpv6Address,
+            "InvalidParameterValue.ZoneNotSupported" => ErrorCode::InvalidParameterValueZoneNotSupported,
             "InvalidParameterValueLimit" => ErrorCode::InvalidParameterValueLimit,
             "InvalidParameterValueOffset" => ErrorCode::InvalidParameterValueOffset,
             "InvalidPassword" => ErrorCode::InvalidPassword,
@@ -2308,51 +1950,27 @@ impl ErrorCode {
             "InvalidPublicKey.Malformed" => ErrorCode::InvalidPublicKeyMalformed,
             "InvalidRegion.NotFound" => ErrorCode::InvalidRegionNotFound,
             "InvalidRegion.Unavailable" => ErrorCode::InvalidRegionUnavailable,
-            "InvalidSecurityGroupId.NotFound" => {
-                ErrorCode::InvalidSecurityGroupIdNotFound
-            }
+            "InvalidSecurityGroupId.NotFound" => ErrorCode::InvalidSecurityGroupIdNotFound,
             "InvalidSgId.Malformed" => ErrorCode::InvalidSgIdMalformed,
             "InvalidZone.MismatchRegion" => ErrorCode::InvalidZoneMismatchRegion,
-            "LimitExceeded.AssociateUSGLimitExceeded" => {
-                ErrorCode::LimitExceededAssociateUSGLimitExceeded
-            }
+            "LimitExceeded.AssociateUSGLimitExceeded" => ErrorCode::LimitExceededAssociateUSGLimitExceeded,
             "LimitExceeded.CvmInstanceQuota" => ErrorCode::LimitExceededCvmInstanceQuota,
-            "LimitExceeded.CvmsVifsPerSecGroupLimitExceeded" => {
-                ErrorCode::LimitExceededCvmsVifsPerSecGroupLimitExceeded
-            }
-            "LimitExceeded.DisasterRecoverGroup" => {
-                ErrorCode::LimitExceededDisasterRecoverGroup
-            }
+            "LimitExceeded.CvmsVifsPerSecGroupLimitExceeded" => ErrorCode::LimitExceededCvmsVifsPerSecGroupLimitExceeded,
+            "LimitExceeded.DisasterRecoverGroup" => ErrorCode::LimitExceededDisasterRecoverGroup,
             "LimitExceeded.EipNumLimit" => ErrorCode::LimitExceededEipNumLimit,
-            "LimitExceeded.EniLimitInstanceType" => {
-                ErrorCode::LimitExceededEniLimitInstanceType
-            }
+            "LimitExceeded.EniLimitInstanceType" => ErrorCode::LimitExceededEniLimitInstanceType,
             "LimitExceeded.EniNumLimit" => ErrorCode::LimitExceededEniNumLimit,
-            "LimitExceeded.ExportImageTaskLimitExceeded" => {
-                ErrorCode::LimitExceededExportImageTaskLimitExceeded
-            }
+            "LimitExceeded.ExportImageTaskLimitExceeded" => ErrorCode::LimitExceededExportImageTaskLimitExceeded,
             "LimitExceeded.HpcClusterQuota" => ErrorCode::LimitExceededHpcClusterQuota,
             "LimitExceeded.IPv6AddressNum" => ErrorCode::LimitExceededIPv6AddressNum,
-            "LimitExceeded.InstanceEniNumLimit" => {
-                ErrorCode::LimitExceededInstanceEniNumLimit
-            }
+            "LimitExceeded.InstanceEniNumLimit" => ErrorCode::LimitExceededInstanceEniNumLimit,
             "LimitExceeded.InstanceQuota" => ErrorCode::LimitExceededInstanceQuota,
-            "LimitExceeded.InstanceTypeBandwidth" => {
-                ErrorCode::LimitExceededInstanceTypeBandwidth
-            }
-            "LimitExceeded.LaunchTemplateQuota" => {
-                ErrorCode::LimitExceededLaunchTemplateQuota
-            }
-            "LimitExceeded.LaunchTemplateVersionQuota" => {
-                ErrorCode::LimitExceededLaunchTemplateVersionQuota
-            }
-            "LimitExceeded.PreheatImageSnapshotOutOfQuota" => {
-                ErrorCode::LimitExceededPreheatImageSnapshotOutOfQuota
-            }
+            "LimitExceeded.InstanceTypeBandwidth" => ErrorCode::LimitExceededInstanceTypeBandwidth,
+            "LimitExceeded.LaunchTemplateQuota" => ErrorCode::LimitExceededLaunchTemplateQuota,
+            "LimitExceeded.LaunchTemplateVersionQuota" => ErrorCode::LimitExceededLaunchTemplateVersionQuota,
+            "LimitExceeded.PreheatImageSnapshotOutOfQuota" => ErrorCode::LimitExceededPreheatImageSnapshotOutOfQuota,
             "LimitExceeded.PrepayQuota" => ErrorCode::LimitExceededPrepayQuota,
-            "LimitExceeded.PrepayUnderwriteQuota" => {
-                ErrorCode::LimitExceededPrepayUnderwriteQuota
-            }
+            "LimitExceeded.PrepayUnderwriteQuota" => ErrorCode::LimitExceededPrepayUnderwriteQuota,
             "LimitExceeded.SingleUSGQuota" => ErrorCode::LimitExceededSingleUSGQuota,
             "LimitExceeded.SpotQuota" => ErrorCode::LimitExceededSpotQuota,
             "LimitExceeded.TagResourceQuota" => ErrorCode::LimitExceededTagResourceQuota,
@@ -2361,441 +1979,161 @@ impl ErrorCode {
             "LimitExceeded.VpcSubnetNum" => ErrorCode::LimitExceededVpcSubnetNum,
             "MissingParameter" => ErrorCode::MissingParameter,
             "MissingParameter.AtLeastOne" => ErrorCode::MissingParameterAtLeastOne,
-            "MissingParameter.DPDKInstanceTypeRequiredVPC" => {
-                ErrorCode::MissingParameterDPDKInstanceTypeRequiredVPC
-            }
-            "MissingParameter.MonitorService" => {
-                ErrorCode::MissingParameterMonitorService
-            }
+            "MissingParameter.DPDKInstanceTypeRequiredVPC" => ErrorCode::MissingParameterDPDKInstanceTypeRequiredVPC,
+            "MissingParameter.MonitorService" => ErrorCode::MissingParameterMonitorService,
             "MutexOperation.TaskRunning" => ErrorCode::MutexOperationTaskRunning,
-            "OperationDenied.AccountNotSupported" => {
-                ErrorCode::OperationDeniedAccountNotSupported
-            }
-            "OperationDenied.ChcDeployConfigInvalid" => {
-                ErrorCode::OperationDeniedChcDeployConfigInvalid
-            }
-            "OperationDenied.ChcHostStateNotSupported" => {
-                ErrorCode::OperationDeniedChcHostStateNotSupported
-            }
-            "OperationDenied.ChcInstallCloudImageWithoutDeployNetwork" => {
-                ErrorCode::OperationDeniedChcInstallCloudImageWithoutDeployNetwork
-            }
-            "OperationDenied.InnerUserProhibitAction" => {
-                ErrorCode::OperationDeniedInnerUserProhibitAction
-            }
-            "OperationDenied.InstanceOperationInProgress" => {
-                ErrorCode::OperationDeniedInstanceOperationInProgress
-            }
-            "OperationDenied.NotBandwidthShiftUpUserApplyEdgeZoneEip" => {
-                ErrorCode::OperationDeniedNotBandwidthShiftUpUserApplyEdgeZoneEip
-            }
+            "OperationDenied.AccountNotSupported" => ErrorCode::OperationDeniedAccountNotSupported,
+            "OperationDenied.ChcDeployConfigInvalid" => ErrorCode::OperationDeniedChcDeployConfigInvalid,
+            "OperationDenied.ChcHostStateNotSupported" => ErrorCode::OperationDeniedChcHostStateNotSupported,
+            "OperationDenied.ChcInstallCloudImageWithoutDeployNetwork" => ErrorCode::OperationDeniedChcInstallCloudImageWithoutDeployNetwork,
+            "OperationDenied.InnerUserProhibitAction" => ErrorCode::OperationDeniedInnerUserProhibitAction,
+            "OperationDenied.InstanceOperationInProgress" => ErrorCode::OperationDeniedInstanceOperationInProgress,
+            "OperationDenied.NotBandwidthShiftUpUserApplyEdgeZoneEip" => ErrorCode::OperationDeniedNotBandwidthShiftUpUserApplyEdgeZoneEip,
             "OverQuota" => ErrorCode::OverQuota,
-            "RegionAbilityLimit.UnsupportedToImportImage" => {
-                ErrorCode::RegionAbilityLimitUnsupportedToImportImage
-            }
+            "RegionAbilityLimit.UnsupportedToImportImage" => ErrorCode::RegionAbilityLimitUnsupportedToImportImage,
             "ResourceInUse" => ErrorCode::ResourceInUse,
             "ResourceInUse.DiskRollbacking" => ErrorCode::ResourceInUseDiskRollbacking,
             "ResourceInUse.HpcCluster" => ErrorCode::ResourceInUseHpcCluster,
-            "ResourceInsufficient.AvailabilityZoneSoldOut" => {
-                ErrorCode::ResourceInsufficientAvailabilityZoneSoldOut
-            }
+            "ResourceInsufficient.AvailabilityZoneSoldOut" => ErrorCode::ResourceInsufficientAvailabilityZoneSoldOut,
             "ResourceInsufficient.CidrBlock" => ErrorCode::ResourceInsufficientCidrBlock,
-            "ResourceInsufficient.CloudDiskSoldOut" => {
-                ErrorCode::ResourceInsufficientCloudDiskSoldOut
-            }
-            "ResourceInsufficient.CloudDiskUnavailable" => {
-                ErrorCode::ResourceInsufficientCloudDiskUnavailable
-            }
-            "ResourceInsufficient.DisasterRecoverGroupCvmQuota" => {
-                ErrorCode::ResourceInsufficientDisasterRecoverGroupCvmQuota
-            }
-            "ResourceInsufficient.InsufficientGroupQuota" => {
-                ErrorCode::ResourceInsufficientInsufficientGroupQuota
-            }
-            "ResourceInsufficient.InsufficientOfferingMinimum" => {
-                ErrorCode::ResourceInsufficientInsufficientOfferingMinimum
-            }
-            "ResourceInsufficient.SpecifiedInstanceType" => {
-                ErrorCode::ResourceInsufficientSpecifiedInstanceType
-            }
-            "ResourceInsufficient.ZoneSoldOutForSpecifiedInstance" => {
-                ErrorCode::ResourceInsufficientZoneSoldOutForSpecifiedInstance
-            }
+            "ResourceInsufficient.CloudDiskSoldOut" => ErrorCode::ResourceInsufficientCloudDiskSoldOut,
+            "ResourceInsufficient.CloudDiskUnavailable" => ErrorCode::ResourceInsufficientCloudDiskUnavailable,
+            "ResourceInsufficient.DisasterRecoverGroupCvmQuota" => ErrorCode::ResourceInsufficientDisasterRecoverGroupCvmQuota,
+            "ResourceInsufficient.InsufficientGroupQuota" => ErrorCode::ResourceInsufficientInsufficientGroupQuota,
+            "ResourceInsufficient.InsufficientOfferingMinimum" => ErrorCode::ResourceInsufficientInsufficientOfferingMinimum,
+            "ResourceInsufficient.SpecifiedInstanceType" => ErrorCode::ResourceInsufficientSpecifiedInstanceType,
+            "ResourceInsufficient.ZoneSoldOutForSpecifiedInstance" => ErrorCode::ResourceInsufficientZoneSoldOutForSpecifiedInstance,
             "ResourceNotFound.HpcCluster" => ErrorCode::ResourceNotFoundHpcCluster,
-            "ResourceNotFound.InvalidInstanceIdNotFound" => {
-                ErrorCode::ResourceNotFoundInvalidInstanceIdNotFound
-            }
-            "ResourceNotFound.InvalidPlacementSet" => {
-                ErrorCode::ResourceNotFoundInvalidPlacementSet
-            }
-            "ResourceNotFound.InvalidZoneInstanceType" => {
-                ErrorCode::ResourceNotFoundInvalidZoneInstanceType
-            }
-            "ResourceNotFound.KeyPairNotFound" => {
-                ErrorCode::ResourceNotFoundKeyPairNotFound
-            }
+            "ResourceNotFound.InvalidInstanceIdNotFound" => ErrorCode::ResourceNotFoundInvalidInstanceIdNotFound,
+            "ResourceNotFound.InvalidPlacementSet" => ErrorCode::ResourceNotFoundInvalidPlacementSet,
+            "ResourceNotFound.InvalidZoneInstanceType" => ErrorCode::ResourceNotFoundInvalidZoneInstanceType,
+            "ResourceNotFound.KeyPairNotFound" => ErrorCode::ResourceNotFoundKeyPairNotFound,
             "ResourceNotFound.NoDefaultCbs" => ErrorCode::ResourceNotFoundNoDefaultCbs,
-            "ResourceNotFound.NoDefaultCbsWithReason" => {
-                ErrorCode::ResourceNotFoundNoDefaultCbsWithReason
-            }
-            "ResourceNotFound.ResourcePoolPackIdNotFound" => {
-                ErrorCode::ResourceNotFoundResourcePoolPackIdNotFound
-            }
+            "ResourceNotFound.NoDefaultCbsWithReason" => ErrorCode::ResourceNotFoundNoDefaultCbsWithReason,
+            "ResourceNotFound.ResourcePoolPackIdNotFound" => ErrorCode::ResourceNotFoundResourcePoolPackIdNotFound,
             "ResourceUnavailable" => ErrorCode::ResourceUnavailable,
-            "ResourceUnavailable.InstanceType" => {
-                ErrorCode::ResourceUnavailableInstanceType
-            }
-            "ResourceUnavailable.SnapshotCreating" => {
-                ErrorCode::ResourceUnavailableSnapshotCreating
-            }
+            "ResourceUnavailable.InstanceType" => ErrorCode::ResourceUnavailableInstanceType,
+            "ResourceUnavailable.SnapshotCreating" => ErrorCode::ResourceUnavailableSnapshotCreating,
             "ResourcesSoldOut.AvailableZone" => ErrorCode::ResourcesSoldOutAvailableZone,
-            "ResourcesSoldOut.EipInsufficient" => {
-                ErrorCode::ResourcesSoldOutEipInsufficient
-            }
-            "ResourcesSoldOut.SpecifiedInstanceType" => {
-                ErrorCode::ResourcesSoldOutSpecifiedInstanceType
-            }
+            "ResourcesSoldOut.EipInsufficient" => ErrorCode::ResourcesSoldOutEipInsufficient,
+            "ResourcesSoldOut.SpecifiedInstanceType" => ErrorCode::ResourcesSoldOutSpecifiedInstanceType,
             "SecGroupActionFailure" => ErrorCode::SecGroupActionFailure,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
-            "UnauthorizedOperation.ImageNotBelongToAccount" => {
-                ErrorCode::UnauthorizedOperationImageNotBelongToAccount
-            }
-            "UnauthorizedOperation.InvalidToken" => {
-                ErrorCode::UnauthorizedOperationInvalidToken
-            }
-            "UnauthorizedOperation.MFAExpired" => {
-                ErrorCode::UnauthorizedOperationMFAExpired
-            }
-            "UnauthorizedOperation.MFANotFound" => {
-                ErrorCode::UnauthorizedOperationMFANotFound
-            }
-            "UnauthorizedOperation.PermissionDenied" => {
-                ErrorCode::UnauthorizedOperationPermissionDenied
-            }
+            "UnauthorizedOperation.ImageNotBelongToAccount" => ErrorCode::UnauthorizedOperationImageNotBelongToAccount,
+            "UnauthorizedOperation.InvalidToken" => ErrorCode::UnauthorizedOperationInvalidToken,
+            "UnauthorizedOperation.MFAExpired" => ErrorCode::UnauthorizedOperationMFAExpired,
+            "UnauthorizedOperation.MFANotFound" => ErrorCode::UnauthorizedOperationMFANotFound,
+            "UnauthorizedOperation.PermissionDenied" => ErrorCode::UnauthorizedOperationPermissionDenied,
             "UnknownParameter" => ErrorCode::UnknownParameter,
             "UnsupportedOperation" => ErrorCode::UnsupportedOperation,
-            "UnsupportedOperation.ArmArchitecture" => {
-                ErrorCode::UnsupportedOperationArmArchitecture
-            }
-            "UnsupportedOperation.BandwidthPackageIdNotSupported" => {
-                ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported
-            }
-            "UnsupportedOperation.CbsRemoteSsdNotSupport" => {
-                ErrorCode::UnsupportedOperationCbsRemoteSsdNotSupport
-            }
-            "UnsupportedOperation.CommercialImageChangeChargeType" => {
-                ErrorCode::UnsupportedOperationCommercialImageChangeChargeType
-            }
-            "UnsupportedOperation.DiskSnapCreateTimeTooOld" => {
-                ErrorCode::UnsupportedOperationDiskSnapCreateTimeTooOld
-            }
-            "UnsupportedOperation.EdgeZoneInstance" => {
-                ErrorCode::UnsupportedOperationEdgeZoneInstance
-            }
-            "UnsupportedOperation.EdgeZoneNotSupportCloudDisk" => {
-                ErrorCode::UnsupportedOperationEdgeZoneNotSupportCloudDisk
-            }
-            "UnsupportedOperation.EdgeZoneNotSupportPurchaseReserved" => {
-                ErrorCode::UnsupportedOperationEdgeZoneNotSupportPurchaseReserved
-            }
-            "UnsupportedOperation.ElasticNetworkInterface" => {
-                ErrorCode::UnsupportedOperationElasticNetworkInterface
-            }
-            "UnsupportedOperation.EncryptedImagesNotSupported" => {
-                ErrorCode::UnsupportedOperationEncryptedImagesNotSupported
-            }
-            "UnsupportedOperation.HeterogeneousChangeInstanceFamily" => {
-                ErrorCode::UnsupportedOperationHeterogeneousChangeInstanceFamily
-            }
-            "UnsupportedOperation.HibernationForNormalInstance" => {
-                ErrorCode::UnsupportedOperationHibernationForNormalInstance
-            }
-            "UnsupportedOperation.HibernationOsVersion" => {
-                ErrorCode::UnsupportedOperationHibernationOsVersion
-            }
-            "UnsupportedOperation.IPv6NotSupportVpcMigrate" => {
-                ErrorCode::UnsupportedOperationIPv6NotSupportVpcMigrate
-            }
-            "UnsupportedOperation.ImageTooLargeExportUnsupported" => {
-                ErrorCode::UnsupportedOperationImageTooLargeExportUnsupported
-            }
-            "UnsupportedOperation.InstanceChargeType" => {
-                ErrorCode::UnsupportedOperationInstanceChargeType
-            }
-            "UnsupportedOperation.InstanceMixedPricingModel" => {
-                ErrorCode::UnsupportedOperationInstanceMixedPricingModel
-            }
-            "UnsupportedOperation.InstanceMixedResetInstanceType" => {
-                ErrorCode::UnsupportedOperationInstanceMixedResetInstanceType
-            }
-            "UnsupportedOperation.InstanceMixedZoneType" => {
-                ErrorCode::UnsupportedOperationInstanceMixedZoneType
-            }
-            "UnsupportedOperation.InstanceOsConvertOsNotSupport" => {
-                ErrorCode::UnsupportedOperationInstanceOsConvertOsNotSupport
-            }
-            "UnsupportedOperation.InstanceOsWindows" => {
-                ErrorCode::UnsupportedOperationInstanceOsWindows
-            }
-            "UnsupportedOperation.InstanceReinstallFailed" => {
-                ErrorCode::UnsupportedOperationInstanceReinstallFailed
-            }
-            "UnsupportedOperation.InstanceStateBanning" => {
-                ErrorCode::UnsupportedOperationInstanceStateBanning
-            }
-            "UnsupportedOperation.InstanceStateCorrupted" => {
-                ErrorCode::UnsupportedOperationInstanceStateCorrupted
-            }
-            "UnsupportedOperation.InstanceStateEnterRescueMode" => {
-                ErrorCode::UnsupportedOperationInstanceStateEnterRescueMode
-            }
-            "UnsupportedOperation.InstanceStateEnterServiceLiveMigrate" => {
-                ErrorCode::UnsupportedOperationInstanceStateEnterServiceLiveMigrate
-            }
-            "UnsupportedOperation.InstanceStateExitRescueMode" => {
-                ErrorCode::UnsupportedOperationInstanceStateExitRescueMode
-            }
-            "UnsupportedOperation.InstanceStateExitServiceLiveMigrate" => {
-                ErrorCode::UnsupportedOperationInstanceStateExitServiceLiveMigrate
-            }
-            "UnsupportedOperation.InstanceStateFreezing" => {
-                ErrorCode::UnsupportedOperationInstanceStateFreezing
-            }
-            "UnsupportedOperation.InstanceStateIsolating" => {
-                ErrorCode::UnsupportedOperationInstanceStateIsolating
-            }
-            "UnsupportedOperation.InstanceStateLaunchFailed" => {
-                ErrorCode::UnsupportedOperationInstanceStateLaunchFailed
-            }
-            "UnsupportedOperation.InstanceStateNotRunning" => {
-                ErrorCode::UnsupportedOperationInstanceStateNotRunning
-            }
-            "UnsupportedOperation.InstanceStatePending" => {
-                ErrorCode::UnsupportedOperationInstanceStatePending
-            }
-            "UnsupportedOperation.InstanceStateRebooting" => {
-                ErrorCode::UnsupportedOperationInstanceStateRebooting
-            }
-            "UnsupportedOperation.InstanceStateRescueMode" => {
-                ErrorCode::UnsupportedOperationInstanceStateRescueMode
-            }
-            "UnsupportedOperation.InstanceStateRunning" => {
-                ErrorCode::UnsupportedOperationInstanceStateRunning
-            }
-            "UnsupportedOperation.InstanceStateServiceLiveMigrate" => {
-                ErrorCode::UnsupportedOperationInstanceStateServiceLiveMigrate
-            }
-            "UnsupportedOperation.InstanceStateShutdown" => {
-                ErrorCode::UnsupportedOperationInstanceStateShutdown
-            }
-            "UnsupportedOperation.InstanceStateStarting" => {
-                ErrorCode::UnsupportedOperationInstanceStateStarting
-            }
-            "UnsupportedOperation.InstanceStateStopped" => {
-                ErrorCode::UnsupportedOperationInstanceStateStopped
-            }
-            "UnsupportedOperation.InstanceStateStopping" => {
-                ErrorCode::UnsupportedOperationInstanceStateStopping
-            }
-            "UnsupportedOperation.InstanceStateTerminated" => {
-                ErrorCode::UnsupportedOperationInstanceStateTerminated
-            }
-            "UnsupportedOperation.InstanceStateTerminating" => {
-                ErrorCode::UnsupportedOperationInstanceStateTerminating
-            }
-            "UnsupportedOperation.InstanceTypeNotSupportConfidentiality" => {
-                ErrorCode::UnsupportedOperationInstanceTypeNotSupportConfidentiality
-            }
-            "UnsupportedOperation.InstanceTypeNotSupportGridLicence" => {
-                ErrorCode::UnsupportedOperationInstanceTypeNotSupportGridLicence
-            }
-            "UnsupportedOperation.InstanceTypeNotSupportHighDensityModeSetting" => {
-                ErrorCode::UnsupportedOperationInstanceTypeNotSupportHighDensityModeSetting
-            }
-            "UnsupportedOperation.InstanceTypeNotSupportJumboFrame" => {
-                ErrorCode::UnsupportedOperationInstanceTypeNotSupportJumboFrame
-            }
-            "UnsupportedOperation.InstancesEnableJumboWithoutReboot" => {
-                ErrorCode::UnsupportedOperationInstancesEnableJumboWithoutReboot
-            }
-            "UnsupportedOperation.InstancesProtected" => {
-                ErrorCode::UnsupportedOperationInstancesProtected
-            }
-            "UnsupportedOperation.InsufficientClusterQuota" => {
-                ErrorCode::UnsupportedOperationInsufficientClusterQuota
-            }
-            "UnsupportedOperation.InvalidDataDisk" => {
-                ErrorCode::UnsupportedOperationInvalidDataDisk
-            }
-            "UnsupportedOperation.InvalidDisk" => {
-                ErrorCode::UnsupportedOperationInvalidDisk
-            }
-            "UnsupportedOperation.InvalidDiskBackupQuota" => {
-                ErrorCode::UnsupportedOperationInvalidDiskBackupQuota
-            }
-            "UnsupportedOperation.InvalidDiskFastRollback" => {
-                ErrorCode::UnsupportedOperationInvalidDiskFastRollback
-            }
-            "UnsupportedOperation.InvalidImageLicenseTypeForReset" => {
-                ErrorCode::UnsupportedOperationInvalidImageLicenseTypeForReset
-            }
-            "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance" => {
-                ErrorCode::UnsupportedOperationInvalidInstanceNotSupportedProtectedInstance
-            }
-            "UnsupportedOperation.InvalidInstanceWithSwapDisk" => {
-                ErrorCode::UnsupportedOperationInvalidInstanceWithSwapDisk
-            }
-            "UnsupportedOperation.InvalidInstancesOwner" => {
-                ErrorCode::UnsupportedOperationInvalidInstancesOwner
-            }
-            "UnsupportedOperation.InvalidRegionDiskEncrypt" => {
-                ErrorCode::UnsupportedOperationInvalidRegionDiskEncrypt
-            }
-            "UnsupportedOperation.InvalidZone" => {
-                ErrorCode::UnsupportedOperationInvalidZone
-            }
-            "UnsupportedOperation.KeyPairUnsupportedWindows" => {
-                ErrorCode::UnsupportedOperationKeyPairUnsupportedWindows
-            }
-            "UnsupportedOperation.LocalDataDiskChangeInstanceFamily" => {
-                ErrorCode::UnsupportedOperationLocalDataDiskChangeInstanceFamily
-            }
-            "UnsupportedOperation.LocalDiskMigratingToCloudDisk" => {
-                ErrorCode::UnsupportedOperationLocalDiskMigratingToCloudDisk
-            }
-            "UnsupportedOperation.LocationImageNotSupported" => {
-                ErrorCode::UnsupportedOperationLocationImageNotSupported
-            }
-            "UnsupportedOperation.MarketImageConvertOSUnsupported" => {
-                ErrorCode::UnsupportedOperationMarketImageConvertOSUnsupported
-            }
-            "UnsupportedOperation.MarketImageExportUnsupported" => {
-                ErrorCode::UnsupportedOperationMarketImageExportUnsupported
-            }
-            "UnsupportedOperation.MinCountUnsupportedChargeType" => {
-                ErrorCode::UnsupportedOperationMinCountUnsupportedChargeType
-            }
-            "UnsupportedOperation.MinCountUnsupportedRegion" => {
-                ErrorCode::UnsupportedOperationMinCountUnsupportedRegion
-            }
-            "UnsupportedOperation.ModifyEncryptionNotSupported" => {
-                ErrorCode::UnsupportedOperationModifyEncryptionNotSupported
-            }
-            "UnsupportedOperation.ModifyVPCWithCLB" => {
-                ErrorCode::UnsupportedOperationModifyVPCWithCLB
-            }
-            "UnsupportedOperation.ModifyVPCWithClassLink" => {
-                ErrorCode::UnsupportedOperationModifyVPCWithClassLink
-            }
-            "UnsupportedOperation.NoInstanceTypeSupportSpot" => {
-                ErrorCode::UnsupportedOperationNoInstanceTypeSupportSpot
-            }
-            "UnsupportedOperation.NoVpcNetwork" => {
-                ErrorCode::UnsupportedOperationNoVpcNetwork
-            }
-            "UnsupportedOperation.NotFpgaInstance" => {
-                ErrorCode::UnsupportedOperationNotFpgaInstance
-            }
-            "UnsupportedOperation.NotSupportImportInstancesActionTimer" => {
-                ErrorCode::UnsupportedOperationNotSupportImportInstancesActionTimer
-            }
-            "UnsupportedOperation.NotSupportInstanceImage" => {
-                ErrorCode::UnsupportedOperationNotSupportInstanceImage
-            }
-            "UnsupportedOperation.NotSupportUnpaidOrder" => {
-                ErrorCode::UnsupportedOperationNotSupportUnpaidOrder
-            }
-            "UnsupportedOperation.OnlyForPrepaidAccount" => {
-                ErrorCode::UnsupportedOperationOnlyForPrepaidAccount
-            }
-            "UnsupportedOperation.OriginalInstanceTypeInvalid" => {
-                ErrorCode::UnsupportedOperationOriginalInstanceTypeInvalid
-            }
-            "UnsupportedOperation.PeriodicContractNotSupportManualRenew" => {
-                ErrorCode::UnsupportedOperationPeriodicContractNotSupportManualRenew
-            }
-            "UnsupportedOperation.PreheatImage" => {
-                ErrorCode::UnsupportedOperationPreheatImage
-            }
-            "UnsupportedOperation.PublicImageExportUnsupported" => {
-                ErrorCode::UnsupportedOperationPublicImageExportUnsupported
-            }
-            "UnsupportedOperation.RawLocalDiskInsReinstalltoQcow2" => {
-                ErrorCode::UnsupportedOperationRawLocalDiskInsReinstalltoQcow2
-            }
-            "UnsupportedOperation.RedHatImageExportUnsupported" => {
-                ErrorCode::UnsupportedOperationRedHatImageExportUnsupported
-            }
-            "UnsupportedOperation.RedHatInstanceTerminateUnsupported" => {
-                ErrorCode::UnsupportedOperationRedHatInstanceTerminateUnsupported
-            }
-            "UnsupportedOperation.RedHatInstanceUnsupported" => {
-                ErrorCode::UnsupportedOperationRedHatInstanceUnsupported
-            }
+            "UnsupportedOperation.ArmArchitecture" => ErrorCode::UnsupportedOperationArmArchitecture,
+            "UnsupportedOperation.BandwidthPackageIdNotSupported" => ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported,
+            "UnsupportedOperation.CbsRemoteSsdNotSupport" => ErrorCode::UnsupportedOperationCbsRemoteSsdNotSupport,
+            "UnsupportedOperation.CommercialImageChangeChargeType" => ErrorCode::UnsupportedOperationCommercialImageChangeChargeType,
+            "UnsupportedOperation.DiskSnapCreateTimeTooOld" => ErrorCode::UnsupportedOperationDiskSnapCreateTimeTooOld,
+            "UnsupportedOperation.EdgeZoneInstance" => ErrorCode::UnsupportedOperationEdgeZoneInstance,
+            "UnsupportedOperation.EdgeZoneNotSupportCloudDisk" => ErrorCode::UnsupportedOperationEdgeZoneNotSupportCloudDisk,
+            "UnsupportedOperation.EdgeZoneNotSupportPurchaseReserved" => ErrorCode::UnsupportedOperationEdgeZoneNotSupportPurchaseReserved,
+            "UnsupportedOperation.ElasticNetworkInterface" => ErrorCode::UnsupportedOperationElasticNetworkInterface,
+            "UnsupportedOperation.EncryptedImagesNotSupported" => ErrorCode::UnsupportedOperationEncryptedImagesNotSupported,
+            "UnsupportedOperation.HeterogeneousChangeInstanceFamily" => ErrorCode::UnsupportedOperationHeterogeneousChangeInstanceFamily,
+            "UnsupportedOperation.HibernationForNormalInstance" => ErrorCode::UnsupportedOperationHibernationForNormalInstance,
+            "UnsupportedOperation.HibernationOsVersion" => ErrorCode::UnsupportedOperationHibernationOsVersion,
+            "UnsupportedOperation.IPv6NotSupportVpcMigrate" => ErrorCode::UnsupportedOperationIPv6NotSupportVpcMigrate,
+            "UnsupportedOperation.ImageTooLargeExportUnsupported" => ErrorCode::UnsupportedOperationImageTooLargeExportUnsupported,
+            "UnsupportedOperation.InstanceChargeType" => ErrorCode::UnsupportedOperationInstanceChargeType,
+            "UnsupportedOperation.InstanceMixedPricingModel" => ErrorCode::UnsupportedOperationInstanceMixedPricingModel,
+            "UnsupportedOperation.InstanceMixedResetInstanceType" => ErrorCode::UnsupportedOperationInstanceMixedResetInstanceType,
+            "UnsupportedOperation.InstanceMixedZoneType" => ErrorCode::UnsupportedOperationInstanceMixedZoneType,
+            "UnsupportedOperation.InstanceOsConvertOsNotSupport" => ErrorCode::UnsupportedOperationInstanceOsConvertOsNotSupport,
+            "UnsupportedOperation.InstanceOsWindows" => ErrorCode::UnsupportedOperationInstanceOsWindows,
+            "UnsupportedOperation.InstanceReinstallFailed" => ErrorCode::UnsupportedOperationInstanceReinstallFailed,
+            "UnsupportedOperation.InstanceStateBanning" => ErrorCode::UnsupportedOperationInstanceStateBanning,
+            "UnsupportedOperation.InstanceStateCorrupted" => ErrorCode::UnsupportedOperationInstanceStateCorrupted,
+            "UnsupportedOperation.InstanceStateEnterRescueMode" => ErrorCode::UnsupportedOperationInstanceStateEnterRescueMode,
+            "UnsupportedOperation.InstanceStateEnterServiceLiveMigrate" => ErrorCode::UnsupportedOperationInstanceStateEnterServiceLiveMigrate,
+            "UnsupportedOperation.InstanceStateExitRescueMode" => ErrorCode::UnsupportedOperationInstanceStateExitRescueMode,
+            "UnsupportedOperation.InstanceStateExitServiceLiveMigrate" => ErrorCode::UnsupportedOperationInstanceStateExitServiceLiveMigrate,
+            "UnsupportedOperation.InstanceStateFreezing" => ErrorCode::UnsupportedOperationInstanceStateFreezing,
+            "UnsupportedOperation.InstanceStateIsolating" => ErrorCode::UnsupportedOperationInstanceStateIsolating,
+            "UnsupportedOperation.InstanceStateLaunchFailed" => ErrorCode::UnsupportedOperationInstanceStateLaunchFailed,
+            "UnsupportedOperation.InstanceStateNotRunning" => ErrorCode::UnsupportedOperationInstanceStateNotRunning,
+            "UnsupportedOperation.InstanceStatePending" => ErrorCode::UnsupportedOperationInstanceStatePending,
+            "UnsupportedOperation.InstanceStateRebooting" => ErrorCode::UnsupportedOperationInstanceStateRebooting,
+            "UnsupportedOperation.InstanceStateRescueMode" => ErrorCode::UnsupportedOperationInstanceStateRescueMode,
+            "UnsupportedOperation.InstanceStateRunning" => ErrorCode::UnsupportedOperationInstanceStateRunning,
+            "UnsupportedOperation.InstanceStateServiceLiveMigrate" => ErrorCode::UnsupportedOperationInstanceStateServiceLiveMigrate,
+            "UnsupportedOperation.InstanceStateShutdown" => ErrorCode::UnsupportedOperationInstanceStateShutdown,
+            "UnsupportedOperation.InstanceStateStarting" => ErrorCode::UnsupportedOperationInstanceStateStarting,
+            "UnsupportedOperation.InstanceStateStopped" => ErrorCode::UnsupportedOperationInstanceStateStopped,
+            "UnsupportedOperation.InstanceStateStopping" => ErrorCode::UnsupportedOperationInstanceStateStopping,
+            "UnsupportedOperation.InstanceStateTerminated" => ErrorCode::UnsupportedOperationInstanceStateTerminated,
+            "UnsupportedOperation.InstanceStateTerminating" => ErrorCode::UnsupportedOperationInstanceStateTerminating,
+            "UnsupportedOperation.InstanceTypeNotSupportConfidentiality" => ErrorCode::UnsupportedOperationInstanceTypeNotSupportConfidentiality,
+            "UnsupportedOperation.InstanceTypeNotSupportGridLicence" => ErrorCode::UnsupportedOperationInstanceTypeNotSupportGridLicence,
+            "UnsupportedOperation.InstanceTypeNotSupportHighDensityModeSetting" => ErrorCode::UnsupportedOperationInstanceTypeNotSupportHighDensityModeSetting,
+            "UnsupportedOperation.InstanceTypeNotSupportJumboFrame" => ErrorCode::UnsupportedOperationInstanceTypeNotSupportJumboFrame,
+            "UnsupportedOperation.InstancesEnableJumboWithoutReboot" => ErrorCode::UnsupportedOperationInstancesEnableJumboWithoutReboot,
+            "UnsupportedOperation.InstancesProtected" => ErrorCode::UnsupportedOperationInstancesProtected,
+            "UnsupportedOperation.InsufficientClusterQuota" => ErrorCode::UnsupportedOperationInsufficientClusterQuota,
+            "UnsupportedOperation.InvalidDataDisk" => ErrorCode::UnsupportedOperationInvalidDataDisk,
+            "UnsupportedOperation.InvalidDisk" => ErrorCode::UnsupportedOperationInvalidDisk,
+            "UnsupportedOperation.InvalidDiskBackupQuota" => ErrorCode::UnsupportedOperationInvalidDiskBackupQuota,
+            "UnsupportedOperation.InvalidDiskFastRollback" => ErrorCode::UnsupportedOperationInvalidDiskFastRollback,
+            "UnsupportedOperation.InvalidImageLicenseTypeForReset" => ErrorCode::UnsupportedOperationInvalidImageLicenseTypeForReset,
+            "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance" => ErrorCode::UnsupportedOperationInvalidInstanceNotSupportedProtectedInstance,
+            "UnsupportedOperation.InvalidInstanceWithSwapDisk" => ErrorCode::UnsupportedOperationInvalidInstanceWithSwapDisk,
+            "UnsupportedOperation.InvalidInstancesOwner" => ErrorCode::UnsupportedOperationInvalidInstancesOwner,
+            "UnsupportedOperation.InvalidRegionDiskEncrypt" => ErrorCode::UnsupportedOperationInvalidRegionDiskEncrypt,
+            "UnsupportedOperation.InvalidZone" => ErrorCode::UnsupportedOperationInvalidZone,
+            "UnsupportedOperation.KeyPairUnsupportedWindows" => ErrorCode::UnsupportedOperationKeyPairUnsupportedWindows,
+            "UnsupportedOperation.LocalDataDiskChangeInstanceFamily" => ErrorCode::UnsupportedOperationLocalDataDiskChangeInstanceFamily,
+            "UnsupportedOperation.LocalDiskMigratingToCloudDisk" => ErrorCode::UnsupportedOperationLocalDiskMigratingToCloudDisk,
+            "UnsupportedOperation.LocationImageNotSupported" => ErrorCode::UnsupportedOperationLocationImageNotSupported,
+            "UnsupportedOperation.MarketImageConvertOSUnsupported" => ErrorCode::UnsupportedOperationMarketImageConvertOSUnsupported,
+            "UnsupportedOperation.MarketImageExportUnsupported" => ErrorCode::UnsupportedOperationMarketImageExportUnsupported,
+            "UnsupportedOperation.MinCountUnsupportedChargeType" => ErrorCode::UnsupportedOperationMinCountUnsupportedChargeType,
+            "UnsupportedOperation.MinCountUnsupportedRegion" => ErrorCode::UnsupportedOperationMinCountUnsupportedRegion,
+            "UnsupportedOperation.ModifyEncryptionNotSupported" => ErrorCode::UnsupportedOperationModifyEncryptionNotSupported,
+            "UnsupportedOperation.ModifyVPCWithCLB" => ErrorCode::UnsupportedOperationModifyVPCWithCLB,
+            "UnsupportedOperation.ModifyVPCWithClassLink" => ErrorCode::UnsupportedOperationModifyVPCWithClassLink,
+            "UnsupportedOperation.NoInstanceTypeSupportSpot" => ErrorCode::UnsupportedOperationNoInstanceTypeSupportSpot,
+            "UnsupportedOperation.NoVpcNetwork" => ErrorCode::UnsupportedOperationNoVpcNetwork,
+            "UnsupportedOperation.NotFpgaInstance" => ErrorCode::UnsupportedOperationNotFpgaInstance,
+            "UnsupportedOperation.NotSupportImportInstancesActionTimer" => ErrorCode::UnsupportedOperationNotSupportImportInstancesActionTimer,
+            "UnsupportedOperation.NotSupportInstanceImage" => ErrorCode::UnsupportedOperationNotSupportInstanceImage,
+            "UnsupportedOperation.NotSupportUnpaidOrder" => ErrorCode::UnsupportedOperationNotSupportUnpaidOrder,
+            "UnsupportedOperation.OnlyForPrepaidAccount" => ErrorCode::UnsupportedOperationOnlyForPrepaidAccount,
+            "UnsupportedOperation.OriginalInstanceTypeInvalid" => ErrorCode::UnsupportedOperationOriginalInstanceTypeInvalid,
+            "UnsupportedOperation.PeriodicContractNotSupportManualRenew" => ErrorCode::UnsupportedOperationPeriodicContractNotSupportManualRenew,
+            "UnsupportedOperation.PreheatImage" => ErrorCode::UnsupportedOperationPreheatImage,
+            "UnsupportedOperation.PublicImageExportUnsupported" => ErrorCode::UnsupportedOperationPublicImageExportUnsupported,
+            "UnsupportedOperation.RawLocalDiskInsReinstalltoQcow2" => ErrorCode::UnsupportedOperationRawLocalDiskInsReinstalltoQcow2,
+            "UnsupportedOperation.RedHatImageExportUnsupported" => ErrorCode::UnsupportedOperationRedHatImageExportUnsupported,
+            "UnsupportedOperation.RedHatInstanceTerminateUnsupported" => ErrorCode::UnsupportedOperationRedHatInstanceTerminateUnsupported,
+            "UnsupportedOperation.RedHatInstanceUnsupported" => ErrorCode::UnsupportedOperationRedHatInstanceUnsupported,
             "UnsupportedOperation.Region" => ErrorCode::UnsupportedOperationRegion,
-            "UnsupportedOperation.ResourcePoolPackageInvisibleForUser" => {
-                ErrorCode::UnsupportedOperationResourcePoolPackageInvisibleForUser
-            }
-            "UnsupportedOperation.SharedImageExportUnsupported" => {
-                ErrorCode::UnsupportedOperationSharedImageExportUnsupported
-            }
-            "UnsupportedOperation.SharedImageModifyUnsupported" => {
-                ErrorCode::UnsupportedOperationSharedImageModifyUnsupported
-            }
-            "UnsupportedOperation.SpecialInstanceType" => {
-                ErrorCode::UnsupportedOperationSpecialInstanceType
-            }
-            "UnsupportedOperation.SpotUnsupportedRegion" => {
-                ErrorCode::UnsupportedOperationSpotUnsupportedRegion
-            }
-            "UnsupportedOperation.StoppedModeStopCharging" => {
-                ErrorCode::UnsupportedOperationStoppedModeStopCharging
-            }
-            "UnsupportedOperation.StoppedModeStopChargingSameFamily" => {
-                ErrorCode::UnsupportedOperationStoppedModeStopChargingSameFamily
-            }
-            "UnsupportedOperation.SyncEncryptImageNotSupport" => {
-                ErrorCode::UnsupportedOperationSyncEncryptImageNotSupport
-            }
-            "UnsupportedOperation.SystemDiskType" => {
-                ErrorCode::UnsupportedOperationSystemDiskType
-            }
-            "UnsupportedOperation.TatAgentNotOnline" => {
-                ErrorCode::UnsupportedOperationTatAgentNotOnline
-            }
-            "UnsupportedOperation.UnderwriteDiscountGreaterThanPrepaidDiscount" => {
-                ErrorCode::UnsupportedOperationUnderwriteDiscountGreaterThanPrepaidDiscount
-            }
-            "UnsupportedOperation.UnderwritingInstanceTypeOnlySupportAutoRenew" => {
-                ErrorCode::UnsupportedOperationUnderwritingInstanceTypeOnlySupportAutoRenew
-            }
-            "UnsupportedOperation.UnsupportedARMChangeInstanceFamily" => {
-                ErrorCode::UnsupportedOperationUnsupportedARMChangeInstanceFamily
-            }
-            "UnsupportedOperation.UnsupportedChangeInstanceFamily" => {
-                ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamily
-            }
-            "UnsupportedOperation.UnsupportedChangeInstanceFamilyToARM" => {
-                ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamilyToARM
-            }
-            "UnsupportedOperation.UnsupportedChangeInstanceToThisInstanceFamily" => {
-                ErrorCode::UnsupportedOperationUnsupportedChangeInstanceToThisInstanceFamily
-            }
-            "UnsupportedOperation.UnsupportedInternationalUser" => {
-                ErrorCode::UnsupportedOperationUnsupportedInternationalUser
-            }
-            "UnsupportedOperation.UnsupportedPool" => {
-                ErrorCode::UnsupportedOperationUnsupportedPool
-            }
-            "UnsupportedOperation.UserConvertOsNotSupport" => {
-                ErrorCode::UnsupportedOperationUserConvertOsNotSupport
-            }
-            "UnsupportedOperation.UserLimitOperationExceedQuota" => {
-                ErrorCode::UnsupportedOperationUserLimitOperationExceedQuota
-            }
-            "UnsupportedOperation.WindowsImageExportUnsupported" => {
-                ErrorCode::UnsupportedOperationWindowsImageExportUnsupported
-            }
+            "UnsupportedOperation.ResourcePoolPackageInvisibleForUser" => ErrorCode::UnsupportedOperationResourcePoolPackageInvisibleForUser,
+            "UnsupportedOperation.SharedImageExportUnsupported" => ErrorCode::UnsupportedOperationSharedImageExportUnsupported,
+            "UnsupportedOperation.SharedImageModifyUnsupported" => ErrorCode::UnsupportedOperationSharedImageModifyUnsupported,
+            "UnsupportedOperation.SpecialInstanceType" => ErrorCode::UnsupportedOperationSpecialInstanceType,
+            "UnsupportedOperation.SpotUnsupportedRegion" => ErrorCode::UnsupportedOperationSpotUnsupportedRegion,
+            "UnsupportedOperation.StoppedModeStopCharging" => ErrorCode::UnsupportedOperationStoppedModeStopCharging,
+            "UnsupportedOperation.StoppedModeStopChargingSameFamily" => ErrorCode::UnsupportedOperationStoppedModeStopChargingSameFamily,
+            "UnsupportedOperation.SyncEncryptImageNotSupport" => ErrorCode::UnsupportedOperationSyncEncryptImageNotSupport,
+            "UnsupportedOperation.SystemDiskType" => ErrorCode::UnsupportedOperationSystemDiskType,
+            "UnsupportedOperation.TatAgentNotOnline" => ErrorCode::UnsupportedOperationTatAgentNotOnline,
+            "UnsupportedOperation.UnderwriteDiscountGreaterThanPrepaidDiscount" => ErrorCode::UnsupportedOperationUnderwriteDiscountGreaterThanPrepaidDiscount,
+            "UnsupportedOperation.UnderwritingInstanceTypeOnlySupportAutoRenew" => ErrorCode::UnsupportedOperationUnderwritingInstanceTypeOnlySupportAutoRenew,
+            "UnsupportedOperation.UnsupportedARMChangeInstanceFamily" => ErrorCode::UnsupportedOperationUnsupportedARMChangeInstanceFamily,
+            "UnsupportedOperation.UnsupportedChangeInstanceFamily" => ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamily,
+            "UnsupportedOperation.UnsupportedChangeInstanceFamilyToARM" => ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamilyToARM,
+            "UnsupportedOperation.UnsupportedChangeInstanceToThisInstanceFamily" => ErrorCode::UnsupportedOperationUnsupportedChangeInstanceToThisInstanceFamily,
+            "UnsupportedOperation.UnsupportedInternationalUser" => ErrorCode::UnsupportedOperationUnsupportedInternationalUser,
+            "UnsupportedOperation.UnsupportedPool" => ErrorCode::UnsupportedOperationUnsupportedPool,
+            "UnsupportedOperation.UserConvertOsNotSupport" => ErrorCode::UnsupportedOperationUserConvertOsNotSupport,
+            "UnsupportedOperation.UserLimitOperationExceedQuota" => ErrorCode::UnsupportedOperationUserLimitOperationExceedQuota,
+            "UnsupportedOperation.WindowsImageExportUnsupported" => ErrorCode::UnsupportedOperationWindowsImageExportUnsupported,
             "VpcAddrNotInSubNet" => ErrorCode::VpcAddrNotInSubNet,
             "VpcIpIsUsed" => ErrorCode::VpcIpIsUsed,
             other => ErrorCode::Other(other.to_owned()),
@@ -2805,116 +2143,52 @@ impl ErrorCode {
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            ErrorCode::AccountQualificationRestrictions => {
-                "AccountQualificationRestrictions"
-            }
-            ErrorCode::AuthFailureCamRoleNameAuthenticateFailed => {
-                "AuthFailure.CamRoleNameAuthenticateFailed"
-            }
+            ErrorCode::AccountQualificationRestrictions => "AccountQualificationRestrictions",
+            ErrorCode::AuthFailureCamRoleNameAuthenticateFailed => "AuthFailure.CamRoleNameAuthenticateFailed",
             ErrorCode::EniNotAllowedChangeSubnet => "EniNotAllowedChangeSubnet",
-            ErrorCode::FailedOperationAccountAlreadyExists => {
-                "FailedOperation.AccountAlreadyExists"
-            }
-            ErrorCode::FailedOperationAccountIsYourSelf => {
-                "FailedOperation.AccountIsYourSelf"
-            }
-            ErrorCode::FailedOperationAlreadyInDisasterRecoverGroup => {
-                "FailedOperation.AlreadyInDisasterRecoverGroup"
-            }
-            ErrorCode::FailedOperationBYOLImageShareFailed => {
-                "FailedOperation.BYOLImageShareFailed"
-            }
-            ErrorCode::FailedOperationDisassociateKeyPairFailed => {
-                "FailedOperation.DisassociateKeyPairFailed"
-            }
-            ErrorCode::FailedOperationDisasterRecoverGroupNotFound => {
-                "FailedOperation.DisasterRecoverGroupNotFound"
-            }
-            ErrorCode::FailedOperationDisasterRecoverGroupNotMatch => {
-                "FailedOperation.DisasterRecoverGroupNotMatch"
-            }
-            ErrorCode::FailedOperationGetInstanceTATAgentStatusFailed => {
-                "FailedOperation.GetInstanceTATAgentStatusFailed"
-            }
+            ErrorCode::FailedOperationAccountAlreadyExists => "FailedOperation.AccountAlreadyExists",
+            ErrorCode::FailedOperationAccountIsYourSelf => "FailedOperation.AccountIsYourSelf",
+            ErrorCode::FailedOperationAlreadyInDisasterRecoverGroup => "FailedOperation.AlreadyInDisasterRecoverGroup",
+            ErrorCode::FailedOperationBYOLImageShareFailed => "FailedOperation.BYOLImageShareFailed",
+            ErrorCode::FailedOperationDisassociateKeyPairFailed => "FailedOperation.DisassociateKeyPairFailed",
+            ErrorCode::FailedOperationDisasterRecoverGroupNotFound => "FailedOperation.DisasterRecoverGroupNotFound",
+            ErrorCode::FailedOperationDisasterRecoverGroupNotMatch => "FailedOperation.DisasterRecoverGroupNotMatch",
+            ErrorCode::FailedOperationGetInstanceTATAgentStatusFailed => "FailedOperation.GetInstanceTATAgentStatusFailed",
             ErrorCode::FailedOperationIllegalTagKey => "FailedOperation.IllegalTagKey",
-            ErrorCode::FailedOperationIllegalTagValue => {
-                "FailedOperation.IllegalTagValue"
-            }
-            ErrorCode::FailedOperationInquiryPriceFailed => {
-                "FailedOperation.InquiryPriceFailed"
-            }
-            ErrorCode::FailedOperationInquiryRefundPriceFailed => {
-                "FailedOperation.InquiryRefundPriceFailed"
-            }
-            ErrorCode::FailedOperationInvalidImageState => {
-                "FailedOperation.InvalidImageState"
-            }
-            ErrorCode::FailedOperationInvalidInstanceApplicationRole => {
-                "FailedOperation.InvalidInstanceApplicationRole"
-            }
-            ErrorCode::FailedOperationInvalidInstanceApplicationRoleEmr => {
-                "FailedOperation.InvalidInstanceApplicationRoleEmr"
-            }
-            ErrorCode::FailedOperationMutActionTimerExist => {
-                "FailedOperation.MutActionTimerExist"
-            }
-            ErrorCode::FailedOperationNoAvailableIpAddressCountInSubnet => {
-                "FailedOperation.NoAvailableIpAddressCountInSubnet"
-            }
+            ErrorCode::FailedOperationIllegalTagValue => "FailedOperation.IllegalTagValue",
+            ErrorCode::FailedOperationInquiryPriceFailed => "FailedOperation.InquiryPriceFailed",
+            ErrorCode::FailedOperationInquiryRefundPriceFailed => "FailedOperation.InquiryRefundPriceFailed",
+            ErrorCode::FailedOperationInvalidImageState => "FailedOperation.InvalidImageState",
+            ErrorCode::FailedOperationInvalidInstanceApplicationRole => "FailedOperation.InvalidInstanceApplicationRole",
+            ErrorCode::FailedOperationInvalidInstanceApplicationRoleEmr => "FailedOperation.InvalidInstanceApplicationRoleEmr",
+            ErrorCode::FailedOperationMutActionTimerExist => "FailedOperation.MutActionTimerExist",
+            ErrorCode::FailedOperationNoAvailableIpAddressCountInSubnet => "FailedOperation.NoAvailableIpAddressCountInSubnet",
             ErrorCode::FailedOperationNotFoundEIP => "FailedOperation.NotFoundEIP",
-            ErrorCode::FailedOperationNotMasterAccount => {
-                "FailedOperation.NotMasterAccount"
-            }
-            ErrorCode::FailedOperationPlacementSetNotEmpty => {
-                "FailedOperation.PlacementSetNotEmpty"
-            }
-            ErrorCode::FailedOperationPromotionalPerioRestriction => {
-                "FailedOperation.PromotionalPerioRestriction"
-            }
-            ErrorCode::FailedOperationPromotionalRegionRestriction => {
-                "FailedOperation.PromotionalRegionRestriction"
-            }
-            ErrorCode::FailedOperationQImageShareFailed => {
-                "FailedOperation.QImageShareFailed"
-            }
-            ErrorCode::FailedOperationRImageShareFailed => {
-                "FailedOperation.RImageShareFailed"
-            }
-            ErrorCode::FailedOperationSecurityGroupActionFailed => {
-                "FailedOperation.SecurityGroupActionFailed"
-            }
-            ErrorCode::FailedOperationSnapshotSizeLargerThanDataSize => {
-                "FailedOperation.SnapshotSizeLargerThanDataSize"
-            }
-            ErrorCode::FailedOperationSnapshotSizeLessThanDataSize => {
-                "FailedOperation.SnapshotSizeLessThanDataSize"
-            }
+            ErrorCode::FailedOperationNotMasterAccount => "FailedOperation.NotMasterAccount",
+            ErrorCode::FailedOperationPlacementSetNotEmpty => "FailedOperation.PlacementSetNotEmpty",
+            ErrorCode::FailedOperationPromotionalPerioRestriction => "FailedOperation.PromotionalPerioRestriction",
+            ErrorCode::FailedOperationPromotionalRegionRestriction => "FailedOperation.PromotionalRegionRestriction",
+            ErrorCode::FailedOperationQImageShareFailed => "FailedOperation.QImageShareFailed",
+            ErrorCode::FailedOperationRImageShareFailed => "FailedOperation.RImageShareFailed",
+            ErrorCode::FailedOperationSecurityGroupActionFailed => "FailedOperation.SecurityGroupActionFailed",
+            ErrorCode::FailedOperationSnapshotSizeLargerThanDataSize => "FailedOperation.SnapshotSizeLargerThanDataSize",
+            ErrorCode::FailedOperationSnapshotSizeLessThanDataSize => "FailedOperation.SnapshotSizeLessThanDataSize",
             ErrorCode::FailedOperationTagKeyReserved => "FailedOperation.TagKeyReserved",
-            ErrorCode::FailedOperationTatAgentNotSupport => {
-                "FailedOperation.TatAgentNotSupport"
-            }
+            ErrorCode::FailedOperationTatAgentNotSupport => "FailedOperation.TatAgentNotSupport",
             ErrorCode::FailedOperationUnreturnable => "FailedOperation.Unreturnable",
-            ErrorCode::FailedOperationZoneInconsistent => {
-                "FailedOperation.ZoneInconsistent"
-            }
+            ErrorCode::FailedOperationZoneInconsistent => "FailedOperation.ZoneInconsistent",
             ErrorCode::ImageQuotaLimitExceeded => "ImageQuotaLimitExceeded",
             ErrorCode::InstancesQuotaLimitExceeded => "InstancesQuotaLimitExceeded",
             ErrorCode::InternalError => "InternalError",
-            ErrorCode::InternalErrorTradeUnknownError => {
-                "InternalError.TradeUnknownError"
-            }
+            ErrorCode::InternalErrorTradeUnknownError => "InternalError.TradeUnknownError",
             ErrorCode::InternalServerError => "InternalServerError",
-            ErrorCode::InvalidAccountInsufficientBalance => {
-                "InvalidAccount.InsufficientBalance"
-            }
+            ErrorCode::InvalidAccountInsufficientBalance => "InvalidAccount.InsufficientBalance",
             ErrorCode::InvalidAccountUnpaidOrder => "InvalidAccount.UnpaidOrder",
             ErrorCode::InvalidAccountIdNotFound => "InvalidAccountId.NotFound",
             ErrorCode::InvalidAccountIsYourSelf => "InvalidAccountIs.YourSelf",
             ErrorCode::InvalidClientTokenTooLong => "InvalidClientToken.TooLong",
             ErrorCode::InvalidFilter => "InvalidFilter",
-            ErrorCode::InvalidFilterValueLimitExceeded => {
-                "InvalidFilterValue.LimitExceeded"
-            }
+            ErrorCode::InvalidFilterValueLimitExceeded => "InvalidFilterValue.LimitExceeded",
             ErrorCode::InvalidHostNotSupported => "InvalidHost.NotSupported",
             ErrorCode::InvalidHostIdMalformed => "InvalidHostId.Malformed",
             ErrorCode::InvalidHostIdNotFound => "InvalidHostId.NotFound",
@@ -2925,16 +2199,12 @@ impl ErrorCode {
             ErrorCode::InvalidImageIdTooLarge => "InvalidImageId.TooLarge",
             ErrorCode::InvalidImageNameDuplicate => "InvalidImageName.Duplicate",
             ErrorCode::InvalidImageOsTypeUnsupported => "InvalidImageOsType.Unsupported",
-            ErrorCode::InvalidImageOsVersionUnsupported => {
-                "InvalidImageOsVersion.Unsupported"
-            }
+            ErrorCode::InvalidImageOsVersionUnsupported => "InvalidImageOsVersion.Unsupported",
             ErrorCode::InvalidInstanceNotSupported => "InvalidInstance.NotSupported",
             ErrorCode::InvalidInstanceIdMalformed => "InvalidInstanceId.Malformed",
             ErrorCode::InvalidInstanceIdNotFound => "InvalidInstanceId.NotFound",
             ErrorCode::InvalidInstanceNameTooLong => "InvalidInstanceName.TooLong",
-            ErrorCode::InvalidInstanceNotSupportedPrepaidInstance => {
-                "InvalidInstanceNotSupportedPrepaidInstance"
-            }
+            ErrorCode::InvalidInstanceNotSupportedPrepaidInstance => "InvalidInstanceNotSupportedPrepaidInstance",
             ErrorCode::InvalidInstanceState => "InvalidInstanceState",
             ErrorCode::InvalidInstanceTypeMalformed => "InvalidInstanceType.Malformed",
             ErrorCode::InvalidKeyPairLimitExceeded => "InvalidKeyPair.LimitExceeded",
@@ -2942,455 +2212,163 @@ impl ErrorCode {
             ErrorCode::InvalidKeyPairIdNotFound => "InvalidKeyPairId.NotFound",
             ErrorCode::InvalidKeyPairNameDuplicate => "InvalidKeyPairName.Duplicate",
             ErrorCode::InvalidKeyPairNameEmpty => "InvalidKeyPairNameEmpty",
-            ErrorCode::InvalidKeyPairNameIncludeIllegalChar => {
-                "InvalidKeyPairNameIncludeIllegalChar"
-            }
+            ErrorCode::InvalidKeyPairNameIncludeIllegalChar => "InvalidKeyPairNameIncludeIllegalChar",
             ErrorCode::InvalidKeyPairNameTooLong => "InvalidKeyPairNameTooLong",
             ErrorCode::InvalidParameter => "InvalidParameter",
             ErrorCode::InvalidParameterAtMostOne => "InvalidParameter.AtMostOne",
-            ErrorCode::InvalidParameterAutoSnapshotNotSupported => {
-                "InvalidParameter.AutoSnapshotNotSupported"
-            }
-            ErrorCode::InvalidParameterCdcNotSupported => {
-                "InvalidParameter.CdcNotSupported"
-            }
-            ErrorCode::InvalidParameterCdzNotSupported => {
-                "InvalidParameter.CdzNotSupported"
-            }
-            ErrorCode::InvalidParameterDataDiskIdContainsRootDisk => {
-                "InvalidParameter.DataDiskIdContainsRootDisk"
-            }
-            ErrorCode::InvalidParameterDataDiskNotBelongSpecifiedInstance => {
-                "InvalidParameter.DataDiskNotBelongSpecifiedInstance"
-            }
-            ErrorCode::InvalidParameterDuplicateSystemSnapshots => {
-                "InvalidParameter.DuplicateSystemSnapshots"
-            }
-            ErrorCode::InvalidParameterEdgeZoneMissInternetAccessible => {
-                "InvalidParameter.EdgeZoneMissInternetAccessible"
-            }
-            ErrorCode::InvalidParameterHostIdCustomizedInstanceTypeNotSupport => {
-                "InvalidParameter.HostIdCustomizedInstanceTypeNotSupport"
-            }
-            ErrorCode::InvalidParameterHostIdInstanceTypeNotSupport => {
-                "InvalidParameter.HostIdInstanceTypeNotSupport"
-            }
-            ErrorCode::InvalidParameterHostIdStandardInstanceTypeNotSupport => {
-                "InvalidParameter.HostIdStandardInstanceTypeNotSupport"
-            }
-            ErrorCode::InvalidParameterHostIdStatusNotSupport => {
-                "InvalidParameter.HostIdStatusNotSupport"
-            }
-            ErrorCode::InvalidParameterHostNameIllegal => {
-                "InvalidParameter.HostNameIllegal"
-            }
-            ErrorCode::InvalidParameterImageIdsSnapshotIdsMustOne => {
-                "InvalidParameter.ImageIdsSnapshotIdsMustOne"
-            }
-            ErrorCode::InvalidParameterInstanceImageNotSupport => {
-                "InvalidParameter.InstanceImageNotSupport"
-            }
-            ErrorCode::InvalidParameterInstanceTypeNotSupport => {
-                "InvalidParameter.InstanceTypeNotSupport"
-            }
-            ErrorCode::InvalidParameterInstanceTypeSupportedHostNotFound => {
-                "InvalidParameter.InstanceTypeSupportedHostNotFound"
-            }
-            ErrorCode::InvalidParameterInternetAccessibleNotSupported => {
-                "InvalidParameter.InternetAccessibleNotSupported"
-            }
-            ErrorCode::InvalidParameterInvalidCloudDiskSoldOut => {
-                "InvalidParameter.InvalidCloudDiskSoldOut"
-            }
-            ErrorCode::InvalidParameterInvalidDependence => {
-                "InvalidParameter.InvalidDependence"
-            }
-            ErrorCode::InvalidParameterInvalidInstanceNotSupported => {
-                "InvalidParameter.InvalidInstanceNotSupported"
-            }
-            ErrorCode::InvalidParameterInvalidIpFormat => {
-                "InvalidParameter.InvalidIpFormat"
-            }
-            ErrorCode::InvalidParameterInvalidKmsKeyId => {
-                "InvalidParameter.InvalidKmsKeyId"
-            }
-            ErrorCode::InvalidParameterInvalidParameterCoexistImageIdsFilters => {
-                "InvalidParameter.InvalidParameterCoexistImageIdsFilters"
-            }
-            ErrorCode::InvalidParameterInvalidParameterUrlError => {
-                "InvalidParameter.InvalidParameterUrlError"
-            }
-            ErrorCode::InvalidParameterInvalidTargetOSType => {
-                "InvalidParameter.InvalidTargetOSType"
-            }
-            ErrorCode::InvalidParameterLackCoreCountOrThreadPerCore => {
-                "InvalidParameter.LackCoreCountOrThreadPerCore"
-            }
-            ErrorCode::InvalidParameterLocalDataDiskNotSupport => {
-                "InvalidParameter.LocalDataDiskNotSupport"
-            }
-            ErrorCode::InvalidParameterOnlySupportForEdgeZone => {
-                "InvalidParameter.OnlySupportForEdgeZone"
-            }
-            ErrorCode::InvalidParameterParameterConflict => {
-                "InvalidParameter.ParameterConflict"
-            }
-            ErrorCode::InvalidParameterPasswordNotSupported => {
-                "InvalidParameter.PasswordNotSupported"
-            }
-            ErrorCode::InvalidParameterSnapshotNotFound => {
-                "InvalidParameter.SnapshotNotFound"
-            }
-            ErrorCode::InvalidParameterSpecialParameterForSpecialAccount => {
-                "InvalidParameter.SpecialParameterForSpecialAccount"
-            }
-            ErrorCode::InvalidParameterSpecifyOneParameter => {
-                "InvalidParameter.SpecifyOneParameter"
-            }
-            ErrorCode::InvalidParameterSwapDiskNotSupport => {
-                "InvalidParameter.SwapDiskNotSupport"
-            }
-            ErrorCode::InvalidParameterSystemSnapshotNotFound => {
-                "InvalidParameter.SystemSnapshotNotFound"
-            }
+            ErrorCode::InvalidParameterAutoSnapshotNotSupported => "InvalidParameter.AutoSnapshotNotSupported",
+            ErrorCode::InvalidParameterCdcNotSupported => "InvalidParameter.CdcNotSupported",
+            ErrorCode::InvalidParameterCdzNotSupported => "InvalidParameter.CdzNotSupported",
+            ErrorCode::InvalidParameterDataDiskIdContainsRootDisk => "InvalidParameter.DataDiskIdContainsRootDisk",
+            ErrorCode::InvalidParameterDataDiskNotBelongSpecifiedInstance => "InvalidParameter.DataDiskNotBelongSpecifiedInstance",
+            ErrorCode::InvalidParameterDuplicateSystemSnapshots => "InvalidParameter.DuplicateSystemSnapshots",
+            ErrorCode::InvalidParameterEdgeZoneMissInternetAccessible => "InvalidParameter.EdgeZoneMissInternetAccessible",
+            ErrorCode::InvalidParameterHostIdCustomizedInstanceTypeNotSupport => "InvalidParameter.HostIdCustomizedInstanceTypeNotSupport",
+            ErrorCode::InvalidParameterHostIdInstanceTypeNotSupport => "InvalidParameter.HostIdInstanceTypeNotSupport",
+            ErrorCode::InvalidParameterHostIdStandardInstanceTypeNotSupport => "InvalidParameter.HostIdStandardInstanceTypeNotSupport",
+            ErrorCode::InvalidParameterHostIdStatusNotSupport => "InvalidParameter.HostIdStatusNotSupport",
+            ErrorCode::InvalidParameterHostNameIllegal => "InvalidParameter.HostNameIllegal",
+            ErrorCode::InvalidParameterImageIdsSnapshotIdsMustOne => "InvalidParameter.ImageIdsSnapshotIdsMustOne",
+            ErrorCode::InvalidParameterInstanceImageNotSupport => "InvalidParameter.InstanceImageNotSupport",
+            ErrorCode::InvalidParameterInstanceTypeNotSupport => "InvalidParameter.InstanceTypeNotSupport",
+            ErrorCode::InvalidParameterInstanceTypeSupportedHostNotFound => "InvalidParameter.InstanceTypeSupportedHostNotFound",
+            ErrorCode::InvalidParameterInternetAccessibleNotSupported => "InvalidParameter.InternetAccessibleNotSupported",
+            ErrorCode::InvalidParameterInvalidCloudDiskSoldOut => "InvalidParameter.InvalidCloudDiskSoldOut",
+            ErrorCode::InvalidParameterInvalidDependence => "InvalidParameter.InvalidDependence",
+            ErrorCode::InvalidParameterInvalidInstanceNotSupported => "InvalidParameter.InvalidInstanceNotSupported",
+            ErrorCode::InvalidParameterInvalidIpFormat => "InvalidParameter.InvalidIpFormat",
+            ErrorCode::InvalidParameterInvalidKmsKeyId => "InvalidParameter.InvalidKmsKeyId",
+            ErrorCode::InvalidParameterInvalidParameterCoexistImageIdsFilters => "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
+            ErrorCode::InvalidParameterInvalidParameterUrlError => "InvalidParameter.InvalidParameterUrlError",
+            ErrorCode::InvalidParameterInvalidTargetOSType => "InvalidParameter.InvalidTargetOSType",
+            ErrorCode::InvalidParameterLackCoreCountOrThreadPerCore => "InvalidParameter.LackCoreCountOrThreadPerCore",
+            ErrorCode::InvalidParameterLocalDataDiskNotSupport => "InvalidParameter.LocalDataDiskNotSupport",
+            ErrorCode::InvalidParameterOnlySupportForEdgeZone => "InvalidParameter.OnlySupportForEdgeZone",
+            ErrorCode::InvalidParameterParameterConflict => "InvalidParameter.ParameterConflict",
+            ErrorCode::InvalidParameterPasswordNotSupported => "InvalidParameter.PasswordNotSupported",
+            ErrorCode::InvalidParameterSnapshotNotFound => "InvalidParameter.SnapshotNotFound",
+            ErrorCode::InvalidParameterSpecialParameterForSpecialAccount => "InvalidParameter.SpecialParameterForSpecialAccount",
+            ErrorCode::InvalidParameterSpecifyOneParameter => "InvalidParameter.SpecifyOneParameter",
+            ErrorCode::InvalidParameterSwapDiskNotSupport => "InvalidParameter.SwapDiskNotSupport",
+            ErrorCode::InvalidParameterSystemSnapshotNotFound => "InvalidParameter.SystemSnapshotNotFound",
             ErrorCode::InvalidParameter_ValueTooLarge => "InvalidParameter.ValueTooLarge",
             ErrorCode::InvalidParameterCombination => "InvalidParameterCombination",
             ErrorCode::InvalidParameterConflict => "InvalidParameterConflict",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
-            ErrorCode::InvalidParameterValueAmountNotEqual => {
-                "InvalidParameterValue.AmountNotEqual"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => {
-                "InvalidParameterValue.BandwidthPackageIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIdNotFound => {
-                "InvalidParameterValue.BandwidthPackageIdNotFound"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIspNotMatch => {
-                "InvalidParameterValue.BandwidthPackageIspNotMatch"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageZoneNotMatch => {
-                "InvalidParameterValue.BandwidthPackageZoneNotMatch"
-            }
-            ErrorCode::InvalidParameterValueBasicNetworkInstanceFamily => {
-                "InvalidParameterValue.BasicNetworkInstanceFamily"
-            }
-            ErrorCode::InvalidParameterValueBucketNotFound => {
-                "InvalidParameterValue.BucketNotFound"
-            }
-            ErrorCode::InvalidParameterValueCamRoleNameMalformed => {
-                "InvalidParameterValue.CamRoleNameMalformed"
-            }
-            ErrorCode::InvalidParameterValueCdhOnlyLocalDataDiskResize => {
-                "InvalidParameterValue.CdhOnlyLocalDataDiskResize"
-            }
-            ErrorCode::InvalidParameterValueChcHostsNotFound => {
-                "InvalidParameterValue.ChcHostsNotFound"
-            }
-            ErrorCode::InvalidParameterValueChcNetworkEmpty => {
-                "InvalidParameterValue.ChcNetworkEmpty"
-            }
-            ErrorCode::InvalidParameterValueCloudSsdDataDiskSizeTooSmall => {
-                "InvalidParameterValue.CloudSsdDataDiskSizeTooSmall"
-            }
-            ErrorCode::InvalidParameterValueCoreCountValue => {
-                "InvalidParameterValue.CoreCountValue"
-            }
-            ErrorCode::InvalidParameterValueDedicatedClusterNotSupportedChargeType => {
-                "InvalidParameterValue.DedicatedClusterNotSupportedChargeType"
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackIdsNotFound => {
-                "InvalidParameterValue.DedicatedResourcePackIdsNotFound"
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackName => {
-                "InvalidParameterValue.DedicatedResourcePackName"
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackNotValid => {
-                "InvalidParameterValue.DedicatedResourcePackNotValid"
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackTenancyMismatch => {
-                "InvalidParameterValue.DedicatedResourcePackTenancyMismatch"
-            }
-            ErrorCode::InvalidParameterValueDeployVpcAlreadyExists => {
-                "InvalidParameterValue.DeployVpcAlreadyExists"
-            }
-            ErrorCode::InvalidParameterValueDisasterRecoverGroupIdMalformed => {
-                "InvalidParameterValue.DisasterRecoverGroupIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueDuplicate => {
-                "InvalidParameterValue.Duplicate"
-            }
-            ErrorCode::InvalidParameterValueDuplicateTags => {
-                "InvalidParameterValue.DuplicateTags"
-            }
-            ErrorCode::InvalidParameterValueElasticNetworkNotExist => {
-                "InvalidParameterValue.ElasticNetworkNotExist"
-            }
-            ErrorCode::InvalidParameterValueElasticNetworkVpcSubnetMismatch => {
-                "InvalidParameterValue.ElasticNetworkVpcSubnetMismatch"
-            }
-            ErrorCode::InvalidParameterValueExternalIpQuotaLimited => {
-                "InvalidParameterValue.ExternalIpQuotaLimited"
-            }
-            ErrorCode::InvalidParameterValueGPUInstanceFamily => {
-                "InvalidParameterValue.GPUInstanceFamily"
-            }
-            ErrorCode::InvalidParameterValueHpcClusterBusinessIdNotSupported => {
-                "InvalidParameterValue.HpcClusterBusinessIdNotSupported"
-            }
-            ErrorCode::InvalidParameterValueHpcClusterIdZoneIdNotMatch => {
-                "InvalidParameterValue.HpcClusterIdZoneIdNotMatch"
-            }
-            ErrorCode::InvalidParameterValueIPAddressMalformed => {
-                "InvalidParameterValue.IPAddressMalformed"
-            }
-            ErrorCode::InvalidParameterValueIPv6AddressMalformed => {
-                "InvalidParameterValue.IPv6AddressMalformed"
-            }
-            ErrorCode::InvalidParameterValueISOMustImportByForce => {
-                "InvalidParameterValue.ISOMustImportByForce"
-            }
-            ErrorCode::InvalidParameterValueIllegalHostName => {
-                "InvalidParameterValue.IllegalHostName"
-            }
-            ErrorCode::InvalidParameterValueIncorrectFormat => {
-                "InvalidParameterValue.IncorrectFormat"
-            }
-            ErrorCode::InvalidParameterValueInstanceIdMalformed => {
-                "InvalidParameterValue.InstanceIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueInstanceNotSupportedMixPricingModel => {
-                "InvalidParameterValue.InstanceNotSupportedMixPricingModel"
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeNotFound => {
-                "InvalidParameterValue.InstanceTypeNotFound"
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeNotSupportElasticNetworks => {
-                "InvalidParameterValue.InstanceTypeNotSupportElasticNetworks"
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeNotSupportHpcCluster => {
-                "InvalidParameterValue.InstanceTypeNotSupportHpcCluster"
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeRequiredHpcCluster => {
-                "InvalidParameterValue.InstanceTypeRequiredHpcCluster"
-            }
-            ErrorCode::InvalidParameterValueInsufficientOffering => {
-                "InvalidParameterValue.InsufficientOffering"
-            }
-            ErrorCode::InvalidParameterValueInsufficientPrice => {
-                "InvalidParameterValue.InsufficientPrice"
-            }
-            ErrorCode::InvalidParameterValueInvalidAppIdFormat => {
-                "InvalidParameterValue.InvalidAppIdFormat"
-            }
-            ErrorCode::InvalidParameterValueInvalidBootMode => {
-                "InvalidParameterValue.InvalidBootMode"
-            }
-            ErrorCode::InvalidParameterValueInvalidBucketPermissionForExport => {
-                "InvalidParameterValue.InvalidBucketPermissionForExport"
-            }
-            ErrorCode::InvalidParameterValueInvalidFileNamePrefixList => {
-                "InvalidParameterValue.InvalidFileNamePrefixList"
-            }
-            ErrorCode::InvalidParameterValueInvalidGPUFamilyChange => {
-                "InvalidParameterValue.InvalidGPUFamilyChange"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageFamily => {
-                "InvalidParameterValue.InvalidImageFamily"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageForGivenInstanceType => {
-                "InvalidParameterValue.InvalidImageForGivenInstanceType"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageFormat => {
-                "InvalidParameterValue.InvalidImageFormat"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageId => {
-                "InvalidParameterValue.InvalidImageId"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageIdForRetsetInstance => {
-                "InvalidParameterValue.InvalidImageIdForRetsetInstance"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageIdIsShared => {
-                "InvalidParameterValue.InvalidImageIdIsShared"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageOsName => {
-                "InvalidParameterValue.InvalidImageOsName"
-            }
-            ErrorCode::InvalidParameterValueInvalidImageState => {
-                "InvalidParameterValue.InvalidImageState"
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceSource => {
-                "InvalidParameterValue.InvalidInstanceSource"
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceTypePeriodicContract => {
-                "InvalidParameterValue.InvalidInstanceTypePeriodicContract"
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceTypeUnderwrite => {
-                "InvalidParameterValue.InvalidInstanceTypeUnderwrite"
-            }
-            ErrorCode::InvalidParameterValueInvalidIpFormat => {
-                "InvalidParameterValue.InvalidIpFormat"
-            }
-            ErrorCode::InvalidParameterValueInvalidLaunchTemplateDescription => {
-                "InvalidParameterValue.InvalidLaunchTemplateDescription"
-            }
-            ErrorCode::InvalidParameterValueInvalidLaunchTemplateName => {
-                "InvalidParameterValue.InvalidLaunchTemplateName"
-            }
-            ErrorCode::InvalidParameterValueInvalidLaunchTemplateVersionDescription => {
-                "InvalidParameterValue.InvalidLaunchTemplateVersionDescription"
-            }
-            ErrorCode::InvalidParameterValueInvalidLicenseType => {
-                "InvalidParameterValue.InvalidLicenseType"
-            }
-            ErrorCode::InvalidParameterValueInvalidNetworkInterfaceId => {
-                "InvalidParameterValue.InvalidNetworkInterfaceId"
-            }
-            ErrorCode::InvalidParameterValueInvalidParameterMinCount => {
-                "InvalidParameterValue.InvalidParameterMinCount"
-            }
-            ErrorCode::InvalidParameterValueInvalidParameterValueLimit => {
-                "InvalidParameterValue.InvalidParameterValueLimit"
-            }
-            ErrorCode::InvalidParameterValueInvalidPassword => {
-                "InvalidParameterValue.InvalidPassword"
-            }
-            ErrorCode::InvalidParameterValueInvalidRegion => {
-                "InvalidParameterValue.InvalidRegion"
-            }
-            ErrorCode::InvalidParameterValueInvalidTimeFormat => {
-                "InvalidParameterValue.InvalidTimeFormat"
-            }
-            ErrorCode::InvalidParameterValueInvalidUserDataFormat => {
-                "InvalidParameterValue.InvalidUserDataFormat"
-            }
-            ErrorCode::InvalidParameterValueInvalidVagueName => {
-                "InvalidParameterValue.InvalidVagueName"
-            }
-            ErrorCode::InvalidParameterValueInvalidVpcIdSubnetIdNotFound => {
-                "InvalidParameterValue.InvalidVpcIdSubnetIdNotFound"
-            }
-            ErrorCode::InvalidParameterValueIspNotSupportForEdgeZone => {
-                "InvalidParameterValue.IspNotSupportForEdgeZone"
-            }
-            ErrorCode::InvalidParameterValueIspValueRepeated => {
-                "InvalidParameterValue.IspValueRepeated"
-            }
-            ErrorCode::InvalidParameterValueKeyPairNotFound => {
-                "InvalidParameterValue.KeyPairNotFound"
-            }
-            ErrorCode::InvalidParameterValueKeyPairNotSupported => {
-                "InvalidParameterValue.KeyPairNotSupported"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateDefaultVersion => {
-                "InvalidParameterValue.LaunchTemplateDefaultVersion"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdMalformed => {
-                "InvalidParameterValue.LaunchTemplateIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdNotExisted => {
-                "InvalidParameterValue.LaunchTemplateIdNotExisted"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdVerNotExisted => {
-                "InvalidParameterValue.LaunchTemplateIdVerNotExisted"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdVerSetAlready => {
-                "InvalidParameterValue.LaunchTemplateIdVerSetAlready"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateNotFound => {
-                "InvalidParameterValue.LaunchTemplateNotFound"
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateVersion => {
-                "InvalidParameterValue.LaunchTemplateVersion"
-            }
-            ErrorCode::InvalidParameterValueLimitExceeded => {
-                "InvalidParameterValue.LimitExceeded"
-            }
-            ErrorCode::InvalidParameterValueLocalDiskSizeRange => {
-                "InvalidParameterValue.LocalDiskSizeRange"
-            }
-            ErrorCode::InvalidParameterValueMissingLocationCosEndpoint => {
-                "InvalidParameterValue.MissingLocationCosEndpoint"
-            }
-            ErrorCode::InvalidParameterValueMustDhcpEnabledVpc => {
-                "InvalidParameterValue.MustDhcpEnabledVpc"
-            }
-            ErrorCode::InvalidParameterValueMustEnabledIsRdma => {
-                "InvalidParameterValue.MustEnabledIsRdma"
-            }
-            ErrorCode::InvalidParameterValueNotCdcSubnet => {
-                "InvalidParameterValue.NotCdcSubnet"
-            }
+            ErrorCode::InvalidParameterValueAmountNotEqual => "InvalidParameterValue.AmountNotEqual",
+            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => "InvalidParameterValue.BandwidthPackageIdMalformed",
+            ErrorCode::InvalidParameterValueBandwidthPackageIdNotFound => "InvalidParameterValue.BandwidthPackageIdNotFound",
+            ErrorCode::InvalidParameterValueBandwidthPackageIspNotMatch => "InvalidParameterValue.BandwidthPackageIspNotMatch",
+            ErrorCode::InvalidParameterValueBandwidthPackageZoneNotMatch => "InvalidParameterValue.BandwidthPackageZoneNotMatch",
+            ErrorCode::InvalidParameterValueBasicNetworkInstanceFamily => "InvalidParameterValue.BasicNetworkInstanceFamily",
+            ErrorCode::InvalidParameterValueBucketNotFound => "InvalidParameterValue.BucketNotFound",
+            ErrorCode::InvalidParameterValueCamRoleNameMalformed => "InvalidParameterValue.CamRoleNameMalformed",
+            ErrorCode::InvalidParameterValueCdhOnlyLocalDataDiskResize => "InvalidParameterValue.CdhOnlyLocalDataDiskResize",
+            ErrorCode::InvalidParameterValueChcHostsNotFound => "InvalidParameterValue.ChcHostsNotFound",
+            ErrorCode::InvalidParameterValueChcNetworkEmpty => "InvalidParameterValue.ChcNetworkEmpty",
+            ErrorCode::InvalidParameterValueCloudSsdDataDiskSizeTooSmall => "InvalidParameterValue.CloudSsdDataDiskSizeTooSmall",
+            ErrorCode::InvalidParameterValueCoreCountValue => "InvalidParameterValue.CoreCountValue",
+            ErrorCode::InvalidParameterValueDedicatedClusterNotSupportedChargeType => "InvalidParameterValue.DedicatedClusterNotSupportedChargeType",
+            ErrorCode::InvalidParameterValueDedicatedResourcePackIdsNotFound => "InvalidParameterValue.DedicatedResourcePackIdsNotFound",
+            ErrorCode::InvalidParameterValueDedicatedResourcePackName => "InvalidParameterValue.DedicatedResourcePackName",
+            ErrorCode::InvalidParameterValueDedicatedResourcePackNotValid => "InvalidParameterValue.DedicatedResourcePackNotValid",
+            ErrorCode::InvalidParameterValueDedicatedResourcePackTenancyMismatch => "InvalidParameterValue.DedicatedResourcePackTenancyMismatch",
+            ErrorCode::InvalidParameterValueDeployVpcAlreadyExists => "InvalidParameterValue.DeployVpcAlreadyExists",
+            ErrorCode::InvalidParameterValueDisasterRecoverGroupIdMalformed => "InvalidParameterValue.DisasterRecoverGroupIdMalformed",
+            ErrorCode::InvalidParameterValueDuplicate => "InvalidParameterValue.Duplicate",
+            ErrorCode::InvalidParameterValueDuplicateTags => "InvalidParameterValue.DuplicateTags",
+            ErrorCode::InvalidParameterValueElasticNetworkNotExist => "InvalidParameterValue.ElasticNetworkNotExist",
+            ErrorCode::InvalidParameterValueElasticNetworkVpcSubnetMismatch => "InvalidParameterValue.ElasticNetworkVpcSubnetMismatch",
+            ErrorCode::InvalidParameterValueExternalIpQuotaLimited => "InvalidParameterValue.ExternalIpQuotaLimited",
+            ErrorCode::InvalidParameterValueGPUInstanceFamily => "InvalidParameterValue.GPUInstanceFamily",
+            ErrorCode::InvalidParameterValueHpcClusterBusinessIdNotSupported => "InvalidParameterValue.HpcClusterBusinessIdNotSupported",
+            ErrorCode::InvalidParameterValueHpcClusterIdZoneIdNotMatch => "InvalidParameterValue.HpcClusterIdZoneIdNotMatch",
+            ErrorCode::InvalidParameterValueIPAddressMalformed => "InvalidParameterValue.IPAddressMalformed",
+            ErrorCode::InvalidParameterValueIPv6AddressMalformed => "InvalidParameterValue.IPv6AddressMalformed",
+            ErrorCode::InvalidParameterValueISOMustImportByForce => "InvalidParameterValue.ISOMustImportByForce",
+            ErrorCode::InvalidParameterValueIllegalHostName => "InvalidParameterValue.IllegalHostName",
+            ErrorCode::InvalidParameterValueIncorrectFormat => "InvalidParameterValue.IncorrectFormat",
+            ErrorCode::InvalidParameterValueInstanceIdMalformed => "InvalidParameterValue.InstanceIdMalformed",
+            ErrorCode::InvalidParameterValueInstanceNotSupportedMixPricingModel => "InvalidParameterValue.InstanceNotSupportedMixPricingModel",
+            ErrorCode::InvalidParameterValueInstanceTypeNotFound => "InvalidParameterValue.InstanceTypeNotFound",
+            ErrorCode::InvalidParameterValueInstanceTypeNotSupportElasticNetworks => "InvalidParameterValue.InstanceTypeNotSupportElasticNetworks",
+            ErrorCode::InvalidParameterValueInstanceTypeNotSupportHpcCluster => "InvalidParameterValue.InstanceTypeNotSupportHpcCluster",
+            ErrorCode::InvalidParameterValueInstanceTypeRequiredHpcCluster => "InvalidParameterValue.InstanceTypeRequiredHpcCluster",
+            ErrorCode::InvalidParameterValueInsufficientOffering => "InvalidParameterValue.InsufficientOffering",
+            ErrorCode::InvalidParameterValueInsufficientPrice => "InvalidParameterValue.InsufficientPrice",
+            ErrorCode::InvalidParameterValueInvalidAppIdFormat => "InvalidParameterValue.InvalidAppIdFormat",
+            ErrorCode::InvalidParameterValueInvalidBootMode => "InvalidParameterValue.InvalidBootMode",
+            ErrorCode::InvalidParameterValueInvalidBucketPermissionForExport => "InvalidParameterValue.InvalidBucketPermissionForExport",
+            ErrorCode::InvalidParameterValueInvalidFileNamePrefixList => "InvalidParameterValue.InvalidFileNamePrefixList",
+            ErrorCode::InvalidParameterValueInvalidGPUFamilyChange => "InvalidParameterValue.InvalidGPUFamilyChange",
+            ErrorCode::InvalidParameterValueInvalidImageFamily => "InvalidParameterValue.InvalidImageFamily",
+            ErrorCode::InvalidParameterValueInvalidImageForGivenInstanceType => "InvalidParameterValue.InvalidImageForGivenInstanceType",
+            ErrorCode::InvalidParameterValueInvalidImageFormat => "InvalidParameterValue.InvalidImageFormat",
+            ErrorCode::InvalidParameterValueInvalidImageId => "InvalidParameterValue.InvalidImageId",
+            ErrorCode::InvalidParameterValueInvalidImageIdForRetsetInstance => "InvalidParameterValue.InvalidImageIdForRetsetInstance",
+            ErrorCode::InvalidParameterValueInvalidImageIdIsShared => "InvalidParameterValue.InvalidImageIdIsShared",
+            ErrorCode::InvalidParameterValueInvalidImageOsName => "InvalidParameterValue.InvalidImageOsName",
+            ErrorCode::InvalidParameterValueInvalidImageState => "InvalidParameterValue.InvalidImageState",
+            ErrorCode::InvalidParameterValueInvalidInstanceSource => "InvalidParameterValue.InvalidInstanceSource",
+            ErrorCode::InvalidParameterValueInvalidInstanceTypePeriodicContract => "InvalidParameterValue.InvalidInstanceTypePeriodicContract",
+            ErrorCode::InvalidParameterValueInvalidInstanceTypeUnderwrite => "InvalidParameterValue.InvalidInstanceTypeUnderwrite",
+            ErrorCode::InvalidParameterValueInvalidIpFormat => "InvalidParameterValue.InvalidIpFormat",
+            ErrorCode::InvalidParameterValueInvalidLaunchTemplateDescription => "InvalidParameterValue.InvalidLaunchTemplateDescription",
+            ErrorCode::InvalidParameterValueInvalidLaunchTemplateName => "InvalidParameterValue.InvalidLaunchTemplateName",
+            ErrorCode::InvalidParameterValueInvalidLaunchTemplateVersionDescription => "InvalidParameterValue.InvalidLaunchTemplateVersionDescription",
+            ErrorCode::InvalidParameterValueInvalidLicenseType => "InvalidParameterValue.InvalidLicenseType",
+            ErrorCode::InvalidParameterValueInvalidNetworkInterfaceId => "InvalidParameterValue.InvalidNetworkInterfaceId",
+            ErrorCode::InvalidParameterValueInvalidParameterMinCount => "InvalidParameterValue.InvalidParameterMinCount",
+            ErrorCode::InvalidParameterValueInvalidParameterValueLimit => "InvalidParameterValue.InvalidParameterValueLimit",
+            ErrorCode::InvalidParameterValueInvalidPassword => "InvalidParameterValue.InvalidPassword",
+            ErrorCode::InvalidParameterValueInvalidRegion => "InvalidParameterValue.InvalidRegion",
+            ErrorCode::InvalidParameterValueInvalidTimeFormat => "InvalidParameterValue.InvalidTimeFormat",
+            ErrorCode::InvalidParameterValueInvalidUserDataFormat => "InvalidParameterValue.InvalidUserDataFormat",
+            ErrorCode::InvalidParameterValueInvalidVagueName => "InvalidParameterValue.InvalidVagueName",
+            ErrorCode::InvalidParameterValueInvalidVpcIdSubnetIdNotFound => "InvalidParameterValue.InvalidVpcIdSubnetIdNotFound",
+            ErrorCode::InvalidParameterValueIspNotSupportForEdgeZone => "InvalidParameterValue.IspNotSupportForEdgeZone",
+            ErrorCode::InvalidParameterValueIspValueRepeated => "InvalidParameterValue.IspValueRepeated",
+            ErrorCode::InvalidParameterValueKeyPairNotFound => "InvalidParameterValue.KeyPairNotFound",
+            ErrorCode::InvalidParameterValueKeyPairNotSupported => "InvalidParameterValue.KeyPairNotSupported",
+            ErrorCode::InvalidParameterValueLaunchTemplateDefaultVersion => "InvalidParameterValue.LaunchTemplateDefaultVersion",
+            ErrorCode::InvalidParameterValueLaunchTemplateIdMalformed => "InvalidParameterValue.LaunchTemplateIdMalformed",
+            ErrorCode::InvalidParameterValueLaunchTemplateIdNotExisted => "InvalidParameterValue.LaunchTemplateIdNotExisted",
+            ErrorCode::InvalidParameterValueLaunchTemplateIdVerNotExisted => "InvalidParameterValue.LaunchTemplateIdVerNotExisted",
+            ErrorCode::InvalidParameterValueLaunchTemplateIdVerSetAlready => "InvalidParameterValue.LaunchTemplateIdVerSetAlready",
+            ErrorCode::InvalidParameterValueLaunchTemplateNotFound => "InvalidParameterValue.LaunchTemplateNotFound",
+            ErrorCode::InvalidParameterValueLaunchTemplateVersion => "InvalidParameterValue.LaunchTemplateVersion",
+            ErrorCode::InvalidParameterValueLimitExceeded => "InvalidParameterValue.LimitExceeded",
+            ErrorCode::InvalidParameterValueLocalDiskSizeRange => "InvalidParameterValue.LocalDiskSizeRange",
+            ErrorCode::InvalidParameterValueMissingLocationCosEndpoint => "InvalidParameterValue.MissingLocationCosEndpoint",
+            ErrorCode::InvalidParameterValueMustDhcpEnabledVpc => "InvalidParameterValue.MustDhcpEnabledVpc",
+            ErrorCode::InvalidParameterValueMustEnabledIsRdma => "InvalidParameterValue.MustEnabledIsRdma",
+            ErrorCode::InvalidParameterValueNotCdcSubnet => "InvalidParameterValue.NotCdcSubnet",
             ErrorCode::InvalidParameterValueNotEmpty => "InvalidParameterValue.NotEmpty",
-            ErrorCode::InvalidParameterValueNotSupported => {
-                "InvalidParameterValue.NotSupported"
-            }
-            ErrorCode::InvalidParameterValuePreheatNotSupportedInstanceType => {
-                "InvalidParameterValue.PreheatNotSupportedInstanceType"
-            }
-            ErrorCode::InvalidParameterValuePreheatNotSupportedZone => {
-                "InvalidParameterValue.PreheatNotSupportedZone"
-            }
-            ErrorCode::InvalidParameterValuePreheatUnavailableZones => {
-                "InvalidParameterValue.PreheatUnavailableZones"
-            }
+            ErrorCode::InvalidParameterValueNotSupported => "InvalidParameterValue.NotSupported",
+            ErrorCode::InvalidParameterValuePreheatNotSupportedInstanceType => "InvalidParameterValue.PreheatNotSupportedInstanceType",
+            ErrorCode::InvalidParameterValuePreheatNotSupportedZone => "InvalidParameterValue.PreheatNotSupportedZone",
+            ErrorCode::InvalidParameterValuePreheatUnavailableZones => "InvalidParameterValue.PreheatUnavailableZones",
             ErrorCode::InvalidParameterValueRange => "InvalidParameterValue.Range",
-            ErrorCode::InvalidParameterValueRequiredLocationImage => {
-                "InvalidParameterValue.RequiredLocationImage"
-            }
-            ErrorCode::InvalidParameterValueResourcePoolPackIdMalformed => {
-                "InvalidParameterValue.ResourcePoolPackIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueResourcePoolPackStatus => {
-                "InvalidParameterValue.ResourcePoolPackStatus"
-            }
-            ErrorCode::InvalidParameterValueResourcePoolPackTypeNotSupported => {
-                "InvalidParameterValue.ResourcePoolPackTypeNotSupported"
-            }
-            ErrorCode::InvalidParameterValueSnapshotIdMalformed => {
-                "InvalidParameterValue.SnapshotIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueSubnetIdMalformed => {
-                "InvalidParameterValue.SubnetIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueSubnetIdZoneIdNotMatch => {
-                "InvalidParameterValue.SubnetIdZoneIdNotMatch"
-            }
-            ErrorCode::InvalidParameterValueSubnetNotExist => {
-                "InvalidParameterValue.SubnetNotExist"
-            }
-            ErrorCode::InvalidParameterValueTagKeyNotFound => {
-                "InvalidParameterValue.TagKeyNotFound"
-            }
-            ErrorCode::InvalidParameterValueTagQuotaLimitExceeded => {
-                "InvalidParameterValue.TagQuotaLimitExceeded"
-            }
-            ErrorCode::InvalidParameterValueThreadPerCoreValue => {
-                "InvalidParameterValue.ThreadPerCoreValue"
-            }
+            ErrorCode::InvalidParameterValueRequiredLocationImage => "InvalidParameterValue.RequiredLocationImage",
+            ErrorCode::InvalidParameterValueResourcePoolPackIdMalformed => "InvalidParameterValue.ResourcePoolPackIdMalformed",
+            ErrorCode::InvalidParameterValueResourcePoolPackStatus => "InvalidParameterValue.ResourcePoolPackStatus",
+            ErrorCode::InvalidParameterValueResourcePoolPackTypeNotSupported => "InvalidParameterValue.ResourcePoolPackTypeNotSupported",
+            ErrorCode::InvalidParameterValueSnapshotIdMalformed => "InvalidParameterValue.SnapshotIdMalformed",
+            ErrorCode::InvalidParameterValueSubnetIdMalformed => "InvalidParameterValue.SubnetIdMalformed",
+            ErrorCode::InvalidParameterValueSubnetIdZoneIdNotMatch => "InvalidParameterValue.SubnetIdZoneIdNotMatch",
+            ErrorCode::InvalidParameterValueSubnetNotExist => "InvalidParameterValue.SubnetNotExist",
+            ErrorCode::InvalidParameterValueTagKeyNotFound => "InvalidParameterValue.TagKeyNotFound",
+            ErrorCode::InvalidParameterValueTagQuotaLimitExceeded => "InvalidParameterValue.TagQuotaLimitExceeded",
+            ErrorCode::InvalidParameterValueThreadPerCoreValue => "InvalidParameterValue.ThreadPerCoreValue",
             ErrorCode::InvalidParameterValue_TooLarge => "InvalidParameterValue.TooLarge",
             ErrorCode::InvalidParameterValueTooLong => "InvalidParameterValue.TooLong",
-            ErrorCode::InvalidParameterValueUuidMalformed => {
-                "InvalidParameterValue.UuidMalformed"
-            }
-            ErrorCode::InvalidParameterValueVpcIdMalformed => {
-                "InvalidParameterValue.VpcIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueVpcIdNotExist => {
-                "InvalidParameterValue.VpcIdNotExist"
-            }
-            ErrorCode::InvalidParameterValueVpcIdSubnetIdNotMatch => {
-                "InvalidParameterValue.VpcIdSubnetIdNotMatch"
-            }
-            ErrorCode::InvalidParameterValueVpcIdZoneIdNotMatch => {
-                "InvalidParameterValue.VpcIdZoneIdNotMatch"
-            }
-            ErrorCode::InvalidParameterValueVpcNotSupportIpv6Address => {
-                "InvalidParameterValue.VpcNotSupportIpv6Address"
-            }
-            ErrorCode::InvalidParameterValueZoneNotSupported => {
-                "InvalidParameterValue.ZoneNotSupported"
-            }
+            ErrorCode::InvalidParameterValueUuidMalformed => "InvalidParameterValue.UuidMalformed",
+            ErrorCode::InvalidParameterValueVpcIdMalformed => "InvalidParameterValue.VpcIdMalformed",
+            ErrorCode::InvalidParameterValueVpcIdNotExist => "InvalidParameterValue.VpcIdNotExist",
+            ErrorCode::InvalidParameterValueVpcIdSubnetIdNotMatch => "InvalidParameterValue.VpcIdSubnetIdNotMatch",
+            ErrorCode::InvalidParameterValueVpcIdZoneIdNotMatch => "InvalidParameterValue.VpcIdZoneIdNotMatch",
+            ErrorCode::InvalidParameterValueVpcNotSupportIpv6Address => "InvalidParameterValue.VpcNotSupportIpv6Address",
+            ErrorCode::InvalidParameterValueZoneNotSupported => "InvalidParameterValue.ZoneNotSupported",
             ErrorCode::InvalidParameterValueLimit => "InvalidParameterValueLimit",
             ErrorCode::InvalidParameterValueOffset => "InvalidParameterValueOffset",
             ErrorCode::InvalidPassword => "InvalidPassword",
@@ -3401,51 +2379,27 @@ impl ErrorCode {
             ErrorCode::InvalidPublicKeyMalformed => "InvalidPublicKey.Malformed",
             ErrorCode::InvalidRegionNotFound => "InvalidRegion.NotFound",
             ErrorCode::InvalidRegionUnavailable => "InvalidRegion.Unavailable",
-            ErrorCode::InvalidSecurityGroupIdNotFound => {
-                "InvalidSecurityGroupId.NotFound"
-            }
+            ErrorCode::InvalidSecurityGroupIdNotFound => "InvalidSecurityGroupId.NotFound",
             ErrorCode::InvalidSgIdMalformed => "InvalidSgId.Malformed",
             ErrorCode::InvalidZoneMismatchRegion => "InvalidZone.MismatchRegion",
-            ErrorCode::LimitExceededAssociateUSGLimitExceeded => {
-                "LimitExceeded.AssociateUSGLimitExceeded"
-            }
+            ErrorCode::LimitExceededAssociateUSGLimitExceeded => "LimitExceeded.AssociateUSGLimitExceeded",
             ErrorCode::LimitExceededCvmInstanceQuota => "LimitExceeded.CvmInstanceQuota",
-            ErrorCode::LimitExceededCvmsVifsPerSecGroupLimitExceeded => {
-                "LimitExceeded.CvmsVifsPerSecGroupLimitExceeded"
-            }
-            ErrorCode::LimitExceededDisasterRecoverGroup => {
-                "LimitExceeded.DisasterRecoverGroup"
-            }
+            ErrorCode::LimitExceededCvmsVifsPerSecGroupLimitExceeded => "LimitExceeded.CvmsVifsPerSecGroupLimitExceeded",
+            ErrorCode::LimitExceededDisasterRecoverGroup => "LimitExceeded.DisasterRecoverGroup",
             ErrorCode::LimitExceededEipNumLimit => "LimitExceeded.EipNumLimit",
-            ErrorCode::LimitExceededEniLimitInstanceType => {
-                "LimitExceeded.EniLimitInstanceType"
-            }
+            ErrorCode::LimitExceededEniLimitInstanceType => "LimitExceeded.EniLimitInstanceType",
             ErrorCode::LimitExceededEniNumLimit => "LimitExceeded.EniNumLimit",
-            ErrorCode::LimitExceededExportImageTaskLimitExceeded => {
-                "LimitExceeded.ExportImageTaskLimitExceeded"
-            }
+            ErrorCode::LimitExceededExportImageTaskLimitExceeded => "LimitExceeded.ExportImageTaskLimitExceeded",
             ErrorCode::LimitExceededHpcClusterQuota => "LimitExceeded.HpcClusterQuota",
             ErrorCode::LimitExceededIPv6AddressNum => "LimitExceeded.IPv6AddressNum",
-            ErrorCode::LimitExceededInstanceEniNumLimit => {
-                "LimitExceeded.InstanceEniNumLimit"
-            }
+            ErrorCode::LimitExceededInstanceEniNumLimit => "LimitExceeded.InstanceEniNumLimit",
             ErrorCode::LimitExceededInstanceQuota => "LimitExceeded.InstanceQuota",
-            ErrorCode::LimitExceededInstanceTypeBandwidth => {
-                "LimitExceeded.InstanceTypeBandwidth"
-            }
-            ErrorCode::LimitExceededLaunchTemplateQuota => {
-                "LimitExceeded.LaunchTemplateQuota"
-            }
-            ErrorCode::LimitExceededLaunchTemplateVersionQuota => {
-                "LimitExceeded.LaunchTemplateVersionQuota"
-            }
-            ErrorCode::LimitExceededPreheatImageSnapshotOutOfQuota => {
-                "LimitExceeded.PreheatImageSnapshotOutOfQuota"
-            }
+            ErrorCode::LimitExceededInstanceTypeBandwidth => "LimitExceeded.InstanceTypeBandwidth",
+            ErrorCode::LimitExceededLaunchTemplateQuota => "LimitExceeded.LaunchTemplateQuota",
+            ErrorCode::LimitExceededLaunchTemplateVersionQuota => "LimitExceeded.LaunchTemplateVersionQuota",
+            ErrorCode::LimitExceededPreheatImageSnapshotOutOfQuota => "LimitExceeded.PreheatImageSnapshotOutOfQuota",
             ErrorCode::LimitExceededPrepayQuota => "LimitExceeded.PrepayQuota",
-            ErrorCode::LimitExceededPrepayUnderwriteQuota => {
-                "LimitExceeded.PrepayUnderwriteQuota"
-            }
+            ErrorCode::LimitExceededPrepayUnderwriteQuota => "LimitExceeded.PrepayUnderwriteQuota",
             ErrorCode::LimitExceededSingleUSGQuota => "LimitExceeded.SingleUSGQuota",
             ErrorCode::LimitExceededSpotQuota => "LimitExceeded.SpotQuota",
             ErrorCode::LimitExceededTagResourceQuota => "LimitExceeded.TagResourceQuota",
@@ -3454,441 +2408,161 @@ impl ErrorCode {
             ErrorCode::LimitExceededVpcSubnetNum => "LimitExceeded.VpcSubnetNum",
             ErrorCode::MissingParameter => "MissingParameter",
             ErrorCode::MissingParameterAtLeastOne => "MissingParameter.AtLeastOne",
-            ErrorCode::MissingParameterDPDKInstanceTypeRequiredVPC => {
-                "MissingParameter.DPDKInstanceTypeRequiredVPC"
-            }
-            ErrorCode::MissingParameterMonitorService => {
-                "MissingParameter.MonitorService"
-            }
+            ErrorCode::MissingParameterDPDKInstanceTypeRequiredVPC => "MissingParameter.DPDKInstanceTypeRequiredVPC",
+            ErrorCode::MissingParameterMonitorService => "MissingParameter.MonitorService",
             ErrorCode::MutexOperationTaskRunning => "MutexOperation.TaskRunning",
-            ErrorCode::OperationDeniedAccountNotSupported => {
-                "OperationDenied.AccountNotSupported"
-            }
-            ErrorCode::OperationDeniedChcDeployConfigInvalid => {
-                "OperationDenied.ChcDeployConfigInvalid"
-            }
-            ErrorCode::OperationDeniedChcHostStateNotSupported => {
-                "OperationDenied.ChcHostStateNotSupported"
-            }
-            ErrorCode::OperationDeniedChcInstallCloudImageWithoutDeployNetwork => {
-                "OperationDenied.ChcInstallCloudImageWithoutDeployNetwork"
-            }
-            ErrorCode::OperationDeniedInnerUserProhibitAction => {
-                "OperationDenied.InnerUserProhibitAction"
-            }
-            ErrorCode::OperationDeniedInstanceOperationInProgress => {
-                "OperationDenied.InstanceOperationInProgress"
-            }
-            ErrorCode::OperationDeniedNotBandwidthShiftUpUserApplyEdgeZoneEip => {
-                "OperationDenied.NotBandwidthShiftUpUserApplyEdgeZoneEip"
-            }
+            ErrorCode::OperationDeniedAccountNotSupported => "OperationDenied.AccountNotSupported",
+            ErrorCode::OperationDeniedChcDeployConfigInvalid => "OperationDenied.ChcDeployConfigInvalid",
+            ErrorCode::OperationDeniedChcHostStateNotSupported => "OperationDenied.ChcHostStateNotSupported",
+            ErrorCode::OperationDeniedChcInstallCloudImageWithoutDeployNetwork => "OperationDenied.ChcInstallCloudImageWithoutDeployNetwork",
+            ErrorCode::OperationDeniedInnerUserProhibitAction => "OperationDenied.InnerUserProhibitAction",
+            ErrorCode::OperationDeniedInstanceOperationInProgress => "OperationDenied.InstanceOperationInProgress",
+            ErrorCode::OperationDeniedNotBandwidthShiftUpUserApplyEdgeZoneEip => "OperationDenied.NotBandwidthShiftUpUserApplyEdgeZoneEip",
             ErrorCode::OverQuota => "OverQuota",
-            ErrorCode::RegionAbilityLimitUnsupportedToImportImage => {
-                "RegionAbilityLimit.UnsupportedToImportImage"
-            }
+            ErrorCode::RegionAbilityLimitUnsupportedToImportImage => "RegionAbilityLimit.UnsupportedToImportImage",
             ErrorCode::ResourceInUse => "ResourceInUse",
             ErrorCode::ResourceInUseDiskRollbacking => "ResourceInUse.DiskRollbacking",
             ErrorCode::ResourceInUseHpcCluster => "ResourceInUse.HpcCluster",
-            ErrorCode::ResourceInsufficientAvailabilityZoneSoldOut => {
-                "ResourceInsufficient.AvailabilityZoneSoldOut"
-            }
+            ErrorCode::ResourceInsufficientAvailabilityZoneSoldOut => "ResourceInsufficient.AvailabilityZoneSoldOut",
             ErrorCode::ResourceInsufficientCidrBlock => "ResourceInsufficient.CidrBlock",
-            ErrorCode::ResourceInsufficientCloudDiskSoldOut => {
-                "ResourceInsufficient.CloudDiskSoldOut"
-            }
-            ErrorCode::ResourceInsufficientCloudDiskUnavailable => {
-                "ResourceInsufficient.CloudDiskUnavailable"
-            }
-            ErrorCode::ResourceInsufficientDisasterRecoverGroupCvmQuota => {
-                "ResourceInsufficient.DisasterRecoverGroupCvmQuota"
-            }
-            ErrorCode::ResourceInsufficientInsufficientGroupQuota => {
-                "ResourceInsufficient.InsufficientGroupQuota"
-            }
-            ErrorCode::ResourceInsufficientInsufficientOfferingMinimum => {
-                "ResourceInsufficient.InsufficientOfferingMinimum"
-            }
-            ErrorCode::ResourceInsufficientSpecifiedInstanceType => {
-                "ResourceInsufficient.SpecifiedInstanceType"
-            }
-            ErrorCode::ResourceInsufficientZoneSoldOutForSpecifiedInstance => {
-                "ResourceInsufficient.ZoneSoldOutForSpecifiedInstance"
-            }
+            ErrorCode::ResourceInsufficientCloudDiskSoldOut => "ResourceInsufficient.CloudDiskSoldOut",
+            ErrorCode::ResourceInsufficientCloudDiskUnavailable => "ResourceInsufficient.CloudDiskUnavailable",
+            ErrorCode::ResourceInsufficientDisasterRecoverGroupCvmQuota => "ResourceInsufficient.DisasterRecoverGroupCvmQuota",
+            ErrorCode::ResourceInsufficientInsufficientGroupQuota => "ResourceInsufficient.InsufficientGroupQuota",
+            ErrorCode::ResourceInsufficientInsufficientOfferingMinimum => "ResourceInsufficient.InsufficientOfferingMinimum",
+            ErrorCode::ResourceInsufficientSpecifiedInstanceType => "ResourceInsufficient.SpecifiedInstanceType",
+            ErrorCode::ResourceInsufficientZoneSoldOutForSpecifiedInstance => "ResourceInsufficient.ZoneSoldOutForSpecifiedInstance",
             ErrorCode::ResourceNotFoundHpcCluster => "ResourceNotFound.HpcCluster",
-            ErrorCode::ResourceNotFoundInvalidInstanceIdNotFound => {
-                "ResourceNotFound.InvalidInstanceIdNotFound"
-            }
-            ErrorCode::ResourceNotFoundInvalidPlacementSet => {
-                "ResourceNotFound.InvalidPlacementSet"
-            }
-            ErrorCode::ResourceNotFoundInvalidZoneInstanceType => {
-                "ResourceNotFound.InvalidZoneInstanceType"
-            }
-            ErrorCode::ResourceNotFoundKeyPairNotFound => {
-                "ResourceNotFound.KeyPairNotFound"
-            }
+            ErrorCode::ResourceNotFoundInvalidInstanceIdNotFound => "ResourceNotFound.InvalidInstanceIdNotFound",
+            ErrorCode::ResourceNotFoundInvalidPlacementSet => "ResourceNotFound.InvalidPlacementSet",
+            ErrorCode::ResourceNotFoundInvalidZoneInstanceType => "ResourceNotFound.InvalidZoneInstanceType",
+            ErrorCode::ResourceNotFoundKeyPairNotFound => "ResourceNotFound.KeyPairNotFound",
             ErrorCode::ResourceNotFoundNoDefaultCbs => "ResourceNotFound.NoDefaultCbs",
-            ErrorCode::ResourceNotFoundNoDefaultCbsWithReason => {
-                "ResourceNotFound.NoDefaultCbsWithReason"
-            }
-            ErrorCode::ResourceNotFoundResourcePoolPackIdNotFound => {
-                "ResourceNotFound.ResourcePoolPackIdNotFound"
-            }
+            ErrorCode::ResourceNotFoundNoDefaultCbsWithReason => "ResourceNotFound.NoDefaultCbsWithReason",
+            ErrorCode::ResourceNotFoundResourcePoolPackIdNotFound => "ResourceNotFound.ResourcePoolPackIdNotFound",
             ErrorCode::ResourceUnavailable => "ResourceUnavailable",
-            ErrorCode::ResourceUnavailableInstanceType => {
-                "ResourceUnavailable.InstanceType"
-            }
-            ErrorCode::ResourceUnavailableSnapshotCreating => {
-                "ResourceUnavailable.SnapshotCreating"
-            }
+            ErrorCode::ResourceUnavailableInstanceType => "ResourceUnavailable.InstanceType",
+            ErrorCode::ResourceUnavailableSnapshotCreating => "ResourceUnavailable.SnapshotCreating",
             ErrorCode::ResourcesSoldOutAvailableZone => "ResourcesSoldOut.AvailableZone",
-            ErrorCode::ResourcesSoldOutEipInsufficient => {
-                "ResourcesSoldOut.EipInsufficient"
-            }
-            ErrorCode::ResourcesSoldOutSpecifiedInstanceType => {
-                "ResourcesSoldOut.SpecifiedInstanceType"
-            }
+            ErrorCode::ResourcesSoldOutEipInsufficient => "ResourcesSoldOut.EipInsufficient",
+            ErrorCode::ResourcesSoldOutSpecifiedInstanceType => "ResourcesSoldOut.SpecifiedInstanceType",
             ErrorCode::SecGroupActionFailure => "SecGroupActionFailure",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
-            ErrorCode::UnauthorizedOperationImageNotBelongToAccount => {
-                "UnauthorizedOperation.ImageNotBelongToAccount"
-            }
-            ErrorCode::UnauthorizedOperationInvalidToken => {
-                "UnauthorizedOperation.InvalidToken"
-            }
-            ErrorCode::UnauthorizedOperationMFAExpired => {
-                "UnauthorizedOperation.MFAExpired"
-            }
-            ErrorCode::UnauthorizedOperationMFANotFound => {
-                "UnauthorizedOperation.MFANotFound"
-            }
-            ErrorCode::UnauthorizedOperationPermissionDenied => {
-                "UnauthorizedOperation.PermissionDenied"
-            }
+            ErrorCode::UnauthorizedOperationImageNotBelongToAccount => "UnauthorizedOperation.ImageNotBelongToAccount",
+            ErrorCode::UnauthorizedOperationInvalidToken => "UnauthorizedOperation.InvalidToken",
+            ErrorCode::UnauthorizedOperationMFAExpired => "UnauthorizedOperation.MFAExpired",
+            ErrorCode::UnauthorizedOperationMFANotFound => "UnauthorizedOperation.MFANotFound",
+            ErrorCode::UnauthorizedOperationPermissionDenied => "UnauthorizedOperation.PermissionDenied",
             ErrorCode::UnknownParameter => "UnknownParameter",
             ErrorCode::UnsupportedOperation => "UnsupportedOperation",
-            ErrorCode::UnsupportedOperationArmArchitecture => {
-                "UnsupportedOperation.ArmArchitecture"
-            }
-            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => {
-                "UnsupportedOperation.BandwidthPackageIdNotSupported"
-            }
-            ErrorCode::UnsupportedOperationCbsRemoteSsdNotSupport => {
-                "UnsupportedOperation.CbsRemoteSsdNotSupport"
-            }
-            ErrorCode::UnsupportedOperationCommercialImageChangeChargeType => {
-                "UnsupportedOperation.CommercialImageChangeChargeType"
-            }
-            ErrorCode::UnsupportedOperationDiskSnapCreateTimeTooOld => {
-                "UnsupportedOperation.DiskSnapCreateTimeTooOld"
-            }
-            ErrorCode::UnsupportedOperationEdgeZoneInstance => {
-                "UnsupportedOperation.EdgeZoneInstance"
-            }
-            ErrorCode::UnsupportedOperationEdgeZoneNotSupportCloudDisk => {
-                "UnsupportedOperation.EdgeZoneNotSupportCloudDisk"
-            }
-            ErrorCode::UnsupportedOperationEdgeZoneNotSupportPurchaseReserved => {
-                "UnsupportedOperation.EdgeZoneNotSupportPurchaseReserved"
-            }
-            ErrorCode::UnsupportedOperationElasticNetworkInterface => {
-                "UnsupportedOperation.ElasticNetworkInterface"
-            }
-            ErrorCode::UnsupportedOperationEncryptedImagesNotSupported => {
-                "UnsupportedOperation.EncryptedImagesNotSupported"
-            }
-            ErrorCode::UnsupportedOperationHeterogeneousChangeInstanceFamily => {
-                "UnsupportedOperation.HeterogeneousChangeInstanceFamily"
-            }
-            ErrorCode::UnsupportedOperationHibernationForNormalInstance => {
-                "UnsupportedOperation.HibernationForNormalInstance"
-            }
-            ErrorCode::UnsupportedOperationHibernationOsVersion => {
-                "UnsupportedOperation.HibernationOsVersion"
-            }
-            ErrorCode::UnsupportedOperationIPv6NotSupportVpcMigrate => {
-                "UnsupportedOperation.IPv6NotSupportVpcMigrate"
-            }
-            ErrorCode::UnsupportedOperationImageTooLargeExportUnsupported => {
-                "UnsupportedOperation.ImageTooLargeExportUnsupported"
-            }
-            ErrorCode::UnsupportedOperationInstanceChargeType => {
-                "UnsupportedOperation.InstanceChargeType"
-            }
-            ErrorCode::UnsupportedOperationInstanceMixedPricingModel => {
-                "UnsupportedOperation.InstanceMixedPricingModel"
-            }
-            ErrorCode::UnsupportedOperationInstanceMixedResetInstanceType => {
-                "UnsupportedOperation.InstanceMixedResetInstanceType"
-            }
-            ErrorCode::UnsupportedOperationInstanceMixedZoneType => {
-                "UnsupportedOperation.InstanceMixedZoneType"
-            }
-            ErrorCode::UnsupportedOperationInstanceOsConvertOsNotSupport => {
-                "UnsupportedOperation.InstanceOsConvertOsNotSupport"
-            }
-            ErrorCode::UnsupportedOperationInstanceOsWindows => {
-                "UnsupportedOperation.InstanceOsWindows"
-            }
-            ErrorCode::UnsupportedOperationInstanceReinstallFailed => {
-                "UnsupportedOperation.InstanceReinstallFailed"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateBanning => {
-                "UnsupportedOperation.InstanceStateBanning"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateCorrupted => {
-                "UnsupportedOperation.InstanceStateCorrupted"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateEnterRescueMode => {
-                "UnsupportedOperation.InstanceStateEnterRescueMode"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateEnterServiceLiveMigrate => {
-                "UnsupportedOperation.InstanceStateEnterServiceLiveMigrate"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateExitRescueMode => {
-                "UnsupportedOperation.InstanceStateExitRescueMode"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateExitServiceLiveMigrate => {
-                "UnsupportedOperation.InstanceStateExitServiceLiveMigrate"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateFreezing => {
-                "UnsupportedOperation.InstanceStateFreezing"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateIsolating => {
-                "UnsupportedOperation.InstanceStateIsolating"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateLaunchFailed => {
-                "UnsupportedOperation.InstanceStateLaunchFailed"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateNotRunning => {
-                "UnsupportedOperation.InstanceStateNotRunning"
-            }
-            ErrorCode::UnsupportedOperationInstanceStatePending => {
-                "UnsupportedOperation.InstanceStatePending"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateRebooting => {
-                "UnsupportedOperation.InstanceStateRebooting"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateRescueMode => {
-                "UnsupportedOperation.InstanceStateRescueMode"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateRunning => {
-                "UnsupportedOperation.InstanceStateRunning"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateServiceLiveMigrate => {
-                "UnsupportedOperation.InstanceStateServiceLiveMigrate"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateShutdown => {
-                "UnsupportedOperation.InstanceStateShutdown"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateStarting => {
-                "UnsupportedOperation.InstanceStateStarting"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateStopped => {
-                "UnsupportedOperation.InstanceStateStopped"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateStopping => {
-                "UnsupportedOperation.InstanceStateStopping"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateTerminated => {
-                "UnsupportedOperation.InstanceStateTerminated"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateTerminating => {
-                "UnsupportedOperation.InstanceStateTerminating"
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportConfidentiality => {
-                "UnsupportedOperation.InstanceTypeNotSupportConfidentiality"
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportGridLicence => {
-                "UnsupportedOperation.InstanceTypeNotSupportGridLicence"
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportHighDensityModeSetting => {
-                "UnsupportedOperation.InstanceTypeNotSupportHighDensityModeSetting"
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportJumboFrame => {
-                "UnsupportedOperation.InstanceTypeNotSupportJumboFrame"
-            }
-            ErrorCode::UnsupportedOperationInstancesEnableJumboWithoutReboot => {
-                "UnsupportedOperation.InstancesEnableJumboWithoutReboot"
-            }
-            ErrorCode::UnsupportedOperationInstancesProtected => {
-                "UnsupportedOperation.InstancesProtected"
-            }
-            ErrorCode::UnsupportedOperationInsufficientClusterQuota => {
-                "UnsupportedOperation.InsufficientClusterQuota"
-            }
-            ErrorCode::UnsupportedOperationInvalidDataDisk => {
-                "UnsupportedOperation.InvalidDataDisk"
-            }
-            ErrorCode::UnsupportedOperationInvalidDisk => {
-                "UnsupportedOperation.InvalidDisk"
-            }
-            ErrorCode::UnsupportedOperationInvalidDiskBackupQuota => {
-                "UnsupportedOperation.InvalidDiskBackupQuota"
-            }
-            ErrorCode::UnsupportedOperationInvalidDiskFastRollback => {
-                "UnsupportedOperation.InvalidDiskFastRollback"
-            }
-            ErrorCode::UnsupportedOperationInvalidImageLicenseTypeForReset => {
-                "UnsupportedOperation.InvalidImageLicenseTypeForReset"
-            }
-            ErrorCode::UnsupportedOperationInvalidInstanceNotSupportedProtectedInstance => {
-                "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance"
-            }
-            ErrorCode::UnsupportedOperationInvalidInstanceWithSwapDisk => {
-                "UnsupportedOperation.InvalidInstanceWithSwapDisk"
-            }
-            ErrorCode::UnsupportedOperationInvalidInstancesOwner => {
-                "UnsupportedOperation.InvalidInstancesOwner"
-            }
-            ErrorCode::UnsupportedOperationInvalidRegionDiskEncrypt => {
-                "UnsupportedOperation.InvalidRegionDiskEncrypt"
-            }
-            ErrorCode::UnsupportedOperationInvalidZone => {
-                "UnsupportedOperation.InvalidZone"
-            }
-            ErrorCode::UnsupportedOperationKeyPairUnsupportedWindows => {
-                "UnsupportedOperation.KeyPairUnsupportedWindows"
-            }
-            ErrorCode::UnsupportedOperationLocalDataDiskChangeInstanceFamily => {
-                "UnsupportedOperation.LocalDataDiskChangeInstanceFamily"
-            }
-            ErrorCode::UnsupportedOperationLocalDiskMigratingToCloudDisk => {
-                "UnsupportedOperation.LocalDiskMigratingToCloudDisk"
-            }
-            ErrorCode::UnsupportedOperationLocationImageNotSupported => {
-                "UnsupportedOperation.LocationImageNotSupported"
-            }
-            ErrorCode::UnsupportedOperationMarketImageConvertOSUnsupported => {
-                "UnsupportedOperation.MarketImageConvertOSUnsupported"
-            }
-            ErrorCode::UnsupportedOperationMarketImageExportUnsupported => {
-                "UnsupportedOperation.MarketImageExportUnsupported"
-            }
-            ErrorCode::UnsupportedOperationMinCountUnsupportedChargeType => {
-                "UnsupportedOperation.MinCountUnsupportedChargeType"
-            }
-            ErrorCode::UnsupportedOperationMinCountUnsupportedRegion => {
-                "UnsupportedOperation.MinCountUnsupportedRegion"
-            }
-            ErrorCode::UnsupportedOperationModifyEncryptionNotSupported => {
-                "UnsupportedOperation.ModifyEncryptionNotSupported"
-            }
-            ErrorCode::UnsupportedOperationModifyVPCWithCLB => {
-                "UnsupportedOperation.ModifyVPCWithCLB"
-            }
-            ErrorCode::UnsupportedOperationModifyVPCWithClassLink => {
-                "UnsupportedOperation.ModifyVPCWithClassLink"
-            }
-            ErrorCode::UnsupportedOperationNoInstanceTypeSupportSpot => {
-                "UnsupportedOperation.NoInstanceTypeSupportSpot"
-            }
-            ErrorCode::UnsupportedOperationNoVpcNetwork => {
-                "UnsupportedOperation.NoVpcNetwork"
-            }
-            ErrorCode::UnsupportedOperationNotFpgaInstance => {
-                "UnsupportedOperation.NotFpgaInstance"
-            }
-            ErrorCode::UnsupportedOperationNotSupportImportInstancesActionTimer => {
-                "UnsupportedOperation.NotSupportImportInstancesActionTimer"
-            }
-            ErrorCode::UnsupportedOperationNotSupportInstanceImage => {
-                "UnsupportedOperation.NotSupportInstanceImage"
-            }
-            ErrorCode::UnsupportedOperationNotSupportUnpaidOrder => {
-                "UnsupportedOperation.NotSupportUnpaidOrder"
-            }
-            ErrorCode::UnsupportedOperationOnlyForPrepaidAccount => {
-                "UnsupportedOperation.OnlyForPrepaidAccount"
-            }
-            ErrorCode::UnsupportedOperationOriginalInstanceTypeInvalid => {
-                "UnsupportedOperation.OriginalInstanceTypeInvalid"
-            }
-            ErrorCode::UnsupportedOperationPeriodicContractNotSupportManualRenew => {
-                "UnsupportedOperation.PeriodicContractNotSupportManualRenew"
-            }
-            ErrorCode::UnsupportedOperationPreheatImage => {
-                "UnsupportedOperation.PreheatImage"
-            }
-            ErrorCode::UnsupportedOperationPublicImageExportUnsupported => {
-                "UnsupportedOperation.PublicImageExportUnsupported"
-            }
-            ErrorCode::UnsupportedOperationRawLocalDiskInsReinstalltoQcow2 => {
-                "UnsupportedOperation.RawLocalDiskInsReinstalltoQcow2"
-            }
-            ErrorCode::UnsupportedOperationRedHatImageExportUnsupported => {
-                "UnsupportedOperation.RedHatImageExportUnsupported"
-            }
-            ErrorCode::UnsupportedOperationRedHatInstanceTerminateUnsupported => {
-                "UnsupportedOperation.RedHatInstanceTerminateUnsupported"
-            }
-            ErrorCode::UnsupportedOperationRedHatInstanceUnsupported => {
-                "UnsupportedOperation.RedHatInstanceUnsupported"
-            }
+            ErrorCode::UnsupportedOperationArmArchitecture => "UnsupportedOperation.ArmArchitecture",
+            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => "UnsupportedOperation.BandwidthPackageIdNotSupported",
+            ErrorCode::UnsupportedOperationCbsRemoteSsdNotSupport => "UnsupportedOperation.CbsRemoteSsdNotSupport",
+            ErrorCode::UnsupportedOperationCommercialImageChangeChargeType => "UnsupportedOperation.CommercialImageChangeChargeType",
+            ErrorCode::UnsupportedOperationDiskSnapCreateTimeTooOld => "UnsupportedOperation.DiskSnapCreateTimeTooOld",
+            ErrorCode::UnsupportedOperationEdgeZoneInstance => "UnsupportedOperation.EdgeZoneInstance",
+            ErrorCode::UnsupportedOperationEdgeZoneNotSupportCloudDisk => "UnsupportedOperation.EdgeZoneNotSupportCloudDisk",
+            ErrorCode::UnsupportedOperationEdgeZoneNotSupportPurchaseReserved => "UnsupportedOperation.EdgeZoneNotSupportPurchaseReserved",
+            ErrorCode::UnsupportedOperationElasticNetworkInterface => "UnsupportedOperation.ElasticNetworkInterface",
+            ErrorCode::UnsupportedOperationEncryptedImagesNotSupported => "UnsupportedOperation.EncryptedImagesNotSupported",
+            ErrorCode::UnsupportedOperationHeterogeneousChangeInstanceFamily => "UnsupportedOperation.HeterogeneousChangeInstanceFamily",
+            ErrorCode::UnsupportedOperationHibernationForNormalInstance => "UnsupportedOperation.HibernationForNormalInstance",
+            ErrorCode::UnsupportedOperationHibernationOsVersion => "UnsupportedOperation.HibernationOsVersion",
+            ErrorCode::UnsupportedOperationIPv6NotSupportVpcMigrate => "UnsupportedOperation.IPv6NotSupportVpcMigrate",
+            ErrorCode::UnsupportedOperationImageTooLargeExportUnsupported => "UnsupportedOperation.ImageTooLargeExportUnsupported",
+            ErrorCode::UnsupportedOperationInstanceChargeType => "UnsupportedOperation.InstanceChargeType",
+            ErrorCode::UnsupportedOperationInstanceMixedPricingModel => "UnsupportedOperation.InstanceMixedPricingModel",
+            ErrorCode::UnsupportedOperationInstanceMixedResetInstanceType => "UnsupportedOperation.InstanceMixedResetInstanceType",
+            ErrorCode::UnsupportedOperationInstanceMixedZoneType => "UnsupportedOperation.InstanceMixedZoneType",
+            ErrorCode::UnsupportedOperationInstanceOsConvertOsNotSupport => "UnsupportedOperation.InstanceOsConvertOsNotSupport",
+            ErrorCode::UnsupportedOperationInstanceOsWindows => "UnsupportedOperation.InstanceOsWindows",
+            ErrorCode::UnsupportedOperationInstanceReinstallFailed => "UnsupportedOperation.InstanceReinstallFailed",
+            ErrorCode::UnsupportedOperationInstanceStateBanning => "UnsupportedOperation.InstanceStateBanning",
+            ErrorCode::UnsupportedOperationInstanceStateCorrupted => "UnsupportedOperation.InstanceStateCorrupted",
+            ErrorCode::UnsupportedOperationInstanceStateEnterRescueMode => "UnsupportedOperation.InstanceStateEnterRescueMode",
+            ErrorCode::UnsupportedOperationInstanceStateEnterServiceLiveMigrate => "UnsupportedOperation.InstanceStateEnterServiceLiveMigrate",
+            ErrorCode::UnsupportedOperationInstanceStateExitRescueMode => "UnsupportedOperation.InstanceStateExitRescueMode",
+            ErrorCode::UnsupportedOperationInstanceStateExitServiceLiveMigrate => "UnsupportedOperation.InstanceStateExitServiceLiveMigrate",
+            ErrorCode::UnsupportedOperationInstanceStateFreezing => "UnsupportedOperation.InstanceStateFreezing",
+            ErrorCode::UnsupportedOperationInstanceStateIsolating => "UnsupportedOperation.InstanceStateIsolating",
+            ErrorCode::UnsupportedOperationInstanceStateLaunchFailed => "UnsupportedOperation.InstanceStateLaunchFailed",
+            ErrorCode::UnsupportedOperationInstanceStateNotRunning => "UnsupportedOperation.InstanceStateNotRunning",
+            ErrorCode::UnsupportedOperationInstanceStatePending => "UnsupportedOperation.InstanceStatePending",
+            ErrorCode::UnsupportedOperationInstanceStateRebooting => "UnsupportedOperation.InstanceStateRebooting",
+            ErrorCode::UnsupportedOperationInstanceStateRescueMode => "UnsupportedOperation.InstanceStateRescueMode",
+            ErrorCode::UnsupportedOperationInstanceStateRunning => "UnsupportedOperation.InstanceStateRunning",
+            ErrorCode::UnsupportedOperationInstanceStateServiceLiveMigrate => "UnsupportedOperation.InstanceStateServiceLiveMigrate",
+            ErrorCode::UnsupportedOperationInstanceStateShutdown => "UnsupportedOperation.InstanceStateShutdown",
+            ErrorCode::UnsupportedOperationInstanceStateStarting => "UnsupportedOperation.InstanceStateStarting",
+            ErrorCode::UnsupportedOperationInstanceStateStopped => "UnsupportedOperation.InstanceStateStopped",
+            ErrorCode::UnsupportedOperationInstanceStateStopping => "UnsupportedOperation.InstanceStateStopping",
+            ErrorCode::UnsupportedOperationInstanceStateTerminated => "UnsupportedOperation.InstanceStateTerminated",
+            ErrorCode::UnsupportedOperationInstanceStateTerminating => "UnsupportedOperation.InstanceStateTerminating",
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportConfidentiality => "UnsupportedOperation.InstanceTypeNotSupportConfidentiality",
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportGridLicence => "UnsupportedOperation.InstanceTypeNotSupportGridLicence",
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportHighDensityModeSetting => "UnsupportedOperation.InstanceTypeNotSupportHighDensityModeSetting",
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportJumboFrame => "UnsupportedOperation.InstanceTypeNotSupportJumboFrame",
+            ErrorCode::UnsupportedOperationInstancesEnableJumboWithoutReboot => "UnsupportedOperation.InstancesEnableJumboWithoutReboot",
+            ErrorCode::UnsupportedOperationInstancesProtected => "UnsupportedOperation.InstancesProtected",
+            ErrorCode::UnsupportedOperationInsufficientClusterQuota => "UnsupportedOperation.InsufficientClusterQuota",
+            ErrorCode::UnsupportedOperationInvalidDataDisk => "UnsupportedOperation.InvalidDataDisk",
+            ErrorCode::UnsupportedOperationInvalidDisk => "UnsupportedOperation.InvalidDisk",
+            ErrorCode::UnsupportedOperationInvalidDiskBackupQuota => "UnsupportedOperation.InvalidDiskBackupQuota",
+            ErrorCode::UnsupportedOperationInvalidDiskFastRollback => "UnsupportedOperation.InvalidDiskFastRollback",
+            ErrorCode::UnsupportedOperationInvalidImageLicenseTypeForReset => "UnsupportedOperation.InvalidImageLicenseTypeForReset",
+            ErrorCode::UnsupportedOperationInvalidInstanceNotSupportedProtectedInstance => "UnsupportedOperation.InvalidInstanceNotSupportedProtectedInstance",
+            ErrorCode::UnsupportedOperationInvalidInstanceWithSwapDisk => "UnsupportedOperation.InvalidInstanceWithSwapDisk",
+            ErrorCode::UnsupportedOperationInvalidInstancesOwner => "UnsupportedOperation.InvalidInstancesOwner",
+            ErrorCode::UnsupportedOperationInvalidRegionDiskEncrypt => "UnsupportedOperation.InvalidRegionDiskEncrypt",
+            ErrorCode::UnsupportedOperationInvalidZone => "UnsupportedOperation.InvalidZone",
+            ErrorCode::UnsupportedOperationKeyPairUnsupportedWindows => "UnsupportedOperation.KeyPairUnsupportedWindows",
+            ErrorCode::UnsupportedOperationLocalDataDiskChangeInstanceFamily => "UnsupportedOperation.LocalDataDiskChangeInstanceFamily",
+            ErrorCode::UnsupportedOperationLocalDiskMigratingToCloudDisk => "UnsupportedOperation.LocalDiskMigratingToCloudDisk",
+            ErrorCode::UnsupportedOperationLocationImageNotSupported => "UnsupportedOperation.LocationImageNotSupported",
+            ErrorCode::UnsupportedOperationMarketImageConvertOSUnsupported => "UnsupportedOperation.MarketImageConvertOSUnsupported",
+            ErrorCode::UnsupportedOperationMarketImageExportUnsupported => "UnsupportedOperation.MarketImageExportUnsupported",
+            ErrorCode::UnsupportedOperationMinCountUnsupportedChargeType => "UnsupportedOperation.MinCountUnsupportedChargeType",
+            ErrorCode::UnsupportedOperationMinCountUnsupportedRegion => "UnsupportedOperation.MinCountUnsupportedRegion",
+            ErrorCode::UnsupportedOperationModifyEncryptionNotSupported => "UnsupportedOperation.ModifyEncryptionNotSupported",
+            ErrorCode::UnsupportedOperationModifyVPCWithCLB => "UnsupportedOperation.ModifyVPCWithCLB",
+            ErrorCode::UnsupportedOperationModifyVPCWithClassLink => "UnsupportedOperation.ModifyVPCWithClassLink",
+            ErrorCode::UnsupportedOperationNoInstanceTypeSupportSpot => "UnsupportedOperation.NoInstanceTypeSupportSpot",
+            ErrorCode::UnsupportedOperationNoVpcNetwork => "UnsupportedOperation.NoVpcNetwork",
+            ErrorCode::UnsupportedOperationNotFpgaInstance => "UnsupportedOperation.NotFpgaInstance",
+            ErrorCode::UnsupportedOperationNotSupportImportInstancesActionTimer => "UnsupportedOperation.NotSupportImportInstancesActionTimer",
+            ErrorCode::UnsupportedOperationNotSupportInstanceImage => "UnsupportedOperation.NotSupportInstanceImage",
+            ErrorCode::UnsupportedOperationNotSupportUnpaidOrder => "UnsupportedOperation.NotSupportUnpaidOrder",
+            ErrorCode::UnsupportedOperationOnlyForPrepaidAccount => "UnsupportedOperation.OnlyForPrepaidAccount",
+            ErrorCode::UnsupportedOperationOriginalInstanceTypeInvalid => "UnsupportedOperation.OriginalInstanceTypeInvalid",
+            ErrorCode::UnsupportedOperationPeriodicContractNotSupportManualRenew => "UnsupportedOperation.PeriodicContractNotSupportManualRenew",
+            ErrorCode::UnsupportedOperationPreheatImage => "UnsupportedOperation.PreheatImage",
+            ErrorCode::UnsupportedOperationPublicImageExportUnsupported => "UnsupportedOperation.PublicImageExportUnsupported",
+            ErrorCode::UnsupportedOperationRawLocalDiskInsReinstalltoQcow2 => "UnsupportedOperation.RawLocalDiskInsReinstalltoQcow2",
+            ErrorCode::UnsupportedOperationRedHatImageExportUnsupported => "UnsupportedOperation.RedHatImageExportUnsupported",
+            ErrorCode::UnsupportedOperationRedHatInstanceTerminateUnsupported => "UnsupportedOperation.RedHatInstanceTerminateUnsupported",
+            ErrorCode::UnsupportedOperationRedHatInstanceUnsupported => "UnsupportedOperation.RedHatInstanceUnsupported",
             ErrorCode::UnsupportedOperationRegion => "UnsupportedOperation.Region",
-            ErrorCode::UnsupportedOperationResourcePoolPackageInvisibleForUser => {
-                "UnsupportedOperation.ResourcePoolPackageInvisibleForUser"
-            }
-            ErrorCode::UnsupportedOperationSharedImageExportUnsupported => {
-                "UnsupportedOperation.SharedImageExportUnsupported"
-            }
-            ErrorCode::UnsupportedOperationSharedImageModifyUnsupported => {
-                "UnsupportedOperation.SharedImageModifyUnsupported"
-            }
-            ErrorCode::UnsupportedOperationSpecialInstanceType => {
-                "UnsupportedOperation.SpecialInstanceType"
-            }
-            ErrorCode::UnsupportedOperationSpotUnsupportedRegion => {
-                "UnsupportedOperation.SpotUnsupportedRegion"
-            }
-            ErrorCode::UnsupportedOperationStoppedModeStopCharging => {
-                "UnsupportedOperation.StoppedModeStopCharging"
-            }
-            ErrorCode::UnsupportedOperationStoppedModeStopChargingSameFamily => {
-                "UnsupportedOperation.StoppedModeStopChargingSameFamily"
-            }
-            ErrorCode::UnsupportedOperationSyncEncryptImageNotSupport => {
-                "UnsupportedOperation.SyncEncryptImageNotSupport"
-            }
-            ErrorCode::UnsupportedOperationSystemDiskType => {
-                "UnsupportedOperation.SystemDiskType"
-            }
-            ErrorCode::UnsupportedOperationTatAgentNotOnline => {
-                "UnsupportedOperation.TatAgentNotOnline"
-            }
-            ErrorCode::UnsupportedOperationUnderwriteDiscountGreaterThanPrepaidDiscount => {
-                "UnsupportedOperation.UnderwriteDiscountGreaterThanPrepaidDiscount"
-            }
-            ErrorCode::UnsupportedOperationUnderwritingInstanceTypeOnlySupportAutoRenew => {
-                "UnsupportedOperation.UnderwritingInstanceTypeOnlySupportAutoRenew"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedARMChangeInstanceFamily => {
-                "UnsupportedOperation.UnsupportedARMChangeInstanceFamily"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamily => {
-                "UnsupportedOperation.UnsupportedChangeInstanceFamily"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamilyToARM => {
-                "UnsupportedOperation.UnsupportedChangeInstanceFamilyToARM"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceToThisInstanceFamily => {
-                "UnsupportedOperation.UnsupportedChangeInstanceToThisInstanceFamily"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedInternationalUser => {
-                "UnsupportedOperation.UnsupportedInternationalUser"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedPool => {
-                "UnsupportedOperation.UnsupportedPool"
-            }
-            ErrorCode::UnsupportedOperationUserConvertOsNotSupport => {
-                "UnsupportedOperation.UserConvertOsNotSupport"
-            }
-            ErrorCode::UnsupportedOperationUserLimitOperationExceedQuota => {
-                "UnsupportedOperation.UserLimitOperationExceedQuota"
-            }
-            ErrorCode::UnsupportedOperationWindowsImageExportUnsupported => {
-                "UnsupportedOperation.WindowsImageExportUnsupported"
-            }
+            ErrorCode::UnsupportedOperationResourcePoolPackageInvisibleForUser => "UnsupportedOperation.ResourcePoolPackageInvisibleForUser",
+            ErrorCode::UnsupportedOperationSharedImageExportUnsupported => "UnsupportedOperation.SharedImageExportUnsupported",
+            ErrorCode::UnsupportedOperationSharedImageModifyUnsupported => "UnsupportedOperation.SharedImageModifyUnsupported",
+            ErrorCode::UnsupportedOperationSpecialInstanceType => "UnsupportedOperation.SpecialInstanceType",
+            ErrorCode::UnsupportedOperationSpotUnsupportedRegion => "UnsupportedOperation.SpotUnsupportedRegion",
+            ErrorCode::UnsupportedOperationStoppedModeStopCharging => "UnsupportedOperation.StoppedModeStopCharging",
+            ErrorCode::UnsupportedOperationStoppedModeStopChargingSameFamily => "UnsupportedOperation.StoppedModeStopChargingSameFamily",
+            ErrorCode::UnsupportedOperationSyncEncryptImageNotSupport => "UnsupportedOperation.SyncEncryptImageNotSupport",
+            ErrorCode::UnsupportedOperationSystemDiskType => "UnsupportedOperation.SystemDiskType",
+            ErrorCode::UnsupportedOperationTatAgentNotOnline => "UnsupportedOperation.TatAgentNotOnline",
+            ErrorCode::UnsupportedOperationUnderwriteDiscountGreaterThanPrepaidDiscount => "UnsupportedOperation.UnderwriteDiscountGreaterThanPrepaidDiscount",
+            ErrorCode::UnsupportedOperationUnderwritingInstanceTypeOnlySupportAutoRenew => "UnsupportedOperation.UnderwritingInstanceTypeOnlySupportAutoRenew",
+            ErrorCode::UnsupportedOperationUnsupportedARMChangeInstanceFamily => "UnsupportedOperation.UnsupportedARMChangeInstanceFamily",
+            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamily => "UnsupportedOperation.UnsupportedChangeInstanceFamily",
+            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamilyToARM => "UnsupportedOperation.UnsupportedChangeInstanceFamilyToARM",
+            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceToThisInstanceFamily => "UnsupportedOperation.UnsupportedChangeInstanceToThisInstanceFamily",
+            ErrorCode::UnsupportedOperationUnsupportedInternationalUser => "UnsupportedOperation.UnsupportedInternationalUser",
+            ErrorCode::UnsupportedOperationUnsupportedPool => "UnsupportedOperation.UnsupportedPool",
+            ErrorCode::UnsupportedOperationUserConvertOsNotSupport => "UnsupportedOperation.UserConvertOsNotSupport",
+            ErrorCode::UnsupportedOperationUserLimitOperationExceedQuota => "UnsupportedOperation.UserLimitOperationExceedQuota",
+            ErrorCode::UnsupportedOperationWindowsImageExportUnsupported => "UnsupportedOperation.WindowsImageExportUnsupported",
             ErrorCode::VpcAddrNotInSubNet => "VpcAddrNotInSubNet",
             ErrorCode::VpcIpIsUsed => "VpcIpIsUsed",
             ErrorCode::Other(code) => code,
@@ -3898,1294 +2572,440 @@ impl ErrorCode {
     #[inline]
     pub fn description(&self) -> Option<&'static str> {
         match self {
-            ErrorCode::AccountQualificationRestrictions => {
-                Some("该请求账户未通过资格审计。")
-            }
-            ErrorCode::AuthFailureCamRoleNameAuthenticateFailed => {
-                Some("角色名鉴权失败")
-            }
-            ErrorCode::EniNotAllowedChangeSubnet => {
-                Some("弹性网卡不允许跨子网操作。")
-            }
+            ErrorCode::AccountQualificationRestrictions => Some("该请求账户未通过资格审计。"),
+            ErrorCode::AuthFailureCamRoleNameAuthenticateFailed => Some("角色名鉴权失败"),
+            ErrorCode::EniNotAllowedChangeSubnet => Some("弹性网卡不允许跨子网操作。"),
             ErrorCode::FailedOperationAccountAlreadyExists => Some("账号已经存在"),
             ErrorCode::FailedOperationAccountIsYourSelf => Some("账号为当前用户"),
-            ErrorCode::FailedOperationAlreadyInDisasterRecoverGroup => {
-                Some(
-                    "该实例 `ins-xxxxxxx` 已经在 `dgroup-xxxxxx` 置放群组里。",
-                )
-            }
-            ErrorCode::FailedOperationBYOLImageShareFailed => {
-                Some("自带许可镜像暂时不支持共享。")
-            }
-            ErrorCode::FailedOperationDisassociateKeyPairFailed => {
-                Some("实例解绑密钥失败")
-            }
-            ErrorCode::FailedOperationDisasterRecoverGroupNotFound => {
-                Some("未找到指定的容灾组")
-            }
-            ErrorCode::FailedOperationDisasterRecoverGroupNotMatch => {
-                Some("实例置放群组信息不匹配，操作失败。")
-            }
-            ErrorCode::FailedOperationGetInstanceTATAgentStatusFailed => {
-                Some("获取实例的自动化助手状态失败")
-            }
-            ErrorCode::FailedOperationIllegalTagKey => {
-                Some("标签键存在不合法字符")
-            }
-            ErrorCode::FailedOperationIllegalTagValue => {
-                Some("标签值存在不合法字符。")
-            }
+            ErrorCode::FailedOperationAlreadyInDisasterRecoverGroup => Some("该实例 `ins-xxxxxxx` 已经在 `dgroup-xxxxxx` 置放群组里。"),
+            ErrorCode::FailedOperationBYOLImageShareFailed => Some("自带许可镜像暂时不支持共享。"),
+            ErrorCode::FailedOperationDisassociateKeyPairFailed => Some("实例解绑密钥失败"),
+            ErrorCode::FailedOperationDisasterRecoverGroupNotFound => Some("未找到指定的容灾组"),
+            ErrorCode::FailedOperationDisasterRecoverGroupNotMatch => Some("实例置放群组信息不匹配，操作失败。"),
+            ErrorCode::FailedOperationGetInstanceTATAgentStatusFailed => Some("获取实例的自动化助手状态失败"),
+            ErrorCode::FailedOperationIllegalTagKey => Some("标签键存在不合法字符"),
+            ErrorCode::FailedOperationIllegalTagValue => Some("标签值存在不合法字符。"),
             ErrorCode::FailedOperationInquiryPriceFailed => Some("询价失败"),
-            ErrorCode::FailedOperationInquiryRefundPriceFailed => {
-                Some(
-                    "查询退换价格失败，找不到付款订单，请检查设备 `ins-xxxxxxx` 是否已过期。",
-                )
-            }
-            ErrorCode::FailedOperationInvalidImageState => {
-                Some("镜像状态繁忙，请稍后重试。")
-            }
-            ErrorCode::FailedOperationInvalidInstanceApplicationRole => {
-                Some("不支持操作的applicationRole实例")
-            }
-            ErrorCode::FailedOperationInvalidInstanceApplicationRoleEmr => {
-                Some("请求不支持`EMR`的实例`ins-xxxxxxxx`。")
-            }
-            ErrorCode::FailedOperationMutActionTimerExist => {
-                Some("该实例已存在指定的定时任务")
-            }
-            ErrorCode::FailedOperationNoAvailableIpAddressCountInSubnet => {
-                Some("子网可用IP已耗尽。")
-            }
+            ErrorCode::FailedOperationInquiryRefundPriceFailed => Some("查询退换价格失败，找不到付款订单，请检查设备 `ins-xxxxxxx` 是否已过期。"),
+            ErrorCode::FailedOperationInvalidImageState => Some("镜像状态繁忙，请稍后重试。"),
+            ErrorCode::FailedOperationInvalidInstanceApplicationRole => Some("不支持操作的applicationRole实例"),
+            ErrorCode::FailedOperationInvalidInstanceApplicationRoleEmr => Some("请求不支持`EMR`的实例`ins-xxxxxxxx`。"),
+            ErrorCode::FailedOperationMutActionTimerExist => Some("该实例已存在指定的定时任务"),
+            ErrorCode::FailedOperationNoAvailableIpAddressCountInSubnet => Some("子网可用IP已耗尽。"),
             ErrorCode::FailedOperationNotFoundEIP => Some("当前实例没有弹性IP"),
-            ErrorCode::FailedOperationNotMasterAccount => {
-                Some("账号为协作者，请填写主账号")
-            }
-            ErrorCode::FailedOperationPlacementSetNotEmpty => {
-                Some("指定的置放群组非空。")
-            }
-            ErrorCode::FailedOperationPromotionalPerioRestriction => {
-                Some(
-                    "促销期内购买的实例不允许调整配置或计费模式。",
-                )
-            }
-            ErrorCode::FailedOperationPromotionalRegionRestriction => {
-                Some("暂无法在此国家/地区提供该服务。")
-            }
+            ErrorCode::FailedOperationNotMasterAccount => Some("账号为协作者，请填写主账号"),
+            ErrorCode::FailedOperationPlacementSetNotEmpty => Some("指定的置放群组非空。"),
+            ErrorCode::FailedOperationPromotionalPerioRestriction => Some("促销期内购买的实例不允许调整配置或计费模式。"),
+            ErrorCode::FailedOperationPromotionalRegionRestriction => Some("暂无法在此国家/地区提供该服务。"),
             ErrorCode::FailedOperationQImageShareFailed => Some("镜像共享失败。"),
             ErrorCode::FailedOperationRImageShareFailed => Some("镜像共享失败。"),
-            ErrorCode::FailedOperationSecurityGroupActionFailed => {
-                Some("安全组操作失败。")
-            }
-            ErrorCode::FailedOperationSnapshotSizeLargerThanDataSize => {
-                Some(
-                    "快照容量大于磁盘大小，请选用更大的磁盘空间。",
-                )
-            }
-            ErrorCode::FailedOperationSnapshotSizeLessThanDataSize => {
-                Some("不支持快照size小于云盘size。")
-            }
-            ErrorCode::FailedOperationTagKeyReserved => {
-                Some("请求中指定的标签键为系统预留标签，禁止创建")
-            }
-            ErrorCode::FailedOperationTatAgentNotSupport => {
-                Some(
-                    "镜像是公共镜像并且启用了自动化助手服务，但它不符合 Linux&x86_64。",
-                )
-            }
+            ErrorCode::FailedOperationSecurityGroupActionFailed => Some("安全组操作失败。"),
+            ErrorCode::FailedOperationSnapshotSizeLargerThanDataSize => Some("快照容量大于磁盘大小，请选用更大的磁盘空间。"),
+            ErrorCode::FailedOperationSnapshotSizeLessThanDataSize => Some("不支持快照size小于云盘size。"),
+            ErrorCode::FailedOperationTagKeyReserved => Some("请求中指定的标签键为系统预留标签，禁止创建"),
+            ErrorCode::FailedOperationTatAgentNotSupport => Some("镜像是公共镜像并且启用了自动化助手服务，但它不符合 Linux&x86_64。"),
             ErrorCode::FailedOperationUnreturnable => Some("实例无法退还。"),
-            ErrorCode::FailedOperationZoneInconsistent => {
-                Some(
-                    "给定实例所在可用区不相同，请给定相同可用区的实例。",
-                )
-            }
+            ErrorCode::FailedOperationZoneInconsistent => Some("给定实例所在可用区不相同，请给定相同可用区的实例。"),
             ErrorCode::ImageQuotaLimitExceeded => Some("镜像配额超过了限制。"),
-            ErrorCode::InstancesQuotaLimitExceeded => {
-                Some(
-                    "表示当前创建的实例个数超过了该账户允许购买的剩余配额数。",
-                )
-            }
+            ErrorCode::InstancesQuotaLimitExceeded => Some("表示当前创建的实例个数超过了该账户允许购买的剩余配额数。"),
             ErrorCode::InternalError => Some("内部错误。"),
             ErrorCode::InternalErrorTradeUnknownError => Some("内部错误"),
             ErrorCode::InternalServerError => Some("操作内部错误。"),
             ErrorCode::InvalidAccountInsufficientBalance => Some("账户余额不足。"),
             ErrorCode::InvalidAccountUnpaidOrder => Some("账户有未支付订单。"),
             ErrorCode::InvalidAccountIdNotFound => Some("无效的账户Id。"),
-            ErrorCode::InvalidAccountIsYourSelf => {
-                Some("您无法共享镜像给自己。")
-            }
-            ErrorCode::InvalidClientTokenTooLong => {
-                Some(
-                    "指定的ClientToken字符串长度超出限制，必须小于等于64字节。",
-                )
-            }
+            ErrorCode::InvalidAccountIsYourSelf => Some("您无法共享镜像给自己。"),
+            ErrorCode::InvalidClientTokenTooLong => Some("指定的ClientToken字符串长度超出限制，必须小于等于64字节。"),
             ErrorCode::InvalidFilter => Some("无效的过滤器。"),
-            ErrorCode::InvalidFilterValueLimitExceeded => {
-                Some("[`Filter`](/document/api/213/15753#Filter)传值超出限制。")
-            }
-            ErrorCode::InvalidHostNotSupported => {
-                Some("不支持该宿主机实例执行指定的操作。")
-            }
-            ErrorCode::InvalidHostIdMalformed => {
-                Some(
-                    "无效[CDH](https://cloud.tencent.com/document/product/416) `ID`。指定的[CDH](https://cloud.tencent.com/document/product/416) `ID`格式错误。例如`ID`长度错误`host-1122`。",
-                )
-            }
-            ErrorCode::InvalidHostIdNotFound => {
-                Some("指定的HostId不存在，或不属于该请求账号所有。")
-            }
+            ErrorCode::InvalidFilterValueLimitExceeded => Some("[`Filter`](/document/api/213/15753#Filter)传值超出限制。"),
+            ErrorCode::InvalidHostNotSupported => Some("不支持该宿主机实例执行指定的操作。"),
+            ErrorCode::InvalidHostIdMalformed => Some("无效[CDH](https://cloud.tencent.com/document/product/416) `ID`。指定的[CDH](https://cloud.tencent.com/document/product/416) `ID`格式错误。例如`ID`长度错误`host-1122`。"),
+            ErrorCode::InvalidHostIdNotFound => Some("指定的HostId不存在，或不属于该请求账号所有。"),
             ErrorCode::InvalidImageIdInShared => Some("镜像处于共享中。"),
             ErrorCode::InvalidImageIdIncorrectState => Some("镜像状态不合法。"),
             ErrorCode::InvalidImageIdMalformed => Some("错误的镜像Id格式。"),
             ErrorCode::InvalidImageIdNotFound => Some("未找到该镜像。"),
             ErrorCode::InvalidImageIdTooLarge => Some("镜像大小超过限制。"),
-            ErrorCode::InvalidImageNameDuplicate => {
-                Some("镜像名称与原有镜像重复。")
-            }
-            ErrorCode::InvalidImageOsTypeUnsupported => {
-                Some("不支持的操作系统类型。")
-            }
-            ErrorCode::InvalidImageOsVersionUnsupported => {
-                Some("不支持的操作系统版本。")
-            }
+            ErrorCode::InvalidImageNameDuplicate => Some("镜像名称与原有镜像重复。"),
+            ErrorCode::InvalidImageOsTypeUnsupported => Some("不支持的操作系统类型。"),
+            ErrorCode::InvalidImageOsVersionUnsupported => Some("不支持的操作系统版本。"),
             ErrorCode::InvalidInstanceNotSupported => Some("不被支持的实例。"),
-            ErrorCode::InvalidInstanceIdMalformed => {
-                Some(
-                    "无效实例`ID`。指定的实例`ID`格式错误。例如实例`ID`长度错误`ins-1122`。",
-                )
-            }
+            ErrorCode::InvalidInstanceIdMalformed => Some("无效实例`ID`。指定的实例`ID`格式错误。例如实例`ID`长度错误`ins-1122`。"),
             ErrorCode::InvalidInstanceIdNotFound => Some("没有找到相应实例。"),
-            ErrorCode::InvalidInstanceNameTooLong => {
-                Some(
-                    "指定的InstanceName字符串长度超出限制，必须小于等于60字节。",
-                )
-            }
-            ErrorCode::InvalidInstanceNotSupportedPrepaidInstance => {
-                Some(
-                    "该实例不满足包月[退还规则](https://cloud.tencent.com/document/product/213/9711)。",
-                )
-            }
-            ErrorCode::InvalidInstanceState => {
-                Some("指定实例的当前状态不能进行该操作。")
-            }
-            ErrorCode::InvalidInstanceTypeMalformed => {
-                Some("指定InstanceType参数格式不合法。")
-            }
-            ErrorCode::InvalidKeyPairLimitExceeded => {
-                Some("密钥对数量超过限制。")
-            }
-            ErrorCode::InvalidKeyPairIdMalformed => {
-                Some(
-                    "无效密钥对ID。指定的密钥对ID格式错误，例如 `ID` 长度错误`skey-1122`。",
-                )
-            }
-            ErrorCode::InvalidKeyPairIdNotFound => {
-                Some("无效密钥对ID。指定的密钥对ID不存在。")
-            }
+            ErrorCode::InvalidInstanceNameTooLong => Some("指定的InstanceName字符串长度超出限制，必须小于等于60字节。"),
+            ErrorCode::InvalidInstanceNotSupportedPrepaidInstance => Some("该实例不满足包月[退还规则](https://cloud.tencent.com/document/product/213/9711)。"),
+            ErrorCode::InvalidInstanceState => Some("指定实例的当前状态不能进行该操作。"),
+            ErrorCode::InvalidInstanceTypeMalformed => Some("指定InstanceType参数格式不合法。"),
+            ErrorCode::InvalidKeyPairLimitExceeded => Some("密钥对数量超过限制。"),
+            ErrorCode::InvalidKeyPairIdMalformed => Some("无效密钥对ID。指定的密钥对ID格式错误，例如 `ID` 长度错误`skey-1122`。"),
+            ErrorCode::InvalidKeyPairIdNotFound => Some("无效密钥对ID。指定的密钥对ID不存在。"),
             ErrorCode::InvalidKeyPairNameDuplicate => Some("密钥对名称重复。"),
             ErrorCode::InvalidKeyPairNameEmpty => Some("密钥名称为空。"),
-            ErrorCode::InvalidKeyPairNameIncludeIllegalChar => {
-                Some(
-                    "密钥名称包含非法字符。密钥名称只支持英文、数字和下划线。",
-                )
-            }
-            ErrorCode::InvalidKeyPairNameTooLong => {
-                Some("密钥名称超过25个字符。")
-            }
+            ErrorCode::InvalidKeyPairNameIncludeIllegalChar => Some("密钥名称包含非法字符。密钥名称只支持英文、数字和下划线。"),
+            ErrorCode::InvalidKeyPairNameTooLong => Some("密钥名称超过25个字符。"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
             ErrorCode::InvalidParameterAtMostOne => Some("最多指定一个参数。"),
-            ErrorCode::InvalidParameterAutoSnapshotNotSupported => {
-                Some("不支持自动制作快照。")
-            }
+            ErrorCode::InvalidParameterAutoSnapshotNotSupported => Some("不支持自动制作快照。"),
             ErrorCode::InvalidParameterCdcNotSupported => Some("不支持参数CdcId。"),
-            ErrorCode::InvalidParameterCdzNotSupported => {
-                Some("CDZ不支持实例跨区迁移")
-            }
-            ErrorCode::InvalidParameterDataDiskIdContainsRootDisk => {
-                Some("DataDiskIds不应该传入RootDisk的Id。")
-            }
-            ErrorCode::InvalidParameterDataDiskNotBelongSpecifiedInstance => {
-                Some("指定的数据盘不属于指定的实例。")
-            }
-            ErrorCode::InvalidParameterDuplicateSystemSnapshots => {
-                Some("只能包含一个系统盘快照。")
-            }
-            ErrorCode::InvalidParameterEdgeZoneMissInternetAccessible => {
-                Some(
-                    "边缘可用区指定三网外网IP参数需要先指定主ip外网IP参数。",
-                )
-            }
-            ErrorCode::InvalidParameterHostIdCustomizedInstanceTypeNotSupport => {
-                Some("指定的CDH母机不支持自定义类型的子机规格")
-            }
-            ErrorCode::InvalidParameterHostIdInstanceTypeNotSupport => {
-                Some("指定的CDH母机不支持该子机机型规格")
-            }
-            ErrorCode::InvalidParameterHostIdStandardInstanceTypeNotSupport => {
-                Some("指定的CDH母机不支持标准类型的子机规格")
-            }
-            ErrorCode::InvalidParameterHostIdStatusNotSupport => {
-                Some("该主机当前状态不支持该操作。")
-            }
-            ErrorCode::InvalidParameterHostNameIllegal => {
-                Some("指定的hostName不符合规范。")
-            }
-            ErrorCode::InvalidParameterImageIdsSnapshotIdsMustOne => {
-                Some("参数ImageIds和SnapshotIds必须有且仅有一个。")
-            }
-            ErrorCode::InvalidParameterInstanceImageNotSupport => {
-                Some("当前接口不支持实例镜像。")
-            }
-            ErrorCode::InvalidParameterInstanceTypeNotSupport => {
-                Some("指定机型不支持。")
-            }
-            ErrorCode::InvalidParameterInstanceTypeSupportedHostNotFound => {
-                Some("不存在支持指定子机规格的CDH母机")
-            }
-            ErrorCode::InvalidParameterInternetAccessibleNotSupported => {
-                Some("不支持设置公网带宽相关信息。")
-            }
-            ErrorCode::InvalidParameterInvalidCloudDiskSoldOut => {
-                Some("云盘资源售罄。")
-            }
-            ErrorCode::InvalidParameterInvalidDependence => {
-                Some("参数依赖不正确。")
-            }
-            ErrorCode::InvalidParameterInvalidInstanceNotSupported => {
-                Some("当前操作不支持该类型实例。")
-            }
-            ErrorCode::InvalidParameterInvalidIpFormat => {
-                Some("指定的私有网络ip格式不正确。")
-            }
-            ErrorCode::InvalidParameterInvalidKmsKeyId => {
-                Some("指定的 KMS 密钥 ID 非法。")
-            }
-            ErrorCode::InvalidParameterInvalidParameterCoexistImageIdsFilters => {
-                Some("不能同时指定ImageIds和Filters。")
-            }
-            ErrorCode::InvalidParameterInvalidParameterUrlError => {
-                Some("错误的url地址。")
-            }
-            ErrorCode::InvalidParameterInvalidTargetOSType => {
-                Some("输入的 TargetOSType 非法")
-            }
-            ErrorCode::InvalidParameterLackCoreCountOrThreadPerCore => {
-                Some("CoreCount和ThreadPerCore必须同时提供。")
-            }
-            ErrorCode::InvalidParameterLocalDataDiskNotSupport => {
-                Some("本地数据盘不支持创建实例镜像。")
-            }
-            ErrorCode::InvalidParameterOnlySupportForEdgeZone => {
-                Some("仅是边缘可用区支持这个参数。")
-            }
-            ErrorCode::InvalidParameterParameterConflict => {
-                Some("不支持同时指定密钥登录和保持镜像登录方式。")
-            }
-            ErrorCode::InvalidParameterPasswordNotSupported => {
-                Some("不支持设置登录密码。")
-            }
-            ErrorCode::InvalidParameterSnapshotNotFound => {
-                Some("指定的快照不存在。")
-            }
-            ErrorCode::InvalidParameterSpecialParameterForSpecialAccount => {
-                Some("这个参数需要开启白名单才可以使用。")
-            }
-            ErrorCode::InvalidParameterSpecifyOneParameter => {
-                Some("多选一必选参数缺失。")
-            }
+            ErrorCode::InvalidParameterCdzNotSupported => Some("CDZ不支持实例跨区迁移"),
+            ErrorCode::InvalidParameterDataDiskIdContainsRootDisk => Some("DataDiskIds不应该传入RootDisk的Id。"),
+            ErrorCode::InvalidParameterDataDiskNotBelongSpecifiedInstance => Some("指定的数据盘不属于指定的实例。"),
+            ErrorCode::InvalidParameterDuplicateSystemSnapshots => Some("只能包含一个系统盘快照。"),
+            ErrorCode::InvalidParameterEdgeZoneMissInternetAccessible => Some("边缘可用区指定三网外网IP参数需要先指定主ip外网IP参数。"),
+            ErrorCode::InvalidParameterHostIdCustomizedInstanceTypeNotSupport => Some("指定的CDH母机不支持自定义类型的子机规格"),
+            ErrorCode::InvalidParameterHostIdInstanceTypeNotSupport => Some("指定的CDH母机不支持该子机机型规格"),
+            ErrorCode::InvalidParameterHostIdStandardInstanceTypeNotSupport => Some("指定的CDH母机不支持标准类型的子机规格"),
+            ErrorCode::InvalidParameterHostIdStatusNotSupport => Some("该主机当前状态不支持该操作。"),
+            ErrorCode::InvalidParameterHostNameIllegal => Some("指定的hostName不符合规范。"),
+            ErrorCode::InvalidParameterImageIdsSnapshotIdsMustOne => Some("参数ImageIds和SnapshotIds必须有且仅有一个。"),
+            ErrorCode::InvalidParameterInstanceImageNotSupport => Some("当前接口不支持实例镜像。"),
+            ErrorCode::InvalidParameterInstanceTypeNotSupport => Some("指定机型不支持。"),
+            ErrorCode::InvalidParameterInstanceTypeSupportedHostNotFound => Some("不存在支持指定子机规格的CDH母机"),
+            ErrorCode::InvalidParameterInternetAccessibleNotSupported => Some("不支持设置公网带宽相关信息。"),
+            ErrorCode::InvalidParameterInvalidCloudDiskSoldOut => Some("云盘资源售罄。"),
+            ErrorCode::InvalidParameterInvalidDependence => Some("参数依赖不正确。"),
+            ErrorCode::InvalidParameterInvalidInstanceNotSupported => Some("当前操作不支持该类型实例。"),
+            ErrorCode::InvalidParameterInvalidIpFormat => Some("指定的私有网络ip格式不正确。"),
+            ErrorCode::InvalidParameterInvalidKmsKeyId => Some("指定的 KMS 密钥 ID 非法。"),
+            ErrorCode::InvalidParameterInvalidParameterCoexistImageIdsFilters => Some("不能同时指定ImageIds和Filters。"),
+            ErrorCode::InvalidParameterInvalidParameterUrlError => Some("错误的url地址。"),
+            ErrorCode::InvalidParameterInvalidTargetOSType => Some("输入的 TargetOSType 非法"),
+            ErrorCode::InvalidParameterLackCoreCountOrThreadPerCore => Some("CoreCount和ThreadPerCore必须同时提供。"),
+            ErrorCode::InvalidParameterLocalDataDiskNotSupport => Some("本地数据盘不支持创建实例镜像。"),
+            ErrorCode::InvalidParameterOnlySupportForEdgeZone => Some("仅是边缘可用区支持这个参数。"),
+            ErrorCode::InvalidParameterParameterConflict => Some("不支持同时指定密钥登录和保持镜像登录方式。"),
+            ErrorCode::InvalidParameterPasswordNotSupported => Some("不支持设置登录密码。"),
+            ErrorCode::InvalidParameterSnapshotNotFound => Some("指定的快照不存在。"),
+            ErrorCode::InvalidParameterSpecialParameterForSpecialAccount => Some("这个参数需要开启白名单才可以使用。"),
+            ErrorCode::InvalidParameterSpecifyOneParameter => Some("多选一必选参数缺失。"),
             ErrorCode::InvalidParameterSwapDiskNotSupport => Some("不支持Swap盘。"),
-            ErrorCode::InvalidParameterSystemSnapshotNotFound => {
-                Some("参数不包含系统盘快照。")
-            }
-            ErrorCode::InvalidParameter_ValueTooLarge => {
-                Some("参数长度超过限制。")
-            }
-            ErrorCode::InvalidParameterCombination => {
-                Some("表示参数组合不正确。")
-            }
-            ErrorCode::InvalidParameterConflict => {
-                Some(
-                    "指定的两个参数冲突，不能同时存在。 EIP只能绑定在实例上或指定网卡的指定内网 IP 上。",
-                )
-            }
+            ErrorCode::InvalidParameterSystemSnapshotNotFound => Some("参数不包含系统盘快照。"),
+            ErrorCode::InvalidParameter_ValueTooLarge => Some("参数长度超过限制。"),
+            ErrorCode::InvalidParameterCombination => Some("表示参数组合不正确。"),
+            ErrorCode::InvalidParameterConflict => Some("指定的两个参数冲突，不能同时存在。 EIP只能绑定在实例上或指定网卡的指定内网 IP 上。"),
             ErrorCode::InvalidParameterValue => Some("参数取值错误。"),
-            ErrorCode::InvalidParameterValueAmountNotEqual => {
-                Some("入参数目不相等。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => {
-                Some(
-                    "共享带宽包ID不合要求，请提供规范的共享带宽包ID，类似bwp-xxxxxxxx，字母x代表小写字符或者数字。",
-                )
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIdNotFound => {
-                Some("请确认指定的带宽包是否存在。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIspNotMatch => {
-                Some("带宽包所属的运营商和运营商参数不匹配。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageZoneNotMatch => {
-                Some("带宽包所属的可用区和指定的可用区不匹配。")
-            }
-            ErrorCode::InvalidParameterValueBasicNetworkInstanceFamily => {
-                Some(
-                    "实例为基础网络实例，目标实例规格仅支持私有网络，不支持调整。",
-                )
-            }
-            ErrorCode::InvalidParameterValueBucketNotFound => {
-                Some("请确认存储桶是否存在。")
-            }
-            ErrorCode::InvalidParameterValueCamRoleNameMalformed => {
-                Some(
-                    "CamRoleName不合要求，只允许包含英文字母、数字或者 +=,.@_- 字符。",
-                )
-            }
-            ErrorCode::InvalidParameterValueCdhOnlyLocalDataDiskResize => {
-                Some("CDH磁盘扩容只支持LOCAL_BASIC和LOCAL_SSD。")
-            }
-            ErrorCode::InvalidParameterValueChcHostsNotFound => {
-                Some("找不到对应的CHC物理服务器。")
-            }
-            ErrorCode::InvalidParameterValueChcNetworkEmpty => {
-                Some("该CHC未配置任何网络。")
-            }
-            ErrorCode::InvalidParameterValueCloudSsdDataDiskSizeTooSmall => {
-                Some("SSD云硬盘为数据盘时，购买大小不得小于100GB")
-            }
-            ErrorCode::InvalidParameterValueCoreCountValue => {
-                Some("核心计数不合法。")
-            }
-            ErrorCode::InvalidParameterValueDedicatedClusterNotSupportedChargeType => {
-                Some("CDC不支持指定的计费模式。")
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackIdsNotFound => {
-                Some("指定的专有资源包ID不存在")
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackName => {
-                Some(
-                    "专有资源包名称无效。名称长度必须为1-60个字符，只能包含中文、英文字母、数字、连字符(-)和下划线(_)",
-                )
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackNotValid => {
-                Some("未找到有效的专有资源包")
-            }
-            ErrorCode::InvalidParameterValueDedicatedResourcePackTenancyMismatch => {
-                Some("专有资源包ID与专有预扣资源类型不匹配")
-            }
-            ErrorCode::InvalidParameterValueDeployVpcAlreadyExists => {
-                Some("已经存在部署VPC。")
-            }
-            ErrorCode::InvalidParameterValueDisasterRecoverGroupIdMalformed => {
-                Some("置放群组ID格式错误。")
-            }
+            ErrorCode::InvalidParameterValueAmountNotEqual => Some("入参数目不相等。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => Some("共享带宽包ID不合要求，请提供规范的共享带宽包ID，类似bwp-xxxxxxxx，字母x代表小写字符或者数字。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageIdNotFound => Some("请确认指定的带宽包是否存在。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageIspNotMatch => Some("带宽包所属的运营商和运营商参数不匹配。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageZoneNotMatch => Some("带宽包所属的可用区和指定的可用区不匹配。"),
+            ErrorCode::InvalidParameterValueBasicNetworkInstanceFamily => Some("实例为基础网络实例，目标实例规格仅支持私有网络，不支持调整。"),
+            ErrorCode::InvalidParameterValueBucketNotFound => Some("请确认存储桶是否存在。"),
+            ErrorCode::InvalidParameterValueCamRoleNameMalformed => Some("CamRoleName不合要求，只允许包含英文字母、数字或者 +=,.@_- 字符。"),
+            ErrorCode::InvalidParameterValueCdhOnlyLocalDataDiskResize => Some("CDH磁盘扩容只支持LOCAL_BASIC和LOCAL_SSD。"),
+            ErrorCode::InvalidParameterValueChcHostsNotFound => Some("找不到对应的CHC物理服务器。"),
+            ErrorCode::InvalidParameterValueChcNetworkEmpty => Some("该CHC未配置任何网络。"),
+            ErrorCode::InvalidParameterValueCloudSsdDataDiskSizeTooSmall => Some("SSD云硬盘为数据盘时，购买大小不得小于100GB"),
+            ErrorCode::InvalidParameterValueCoreCountValue => Some("核心计数不合法。"),
+            ErrorCode::InvalidParameterValueDedicatedClusterNotSupportedChargeType => Some("CDC不支持指定的计费模式。"),
+            ErrorCode::InvalidParameterValueDedicatedResourcePackIdsNotFound => Some("指定的专有资源包ID不存在"),
+            ErrorCode::InvalidParameterValueDedicatedResourcePackName => Some("专有资源包名称无效。名称长度必须为1-60个字符，只能包含中文、英文字母、数字、连字符(-)和下划线(_)"),
+            ErrorCode::InvalidParameterValueDedicatedResourcePackNotValid => Some("未找到有效的专有资源包"),
+            ErrorCode::InvalidParameterValueDedicatedResourcePackTenancyMismatch => Some("专有资源包ID与专有预扣资源类型不匹配"),
+            ErrorCode::InvalidParameterValueDeployVpcAlreadyExists => Some("已经存在部署VPC。"),
+            ErrorCode::InvalidParameterValueDisasterRecoverGroupIdMalformed => Some("置放群组ID格式错误。"),
             ErrorCode::InvalidParameterValueDuplicate => Some("参数值重复。"),
             ErrorCode::InvalidParameterValueDuplicateTags => Some("重复标签。"),
-            ErrorCode::InvalidParameterValueElasticNetworkNotExist => {
-                Some("弹性网卡数据不存在")
-            }
-            ErrorCode::InvalidParameterValueElasticNetworkVpcSubnetMismatch => {
-                Some("弹性网卡数据vpc子网不匹配,必须为同vpc不同子网")
-            }
-            ErrorCode::InvalidParameterValueExternalIpQuotaLimited => {
-                Some(
-                    "实例的申请的外网IP个数超过了这种规格实例的外网ip配额。",
-                )
-            }
-            ErrorCode::InvalidParameterValueGPUInstanceFamily => {
-                Some("非GPU实例不允许转为GPU实例。")
-            }
-            ErrorCode::InvalidParameterValueHpcClusterBusinessIdNotSupported => {
-                Some("非CDC场景不支持HpcClusterBusinessId。")
-            }
-            ErrorCode::InvalidParameterValueHpcClusterIdZoneIdNotMatch => {
-                Some(
-                    "您的高性能计算集群已经绑定其他可用区，不能购买当前可用区机器。",
-                )
-            }
-            ErrorCode::InvalidParameterValueIPAddressMalformed => {
-                Some("IP格式非法。")
-            }
-            ErrorCode::InvalidParameterValueIPv6AddressMalformed => {
-                Some("ipv6地址无效")
-            }
-            ErrorCode::InvalidParameterValueISOMustImportByForce => {
-                Some("ISO文件必须强制导入")
-            }
-            ErrorCode::InvalidParameterValueIllegalHostName => {
-                Some("HostName参数值不合法")
-            }
-            ErrorCode::InvalidParameterValueIncorrectFormat => {
-                Some("传参格式不对。")
-            }
-            ErrorCode::InvalidParameterValueInstanceIdMalformed => {
-                Some(
-                    "实例ID不合要求，请提供规范的实例ID，类似ins-xxxxxxxx，字母x代表小写字符或数字。",
-                )
-            }
-            ErrorCode::InvalidParameterValueInstanceNotSupportedMixPricingModel => {
-                Some("不支持操作不同计费方式的实例。")
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeNotFound => {
-                Some("指定机型不存在")
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeNotSupportElasticNetworks => {
-                Some("实例类型不支持弹性网卡数据")
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeNotSupportHpcCluster => {
-                Some("实例类型不可加入高性能计算集群。")
-            }
-            ErrorCode::InvalidParameterValueInstanceTypeRequiredHpcCluster => {
-                Some("高性能计算实例需指定对应的高性能计算集群。")
-            }
-            ErrorCode::InvalidParameterValueInsufficientOffering => {
-                Some("竞价数量不足。")
-            }
+            ErrorCode::InvalidParameterValueElasticNetworkNotExist => Some("弹性网卡数据不存在"),
+            ErrorCode::InvalidParameterValueElasticNetworkVpcSubnetMismatch => Some("弹性网卡数据vpc子网不匹配,必须为同vpc不同子网"),
+            ErrorCode::InvalidParameterValueExternalIpQuotaLimited => Some("实例的申请的外网IP个数超过了这种规格实例的外网ip配额。"),
+            ErrorCode::InvalidParameterValueGPUInstanceFamily => Some("非GPU实例不允许转为GPU实例。"),
+            ErrorCode::InvalidParameterValueHpcClusterBusinessIdNotSupported => Some("非CDC场景不支持HpcClusterBusinessId。"),
+            ErrorCode::InvalidParameterValueHpcClusterIdZoneIdNotMatch => Some("您的高性能计算集群已经绑定其他可用区，不能购买当前可用区机器。"),
+            ErrorCode::InvalidParameterValueIPAddressMalformed => Some("IP格式非法。"),
+            ErrorCode::InvalidParameterValueIPv6AddressMalformed => Some("ipv6地址无效"),
+            ErrorCode::InvalidParameterValueISOMustImportByForce => Some("ISO文件必须强制导入"),
+            ErrorCode::InvalidParameterValueIllegalHostName => Some("HostName参数值不合法"),
+            ErrorCode::InvalidParameterValueIncorrectFormat => Some("传参格式不对。"),
+            ErrorCode::InvalidParameterValueInstanceIdMalformed => Some("实例ID不合要求，请提供规范的实例ID，类似ins-xxxxxxxx，字母x代表小写字符或数字。"),
+            ErrorCode::InvalidParameterValueInstanceNotSupportedMixPricingModel => Some("不支持操作不同计费方式的实例。"),
+            ErrorCode::InvalidParameterValueInstanceTypeNotFound => Some("指定机型不存在"),
+            ErrorCode::InvalidParameterValueInstanceTypeNotSupportElasticNetworks => Some("实例类型不支持弹性网卡数据"),
+            ErrorCode::InvalidParameterValueInstanceTypeNotSupportHpcCluster => Some("实例类型不可加入高性能计算集群。"),
+            ErrorCode::InvalidParameterValueInstanceTypeRequiredHpcCluster => Some("高性能计算实例需指定对应的高性能计算集群。"),
+            ErrorCode::InvalidParameterValueInsufficientOffering => Some("竞价数量不足。"),
             ErrorCode::InvalidParameterValueInsufficientPrice => Some("竞价失败。"),
-            ErrorCode::InvalidParameterValueInvalidAppIdFormat => {
-                Some("无效的appid。")
-            }
-            ErrorCode::InvalidParameterValueInvalidBootMode => {
-                Some("不支持指定的启动模式。")
-            }
-            ErrorCode::InvalidParameterValueInvalidBucketPermissionForExport => {
-                Some("请检查存储桶的写入权限是否已放通。")
-            }
-            ErrorCode::InvalidParameterValueInvalidFileNamePrefixList => {
-                Some(
-                    "参数 FileNamePrefixList 的长度与 ImageIds 或 SnapshotIds 不匹配。",
-                )
-            }
-            ErrorCode::InvalidParameterValueInvalidGPUFamilyChange => {
-                Some("不支持转为非GPU或其他类型GPU实例。")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageFamily => {
-                Some("错误格式的镜像族名称")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageForGivenInstanceType => {
-                Some("镜像ID不支持指定的实例机型。")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageFormat => {
-                Some(
-                    "当前镜像为RAW格式，无法创建CVM，建议您选择其他镜像。",
-                )
-            }
-            ErrorCode::InvalidParameterValueInvalidImageId => {
-                Some("镜像不允许执行该操作")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageIdForRetsetInstance => {
-                Some("镜像无法用于重装当前实例。")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageIdIsShared => {
-                Some("指定的镜像ID为共享镜像。")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageOsName => {
-                Some("当前地域不支持指定镜像所包含的操作系统。")
-            }
-            ErrorCode::InvalidParameterValueInvalidImageState => {
-                Some("镜像被其他操作占用，请检查，并稍后重试。")
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceSource => {
-                Some(
-                    "该实例配置来自免费升配活动，暂不支持3个月内进行降配。",
-                )
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceTypePeriodicContract => {
-                Some("该机型不支持周期合约")
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceTypeUnderwrite => {
-                Some("指定机型不支持包销付费模式。")
-            }
-            ErrorCode::InvalidParameterValueInvalidIpFormat => {
-                Some("IP地址不符合规范")
-            }
-            ErrorCode::InvalidParameterValueInvalidLaunchTemplateDescription => {
-                Some("实例启动模板描述格式错误。")
-            }
-            ErrorCode::InvalidParameterValueInvalidLaunchTemplateName => {
-                Some("实例启动模板名称格式错误。")
-            }
-            ErrorCode::InvalidParameterValueInvalidLaunchTemplateVersionDescription => {
-                Some("实例启动模板描述格式错误。")
-            }
-            ErrorCode::InvalidParameterValueInvalidLicenseType => {
-                Some("许可证类型不可用。")
-            }
-            ErrorCode::InvalidParameterValueInvalidNetworkInterfaceId => {
-                Some("指定的弹性网卡id非vrdma网卡")
-            }
-            ErrorCode::InvalidParameterValueInvalidParameterMinCount => {
-                Some("参数MinCount的值必须小于InstanceCount")
-            }
-            ErrorCode::InvalidParameterValueInvalidParameterValueLimit => {
-                Some("参数值错误。")
-            }
-            ErrorCode::InvalidParameterValueInvalidPassword => {
-                Some(
-                    "无效密码。指定的密码不符合密码复杂度限制。例如密码长度不符合限制等。",
-                )
-            }
-            ErrorCode::InvalidParameterValueInvalidRegion => {
-                Some("Region ID不可用。")
-            }
-            ErrorCode::InvalidParameterValueInvalidTimeFormat => {
-                Some("时间格式不合法。")
-            }
-            ErrorCode::InvalidParameterValueInvalidUserDataFormat => {
-                Some("UserData格式错误, 需要base64编码格式")
-            }
-            ErrorCode::InvalidParameterValueInvalidVagueName => {
-                Some("无效的模糊查询字符串。")
-            }
-            ErrorCode::InvalidParameterValueInvalidVpcIdSubnetIdNotFound => {
-                Some(
-                    "这个特别的VpcId or SubnetId在弹性网库数据结构未发现",
-                )
-            }
-            ErrorCode::InvalidParameterValueIspNotSupportForEdgeZone => {
-                Some("边缘可用区不支持这个运营商。")
-            }
-            ErrorCode::InvalidParameterValueIspValueRepeated => {
-                Some("重复指定了运营商参数值。")
-            }
-            ErrorCode::InvalidParameterValueKeyPairNotFound => {
-                Some("请确认密钥是否存在。")
-            }
-            ErrorCode::InvalidParameterValueKeyPairNotSupported => {
-                Some("指定的密钥不支持当前操作。")
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateDefaultVersion => {
-                Some("不支持删除默认启动模板版本。")
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdMalformed => {
-                Some(
-                    "实例启动模板ID格式错误，请提供规范的实例启动模板ID，类似lt-xxxxxxxx，字母x代表小写字符或者数字。",
-                )
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdNotExisted => {
-                Some("实例启动模板ID不存在。")
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdVerNotExisted => {
-                Some("实例启动模板和版本ID组合不存在。")
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateIdVerSetAlready => {
-                Some("指定的实例启动模板id不存在。")
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateNotFound => {
-                Some("实例启动模板未找到。")
-            }
-            ErrorCode::InvalidParameterValueLaunchTemplateVersion => {
-                Some("无效的实例启动模板版本号。")
-            }
-            ErrorCode::InvalidParameterValueLimitExceeded => {
-                Some("参数值数量超过限制。")
-            }
-            ErrorCode::InvalidParameterValueLocalDiskSizeRange => {
-                Some("本地盘的限制范围。")
-            }
-            ErrorCode::InvalidParameterValueMissingLocationCosEndpoint => {
-                Some("专属可用区本地COS集群缺少endpoint配置")
-            }
-            ErrorCode::InvalidParameterValueMustDhcpEnabledVpc => {
-                Some("参数值必须为开启DHCP的VPC")
-            }
-            ErrorCode::InvalidParameterValueMustEnabledIsRdma => {
-                Some("参数值必须为开启弹性rdma接口")
-            }
-            ErrorCode::InvalidParameterValueNotCdcSubnet => {
-                Some("子网不属于该cdc集群。")
-            }
-            ErrorCode::InvalidParameterValueNotEmpty => {
-                Some("输入参数值不能为空。")
-            }
+            ErrorCode::InvalidParameterValueInvalidAppIdFormat => Some("无效的appid。"),
+            ErrorCode::InvalidParameterValueInvalidBootMode => Some("不支持指定的启动模式。"),
+            ErrorCode::InvalidParameterValueInvalidBucketPermissionForExport => Some("请检查存储桶的写入权限是否已放通。"),
+            ErrorCode::InvalidParameterValueInvalidFileNamePrefixList => Some("参数 FileNamePrefixList 的长度与 ImageIds 或 SnapshotIds 不匹配。"),
+            ErrorCode::InvalidParameterValueInvalidGPUFamilyChange => Some("不支持转为非GPU或其他类型GPU实例。"),
+            ErrorCode::InvalidParameterValueInvalidImageFamily => Some("错误格式的镜像族名称"),
+            ErrorCode::InvalidParameterValueInvalidImageForGivenInstanceType => Some("镜像ID不支持指定的实例机型。"),
+            ErrorCode::InvalidParameterValueInvalidImageFormat => Some("当前镜像为RAW格式，无法创建CVM，建议您选择其他镜像。"),
+            ErrorCode::InvalidParameterValueInvalidImageId => Some("镜像不允许执行该操作"),
+            ErrorCode::InvalidParameterValueInvalidImageIdForRetsetInstance => Some("镜像无法用于重装当前实例。"),
+            ErrorCode::InvalidParameterValueInvalidImageIdIsShared => Some("指定的镜像ID为共享镜像。"),
+            ErrorCode::InvalidParameterValueInvalidImageOsName => Some("当前地域不支持指定镜像所包含的操作系统。"),
+            ErrorCode::InvalidParameterValueInvalidImageState => Some("镜像被其他操作占用，请检查，并稍后重试。"),
+            ErrorCode::InvalidParameterValueInvalidInstanceSource => Some("该实例配置来自免费升配活动，暂不支持3个月内进行降配。"),
+            ErrorCode::InvalidParameterValueInvalidInstanceTypePeriodicContract => Some("该机型不支持周期合约"),
+            ErrorCode::InvalidParameterValueInvalidInstanceTypeUnderwrite => Some("指定机型不支持包销付费模式。"),
+            ErrorCode::InvalidParameterValueInvalidIpFormat => Some("IP地址不符合规范"),
+            ErrorCode::InvalidParameterValueInvalidLaunchTemplateDescription => Some("实例启动模板描述格式错误。"),
+            ErrorCode::InvalidParameterValueInvalidLaunchTemplateName => Some("实例启动模板名称格式错误。"),
+            ErrorCode::InvalidParameterValueInvalidLaunchTemplateVersionDescription => Some("实例启动模板描述格式错误。"),
+            ErrorCode::InvalidParameterValueInvalidLicenseType => Some("许可证类型不可用。"),
+            ErrorCode::InvalidParameterValueInvalidNetworkInterfaceId => Some("指定的弹性网卡id非vrdma网卡"),
+            ErrorCode::InvalidParameterValueInvalidParameterMinCount => Some("参数MinCount的值必须小于InstanceCount"),
+            ErrorCode::InvalidParameterValueInvalidParameterValueLimit => Some("参数值错误。"),
+            ErrorCode::InvalidParameterValueInvalidPassword => Some("无效密码。指定的密码不符合密码复杂度限制。例如密码长度不符合限制等。"),
+            ErrorCode::InvalidParameterValueInvalidRegion => Some("Region ID不可用。"),
+            ErrorCode::InvalidParameterValueInvalidTimeFormat => Some("时间格式不合法。"),
+            ErrorCode::InvalidParameterValueInvalidUserDataFormat => Some("UserData格式错误, 需要base64编码格式"),
+            ErrorCode::InvalidParameterValueInvalidVagueName => Some("无效的模糊查询字符串。"),
+            ErrorCode::InvalidParameterValueInvalidVpcIdSubnetIdNotFound => Some("这个特别的VpcId or SubnetId在弹性网库数据结构未发现"),
+            ErrorCode::InvalidParameterValueIspNotSupportForEdgeZone => Some("边缘可用区不支持这个运营商。"),
+            ErrorCode::InvalidParameterValueIspValueRepeated => Some("重复指定了运营商参数值。"),
+            ErrorCode::InvalidParameterValueKeyPairNotFound => Some("请确认密钥是否存在。"),
+            ErrorCode::InvalidParameterValueKeyPairNotSupported => Some("指定的密钥不支持当前操作。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateDefaultVersion => Some("不支持删除默认启动模板版本。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateIdMalformed => Some("实例启动模板ID格式错误，请提供规范的实例启动模板ID，类似lt-xxxxxxxx，字母x代表小写字符或者数字。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateIdNotExisted => Some("实例启动模板ID不存在。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateIdVerNotExisted => Some("实例启动模板和版本ID组合不存在。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateIdVerSetAlready => Some("指定的实例启动模板id不存在。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateNotFound => Some("实例启动模板未找到。"),
+            ErrorCode::InvalidParameterValueLaunchTemplateVersion => Some("无效的实例启动模板版本号。"),
+            ErrorCode::InvalidParameterValueLimitExceeded => Some("参数值数量超过限制。"),
+            ErrorCode::InvalidParameterValueLocalDiskSizeRange => Some("本地盘的限制范围。"),
+            ErrorCode::InvalidParameterValueMissingLocationCosEndpoint => Some("专属可用区本地COS集群缺少endpoint配置"),
+            ErrorCode::InvalidParameterValueMustDhcpEnabledVpc => Some("参数值必须为开启DHCP的VPC"),
+            ErrorCode::InvalidParameterValueMustEnabledIsRdma => Some("参数值必须为开启弹性rdma接口"),
+            ErrorCode::InvalidParameterValueNotCdcSubnet => Some("子网不属于该cdc集群。"),
+            ErrorCode::InvalidParameterValueNotEmpty => Some("输入参数值不能为空。"),
             ErrorCode::InvalidParameterValueNotSupported => Some("不支持的操作。"),
-            ErrorCode::InvalidParameterValuePreheatNotSupportedInstanceType => {
-                Some("该机型不支持预热")
-            }
-            ErrorCode::InvalidParameterValuePreheatNotSupportedZone => {
-                Some("该可用区目前不支持预热功能")
-            }
-            ErrorCode::InvalidParameterValuePreheatUnavailableZones => {
-                Some("预热地域不可用，请检查预热地域是否正确。")
-            }
-            ErrorCode::InvalidParameterValueRange => {
-                Some("无效参数值。参数值取值范围不合法。")
-            }
-            ErrorCode::InvalidParameterValueRequiredLocationImage => {
-                Some("请求需要区域镜像。")
-            }
-            ErrorCode::InvalidParameterValueResourcePoolPackIdMalformed => {
-                Some(
-                    "指定的资源池ID格式错误。请确保在请求中提供完整的资源池ID，格式为`rpp-xxxxxxxx`",
-                )
-            }
-            ErrorCode::InvalidParameterValueResourcePoolPackStatus => {
-                Some("指定的资源池状态不符合预期")
-            }
-            ErrorCode::InvalidParameterValueResourcePoolPackTypeNotSupported => {
-                Some("指定的资源池类型无效")
-            }
-            ErrorCode::InvalidParameterValueSnapshotIdMalformed => {
-                Some(
-                    "快照ID不合要求，请提供规范的快照ID，类似snap-xxxxxxxx，字母x代表小写字符或者数字",
-                )
-            }
-            ErrorCode::InvalidParameterValueSubnetIdMalformed => {
-                Some(
-                    "子网ID不合要求，请提供规范的子网ID，类似subnet-xxxxxxxx，字母x代表小写字符或者数字",
-                )
-            }
-            ErrorCode::InvalidParameterValueSubnetIdZoneIdNotMatch => {
-                Some("子网ID所在可用区与实例所在区不匹配。")
-            }
-            ErrorCode::InvalidParameterValueSubnetNotExist => {
-                Some("创建失败，您指定的子网不存在，请您重新指定")
-            }
-            ErrorCode::InvalidParameterValueTagKeyNotFound => {
-                Some("指定的标签不存在。")
-            }
-            ErrorCode::InvalidParameterValueTagQuotaLimitExceeded => {
-                Some("标签配额超限。")
-            }
-            ErrorCode::InvalidParameterValueThreadPerCoreValue => {
-                Some("每核心线程数不合法。")
-            }
-            ErrorCode::InvalidParameterValue_TooLarge => {
-                Some("参数值超过最大限制。")
-            }
-            ErrorCode::InvalidParameterValueTooLong => {
-                Some("无效参数值。参数值太长。")
-            }
+            ErrorCode::InvalidParameterValuePreheatNotSupportedInstanceType => Some("该机型不支持预热"),
+            ErrorCode::InvalidParameterValuePreheatNotSupportedZone => Some("该可用区目前不支持预热功能"),
+            ErrorCode::InvalidParameterValuePreheatUnavailableZones => Some("预热地域不可用，请检查预热地域是否正确。"),
+            ErrorCode::InvalidParameterValueRange => Some("无效参数值。参数值取值范围不合法。"),
+            ErrorCode::InvalidParameterValueRequiredLocationImage => Some("请求需要区域镜像。"),
+            ErrorCode::InvalidParameterValueResourcePoolPackIdMalformed => Some("指定的资源池ID格式错误。请确保在请求中提供完整的资源池ID，格式为`rpp-xxxxxxxx`"),
+            ErrorCode::InvalidParameterValueResourcePoolPackStatus => Some("指定的资源池状态不符合预期"),
+            ErrorCode::InvalidParameterValueResourcePoolPackTypeNotSupported => Some("指定的资源池类型无效"),
+            ErrorCode::InvalidParameterValueSnapshotIdMalformed => Some("快照ID不合要求，请提供规范的快照ID，类似snap-xxxxxxxx，字母x代表小写字符或者数字"),
+            ErrorCode::InvalidParameterValueSubnetIdMalformed => Some("子网ID不合要求，请提供规范的子网ID，类似subnet-xxxxxxxx，字母x代表小写字符或者数字"),
+            ErrorCode::InvalidParameterValueSubnetIdZoneIdNotMatch => Some("子网ID所在可用区与实例所在区不匹配。"),
+            ErrorCode::InvalidParameterValueSubnetNotExist => Some("创建失败，您指定的子网不存在，请您重新指定"),
+            ErrorCode::InvalidParameterValueTagKeyNotFound => Some("指定的标签不存在。"),
+            ErrorCode::InvalidParameterValueTagQuotaLimitExceeded => Some("标签配额超限。"),
+            ErrorCode::InvalidParameterValueThreadPerCoreValue => Some("每核心线程数不合法。"),
+            ErrorCode::InvalidParameterValue_TooLarge => Some("参数值超过最大限制。"),
+            ErrorCode::InvalidParameterValueTooLong => Some("无效参数值。参数值太长。"),
             ErrorCode::InvalidParameterValueUuidMalformed => Some("uuid不合要求。"),
-            ErrorCode::InvalidParameterValueVpcIdMalformed => {
-                Some(
-                    "VPC ID`xxx`不合要求，请提供规范的Vpc ID， 类似vpc-xxxxxxxx，字母x代表小写字符或者数字。",
-                )
-            }
-            ErrorCode::InvalidParameterValueVpcIdNotExist => {
-                Some("指定的VpcId不存在。")
-            }
-            ErrorCode::InvalidParameterValueVpcIdSubnetIdNotMatch => {
-                Some("指定的VpcId和SubnetId不匹配。")
-            }
-            ErrorCode::InvalidParameterValueVpcIdZoneIdNotMatch => {
-                Some("VPC网络与实例不在同一可用区")
-            }
-            ErrorCode::InvalidParameterValueVpcNotSupportIpv6Address => {
-                Some("该VPC不支持ipv6。")
-            }
-            ErrorCode::InvalidParameterValueZoneNotSupported => {
-                Some("请求不支持该可用区")
-            }
-            ErrorCode::InvalidParameterValueLimit => {
-                Some("参数值数量超过限制。")
-            }
-            ErrorCode::InvalidParameterValueOffset => {
-                Some("无效参数值。指定的 `Offset` 无效。")
-            }
-            ErrorCode::InvalidPassword => {
-                Some(
-                    "无效密码。指定的密码不符合密码复杂度限制。例如密码长度不符合限制等。",
-                )
-            }
-            ErrorCode::InvalidPeriod => {
-                Some(
-                    "无效时长。目前只支持时长：[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36]，单位：月。",
-                )
-            }
+            ErrorCode::InvalidParameterValueVpcIdMalformed => Some("VPC ID`xxx`不合要求，请提供规范的Vpc ID， 类似vpc-xxxxxxxx，字母x代表小写字符或者数字。"),
+            ErrorCode::InvalidParameterValueVpcIdNotExist => Some("指定的VpcId不存在。"),
+            ErrorCode::InvalidParameterValueVpcIdSubnetIdNotMatch => Some("指定的VpcId和SubnetId不匹配。"),
+            ErrorCode::InvalidParameterValueVpcIdZoneIdNotMatch => Some("VPC网络与实例不在同一可用区"),
+            ErrorCode::InvalidParameterValueVpcNotSupportIpv6Address => Some("该VPC不支持ipv6。"),
+            ErrorCode::InvalidParameterValueZoneNotSupported => Some("请求不支持该可用区"),
+            ErrorCode::InvalidParameterValueLimit => Some("参数值数量超过限制。"),
+            ErrorCode::InvalidParameterValueOffset => Some("无效参数值。指定的 `Offset` 无效。"),
+            ErrorCode::InvalidPassword => Some("无效密码。指定的密码不符合密码复杂度限制。例如密码长度不符合限制等。"),
+            ErrorCode::InvalidPeriod => Some("无效时长。目前只支持时长：[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 36]，单位：月。"),
             ErrorCode::InvalidPermission => Some("账户不支持该操作。"),
-            ErrorCode::InvalidProjectIdNotFound => {
-                Some("无效的项目ID，指定的项目ID不存在。")
-            }
-            ErrorCode::InvalidPublicKeyDuplicate => {
-                Some("无效密钥公钥。指定公钥已经存在。")
-            }
-            ErrorCode::InvalidPublicKeyMalformed => {
-                Some(
-                    "无效密钥公钥。指定公钥格式错误，不符合`OpenSSH RSA`格式要求。",
-                )
-            }
+            ErrorCode::InvalidProjectIdNotFound => Some("无效的项目ID，指定的项目ID不存在。"),
+            ErrorCode::InvalidPublicKeyDuplicate => Some("无效密钥公钥。指定公钥已经存在。"),
+            ErrorCode::InvalidPublicKeyMalformed => Some("无效密钥公钥。指定公钥格式错误，不符合`OpenSSH RSA`格式要求。"),
             ErrorCode::InvalidRegionNotFound => Some("未找到该区域。"),
-            ErrorCode::InvalidRegionUnavailable => {
-                Some("该区域目前不支持同步镜像。")
-            }
-            ErrorCode::InvalidSecurityGroupIdNotFound => {
-                Some("指定的`安全组ID`不存在。")
-            }
-            ErrorCode::InvalidSgIdMalformed => {
-                Some(
-                    "指定的`安全组ID`格式错误，例如`实例ID`长度错误`sg-ide32`。",
-                )
-            }
+            ErrorCode::InvalidRegionUnavailable => Some("该区域目前不支持同步镜像。"),
+            ErrorCode::InvalidSecurityGroupIdNotFound => Some("指定的`安全组ID`不存在。"),
+            ErrorCode::InvalidSgIdMalformed => Some("指定的`安全组ID`格式错误，例如`实例ID`长度错误`sg-ide32`。"),
             ErrorCode::InvalidZoneMismatchRegion => Some("指定的`zone`不存在。"),
-            ErrorCode::LimitExceededAssociateUSGLimitExceeded => {
-                Some("一个实例绑定安全组数量不能超过5个")
-            }
-            ErrorCode::LimitExceededCvmInstanceQuota => {
-                Some("已达到可购买实例的配额上限。")
-            }
-            ErrorCode::LimitExceededCvmsVifsPerSecGroupLimitExceeded => {
-                Some("安全组关联云主机弹性网卡配额超限。")
-            }
-            ErrorCode::LimitExceededDisasterRecoverGroup => {
-                Some("指定置放群组配额不足。")
-            }
-            ErrorCode::LimitExceededEipNumLimit => {
-                Some(
-                    "特定实例包含的某个ENI的EIP数量已超过目标实例类型的EIP允许的最大值，请删除部分EIP后重试。",
-                )
-            }
-            ErrorCode::LimitExceededEniLimitInstanceType => {
-                Some("网卡数量超过实例上限。")
-            }
-            ErrorCode::LimitExceededEniNumLimit => {
-                Some(
-                    "特定实例当前ENI数量已超过目标实例类型的ENI允许的最大值，需删除部分ENI后重试。",
-                )
-            }
-            ErrorCode::LimitExceededExportImageTaskLimitExceeded => {
-                Some(
-                    "正在运行中的镜像导出任务已达上限，请等待已有任务完成后，再次发起重试。",
-                )
-            }
-            ErrorCode::LimitExceededHpcClusterQuota => {
-                Some("已达创建高性能计算集群数的上限。")
-            }
-            ErrorCode::LimitExceededIPv6AddressNum => {
-                Some("IP数量超过网卡上限。")
-            }
-            ErrorCode::LimitExceededInstanceEniNumLimit => {
-                Some(
-                    "实例指定的弹性网卡数目超过了实例弹性网卡数目配额。",
-                )
-            }
-            ErrorCode::LimitExceededInstanceQuota => {
-                Some("当前配额不足够生产指定数量的实例")
-            }
-            ErrorCode::LimitExceededInstanceTypeBandwidth => {
-                Some(
-                    "目标实例规格不支持当前规格的外网带宽上限，不支持调整。具体可参考[公网网络带宽上限](https://cloud.tencent.com/document/product/213/12523)。",
-                )
-            }
-            ErrorCode::LimitExceededLaunchTemplateQuota => {
-                Some("实例启动模板数量超限。")
-            }
-            ErrorCode::LimitExceededLaunchTemplateVersionQuota => {
-                Some("实例启动模板版本数量超限。")
-            }
-            ErrorCode::LimitExceededPreheatImageSnapshotOutOfQuota => {
-                Some(
-                    "您在该可用区的预热额度已达上限，建议取消不再使用的快照预热",
-                )
-            }
-            ErrorCode::LimitExceededPrepayQuota => {
-                Some(
-                    "预付费实例已购买数量已达到最大配额，请提升配额后重试。",
-                )
-            }
-            ErrorCode::LimitExceededPrepayUnderwriteQuota => {
-                Some("包销付费实例已购买数量已达到最大配额。")
-            }
+            ErrorCode::LimitExceededAssociateUSGLimitExceeded => Some("一个实例绑定安全组数量不能超过5个"),
+            ErrorCode::LimitExceededCvmInstanceQuota => Some("已达到可购买实例的配额上限。"),
+            ErrorCode::LimitExceededCvmsVifsPerSecGroupLimitExceeded => Some("安全组关联云主机弹性网卡配额超限。"),
+            ErrorCode::LimitExceededDisasterRecoverGroup => Some("指定置放群组配额不足。"),
+            ErrorCode::LimitExceededEipNumLimit => Some("特定实例包含的某个ENI的EIP数量已超过目标实例类型的EIP允许的最大值，请删除部分EIP后重试。"),
+            ErrorCode::LimitExceededEniLimitInstanceType => Some("网卡数量超过实例上限。"),
+            ErrorCode::LimitExceededEniNumLimit => Some("特定实例当前ENI数量已超过目标实例类型的ENI允许的最大值，需删除部分ENI后重试。"),
+            ErrorCode::LimitExceededExportImageTaskLimitExceeded => Some("正在运行中的镜像导出任务已达上限，请等待已有任务完成后，再次发起重试。"),
+            ErrorCode::LimitExceededHpcClusterQuota => Some("已达创建高性能计算集群数的上限。"),
+            ErrorCode::LimitExceededIPv6AddressNum => Some("IP数量超过网卡上限。"),
+            ErrorCode::LimitExceededInstanceEniNumLimit => Some("实例指定的弹性网卡数目超过了实例弹性网卡数目配额。"),
+            ErrorCode::LimitExceededInstanceQuota => Some("当前配额不足够生产指定数量的实例"),
+            ErrorCode::LimitExceededInstanceTypeBandwidth => Some("目标实例规格不支持当前规格的外网带宽上限，不支持调整。具体可参考[公网网络带宽上限](https://cloud.tencent.com/document/product/213/12523)。"),
+            ErrorCode::LimitExceededLaunchTemplateQuota => Some("实例启动模板数量超限。"),
+            ErrorCode::LimitExceededLaunchTemplateVersionQuota => Some("实例启动模板版本数量超限。"),
+            ErrorCode::LimitExceededPreheatImageSnapshotOutOfQuota => Some("您在该可用区的预热额度已达上限，建议取消不再使用的快照预热"),
+            ErrorCode::LimitExceededPrepayQuota => Some("预付费实例已购买数量已达到最大配额，请提升配额后重试。"),
+            ErrorCode::LimitExceededPrepayUnderwriteQuota => Some("包销付费实例已购买数量已达到最大配额。"),
             ErrorCode::LimitExceededSingleUSGQuota => Some("安全组限额不足"),
             ErrorCode::LimitExceededSpotQuota => Some("竞价实例类型配额不足"),
-            ErrorCode::LimitExceededTagResourceQuota => {
-                Some("标签绑定的资源数量已达到配额限制。")
-            }
-            ErrorCode::LimitExceededUserReturnQuota => {
-                Some("退还失败，退还配额已达上限。")
-            }
+            ErrorCode::LimitExceededTagResourceQuota => Some("标签绑定的资源数量已达到配额限制。"),
+            ErrorCode::LimitExceededUserReturnQuota => Some("退还失败，退还配额已达上限。"),
             ErrorCode::LimitExceededUserSpotQuota => Some("竞价实例配额不足"),
             ErrorCode::LimitExceededVpcSubnetNum => Some("子网IP不足"),
             ErrorCode::MissingParameter => Some("缺少参数错误。"),
-            ErrorCode::MissingParameterAtLeastOne => {
-                Some("缺少必要参数，请至少提供一个参数。")
-            }
-            ErrorCode::MissingParameterDPDKInstanceTypeRequiredVPC => {
-                Some("DPDK实例机型要求VPC网络")
-            }
-            ErrorCode::MissingParameterMonitorService => {
-                Some("该实例类型必须开启云监控服务")
-            }
-            ErrorCode::MutexOperationTaskRunning => {
-                Some("同样的任务正在运行。")
-            }
-            ErrorCode::OperationDeniedAccountNotSupported => {
-                Some("不支持该账户的操作。")
-            }
-            ErrorCode::OperationDeniedChcDeployConfigInvalid => {
-                Some("CHC的部署配置非法。")
-            }
-            ErrorCode::OperationDeniedChcHostStateNotSupported => {
-                Some("chc物理服务器当前状态不支持此项操作")
-            }
-            ErrorCode::OperationDeniedChcInstallCloudImageWithoutDeployNetwork => {
-                Some("不允许未配置部署网络的CHC安装云上镜像。")
-            }
-            ErrorCode::OperationDeniedInnerUserProhibitAction => {
-                Some("禁止管控账号操作。")
-            }
-            ErrorCode::OperationDeniedInstanceOperationInProgress => {
-                Some("实例正在执行其他操作，请稍后再试。")
-            }
-            ErrorCode::OperationDeniedNotBandwidthShiftUpUserApplyEdgeZoneEip => {
-                Some("非带宽上移用户不允许申请边缘可用区外网IP。")
-            }
+            ErrorCode::MissingParameterAtLeastOne => Some("缺少必要参数，请至少提供一个参数。"),
+            ErrorCode::MissingParameterDPDKInstanceTypeRequiredVPC => Some("DPDK实例机型要求VPC网络"),
+            ErrorCode::MissingParameterMonitorService => Some("该实例类型必须开启云监控服务"),
+            ErrorCode::MutexOperationTaskRunning => Some("同样的任务正在运行。"),
+            ErrorCode::OperationDeniedAccountNotSupported => Some("不支持该账户的操作。"),
+            ErrorCode::OperationDeniedChcDeployConfigInvalid => Some("CHC的部署配置非法。"),
+            ErrorCode::OperationDeniedChcHostStateNotSupported => Some("chc物理服务器当前状态不支持此项操作"),
+            ErrorCode::OperationDeniedChcInstallCloudImageWithoutDeployNetwork => Some("不允许未配置部署网络的CHC安装云上镜像。"),
+            ErrorCode::OperationDeniedInnerUserProhibitAction => Some("禁止管控账号操作。"),
+            ErrorCode::OperationDeniedInstanceOperationInProgress => Some("实例正在执行其他操作，请稍后再试。"),
+            ErrorCode::OperationDeniedNotBandwidthShiftUpUserApplyEdgeZoneEip => Some("非带宽上移用户不允许申请边缘可用区外网IP。"),
             ErrorCode::OverQuota => Some("镜像共享超过配额。"),
-            ErrorCode::RegionAbilityLimitUnsupportedToImportImage => {
-                Some("该地域不支持导入镜像。")
-            }
+            ErrorCode::RegionAbilityLimitUnsupportedToImportImage => Some("该地域不支持导入镜像。"),
             ErrorCode::ResourceInUse => Some("资源被占用。"),
-            ErrorCode::ResourceInUseDiskRollbacking => {
-                Some("磁盘回滚正在执行中，请稍后再试。")
-            }
-            ErrorCode::ResourceInUseHpcCluster => {
-                Some("高性能计算集群使用中。")
-            }
-            ErrorCode::ResourceInsufficientAvailabilityZoneSoldOut => {
-                Some("该可用区已售罄")
-            }
+            ErrorCode::ResourceInUseDiskRollbacking => Some("磁盘回滚正在执行中，请稍后再试。"),
+            ErrorCode::ResourceInUseHpcCluster => Some("高性能计算集群使用中。"),
+            ErrorCode::ResourceInsufficientAvailabilityZoneSoldOut => Some("该可用区已售罄"),
             ErrorCode::ResourceInsufficientCidrBlock => Some("网段资源不足。"),
-            ErrorCode::ResourceInsufficientCloudDiskSoldOut => {
-                Some("指定的云盘规格已售罄")
-            }
-            ErrorCode::ResourceInsufficientCloudDiskUnavailable => {
-                Some("云盘参数不符合规范")
-            }
-            ErrorCode::ResourceInsufficientDisasterRecoverGroupCvmQuota => {
-                Some("实例个数超过容灾组的配额")
-            }
-            ErrorCode::ResourceInsufficientInsufficientGroupQuota => {
-                Some("安全组资源配额不足。")
-            }
-            ErrorCode::ResourceInsufficientInsufficientOfferingMinimum => {
-                Some("库存不满足最小数量。")
-            }
-            ErrorCode::ResourceInsufficientSpecifiedInstanceType => {
-                Some("指定的实例类型库存不足。")
-            }
-            ErrorCode::ResourceInsufficientZoneSoldOutForSpecifiedInstance => {
-                Some("指定的实例类型在选择的可用区已售罄。")
-            }
-            ErrorCode::ResourceNotFoundHpcCluster => {
-                Some("高性能计算集群不存在。")
-            }
-            ErrorCode::ResourceNotFoundInvalidInstanceIdNotFound => {
-                Some("实例ID未找到。")
-            }
-            ErrorCode::ResourceNotFoundInvalidPlacementSet => {
-                Some("指定的置放群组不存在。")
-            }
-            ErrorCode::ResourceNotFoundInvalidZoneInstanceType => {
-                Some("可用区不支持此机型。")
-            }
-            ErrorCode::ResourceNotFoundKeyPairNotFound => {
-                Some("指定密钥对不存在。")
-            }
-            ErrorCode::ResourceNotFoundNoDefaultCbs => {
-                Some("无可用的缺省类型的CBS资源。")
-            }
-            ErrorCode::ResourceNotFoundNoDefaultCbsWithReason => {
-                Some("无可用的缺省类型的CBS资源。")
-            }
-            ErrorCode::ResourceNotFoundResourcePoolPackIdNotFound => {
-                Some("指定的资源池ID不存在")
-            }
+            ErrorCode::ResourceInsufficientCloudDiskSoldOut => Some("指定的云盘规格已售罄"),
+            ErrorCode::ResourceInsufficientCloudDiskUnavailable => Some("云盘参数不符合规范"),
+            ErrorCode::ResourceInsufficientDisasterRecoverGroupCvmQuota => Some("实例个数超过容灾组的配额"),
+            ErrorCode::ResourceInsufficientInsufficientGroupQuota => Some("安全组资源配额不足。"),
+            ErrorCode::ResourceInsufficientInsufficientOfferingMinimum => Some("库存不满足最小数量。"),
+            ErrorCode::ResourceInsufficientSpecifiedInstanceType => Some("指定的实例类型库存不足。"),
+            ErrorCode::ResourceInsufficientZoneSoldOutForSpecifiedInstance => Some("指定的实例类型在选择的可用区已售罄。"),
+            ErrorCode::ResourceNotFoundHpcCluster => Some("高性能计算集群不存在。"),
+            ErrorCode::ResourceNotFoundInvalidInstanceIdNotFound => Some("实例ID未找到。"),
+            ErrorCode::ResourceNotFoundInvalidPlacementSet => Some("指定的置放群组不存在。"),
+            ErrorCode::ResourceNotFoundInvalidZoneInstanceType => Some("可用区不支持此机型。"),
+            ErrorCode::ResourceNotFoundKeyPairNotFound => Some("指定密钥对不存在。"),
+            ErrorCode::ResourceNotFoundNoDefaultCbs => Some("无可用的缺省类型的CBS资源。"),
+            ErrorCode::ResourceNotFoundNoDefaultCbsWithReason => Some("无可用的缺省类型的CBS资源。"),
+            ErrorCode::ResourceNotFoundResourcePoolPackIdNotFound => Some("指定的资源池ID不存在"),
             ErrorCode::ResourceUnavailable => Some("资源不可用。"),
-            ErrorCode::ResourceUnavailableInstanceType => {
-                Some("该可用区不售卖此机型")
-            }
-            ErrorCode::ResourceUnavailableSnapshotCreating => {
-                Some("快照正在创建过程中。")
-            }
+            ErrorCode::ResourceUnavailableInstanceType => Some("该可用区不售卖此机型"),
+            ErrorCode::ResourceUnavailableSnapshotCreating => Some("快照正在创建过程中。"),
             ErrorCode::ResourcesSoldOutAvailableZone => Some("该可用区已售罄"),
             ErrorCode::ResourcesSoldOutEipInsufficient => Some("公网IP已售罄。"),
-            ErrorCode::ResourcesSoldOutSpecifiedInstanceType => {
-                Some("指定的实例类型已售罄。")
-            }
-            ErrorCode::SecGroupActionFailure => {
-                Some("安全组服务接口调用通用错误。")
-            }
+            ErrorCode::ResourcesSoldOutSpecifiedInstanceType => Some("指定的实例类型已售罄。"),
+            ErrorCode::SecGroupActionFailure => Some("安全组服务接口调用通用错误。"),
             ErrorCode::UnauthorizedOperation => Some("未授权操作。"),
-            ErrorCode::UnauthorizedOperationImageNotBelongToAccount => {
-                Some("指定的镜像不属于用户。")
-            }
-            ErrorCode::UnauthorizedOperationInvalidToken => {
-                Some("请确认Token是否有效。")
-            }
-            ErrorCode::UnauthorizedOperationMFAExpired => {
-                Some(
-                    "您无法进行当前操作，请确认多因子认证（MFA）是否失效。",
-                )
-            }
-            ErrorCode::UnauthorizedOperationMFANotFound => {
-                Some(
-                    "没有权限进行此操作，请确认是否存在多因子认证（MFA）。",
-                )
-            }
-            ErrorCode::UnauthorizedOperationPermissionDenied => {
-                Some("无权操作指定的资源，请正确配置CAM策略。")
-            }
+            ErrorCode::UnauthorizedOperationImageNotBelongToAccount => Some("指定的镜像不属于用户。"),
+            ErrorCode::UnauthorizedOperationInvalidToken => Some("请确认Token是否有效。"),
+            ErrorCode::UnauthorizedOperationMFAExpired => Some("您无法进行当前操作，请确认多因子认证（MFA）是否失效。"),
+            ErrorCode::UnauthorizedOperationMFANotFound => Some("没有权限进行此操作，请确认是否存在多因子认证（MFA）。"),
+            ErrorCode::UnauthorizedOperationPermissionDenied => Some("无权操作指定的资源，请正确配置CAM策略。"),
             ErrorCode::UnknownParameter => Some("未知参数错误。"),
             ErrorCode::UnsupportedOperation => Some("操作不支持。"),
-            ErrorCode::UnsupportedOperationArmArchitecture => {
-                Some("该操作暂不支持Arm机器。")
-            }
-            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => {
-                Some(
-                    "指定的实例付费模式或者网络付费模式不支持共享带宽包",
-                )
-            }
-            ErrorCode::UnsupportedOperationCbsRemoteSsdNotSupport => {
-                Some("cbs远端ssd盘不支持该操作")
-            }
-            ErrorCode::UnsupportedOperationCommercialImageChangeChargeType => {
-                Some("实例使用商业镜像暂不支持调整付费模式。")
-            }
-            ErrorCode::UnsupportedOperationDiskSnapCreateTimeTooOld => {
-                Some("实例创建快照的时间距今不到24小时。")
-            }
-            ErrorCode::UnsupportedOperationEdgeZoneInstance => {
-                Some("边缘可用区实例不支持此项操作。")
-            }
-            ErrorCode::UnsupportedOperationEdgeZoneNotSupportCloudDisk => {
-                Some("所选择的边缘可用区不支持云盘操作。")
-            }
-            ErrorCode::UnsupportedOperationEdgeZoneNotSupportPurchaseReserved => {
-                Some("边缘可用区不支持预扣资源包。")
-            }
-            ErrorCode::UnsupportedOperationElasticNetworkInterface => {
-                Some(
-                    "云服务器绑定了弹性网卡，请解绑弹性网卡后再切换私有网络。",
-                )
-            }
-            ErrorCode::UnsupportedOperationEncryptedImagesNotSupported => {
-                Some("不支持加密镜像。")
-            }
-            ErrorCode::UnsupportedOperationHeterogeneousChangeInstanceFamily => {
-                Some("异构机型不支持跨机型调整。")
-            }
-            ErrorCode::UnsupportedOperationHibernationForNormalInstance => {
-                Some("不支持未开启休眠功能的实例。")
-            }
-            ErrorCode::UnsupportedOperationHibernationOsVersion => {
-                Some("当前的镜像不支持休眠。")
-            }
-            ErrorCode::UnsupportedOperationIPv6NotSupportVpcMigrate => {
-                Some("IPv6实例不支持VPC迁移")
-            }
-            ErrorCode::UnsupportedOperationImageTooLargeExportUnsupported => {
-                Some("镜像大小超出限制，不支持导出。")
-            }
-            ErrorCode::UnsupportedOperationInstanceChargeType => {
-                Some("请求不支持该实例计费模式")
-            }
-            ErrorCode::UnsupportedOperationInstanceMixedPricingModel => {
-                Some("不支持混合付费模式。")
-            }
-            ErrorCode::UnsupportedOperationInstanceMixedResetInstanceType => {
-                Some("不支持混合升配和降配实例。")
-            }
-            ErrorCode::UnsupportedOperationInstanceMixedZoneType => {
-                Some(
-                    "中心可用区和边缘可用区实例不能混用批量操作。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceOsConvertOsNotSupport => {
-                Some("指定实例不支持操作系统转换。")
-            }
-            ErrorCode::UnsupportedOperationInstanceOsWindows => {
-                Some(
-                    "请求不支持操作系统为`Xserver windows2012cndatacenterx86_64`的实例`ins-xxxxxx` 。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceReinstallFailed => {
-                Some(
-                    "当前实例为重装系统失败状态，不支持此操作；推荐您再次重装系统，也可以销毁/退还实例或提交工单",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceStateBanning => {
-                Some("该子机处于封禁状态，请联系相关人员处理。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateCorrupted => {
-                Some("请求不支持永久故障的实例。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateEnterRescueMode => {
-                Some("请求不支持进入救援模式的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateEnterServiceLiveMigrate => {
-                Some(
-                    "不支持状态为 `ENTER_SERVICE_LIVE_MIGRATE`.的实例 `ins-xxxxxx` 。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceStateExitRescueMode => {
-                Some("请求不支持正在退出救援模式的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateExitServiceLiveMigrate => {
-                Some(
-                    "不支持状态为 `EXIT_SERVICE_LIVE_MIGRATE`.的实例 `ins-xxxxxx` 。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceStateFreezing => {
-                Some("操作不支持已冻结的实例。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateIsolating => {
-                Some("请求不支持正在隔离状态的实例。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateLaunchFailed => {
-                Some("不支持操作创建失败的实例。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateNotRunning => {
-                Some("指定操作不支持非运行中状态的实例。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStatePending => {
-                Some("请求不支持创建未完成的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateRebooting => {
-                Some("请求不支持正在重启的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateRescueMode => {
-                Some("请求不支持救援模式的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateRunning => {
-                Some("请求不支持开机状态的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateServiceLiveMigrate => {
-                Some("不支持正在服务迁移的实例，请稍后再试")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateShutdown => {
-                Some("请求不支持隔离状态的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateStarting => {
-                Some("实例开机中，不允许该操作。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateStopped => {
-                Some("请求不支持已关机的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateStopping => {
-                Some("请求不支持正在关机的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateTerminated => {
-                Some("不支持已销毁的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceStateTerminating => {
-                Some("请求不支持正在销毁的实例")
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportConfidentiality => {
-                Some("实例类型不支持设置`Confidentiality` 状态")
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportGridLicence => {
-                Some("实例类型不支持设置`GridDriverService` 状态")
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportHighDensityModeSetting => {
-                Some("实例类型不支持设置 HighDensityMode 状态")
-            }
-            ErrorCode::UnsupportedOperationInstanceTypeNotSupportJumboFrame => {
-                Some("实例类型不支持设置`EnableJumboFrame` 状态")
-            }
-            ErrorCode::UnsupportedOperationInstancesEnableJumboWithoutReboot => {
-                Some("不支持不重启情况下修改Jumbo Frame状态")
-            }
-            ErrorCode::UnsupportedOperationInstancesProtected => {
-                Some(
-                    "不支持已启用销毁保护的实例，请先到设置实例销毁保护，关闭实例销毁保护，然后重试。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInsufficientClusterQuota => {
-                Some("用户创建高性能集群配额已达上限。")
-            }
-            ErrorCode::UnsupportedOperationInvalidDataDisk => {
-                Some("不支持调整数据盘。")
-            }
-            ErrorCode::UnsupportedOperationInvalidDisk => {
-                Some("不支持指定的磁盘")
-            }
-            ErrorCode::UnsupportedOperationInvalidDiskBackupQuota => {
-                Some("不支持带有云硬盘备份点。")
-            }
-            ErrorCode::UnsupportedOperationInvalidDiskFastRollback => {
-                Some("不支持极速回滚。")
-            }
-            ErrorCode::UnsupportedOperationInvalidImageLicenseTypeForReset => {
-                Some("镜像许可类型与实例不符，请选择其他镜像。")
-            }
-            ErrorCode::UnsupportedOperationInvalidInstanceNotSupportedProtectedInstance => {
-                Some(
-                    "不支持已经设置了释放时间的实例，请在实例详情页撤销实例定时销毁后再试。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInvalidInstanceWithSwapDisk => {
-                Some("不支持有swap盘的实例。")
-            }
-            ErrorCode::UnsupportedOperationInvalidInstancesOwner => {
-                Some("用户无权限操作当前实例。")
-            }
-            ErrorCode::UnsupportedOperationInvalidRegionDiskEncrypt => {
-                Some("指定的地域不支持加密盘。")
-            }
-            ErrorCode::UnsupportedOperationInvalidZone => {
-                Some("该可用区不可售卖。")
-            }
-            ErrorCode::UnsupportedOperationKeyPairUnsupportedWindows => {
-                Some("密钥不支持Windows操作系统")
-            }
-            ErrorCode::UnsupportedOperationLocalDataDiskChangeInstanceFamily => {
-                Some("机型数据盘全为本地盘不支持跨机型调整。")
-            }
-            ErrorCode::UnsupportedOperationLocalDiskMigratingToCloudDisk => {
-                Some(
-                    "不支持正在本地盘转云盘的磁盘，请稍后发起请求。",
-                )
-            }
-            ErrorCode::UnsupportedOperationLocationImageNotSupported => {
-                Some("此请求不支持该区域镜像,请更换其他镜像。")
-            }
-            ErrorCode::UnsupportedOperationMarketImageConvertOSUnsupported => {
-                Some("市场镜像实例不支持操作系统转换")
-            }
-            ErrorCode::UnsupportedOperationMarketImageExportUnsupported => {
-                Some("从市场镜像创建的自定义镜像不支持导出。")
-            }
-            ErrorCode::UnsupportedOperationMinCountUnsupportedChargeType => {
-                Some("此计费方式不支持部分发货MinCount参数")
-            }
-            ErrorCode::UnsupportedOperationMinCountUnsupportedRegion => {
-                Some("此区域暂不支持部分发货MinCount参数")
-            }
-            ErrorCode::UnsupportedOperationModifyEncryptionNotSupported => {
-                Some(
-                    "不支持修改系统盘的加密属性，例如使用非加密镜像重装加密系统盘。",
-                )
-            }
-            ErrorCode::UnsupportedOperationModifyVPCWithCLB => {
-                Some("绑定负载均衡的实例，不支持修改vpc属性。")
-            }
-            ErrorCode::UnsupportedOperationModifyVPCWithClassLink => {
-                Some(
-                    "实例基础网络已互通VPC网络，请自行解除关联，再进行切换VPC。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNoInstanceTypeSupportSpot => {
-                Some("该实例类型不支持竞价计费")
-            }
-            ErrorCode::UnsupportedOperationNoVpcNetwork => {
-                Some("不支持物理网络的实例。")
-            }
-            ErrorCode::UnsupportedOperationNotFpgaInstance => {
-                Some("当前实例不是FPGA机型。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportImportInstancesActionTimer => {
-                Some("针对当前实例设置定时任务失败。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportInstanceImage => {
-                Some("操作不支持当前实例")
-            }
-            ErrorCode::UnsupportedOperationNotSupportUnpaidOrder => {
-                Some("实例存在未支付订单。")
-            }
-            ErrorCode::UnsupportedOperationOnlyForPrepaidAccount => {
-                Some("该操作仅支持预付费账户")
-            }
-            ErrorCode::UnsupportedOperationOriginalInstanceTypeInvalid => {
-                Some("无效的原机型。")
-            }
-            ErrorCode::UnsupportedOperationPeriodicContractNotSupportManualRenew => {
-                Some("该机型为周期合约机型不支持手动续费模式")
-            }
-            ErrorCode::UnsupportedOperationPreheatImage => {
-                Some("您的账户不支持镜像预热")
-            }
-            ErrorCode::UnsupportedOperationPublicImageExportUnsupported => {
-                Some("公共镜像或市场镜像不支持导出。")
-            }
-            ErrorCode::UnsupportedOperationRawLocalDiskInsReinstalltoQcow2 => {
-                Some("当前镜像不支持对该实例的重装操作。")
-            }
-            ErrorCode::UnsupportedOperationRedHatImageExportUnsupported => {
-                Some("RedHat镜像不支持导出。")
-            }
-            ErrorCode::UnsupportedOperationRedHatInstanceTerminateUnsupported => {
-                Some("实例使用商业操作系统，不支持退还。")
-            }
-            ErrorCode::UnsupportedOperationRedHatInstanceUnsupported => {
-                Some("请求不支持操作系统为RedHat的实例。")
-            }
+            ErrorCode::UnsupportedOperationArmArchitecture => Some("该操作暂不支持Arm机器。"),
+            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => Some("指定的实例付费模式或者网络付费模式不支持共享带宽包"),
+            ErrorCode::UnsupportedOperationCbsRemoteSsdNotSupport => Some("cbs远端ssd盘不支持该操作"),
+            ErrorCode::UnsupportedOperationCommercialImageChangeChargeType => Some("实例使用商业镜像暂不支持调整付费模式。"),
+            ErrorCode::UnsupportedOperationDiskSnapCreateTimeTooOld => Some("实例创建快照的时间距今不到24小时。"),
+            ErrorCode::UnsupportedOperationEdgeZoneInstance => Some("边缘可用区实例不支持此项操作。"),
+            ErrorCode::UnsupportedOperationEdgeZoneNotSupportCloudDisk => Some("所选择的边缘可用区不支持云盘操作。"),
+            ErrorCode::UnsupportedOperationEdgeZoneNotSupportPurchaseReserved => Some("边缘可用区不支持预扣资源包。"),
+            ErrorCode::UnsupportedOperationElasticNetworkInterface => Some("云服务器绑定了弹性网卡，请解绑弹性网卡后再切换私有网络。"),
+            ErrorCode::UnsupportedOperationEncryptedImagesNotSupported => Some("不支持加密镜像。"),
+            ErrorCode::UnsupportedOperationHeterogeneousChangeInstanceFamily => Some("异构机型不支持跨机型调整。"),
+            ErrorCode::UnsupportedOperationHibernationForNormalInstance => Some("不支持未开启休眠功能的实例。"),
+            ErrorCode::UnsupportedOperationHibernationOsVersion => Some("当前的镜像不支持休眠。"),
+            ErrorCode::UnsupportedOperationIPv6NotSupportVpcMigrate => Some("IPv6实例不支持VPC迁移"),
+            ErrorCode::UnsupportedOperationImageTooLargeExportUnsupported => Some("镜像大小超出限制，不支持导出。"),
+            ErrorCode::UnsupportedOperationInstanceChargeType => Some("请求不支持该实例计费模式"),
+            ErrorCode::UnsupportedOperationInstanceMixedPricingModel => Some("不支持混合付费模式。"),
+            ErrorCode::UnsupportedOperationInstanceMixedResetInstanceType => Some("不支持混合升配和降配实例。"),
+            ErrorCode::UnsupportedOperationInstanceMixedZoneType => Some("中心可用区和边缘可用区实例不能混用批量操作。"),
+            ErrorCode::UnsupportedOperationInstanceOsConvertOsNotSupport => Some("指定实例不支持操作系统转换。"),
+            ErrorCode::UnsupportedOperationInstanceOsWindows => Some("请求不支持操作系统为`Xserver windows2012cndatacenterx86_64`的实例`ins-xxxxxx` 。"),
+            ErrorCode::UnsupportedOperationInstanceReinstallFailed => Some("当前实例为重装系统失败状态，不支持此操作；推荐您再次重装系统，也可以销毁/退还实例或提交工单"),
+            ErrorCode::UnsupportedOperationInstanceStateBanning => Some("该子机处于封禁状态，请联系相关人员处理。"),
+            ErrorCode::UnsupportedOperationInstanceStateCorrupted => Some("请求不支持永久故障的实例。"),
+            ErrorCode::UnsupportedOperationInstanceStateEnterRescueMode => Some("请求不支持进入救援模式的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateEnterServiceLiveMigrate => Some("不支持状态为 `ENTER_SERVICE_LIVE_MIGRATE`.的实例 `ins-xxxxxx` 。"),
+            ErrorCode::UnsupportedOperationInstanceStateExitRescueMode => Some("请求不支持正在退出救援模式的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateExitServiceLiveMigrate => Some("不支持状态为 `EXIT_SERVICE_LIVE_MIGRATE`.的实例 `ins-xxxxxx` 。"),
+            ErrorCode::UnsupportedOperationInstanceStateFreezing => Some("操作不支持已冻结的实例。"),
+            ErrorCode::UnsupportedOperationInstanceStateIsolating => Some("请求不支持正在隔离状态的实例。"),
+            ErrorCode::UnsupportedOperationInstanceStateLaunchFailed => Some("不支持操作创建失败的实例。"),
+            ErrorCode::UnsupportedOperationInstanceStateNotRunning => Some("指定操作不支持非运行中状态的实例。"),
+            ErrorCode::UnsupportedOperationInstanceStatePending => Some("请求不支持创建未完成的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateRebooting => Some("请求不支持正在重启的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateRescueMode => Some("请求不支持救援模式的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateRunning => Some("请求不支持开机状态的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateServiceLiveMigrate => Some("不支持正在服务迁移的实例，请稍后再试"),
+            ErrorCode::UnsupportedOperationInstanceStateShutdown => Some("请求不支持隔离状态的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateStarting => Some("实例开机中，不允许该操作。"),
+            ErrorCode::UnsupportedOperationInstanceStateStopped => Some("请求不支持已关机的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateStopping => Some("请求不支持正在关机的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateTerminated => Some("不支持已销毁的实例"),
+            ErrorCode::UnsupportedOperationInstanceStateTerminating => Some("请求不支持正在销毁的实例"),
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportConfidentiality => Some("实例类型不支持设置`Confidentiality` 状态"),
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportGridLicence => Some("实例类型不支持设置`GridDriverService` 状态"),
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportHighDensityModeSetting => Some("实例类型不支持设置 HighDensityMode 状态"),
+            ErrorCode::UnsupportedOperationInstanceTypeNotSupportJumboFrame => Some("实例类型不支持设置`EnableJumboFrame` 状态"),
+            ErrorCode::UnsupportedOperationInstancesEnableJumboWithoutReboot => Some("不支持不重启情况下修改Jumbo Frame状态"),
+            ErrorCode::UnsupportedOperationInstancesProtected => Some("不支持已启用销毁保护的实例，请先到设置实例销毁保护，关闭实例销毁保护，然后重试。"),
+            ErrorCode::UnsupportedOperationInsufficientClusterQuota => Some("用户创建高性能集群配额已达上限。"),
+            ErrorCode::UnsupportedOperationInvalidDataDisk => Some("不支持调整数据盘。"),
+            ErrorCode::UnsupportedOperationInvalidDisk => Some("不支持指定的磁盘"),
+            ErrorCode::UnsupportedOperationInvalidDiskBackupQuota => Some("不支持带有云硬盘备份点。"),
+            ErrorCode::UnsupportedOperationInvalidDiskFastRollback => Some("不支持极速回滚。"),
+            ErrorCode::UnsupportedOperationInvalidImageLicenseTypeForReset => Some("镜像许可类型与实例不符，请选择其他镜像。"),
+            ErrorCode::UnsupportedOperationInvalidInstanceNotSupportedProtectedInstance => Some("不支持已经设置了释放时间的实例，请在实例详情页撤销实例定时销毁后再试。"),
+            ErrorCode::UnsupportedOperationInvalidInstanceWithSwapDisk => Some("不支持有swap盘的实例。"),
+            ErrorCode::UnsupportedOperationInvalidInstancesOwner => Some("用户无权限操作当前实例。"),
+            ErrorCode::UnsupportedOperationInvalidRegionDiskEncrypt => Some("指定的地域不支持加密盘。"),
+            ErrorCode::UnsupportedOperationInvalidZone => Some("该可用区不可售卖。"),
+            ErrorCode::UnsupportedOperationKeyPairUnsupportedWindows => Some("密钥不支持Windows操作系统"),
+            ErrorCode::UnsupportedOperationLocalDataDiskChangeInstanceFamily => Some("机型数据盘全为本地盘不支持跨机型调整。"),
+            ErrorCode::UnsupportedOperationLocalDiskMigratingToCloudDisk => Some("不支持正在本地盘转云盘的磁盘，请稍后发起请求。"),
+            ErrorCode::UnsupportedOperationLocationImageNotSupported => Some("此请求不支持该区域镜像,请更换其他镜像。"),
+            ErrorCode::UnsupportedOperationMarketImageConvertOSUnsupported => Some("市场镜像实例不支持操作系统转换"),
+            ErrorCode::UnsupportedOperationMarketImageExportUnsupported => Some("从市场镜像创建的自定义镜像不支持导出。"),
+            ErrorCode::UnsupportedOperationMinCountUnsupportedChargeType => Some("此计费方式不支持部分发货MinCount参数"),
+            ErrorCode::UnsupportedOperationMinCountUnsupportedRegion => Some("此区域暂不支持部分发货MinCount参数"),
+            ErrorCode::UnsupportedOperationModifyEncryptionNotSupported => Some("不支持修改系统盘的加密属性，例如使用非加密镜像重装加密系统盘。"),
+            ErrorCode::UnsupportedOperationModifyVPCWithCLB => Some("绑定负载均衡的实例，不支持修改vpc属性。"),
+            ErrorCode::UnsupportedOperationModifyVPCWithClassLink => Some("实例基础网络已互通VPC网络，请自行解除关联，再进行切换VPC。"),
+            ErrorCode::UnsupportedOperationNoInstanceTypeSupportSpot => Some("该实例类型不支持竞价计费"),
+            ErrorCode::UnsupportedOperationNoVpcNetwork => Some("不支持物理网络的实例。"),
+            ErrorCode::UnsupportedOperationNotFpgaInstance => Some("当前实例不是FPGA机型。"),
+            ErrorCode::UnsupportedOperationNotSupportImportInstancesActionTimer => Some("针对当前实例设置定时任务失败。"),
+            ErrorCode::UnsupportedOperationNotSupportInstanceImage => Some("操作不支持当前实例"),
+            ErrorCode::UnsupportedOperationNotSupportUnpaidOrder => Some("实例存在未支付订单。"),
+            ErrorCode::UnsupportedOperationOnlyForPrepaidAccount => Some("该操作仅支持预付费账户"),
+            ErrorCode::UnsupportedOperationOriginalInstanceTypeInvalid => Some("无效的原机型。"),
+            ErrorCode::UnsupportedOperationPeriodicContractNotSupportManualRenew => Some("该机型为周期合约机型不支持手动续费模式"),
+            ErrorCode::UnsupportedOperationPreheatImage => Some("您的账户不支持镜像预热"),
+            ErrorCode::UnsupportedOperationPublicImageExportUnsupported => Some("公共镜像或市场镜像不支持导出。"),
+            ErrorCode::UnsupportedOperationRawLocalDiskInsReinstalltoQcow2 => Some("当前镜像不支持对该实例的重装操作。"),
+            ErrorCode::UnsupportedOperationRedHatImageExportUnsupported => Some("RedHat镜像不支持导出。"),
+            ErrorCode::UnsupportedOperationRedHatInstanceTerminateUnsupported => Some("实例使用商业操作系统，不支持退还。"),
+            ErrorCode::UnsupportedOperationRedHatInstanceUnsupported => Some("请求不支持操作系统为RedHat的实例。"),
             ErrorCode::UnsupportedOperationRegion => Some("不支持该地域"),
-            ErrorCode::UnsupportedOperationResourcePoolPackageInvisibleForUser => {
-                Some("该资源池对用户不可见")
-            }
-            ErrorCode::UnsupportedOperationSharedImageExportUnsupported => {
-                Some("共享镜像不支持导出。")
-            }
-            ErrorCode::UnsupportedOperationSharedImageModifyUnsupported => {
-                Some("从其他账号共享的镜像不支持修改属性。")
-            }
-            ErrorCode::UnsupportedOperationSpecialInstanceType => {
-                Some("请求不支持特殊机型的实例")
-            }
-            ErrorCode::UnsupportedOperationSpotUnsupportedRegion => {
-                Some("该地域不支持竞价实例。")
-            }
-            ErrorCode::UnsupportedOperationStoppedModeStopCharging => {
-                Some("不支持关机不收费特性")
-            }
-            ErrorCode::UnsupportedOperationStoppedModeStopChargingSameFamily => {
-                Some("不支持关机不收费机器做同类型变配操作。")
-            }
-            ErrorCode::UnsupportedOperationSyncEncryptImageNotSupport => {
-                Some("指定的镜像不支持转为加密自定义镜像。")
-            }
-            ErrorCode::UnsupportedOperationSystemDiskType => {
-                Some("请求不支持该类型系统盘。")
-            }
-            ErrorCode::UnsupportedOperationTatAgentNotOnline => {
-                Some("自动化助手不在线情况下，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationUnderwriteDiscountGreaterThanPrepaidDiscount => {
-                Some(
-                    "包月转包销，不支持包销折扣高于现有包年包月折扣。",
-                )
-            }
-            ErrorCode::UnsupportedOperationUnderwritingInstanceTypeOnlySupportAutoRenew => {
-                Some(
-                    "该机型为包销机型，RenewFlag的值只允许设置为NOTIFY_AND_AUTO_RENEW。",
-                )
-            }
-            ErrorCode::UnsupportedOperationUnsupportedARMChangeInstanceFamily => {
-                Some("当前实例不允许变配到非ARM机型。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamily => {
-                Some("指定机型不支持跨机型调整配置。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamilyToARM => {
-                Some("非ARM机型不支持调整到ARM机型。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceToThisInstanceFamily => {
-                Some("不支持实例变配到此类型机型。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedInternationalUser => {
-                Some("请求不支持国际版账号")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedPool => {
-                Some("指定的Pool非法。")
-            }
-            ErrorCode::UnsupportedOperationUserConvertOsNotSupport => {
-                Some("指定用户不支持执行操作系统转换。")
-            }
-            ErrorCode::UnsupportedOperationUserLimitOperationExceedQuota => {
-                Some("用户限额操作的配额不足。")
-            }
-            ErrorCode::UnsupportedOperationWindowsImageExportUnsupported => {
-                Some("Windows镜像不支持导出。")
-            }
+            ErrorCode::UnsupportedOperationResourcePoolPackageInvisibleForUser => Some("该资源池对用户不可见"),
+            ErrorCode::UnsupportedOperationSharedImageExportUnsupported => Some("共享镜像不支持导出。"),
+            ErrorCode::UnsupportedOperationSharedImageModifyUnsupported => Some("从其他账号共享的镜像不支持修改属性。"),
+            ErrorCode::UnsupportedOperationSpecialInstanceType => Some("请求不支持特殊机型的实例"),
+            ErrorCode::UnsupportedOperationSpotUnsupportedRegion => Some("该地域不支持竞价实例。"),
+            ErrorCode::UnsupportedOperationStoppedModeStopCharging => Some("不支持关机不收费特性"),
+            ErrorCode::UnsupportedOperationStoppedModeStopChargingSameFamily => Some("不支持关机不收费机器做同类型变配操作。"),
+            ErrorCode::UnsupportedOperationSyncEncryptImageNotSupport => Some("指定的镜像不支持转为加密自定义镜像。"),
+            ErrorCode::UnsupportedOperationSystemDiskType => Some("请求不支持该类型系统盘。"),
+            ErrorCode::UnsupportedOperationTatAgentNotOnline => Some("自动化助手不在线情况下，不支持该操作。"),
+            ErrorCode::UnsupportedOperationUnderwriteDiscountGreaterThanPrepaidDiscount => Some("包月转包销，不支持包销折扣高于现有包年包月折扣。"),
+            ErrorCode::UnsupportedOperationUnderwritingInstanceTypeOnlySupportAutoRenew => Some("该机型为包销机型，RenewFlag的值只允许设置为NOTIFY_AND_AUTO_RENEW。"),
+            ErrorCode::UnsupportedOperationUnsupportedARMChangeInstanceFamily => Some("当前实例不允许变配到非ARM机型。"),
+            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamily => Some("指定机型不支持跨机型调整配置。"),
+            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceFamilyToARM => Some("非ARM机型不支持调整到ARM机型。"),
+            ErrorCode::UnsupportedOperationUnsupportedChangeInstanceToThisInstanceFamily => Some("不支持实例变配到此类型机型。"),
+            ErrorCode::UnsupportedOperationUnsupportedInternationalUser => Some("请求不支持国际版账号"),
+            ErrorCode::UnsupportedOperationUnsupportedPool => Some("指定的Pool非法。"),
+            ErrorCode::UnsupportedOperationUserConvertOsNotSupport => Some("指定用户不支持执行操作系统转换。"),
+            ErrorCode::UnsupportedOperationUserLimitOperationExceedQuota => Some("用户限额操作的配额不足。"),
+            ErrorCode::UnsupportedOperationWindowsImageExportUnsupported => Some("Windows镜像不支持导出。"),
             ErrorCode::VpcAddrNotInSubNet => Some("私有网络ip不在子网内。"),
             ErrorCode::VpcIpIsUsed => Some("私有网络ip已经被使用。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -5193,6 +3013,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -4,25 +4,33 @@
 //! 云服务器 (`cvm`) API version 2017-03-12.
 //!
 //! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 #[rustfmt::skip]
 pub mod waiters;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "cvm",
@@ -31,15 +39,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "cvm.tencentcloudapi.com",
     regional_host: Some("cvm.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of cvm API version 2017-03-12.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -47,6 +52,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -61,10 +67,7 @@ impl Client {
     /// Creates CDH instances
     ///
     /// This API is used to create CDH instances with specified configuration.
-    pub async fn allocate_hosts(
-        &self,
-        request: AllocateHostsRequest,
-    ) -> Result<AllocateHostsResponse, Error> {
+    pub async fn allocate_hosts(&self, request: AllocateHostsRequest) -> Result<AllocateHostsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a key with an instance
@@ -75,73 +78,49 @@ impl Client {
     /// * If the instance is already associated with a key, the old key will become invalid.
     /// If you currently use a password to log in, you will no longer be able to do so after you associate the instance with a key.
     /// * Batch operations are supported. The maximum number of instances in each request is 100. If any instance in the request cannot be associated with a key, you will get an error code.
-    pub async fn associate_instances_key_pairs(
-        &self,
-        request: AssociateInstancesKeyPairsRequest,
-    ) -> Result<AssociateInstancesKeyPairsResponse, Error> {
+    pub async fn associate_instances_key_pairs(&self, request: AssociateInstancesKeyPairsRequest) -> Result<AssociateInstancesKeyPairsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates security groups with instances
     ///
     /// This API is used to associate security groups with specified instances.
-    pub async fn associate_security_groups(
-        &self,
-        request: AssociateSecurityGroupsRequest,
-    ) -> Result<AssociateSecurityGroupsResponse, Error> {
+    pub async fn associate_security_groups(&self, request: AssociateSecurityGroupsRequest) -> Result<AssociateSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Configures the out-of-band network and deployment network of a CHC
     ///
     /// This API is used to configure the out-of-band network and deployment network of a CHC host.
-    pub async fn configure_chc_assist_vpc(
-        &self,
-        request: ConfigureChcAssistVpcRequest,
-    ) -> Result<ConfigureChcAssistVpcResponse, Error> {
+    pub async fn configure_chc_assist_vpc(&self, request: ConfigureChcAssistVpcRequest) -> Result<ConfigureChcAssistVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Configures the deployment network of a CHC host
     ///
     /// This API is used to configure the deployment network of a CHC host.
-    pub async fn configure_chc_deploy_vpc(
-        &self,
-        request: ConfigureChcDeployVpcRequest,
-    ) -> Result<ConfigureChcDeployVpcResponse, Error> {
+    pub async fn configure_chc_deploy_vpc(&self, request: ConfigureChcDeployVpcRequest) -> Result<ConfigureChcDeployVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Switches an operating system
     ///
     /// This API is used to switch the operating system of an instance with CentOS 7 or CentOS 8 as the source operating system.
-    pub async fn convert_operating_systems(
-        &self,
-        request: ConvertOperatingSystemsRequest,
-    ) -> Result<ConvertOperatingSystemsResponse, Error> {
+    pub async fn convert_operating_systems(&self, request: ConvertOperatingSystemsRequest) -> Result<ConvertOperatingSystemsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a spread placement group
     ///
     /// This API is used to create a [spread placement group](https://intl.cloud.tencent.com/document/product/213/15486?from_cn_redirect=1). After you create one, you can specify it for an instance when you [create the instance](https://intl.cloud.tencent.com/document/api/213/15730?from_cn_redirect=1),
-    pub async fn create_disaster_recover_group(
-        &self,
-        request: CreateDisasterRecoverGroupRequest,
-    ) -> Result<CreateDisasterRecoverGroupResponse, Error> {
+    pub async fn create_disaster_recover_group(&self, request: CreateDisasterRecoverGroupRequest) -> Result<CreateDisasterRecoverGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建高性能计算集群
     ///
     /// (Chinese only) 创建高性能计算集群
-    pub async fn create_hpc_cluster(
-        &self,
-        request: CreateHpcClusterRequest,
-    ) -> Result<CreateHpcClusterResponse, Error> {
+    pub async fn create_hpc_cluster(&self, request: CreateHpcClusterRequest) -> Result<CreateHpcClusterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an image
     ///
     /// This API is used to create a new image with the system disk of an instance. The image can be used to create new instances.
-    pub async fn create_image(
-        &self,
-        request: CreateImageRequest,
-    ) -> Result<CreateImageResponse, Error> {
+    pub async fn create_image(&self, request: CreateImageRequest) -> Result<CreateImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a key pair
@@ -152,10 +131,7 @@ impl Client {
     /// * The name of the key pair must be unique.
     /// * You can save the private key to a file and use it as an authentication method for `SSH`.
     /// * Tencent Cloud does not save users' private keys. Be sure to save it yourself.
-    pub async fn create_key_pair(
-        &self,
-        request: CreateKeyPairRequest,
-    ) -> Result<CreateKeyPairResponse, Error> {
+    pub async fn create_key_pair(&self, request: CreateKeyPairRequest) -> Result<CreateKeyPairResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create an instance launch template
@@ -165,37 +141,25 @@ impl Client {
     /// An instance launch template is a configuration data and can be used to create instances. Its content includes configurations required to create instances, such as instance type, types and sizes of data disk and system disk, and security group and other information.
     ///
     /// This API is used to create an instance launch template. After the initial creation of the instance template, its template version is the default version 1. A new version can be created using [CreateLaunchTemplateVersion](https://www.tencentcloud.com/document/api/213/45361), and the version number will increment. By default, when specifying an instance launch template in [RunInstances](https://www.tencentcloud.com/document/api/213/33237), if the template version number is not specified, the default version will be used.
-    pub async fn create_launch_template(
-        &self,
-        request: CreateLaunchTemplateRequest,
-    ) -> Result<CreateLaunchTemplateResponse, Error> {
+    pub async fn create_launch_template(&self, request: CreateLaunchTemplateRequest) -> Result<CreateLaunchTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creating a instance launch template version
     ///
     /// This API is used to create an instance launch template based on the specified template ID and the corresponding template version number. The default version number will be used when no template version numbers are specified. Each instance launch template can have up to 30 version numbers.
-    pub async fn create_launch_template_version(
-        &self,
-        request: CreateLaunchTemplateVersionRequest,
-    ) -> Result<CreateLaunchTemplateVersionResponse, Error> {
+    pub async fn create_launch_template_version(&self, request: CreateLaunchTemplateVersionRequest) -> Result<CreateLaunchTemplateVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a spread placement group
     ///
     /// This API is used to delete a [spread placement group](https://intl.cloud.tencent.com/document/product/213/15486?from_cn_redirect=1). Only empty placement groups can be deleted. To delete a non-empty group, you need to terminate all the CVM instances in it first. Otherwise, the deletion will fail.
-    pub async fn delete_disaster_recover_groups(
-        &self,
-        request: DeleteDisasterRecoverGroupsRequest,
-    ) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
+    pub async fn delete_disaster_recover_groups(&self, request: DeleteDisasterRecoverGroupsRequest) -> Result<DeleteDisasterRecoverGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除高性能计算集群
     ///
     /// (Chinese only) 当高性能计算集群为空, 即集群内没有任何设备时候, 可以删除该集群。
-    pub async fn delete_hpc_clusters(
-        &self,
-        request: DeleteHpcClustersRequest,
-    ) -> Result<DeleteHpcClustersResponse, Error> {
+    pub async fn delete_hpc_clusters(&self, request: DeleteHpcClustersRequest) -> Result<DeleteHpcClustersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes images
@@ -205,28 +169,19 @@ impl Client {
     /// * If the [ImageState](https://intl.cloud.tencent.com/document/product/213/15753?from_cn_redirect=1#Image) of an image is `CREATING` or `USING`, the image cannot be deleted. Call the [DescribeImages](https://intl.cloud.tencent.com/document/api/213/15715?from_cn_redirect=1) API to query the image status.
     /// * Up to 10 custom images are allowed in each region. If you have run out of the quota, delete unused images to create new ones.
     /// * A shared image cannot be deleted.
-    pub async fn delete_images(
-        &self,
-        request: DeleteImagesRequest,
-    ) -> Result<DeleteImagesResponse, Error> {
+    pub async fn delete_images(&self, request: DeleteImagesRequest) -> Result<DeleteImagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除定时任务
     ///
     /// (Chinese only) 本接口 (DeleteInstancesActionTimer) 用于删除定时任务。
-    pub async fn delete_instances_action_timer(
-        &self,
-        request: DeleteInstancesActionTimerRequest,
-    ) -> Result<DeleteInstancesActionTimerResponse, Error> {
+    pub async fn delete_instances_action_timer(&self, request: DeleteInstancesActionTimerRequest) -> Result<DeleteInstancesActionTimerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch remove CVM instances from the specified instance placement groups
     ///
     /// This API is used to batch remove CVM instances from specified placement groups.
-    pub async fn delete_instances_disaster_recover_groups(
-        &self,
-        request: DeleteInstancesDisasterRecoverGroupsRequest,
-    ) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
+    pub async fn delete_instances_disaster_recover_groups(&self, request: DeleteInstancesDisasterRecoverGroupsRequest) -> Result<DeleteInstancesDisasterRecoverGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes key pairs
@@ -235,46 +190,31 @@ impl Client {
     ///
     /// * You can delete multiple key pairs at the same time.
     /// * A key pair used by an instance or image cannot be deleted. Therefore, you need to verify whether all the key pairs have been deleted successfully.
-    pub async fn delete_key_pairs(
-        &self,
-        request: DeleteKeyPairsRequest,
-    ) -> Result<DeleteKeyPairsResponse, Error> {
+    pub async fn delete_key_pairs(&self, request: DeleteKeyPairsRequest) -> Result<DeleteKeyPairsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deleting an instance launch template
     ///
     /// This API is used to delete an instance launch template.
-    pub async fn delete_launch_template(
-        &self,
-        request: DeleteLaunchTemplateRequest,
-    ) -> Result<DeleteLaunchTemplateResponse, Error> {
+    pub async fn delete_launch_template(&self, request: DeleteLaunchTemplateRequest) -> Result<DeleteLaunchTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes one or more instance launch template versions
     ///
     /// This API is used to delete one or more instance launch template versions.
-    pub async fn delete_launch_template_versions(
-        &self,
-        request: DeleteLaunchTemplateVersionsRequest,
-    ) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
+    pub async fn delete_launch_template_versions(&self, request: DeleteLaunchTemplateVersionsRequest) -> Result<DeleteLaunchTemplateVersionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户配额详情
     ///
     /// (Chinese only) 本接口(DescribeAccountQuota)用于查询用户配额详情。
-    pub async fn describe_account_quota(
-        &self,
-        request: DescribeAccountQuotaRequest,
-    ) -> Result<DescribeAccountQuotaResponse, Error> {
+    pub async fn describe_account_quota(&self, request: DescribeAccountQuotaRequest) -> Result<DescribeAccountQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the actions not allowed for the specified CHC instances
     ///
     /// This API is used to query the actions not allowed for the specified CHC instances.
-    pub async fn describe_chc_denied_actions(
-        &self,
-        request: DescribeChcDeniedActionsRequest,
-    ) -> Result<DescribeChcDeniedActionsResponse, Error> {
+    pub async fn describe_chc_denied_actions(&self, request: DescribeChcDeniedActionsRequest) -> Result<DescribeChcDeniedActionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the details of CHC hosts
@@ -283,73 +223,49 @@ impl Client {
     ///
     /// * You can filter the query results with the instance ID, name or device type. See `Filter` for more information.
     /// * If no parameter is defined, a certain number of instances under the current account will be returned. The number is specified by `Limit` and is `20` by default.
-    pub async fn describe_chc_hosts(
-        &self,
-        request: DescribeChcHostsRequest,
-    ) -> Result<DescribeChcHostsResponse, Error> {
+    pub async fn describe_chc_hosts(&self, request: DescribeChcHostsRequest) -> Result<DescribeChcHostsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the quota of placement groups
     ///
     /// This API is used to query the quota of [spread placement groups](https://www.tencentcloud.com/document/product/213/15486).
-    pub async fn describe_disaster_recover_group_quota(
-        &self,
-        request: DescribeDisasterRecoverGroupQuotaRequest,
-    ) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
+    pub async fn describe_disaster_recover_group_quota(&self, request: DescribeDisasterRecoverGroupQuotaRequest) -> Result<DescribeDisasterRecoverGroupQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries information on spread placement groups
     ///
     /// This API is used to query the information on [spread placement groups](https://intl.cloud.tencent.com/document/product/213/15486?from_cn_redirect=1).
-    pub async fn describe_disaster_recover_groups(
-        &self,
-        request: DescribeDisasterRecoverGroupsRequest,
-    ) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
+    pub async fn describe_disaster_recover_groups(&self, request: DescribeDisasterRecoverGroupsRequest) -> Result<DescribeDisasterRecoverGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of CDH instances
     ///
     /// This API is used to query the details of CDH instances.
-    pub async fn describe_hosts(
-        &self,
-        request: DescribeHostsRequest,
-    ) -> Result<DescribeHostsResponse, Error> {
+    pub async fn describe_hosts(&self, request: DescribeHostsRequest) -> Result<DescribeHostsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询高性能集群信息
     ///
     /// (Chinese only) 查询高性能集群信息
-    pub async fn describe_hpc_clusters(
-        &self,
-        request: DescribeHpcClustersRequest,
-    ) -> Result<DescribeHpcClustersResponse, Error> {
+    pub async fn describe_hpc_clusters(&self, request: DescribeHpcClustersRequest) -> Result<DescribeHpcClustersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries available images within an image family
     ///
     /// This API is used to view information about available images within an image family.
-    pub async fn describe_image_from_family(
-        &self,
-        request: DescribeImageFromFamilyRequest,
-    ) -> Result<DescribeImageFromFamilyResponse, Error> {
+    pub async fn describe_image_from_family(&self, request: DescribeImageFromFamilyRequest) -> Result<DescribeImageFromFamilyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries image quota
     ///
     /// This API is used to query the image quota of an user account.
-    pub async fn describe_image_quota(
-        &self,
-        request: DescribeImageQuotaRequest,
-    ) -> Result<DescribeImageQuotaResponse, Error> {
+    pub async fn describe_image_quota(&self, request: DescribeImageQuotaRequest) -> Result<DescribeImageQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views image sharing information
     ///
     /// This API is used to query image sharing information.
-    pub async fn describe_image_share_permission(
-        &self,
-        request: DescribeImageSharePermissionRequest,
-    ) -> Result<DescribeImageSharePermissionResponse, Error> {
+    pub async fn describe_image_share_permission(&self, request: DescribeImageSharePermissionRequest) -> Result<DescribeImageSharePermissionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of images
@@ -358,28 +274,19 @@ impl Client {
     ///
     /// * You specify the image ID or set filters to query the details of certain images.
     /// * You can specify `Offset` and `Limit` to select a certain part of the results. By default, the information on the first 20 matching results is returned.
-    pub async fn describe_images(
-        &self,
-        request: DescribeImagesRequest,
-    ) -> Result<DescribeImagesResponse, Error> {
+    pub async fn describe_images(&self, request: DescribeImagesRequest) -> Result<DescribeImagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of supported operating systems of imported images
     ///
     /// This API is used to query the list of supported operating systems of imported images.
-    pub async fn describe_import_image_os(
-        &self,
-        request: DescribeImportImageOsRequest,
-    ) -> Result<DescribeImportImageOsResponse, Error> {
+    pub async fn describe_import_image_os(&self, request: DescribeImportImageOsRequest) -> Result<DescribeImportImageOsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries supported instance model families
     ///
     /// This API is used to query a list of model families available to the current user in the current region.
-    pub async fn describe_instance_family_configs(
-        &self,
-        request: DescribeInstanceFamilyConfigsRequest,
-    ) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
+    pub async fn describe_instance_family_configs(&self, request: DescribeInstanceFamilyConfigsRequest) -> Result<DescribeInstanceFamilyConfigsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例带宽配置
@@ -388,10 +295,7 @@ impl Client {
     ///
     /// * 只支持查询`BANDWIDTH_PREPAID`（ 预付费按带宽结算 ）计费模式的带宽配置。
     /// * 接口返回实例的所有带宽配置信息（包含历史的带宽配置信息）。
-    pub async fn describe_instance_internet_bandwidth_configs(
-        &self,
-        request: DescribeInstanceInternetBandwidthConfigsRequest,
-    ) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
+    pub async fn describe_instance_internet_bandwidth_configs(&self, request: DescribeInstanceInternetBandwidthConfigsRequest) -> Result<DescribeInstanceInternetBandwidthConfigsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例机型列表
@@ -400,10 +304,7 @@ impl Client {
     ///
     /// * 可以根据`zone`、`instance-family`、`instance-type`来查询实例机型配置。过滤条件详见过滤器[`Filter`](https://cloud.tencent.com/document/api/213/15753#Filter)。
     /// * 如果参数为空，返回指定地域的所有实例机型配置。
-    pub async fn describe_instance_type_configs(
-        &self,
-        request: DescribeInstanceTypeConfigsRequest,
-    ) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
+    pub async fn describe_instance_type_configs(&self, request: DescribeInstanceTypeConfigsRequest) -> Result<DescribeInstanceTypeConfigsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例管理终端地址
@@ -423,10 +324,7 @@ impl Client {
     /// ```text
     /// https://img.qcloud.com/qcloud/app/active_vnc/index.html?InstanceVncUrl=wss%3A%2F%2Fbjvnc.qcloud.com%3A26789%2Fvnc%3Fs%3DaHpjWnRVMFNhYmxKdDM5MjRHNlVTSVQwajNUSW0wb2tBbmFtREFCTmFrcy8vUUNPMG0wSHZNOUUxRm5PMmUzWmFDcWlOdDJIbUJxSTZDL0RXcHZxYnZZMmRkWWZWcEZia2lyb09XMzdKNmM9
     /// ```
-    pub async fn describe_instance_vnc_url(
-        &self,
-        request: DescribeInstanceVncUrlRequest,
-    ) -> Result<DescribeInstanceVncUrlResponse, Error> {
+    pub async fn describe_instance_vnc_url(&self, request: DescribeInstanceVncUrlRequest) -> Result<DescribeInstanceVncUrlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of instances
@@ -435,37 +333,25 @@ impl Client {
     ///
     /// * You can filter the query results with the instance `ID`, name, or billing method. See `Filter` for more information.
     /// * If no parameter is defined, a certain number of instances under the current account will be returned. The number is specified by `Limit` and is 20 by default.
-    pub async fn describe_instances(
-        &self,
-        request: DescribeInstancesRequest,
-    ) -> Result<DescribeInstancesResponse, Error> {
+    pub async fn describe_instances(&self, request: DescribeInstancesRequest) -> Result<DescribeInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询定时任务信息
     ///
     /// (Chinese only) 本接口 (DescribeInstancesActionTimer) 用于查询定时任务信息。
-    pub async fn describe_instances_action_timer(
-        &self,
-        request: DescribeInstancesActionTimerRequest,
-    ) -> Result<DescribeInstancesActionTimerResponse, Error> {
+    pub async fn describe_instances_action_timer(&self, request: DescribeInstancesActionTimerRequest) -> Result<DescribeInstancesActionTimerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the attributes of specified instances in batches
     ///
     /// This API is used to obtain the attributes of specified instances. Currently, it supports querying the custom data UserData of instances.
-    pub async fn describe_instances_attributes(
-        &self,
-        request: DescribeInstancesAttributesRequest,
-    ) -> Result<DescribeInstancesAttributesResponse, Error> {
+    pub async fn describe_instances_attributes(&self, request: DescribeInstancesAttributesRequest) -> Result<DescribeInstancesAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例可调整配置
     ///
     /// (Chinese only) 本接口 (DescribeInstancesModification) 用于查询指定实例支持调整的机型配置。
-    pub async fn describe_instances_modification(
-        &self,
-        request: DescribeInstancesModificationRequest,
-    ) -> Result<DescribeInstancesModificationResponse, Error> {
+    pub async fn describe_instances_modification(&self, request: DescribeInstancesModificationRequest) -> Result<DescribeInstancesModificationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries limitations on operations on an instance
@@ -473,10 +359,7 @@ impl Client {
     /// This API is used to query limitations on operations on an instance.
     ///
     /// * Currently you can use this API to query the maximum number of times you can modify the configuration of an instance.
-    pub async fn describe_instances_operation_limit(
-        &self,
-        request: DescribeInstancesOperationLimitRequest,
-    ) -> Result<DescribeInstancesOperationLimitResponse, Error> {
+    pub async fn describe_instances_operation_limit(&self, request: DescribeInstancesOperationLimitRequest) -> Result<DescribeInstancesOperationLimitResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views the list of instance status
@@ -485,19 +368,13 @@ impl Client {
     ///
     /// * You can query the status of an instance with its `ID`.
     /// * If no parameter is defined, the status of a certain number of instances under the current account will be returned. The number is specified by `Limit` and is 20 by default.
-    pub async fn describe_instances_status(
-        &self,
-        request: DescribeInstancesStatusRequest,
-    ) -> Result<DescribeInstancesStatusResponse, Error> {
+    pub async fn describe_instances_status(&self, request: DescribeInstancesStatusRequest) -> Result<DescribeInstancesStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the network billing methods
     ///
     /// This API is used to query the network billing methods.
-    pub async fn describe_internet_charge_type_configs(
-        &self,
-        request: DescribeInternetChargeTypeConfigsRequest,
-    ) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
+    pub async fn describe_internet_charge_type_configs(&self, request: DescribeInternetChargeTypeConfigsRequest) -> Result<DescribeInternetChargeTypeConfigsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of key pairs
@@ -505,91 +382,61 @@ impl Client {
     /// This API is used to query key pairs.
     ///
     /// * A key pair is a pair of keys generated by an algorithm in which the public key is available to the public and the private key is available only to the user. You can use this API to query the public key but not the private key.
-    pub async fn describe_key_pairs(
-        &self,
-        request: DescribeKeyPairsRequest,
-    ) -> Result<DescribeKeyPairsResponse, Error> {
+    pub async fn describe_key_pairs(&self, request: DescribeKeyPairsRequest) -> Result<DescribeKeyPairsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries instance launch template versions
     ///
     /// This API is used to query the information of instance launch template versions.
-    pub async fn describe_launch_template_versions(
-        &self,
-        request: DescribeLaunchTemplateVersionsRequest,
-    ) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
+    pub async fn describe_launch_template_versions(&self, request: DescribeLaunchTemplateVersionsRequest) -> Result<DescribeLaunchTemplateVersionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries instance launch templates
     ///
     /// This API is used to query one or more instance launch templates.
-    pub async fn describe_launch_templates(
-        &self,
-        request: DescribeLaunchTemplatesRequest,
-    ) -> Result<DescribeLaunchTemplatesResponse, Error> {
+    pub async fn describe_launch_templates(&self, request: DescribeLaunchTemplatesRequest) -> Result<DescribeLaunchTemplatesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of regions
     ///
     /// This API is suspended. To query the information of regions, use [DescribeZones](https://intl.cloud.tencent.com/document/product/1596/77930?from_cn_redirect=1).
-    pub async fn describe_regions(
-        &self,
-        request: DescribeRegionsRequest,
-    ) -> Result<DescribeRegionsResponse, Error> {
+    pub async fn describe_regions(&self, request: DescribeRegionsRequest) -> Result<DescribeRegionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists purchased reserved instances
     ///
     /// This API is used to list the reserved instances purchased by the user.
-    pub async fn describe_reserved_instances(
-        &self,
-        request: DescribeReservedInstancesRequest,
-    ) -> Result<DescribeReservedInstancesResponse, Error> {
+    pub async fn describe_reserved_instances(&self, request: DescribeReservedInstancesRequest) -> Result<DescribeReservedInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries reserved instance configurations
     ///
     /// This API is used to describe reserved instance (RI) offerings.
-    pub async fn describe_reserved_instances_config_infos(
-        &self,
-        request: DescribeReservedInstancesConfigInfosRequest,
-    ) -> Result<DescribeReservedInstancesConfigInfosResponse, Error> {
+    pub async fn describe_reserved_instances_config_infos(&self, request: DescribeReservedInstancesConfigInfosRequest) -> Result<DescribeReservedInstancesConfigInfosResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Describes Reserved Instance offerings
     ///
     /// This API is used to describe Reserved Instance offerings that are available for purchase.
-    pub async fn describe_reserved_instances_offerings(
-        &self,
-        request: DescribeReservedInstancesOfferingsRequest,
-    ) -> Result<DescribeReservedInstancesOfferingsResponse, Error> {
+    pub async fn describe_reserved_instances_offerings(&self, request: DescribeReservedInstancesOfferingsRequest) -> Result<DescribeReservedInstancesOfferingsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例资源池内已创建的实例列表
     ///
     /// (Chinese only) 本接口(DescribeResourcePoolPackInstances)用于查询指定实例资源池内已创建的实例列表及其物理拓扑信息。
-    pub async fn describe_resource_pool_pack_instances(
-        &self,
-        request: DescribeResourcePoolPackInstancesRequest,
-    ) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
+    pub async fn describe_resource_pool_pack_instances(&self, request: DescribeResourcePoolPackInstancesRequest) -> Result<DescribeResourcePoolPackInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询支持实例资源池的机型规格列表
     ///
     /// (Chinese only) 本接口(DescribeResourcePoolPackTypeConfigs)用于查询当前地域/可用区支持创建实例资源池的整机/半整机规格列表。
-    pub async fn describe_resource_pool_pack_type_configs(
-        &self,
-        request: DescribeResourcePoolPackTypeConfigsRequest,
-    ) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
+    pub async fn describe_resource_pool_pack_type_configs(&self, request: DescribeResourcePoolPackTypeConfigsRequest) -> Result<DescribeResourcePoolPackTypeConfigsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例资源池预扣包列表
     ///
     /// (Chinese only) 本接口(DescribeResourcePoolPacks)用于查询用户已创建的实例资源池列表，包括资源池基本信息、剩余容量、底层物理拓扑信息等。
-    pub async fn describe_resource_pool_packs(
-        &self,
-        request: DescribeResourcePoolPacksRequest,
-    ) -> Result<DescribeResourcePoolPacksResponse, Error> {
+    pub async fn describe_resource_pool_packs(&self, request: DescribeResourcePoolPacksRequest) -> Result<DescribeResourcePoolPacksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询维修任务列表
@@ -598,28 +445,19 @@ impl Client {
     ///
     /// - 可以根据实例ID、实例名称或任务状态等信息来查询维修任务列表。过滤信息详情可参考入参说明。
     /// - 如果参数为空，返回当前用户一定数量（`Limit`所指定的数量，默认为20）的维修任务列表。
-    pub async fn describe_task_info(
-        &self,
-        request: DescribeTaskInfoRequest,
-    ) -> Result<DescribeTaskInfoResponse, Error> {
+    pub async fn describe_task_info(&self, request: DescribeTaskInfoRequest) -> Result<DescribeTaskInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the configurations of models in an availability zone
     ///
     /// This API is used to query the configurations of models in an availability zone.
-    pub async fn describe_zone_instance_config_infos(
-        &self,
-        request: DescribeZoneInstanceConfigInfosRequest,
-    ) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
+    pub async fn describe_zone_instance_config_infos(&self, request: DescribeZoneInstanceConfigInfosRequest) -> Result<DescribeZoneInstanceConfigInfosResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of availability zones
     ///
     /// This API is used to query availability zones.
-    pub async fn describe_zones(
-        &self,
-        request: DescribeZonesRequest,
-    ) -> Result<DescribeZonesResponse, Error> {
+    pub async fn describe_zones(&self, request: DescribeZonesRequest) -> Result<DescribeZonesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates key pairs from instances
@@ -630,64 +468,43 @@ impl Client {
     /// * After a key pair is disassociated from an instance, you can log in to the instance with password.
     /// * If you did not set a password for the instance, you will not be able to log in via SSH after the unbinding. In this case, you can call [ResetInstancesPassword](https://intl.cloud.tencent.com/document/api/213/15736?from_cn_redirect=1) to set a login password.
     /// * Batch operations are supported. The maximum number of instances in each request is 100. If instances not available for the operation are selected, you will get an error code.
-    pub async fn disassociate_instances_key_pairs(
-        &self,
-        request: DisassociateInstancesKeyPairsRequest,
-    ) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
+    pub async fn disassociate_instances_key_pairs(&self, request: DisassociateInstancesKeyPairsRequest) -> Result<DisassociateInstancesKeyPairsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates security groups from instances
     ///
     /// This API is used to disassociate security groups from instances.
-    pub async fn disassociate_security_groups(
-        &self,
-        request: DisassociateSecurityGroupsRequest,
-    ) -> Result<DisassociateSecurityGroupsResponse, Error> {
+    pub async fn disassociate_security_groups(&self, request: DisassociateSecurityGroupsRequest) -> Result<DisassociateSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enters the rescue mode
     ///
     /// This API is used to enter the rescue mode.
-    pub async fn enter_rescue_mode(
-        &self,
-        request: EnterRescueModeRequest,
-    ) -> Result<EnterRescueModeResponse, Error> {
+    pub async fn enter_rescue_mode(&self, request: EnterRescueModeRequest) -> Result<EnterRescueModeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Exits the rescue mode
     ///
     /// This API is used to exit the rescue mode.
-    pub async fn exit_rescue_mode(
-        &self,
-        request: ExitRescueModeRequest,
-    ) -> Result<ExitRescueModeResponse, Error> {
+    pub async fn exit_rescue_mode(&self, request: ExitRescueModeRequest) -> Result<ExitRescueModeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Exports custom images
     ///
     /// This API is used to export custom images to the specified COS bucket.
-    pub async fn export_images(
-        &self,
-        request: ExportImagesRequest,
-    ) -> Result<ExportImagesResponse, Error> {
+    pub async fn export_images(&self, request: ExportImagesRequest) -> Result<ExportImagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Imports images
     ///
     /// This API is used to import an image. The image imported can be used to create instances. Currently, this API supports RAW, VHD, QCOW2, and VMDK image formats.
-    pub async fn import_image(
-        &self,
-        request: ImportImageRequest,
-    ) -> Result<ImportImageResponse, Error> {
+    pub async fn import_image(&self, request: ImportImageRequest) -> Result<ImportImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 导入定时任务
     ///
     /// (Chinese only) 本接口（ImportInstancesActionTimer）用于导入定时任务
-    pub async fn import_instances_action_timer(
-        &self,
-        request: ImportInstancesActionTimerRequest,
-    ) -> Result<ImportInstancesActionTimerResponse, Error> {
+    pub async fn import_instances_action_timer(&self, request: ImportInstancesActionTimerRequest) -> Result<ImportInstancesActionTimerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Imports key pairs
@@ -697,28 +514,19 @@ impl Client {
     /// * You can use this API to import key pairs to a user account, but the key pairs will not be automatically associated with any instance. You may use [AssociasteInstancesKeyPair](https://intl.cloud.tencent.com/document/api/213/15698?from_cn_redirect=1) to associate key pairs with instances.
     /// * You need to specify the names of the key pairs and the content of the public keys.
     /// * If you only have private keys, you can convert them to public keys with the `SSL` tool before importing them.
-    pub async fn import_key_pair(
-        &self,
-        request: ImportKeyPairRequest,
-    ) -> Result<ImportKeyPairResponse, Error> {
+    pub async fn import_key_pair(&self, request: ImportKeyPairRequest) -> Result<ImportKeyPairResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of reserved instance offerings
     ///
     /// This API is used to query the price of reserved instances. It only supports querying purchasable reserved instance offerings. Currently, RIs are only offered to beta users.
-    pub async fn inquire_price_purchase_reserved_instances_offering(
-        &self,
-        request: InquirePricePurchaseReservedInstancesOfferingRequest,
-    ) -> Result<InquirePricePurchaseReservedInstancesOfferingResponse, Error> {
+    pub async fn inquire_price_purchase_reserved_instances_offering(&self, request: InquirePricePurchaseReservedInstancesOfferingRequest) -> Result<InquirePricePurchaseReservedInstancesOfferingResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例资源池预扣包询价
     ///
     /// (Chinese only) 本接口(InquirePricePurchaseResourcePoolPacks)用于查询创建实例资源池的价格。
-    pub async fn inquire_price_purchase_resource_pool_packs(
-        &self,
-        request: InquirePricePurchaseResourcePoolPacksRequest,
-    ) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
+    pub async fn inquire_price_purchase_resource_pool_packs(&self, request: InquirePricePurchaseResourcePoolPacksRequest) -> Result<InquirePricePurchaseResourcePoolPacksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modify the instance billing mode price inquiry
@@ -726,20 +534,14 @@ impl Client {
     /// This API is used to inquire about the price for switching billing modes of instance.
     ///
     /// This API is used to indicate that instances with no charge when shut down, instances of the model families Batch Computing BC1 and Batch Computing BS1, instances of scheduled termination, and spot instances do not support this operation.
-    pub async fn inquiry_price_modify_instances_charge_type(
-        &self,
-        request: InquiryPriceModifyInstancesChargeTypeRequest,
-    ) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
+    pub async fn inquiry_price_modify_instances_charge_type(&self, request: InquiryPriceModifyInstancesChargeTypeRequest) -> Result<InquiryPriceModifyInstancesChargeTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费CDH实例询价
     ///
     /// (Chinese only) 本接口 (InquiryPriceRenewHosts) 用于续费包年包月`CDH`实例询价。
     /// * 只支持查询包年包月`CDH`实例的续费价格。
-    pub async fn inquiry_price_renew_hosts(
-        &self,
-        request: InquiryPriceRenewHostsRequest,
-    ) -> Result<InquiryPriceRenewHostsResponse, Error> {
+    pub async fn inquiry_price_renew_hosts(&self, request: InquiryPriceRenewHostsRequest) -> Result<InquiryPriceRenewHostsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Renewal instance inquiry
@@ -747,10 +549,7 @@ impl Client {
     /// This API is used to inquire about the price for renewing a monthly subscription instance.
     ///
     /// This API is used to query the renewal price of monthly subscription instances.
-    pub async fn inquiry_price_renew_instances(
-        &self,
-        request: InquiryPriceRenewInstancesRequest,
-    ) -> Result<InquiryPriceRenewInstancesResponse, Error> {
+    pub async fn inquiry_price_renew_instances(&self, request: InquiryPriceRenewInstancesRequest) -> Result<InquiryPriceRenewInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of instance reinstallation
@@ -760,10 +559,7 @@ impl Client {
     /// * If you have specified the parameter `ImageId`, inquire about the price for reinstallation by using the specified image. Otherwise, inquire about the price for reinstallation based on the image currently used by the instance.
     /// * Currently, only instances with a [system disk type](https://intl.cloud.tencent.com/document/api/213/15753?from_cn_redirect=1#SystemDisk) of `CLOUD_BSSD`, `CLOUD_PREMIUM`, or `CLOUD_SSD` are supported for inquiring about the price for reinstallation caused by switching between `Linux` and `Windows` operating systems through this API.
     /// * Currently, instances in regions outside the Chinese mainland are not supported for inquiring about the price for reinstallation caused by switching between `Linux` and `Windows` operating systems through this API.
-    pub async fn inquiry_price_reset_instance(
-        &self,
-        request: InquiryPriceResetInstanceRequest,
-    ) -> Result<InquiryPriceResetInstanceResponse, Error> {
+    pub async fn inquiry_price_reset_instance(&self, request: InquiryPriceResetInstanceRequest) -> Result<InquiryPriceResetInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of public network bandwidth for an instance with a new maximum bandwidth
@@ -772,10 +568,7 @@ impl Client {
     ///
     /// * The allowed bandwidth cap varies for different models. For details, see [Purchasing Network Bandwidth](https://intl.cloud.tencent.com/document/product/213/509?from_cn_redirect=1).
     /// * For bandwidth billed by the `TRAFFIC_POSTPAID_BY_HOUR` method, changing the bandwidth cap through this API takes effect in real time. You can increase or reduce bandwidth within applicable limits.
-    pub async fn inquiry_price_reset_instances_internet_max_bandwidth(
-        &self,
-        request: InquiryPriceResetInstancesInternetMaxBandwidthRequest,
-    ) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
+    pub async fn inquiry_price_reset_instances_internet_max_bandwidth(&self, request: InquiryPriceResetInstancesInternetMaxBandwidthRequest) -> Result<InquiryPriceResetInstancesInternetMaxBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of an instance with a new configuration
@@ -784,10 +577,7 @@ impl Client {
     ///
     /// * Currently, you can only use this API to query the prices of instances whose [system disk type](https://www.tencentcloud.com/document/product/213/15753) is `CLOUD_BASIC`, `CLOUD_PREMIUM`, or `CLOUD_SSD`.
     /// * Currently, you cannot use this API to query the prices of [CDH](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) instances.
-    pub async fn inquiry_price_reset_instances_type(
-        &self,
-        request: InquiryPriceResetInstancesTypeRequest,
-    ) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
+    pub async fn inquiry_price_reset_instances_type(&self, request: InquiryPriceResetInstancesTypeRequest) -> Result<InquiryPriceResetInstancesTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the capacity price of an instance after disk expansion
@@ -796,19 +586,13 @@ impl Client {
     ///
     /// * Currently, you can only use this API to query the price of non-elastic data disks whose [disk type](https://www.tencentcloud.com/document/product/213/15753) is `CLOUD_BASIC`, `CLOUD_PREMIUM`, or `CLOUD_SSD`. You can use [`DescribeDisks`](https://intl.cloud.tencent.com/document/api/362/16315?from_cn_redirect=1) to check whether a disk is elastic. If the `Portable` field in the response is `false`, it means that the disk is non-elastic.
     /// * Currently, you cannot use this API to query the price for [CDH](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) instances. *Also, you can only query the price of expanding one data disk at a time.
-    pub async fn inquiry_price_resize_instance_disks(
-        &self,
-        request: InquiryPriceResizeInstanceDisksRequest,
-    ) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
+    pub async fn inquiry_price_resize_instance_disks(&self, request: InquiryPriceResizeInstanceDisksRequest) -> Result<InquiryPriceResizeInstanceDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating instances
     ///
     /// This API is used to query the price of creating instances. You can only use this API for instances whose configuration is within the purchase limit. For more information, see [RunInstances](https://intl.cloud.tencent.com/document/api/213/15730?from_cn_redirect=1).
-    pub async fn inquiry_price_run_instances(
-        &self,
-        request: InquiryPriceRunInstancesRequest,
-    ) -> Result<InquiryPriceRunInstancesResponse, Error> {
+    pub async fn inquiry_price_run_instances(&self, request: InquiryPriceRunInstancesRequest) -> Result<InquiryPriceRunInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 退还实例询价
@@ -818,19 +602,13 @@ impl Client {
     /// * 查询退还实例可以返还的费用。
     /// * 在退还包年包月实例时，使用ReleasePrepaidDataDisks参数，会在返回值中包含退还挂载的包年包月数据盘返还的费用。
     /// * 支持批量操作，每次请求批量实例的上限为100。如果批量实例存在不允许操作的实例，操作会以特定错误码返回。
-    pub async fn inquiry_price_terminate_instances(
-        &self,
-        request: InquiryPriceTerminateInstancesRequest,
-    ) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
+    pub async fn inquiry_price_terminate_instances(&self, request: InquiryPriceTerminateInstancesRequest) -> Result<InquiryPriceTerminateInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the CHC host attributes
     ///
     /// This API is used to modify the CHC host attributes.
-    pub async fn modify_chc_attribute(
-        &self,
-        request: ModifyChcAttributeRequest,
-    ) -> Result<ModifyChcAttributeResponse, Error> {
+    pub async fn modify_chc_attribute(&self, request: ModifyChcAttributeRequest) -> Result<ModifyChcAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 切换CHC服务器网络模式
@@ -842,37 +620,25 @@ impl Client {
     /// 切换网络模式是一个异步操作，可以通过DescribeChcHosts轮询查询设备的NetworkMode和操作状态来判断是否切换成功
     /// - 切换部署网络：chc物理服务器如下参数值为以下值是判断切换成功：NetworkMode=DEPLOY，LatestOperation=SwitchChcDeployNetwork, LatestOperationState=SUCCESS。
     /// - 切换业务网络：chc物理服务器如下参数值为以下值是判断切换成功：NetworkMode=BUSINESS，LatestOperation=SwitchChcBusinessNetwork, LatestOperationState=SUCCESS。
-    pub async fn modify_chc_network_mode(
-        &self,
-        request: ModifyChcNetworkModeRequest,
-    ) -> Result<ModifyChcNetworkModeResponse, Error> {
+    pub async fn modify_chc_network_mode(&self, request: ModifyChcNetworkModeRequest) -> Result<ModifyChcNetworkModeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies spread placement group attributes
     ///
     /// This API is used to modify the attributes of [spread placement groups](https://intl.cloud.tencent.com/document/product/213/15486?from_cn_redirect=1).
-    pub async fn modify_disaster_recover_group_attribute(
-        &self,
-        request: ModifyDisasterRecoverGroupAttributeRequest,
-    ) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
+    pub async fn modify_disaster_recover_group_attribute(&self, request: ModifyDisasterRecoverGroupAttributeRequest) -> Result<ModifyDisasterRecoverGroupAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a CDH instance
     ///
     /// This API is used to modify the attributes of a CDH instance, such as instance name and renewal flag. One of the two parameters, HostName and RenewFlag, must be set, but you cannot set both of them at the same time.
-    pub async fn modify_hosts_attribute(
-        &self,
-        request: ModifyHostsAttributeRequest,
-    ) -> Result<ModifyHostsAttributeResponse, Error> {
+    pub async fn modify_hosts_attribute(&self, request: ModifyHostsAttributeRequest) -> Result<ModifyHostsAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高性能计算集群属性
     ///
     /// (Chinese only) 修改高性能计算集群属性。
-    pub async fn modify_hpc_cluster_attribute(
-        &self,
-        request: ModifyHpcClusterAttributeRequest,
-    ) -> Result<ModifyHpcClusterAttributeResponse, Error> {
+    pub async fn modify_hpc_cluster_attribute(&self, request: ModifyHpcClusterAttributeRequest) -> Result<ModifyHpcClusterAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies image attributes
@@ -880,10 +646,7 @@ impl Client {
     /// This API is used to modify image attributes.
     ///
     /// * Attributes of shared images cannot be modified.
-    pub async fn modify_image_attribute(
-        &self,
-        request: ModifyImageAttributeRequest,
-    ) -> Result<ModifyImageAttributeResponse, Error> {
+    pub async fn modify_image_attribute(&self, request: ModifyImageAttributeRequest) -> Result<ModifyImageAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies image sharing information
@@ -894,10 +657,7 @@ impl Client {
     /// * Each custom image can be shared with a maximum of 500 accounts.
     /// * Shared images cannot have their names or description changed. They can only be used to create instances.
     /// * Sharing is only supported within the same region as the recipient's account.
-    pub async fn modify_image_share_permission(
-        &self,
-        request: ModifyImageSharePermissionRequest,
-    ) -> Result<ModifyImageSharePermissionResponse, Error> {
+    pub async fn modify_image_share_permission(&self, request: ModifyImageSharePermissionRequest) -> Result<ModifyImageSharePermissionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改实例的硬盘介质
@@ -909,10 +669,7 @@ impl Client {
     /// * 不支持竞价实例类型。
     /// * 若实例同时存在本地系统盘和本地数据盘，需同时调整系统盘和数据盘的介质类型，不支持单独针对本地系统盘或本地数据盘修改介质类型。
     /// * 修改前请确保账户余额充足。可通过[DescribeAccountBalance](https://cloud.tencent.com/document/product/555/20253)接口查询账户余额。
-    pub async fn modify_instance_disk_type(
-        &self,
-        request: ModifyInstanceDiskTypeRequest,
-    ) -> Result<ModifyInstanceDiskTypeResponse, Error> {
+    pub async fn modify_instance_disk_type(&self, request: ModifyInstanceDiskTypeRequest) -> Result<ModifyInstanceDiskTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies instance attributes
@@ -925,10 +682,7 @@ impl Client {
     /// This API is used to modify the security group association. The originally associated security group of the instance will be unbound.
     /// * You can query the result of the instance operation by calling the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). If the latest operation status (LatestOperationState) of the instance is **SUCCESS**, the operation is successful.
     /// This API is used to modify the hostname. The instance restarts immediately after hostname modification, and the new hostname takes effect after restart.
-    pub async fn modify_instances_attribute(
-        &self,
-        request: ModifyInstancesAttributeRequest,
-    ) -> Result<ModifyInstancesAttributeResponse, Error> {
+    pub async fn modify_instances_attribute(&self, request: ModifyInstancesAttributeRequest) -> Result<ModifyInstancesAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modify the instance billing mode
@@ -937,20 +691,14 @@ impl Client {
     ///
     /// This API is used to perform operations that do not support instances with no charge when shut down, instances of the model families Batch Compute BC1 and Batch Compute BS1, or instances of scheduled termination.
     /// * You can query the result of the instance operation by calling the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). If the latest operation status (LatestOperationState) of the instance is **SUCCESS**, the operation is successful.
-    pub async fn modify_instances_charge_type(
-        &self,
-        request: ModifyInstancesChargeTypeRequest,
-    ) -> Result<ModifyInstancesChargeTypeResponse, Error> {
+    pub async fn modify_instances_charge_type(&self, request: ModifyInstancesChargeTypeRequest) -> Result<ModifyInstancesChargeTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjust the distributed placement group of an instance
     ///
     /// This API is used to adjust the placement group of an instance.
     /// * Currently only basic networks or Virtual Private Cloud (VPC) instances are supported.
-    pub async fn modify_instances_disaster_recover_group(
-        &self,
-        request: ModifyInstancesDisasterRecoverGroupRequest,
-    ) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
+    pub async fn modify_instances_disaster_recover_group(&self, request: ModifyInstancesDisasterRecoverGroupRequest) -> Result<ModifyInstancesDisasterRecoverGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the project of an instance
@@ -961,10 +709,7 @@ impl Client {
     /// * You cannot modify the project of an instance that is bound to a load balancer. You need to unbind the load balancer from the instance by using the [DeregisterInstancesFromLoadBalancer](https://intl.cloud.tencent.com/document/api/214/1258?from_cn_redirect=1) API before using this API.
     /// * Batch operations are supported. Up to 100 instances per request is allowed.
     /// * You can use the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) to query the operation result. If the `LatestOperationState` in the response is `SUCCESS`, the operation is successful.
-    pub async fn modify_instances_project(
-        &self,
-        request: ModifyInstancesProjectRequest,
-    ) -> Result<ModifyInstancesProjectResponse, Error> {
+    pub async fn modify_instances_project(&self, request: ModifyInstancesProjectRequest) -> Result<ModifyInstancesProjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the renewal flag of an instance
@@ -973,10 +718,7 @@ impl Client {
     ///
     /// * After an instance is marked as auto-renewal, it will be automatically renewed for one month each time it expires.
     /// * Batch operations are supported. The maximum number of instances for each request is 100.* You can query the result of the instance operation by calling the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). If the latest operation status (LatestOperationState) of the instance is **SUCCESS**, the operation is successful.
-    pub async fn modify_instances_renew_flag(
-        &self,
-        request: ModifyInstancesRenewFlagRequest,
-    ) -> Result<ModifyInstancesRenewFlagResponse, Error> {
+    pub async fn modify_instances_renew_flag(&self, request: ModifyInstancesRenewFlagRequest) -> Result<ModifyInstancesRenewFlagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies instance VPC attributes
@@ -985,10 +727,7 @@ impl Client {
     /// * This action will shut down the instance, and restart it after the modification is completed.
     /// * To migrate an instance to another VPC/subnet, specify the new VPC and subnet directly. Make sure that the instance to migrate is not bound to an [ENI](https://intl.cloud.tencent.com/document/product/576?from_cn_redirect=1) or [CLB](https://intl.cloud.tencent.com/document/product/214?from_cn_redirect=1) instances.
     /// * You can use the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) to query the operation result. If the `LatestOperationState` in the response is `SUCCESS`, the operation is successful.
-    pub async fn modify_instances_vpc_attribute(
-        &self,
-        request: ModifyInstancesVpcAttributeRequest,
-    ) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
+    pub async fn modify_instances_vpc_attribute(&self, request: ModifyInstancesVpcAttributeRequest) -> Result<ModifyInstancesVpcAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies key pair attributes
@@ -1000,19 +739,13 @@ impl Client {
     /// * The key pair ID is the unique identifier of a key pair and cannot be modified.
     ///
     /// * Either the key pair name or description information should be specified, and both can also be specified simultaneously.
-    pub async fn modify_key_pair_attribute(
-        &self,
-        request: ModifyKeyPairAttributeRequest,
-    ) -> Result<ModifyKeyPairAttributeResponse, Error> {
+    pub async fn modify_key_pair_attribute(&self, request: ModifyKeyPairAttributeRequest) -> Result<ModifyKeyPairAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the default version of the instance launch template
     ///
     /// This API is used to modify the default version of the instance launch template.
-    pub async fn modify_launch_template_default_version(
-        &self,
-        request: ModifyLaunchTemplateDefaultVersionRequest,
-    ) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
+    pub async fn modify_launch_template_default_version(&self, request: ModifyLaunchTemplateDefaultVersionRequest) -> Result<ModifyLaunchTemplateDefaultVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 在线烧录FPGA镜像
@@ -1020,19 +753,13 @@ impl Client {
     /// (Chinese only) 本接口(ProgramFpgaImage)用于在线烧录由客户提供的FPGA镜像文件到指定实例的指定FPGA卡上。
     /// * 只支持对单个实例发起在线烧录FPGA镜像的操作。
     /// * 支持对单个实例的多块FPGA卡同时烧录FPGA镜像，DBDFs参数为空时，默认对指定实例的所有FPGA卡进行烧录。
-    pub async fn program_fpga_image(
-        &self,
-        request: ProgramFpgaImageRequest,
-    ) -> Result<ProgramFpgaImageResponse, Error> {
+    pub async fn program_fpga_image(&self, request: ProgramFpgaImageRequest) -> Result<ProgramFpgaImageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Purchases Reserved Instances
     ///
     /// This API is used to purchase one or more specific Reserved Instances.
-    pub async fn purchase_reserved_instances_offering(
-        &self,
-        request: PurchaseReservedInstancesOfferingRequest,
-    ) -> Result<PurchaseReservedInstancesOfferingResponse, Error> {
+    pub async fn purchase_reserved_instances_offering(&self, request: PurchaseReservedInstancesOfferingRequest) -> Result<PurchaseReservedInstancesOfferingResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建实例资源池预扣包
@@ -1041,10 +768,7 @@ impl Client {
     ///
     /// * 实例资源池为剩余容量按量付费模式，购买前请确保账户余额充足。
     /// * 本接口为异步接口，创建请求发送成功后会返回DedicatedResourcePackIds，此时创建任务并未完成。
-    pub async fn purchase_resource_pool_packs(
-        &self,
-        request: PurchaseResourcePoolPacksRequest,
-    ) -> Result<PurchaseResourcePoolPacksResponse, Error> {
+    pub async fn purchase_resource_pool_packs(&self, request: PurchaseResourcePoolPacksRequest) -> Result<PurchaseResourcePoolPacksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Restarts instances
@@ -1055,28 +779,19 @@ impl Client {
     /// * If the API is called successfully, the instance status will become `REBOOTING`. After the instance is restarted, its status will become `RUNNING` again.
     /// * Forced restart is supported. A forced restart is similar to switching off the power of a physical computer and starting it again. It may cause data loss or file system corruption. Be sure to only force start a CVM when it cannot be restarted normally.
     /// * Batch operations are supported. The maximum number of instances in each request is 100.
-    pub async fn reboot_instances(
-        &self,
-        request: RebootInstancesRequest,
-    ) -> Result<RebootInstancesResponse, Error> {
+    pub async fn reboot_instances(&self, request: RebootInstancesRequest) -> Result<RebootInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Removes the out-of-band network and deployment network of a CHC host
     ///
     /// This API is used to remove the out-of-band network and deployment network of a CHC host.
-    pub async fn remove_chc_assist_vpc(
-        &self,
-        request: RemoveChcAssistVpcRequest,
-    ) -> Result<RemoveChcAssistVpcResponse, Error> {
+    pub async fn remove_chc_assist_vpc(&self, request: RemoveChcAssistVpcRequest) -> Result<RemoveChcAssistVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Removes the deployment network of a CHC
     ///
     /// This API is used to remove the deployment network of a CHC host.
-    pub async fn remove_chc_deploy_vpc(
-        &self,
-        request: RemoveChcDeployVpcRequest,
-    ) -> Result<RemoveChcDeployVpcResponse, Error> {
+    pub async fn remove_chc_deploy_vpc(&self, request: RemoveChcDeployVpcRequest) -> Result<RemoveChcDeployVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费CDH实例
@@ -1085,10 +800,7 @@ impl Client {
     ///
     /// * 只支持操作包年包月实例，否则操作会以特定[错误码](#6.-.E9.94.99.E8.AF.AF.E7.A0.81)返回。
     /// * 续费时请确保账户余额充足。可通过[`DescribeAccountBalance`](https://cloud.tencent.com/document/product/555/20253)接口查询账户余额。
-    pub async fn renew_hosts(
-        &self,
-        request: RenewHostsRequest,
-    ) -> Result<RenewHostsResponse, Error> {
+    pub async fn renew_hosts(&self, request: RenewHostsRequest) -> Result<RenewHostsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Renew an instance
@@ -1098,10 +810,7 @@ impl Client {
     /// This API is used to operate on monthly subscription instances only.
     /// This API is used to ensure your account balance is sufficient for renewal. You can check the balance via the [DescribeAccountBalance API](https://www.tencentcloud.com/document/api/555/50284).
     /// * You can query the result of the instance operation by calling the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). If the latest operation status (LatestOperationState) of the instance is **SUCCESS**, the operation is successful.
-    pub async fn renew_instances(
-        &self,
-        request: RenewInstancesRequest,
-    ) -> Result<RenewInstancesResponse, Error> {
+    pub async fn renew_instances(&self, request: RenewInstancesRequest) -> Result<RenewInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 管理维修任务
@@ -1112,10 +821,7 @@ impl Client {
     /// - 调用时需指定产品类型、实例ID、维修任务ID、操作类型。
     /// - 可授权立即处理，或提前预约计划维护时间之前的指定时间进行处理（预约时间需晚于当前时间至少5分钟，且在48小时之内）。
     /// - 针对不同类型的维修任务，提供的可选授权处理策略可参见 [维修任务类型与处理策略](https://cloud.tencent.com/document/product/213/67789)。
-    pub async fn repair_task_control(
-        &self,
-        request: RepairTaskControlRequest,
-    ) -> Result<RepairTaskControlResponse, Error> {
+    pub async fn repair_task_control(&self, request: RepairTaskControlRequest) -> Result<RepairTaskControlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Reinstalls the OS of an instance
@@ -1127,10 +833,7 @@ impl Client {
     /// * If you do not specify a password, a random password will be sent via Message Center.
     /// * Currently, only instances with a [system disk type](https://intl.cloud.tencent.com/document/api/213/9452?from_cn_redirect=1#SystemDisk) of `CLOUD_BASIC`, `CLOUD_PREMIUM`, `CLOUD_SSD`, or `CLOUD_BSSD` are supported for implementing operating system switching through this API.
     /// * You can query the result of the instance operation by calling the API [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258). If the latest operation status (LatestOperationState) of the instance is **SUCCESS**, the operation is successful.
-    pub async fn reset_instance(
-        &self,
-        request: ResetInstanceRequest,
-    ) -> Result<ResetInstanceResponse, Error> {
+    pub async fn reset_instance(&self, request: ResetInstanceRequest) -> Result<ResetInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Changes the maximum public network bandwidth of an instance
@@ -1139,10 +842,7 @@ impl Client {
     ///
     /// * The allowed bandwidth cap varies for different models. For details, see [Purchasing Network Bandwidth](https://intl.cloud.tencent.com/document/product/213/509?from_cn_redirect=1).
     /// * For bandwidth billed by the `TRAFFIC_POSTPAID_BY_HOUR` method, changing the bandwidth cap through this API takes effect in real time. Users can increase or reduce bandwidth within applicable limits.
-    pub async fn reset_instances_internet_max_bandwidth(
-        &self,
-        request: ResetInstancesInternetMaxBandwidthRequest,
-    ) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
+    pub async fn reset_instances_internet_max_bandwidth(&self, request: ResetInstancesInternetMaxBandwidthRequest) -> Result<ResetInstancesInternetMaxBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Resets instance passwords
@@ -1153,10 +853,7 @@ impl Client {
     /// * To reset the password of a running instance, you need to set the parameter `ForceStop` to `True` for a forced shutdown. If not, only passwords of stopped instances can be reset.
     /// * Batch operations are supported. You can reset the passwords of up to 100 instances to the same value once.
     /// * You can call the [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) API and find the result of the operation in the response parameter `LatestOperationState`. If the value is `SUCCESS`, the operation is successful.
-    pub async fn reset_instances_password(
-        &self,
-        request: ResetInstancesPasswordRequest,
-    ) -> Result<ResetInstancesPasswordResponse, Error> {
+    pub async fn reset_instances_password(&self, request: ResetInstancesPasswordRequest) -> Result<ResetInstancesPasswordResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Changes the model of an instance
@@ -1164,10 +861,7 @@ impl Client {
     /// This API is used to change the model of an instance.
     /// * You can only use this API to change the models of instances whose [system disk type](https://www.tencentcloud.com/zh/document/product/213/15753) is `CLOUD_BASIC`, `CLOUD_PREMIUM`, or `CLOUD_SSD`.
     /// * Currently, you cannot use this API to change the models of [CDH](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) instances.
-    pub async fn reset_instances_type(
-        &self,
-        request: ResetInstancesTypeRequest,
-    ) -> Result<ResetInstancesTypeResponse, Error> {
+    pub async fn reset_instances_type(&self, request: ResetInstancesTypeRequest) -> Result<ResetInstancesTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Expands the disk capacity of an instance
@@ -1177,10 +871,7 @@ impl Client {
     /// * Currently, you can only use the API to expand non-elastic data disks whose [disk type](https://www.tencentcloud.com/document/product/213/15753) is `CLOUD_BASIC`, `CLOUD_PREMIUM`, or `CLOUD_SSD`. You can use [`DescribeDisks`](https://www.tencentcloud.com/document/api/362/16315) to check whether a disk is elastic. If the `Portable` field in the response is `false`, it means that the disk is non-elastic.
     /// * Currently, this API does not support [CDH](https://intl.cloud.tencent.com/document/product/416?from_cn_redirect=1) instances.
     /// * Currently, only one data disk can be expanded at a time.
-    pub async fn resize_instance_disks(
-        &self,
-        request: ResizeInstanceDisksRequest,
-    ) -> Result<ResizeInstanceDisksResponse, Error> {
+    pub async fn resize_instance_disks(&self, request: ResizeInstanceDisksRequest) -> Result<ResizeInstanceDisksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates instances
@@ -1191,10 +882,7 @@ impl Client {
     /// * If you create a pay-as-you-go instance billed on an hourly basis, an amount equivalent to the hourly rate will be frozen. Make sure your account balance is sufficient before calling this API.
     /// * The number of instances you can purchase through this API is subject to the [Quota for CVM Instances](https://www.tencentcloud.com/document/product/213/2664). Instances created through this API and in the CVM console are counted toward the quota.
     /// * This API is an async API. An instance ID list is returned after the creation request is sent. However, it does not mean the creation has been completed. The status of the instance will be `Creating` during the creation. You can use [DescribeInstances](https://www.tencentcloud.com/document/api/213/33258) to query the status of the instance. If the status changes from `Creating` to `Running`, it means that the instance has been created successfully.
-    pub async fn run_instances(
-        &self,
-        request: RunInstancesRequest,
-    ) -> Result<RunInstancesResponse, Error> {
+    pub async fn run_instances(&self, request: RunInstancesRequest) -> Result<RunInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Starts instances
@@ -1204,10 +892,7 @@ impl Client {
     /// * You can only perform this operation on instances whose status is `STOPPED`.
     /// * The instance status will become `STARTING` when the API is called successfully and `RUNNING` when the instance is successfully started.
     /// * Batch operations are supported. The maximum number of instances in each request is 100.
-    pub async fn start_instances(
-        &self,
-        request: StartInstancesRequest,
-    ) -> Result<StartInstancesResponse, Error> {
+    pub async fn start_instances(&self, request: StartInstancesRequest) -> Result<StartInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Shuts down instances
@@ -1218,10 +903,7 @@ impl Client {
     /// * The instance status will become `STOPPING` when the API is called successfully and `STOPPED` when the instance is successfully shut down.
     /// * Forced shutdown is supported. A forced shutdown is similar to switching off the power of a physical computer. It may cause data loss or file system corruption. Be sure to only force shut down a CVM when it cannot be sht down normally.
     /// * Batch operations are supported. The maximum number of instances in each request is 100.
-    pub async fn stop_instances(
-        &self,
-        request: StopInstancesRequest,
-    ) -> Result<StopInstancesResponse, Error> {
+    pub async fn stop_instances(&self, request: StopInstancesRequest) -> Result<StopInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Syncs an image
@@ -1231,10 +913,7 @@ impl Client {
     /// * This API only supports synchronizing one image per call.
     /// * This API supports multiple synchronization regions.
     /// * A single account can have a maximum of 500 custom images in each region.
-    pub async fn sync_images(
-        &self,
-        request: SyncImagesRequest,
-    ) -> Result<SyncImagesResponse, Error> {
+    pub async fn sync_images(&self, request: SyncImagesRequest) -> Result<SyncImagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Returns instances
@@ -1244,10 +923,7 @@ impl Client {
     /// * Use this API to return instances that are no longer required.
     /// * Pay-as-you-go instances can be returned directly through this API.
     /// * Batch operations are supported. The allowed maximum number of instances in each request is 100.
-    pub async fn terminate_instances(
-        &self,
-        request: TerminateInstancesRequest,
-    ) -> Result<TerminateInstancesResponse, Error> {
+    pub async fn terminate_instances(&self, request: TerminateInstancesRequest) -> Result<TerminateInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 销毁实例资源池预扣包
@@ -1258,23 +934,17 @@ impl Client {
     /// * 池内实例会从专属资源池解绑，转移至公共资源池，继续按原生命周期运行。
     /// * 转移后无法再查询底层物理拓扑信息。
     /// * 释放底层物理资源并删除资源池记录。
-    pub async fn terminate_resource_pool_packs(
-        &self,
-        request: TerminateResourcePoolPacksRequest,
-    ) -> Result<TerminateResourcePoolPacksResponse, Error> {
+    pub async fn terminate_resource_pool_packs(&self, request: TerminateResourcePoolPacksRequest) -> Result<TerminateResourcePoolPacksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for AllocateHostsRequest {
     type Output = AllocateHostsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1284,6 +954,7 @@ impl runtime::operation::Operation for AllocateHostsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateInstancesKeyPairsRequest {
     type Output = AssociateInstancesKeyPairsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1293,6 +964,7 @@ impl runtime::operation::Operation for AssociateInstancesKeyPairsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateSecurityGroupsRequest {
     type Output = AssociateSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1302,6 +974,7 @@ impl runtime::operation::Operation for AssociateSecurityGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ConfigureChcAssistVpcRequest {
     type Output = ConfigureChcAssistVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1311,6 +984,7 @@ impl runtime::operation::Operation for ConfigureChcAssistVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ConfigureChcDeployVpcRequest {
     type Output = ConfigureChcDeployVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1320,6 +994,7 @@ impl runtime::operation::Operation for ConfigureChcDeployVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ConvertOperatingSystemsRequest {
     type Output = ConvertOperatingSystemsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1329,6 +1004,7 @@ impl runtime::operation::Operation for ConvertOperatingSystemsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDisasterRecoverGroupRequest {
     type Output = CreateDisasterRecoverGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1338,6 +1014,7 @@ impl runtime::operation::Operation for CreateDisasterRecoverGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateHpcClusterRequest {
     type Output = CreateHpcClusterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1347,6 +1024,7 @@ impl runtime::operation::Operation for CreateHpcClusterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateImageRequest {
     type Output = CreateImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1356,6 +1034,7 @@ impl runtime::operation::Operation for CreateImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateKeyPairRequest {
     type Output = CreateKeyPairResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1365,6 +1044,7 @@ impl runtime::operation::Operation for CreateKeyPairRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateLaunchTemplateRequest {
     type Output = CreateLaunchTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1374,6 +1054,7 @@ impl runtime::operation::Operation for CreateLaunchTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateLaunchTemplateVersionRequest {
     type Output = CreateLaunchTemplateVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1383,6 +1064,7 @@ impl runtime::operation::Operation for CreateLaunchTemplateVersionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteDisasterRecoverGroupsRequest {
     type Output = DeleteDisasterRecoverGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1392,6 +1074,7 @@ impl runtime::operation::Operation for DeleteDisasterRecoverGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteHpcClustersRequest {
     type Output = DeleteHpcClustersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1401,6 +1084,7 @@ impl runtime::operation::Operation for DeleteHpcClustersRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteImagesRequest {
     type Output = DeleteImagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1410,6 +1094,7 @@ impl runtime::operation::Operation for DeleteImagesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteInstancesActionTimerRequest {
     type Output = DeleteInstancesActionTimerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1419,6 +1104,7 @@ impl runtime::operation::Operation for DeleteInstancesActionTimerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteInstancesDisasterRecoverGroupsRequest {
     type Output = DeleteInstancesDisasterRecoverGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1428,6 +1114,7 @@ impl runtime::operation::Operation for DeleteInstancesDisasterRecoverGroupsReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteKeyPairsRequest {
     type Output = DeleteKeyPairsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1437,6 +1124,7 @@ impl runtime::operation::Operation for DeleteKeyPairsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteLaunchTemplateRequest {
     type Output = DeleteLaunchTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1446,6 +1134,7 @@ impl runtime::operation::Operation for DeleteLaunchTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteLaunchTemplateVersionsRequest {
     type Output = DeleteLaunchTemplateVersionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1455,6 +1144,7 @@ impl runtime::operation::Operation for DeleteLaunchTemplateVersionsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAccountQuotaRequest {
     type Output = DescribeAccountQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1464,6 +1154,7 @@ impl runtime::operation::Operation for DescribeAccountQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeChcDeniedActionsRequest {
     type Output = DescribeChcDeniedActionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1473,6 +1164,7 @@ impl runtime::operation::Operation for DescribeChcDeniedActionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeChcHostsRequest {
     type Output = DescribeChcHostsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1482,6 +1174,7 @@ impl runtime::operation::Operation for DescribeChcHostsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDisasterRecoverGroupQuotaRequest {
     type Output = DescribeDisasterRecoverGroupQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1491,6 +1184,7 @@ impl runtime::operation::Operation for DescribeDisasterRecoverGroupQuotaRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDisasterRecoverGroupsRequest {
     type Output = DescribeDisasterRecoverGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1500,6 +1194,7 @@ impl runtime::operation::Operation for DescribeDisasterRecoverGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeHostsRequest {
     type Output = DescribeHostsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1509,6 +1204,7 @@ impl runtime::operation::Operation for DescribeHostsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeHpcClustersRequest {
     type Output = DescribeHpcClustersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1518,6 +1214,7 @@ impl runtime::operation::Operation for DescribeHpcClustersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeImageFromFamilyRequest {
     type Output = DescribeImageFromFamilyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1527,6 +1224,7 @@ impl runtime::operation::Operation for DescribeImageFromFamilyRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeImageQuotaRequest {
     type Output = DescribeImageQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1536,6 +1234,7 @@ impl runtime::operation::Operation for DescribeImageQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeImageSharePermissionRequest {
     type Output = DescribeImageSharePermissionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1545,6 +1244,7 @@ impl runtime::operation::Operation for DescribeImageSharePermissionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeImagesRequest {
     type Output = DescribeImagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1554,6 +1254,7 @@ impl runtime::operation::Operation for DescribeImagesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeImportImageOsRequest {
     type Output = DescribeImportImageOsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1563,6 +1264,7 @@ impl runtime::operation::Operation for DescribeImportImageOsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceFamilyConfigsRequest {
     type Output = DescribeInstanceFamilyConfigsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1572,6 +1274,7 @@ impl runtime::operation::Operation for DescribeInstanceFamilyConfigsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceInternetBandwidthConfigsRequest {
     type Output = DescribeInstanceInternetBandwidthConfigsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1581,6 +1284,7 @@ impl runtime::operation::Operation for DescribeInstanceInternetBandwidthConfigsR
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceTypeConfigsRequest {
     type Output = DescribeInstanceTypeConfigsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1590,6 +1294,7 @@ impl runtime::operation::Operation for DescribeInstanceTypeConfigsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceVncUrlRequest {
     type Output = DescribeInstanceVncUrlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1599,6 +1304,7 @@ impl runtime::operation::Operation for DescribeInstanceVncUrlRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesRequest {
     type Output = DescribeInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1608,6 +1314,7 @@ impl runtime::operation::Operation for DescribeInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesActionTimerRequest {
     type Output = DescribeInstancesActionTimerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1617,6 +1324,7 @@ impl runtime::operation::Operation for DescribeInstancesActionTimerRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesAttributesRequest {
     type Output = DescribeInstancesAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1626,6 +1334,7 @@ impl runtime::operation::Operation for DescribeInstancesAttributesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesModificationRequest {
     type Output = DescribeInstancesModificationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1635,6 +1344,7 @@ impl runtime::operation::Operation for DescribeInstancesModificationRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesOperationLimitRequest {
     type Output = DescribeInstancesOperationLimitResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1644,6 +1354,7 @@ impl runtime::operation::Operation for DescribeInstancesOperationLimitRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstancesStatusRequest {
     type Output = DescribeInstancesStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1653,6 +1364,7 @@ impl runtime::operation::Operation for DescribeInstancesStatusRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInternetChargeTypeConfigsRequest {
     type Output = DescribeInternetChargeTypeConfigsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1662,6 +1374,7 @@ impl runtime::operation::Operation for DescribeInternetChargeTypeConfigsRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeKeyPairsRequest {
     type Output = DescribeKeyPairsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1671,6 +1384,7 @@ impl runtime::operation::Operation for DescribeKeyPairsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLaunchTemplateVersionsRequest {
     type Output = DescribeLaunchTemplateVersionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1680,6 +1394,7 @@ impl runtime::operation::Operation for DescribeLaunchTemplateVersionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLaunchTemplatesRequest {
     type Output = DescribeLaunchTemplatesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1689,6 +1404,7 @@ impl runtime::operation::Operation for DescribeLaunchTemplatesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRegionsRequest {
     type Output = DescribeRegionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1698,6 +1414,7 @@ impl runtime::operation::Operation for DescribeRegionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeReservedInstancesRequest {
     type Output = DescribeReservedInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1707,6 +1424,7 @@ impl runtime::operation::Operation for DescribeReservedInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeReservedInstancesConfigInfosRequest {
     type Output = DescribeReservedInstancesConfigInfosResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1716,6 +1434,7 @@ impl runtime::operation::Operation for DescribeReservedInstancesConfigInfosReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeReservedInstancesOfferingsRequest {
     type Output = DescribeReservedInstancesOfferingsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1725,6 +1444,7 @@ impl runtime::operation::Operation for DescribeReservedInstancesOfferingsRequest
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourcePoolPackInstancesRequest {
     type Output = DescribeResourcePoolPackInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1734,6 +1454,7 @@ impl runtime::operation::Operation for DescribeResourcePoolPackInstancesRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourcePoolPackTypeConfigsRequest {
     type Output = DescribeResourcePoolPackTypeConfigsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1743,6 +1464,7 @@ impl runtime::operation::Operation for DescribeResourcePoolPackTypeConfigsReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourcePoolPacksRequest {
     type Output = DescribeResourcePoolPacksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1752,6 +1474,7 @@ impl runtime::operation::Operation for DescribeResourcePoolPacksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTaskInfoRequest {
     type Output = DescribeTaskInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1761,6 +1484,7 @@ impl runtime::operation::Operation for DescribeTaskInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeZoneInstanceConfigInfosRequest {
     type Output = DescribeZoneInstanceConfigInfosResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1770,6 +1494,7 @@ impl runtime::operation::Operation for DescribeZoneInstanceConfigInfosRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeZonesRequest {
     type Output = DescribeZonesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1779,6 +1504,7 @@ impl runtime::operation::Operation for DescribeZonesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DisassociateInstancesKeyPairsRequest {
     type Output = DisassociateInstancesKeyPairsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1788,6 +1514,7 @@ impl runtime::operation::Operation for DisassociateInstancesKeyPairsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateSecurityGroupsRequest {
     type Output = DisassociateSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1797,6 +1524,7 @@ impl runtime::operation::Operation for DisassociateSecurityGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnterRescueModeRequest {
     type Output = EnterRescueModeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1806,6 +1534,7 @@ impl runtime::operation::Operation for EnterRescueModeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ExitRescueModeRequest {
     type Output = ExitRescueModeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1815,6 +1544,7 @@ impl runtime::operation::Operation for ExitRescueModeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ExportImagesRequest {
     type Output = ExportImagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1824,6 +1554,7 @@ impl runtime::operation::Operation for ExportImagesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ImportImageRequest {
     type Output = ImportImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1833,6 +1564,7 @@ impl runtime::operation::Operation for ImportImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ImportInstancesActionTimerRequest {
     type Output = ImportInstancesActionTimerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1842,6 +1574,7 @@ impl runtime::operation::Operation for ImportInstancesActionTimerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ImportKeyPairRequest {
     type Output = ImportKeyPairResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1851,8 +1584,8 @@ impl runtime::operation::Operation for ImportKeyPairRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for InquirePricePurchaseReservedInstancesOfferingRequest {
+
+impl runtime::operation::Operation for InquirePricePurchaseReservedInstancesOfferingRequest {
     type Output = InquirePricePurchaseReservedInstancesOfferingResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "InquirePricePurchaseReservedInstancesOffering",
@@ -1861,6 +1594,7 @@ for InquirePricePurchaseReservedInstancesOfferingRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquirePricePurchaseResourcePoolPacksRequest {
     type Output = InquirePricePurchaseResourcePoolPacksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1870,6 +1604,7 @@ impl runtime::operation::Operation for InquirePricePurchaseResourcePoolPacksRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceModifyInstancesChargeTypeRequest {
     type Output = InquiryPriceModifyInstancesChargeTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1879,6 +1614,7 @@ impl runtime::operation::Operation for InquiryPriceModifyInstancesChargeTypeRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRenewHostsRequest {
     type Output = InquiryPriceRenewHostsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1888,6 +1624,7 @@ impl runtime::operation::Operation for InquiryPriceRenewHostsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRenewInstancesRequest {
     type Output = InquiryPriceRenewInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1897,6 +1634,7 @@ impl runtime::operation::Operation for InquiryPriceRenewInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceResetInstanceRequest {
     type Output = InquiryPriceResetInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1906,8 +1644,8 @@ impl runtime::operation::Operation for InquiryPriceResetInstanceRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
+
+impl runtime::operation::Operation for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
     type Output = InquiryPriceResetInstancesInternetMaxBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "InquiryPriceResetInstancesInternetMaxBandwidth",
@@ -1916,6 +1654,7 @@ for InquiryPriceResetInstancesInternetMaxBandwidthRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceResetInstancesTypeRequest {
     type Output = InquiryPriceResetInstancesTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1925,6 +1664,7 @@ impl runtime::operation::Operation for InquiryPriceResetInstancesTypeRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceResizeInstanceDisksRequest {
     type Output = InquiryPriceResizeInstanceDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1934,6 +1674,7 @@ impl runtime::operation::Operation for InquiryPriceResizeInstanceDisksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRunInstancesRequest {
     type Output = InquiryPriceRunInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1943,6 +1684,7 @@ impl runtime::operation::Operation for InquiryPriceRunInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceTerminateInstancesRequest {
     type Output = InquiryPriceTerminateInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1952,6 +1694,7 @@ impl runtime::operation::Operation for InquiryPriceTerminateInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ModifyChcAttributeRequest {
     type Output = ModifyChcAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1961,6 +1704,7 @@ impl runtime::operation::Operation for ModifyChcAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyChcNetworkModeRequest {
     type Output = ModifyChcNetworkModeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1970,6 +1714,7 @@ impl runtime::operation::Operation for ModifyChcNetworkModeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDisasterRecoverGroupAttributeRequest {
     type Output = ModifyDisasterRecoverGroupAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1979,6 +1724,7 @@ impl runtime::operation::Operation for ModifyDisasterRecoverGroupAttributeReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyHostsAttributeRequest {
     type Output = ModifyHostsAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1988,6 +1734,7 @@ impl runtime::operation::Operation for ModifyHostsAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyHpcClusterAttributeRequest {
     type Output = ModifyHpcClusterAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1997,6 +1744,7 @@ impl runtime::operation::Operation for ModifyHpcClusterAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyImageAttributeRequest {
     type Output = ModifyImageAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2006,6 +1754,7 @@ impl runtime::operation::Operation for ModifyImageAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyImageSharePermissionRequest {
     type Output = ModifyImageSharePermissionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2015,6 +1764,7 @@ impl runtime::operation::Operation for ModifyImageSharePermissionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstanceDiskTypeRequest {
     type Output = ModifyInstanceDiskTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2024,6 +1774,7 @@ impl runtime::operation::Operation for ModifyInstanceDiskTypeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstancesAttributeRequest {
     type Output = ModifyInstancesAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2033,6 +1784,7 @@ impl runtime::operation::Operation for ModifyInstancesAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstancesChargeTypeRequest {
     type Output = ModifyInstancesChargeTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2042,6 +1794,7 @@ impl runtime::operation::Operation for ModifyInstancesChargeTypeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstancesDisasterRecoverGroupRequest {
     type Output = ModifyInstancesDisasterRecoverGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2051,6 +1804,7 @@ impl runtime::operation::Operation for ModifyInstancesDisasterRecoverGroupReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstancesProjectRequest {
     type Output = ModifyInstancesProjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2060,6 +1814,7 @@ impl runtime::operation::Operation for ModifyInstancesProjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstancesRenewFlagRequest {
     type Output = ModifyInstancesRenewFlagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2069,6 +1824,7 @@ impl runtime::operation::Operation for ModifyInstancesRenewFlagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyInstancesVpcAttributeRequest {
     type Output = ModifyInstancesVpcAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2078,6 +1834,7 @@ impl runtime::operation::Operation for ModifyInstancesVpcAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyKeyPairAttributeRequest {
     type Output = ModifyKeyPairAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2087,6 +1844,7 @@ impl runtime::operation::Operation for ModifyKeyPairAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyLaunchTemplateDefaultVersionRequest {
     type Output = ModifyLaunchTemplateDefaultVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2096,6 +1854,7 @@ impl runtime::operation::Operation for ModifyLaunchTemplateDefaultVersionRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ProgramFpgaImageRequest {
     type Output = ProgramFpgaImageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2105,6 +1864,7 @@ impl runtime::operation::Operation for ProgramFpgaImageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for PurchaseReservedInstancesOfferingRequest {
     type Output = PurchaseReservedInstancesOfferingResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2114,6 +1874,7 @@ impl runtime::operation::Operation for PurchaseReservedInstancesOfferingRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for PurchaseResourcePoolPacksRequest {
     type Output = PurchaseResourcePoolPacksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2123,6 +1884,7 @@ impl runtime::operation::Operation for PurchaseResourcePoolPacksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RebootInstancesRequest {
     type Output = RebootInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2132,6 +1894,7 @@ impl runtime::operation::Operation for RebootInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveChcAssistVpcRequest {
     type Output = RemoveChcAssistVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2141,6 +1904,7 @@ impl runtime::operation::Operation for RemoveChcAssistVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveChcDeployVpcRequest {
     type Output = RemoveChcDeployVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2150,6 +1914,7 @@ impl runtime::operation::Operation for RemoveChcDeployVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewHostsRequest {
     type Output = RenewHostsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2159,6 +1924,7 @@ impl runtime::operation::Operation for RenewHostsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewInstancesRequest {
     type Output = RenewInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2168,6 +1934,7 @@ impl runtime::operation::Operation for RenewInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RepairTaskControlRequest {
     type Output = RepairTaskControlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2177,6 +1944,7 @@ impl runtime::operation::Operation for RepairTaskControlRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetInstanceRequest {
     type Output = ResetInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2186,6 +1954,7 @@ impl runtime::operation::Operation for ResetInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetInstancesInternetMaxBandwidthRequest {
     type Output = ResetInstancesInternetMaxBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2195,6 +1964,7 @@ impl runtime::operation::Operation for ResetInstancesInternetMaxBandwidthRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetInstancesPasswordRequest {
     type Output = ResetInstancesPasswordResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2204,6 +1974,7 @@ impl runtime::operation::Operation for ResetInstancesPasswordRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetInstancesTypeRequest {
     type Output = ResetInstancesTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2213,6 +1984,7 @@ impl runtime::operation::Operation for ResetInstancesTypeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResizeInstanceDisksRequest {
     type Output = ResizeInstanceDisksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2222,6 +1994,7 @@ impl runtime::operation::Operation for ResizeInstanceDisksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RunInstancesRequest {
     type Output = RunInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2231,6 +2004,7 @@ impl runtime::operation::Operation for RunInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for StartInstancesRequest {
     type Output = StartInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2240,6 +2014,7 @@ impl runtime::operation::Operation for StartInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for StopInstancesRequest {
     type Output = StopInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2249,6 +2024,7 @@ impl runtime::operation::Operation for StopInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SyncImagesRequest {
     type Output = SyncImagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2258,6 +2034,7 @@ impl runtime::operation::Operation for SyncImagesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TerminateInstancesRequest {
     type Output = TerminateInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2267,6 +2044,7 @@ impl runtime::operation::Operation for TerminateInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TerminateResourcePoolPacksRequest {
     type Output = TerminateResourcePoolPacksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2276,6 +2054,7 @@ impl runtime::operation::Operation for TerminateResourcePoolPacksRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]
@@ -2344,17 +2123,13 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<ImportImageRequest>(),
     runtime::operation::Entry::of::<ImportInstancesActionTimerRequest>(),
     runtime::operation::Entry::of::<ImportKeyPairRequest>(),
-    runtime::operation::Entry::of::<
-        InquirePricePurchaseReservedInstancesOfferingRequest,
-    >(),
+    runtime::operation::Entry::of::<InquirePricePurchaseReservedInstancesOfferingRequest>(),
     runtime::operation::Entry::of::<InquirePricePurchaseResourcePoolPacksRequest>(),
     runtime::operation::Entry::of::<InquiryPriceModifyInstancesChargeTypeRequest>(),
     runtime::operation::Entry::of::<InquiryPriceRenewHostsRequest>(),
     runtime::operation::Entry::of::<InquiryPriceRenewInstancesRequest>(),
     runtime::operation::Entry::of::<InquiryPriceResetInstanceRequest>(),
-    runtime::operation::Entry::of::<
-        InquiryPriceResetInstancesInternetMaxBandwidthRequest,
-    >(),
+    runtime::operation::Entry::of::<InquiryPriceResetInstancesInternetMaxBandwidthRequest>(),
     runtime::operation::Entry::of::<InquiryPriceResetInstancesTypeRequest>(),
     runtime::operation::Entry::of::<InquiryPriceResizeInstanceDisksRequest>(),
     runtime::operation::Entry::of::<InquiryPriceRunInstancesRequest>(),

@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeChcHostsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeChcHostsRequest {
         self
     }
 }
+
 impl Page for DescribeChcHostsResponse {
     type Item = output::ChcHost;
     fn total_count(&self) -> Option<u64> {
@@ -30,27 +34,21 @@ impl Page for DescribeChcHostsResponse {
         self.chc_host_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_chc_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_chc_hosts_paginator(
-        &self,
-        request: DescribeChcHostsRequest,
-    ) -> Paginator<DescribeChcHostsRequest, DescribeChcHostsResponse> {
+    pub fn describe_chc_hosts_paginator(&self, request: DescribeChcHostsRequest) -> Paginator<DescribeChcHostsRequest, DescribeChcHostsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeChcHosts",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_chc_hosts(request).await }
-            },
-        )
+        Paginator::new("DescribeChcHosts", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_chc_hosts(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeDisasterRecoverGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -64,6 +62,7 @@ impl PagedRequest for DescribeDisasterRecoverGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeDisasterRecoverGroupsResponse {
     type Item = output::DisasterRecoverGroup;
     fn total_count(&self) -> Option<u64> {
@@ -76,30 +75,21 @@ impl Page for DescribeDisasterRecoverGroupsResponse {
         self.disaster_recover_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_disaster_recover_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_disaster_recover_groups_paginator(
-        &self,
-        request: DescribeDisasterRecoverGroupsRequest,
-    ) -> Paginator<
-        DescribeDisasterRecoverGroupsRequest,
-        DescribeDisasterRecoverGroupsResponse,
-    > {
+    pub fn describe_disaster_recover_groups_paginator(&self, request: DescribeDisasterRecoverGroupsRequest) -> Paginator<DescribeDisasterRecoverGroupsRequest, DescribeDisasterRecoverGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeDisasterRecoverGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_disaster_recover_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeDisasterRecoverGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_disaster_recover_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeHostsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -113,6 +103,7 @@ impl PagedRequest for DescribeHostsRequest {
         self
     }
 }
+
 impl Page for DescribeHostsResponse {
     type Item = output::HostItem;
     fn total_count(&self) -> Option<u64> {
@@ -125,27 +116,21 @@ impl Page for DescribeHostsResponse {
         self.host_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_hosts`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_hosts_paginator(
-        &self,
-        request: DescribeHostsRequest,
-    ) -> Paginator<DescribeHostsRequest, DescribeHostsResponse> {
+    pub fn describe_hosts_paginator(&self, request: DescribeHostsRequest) -> Paginator<DescribeHostsRequest, DescribeHostsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeHosts",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_hosts(request).await }
-            },
-        )
+        Paginator::new("DescribeHosts", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_hosts(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeHpcClustersRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -159,6 +144,7 @@ impl PagedRequest for DescribeHpcClustersRequest {
         self
     }
 }
+
 impl Page for DescribeHpcClustersResponse {
     type Item = output::HpcClusterInfo;
     fn total_count(&self) -> Option<u64> {
@@ -171,27 +157,21 @@ impl Page for DescribeHpcClustersResponse {
         self.hpc_cluster_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_hpc_clusters`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_hpc_clusters_paginator(
-        &self,
-        request: DescribeHpcClustersRequest,
-    ) -> Paginator<DescribeHpcClustersRequest, DescribeHpcClustersResponse> {
+    pub fn describe_hpc_clusters_paginator(&self, request: DescribeHpcClustersRequest) -> Paginator<DescribeHpcClustersRequest, DescribeHpcClustersResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeHpcClusters",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_hpc_clusters(request).await }
-            },
-        )
+        Paginator::new("DescribeHpcClusters", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_hpc_clusters(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeImagesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -205,6 +185,7 @@ impl PagedRequest for DescribeImagesRequest {
         self
     }
 }
+
 impl Page for DescribeImagesResponse {
     type Item = output::Image;
     fn total_count(&self) -> Option<u64> {
@@ -217,27 +198,21 @@ impl Page for DescribeImagesResponse {
         self.image_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_images`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_images_paginator(
-        &self,
-        request: DescribeImagesRequest,
-    ) -> Paginator<DescribeImagesRequest, DescribeImagesResponse> {
+    pub fn describe_images_paginator(&self, request: DescribeImagesRequest) -> Paginator<DescribeImagesRequest, DescribeImagesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeImages",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_images(request).await }
-            },
-        )
+        Paginator::new("DescribeImages", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_images(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -251,6 +226,7 @@ impl PagedRequest for DescribeInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeInstancesResponse {
     type Item = output::Instance;
     fn total_count(&self) -> Option<u64> {
@@ -263,27 +239,21 @@ impl Page for DescribeInstancesResponse {
         self.instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_instances_paginator(
-        &self,
-        request: DescribeInstancesRequest,
-    ) -> Paginator<DescribeInstancesRequest, DescribeInstancesResponse> {
+    pub fn describe_instances_paginator(&self, request: DescribeInstancesRequest) -> Paginator<DescribeInstancesRequest, DescribeInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeInstances",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeInstances", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeInstancesStatusRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -297,6 +267,7 @@ impl PagedRequest for DescribeInstancesStatusRequest {
         self
     }
 }
+
 impl Page for DescribeInstancesStatusResponse {
     type Item = output::InstanceStatus;
     fn total_count(&self) -> Option<u64> {
@@ -309,27 +280,21 @@ impl Page for DescribeInstancesStatusResponse {
         self.instance_status_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_instances_status`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_instances_status_paginator(
-        &self,
-        request: DescribeInstancesStatusRequest,
-    ) -> Paginator<DescribeInstancesStatusRequest, DescribeInstancesStatusResponse> {
+    pub fn describe_instances_status_paginator(&self, request: DescribeInstancesStatusRequest) -> Paginator<DescribeInstancesStatusRequest, DescribeInstancesStatusResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeInstancesStatus",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_instances_status(request).await }
-            },
-        )
+        Paginator::new("DescribeInstancesStatus", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_instances_status(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeKeyPairsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -343,6 +308,7 @@ impl PagedRequest for DescribeKeyPairsRequest {
         self
     }
 }
+
 impl Page for DescribeKeyPairsResponse {
     type Item = output::KeyPair;
     fn total_count(&self) -> Option<u64> {
@@ -355,27 +321,21 @@ impl Page for DescribeKeyPairsResponse {
         self.key_pair_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_key_pairs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_key_pairs_paginator(
-        &self,
-        request: DescribeKeyPairsRequest,
-    ) -> Paginator<DescribeKeyPairsRequest, DescribeKeyPairsResponse> {
+    pub fn describe_key_pairs_paginator(&self, request: DescribeKeyPairsRequest) -> Paginator<DescribeKeyPairsRequest, DescribeKeyPairsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeKeyPairs",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_key_pairs(request).await }
-            },
-        )
+        Paginator::new("DescribeKeyPairs", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_key_pairs(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeLaunchTemplateVersionsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -389,6 +349,7 @@ impl PagedRequest for DescribeLaunchTemplateVersionsRequest {
         self
     }
 }
+
 impl Page for DescribeLaunchTemplateVersionsResponse {
     type Item = output::LaunchTemplateVersionInfo;
     fn total_count(&self) -> Option<u64> {
@@ -401,30 +362,21 @@ impl Page for DescribeLaunchTemplateVersionsResponse {
         self.launch_template_version_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_launch_template_versions`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_launch_template_versions_paginator(
-        &self,
-        request: DescribeLaunchTemplateVersionsRequest,
-    ) -> Paginator<
-        DescribeLaunchTemplateVersionsRequest,
-        DescribeLaunchTemplateVersionsResponse,
-    > {
+    pub fn describe_launch_template_versions_paginator(&self, request: DescribeLaunchTemplateVersionsRequest) -> Paginator<DescribeLaunchTemplateVersionsRequest, DescribeLaunchTemplateVersionsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeLaunchTemplateVersions",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_launch_template_versions(request).await }
-            },
-        )
+        Paginator::new("DescribeLaunchTemplateVersions", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_launch_template_versions(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeLaunchTemplatesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -438,6 +390,7 @@ impl PagedRequest for DescribeLaunchTemplatesRequest {
         self
     }
 }
+
 impl Page for DescribeLaunchTemplatesResponse {
     type Item = output::LaunchTemplateInfo;
     fn total_count(&self) -> Option<u64> {
@@ -450,27 +403,21 @@ impl Page for DescribeLaunchTemplatesResponse {
         self.launch_template_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_launch_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_launch_templates_paginator(
-        &self,
-        request: DescribeLaunchTemplatesRequest,
-    ) -> Paginator<DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResponse> {
+    pub fn describe_launch_templates_paginator(&self, request: DescribeLaunchTemplatesRequest) -> Paginator<DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeLaunchTemplates",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_launch_templates(request).await }
-            },
-        )
+        Paginator::new("DescribeLaunchTemplates", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_launch_templates(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeReservedInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -484,6 +431,7 @@ impl PagedRequest for DescribeReservedInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeReservedInstancesResponse {
     type Item = output::ReservedInstances;
     fn total_count(&self) -> Option<u64> {
@@ -496,27 +444,21 @@ impl Page for DescribeReservedInstancesResponse {
         self.reserved_instances_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_reserved_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_reserved_instances_paginator(
-        &self,
-        request: DescribeReservedInstancesRequest,
-    ) -> Paginator<DescribeReservedInstancesRequest, DescribeReservedInstancesResponse> {
+    pub fn describe_reserved_instances_paginator(&self, request: DescribeReservedInstancesRequest) -> Paginator<DescribeReservedInstancesRequest, DescribeReservedInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeReservedInstances",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_reserved_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeReservedInstances", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_reserved_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeReservedInstancesOfferingsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -530,6 +472,7 @@ impl PagedRequest for DescribeReservedInstancesOfferingsRequest {
         self
     }
 }
+
 impl Page for DescribeReservedInstancesOfferingsResponse {
     type Item = output::ReservedInstancesOffering;
     fn total_count(&self) -> Option<u64> {
@@ -542,32 +485,21 @@ impl Page for DescribeReservedInstancesOfferingsResponse {
         self.reserved_instances_offerings_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_reserved_instances_offerings`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_reserved_instances_offerings_paginator(
-        &self,
-        request: DescribeReservedInstancesOfferingsRequest,
-    ) -> Paginator<
-        DescribeReservedInstancesOfferingsRequest,
-        DescribeReservedInstancesOfferingsResponse,
-    > {
+    pub fn describe_reserved_instances_offerings_paginator(&self, request: DescribeReservedInstancesOfferingsRequest) -> Paginator<DescribeReservedInstancesOfferingsRequest, DescribeReservedInstancesOfferingsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeReservedInstancesOfferings",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_reserved_instances_offerings(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeReservedInstancesOfferings", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_reserved_instances_offerings(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTaskInfoRequest {
     fn offset(&self) -> Option<u64> {
         PageParam::to_page(&self.offset)
@@ -581,6 +513,7 @@ impl PagedRequest for DescribeTaskInfoRequest {
         self
     }
 }
+
 impl Page for DescribeTaskInfoResponse {
     type Item = output::RepairTaskInfo;
     fn total_count(&self) -> Option<u64> {
@@ -593,24 +526,17 @@ impl Page for DescribeTaskInfoResponse {
         self.repair_task_info_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_task_info`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_task_info_paginator(
-        &self,
-        request: DescribeTaskInfoRequest,
-    ) -> Paginator<DescribeTaskInfoRequest, DescribeTaskInfoResponse> {
+    pub fn describe_task_info_paginator(&self, request: DescribeTaskInfoRequest) -> Paginator<DescribeTaskInfoRequest, DescribeTaskInfoResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTaskInfo",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_task_info(request).await }
-            },
-        )
+        Paginator::new("DescribeTaskInfo", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_task_info(request).await }
+        })
     }
 }

@@ -3,10 +3,14 @@
 
 //! Waiters: each `wait_until_*` method polls an action until every
 //! given resource reaches a state, as `waiters.json` declares.
+
 use std::time::Duration;
+
 pub use tencentcloud_runtime::waiter::{WaitError, WaiterConfig, WaiterSpec};
 use tencentcloud_runtime::waiter::{wait, Acceptor, Matcher, Observed, Outcome};
+
 use super::*;
+
 /// The `InstancesRunning` waiter as `waiters.json` declares it.
 pub static INSTANCES_RUNNING: WaiterSpec = WaiterSpec {
     name: "InstancesRunning",
@@ -32,45 +36,29 @@ pub static INSTANCES_RUNNING: WaiterSpec = WaiterSpec {
     default_interval: Duration::from_secs(5),
     default_timeout: Duration::from_secs(600),
 };
+
 impl Client {
     /// Waits until every instance is RUNNING. LAUNCH_FAILED, SHUTDOWN and TERMINATING are failures: RUNNING cannot follow them.
     ///
     /// Polls [`Client::describe_instances_status`] every 5 s (default) for at most 600 s (default); `config` overrides both. Errors: [`WaitError::FailureState`], [`WaitError::Timeout`], [`WaitError::Api`].
-    pub async fn wait_until_instances_running(
-        &self,
-        ids: impl IntoIterator<Item = impl Into<String>>,
-        config: WaiterConfig,
-    ) -> Result<(), WaitError> {
+    pub async fn wait_until_instances_running(&self, ids: impl IntoIterator<Item = impl Into<String>>, config: WaiterConfig) -> Result<(), WaitError> {
         let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
         let mut request = DescribeInstancesStatusRequest::new();
         request.instance_ids = Some(ids.clone());
-        request.limit = Some(
-            tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64),
-        );
-        wait(
-                &INSTANCES_RUNNING,
-                config,
-                &ids,
-                || {
-                    let request = request.clone();
-                    async move {
-                        let reply = self.describe_instances_status(request).await?;
-                        Ok(
-                            reply
-                                .instance_status_set
-                                .into_iter()
-                                .map(|item| Observed {
-                                    id: item.instance_id.unwrap_or_default(),
-                                    state: item.instance_state,
-                                })
-                                .collect(),
-                        )
-                    }
-                },
-            )
-            .await
+        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
+        wait(&INSTANCES_RUNNING, config, &ids, || {
+            let request = request.clone();
+            async move {
+                let reply = self.describe_instances_status(request).await?;
+                Ok(reply.instance_status_set.into_iter().map(|item| Observed {
+                    id: item.instance_id.unwrap_or_default(),
+                    state: item.instance_state,
+                }).collect())
+            }
+        }).await
     }
 }
+
 /// The `InstancesStopped` waiter as `waiters.json` declares it.
 pub static INSTANCES_STOPPED: WaiterSpec = WaiterSpec {
     name: "InstancesStopped",
@@ -96,45 +84,29 @@ pub static INSTANCES_STOPPED: WaiterSpec = WaiterSpec {
     default_interval: Duration::from_secs(5),
     default_timeout: Duration::from_secs(600),
 };
+
 impl Client {
     /// Waits until every instance is STOPPED. LAUNCH_FAILED, SHUTDOWN and TERMINATING are failures: STOPPED cannot follow them.
     ///
     /// Polls [`Client::describe_instances_status`] every 5 s (default) for at most 600 s (default); `config` overrides both. Errors: [`WaitError::FailureState`], [`WaitError::Timeout`], [`WaitError::Api`].
-    pub async fn wait_until_instances_stopped(
-        &self,
-        ids: impl IntoIterator<Item = impl Into<String>>,
-        config: WaiterConfig,
-    ) -> Result<(), WaitError> {
+    pub async fn wait_until_instances_stopped(&self, ids: impl IntoIterator<Item = impl Into<String>>, config: WaiterConfig) -> Result<(), WaitError> {
         let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
         let mut request = DescribeInstancesStatusRequest::new();
         request.instance_ids = Some(ids.clone());
-        request.limit = Some(
-            tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64),
-        );
-        wait(
-                &INSTANCES_STOPPED,
-                config,
-                &ids,
-                || {
-                    let request = request.clone();
-                    async move {
-                        let reply = self.describe_instances_status(request).await?;
-                        Ok(
-                            reply
-                                .instance_status_set
-                                .into_iter()
-                                .map(|item| Observed {
-                                    id: item.instance_id.unwrap_or_default(),
-                                    state: item.instance_state,
-                                })
-                                .collect(),
-                        )
-                    }
-                },
-            )
-            .await
+        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
+        wait(&INSTANCES_STOPPED, config, &ids, || {
+            let request = request.clone();
+            async move {
+                let reply = self.describe_instances_status(request).await?;
+                Ok(reply.instance_status_set.into_iter().map(|item| Observed {
+                    id: item.instance_id.unwrap_or_default(),
+                    state: item.instance_state,
+                }).collect())
+            }
+        }).await
     }
 }
+
 /// The `InstancesGone` waiter as `waiters.json` declares it.
 pub static INSTANCES_GONE: WaiterSpec = WaiterSpec {
     name: "InstancesGone",
@@ -152,42 +124,25 @@ pub static INSTANCES_GONE: WaiterSpec = WaiterSpec {
     default_interval: Duration::from_secs(5),
     default_timeout: Duration::from_secs(900),
 };
+
 impl Client {
     /// Waits until no instance is listed any more, e.g. after TerminateInstances.
     ///
     /// Polls [`Client::describe_instances`] every 5 s (default) for at most 900 s (default); `config` overrides both. Errors: [`WaitError::FailureState`], [`WaitError::Timeout`], [`WaitError::Api`].
-    pub async fn wait_until_instances_gone(
-        &self,
-        ids: impl IntoIterator<Item = impl Into<String>>,
-        config: WaiterConfig,
-    ) -> Result<(), WaitError> {
+    pub async fn wait_until_instances_gone(&self, ids: impl IntoIterator<Item = impl Into<String>>, config: WaiterConfig) -> Result<(), WaitError> {
         let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
         let mut request = DescribeInstancesRequest::new();
         request.instance_ids = Some(ids.clone());
-        request.limit = Some(
-            tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64),
-        );
-        wait(
-                &INSTANCES_GONE,
-                config,
-                &ids,
-                || {
-                    let request = request.clone();
-                    async move {
-                        let reply = self.describe_instances(request).await?;
-                        Ok(
-                            reply
-                                .instance_set
-                                .into_iter()
-                                .map(|item| Observed {
-                                    id: item.instance_id.unwrap_or_default(),
-                                    state: item.instance_state,
-                                })
-                                .collect(),
-                        )
-                    }
-                },
-            )
-            .await
+        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
+        wait(&INSTANCES_GONE, config, &ids, || {
+            let request = request.clone();
+            async move {
+                let reply = self.describe_instances(request).await?;
+                Ok(reply.instance_set.into_iter().map(|item| Observed {
+                    id: item.instance_id.unwrap_or_default(),
+                    state: item.instance_state,
+                }).collect())
+            }
+        }).await
     }
 }

@@ -4,21 +4,27 @@
 //! 腾讯混元大模型 (`hunyuan`) API version 2023-09-01.
 //!
 //! 腾讯混元大模型（Tencent HY）是由腾讯公司全链路自研的通用与多模态大模型家族，覆盖文本、图像、视频、3D等模态，面向内容生产、知识问答、业务自动化等场景提供企业级服务。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod streams;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "hunyuan",
@@ -27,15 +33,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "hunyuan.tencentcloudapi.com",
     regional_host: Some("hunyuan.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of hunyuan API version 2023-09-01.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -43,6 +46,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -57,10 +61,7 @@ impl Client {
     /// (Chinese only) 开通服务
     ///
     /// (Chinese only) 开通服务
-    pub async fn activate_service(
-        &self,
-        request: ActivateServiceRequest,
-    ) -> Result<ActivateServiceResponse, Error> {
+    pub async fn activate_service(&self, request: ActivateServiceRequest) -> Result<ActivateServiceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 对话
@@ -76,10 +77,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn chat_completions(
-        &self,
-        request: ChatCompletionsRequest,
-    ) -> Result<ChatCompletionsResponse, Error> {
+    pub async fn chat_completions(&self, request: ChatCompletionsRequest) -> Result<ChatCompletionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Translate
@@ -91,19 +89,13 @@ impl Client {
     /// 3. Please use the SDK to call this API. examples are provided in the Git repository examples/hunyuan/v20230901/ directory for each development language. The SDK link is provided in the "**Developer Resources - SDK**" part under the document.
     /// 4. We recommend you use API Explorer for quick online debugging interface and download example code in languages, [click to open](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions).
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn chat_translations(
-        &self,
-        request: ChatTranslationsRequest,
-    ) -> Result<ChatTranslationsResponse, Error> {
+    pub async fn chat_translations(&self, request: ChatTranslationsRequest) -> Result<ChatTranslationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Switch the model format
     ///
     /// After inputting a 3D model file, the 3D model file format can be switched.
-    pub async fn convert3_d_format(
-        &self,
-        request: Convert3DFormatRequest,
-    ) -> Result<Convert3DFormatResponse, Error> {
+    pub async fn convert3_d_format(&self, request: Convert3DFormatRequest) -> Result<Convert3DFormatResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建术语库
@@ -112,10 +104,7 @@ impl Client {
     ///
     /// 创建自定义术语库，在翻译时自动将源语言术语替换为指定的目标语言译文，确保专业术语翻译的一致性和准确性。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn create_glossary(
-        &self,
-        request: CreateGlossaryRequest,
-    ) -> Result<CreateGlossaryResponse, Error> {
+    pub async fn create_glossary(&self, request: CreateGlossaryRequest) -> Result<CreateGlossaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加术语条目
@@ -124,10 +113,7 @@ impl Client {
     ///
     /// 添加术语条目。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn create_glossary_entry(
-        &self,
-        request: CreateGlossaryEntryRequest,
-    ) -> Result<CreateGlossaryEntryResponse, Error> {
+    pub async fn create_glossary_entry(&self, request: CreateGlossaryEntryRequest) -> Result<CreateGlossaryEntryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建会话
@@ -141,10 +127,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn create_thread(
-        &self,
-        request: CreateThreadRequest,
-    ) -> Result<CreateThreadResponse, Error> {
+    pub async fn create_thread(&self, request: CreateThreadRequest) -> Result<CreateThreadResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除术语库
@@ -153,10 +136,7 @@ impl Client {
     ///
     /// 删除术语库。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn delete_glossary(
-        &self,
-        request: DeleteGlossaryRequest,
-    ) -> Result<DeleteGlossaryResponse, Error> {
+    pub async fn delete_glossary(&self, request: DeleteGlossaryRequest) -> Result<DeleteGlossaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除术语条目
@@ -165,47 +145,32 @@ impl Client {
     ///
     /// 删除术语条目。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn delete_glossary_entry(
-        &self,
-        request: DeleteGlossaryEntryRequest,
-    ) -> Result<DeleteGlossaryEntryResponse, Error> {
+    pub async fn delete_glossary_entry(&self, request: DeleteGlossaryEntryRequest) -> Result<DeleteGlossaryEntryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query intelligent topology tasks
     ///
     /// The SmartTopoly API uses the Polygon 1.5 model. After manually inputting a 3D high-poly model, it can generate a neat 3D model with lower polygon count.
     /// 1 concurrent is provided by default, which means 1 submitted task can be processed simultaneously. The next task can be processed only after the previous task is completed.
-    pub async fn describe3_d_smart_topology_job(
-        &self,
-        request: Describe3DSmartTopologyJobRequest,
-    ) -> Result<Describe3DSmartTopologyJobResponse, Error> {
+    pub async fn describe3_d_smart_topology_job(&self, request: Describe3DSmartTopologyJobRequest) -> Result<Describe3DSmartTopologyJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DescribeAutoRiggingJob
     ///
     /// 3D Model Auto Rigging API, powered by the Hunyuan Large Model, processes input 3D models of characters or animals to perform automatic rigging and skinning, outputting a 3D model complete with skeletal data. By default, one concurrent slot is provided, meaning that a maximum of one submitted task can be processed simultaneously; the next task can only begin processing once the previous one has been completed.
-    pub async fn describe_auto_rigging_job(
-        &self,
-        request: DescribeAutoRiggingJobRequest,
-    ) -> Result<DescribeAutoRiggingJobResponse, Error> {
+    pub async fn describe_auto_rigging_job(&self, request: DescribeAutoRiggingJobRequest) -> Result<DescribeAutoRiggingJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DescribeConvert3DFormatJob
     ///
     /// According to Convert3DFormatJob, querying the specific results of the model format conversion typically requires the unique JobID corresponding to that task.
-    pub async fn describe_convert3_d_format_job(
-        &self,
-        request: DescribeConvert3DFormatJobRequest,
-    ) -> Result<DescribeConvert3DFormatJobResponse, Error> {
+    pub async fn describe_convert3_d_format_job(&self, request: DescribeConvert3DFormatJobRequest) -> Result<DescribeConvert3DFormatJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query a UV unfold task
     ///
     /// Query component splitting tasks.
-    pub async fn describe_hunyuan_to3_duv_job(
-        &self,
-        request: DescribeHunyuanTo3DuvJobRequest,
-    ) -> Result<DescribeHunyuanTo3DuvJobResponse, Error> {
+    pub async fn describe_hunyuan_to3_duv_job(&self, request: DescribeHunyuanTo3DuvJobRequest) -> Result<DescribeHunyuanTo3DuvJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文件删除
@@ -214,10 +179,7 @@ impl Client {
     ///
     /// 删除文件。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn files_deletions(
-        &self,
-        request: FilesDeletionsRequest,
-    ) -> Result<FilesDeletionsResponse, Error> {
+    pub async fn files_deletions(&self, request: FilesDeletionsRequest) -> Result<FilesDeletionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文件列表
@@ -226,10 +188,7 @@ impl Client {
     ///
     /// 文件列表。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn files_list(
-        &self,
-        request: FilesListRequest,
-    ) -> Result<FilesListResponse, Error> {
+    pub async fn files_list(&self, request: FilesListRequest) -> Result<FilesListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文件上传
@@ -239,10 +198,7 @@ impl Client {
     /// 上传用于不同用途的文件。
     /// 当前用途仅支持 hunyuan 等模型的文档理解。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn files_uploads(
-        &self,
-        request: FilesUploadsRequest,
-    ) -> Result<FilesUploadsResponse, Error> {
+    pub async fn files_uploads(&self, request: FilesUploadsRequest) -> Result<FilesUploadsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 向量化
@@ -251,10 +207,7 @@ impl Client {
     ///
     /// 腾讯混元 Embedding 接口，可以将文本转化为高质量的向量数据。向量维度为1024维。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn get_embedding(
-        &self,
-        request: GetEmbeddingRequest,
-    ) -> Result<GetEmbeddingResponse, Error> {
+    pub async fn get_embedding(&self, request: GetEmbeddingRequest) -> Result<GetEmbeddingResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询会话
@@ -268,10 +221,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn get_thread(
-        &self,
-        request: GetThreadRequest,
-    ) -> Result<GetThreadResponse, Error> {
+    pub async fn get_thread(&self, request: GetThreadRequest) -> Result<GetThreadResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取会话消息
@@ -285,10 +235,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn get_thread_message(
-        &self,
-        request: GetThreadMessageRequest,
-    ) -> Result<GetThreadMessageResponse, Error> {
+    pub async fn get_thread_message(&self, request: GetThreadMessageRequest) -> Result<GetThreadMessageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 会话消息列表
@@ -302,10 +249,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn get_thread_message_list(
-        &self,
-        request: GetThreadMessageListRequest,
-    ) -> Result<GetThreadMessageListResponse, Error> {
+    pub async fn get_thread_message_list(&self, request: GetThreadMessageListRequest) -> Result<GetThreadMessageListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) Token 计数
@@ -314,10 +258,7 @@ impl Client {
     ///
     /// 该接口用于计算文本对应Token数、字符数。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn get_token_count(
-        &self,
-        request: GetTokenCountRequest,
-    ) -> Result<GetTokenCountResponse, Error> {
+    pub async fn get_token_count(&self, request: GetTokenCountRequest) -> Result<GetTokenCountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 群聊
@@ -333,10 +274,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn group_chat_completions(
-        &self,
-        request: GroupChatCompletionsRequest,
-    ) -> Result<GroupChatCompletionsResponse, Error> {
+    pub async fn group_chat_completions(&self, request: GroupChatCompletionsRequest) -> Result<GroupChatCompletionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 拍照解题
@@ -352,10 +290,7 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn image_question(
-        &self,
-        request: ImageQuestionRequest,
-    ) -> Result<ImageQuestionResponse, Error> {
+    pub async fn image_question(&self, request: ImageQuestionRequest) -> Result<ImageQuestionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询术语库
@@ -364,10 +299,7 @@ impl Client {
     ///
     /// 查询术语库。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn list_glossary(
-        &self,
-        request: ListGlossaryRequest,
-    ) -> Result<ListGlossaryResponse, Error> {
+    pub async fn list_glossary(&self, request: ListGlossaryRequest) -> Result<ListGlossaryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询术语条目
@@ -376,19 +308,13 @@ impl Client {
     ///
     /// 查询术语条目。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn list_glossary_entry(
-        &self,
-        request: ListGlossaryEntryRequest,
-    ) -> Result<ListGlossaryEntryResponse, Error> {
+    pub async fn list_glossary_entry(&self, request: ListGlossaryEntryRequest) -> Result<ListGlossaryEntryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a component generation task
     ///
     /// This API is used to query the generation task of a component.
-    pub async fn query_hunyuan3_d_part_job(
-        &self,
-        request: QueryHunyuan3DPartJobRequest,
-    ) -> Result<QueryHunyuan3DPartJobResponse, Error> {
+    pub async fn query_hunyuan3_d_part_job(&self, request: QueryHunyuan3DPartJobRequest) -> Result<QueryHunyuan3DPartJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询混元生图（多轮对话）任务
@@ -397,10 +323,7 @@ impl Client {
     /// 提交任务：输入文本和前置对话 ID 等，提交一个混元生图多轮对话异步任务，获得任务 ID。
     /// 查询任务：根据任务 ID 查询任务的处理状态、处理结果，任务处理完成后可获得在上一轮对话基础上继续生成的图像结果。
     /// 混元生图（多轮对话）默认提供1个并发任务数，代表最多能同时处理1个已提交的任务，上一个任务处理完毕后才能开始处理下一个任务。
-    pub async fn query_hunyuan_image_chat_job(
-        &self,
-        request: QueryHunyuanImageChatJobRequest,
-    ) -> Result<QueryHunyuanImageChatJobResponse, Error> {
+    pub async fn query_hunyuan_image_chat_job(&self, request: QueryHunyuanImageChatJobRequest) -> Result<QueryHunyuanImageChatJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询混元生图任务
@@ -409,39 +332,27 @@ impl Client {
     /// 提交任务：输入文本等，提交一个混元生图异步任务，获得任务 ID。
     /// 查询任务：根据任务 ID 查询任务的处理状态、处理结果，任务处理完成后可获得生成图像结果。
     /// 并发任务数（并发）说明：并发任务数指能同时处理的任务数量。混元生图默认提供1个并发任务数，代表最多能同时处理1个已提交的任务，上一个任务处理完毕后才能开始处理下一个任务。
-    pub async fn query_hunyuan_image_job(
-        &self,
-        request: QueryHunyuanImageJobRequest,
-    ) -> Result<QueryHunyuanImageJobResponse, Error> {
+    pub async fn query_hunyuan_image_job(&self, request: QueryHunyuanImageJobRequest) -> Result<QueryHunyuanImageJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query a hunyuan 3D pro edition task
     ///
     /// This API is used to intelligently generate 3D content based on the HunYuan Large Model and input text descriptions/images.
     /// This API is used to provide 3 concurrent tasks by default, which can process 3 submitted tasks simultaneously. The next task can be processed only after the previous task is completed.
-    pub async fn query_hunyuan_to3_d_pro_job(
-        &self,
-        request: QueryHunyuanTo3DProJobRequest,
-    ) -> Result<QueryHunyuanTo3DProJobResponse, Error> {
+    pub async fn query_hunyuan_to3_d_pro_job(&self, request: QueryHunyuanTo3DProJobRequest) -> Result<QueryHunyuanTo3DProJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query a hunyuan 3D ultra-fast version task
     ///
     /// This API is used to intelligently generate 3D content based on the HunYuan Large Model with input text descriptions or images.
     /// This API is used to provide 1 concurrent task by default, which means only 1 submitted task can be processed simultaneously. The next task can be processed only after the previous task is completed.
-    pub async fn query_hunyuan_to3_d_rapid_job(
-        &self,
-        request: QueryHunyuanTo3DRapidJobRequest,
-    ) -> Result<QueryHunyuanTo3DRapidJobResponse, Error> {
+    pub async fn query_hunyuan_to3_d_rapid_job(&self, request: QueryHunyuanTo3DRapidJobRequest) -> Result<QueryHunyuanTo3DRapidJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query texture edit tasks
     ///
     /// Query 3D texture edit tasks, redraw the texture of the 3D model based on semantics or images, and output a redrawn texture image.
-    pub async fn query_hunyuan_to3_d_texture_edit_job(
-        &self,
-        request: QueryHunyuanTo3DTextureEditJobRequest,
-    ) -> Result<QueryHunyuanTo3DTextureEditJobResponse, Error> {
+    pub async fn query_hunyuan_to3_d_texture_edit_job(&self, request: QueryHunyuanTo3DTextureEditJobRequest) -> Result<QueryHunyuanTo3DTextureEditJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 执行会话
@@ -455,56 +366,38 @@ impl Client {
     /// 3. 请使用 SDK 调用本接口，每种开发语言的 SDK Git 仓库 examples/hunyuan/v20230901/ 目录下有提供示例供参考。SDK 链接在文档下方 “**开发者资源 - SDK**” 部分提供。
     /// 4. 我们推荐您使用 API Explorer，方便快速地在线调试接口和下载各语言的示例代码，[点击打开](https://console.cloud.tencent.com/api/explorer?Product=hunyuan&Version=2023-09-01&Action=ChatCompletions)。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn run_thread(
-        &self,
-        request: RunThreadRequest,
-    ) -> Result<RunThreadResponse, Error> {
+    pub async fn run_thread(&self, request: RunThreadRequest) -> Result<RunThreadResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 设置付费模式
     ///
     /// (Chinese only) 设置付费模式
-    pub async fn set_pay_mode(
-        &self,
-        request: SetPayModeRequest,
-    ) -> Result<SetPayModeResponse, Error> {
+    pub async fn set_pay_mode(&self, request: SetPayModeRequest) -> Result<SetPayModeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Submit an intelligent topology task
     ///
     /// The SmartTopoly API uses the Polygen 1.5 model. After manually inputting a 3D high-poly model, it can generate a neat 3D model with lower polygon count.
     /// 1 concurrent is provided by default, which means 1 submitted task can be processed simultaneously. The next task can be processed only after the previous task is completed.
-    pub async fn submit3_d_smart_topology_job(
-        &self,
-        request: Submit3DSmartTopologyJobRequest,
-    ) -> Result<Submit3DSmartTopologyJobResponse, Error> {
+    pub async fn submit3_d_smart_topology_job(&self, request: Submit3DSmartTopologyJobRequest) -> Result<Submit3DSmartTopologyJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// SubmitAutoRiggingJob
     ///
     /// 3D Model Auto Rigging API, powered by the HY Large Model, processes input 3D models of characters or animals to perform automatic rigging and skinning, outputting a 3D model complete with skeletal data. By default, one concurrent slot is provided, meaning that a maximum of one submitted task can be processed simultaneously; the next task can only begin processing once the previous one has been completed.
-    pub async fn submit_auto_rigging_job(
-        &self,
-        request: SubmitAutoRiggingJobRequest,
-    ) -> Result<SubmitAutoRiggingJobResponse, Error> {
+    pub async fn submit_auto_rigging_job(&self, request: SubmitAutoRiggingJobRequest) -> Result<SubmitAutoRiggingJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// SubmitConvert3DFormatJob
     ///
     /// After inputting the 3D model file, the system will automatically convert it to the required format. The maximum supported file size is 200MB.
-    pub async fn submit_convert3_d_format_job(
-        &self,
-        request: SubmitConvert3DFormatJobRequest,
-    ) -> Result<SubmitConvert3DFormatJobResponse, Error> {
+    pub async fn submit_convert3_d_format_job(&self, request: SubmitConvert3DFormatJobRequest) -> Result<SubmitConvert3DFormatJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Submit component generation task
     ///
     /// This API is used to automatically perform component identification and generation based on the model structure after inputting a 3D model file.
-    pub async fn submit_hunyuan3_d_part_job(
-        &self,
-        request: SubmitHunyuan3DPartJobRequest,
-    ) -> Result<SubmitHunyuan3DPartJobResponse, Error> {
+    pub async fn submit_hunyuan3_d_part_job(&self, request: SubmitHunyuan3DPartJobRequest) -> Result<SubmitHunyuan3DPartJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 提交混元生图（多轮对话）任务
@@ -513,10 +406,7 @@ impl Client {
     /// 提交任务：输入文本和前置对话 ID 等，提交一个混元生图多轮对话异步任务，获得任务 ID。
     /// 查询任务：根据任务 ID 查询任务的处理状态、处理结果，任务处理完成后可获得在上一轮对话基础上继续生成的图像结果。
     /// 混元生图（多轮对话）默认提供1个并发任务数，代表最多能同时处理1个已提交的任务，上一个任务处理完毕后才能开始处理下一个任务。
-    pub async fn submit_hunyuan_image_chat_job(
-        &self,
-        request: SubmitHunyuanImageChatJobRequest,
-    ) -> Result<SubmitHunyuanImageChatJobResponse, Error> {
+    pub async fn submit_hunyuan_image_chat_job(&self, request: SubmitHunyuanImageChatJobRequest) -> Result<SubmitHunyuanImageChatJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 提交混元生图任务
@@ -525,58 +415,40 @@ impl Client {
     /// 提交任务：输入文本等，提交一个混元生图异步任务，获得任务 ID。
     /// 查询任务：根据任务 ID 查询任务的处理状态、处理结果，任务处理完成后可获得生成图像结果。
     /// 并发任务数（并发）说明：并发任务数指能同时处理的任务数量。混元生图默认提供1个并发任务数，代表最多能同时处理1个已提交的任务，上一个任务处理完毕后才能开始处理下一个任务。
-    pub async fn submit_hunyuan_image_job(
-        &self,
-        request: SubmitHunyuanImageJobRequest,
-    ) -> Result<SubmitHunyuanImageJobResponse, Error> {
+    pub async fn submit_hunyuan_image_job(&self, request: SubmitHunyuanImageJobRequest) -> Result<SubmitHunyuanImageJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Submit hunyuan 3D pro edition task
     ///
     /// This API is used to intelligently generate 3D content based on the HunYuan Large Model and input text descriptions/images.
     /// This API is used to provide 3 concurrent tasks by default. Up to 3 submitted tasks can be processed simultaneously. A new task can be processed only after the previous one is completed.
-    pub async fn submit_hunyuan_to3_d_pro_job(
-        &self,
-        request: SubmitHunyuanTo3DProJobRequest,
-    ) -> Result<SubmitHunyuanTo3DProJobResponse, Error> {
+    pub async fn submit_hunyuan_to3_d_pro_job(&self, request: SubmitHunyuanTo3DProJobRequest) -> Result<SubmitHunyuanTo3DProJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Submit hunyuan 3D ultra-fast version task
     ///
     /// This API is used to intelligently generate 3D content based on the HunYuan Large Model with input text descriptions or images.
     /// This API is used to provide 1 concurrent task by default, which means only 1 submitted task can be processed simultaneously. The next task can be processed only after the previous task is completed.
-    pub async fn submit_hunyuan_to3_d_rapid_job(
-        &self,
-        request: SubmitHunyuanTo3DRapidJobRequest,
-    ) -> Result<SubmitHunyuanTo3DRapidJobResponse, Error> {
+    pub async fn submit_hunyuan_to3_d_rapid_job(&self, request: SubmitHunyuanTo3DRapidJobRequest) -> Result<SubmitHunyuanTo3DRapidJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Submit a texture edit task
     ///
     /// After inputting the 3D model, redraw the texture of the 3D model based on semantics or images, and output a redrawn texture image.
-    pub async fn submit_hunyuan_to3_d_texture_edit_job(
-        &self,
-        request: SubmitHunyuanTo3DTextureEditJobRequest,
-    ) -> Result<SubmitHunyuanTo3DTextureEditJobResponse, Error> {
+    pub async fn submit_hunyuan_to3_d_texture_edit_job(&self, request: SubmitHunyuanTo3DTextureEditJobRequest) -> Result<SubmitHunyuanTo3DTextureEditJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Submit a UV unfold task
     ///
     /// After inputting the model, UV unfolding can be performed based on the model texture to output the corresponding UV texture
-    pub async fn submit_hunyuan_to3_duv_job(
-        &self,
-        request: SubmitHunyuanTo3DuvJobRequest,
-    ) -> Result<SubmitHunyuanTo3DuvJobResponse, Error> {
+    pub async fn submit_hunyuan_to3_duv_job(&self, request: SubmitHunyuanTo3DuvJobRequest) -> Result<SubmitHunyuanTo3DuvJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 文生图轻量版
     ///
     /// (Chinese only) 文生图轻量版接口根据输入的文本描述，智能生成与之相关的结果图。
     /// 文生图轻量版默认提供3个并发任务数，代表最多能同时处理3个已提交的任务，上一个任务处理完毕后才能开始处理下一个任务。
-    pub async fn text_to_image_lite(
-        &self,
-        request: TextToImageLiteRequest,
-    ) -> Result<TextToImageLiteResponse, Error> {
+    pub async fn text_to_image_lite(&self, request: TextToImageLiteRequest) -> Result<TextToImageLiteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新术语条目
@@ -585,23 +457,17 @@ impl Client {
     ///
     /// 更新术语条目。
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn update_glossary_entry(
-        &self,
-        request: UpdateGlossaryEntryRequest,
-    ) -> Result<UpdateGlossaryEntryResponse, Error> {
+    pub async fn update_glossary_entry(&self, request: UpdateGlossaryEntryRequest) -> Result<UpdateGlossaryEntryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for ActivateServiceRequest {
     type Output = ActivateServiceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -611,6 +477,7 @@ impl runtime::operation::Operation for ActivateServiceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ChatCompletionsRequest {
     type Output = ChatCompletionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -620,6 +487,7 @@ impl runtime::operation::Operation for ChatCompletionsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ChatTranslationsRequest {
     type Output = ChatTranslationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -629,6 +497,7 @@ impl runtime::operation::Operation for ChatTranslationsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for Convert3DFormatRequest {
     type Output = Convert3DFormatResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -638,6 +507,7 @@ impl runtime::operation::Operation for Convert3DFormatRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGlossaryRequest {
     type Output = CreateGlossaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -647,6 +517,7 @@ impl runtime::operation::Operation for CreateGlossaryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGlossaryEntryRequest {
     type Output = CreateGlossaryEntryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -656,6 +527,7 @@ impl runtime::operation::Operation for CreateGlossaryEntryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateThreadRequest {
     type Output = CreateThreadResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -665,6 +537,7 @@ impl runtime::operation::Operation for CreateThreadRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGlossaryRequest {
     type Output = DeleteGlossaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -674,6 +547,7 @@ impl runtime::operation::Operation for DeleteGlossaryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGlossaryEntryRequest {
     type Output = DeleteGlossaryEntryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -683,6 +557,7 @@ impl runtime::operation::Operation for DeleteGlossaryEntryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for Describe3DSmartTopologyJobRequest {
     type Output = Describe3DSmartTopologyJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -692,6 +567,7 @@ impl runtime::operation::Operation for Describe3DSmartTopologyJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAutoRiggingJobRequest {
     type Output = DescribeAutoRiggingJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -701,6 +577,7 @@ impl runtime::operation::Operation for DescribeAutoRiggingJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeConvert3DFormatJobRequest {
     type Output = DescribeConvert3DFormatJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -710,6 +587,7 @@ impl runtime::operation::Operation for DescribeConvert3DFormatJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeHunyuanTo3DuvJobRequest {
     type Output = DescribeHunyuanTo3DuvJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -719,6 +597,7 @@ impl runtime::operation::Operation for DescribeHunyuanTo3DuvJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for FilesDeletionsRequest {
     type Output = FilesDeletionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -728,6 +607,7 @@ impl runtime::operation::Operation for FilesDeletionsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for FilesListRequest {
     type Output = FilesListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -737,6 +617,7 @@ impl runtime::operation::Operation for FilesListRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for FilesUploadsRequest {
     type Output = FilesUploadsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -746,6 +627,7 @@ impl runtime::operation::Operation for FilesUploadsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetEmbeddingRequest {
     type Output = GetEmbeddingResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -755,6 +637,7 @@ impl runtime::operation::Operation for GetEmbeddingRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetThreadRequest {
     type Output = GetThreadResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -764,6 +647,7 @@ impl runtime::operation::Operation for GetThreadRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetThreadMessageRequest {
     type Output = GetThreadMessageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -773,6 +657,7 @@ impl runtime::operation::Operation for GetThreadMessageRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetThreadMessageListRequest {
     type Output = GetThreadMessageListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -782,6 +667,7 @@ impl runtime::operation::Operation for GetThreadMessageListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetTokenCountRequest {
     type Output = GetTokenCountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -791,6 +677,7 @@ impl runtime::operation::Operation for GetTokenCountRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GroupChatCompletionsRequest {
     type Output = GroupChatCompletionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -800,6 +687,7 @@ impl runtime::operation::Operation for GroupChatCompletionsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ImageQuestionRequest {
     type Output = ImageQuestionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -809,6 +697,7 @@ impl runtime::operation::Operation for ImageQuestionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ListGlossaryRequest {
     type Output = ListGlossaryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -818,6 +707,7 @@ impl runtime::operation::Operation for ListGlossaryRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListGlossaryEntryRequest {
     type Output = ListGlossaryEntryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -827,6 +717,7 @@ impl runtime::operation::Operation for ListGlossaryEntryRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for QueryHunyuan3DPartJobRequest {
     type Output = QueryHunyuan3DPartJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -836,6 +727,7 @@ impl runtime::operation::Operation for QueryHunyuan3DPartJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for QueryHunyuanImageChatJobRequest {
     type Output = QueryHunyuanImageChatJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -845,6 +737,7 @@ impl runtime::operation::Operation for QueryHunyuanImageChatJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for QueryHunyuanImageJobRequest {
     type Output = QueryHunyuanImageJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -854,6 +747,7 @@ impl runtime::operation::Operation for QueryHunyuanImageJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for QueryHunyuanTo3DProJobRequest {
     type Output = QueryHunyuanTo3DProJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -863,6 +757,7 @@ impl runtime::operation::Operation for QueryHunyuanTo3DProJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for QueryHunyuanTo3DRapidJobRequest {
     type Output = QueryHunyuanTo3DRapidJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -872,6 +767,7 @@ impl runtime::operation::Operation for QueryHunyuanTo3DRapidJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for QueryHunyuanTo3DTextureEditJobRequest {
     type Output = QueryHunyuanTo3DTextureEditJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -881,6 +777,7 @@ impl runtime::operation::Operation for QueryHunyuanTo3DTextureEditJobRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for RunThreadRequest {
     type Output = RunThreadResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -890,6 +787,7 @@ impl runtime::operation::Operation for RunThreadRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetPayModeRequest {
     type Output = SetPayModeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -899,6 +797,7 @@ impl runtime::operation::Operation for SetPayModeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for Submit3DSmartTopologyJobRequest {
     type Output = Submit3DSmartTopologyJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -908,6 +807,7 @@ impl runtime::operation::Operation for Submit3DSmartTopologyJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitAutoRiggingJobRequest {
     type Output = SubmitAutoRiggingJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -917,6 +817,7 @@ impl runtime::operation::Operation for SubmitAutoRiggingJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitConvert3DFormatJobRequest {
     type Output = SubmitConvert3DFormatJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -926,6 +827,7 @@ impl runtime::operation::Operation for SubmitConvert3DFormatJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuan3DPartJobRequest {
     type Output = SubmitHunyuan3DPartJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -935,6 +837,7 @@ impl runtime::operation::Operation for SubmitHunyuan3DPartJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuanImageChatJobRequest {
     type Output = SubmitHunyuanImageChatJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -944,6 +847,7 @@ impl runtime::operation::Operation for SubmitHunyuanImageChatJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuanImageJobRequest {
     type Output = SubmitHunyuanImageJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -953,6 +857,7 @@ impl runtime::operation::Operation for SubmitHunyuanImageJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuanTo3DProJobRequest {
     type Output = SubmitHunyuanTo3DProJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -962,6 +867,7 @@ impl runtime::operation::Operation for SubmitHunyuanTo3DProJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuanTo3DRapidJobRequest {
     type Output = SubmitHunyuanTo3DRapidJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -971,6 +877,7 @@ impl runtime::operation::Operation for SubmitHunyuanTo3DRapidJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuanTo3DTextureEditJobRequest {
     type Output = SubmitHunyuanTo3DTextureEditJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -980,6 +887,7 @@ impl runtime::operation::Operation for SubmitHunyuanTo3DTextureEditJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SubmitHunyuanTo3DuvJobRequest {
     type Output = SubmitHunyuanTo3DuvJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -989,6 +897,7 @@ impl runtime::operation::Operation for SubmitHunyuanTo3DuvJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TextToImageLiteRequest {
     type Output = TextToImageLiteResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -998,6 +907,7 @@ impl runtime::operation::Operation for TextToImageLiteRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGlossaryEntryRequest {
     type Output = UpdateGlossaryEntryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1007,6 +917,7 @@ impl runtime::operation::Operation for UpdateGlossaryEntryRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]

@@ -4,87 +4,55 @@
 //! Streamed calls: each `<action>_stream` method asks for a streamed
 //! reply (`Stream: true`) and reads its server-sent events as a
 //! `futures::Stream` of typed events.
+
 use tencentcloud_stream::EventStream;
+
 use super::*;
+
 impl Client {
     /// [`Client::chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
     #[inline]
-    pub fn chat_completions_stream(
-        &self,
-        mut request: ChatCompletionsRequest,
-    ) -> EventStream<ChatCompletionsResponse> {
+    pub fn chat_completions_stream(&self, mut request: ChatCompletionsRequest) -> EventStream<ChatCompletionsResponse> {
         request.stream = Some(true);
-        tencentcloud_stream::call_stream(
-            &self.inner,
-            &<ChatCompletionsRequest as runtime::operation::Operation>::ACTION,
-            &request,
-        )
+        tencentcloud_stream::call_stream(&self.inner, &<ChatCompletionsRequest as runtime::operation::Operation>::ACTION, &request)
     }
     /// [`Client::chat_translations`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ChatTranslationsResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
     #[inline]
-    pub fn chat_translations_stream(
-        &self,
-        mut request: ChatTranslationsRequest,
-    ) -> EventStream<ChatTranslationsResponse> {
+    pub fn chat_translations_stream(&self, mut request: ChatTranslationsRequest) -> EventStream<ChatTranslationsResponse> {
         request.stream = Some(true);
-        tencentcloud_stream::call_stream(
-            &self.inner,
-            &<ChatTranslationsRequest as runtime::operation::Operation>::ACTION,
-            &request,
-        )
+        tencentcloud_stream::call_stream(&self.inner, &<ChatTranslationsRequest as runtime::operation::Operation>::ACTION, &request)
     }
     /// [`Client::group_chat_completions`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`GroupChatCompletionsResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
     #[inline]
-    pub fn group_chat_completions_stream(
-        &self,
-        mut request: GroupChatCompletionsRequest,
-    ) -> EventStream<GroupChatCompletionsResponse> {
+    pub fn group_chat_completions_stream(&self, mut request: GroupChatCompletionsRequest) -> EventStream<GroupChatCompletionsResponse> {
         request.stream = Some(true);
-        tencentcloud_stream::call_stream(
-            &self.inner,
-            &<GroupChatCompletionsRequest as runtime::operation::Operation>::ACTION,
-            &request,
-        )
+        tencentcloud_stream::call_stream(&self.inner, &<GroupChatCompletionsRequest as runtime::operation::Operation>::ACTION, &request)
     }
     /// [`Client::image_question`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`ImageQuestionResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
     #[inline]
-    pub fn image_question_stream(
-        &self,
-        mut request: ImageQuestionRequest,
-    ) -> EventStream<ImageQuestionResponse> {
+    pub fn image_question_stream(&self, mut request: ImageQuestionRequest) -> EventStream<ImageQuestionResponse> {
         request.stream = Some(true);
-        tencentcloud_stream::call_stream(
-            &self.inner,
-            &<ImageQuestionRequest as runtime::operation::Operation>::ACTION,
-            &request,
-        )
+        tencentcloud_stream::call_stream(&self.inner, &<ImageQuestionRequest as runtime::operation::Operation>::ACTION, &request)
     }
     /// [`Client::run_thread`] with `Stream` set to true: its reply as a stream of server-sent events, each decoded as [`RunThreadResponse`] (`Choices[].Delta` carries the new text).
     ///
     /// Nothing is sent until the stream is polled; dropping it cancels the call. An error (an API error reply or event, a broken connection, a stall, a malformed event) is the last item.
     #[deprecated(note = "the service marks this action deprecated")]
     #[inline]
-    pub fn run_thread_stream(
-        &self,
-        mut request: RunThreadRequest,
-    ) -> EventStream<RunThreadResponse> {
+    pub fn run_thread_stream(&self, mut request: RunThreadRequest) -> EventStream<RunThreadResponse> {
         request.stream = Some(true);
-        tencentcloud_stream::call_stream(
-            &self.inner,
-            &<RunThreadRequest as runtime::operation::Operation>::ACTION,
-            &request,
-        )
+        tencentcloud_stream::call_stream(&self.inner, &<RunThreadRequest as runtime::operation::Operation>::ACTION, &request)
     }
 }

@@ -4,6 +4,7 @@
 //! The error codes monitor 2018-07-24 documents (110 of them; from tencentcloud-sdk-python-monitor 3.1.189 (Apache-2.0): tencentcloud/monitor/v20180724/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -452,6 +453,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -465,153 +467,67 @@ impl ErrorCode {
         match code {
             "AuthFailure" => ErrorCode::AuthFailure,
             "AuthFailure.AccessCAMFail" => ErrorCode::AuthFailureAccessCAMFail,
-            "AuthFailure.UnauthorizedOperation" => {
-                ErrorCode::AuthFailureUnauthorizedOperation
-            }
+            "AuthFailure.UnauthorizedOperation" => ErrorCode::AuthFailureUnauthorizedOperation,
             "DryRunOperation" => ErrorCode::DryRunOperation,
             "FailedOperation" => ErrorCode::FailedOperation,
-            "FailedOperation.APITranslateError" => {
-                ErrorCode::FailedOperationAPITranslateError
-            }
+            "FailedOperation.APITranslateError" => ErrorCode::FailedOperationAPITranslateError,
             "FailedOperation.AccessSTSFail" => ErrorCode::FailedOperationAccessSTSFail,
             "FailedOperation.AccessTKEFail" => ErrorCode::FailedOperationAccessTKEFail,
             "FailedOperation.AccessTagFail" => ErrorCode::FailedOperationAccessTagFail,
-            "FailedOperation.AgentNotAllowed" => {
-                ErrorCode::FailedOperationAgentNotAllowed
-            }
-            "FailedOperation.AgentVersionNotSupported" => {
-                ErrorCode::FailedOperationAgentVersionNotSupported
-            }
-            "FailedOperation.AgentsNotInUninstallStage" => {
-                ErrorCode::FailedOperationAgentsNotInUninstallStage
-            }
-            "FailedOperation.AlertFilterRuleDeleteFailed" => {
-                ErrorCode::FailedOperationAlertFilterRuleDeleteFailed
-            }
-            "FailedOperation.AlertPolicyCreateFailed" => {
-                ErrorCode::FailedOperationAlertPolicyCreateFailed
-            }
-            "FailedOperation.AlertPolicyDeleteFailed" => {
-                ErrorCode::FailedOperationAlertPolicyDeleteFailed
-            }
-            "FailedOperation.AlertPolicyDescribeFailed" => {
-                ErrorCode::FailedOperationAlertPolicyDescribeFailed
-            }
-            "FailedOperation.AlertPolicyModifyFailed" => {
-                ErrorCode::FailedOperationAlertPolicyModifyFailed
-            }
-            "FailedOperation.AlertTriggerRuleDeleteFailed" => {
-                ErrorCode::FailedOperationAlertTriggerRuleDeleteFailed
-            }
+            "FailedOperation.AgentNotAllowed" => ErrorCode::FailedOperationAgentNotAllowed,
+            "FailedOperation.AgentVersionNotSupported" => ErrorCode::FailedOperationAgentVersionNotSupported,
+            "FailedOperation.AgentsNotInUninstallStage" => ErrorCode::FailedOperationAgentsNotInUninstallStage,
+            "FailedOperation.AlertFilterRuleDeleteFailed" => ErrorCode::FailedOperationAlertFilterRuleDeleteFailed,
+            "FailedOperation.AlertPolicyCreateFailed" => ErrorCode::FailedOperationAlertPolicyCreateFailed,
+            "FailedOperation.AlertPolicyDeleteFailed" => ErrorCode::FailedOperationAlertPolicyDeleteFailed,
+            "FailedOperation.AlertPolicyDescribeFailed" => ErrorCode::FailedOperationAlertPolicyDescribeFailed,
+            "FailedOperation.AlertPolicyModifyFailed" => ErrorCode::FailedOperationAlertPolicyModifyFailed,
+            "FailedOperation.AlertTriggerRuleDeleteFailed" => ErrorCode::FailedOperationAlertTriggerRuleDeleteFailed,
             "FailedOperation.BadYamlFormat" => ErrorCode::FailedOperationBadYamlFormat,
-            "FailedOperation.ClusterNotFound" => {
-                ErrorCode::FailedOperationClusterNotFound
-            }
-            "FailedOperation.ComponentClientCommon" => {
-                ErrorCode::FailedOperationComponentClientCommon
-            }
-            "FailedOperation.ComponentClientHttp" => {
-                ErrorCode::FailedOperationComponentClientHttp
-            }
-            "FailedOperation.ComponentClientUnpack" => {
-                ErrorCode::FailedOperationComponentClientUnpack
-            }
+            "FailedOperation.ClusterNotFound" => ErrorCode::FailedOperationClusterNotFound,
+            "FailedOperation.ComponentClientCommon" => ErrorCode::FailedOperationComponentClientCommon,
+            "FailedOperation.ComponentClientHttp" => ErrorCode::FailedOperationComponentClientHttp,
+            "FailedOperation.ComponentClientUnpack" => ErrorCode::FailedOperationComponentClientUnpack,
             "FailedOperation.CreateInstance" => ErrorCode::FailedOperationCreateInstance,
-            "FailedOperation.CreateInstanceLimited" => {
-                ErrorCode::FailedOperationCreateInstanceLimited
-            }
-            "FailedOperation.DataColumnNotFound" => {
-                ErrorCode::FailedOperationDataColumnNotFound
-            }
-            "FailedOperation.DataQueryFailed" => {
-                ErrorCode::FailedOperationDataQueryFailed
-            }
-            "FailedOperation.DataTableNotFound" => {
-                ErrorCode::FailedOperationDataTableNotFound
-            }
+            "FailedOperation.CreateInstanceLimited" => ErrorCode::FailedOperationCreateInstanceLimited,
+            "FailedOperation.DataColumnNotFound" => ErrorCode::FailedOperationDataColumnNotFound,
+            "FailedOperation.DataQueryFailed" => ErrorCode::FailedOperationDataQueryFailed,
+            "FailedOperation.DataTableNotFound" => ErrorCode::FailedOperationDataTableNotFound,
             "FailedOperation.Db" => ErrorCode::FailedOperationDb,
-            "FailedOperation.DbOperationFailed" => {
-                ErrorCode::FailedOperationDbOperationFailed
-            }
+            "FailedOperation.DbOperationFailed" => ErrorCode::FailedOperationDbOperationFailed,
             "FailedOperation.DbQueryFailed" => ErrorCode::FailedOperationDbQueryFailed,
-            "FailedOperation.DbRecordCreateFailed" => {
-                ErrorCode::FailedOperationDbRecordCreateFailed
-            }
-            "FailedOperation.DbRecordDeleteFailed" => {
-                ErrorCode::FailedOperationDbRecordDeleteFailed
-            }
-            "FailedOperation.DbRecordNotFound" => {
-                ErrorCode::FailedOperationDbRecordNotFound
-            }
-            "FailedOperation.DbRecordUpdateFailed" => {
-                ErrorCode::FailedOperationDbRecordUpdateFailed
-            }
-            "FailedOperation.DbTransactionBeginFailed" => {
-                ErrorCode::FailedOperationDbTransactionBeginFailed
-            }
-            "FailedOperation.DbTransactionCommitFailed" => {
-                ErrorCode::FailedOperationDbTransactionCommitFailed
-            }
-            "FailedOperation.DimQueryRequestFailed" => {
-                ErrorCode::FailedOperationDimQueryRequestFailed
-            }
+            "FailedOperation.DbRecordCreateFailed" => ErrorCode::FailedOperationDbRecordCreateFailed,
+            "FailedOperation.DbRecordDeleteFailed" => ErrorCode::FailedOperationDbRecordDeleteFailed,
+            "FailedOperation.DbRecordNotFound" => ErrorCode::FailedOperationDbRecordNotFound,
+            "FailedOperation.DbRecordUpdateFailed" => ErrorCode::FailedOperationDbRecordUpdateFailed,
+            "FailedOperation.DbTransactionBeginFailed" => ErrorCode::FailedOperationDbTransactionBeginFailed,
+            "FailedOperation.DbTransactionCommitFailed" => ErrorCode::FailedOperationDbTransactionCommitFailed,
+            "FailedOperation.DimQueryRequestFailed" => ErrorCode::FailedOperationDimQueryRequestFailed,
             "FailedOperation.DivisionByZero" => ErrorCode::FailedOperationDivisionByZero,
-            "FailedOperation.DoHTTPTransferFailed" => {
-                ErrorCode::FailedOperationDoHTTPTransferFailed
-            }
-            "FailedOperation.DoTRPCTransferFailed" => {
-                ErrorCode::FailedOperationDoTRPCTransferFailed
-            }
-            "FailedOperation.DoTRPCTransferFailedWithCorruptionData" => {
-                ErrorCode::FailedOperationDoTRPCTransferFailedWithCorruptionData
-            }
-            "FailedOperation.DruidQueryFailed" => {
-                ErrorCode::FailedOperationDruidQueryFailed
-            }
-            "FailedOperation.DruidTableNotFound" => {
-                ErrorCode::FailedOperationDruidTableNotFound
-            }
+            "FailedOperation.DoHTTPTransferFailed" => ErrorCode::FailedOperationDoHTTPTransferFailed,
+            "FailedOperation.DoTRPCTransferFailed" => ErrorCode::FailedOperationDoTRPCTransferFailed,
+            "FailedOperation.DoTRPCTransferFailedWithCorruptionData" => ErrorCode::FailedOperationDoTRPCTransferFailedWithCorruptionData,
+            "FailedOperation.DruidQueryFailed" => ErrorCode::FailedOperationDruidQueryFailed,
+            "FailedOperation.DruidTableNotFound" => ErrorCode::FailedOperationDruidTableNotFound,
             "FailedOperation.DuplicateName" => ErrorCode::FailedOperationDuplicateName,
             "FailedOperation.ErrNotOpen" => ErrorCode::FailedOperationErrNotOpen,
             "FailedOperation.ErrOwed" => ErrorCode::FailedOperationErrOwed,
-            "FailedOperation.GenerateInstanceIDFailed" => {
-                ErrorCode::FailedOperationGenerateInstanceIDFailed
-            }
-            "FailedOperation.InstanceNotFound" => {
-                ErrorCode::FailedOperationInstanceNotFound
-            }
-            "FailedOperation.InstanceNotRunning" => {
-                ErrorCode::FailedOperationInstanceNotRunning
-            }
+            "FailedOperation.GenerateInstanceIDFailed" => ErrorCode::FailedOperationGenerateInstanceIDFailed,
+            "FailedOperation.InstanceNotFound" => ErrorCode::FailedOperationInstanceNotFound,
+            "FailedOperation.InstanceNotRunning" => ErrorCode::FailedOperationInstanceNotRunning,
             "FailedOperation.InternalError" => ErrorCode::FailedOperationInternalError,
             "FailedOperation.KubeClientConf" => ErrorCode::FailedOperationKubeClientConf,
             "FailedOperation.KubeCommon" => ErrorCode::FailedOperationKubeCommon,
-            "FailedOperation.RegionUnavailable" => {
-                ErrorCode::FailedOperationRegionUnavailable
-            }
-            "FailedOperation.ResourceConflict" => {
-                ErrorCode::FailedOperationResourceConflict
-            }
+            "FailedOperation.RegionUnavailable" => ErrorCode::FailedOperationRegionUnavailable,
+            "FailedOperation.ResourceConflict" => ErrorCode::FailedOperationResourceConflict,
             "FailedOperation.ResourceExist" => ErrorCode::FailedOperationResourceExist,
-            "FailedOperation.ResourceNotFound" => {
-                ErrorCode::FailedOperationResourceNotFound
-            }
-            "FailedOperation.ResourceOperating" => {
-                ErrorCode::FailedOperationResourceOperating
-            }
+            "FailedOperation.ResourceNotFound" => ErrorCode::FailedOperationResourceNotFound,
+            "FailedOperation.ResourceOperating" => ErrorCode::FailedOperationResourceOperating,
             "FailedOperation.SendRequest" => ErrorCode::FailedOperationSendRequest,
-            "FailedOperation.ServiceNotEnabled" => {
-                ErrorCode::FailedOperationServiceNotEnabled
-            }
-            "FailedOperation.TKEEndpointStatusError" => {
-                ErrorCode::FailedOperationTKEEndpointStatusError
-            }
-            "FailedOperation.TKEResourceConflict" => {
-                ErrorCode::FailedOperationTKEResourceConflict
-            }
-            "FailedOperation.ZoneUnavailable" => {
-                ErrorCode::FailedOperationZoneUnavailable
-            }
+            "FailedOperation.ServiceNotEnabled" => ErrorCode::FailedOperationServiceNotEnabled,
+            "FailedOperation.TKEEndpointStatusError" => ErrorCode::FailedOperationTKEEndpointStatusError,
+            "FailedOperation.TKEResourceConflict" => ErrorCode::FailedOperationTKEResourceConflict,
+            "FailedOperation.ZoneUnavailable" => ErrorCode::FailedOperationZoneUnavailable,
             "InternalError" => ErrorCode::InternalError,
             "InternalError.CallbackFail" => ErrorCode::InternalErrorCallbackFail,
             "InternalError.Db" => ErrorCode::InternalErrorDb,
@@ -624,67 +540,39 @@ impl ErrorCode {
             "InternalError.System" => ErrorCode::InternalErrorSystem,
             "InternalError.TaskNotFound" => ErrorCode::InternalErrorTaskNotFound,
             "InternalError.TaskResultFormat" => ErrorCode::InternalErrorTaskResultFormat,
-            "InternalError.UnexpectedInternal" => {
-                ErrorCode::InternalErrorUnexpectedInternal
-            }
+            "InternalError.UnexpectedInternal" => ErrorCode::InternalErrorUnexpectedInternal,
             "InvalidParameter" => ErrorCode::InvalidParameter,
-            "InvalidParameter.ClusterNotFound" => {
-                ErrorCode::InvalidParameterClusterNotFound
-            }
+            "InvalidParameter.ClusterNotFound" => ErrorCode::InvalidParameterClusterNotFound,
             "InvalidParameter.DupTask" => ErrorCode::InvalidParameterDupTask,
             "InvalidParameter.InvalidAppId" => ErrorCode::InvalidParameterInvalidAppId,
-            "InvalidParameter.InvalidParameter" => {
-                ErrorCode::InvalidParameterInvalidParameter
-            }
-            "InvalidParameter.InvalidParameterParam" => {
-                ErrorCode::InvalidParameterInvalidParameterParam
-            }
+            "InvalidParameter.InvalidParameter" => ErrorCode::InvalidParameterInvalidParameter,
+            "InvalidParameter.InvalidParameterParam" => ErrorCode::InvalidParameterInvalidParameterParam,
             "InvalidParameter.MissAKSK" => ErrorCode::InvalidParameterMissAKSK,
             "InvalidParameter.Param" => ErrorCode::InvalidParameterParam,
             "InvalidParameter.ParamError" => ErrorCode::InvalidParameterParamError,
-            "InvalidParameter.PromClusterNotFound" => {
-                ErrorCode::InvalidParameterPromClusterNotFound
-            }
-            "InvalidParameter.PromInstanceNotFound" => {
-                ErrorCode::InvalidParameterPromInstanceNotFound
-            }
-            "InvalidParameter.ResourceNotFound" => {
-                ErrorCode::InvalidParameterResourceNotFound
-            }
-            "InvalidParameter.SecretIdOrSecretKeyError" => {
-                ErrorCode::InvalidParameterSecretIdOrSecretKeyError
-            }
-            "InvalidParameter.UnsupportedProduct" => {
-                ErrorCode::InvalidParameterUnsupportedProduct
-            }
+            "InvalidParameter.PromClusterNotFound" => ErrorCode::InvalidParameterPromClusterNotFound,
+            "InvalidParameter.PromInstanceNotFound" => ErrorCode::InvalidParameterPromInstanceNotFound,
+            "InvalidParameter.ResourceNotFound" => ErrorCode::InvalidParameterResourceNotFound,
+            "InvalidParameter.SecretIdOrSecretKeyError" => ErrorCode::InvalidParameterSecretIdOrSecretKeyError,
+            "InvalidParameter.UnsupportedProduct" => ErrorCode::InvalidParameterUnsupportedProduct,
             "InvalidParameterValue" => ErrorCode::InvalidParameterValue,
-            "InvalidParameterValue.DashboardNameExists" => {
-                ErrorCode::InvalidParameterValueDashboardNameExists
-            }
-            "InvalidParameterValue.VersionMismatch" => {
-                ErrorCode::InvalidParameterValueVersionMismatch
-            }
+            "InvalidParameterValue.DashboardNameExists" => ErrorCode::InvalidParameterValueDashboardNameExists,
+            "InvalidParameterValue.VersionMismatch" => ErrorCode::InvalidParameterValueVersionMismatch,
             "LimitExceeded" => ErrorCode::LimitExceeded,
             "LimitExceeded.LimitedAccess" => ErrorCode::LimitExceededLimitedAccess,
-            "LimitExceeded.MetricQuotaExceeded" => {
-                ErrorCode::LimitExceededMetricQuotaExceeded
-            }
+            "LimitExceeded.MetricQuotaExceeded" => ErrorCode::LimitExceededMetricQuotaExceeded,
             "MissingParameter" => ErrorCode::MissingParameter,
             "OperationDenied" => ErrorCode::OperationDenied,
             "RequestLimitExceeded" => ErrorCode::RequestLimitExceeded,
             "ResourceInUse" => ErrorCode::ResourceInUse,
-            "ResourceInUse.ResourceExistAlready" => {
-                ErrorCode::ResourceInUseResourceExistAlready
-            }
+            "ResourceInUse.ResourceExistAlready" => ErrorCode::ResourceInUseResourceExistAlready,
             "ResourceInsufficient" => ErrorCode::ResourceInsufficient,
             "ResourceNotFound" => ErrorCode::ResourceNotFound,
             "ResourceNotFound.NotExistTask" => ErrorCode::ResourceNotFoundNotExistTask,
             "ResourceUnavailable" => ErrorCode::ResourceUnavailable,
             "ResourcesSoldOut" => ErrorCode::ResourcesSoldOut,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
-            "UnauthorizedOperation.CamNoAuth" => {
-                ErrorCode::UnauthorizedOperationCamNoAuth
-            }
+            "UnauthorizedOperation.CamNoAuth" => ErrorCode::UnauthorizedOperationCamNoAuth,
             "UnknownParameter" => ErrorCode::UnknownParameter,
             "UnsupportedOperation" => ErrorCode::UnsupportedOperation,
             other => ErrorCode::Other(other.to_owned()),
@@ -696,153 +584,67 @@ impl ErrorCode {
         match self {
             ErrorCode::AuthFailure => "AuthFailure",
             ErrorCode::AuthFailureAccessCAMFail => "AuthFailure.AccessCAMFail",
-            ErrorCode::AuthFailureUnauthorizedOperation => {
-                "AuthFailure.UnauthorizedOperation"
-            }
+            ErrorCode::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
             ErrorCode::DryRunOperation => "DryRunOperation",
             ErrorCode::FailedOperation => "FailedOperation",
-            ErrorCode::FailedOperationAPITranslateError => {
-                "FailedOperation.APITranslateError"
-            }
+            ErrorCode::FailedOperationAPITranslateError => "FailedOperation.APITranslateError",
             ErrorCode::FailedOperationAccessSTSFail => "FailedOperation.AccessSTSFail",
             ErrorCode::FailedOperationAccessTKEFail => "FailedOperation.AccessTKEFail",
             ErrorCode::FailedOperationAccessTagFail => "FailedOperation.AccessTagFail",
-            ErrorCode::FailedOperationAgentNotAllowed => {
-                "FailedOperation.AgentNotAllowed"
-            }
-            ErrorCode::FailedOperationAgentVersionNotSupported => {
-                "FailedOperation.AgentVersionNotSupported"
-            }
-            ErrorCode::FailedOperationAgentsNotInUninstallStage => {
-                "FailedOperation.AgentsNotInUninstallStage"
-            }
-            ErrorCode::FailedOperationAlertFilterRuleDeleteFailed => {
-                "FailedOperation.AlertFilterRuleDeleteFailed"
-            }
-            ErrorCode::FailedOperationAlertPolicyCreateFailed => {
-                "FailedOperation.AlertPolicyCreateFailed"
-            }
-            ErrorCode::FailedOperationAlertPolicyDeleteFailed => {
-                "FailedOperation.AlertPolicyDeleteFailed"
-            }
-            ErrorCode::FailedOperationAlertPolicyDescribeFailed => {
-                "FailedOperation.AlertPolicyDescribeFailed"
-            }
-            ErrorCode::FailedOperationAlertPolicyModifyFailed => {
-                "FailedOperation.AlertPolicyModifyFailed"
-            }
-            ErrorCode::FailedOperationAlertTriggerRuleDeleteFailed => {
-                "FailedOperation.AlertTriggerRuleDeleteFailed"
-            }
+            ErrorCode::FailedOperationAgentNotAllowed => "FailedOperation.AgentNotAllowed",
+            ErrorCode::FailedOperationAgentVersionNotSupported => "FailedOperation.AgentVersionNotSupported",
+            ErrorCode::FailedOperationAgentsNotInUninstallStage => "FailedOperation.AgentsNotInUninstallStage",
+            ErrorCode::FailedOperationAlertFilterRuleDeleteFailed => "FailedOperation.AlertFilterRuleDeleteFailed",
+            ErrorCode::FailedOperationAlertPolicyCreateFailed => "FailedOperation.AlertPolicyCreateFailed",
+            ErrorCode::FailedOperationAlertPolicyDeleteFailed => "FailedOperation.AlertPolicyDeleteFailed",
+            ErrorCode::FailedOperationAlertPolicyDescribeFailed => "FailedOperation.AlertPolicyDescribeFailed",
+            ErrorCode::FailedOperationAlertPolicyModifyFailed => "FailedOperation.AlertPolicyModifyFailed",
+            ErrorCode::FailedOperationAlertTriggerRuleDeleteFailed => "FailedOperation.AlertTriggerRuleDeleteFailed",
             ErrorCode::FailedOperationBadYamlFormat => "FailedOperation.BadYamlFormat",
-            ErrorCode::FailedOperationClusterNotFound => {
-                "FailedOperation.ClusterNotFound"
-            }
-            ErrorCode::FailedOperationComponentClientCommon => {
-                "FailedOperation.ComponentClientCommon"
-            }
-            ErrorCode::FailedOperationComponentClientHttp => {
-                "FailedOperation.ComponentClientHttp"
-            }
-            ErrorCode::FailedOperationComponentClientUnpack => {
-                "FailedOperation.ComponentClientUnpack"
-            }
+            ErrorCode::FailedOperationClusterNotFound => "FailedOperation.ClusterNotFound",
+            ErrorCode::FailedOperationComponentClientCommon => "FailedOperation.ComponentClientCommon",
+            ErrorCode::FailedOperationComponentClientHttp => "FailedOperation.ComponentClientHttp",
+            ErrorCode::FailedOperationComponentClientUnpack => "FailedOperation.ComponentClientUnpack",
             ErrorCode::FailedOperationCreateInstance => "FailedOperation.CreateInstance",
-            ErrorCode::FailedOperationCreateInstanceLimited => {
-                "FailedOperation.CreateInstanceLimited"
-            }
-            ErrorCode::FailedOperationDataColumnNotFound => {
-                "FailedOperation.DataColumnNotFound"
-            }
-            ErrorCode::FailedOperationDataQueryFailed => {
-                "FailedOperation.DataQueryFailed"
-            }
-            ErrorCode::FailedOperationDataTableNotFound => {
-                "FailedOperation.DataTableNotFound"
-            }
+            ErrorCode::FailedOperationCreateInstanceLimited => "FailedOperation.CreateInstanceLimited",
+            ErrorCode::FailedOperationDataColumnNotFound => "FailedOperation.DataColumnNotFound",
+            ErrorCode::FailedOperationDataQueryFailed => "FailedOperation.DataQueryFailed",
+            ErrorCode::FailedOperationDataTableNotFound => "FailedOperation.DataTableNotFound",
             ErrorCode::FailedOperationDb => "FailedOperation.Db",
-            ErrorCode::FailedOperationDbOperationFailed => {
-                "FailedOperation.DbOperationFailed"
-            }
+            ErrorCode::FailedOperationDbOperationFailed => "FailedOperation.DbOperationFailed",
             ErrorCode::FailedOperationDbQueryFailed => "FailedOperation.DbQueryFailed",
-            ErrorCode::FailedOperationDbRecordCreateFailed => {
-                "FailedOperation.DbRecordCreateFailed"
-            }
-            ErrorCode::FailedOperationDbRecordDeleteFailed => {
-                "FailedOperation.DbRecordDeleteFailed"
-            }
-            ErrorCode::FailedOperationDbRecordNotFound => {
-                "FailedOperation.DbRecordNotFound"
-            }
-            ErrorCode::FailedOperationDbRecordUpdateFailed => {
-                "FailedOperation.DbRecordUpdateFailed"
-            }
-            ErrorCode::FailedOperationDbTransactionBeginFailed => {
-                "FailedOperation.DbTransactionBeginFailed"
-            }
-            ErrorCode::FailedOperationDbTransactionCommitFailed => {
-                "FailedOperation.DbTransactionCommitFailed"
-            }
-            ErrorCode::FailedOperationDimQueryRequestFailed => {
-                "FailedOperation.DimQueryRequestFailed"
-            }
+            ErrorCode::FailedOperationDbRecordCreateFailed => "FailedOperation.DbRecordCreateFailed",
+            ErrorCode::FailedOperationDbRecordDeleteFailed => "FailedOperation.DbRecordDeleteFailed",
+            ErrorCode::FailedOperationDbRecordNotFound => "FailedOperation.DbRecordNotFound",
+            ErrorCode::FailedOperationDbRecordUpdateFailed => "FailedOperation.DbRecordUpdateFailed",
+            ErrorCode::FailedOperationDbTransactionBeginFailed => "FailedOperation.DbTransactionBeginFailed",
+            ErrorCode::FailedOperationDbTransactionCommitFailed => "FailedOperation.DbTransactionCommitFailed",
+            ErrorCode::FailedOperationDimQueryRequestFailed => "FailedOperation.DimQueryRequestFailed",
             ErrorCode::FailedOperationDivisionByZero => "FailedOperation.DivisionByZero",
-            ErrorCode::FailedOperationDoHTTPTransferFailed => {
-                "FailedOperation.DoHTTPTransferFailed"
-            }
-            ErrorCode::FailedOperationDoTRPCTransferFailed => {
-                "FailedOperation.DoTRPCTransferFailed"
-            }
-            ErrorCode::FailedOperationDoTRPCTransferFailedWithCorruptionData => {
-                "FailedOperation.DoTRPCTransferFailedWithCorruptionData"
-            }
-            ErrorCode::FailedOperationDruidQueryFailed => {
-                "FailedOperation.DruidQueryFailed"
-            }
-            ErrorCode::FailedOperationDruidTableNotFound => {
-                "FailedOperation.DruidTableNotFound"
-            }
+            ErrorCode::FailedOperationDoHTTPTransferFailed => "FailedOperation.DoHTTPTransferFailed",
+            ErrorCode::FailedOperationDoTRPCTransferFailed => "FailedOperation.DoTRPCTransferFailed",
+            ErrorCode::FailedOperationDoTRPCTransferFailedWithCorruptionData => "FailedOperation.DoTRPCTransferFailedWithCorruptionData",
+            ErrorCode::FailedOperationDruidQueryFailed => "FailedOperation.DruidQueryFailed",
+            ErrorCode::FailedOperationDruidTableNotFound => "FailedOperation.DruidTableNotFound",
             ErrorCode::FailedOperationDuplicateName => "FailedOperation.DuplicateName",
             ErrorCode::FailedOperationErrNotOpen => "FailedOperation.ErrNotOpen",
             ErrorCode::FailedOperationErrOwed => "FailedOperation.ErrOwed",
-            ErrorCode::FailedOperationGenerateInstanceIDFailed => {
-                "FailedOperation.GenerateInstanceIDFailed"
-            }
-            ErrorCode::FailedOperationInstanceNotFound => {
-                "FailedOperation.InstanceNotFound"
-            }
-            ErrorCode::FailedOperationInstanceNotRunning => {
-                "FailedOperation.InstanceNotRunning"
-            }
+            ErrorCode::FailedOperationGenerateInstanceIDFailed => "FailedOperation.GenerateInstanceIDFailed",
+            ErrorCode::FailedOperationInstanceNotFound => "FailedOperation.InstanceNotFound",
+            ErrorCode::FailedOperationInstanceNotRunning => "FailedOperation.InstanceNotRunning",
             ErrorCode::FailedOperationInternalError => "FailedOperation.InternalError",
             ErrorCode::FailedOperationKubeClientConf => "FailedOperation.KubeClientConf",
             ErrorCode::FailedOperationKubeCommon => "FailedOperation.KubeCommon",
-            ErrorCode::FailedOperationRegionUnavailable => {
-                "FailedOperation.RegionUnavailable"
-            }
-            ErrorCode::FailedOperationResourceConflict => {
-                "FailedOperation.ResourceConflict"
-            }
+            ErrorCode::FailedOperationRegionUnavailable => "FailedOperation.RegionUnavailable",
+            ErrorCode::FailedOperationResourceConflict => "FailedOperation.ResourceConflict",
             ErrorCode::FailedOperationResourceExist => "FailedOperation.ResourceExist",
-            ErrorCode::FailedOperationResourceNotFound => {
-                "FailedOperation.ResourceNotFound"
-            }
-            ErrorCode::FailedOperationResourceOperating => {
-                "FailedOperation.ResourceOperating"
-            }
+            ErrorCode::FailedOperationResourceNotFound => "FailedOperation.ResourceNotFound",
+            ErrorCode::FailedOperationResourceOperating => "FailedOperation.ResourceOperating",
             ErrorCode::FailedOperationSendRequest => "FailedOperation.SendRequest",
-            ErrorCode::FailedOperationServiceNotEnabled => {
-                "FailedOperation.ServiceNotEnabled"
-            }
-            ErrorCode::FailedOperationTKEEndpointStatusError => {
-                "FailedOperation.TKEEndpointStatusError"
-            }
-            ErrorCode::FailedOperationTKEResourceConflict => {
-                "FailedOperation.TKEResourceConflict"
-            }
-            ErrorCode::FailedOperationZoneUnavailable => {
-                "FailedOperation.ZoneUnavailable"
-            }
+            ErrorCode::FailedOperationServiceNotEnabled => "FailedOperation.ServiceNotEnabled",
+            ErrorCode::FailedOperationTKEEndpointStatusError => "FailedOperation.TKEEndpointStatusError",
+            ErrorCode::FailedOperationTKEResourceConflict => "FailedOperation.TKEResourceConflict",
+            ErrorCode::FailedOperationZoneUnavailable => "FailedOperation.ZoneUnavailable",
             ErrorCode::InternalError => "InternalError",
             ErrorCode::InternalErrorCallbackFail => "InternalError.CallbackFail",
             ErrorCode::InternalErrorDb => "InternalError.Db",
@@ -855,67 +657,39 @@ impl ErrorCode {
             ErrorCode::InternalErrorSystem => "InternalError.System",
             ErrorCode::InternalErrorTaskNotFound => "InternalError.TaskNotFound",
             ErrorCode::InternalErrorTaskResultFormat => "InternalError.TaskResultFormat",
-            ErrorCode::InternalErrorUnexpectedInternal => {
-                "InternalError.UnexpectedInternal"
-            }
+            ErrorCode::InternalErrorUnexpectedInternal => "InternalError.UnexpectedInternal",
             ErrorCode::InvalidParameter => "InvalidParameter",
-            ErrorCode::InvalidParameterClusterNotFound => {
-                "InvalidParameter.ClusterNotFound"
-            }
+            ErrorCode::InvalidParameterClusterNotFound => "InvalidParameter.ClusterNotFound",
             ErrorCode::InvalidParameterDupTask => "InvalidParameter.DupTask",
             ErrorCode::InvalidParameterInvalidAppId => "InvalidParameter.InvalidAppId",
-            ErrorCode::InvalidParameterInvalidParameter => {
-                "InvalidParameter.InvalidParameter"
-            }
-            ErrorCode::InvalidParameterInvalidParameterParam => {
-                "InvalidParameter.InvalidParameterParam"
-            }
+            ErrorCode::InvalidParameterInvalidParameter => "InvalidParameter.InvalidParameter",
+            ErrorCode::InvalidParameterInvalidParameterParam => "InvalidParameter.InvalidParameterParam",
             ErrorCode::InvalidParameterMissAKSK => "InvalidParameter.MissAKSK",
             ErrorCode::InvalidParameterParam => "InvalidParameter.Param",
             ErrorCode::InvalidParameterParamError => "InvalidParameter.ParamError",
-            ErrorCode::InvalidParameterPromClusterNotFound => {
-                "InvalidParameter.PromClusterNotFound"
-            }
-            ErrorCode::InvalidParameterPromInstanceNotFound => {
-                "InvalidParameter.PromInstanceNotFound"
-            }
-            ErrorCode::InvalidParameterResourceNotFound => {
-                "InvalidParameter.ResourceNotFound"
-            }
-            ErrorCode::InvalidParameterSecretIdOrSecretKeyError => {
-                "InvalidParameter.SecretIdOrSecretKeyError"
-            }
-            ErrorCode::InvalidParameterUnsupportedProduct => {
-                "InvalidParameter.UnsupportedProduct"
-            }
+            ErrorCode::InvalidParameterPromClusterNotFound => "InvalidParameter.PromClusterNotFound",
+            ErrorCode::InvalidParameterPromInstanceNotFound => "InvalidParameter.PromInstanceNotFound",
+            ErrorCode::InvalidParameterResourceNotFound => "InvalidParameter.ResourceNotFound",
+            ErrorCode::InvalidParameterSecretIdOrSecretKeyError => "InvalidParameter.SecretIdOrSecretKeyError",
+            ErrorCode::InvalidParameterUnsupportedProduct => "InvalidParameter.UnsupportedProduct",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
-            ErrorCode::InvalidParameterValueDashboardNameExists => {
-                "InvalidParameterValue.DashboardNameExists"
-            }
-            ErrorCode::InvalidParameterValueVersionMismatch => {
-                "InvalidParameterValue.VersionMismatch"
-            }
+            ErrorCode::InvalidParameterValueDashboardNameExists => "InvalidParameterValue.DashboardNameExists",
+            ErrorCode::InvalidParameterValueVersionMismatch => "InvalidParameterValue.VersionMismatch",
             ErrorCode::LimitExceeded => "LimitExceeded",
             ErrorCode::LimitExceededLimitedAccess => "LimitExceeded.LimitedAccess",
-            ErrorCode::LimitExceededMetricQuotaExceeded => {
-                "LimitExceeded.MetricQuotaExceeded"
-            }
+            ErrorCode::LimitExceededMetricQuotaExceeded => "LimitExceeded.MetricQuotaExceeded",
             ErrorCode::MissingParameter => "MissingParameter",
             ErrorCode::OperationDenied => "OperationDenied",
             ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorCode::ResourceInUse => "ResourceInUse",
-            ErrorCode::ResourceInUseResourceExistAlready => {
-                "ResourceInUse.ResourceExistAlready"
-            }
+            ErrorCode::ResourceInUseResourceExistAlready => "ResourceInUse.ResourceExistAlready",
             ErrorCode::ResourceInsufficient => "ResourceInsufficient",
             ErrorCode::ResourceNotFound => "ResourceNotFound",
             ErrorCode::ResourceNotFoundNotExistTask => "ResourceNotFound.NotExistTask",
             ErrorCode::ResourceUnavailable => "ResourceUnavailable",
             ErrorCode::ResourcesSoldOut => "ResourcesSoldOut",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
-            ErrorCode::UnauthorizedOperationCamNoAuth => {
-                "UnauthorizedOperation.CamNoAuth"
-            }
+            ErrorCode::UnauthorizedOperationCamNoAuth => "UnauthorizedOperation.CamNoAuth",
             ErrorCode::UnknownParameter => "UnknownParameter",
             ErrorCode::UnsupportedOperation => "UnsupportedOperation",
             ErrorCode::Other(code) => code,
@@ -927,147 +701,71 @@ impl ErrorCode {
         match self {
             ErrorCode::AuthFailure => Some("CAM签名/鉴权错误。"),
             ErrorCode::AuthFailureAccessCAMFail => Some("访问鉴权失败。"),
-            ErrorCode::AuthFailureUnauthorizedOperation => {
-                Some("请求未授权。请参考 CAM 文档对鉴权的说明。")
-            }
-            ErrorCode::DryRunOperation => {
-                Some(
-                    "DryRun 操作，代表请求将会是成功的，只是多传了 DryRun 参数。",
-                )
-            }
+            ErrorCode::AuthFailureUnauthorizedOperation => Some("请求未授权。请参考 CAM 文档对鉴权的说明。"),
+            ErrorCode::DryRunOperation => Some("DryRun 操作，代表请求将会是成功的，只是多传了 DryRun 参数。"),
             ErrorCode::FailedOperation => Some("操作失败。"),
-            ErrorCode::FailedOperationAPITranslateError => {
-                Some("云产品侧指标回调接口异常")
-            }
+            ErrorCode::FailedOperationAPITranslateError => Some("云产品侧指标回调接口异常"),
             ErrorCode::FailedOperationAccessSTSFail => Some("访问STS失败。"),
-            ErrorCode::FailedOperationAccessTKEFail => {
-                Some("访问用户TKE集群失败。")
-            }
-            ErrorCode::FailedOperationAccessTagFail => {
-                Some("访问标签服务失败。")
-            }
-            ErrorCode::FailedOperationAgentNotAllowed => {
-                Some("agent当前状态不允许该操作。")
-            }
-            ErrorCode::FailedOperationAgentVersionNotSupported => {
-                Some("Agent版本不支持该操作，请升级Agent。")
-            }
-            ErrorCode::FailedOperationAgentsNotInUninstallStage => {
-                Some("该实例上有正在运行的Agent。")
-            }
-            ErrorCode::FailedOperationAlertFilterRuleDeleteFailed => {
-                Some("删除过滤条件失败。")
-            }
-            ErrorCode::FailedOperationAlertPolicyCreateFailed => {
-                Some("创建告警策略失败。")
-            }
-            ErrorCode::FailedOperationAlertPolicyDeleteFailed => {
-                Some("告警策略删除失败。")
-            }
-            ErrorCode::FailedOperationAlertPolicyDescribeFailed => {
-                Some("告警策略查询失败。")
-            }
-            ErrorCode::FailedOperationAlertPolicyModifyFailed => {
-                Some("告警策略修改失败。")
-            }
-            ErrorCode::FailedOperationAlertTriggerRuleDeleteFailed => {
-                Some("删除触发条件失败。")
-            }
+            ErrorCode::FailedOperationAccessTKEFail => Some("访问用户TKE集群失败。"),
+            ErrorCode::FailedOperationAccessTagFail => Some("访问标签服务失败。"),
+            ErrorCode::FailedOperationAgentNotAllowed => Some("agent当前状态不允许该操作。"),
+            ErrorCode::FailedOperationAgentVersionNotSupported => Some("Agent版本不支持该操作，请升级Agent。"),
+            ErrorCode::FailedOperationAgentsNotInUninstallStage => Some("该实例上有正在运行的Agent。"),
+            ErrorCode::FailedOperationAlertFilterRuleDeleteFailed => Some("删除过滤条件失败。"),
+            ErrorCode::FailedOperationAlertPolicyCreateFailed => Some("创建告警策略失败。"),
+            ErrorCode::FailedOperationAlertPolicyDeleteFailed => Some("告警策略删除失败。"),
+            ErrorCode::FailedOperationAlertPolicyDescribeFailed => Some("告警策略查询失败。"),
+            ErrorCode::FailedOperationAlertPolicyModifyFailed => Some("告警策略修改失败。"),
+            ErrorCode::FailedOperationAlertTriggerRuleDeleteFailed => Some("删除触发条件失败。"),
             ErrorCode::FailedOperationBadYamlFormat => Some("Yaml 格式不正确。"),
             ErrorCode::FailedOperationClusterNotFound => Some("集群不存在。"),
-            ErrorCode::FailedOperationComponentClientCommon => {
-                Some("FailedOperation.ComponentClientCommon")
-            }
-            ErrorCode::FailedOperationComponentClientHttp => {
-                Some("FailedOperation.ComponentClientHttp")
-            }
-            ErrorCode::FailedOperationComponentClientUnpack => {
-                Some("FailedOperation.ComponentClientUnpack")
-            }
+            ErrorCode::FailedOperationComponentClientCommon => Some("FailedOperation.ComponentClientCommon"),
+            ErrorCode::FailedOperationComponentClientHttp => Some("FailedOperation.ComponentClientHttp"),
+            ErrorCode::FailedOperationComponentClientUnpack => Some("FailedOperation.ComponentClientUnpack"),
             ErrorCode::FailedOperationCreateInstance => Some("创建实例失败。"),
-            ErrorCode::FailedOperationCreateInstanceLimited => {
-                Some("该账号创建实例被限制。")
-            }
-            ErrorCode::FailedOperationDataColumnNotFound => {
-                Some("数据表字段不存在。")
-            }
+            ErrorCode::FailedOperationCreateInstanceLimited => Some("该账号创建实例被限制。"),
+            ErrorCode::FailedOperationDataColumnNotFound => Some("数据表字段不存在。"),
             ErrorCode::FailedOperationDataQueryFailed => Some("数据查询失败。"),
             ErrorCode::FailedOperationDataTableNotFound => Some("数据表不存在。"),
             ErrorCode::FailedOperationDb => Some("FailedOperation.Db"),
-            ErrorCode::FailedOperationDbOperationFailed => {
-                Some("数据库操作失败。")
-            }
+            ErrorCode::FailedOperationDbOperationFailed => Some("数据库操作失败。"),
             ErrorCode::FailedOperationDbQueryFailed => Some("数据库查询失败。"),
-            ErrorCode::FailedOperationDbRecordCreateFailed => {
-                Some("创建数据库记录失败。")
-            }
-            ErrorCode::FailedOperationDbRecordDeleteFailed => {
-                Some("数据库记录删除失败。")
-            }
-            ErrorCode::FailedOperationDbRecordNotFound => {
-                Some("FailedOperation.DbRecordNotFound")
-            }
-            ErrorCode::FailedOperationDbRecordUpdateFailed => {
-                Some("数据库记录更新失败。")
-            }
-            ErrorCode::FailedOperationDbTransactionBeginFailed => {
-                Some("数据库事务开始失败。")
-            }
-            ErrorCode::FailedOperationDbTransactionCommitFailed => {
-                Some("数据库事务提交失败。")
-            }
-            ErrorCode::FailedOperationDimQueryRequestFailed => {
-                Some("请求维度查询服务失败。")
-            }
+            ErrorCode::FailedOperationDbRecordCreateFailed => Some("创建数据库记录失败。"),
+            ErrorCode::FailedOperationDbRecordDeleteFailed => Some("数据库记录删除失败。"),
+            ErrorCode::FailedOperationDbRecordNotFound => Some("FailedOperation.DbRecordNotFound"),
+            ErrorCode::FailedOperationDbRecordUpdateFailed => Some("数据库记录更新失败。"),
+            ErrorCode::FailedOperationDbTransactionBeginFailed => Some("数据库事务开始失败。"),
+            ErrorCode::FailedOperationDbTransactionCommitFailed => Some("数据库事务提交失败。"),
+            ErrorCode::FailedOperationDimQueryRequestFailed => Some("请求维度查询服务失败。"),
             ErrorCode::FailedOperationDivisionByZero => Some("被除数为0。"),
             ErrorCode::FailedOperationDoHTTPTransferFailed => Some("后端服务超时"),
-            ErrorCode::FailedOperationDoTRPCTransferFailed => {
-                Some("DoTRPCTransferFailed")
-            }
-            ErrorCode::FailedOperationDoTRPCTransferFailedWithCorruptionData => {
-                Some("网络调用报错")
-            }
-            ErrorCode::FailedOperationDruidQueryFailed => {
-                Some("查询分析数据失败。")
-            }
+            ErrorCode::FailedOperationDoTRPCTransferFailed => Some("DoTRPCTransferFailed"),
+            ErrorCode::FailedOperationDoTRPCTransferFailedWithCorruptionData => Some("网络调用报错"),
+            ErrorCode::FailedOperationDruidQueryFailed => Some("查询分析数据失败。"),
             ErrorCode::FailedOperationDruidTableNotFound => Some("druid表不存在。"),
             ErrorCode::FailedOperationDuplicateName => Some("名字重复。"),
             ErrorCode::FailedOperationErrNotOpen => Some("未开通。"),
             ErrorCode::FailedOperationErrOwed => Some("欠费。"),
-            ErrorCode::FailedOperationGenerateInstanceIDFailed => {
-                Some("生成资源ID错误。")
-            }
+            ErrorCode::FailedOperationGenerateInstanceIDFailed => Some("生成资源ID错误。"),
             ErrorCode::FailedOperationInstanceNotFound => Some("实例不存在。"),
             ErrorCode::FailedOperationInstanceNotRunning => Some("实例没有运行。"),
             ErrorCode::FailedOperationInternalError => Some("内部服务错误。"),
-            ErrorCode::FailedOperationKubeClientConf => {
-                Some("FailedOperation.KubeClientConf")
-            }
+            ErrorCode::FailedOperationKubeClientConf => Some("FailedOperation.KubeClientConf"),
             ErrorCode::FailedOperationKubeCommon => Some("FailedOperation.KubeCommon"),
             ErrorCode::FailedOperationRegionUnavailable => Some("地区不可用。"),
             ErrorCode::FailedOperationResourceConflict => Some("资源冲突"),
             ErrorCode::FailedOperationResourceExist => Some("资源已经存在。"),
             ErrorCode::FailedOperationResourceNotFound => Some("资源不存在。"),
-            ErrorCode::FailedOperationResourceOperating => {
-                Some("资源正在被操作。")
-            }
+            ErrorCode::FailedOperationResourceOperating => Some("资源正在被操作。"),
             ErrorCode::FailedOperationSendRequest => Some("发送授权请求失败。"),
-            ErrorCode::FailedOperationServiceNotEnabled => {
-                Some("服务未启用，开通服务后方可使用。")
-            }
-            ErrorCode::FailedOperationTKEEndpointStatusError => {
-                Some("TKE的endpoint不可访问。")
-            }
-            ErrorCode::FailedOperationTKEResourceConflict => {
-                Some("更新TKE资源时出现冲突。")
-            }
+            ErrorCode::FailedOperationServiceNotEnabled => Some("服务未启用，开通服务后方可使用。"),
+            ErrorCode::FailedOperationTKEEndpointStatusError => Some("TKE的endpoint不可访问。"),
+            ErrorCode::FailedOperationTKEResourceConflict => Some("更新TKE资源时出现冲突。"),
             ErrorCode::FailedOperationZoneUnavailable => Some("可用区不可用。"),
             ErrorCode::InternalError => Some("内部错误。"),
             ErrorCode::InternalErrorCallbackFail => Some("回调出错。"),
             ErrorCode::InternalErrorDb => Some("InternalError.Db"),
-            ErrorCode::InternalErrorDbRecordNotFound => {
-                Some("InternalError.DbRecordNotFound")
-            }
+            ErrorCode::InternalErrorDbRecordNotFound => Some("InternalError.DbRecordNotFound"),
             ErrorCode::InternalErrorDependsApi => Some("依赖的其他api出错。"),
             ErrorCode::InternalErrorDependsDb => Some("依赖的db出错。"),
             ErrorCode::InternalErrorDependsMq => Some("依赖的mq出错。"),
@@ -1075,16 +773,10 @@ impl ErrorCode {
             ErrorCode::InternalErrorParam => Some("InternalError.Param"),
             ErrorCode::InternalErrorSystem => Some("系统错误。"),
             ErrorCode::InternalErrorTaskNotFound => Some("InternalError.TaskNotFound"),
-            ErrorCode::InternalErrorTaskResultFormat => {
-                Some("任务结果解析错误。")
-            }
-            ErrorCode::InternalErrorUnexpectedInternal => {
-                Some("InternalError.UnexpectedInternal")
-            }
+            ErrorCode::InternalErrorTaskResultFormat => Some("任务结果解析错误。"),
+            ErrorCode::InternalErrorUnexpectedInternal => Some("InternalError.UnexpectedInternal"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
-            ErrorCode::InvalidParameterClusterNotFound => {
-                Some("InvalidParameter.ClusterNotFound")
-            }
+            ErrorCode::InvalidParameterClusterNotFound => Some("InvalidParameter.ClusterNotFound"),
             ErrorCode::InvalidParameterDupTask => Some("重复提交任务。"),
             ErrorCode::InvalidParameterInvalidAppId => Some("无效的AppId。"),
             ErrorCode::InvalidParameterInvalidParameter => Some("参数错误。"),
@@ -1092,46 +784,22 @@ impl ErrorCode {
             ErrorCode::InvalidParameterMissAKSK => Some("缺少平台配置。"),
             ErrorCode::InvalidParameterParam => Some("InvalidParameter.Param"),
             ErrorCode::InvalidParameterParamError => Some("参数错误。"),
-            ErrorCode::InvalidParameterPromClusterNotFound => {
-                Some("InvalidParameter.PromClusterNotFound")
-            }
-            ErrorCode::InvalidParameterPromInstanceNotFound => {
-                Some("InvalidParameter.PromInstanceNotFound")
-            }
-            ErrorCode::InvalidParameterResourceNotFound => {
-                Some("InvalidParameter.ResourceNotFound")
-            }
-            ErrorCode::InvalidParameterSecretIdOrSecretKeyError => {
-                Some("平台配置错误。")
-            }
-            ErrorCode::InvalidParameterUnsupportedProduct => {
-                Some("这个产品还不支持扫描。")
-            }
+            ErrorCode::InvalidParameterPromClusterNotFound => Some("InvalidParameter.PromClusterNotFound"),
+            ErrorCode::InvalidParameterPromInstanceNotFound => Some("InvalidParameter.PromInstanceNotFound"),
+            ErrorCode::InvalidParameterResourceNotFound => Some("InvalidParameter.ResourceNotFound"),
+            ErrorCode::InvalidParameterSecretIdOrSecretKeyError => Some("平台配置错误。"),
+            ErrorCode::InvalidParameterUnsupportedProduct => Some("这个产品还不支持扫描。"),
             ErrorCode::InvalidParameterValue => Some("参数取值错误。"),
-            ErrorCode::InvalidParameterValueDashboardNameExists => {
-                Some("dashboard 名重复。")
-            }
+            ErrorCode::InvalidParameterValueDashboardNameExists => Some("dashboard 名重复。"),
             ErrorCode::InvalidParameterValueVersionMismatch => Some("版本不匹配。"),
             ErrorCode::LimitExceeded => Some("超过配额限制。"),
-            ErrorCode::LimitExceededLimitedAccess => {
-                Some(
-                    "请求受限，查询实例数受到限制或者触发限频等限制操作",
-                )
-            }
-            ErrorCode::LimitExceededMetricQuotaExceeded => {
-                Some(
-                    "指标数量达到配额限制，禁止含有未注册指标的请求。",
-                )
-            }
+            ErrorCode::LimitExceededLimitedAccess => Some("请求受限，查询实例数受到限制或者触发限频等限制操作"),
+            ErrorCode::LimitExceededMetricQuotaExceeded => Some("指标数量达到配额限制，禁止含有未注册指标的请求。"),
             ErrorCode::MissingParameter => Some("缺少参数错误。"),
             ErrorCode::OperationDenied => Some("操作被拒绝。"),
-            ErrorCode::RequestLimitExceeded => {
-                Some("请求的次数超过了频率限制。")
-            }
+            ErrorCode::RequestLimitExceeded => Some("请求的次数超过了频率限制。"),
             ErrorCode::ResourceInUse => Some("资源被占用。"),
-            ErrorCode::ResourceInUseResourceExistAlready => {
-                Some("ResourceInUse.ResourceExistAlready")
-            }
+            ErrorCode::ResourceInUseResourceExistAlready => Some("ResourceInUse.ResourceExistAlready"),
             ErrorCode::ResourceInsufficient => Some("资源不足。"),
             ErrorCode::ResourceNotFound => Some("资源不存在。"),
             ErrorCode::ResourceNotFoundNotExistTask => Some("任务不存在。"),
@@ -1145,12 +813,14 @@ impl ErrorCode {
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -1158,6 +828,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -4,23 +4,30 @@
 //! 腾讯云可观测平台 (`monitor`) API version 2018-07-24.
 //!
 //! 介绍如何使用API对腾讯云可观测平台进行操作，包括查询监控数据、创建报警规则等。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "monitor",
@@ -29,15 +36,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "monitor.tencentcloudapi.com",
     regional_host: Some("monitor.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of monitor API version 2018-07-24.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -45,6 +49,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -59,82 +64,55 @@ impl Client {
     /// Binds a TencentCloud Managed Service for Grafana (TCMG) instance
     ///
     /// This API is used to bind a Grafana instance.
-    pub async fn bind_prometheus_managed_grafana(
-        &self,
-        request: BindPrometheusManagedGrafanaRequest,
-    ) -> Result<BindPrometheusManagedGrafanaResponse, Error> {
+    pub async fn bind_prometheus_managed_grafana(&self, request: BindPrometheusManagedGrafanaRequest) -> Result<BindPrometheusManagedGrafanaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds a policy object.
     ///
     /// This API is used to bind an alarm policy to a specific object.
-    pub async fn binding_policy_object(
-        &self,
-        request: BindingPolicyObjectRequest,
-    ) -> Result<BindingPolicyObjectResponse, Error> {
+    pub async fn binding_policy_object(&self, request: BindingPolicyObjectRequest) -> Result<BindingPolicyObjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 策略绑定标签
     ///
     /// (Chinese only) 策略绑定标签
-    pub async fn binding_policy_tag(
-        &self,
-        request: BindingPolicyTagRequest,
-    ) -> Result<BindingPolicyTagResponse, Error> {
+    pub async fn binding_policy_tag(&self, request: BindingPolicyTagRequest) -> Result<BindingPolicyTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 检查用户地址联通性
     ///
     /// (Chinese only) 检查用户地址联通性
-    pub async fn check_address_by_prometheus(
-        &self,
-        request: CheckAddressByPrometheusRequest,
-    ) -> Result<CheckAddressByPrometheusResponse, Error> {
+    pub async fn check_address_by_prometheus(&self, request: CheckAddressByPrometheusRequest) -> Result<CheckAddressByPrometheusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Forcibly terminates a Grafana instance
     ///
     /// This API is used to forcibly terminate a Grafana instance.
-    pub async fn clean_grafana_instance(
-        &self,
-        request: CleanGrafanaInstanceRequest,
-    ) -> Result<CleanGrafanaInstanceResponse, Error> {
+    pub async fn clean_grafana_instance(&self, request: CleanGrafanaInstanceRequest) -> Result<CleanGrafanaInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建小程序告警屏蔽规则
     ///
     /// (Chinese only) 创建小程序告警屏蔽规则
-    pub async fn create_alarm_history_shield(
-        &self,
-        request: CreateAlarmHistoryShieldRequest,
-    ) -> Result<CreateAlarmHistoryShieldResponse, Error> {
+    pub async fn create_alarm_history_shield(&self, request: CreateAlarmHistoryShieldRequest) -> Result<CreateAlarmHistoryShieldResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates notification template
     ///
     /// This API is used to create a notification template.
-    pub async fn create_alarm_notice(
-        &self,
-        request: CreateAlarmNoticeRequest,
-    ) -> Result<CreateAlarmNoticeResponse, Error> {
+    pub async fn create_alarm_notice(&self, request: CreateAlarmNoticeRequest) -> Result<CreateAlarmNoticeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an alarm policy
     ///
     /// This API is used to create an alarm policy.
-    pub async fn create_alarm_policy(
-        &self,
-        request: CreateAlarmPolicyRequest,
-    ) -> Result<CreateAlarmPolicyResponse, Error> {
+    pub async fn create_alarm_policy(&self, request: CreateAlarmPolicyRequest) -> Result<CreateAlarmPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建告警屏蔽规则
     ///
     /// (Chinese only) 创建告警屏蔽规则
-    pub async fn create_alarm_shield(
-        &self,
-        request: CreateAlarmShieldRequest,
-    ) -> Result<CreateAlarmShieldResponse, Error> {
+    pub async fn create_alarm_shield(&self, request: CreateAlarmShieldRequest) -> Result<CreateAlarmShieldResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an alerting rule
@@ -142,91 +120,61 @@ impl Client {
     /// This API is used to create a Prometheus alerting rule.
     ///
     /// Note that alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively. For more information, see [Alerting rules](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/).
-    pub async fn create_alert_rule(
-        &self,
-        request: CreateAlertRuleRequest,
-    ) -> Result<CreateAlertRuleResponse, Error> {
+    pub async fn create_alert_rule(&self, request: CreateAlertRuleRequest) -> Result<CreateAlertRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建告警条件模板
     ///
     /// (Chinese only) 创建告警条件模板
-    pub async fn create_conditions_template(
-        &self,
-        request: CreateConditionsTemplateRequest,
-    ) -> Result<CreateConditionsTemplateResponse, Error> {
+    pub async fn create_conditions_template(&self, request: CreateConditionsTemplateRequest) -> Result<CreateConditionsTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an exporter integration
     ///
     /// Create an exporter integration in the integration center. Due to the considerable number of integrations, it is advisable to create through the console. **Prerequisite:** Authorized to create a managed EKS cluster. **Verification method:** 1. Confirm on the console interface. If no authorization notification appears, it indicates authorization is granted. 2. Query the cluster status via the `DescribePrometheusInstanceInitStatus` API. If the managed cluster does not exist, create it using the `RunPrometheusInstance` API.
-    pub async fn create_exporter_integration(
-        &self,
-        request: CreateExporterIntegrationRequest,
-    ) -> Result<CreateExporterIntegrationResponse, Error> {
+    pub async fn create_exporter_integration(&self, request: CreateExporterIntegrationRequest) -> Result<CreateExporterIntegrationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 注册外部 k8s 集群
     ///
     /// (Chinese only) 注册外部集群到云上 TMP 实例
-    pub async fn create_external_cluster(
-        &self,
-        request: CreateExternalClusterRequest,
-    ) -> Result<CreateExternalClusterResponse, Error> {
+    pub async fn create_external_cluster(&self, request: CreateExternalClusterRequest) -> Result<CreateExternalClusterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Grafana instance
     ///
     /// This API is used to create a yearly/monthly subscribed TCMG instance of the Basic Edition, with auto-renewal enabled and vouchers not allowed by default.
-    pub async fn create_grafana_instance(
-        &self,
-        request: CreateGrafanaInstanceRequest,
-    ) -> Result<CreateGrafanaInstanceResponse, Error> {
+    pub async fn create_grafana_instance(&self, request: CreateGrafanaInstanceRequest) -> Result<CreateGrafanaInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Grafana integration configuration
     ///
     /// This API is used to create a Grafana integration configuration.
-    pub async fn create_grafana_integration(
-        &self,
-        request: CreateGrafanaIntegrationRequest,
-    ) -> Result<CreateGrafanaIntegrationResponse, Error> {
+    pub async fn create_grafana_integration(&self, request: CreateGrafanaIntegrationRequest) -> Result<CreateGrafanaIntegrationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Grafana notification channel
     ///
     /// This API is used to create a Grafana notification channel.
-    pub async fn create_grafana_notification_channel(
-        &self,
-        request: CreateGrafanaNotificationChannelRequest,
-    ) -> Result<CreateGrafanaNotificationChannelResponse, Error> {
+    pub async fn create_grafana_notification_channel(&self, request: CreateGrafanaNotificationChannelRequest) -> Result<CreateGrafanaNotificationChannelResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create an On-Call Schedule
     ///
     /// Creates an on-call schedule.
-    pub async fn create_on_call_form(
-        &self,
-        request: CreateOnCallFormRequest,
-    ) -> Result<CreateOnCallFormResponse, Error> {
+    pub async fn create_on_call_form(&self, request: CreateOnCallFormRequest) -> Result<CreateOnCallFormResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds a policy group.
     ///
     /// This API is used to add a policy group.
-    pub async fn create_policy_group(
-        &self,
-        request: CreatePolicyGroupRequest,
-    ) -> Result<CreatePolicyGroupResponse, Error> {
+    pub async fn create_policy_group(&self, request: CreatePolicyGroupRequest) -> Result<CreatePolicyGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Prometheus CVM agent
     ///
     /// This API is used to create a Prometheus CVM agent.
-    pub async fn create_prometheus_agent(
-        &self,
-        request: CreatePrometheusAgentRequest,
-    ) -> Result<CreatePrometheusAgentResponse, Error> {
+    pub async fn create_prometheus_agent(&self, request: CreatePrometheusAgentRequest) -> Result<CreatePrometheusAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create Prometheus alert rule groups
@@ -235,291 +183,195 @@ impl Client {
     ///
     /// This API is used to group alert rules, which can include multiple alert rules. Alert messages within the group are sent via the alert group's notification template.
     /// This API is used to enable individually creating enabled/disabled alert rules under an alert group.
-    pub async fn create_prometheus_alert_group(
-        &self,
-        request: CreatePrometheusAlertGroupRequest,
-    ) -> Result<CreatePrometheusAlertGroupResponse, Error> {
+    pub async fn create_prometheus_alert_group(&self, request: CreatePrometheusAlertGroupRequest) -> Result<CreatePrometheusAlertGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an alerting rule
     ///
     /// This API is used to create an alerting rule.
-    pub async fn create_prometheus_alert_policy(
-        &self,
-        request: CreatePrometheusAlertPolicyRequest,
-    ) -> Result<CreatePrometheusAlertPolicyResponse, Error> {
+    pub async fn create_prometheus_alert_policy(&self, request: CreatePrometheusAlertPolicyRequest) -> Result<CreatePrometheusAlertPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a TMP 2.0 instance with a cluster
     ///
     /// This API is used to associate a cluster with a Cloud Monitor (CM)-integrated Tencent Managed Service for Prometheus (TMP) 2.0 instance.
-    pub async fn create_prometheus_cluster_agent(
-        &self,
-        request: CreatePrometheusClusterAgentRequest,
-    ) -> Result<CreatePrometheusClusterAgentResponse, Error> {
+    pub async fn create_prometheus_cluster_agent(&self, request: CreatePrometheusClusterAgentRequest) -> Result<CreatePrometheusClusterAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates Prometheus configurations
     ///
     /// This API is used to create Prometheus configurations.
-    pub async fn create_prometheus_config(
-        &self,
-        request: CreatePrometheusConfigRequest,
-    ) -> Result<CreatePrometheusConfigResponse, Error> {
+    pub async fn create_prometheus_config(&self, request: CreatePrometheusConfigRequest) -> Result<CreatePrometheusConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a global alert notification channel
     ///
     /// This API is used to create a global alert notification channel.
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn create_prometheus_global_notification(
-        &self,
-        request: CreatePrometheusGlobalNotificationRequest,
-    ) -> Result<CreatePrometheusGlobalNotificationResponse, Error> {
+    pub async fn create_prometheus_global_notification(&self, request: CreatePrometheusGlobalNotificationRequest) -> Result<CreatePrometheusGlobalNotificationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a pay-as-you-go Prometheus instance
     ///
     /// This API is used to create a pay-as-you-go Prometheus instance.
-    pub async fn create_prometheus_multi_tenant_instance_post_pay_mode(
-        &self,
-        request: CreatePrometheusMultiTenantInstancePostPayModeRequest,
-    ) -> Result<CreatePrometheusMultiTenantInstancePostPayModeResponse, Error> {
+    pub async fn create_prometheus_multi_tenant_instance_post_pay_mode(&self, request: CreatePrometheusMultiTenantInstancePostPayModeRequest) -> Result<CreatePrometheusMultiTenantInstancePostPayModeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a recording rule in the YAML way
     ///
     /// This API is used to create a recording rule in the YAML way.
-    pub async fn create_prometheus_record_rule_yaml(
-        &self,
-        request: CreatePrometheusRecordRuleYamlRequest,
-    ) -> Result<CreatePrometheusRecordRuleYamlResponse, Error> {
+    pub async fn create_prometheus_record_rule_yaml(&self, request: CreatePrometheusRecordRuleYamlRequest) -> Result<CreatePrometheusRecordRuleYamlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Prometheus scrape task
     ///
     /// This API is used to create a Prometheus scrape task.
-    pub async fn create_prometheus_scrape_job(
-        &self,
-        request: CreatePrometheusScrapeJobRequest,
-    ) -> Result<CreatePrometheusScrapeJobResponse, Error> {
+    pub async fn create_prometheus_scrape_job(&self, request: CreatePrometheusScrapeJobRequest) -> Result<CreatePrometheusScrapeJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a template
     ///
     /// This API is used to create a TMP template.
-    pub async fn create_prometheus_temp(
-        &self,
-        request: CreatePrometheusTempRequest,
-    ) -> Result<CreatePrometheusTempResponse, Error> {
+    pub async fn create_prometheus_temp(&self, request: CreatePrometheusTempRequest) -> Result<CreatePrometheusTempResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a recording rule
     ///
     /// This API is used to create a Prometheus recording rule.
-    pub async fn create_recording_rule(
-        &self,
-        request: CreateRecordingRuleRequest,
-    ) -> Result<CreateRecordingRuleResponse, Error> {
+    pub async fn create_recording_rule(&self, request: CreateRecordingRuleRequest) -> Result<CreateRecordingRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Authorizes another Tencent Cloud user
     ///
     /// This API is used to authorize a Grafana instance to another Tencent Cloud user.
-    pub async fn create_sso_account(
-        &self,
-        request: CreateSsoAccountRequest,
-    ) -> Result<CreateSsoAccountResponse, Error> {
+    pub async fn create_sso_account(&self, request: CreateSsoAccountRequest) -> Result<CreateSsoAccountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除小程序告警屏蔽规则
     ///
     /// (Chinese only) 删除小程序告警屏蔽规则
-    pub async fn delete_alarm_history_shields(
-        &self,
-        request: DeleteAlarmHistoryShieldsRequest,
-    ) -> Result<DeleteAlarmHistoryShieldsResponse, Error> {
+    pub async fn delete_alarm_history_shields(&self, request: DeleteAlarmHistoryShieldsRequest) -> Result<DeleteAlarmHistoryShieldsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes alarm notification templates in batches
     ///
     /// This API is used to delete an alarm notification template.
-    pub async fn delete_alarm_notices(
-        &self,
-        request: DeleteAlarmNoticesRequest,
-    ) -> Result<DeleteAlarmNoticesResponse, Error> {
+    pub async fn delete_alarm_notices(&self, request: DeleteAlarmNoticesRequest) -> Result<DeleteAlarmNoticesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes alarm policy
     ///
     /// This API is used to delete an alarm policy.
-    pub async fn delete_alarm_policy(
-        &self,
-        request: DeleteAlarmPolicyRequest,
-    ) -> Result<DeleteAlarmPolicyResponse, Error> {
+    pub async fn delete_alarm_policy(&self, request: DeleteAlarmPolicyRequest) -> Result<DeleteAlarmPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除告警屏蔽规则
     ///
     /// (Chinese only) 删除告警屏蔽规则
-    pub async fn delete_alarm_shields(
-        &self,
-        request: DeleteAlarmShieldsRequest,
-    ) -> Result<DeleteAlarmShieldsResponse, Error> {
+    pub async fn delete_alarm_shields(&self, request: DeleteAlarmShieldsRequest) -> Result<DeleteAlarmShieldsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes alerting rules
     ///
     /// This API is used to batch delete Prometheus alerting rules.
-    pub async fn delete_alert_rules(
-        &self,
-        request: DeleteAlertRulesRequest,
-    ) -> Result<DeleteAlertRulesResponse, Error> {
+    pub async fn delete_alert_rules(&self, request: DeleteAlertRulesRequest) -> Result<DeleteAlertRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an exporter integration
     ///
     /// This API is used to delete an exporter integration.
-    pub async fn delete_exporter_integration(
-        &self,
-        request: DeleteExporterIntegrationRequest,
-    ) -> Result<DeleteExporterIntegrationResponse, Error> {
+    pub async fn delete_exporter_integration(&self, request: DeleteExporterIntegrationRequest) -> Result<DeleteExporterIntegrationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana instance
     ///
     /// This API is used to refund a yearly/monthly subscribed TCMG instance. Once it is called, the instance cannot be used and will be automatically terminated seven days later.
-    pub async fn delete_grafana_instance(
-        &self,
-        request: DeleteGrafanaInstanceRequest,
-    ) -> Result<DeleteGrafanaInstanceResponse, Error> {
+    pub async fn delete_grafana_instance(&self, request: DeleteGrafanaInstanceRequest) -> Result<DeleteGrafanaInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana integration configuration
     ///
     /// This API is used to delete a Grafana integration configuration.
-    pub async fn delete_grafana_integration(
-        &self,
-        request: DeleteGrafanaIntegrationRequest,
-    ) -> Result<DeleteGrafanaIntegrationResponse, Error> {
+    pub async fn delete_grafana_integration(&self, request: DeleteGrafanaIntegrationRequest) -> Result<DeleteGrafanaIntegrationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana notification channel
     ///
     /// This API is used to delete a Grafana notification channel.
-    pub async fn delete_grafana_notification_channel(
-        &self,
-        request: DeleteGrafanaNotificationChannelRequest,
-    ) -> Result<DeleteGrafanaNotificationChannelResponse, Error> {
+    pub async fn delete_grafana_notification_channel(&self, request: DeleteGrafanaNotificationChannelRequest) -> Result<DeleteGrafanaNotificationChannelResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Delete an On-Call Schedule
     ///
     /// Deletes an on-call schedule.
-    pub async fn delete_on_call_forms(
-        &self,
-        request: DeleteOnCallFormsRequest,
-    ) -> Result<DeleteOnCallFormsResponse, Error> {
+    pub async fn delete_on_call_forms(&self, request: DeleteOnCallFormsRequest) -> Result<DeleteOnCallFormsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an alarm policy group.
     ///
     /// This API is used to delete an alarm policy group.
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn delete_policy_group(
-        &self,
-        request: DeletePolicyGroupRequest,
-    ) -> Result<DeletePolicyGroupResponse, Error> {
+    pub async fn delete_policy_group(&self, request: DeletePolicyGroupRequest) -> Result<DeletePolicyGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Delete Prometheus alert rule groups
     ///
     /// This API is used to delete Prometheus alert rule groups.
-    pub async fn delete_prometheus_alert_groups(
-        &self,
-        request: DeletePrometheusAlertGroupsRequest,
-    ) -> Result<DeletePrometheusAlertGroupsResponse, Error> {
+    pub async fn delete_prometheus_alert_groups(&self, request: DeletePrometheusAlertGroupsRequest) -> Result<DeletePrometheusAlertGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a TMP 2.0 instance alerting rule
     ///
     /// This API is used to delete a TMP 2.0 instance alerting rule.
-    pub async fn delete_prometheus_alert_policy(
-        &self,
-        request: DeletePrometheusAlertPolicyRequest,
-    ) -> Result<DeletePrometheusAlertPolicyResponse, Error> {
+    pub async fn delete_prometheus_alert_policy(&self, request: DeletePrometheusAlertPolicyRequest) -> Result<DeletePrometheusAlertPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates a TMP instance from a cluster
     ///
     /// This API is used to disassociate a TMP instance from a cluster.
-    pub async fn delete_prometheus_cluster_agent(
-        &self,
-        request: DeletePrometheusClusterAgentRequest,
-    ) -> Result<DeletePrometheusClusterAgentResponse, Error> {
+    pub async fn delete_prometheus_cluster_agent(&self, request: DeletePrometheusClusterAgentRequest) -> Result<DeletePrometheusClusterAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes Prometheus configurations
     ///
     /// This API is used to delete Prometheus configurations. If the target cluster does not exist, a result indicating success will be returned.
-    pub async fn delete_prometheus_config(
-        &self,
-        request: DeletePrometheusConfigRequest,
-    ) -> Result<DeletePrometheusConfigResponse, Error> {
+    pub async fn delete_prometheus_config(&self, request: DeletePrometheusConfigRequest) -> Result<DeletePrometheusConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a recording instance
     ///
     /// This API is used to delete a recording instance.
-    pub async fn delete_prometheus_record_rule_yaml(
-        &self,
-        request: DeletePrometheusRecordRuleYamlRequest,
-    ) -> Result<DeletePrometheusRecordRuleYamlResponse, Error> {
+    pub async fn delete_prometheus_record_rule_yaml(&self, request: DeletePrometheusRecordRuleYamlRequest) -> Result<DeletePrometheusRecordRuleYamlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Prometheus scrape task
     ///
     /// This API is used to delete a Prometheus scrape task.
-    pub async fn delete_prometheus_scrape_jobs(
-        &self,
-        request: DeletePrometheusScrapeJobsRequest,
-    ) -> Result<DeletePrometheusScrapeJobsResponse, Error> {
+    pub async fn delete_prometheus_scrape_jobs(&self, request: DeletePrometheusScrapeJobsRequest) -> Result<DeletePrometheusScrapeJobsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a template
     ///
     /// This API is used to delete a TMP template.
-    pub async fn delete_prometheus_temp(
-        &self,
-        request: DeletePrometheusTempRequest,
-    ) -> Result<DeletePrometheusTempResponse, Error> {
+    pub async fn delete_prometheus_temp(&self, request: DeletePrometheusTempRequest) -> Result<DeletePrometheusTempResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unsyncs a template
     ///
     /// This API is used to unsync a template, which will delete the configuration generated by the template in the target. It takes effect for v2 instances.
-    pub async fn delete_prometheus_temp_sync(
-        &self,
-        request: DeletePrometheusTempSyncRequest,
-    ) -> Result<DeletePrometheusTempSyncResponse, Error> {
+    pub async fn delete_prometheus_temp_sync(&self, request: DeletePrometheusTempSyncRequest) -> Result<DeletePrometheusTempSyncResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes recording rules
     ///
     /// This API is used to batch delete Prometheus recording rules.
-    pub async fn delete_recording_rules(
-        &self,
-        request: DeleteRecordingRulesRequest,
-    ) -> Result<DeleteRecordingRulesResponse, Error> {
+    pub async fn delete_recording_rules(&self, request: DeleteRecordingRulesRequest) -> Result<DeleteRecordingRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an authorized user
     ///
     /// This API is used to delete an authorized TCMG user.
-    pub async fn delete_sso_account(
-        &self,
-        request: DeleteSsoAccountRequest,
-    ) -> Result<DeleteSsoAccountResponse, Error> {
+    pub async fn delete_sso_account(&self, request: DeleteSsoAccountRequest) -> Result<DeleteSsoAccountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除服务发现
@@ -528,28 +380,19 @@ impl Client {
     ///
     /// 注意：前提条件，已经通过 Prometheus 控制台集成了对应的腾讯云容器服务，具体请参考
     /// [Agent 安装](https://cloud.tencent.com/document/product/248/48859)。
-    pub async fn delete_service_discovery(
-        &self,
-        request: DeleteServiceDiscoveryRequest,
-    ) -> Result<DeleteServiceDiscoveryResponse, Error> {
+    pub async fn delete_service_discovery(&self, request: DeleteServiceDiscoveryRequest) -> Result<DeleteServiceDiscoveryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the platform event list.
     ///
     /// This API is used to get the platform event list.
-    pub async fn describe_accident_event_list(
-        &self,
-        request: DescribeAccidentEventListRequest,
-    ) -> Result<DescribeAccidentEventListResponse, Error> {
+    pub async fn describe_accident_event_list(&self, request: DescribeAccidentEventListRequest) -> Result<DescribeAccidentEventListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries alarm event list
     ///
     /// This API is used to query the list of alarm events.
-    pub async fn describe_alarm_events(
-        &self,
-        request: DescribeAlarmEventsRequest,
-    ) -> Result<DescribeAlarmEventsResponse, Error> {
+    pub async fn describe_alarm_events(&self, request: DescribeAlarmEventsRequest) -> Result<DescribeAlarmEventsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries alarm records
@@ -557,452 +400,302 @@ impl Client {
     /// This API is used to query the alarm records.
     ///
     /// Note: **If you use a sub-account, you can only query the alarm records of authorized projects** or uncategorized products.
-    pub async fn describe_alarm_histories(
-        &self,
-        request: DescribeAlarmHistoriesRequest,
-    ) -> Result<DescribeAlarmHistoriesResponse, Error> {
+    pub async fn describe_alarm_histories(&self, request: DescribeAlarmHistoriesRequest) -> Result<DescribeAlarmHistoriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取小程序告警屏蔽规则
     ///
     /// (Chinese only) 获取小程序告警屏蔽规则
-    pub async fn describe_alarm_history_shield(
-        &self,
-        request: DescribeAlarmHistoryShieldRequest,
-    ) -> Result<DescribeAlarmHistoryShieldResponse, Error> {
+    pub async fn describe_alarm_history_shield(&self, request: DescribeAlarmHistoryShieldRequest) -> Result<DescribeAlarmHistoryShieldResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries alarm metric list
     ///
     /// This API is used to query the list of alarm metrics.
-    pub async fn describe_alarm_metrics(
-        &self,
-        request: DescribeAlarmMetricsRequest,
-    ) -> Result<DescribeAlarmMetricsResponse, Error> {
+    pub async fn describe_alarm_metrics(&self, request: DescribeAlarmMetricsRequest) -> Result<DescribeAlarmMetricsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the details of single notification template
     ///
     /// This API is used to query the details of a single notification template.
-    pub async fn describe_alarm_notice(
-        &self,
-        request: DescribeAlarmNoticeRequest,
-    ) -> Result<DescribeAlarmNoticeResponse, Error> {
+    pub async fn describe_alarm_notice(&self, request: DescribeAlarmNoticeRequest) -> Result<DescribeAlarmNoticeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of all callback URLs under account
     ///
     /// This API is used to obtain all the callback URLs of an alarm notification template.
-    pub async fn describe_alarm_notice_callbacks(
-        &self,
-        request: DescribeAlarmNoticeCallbacksRequest,
-    ) -> Result<DescribeAlarmNoticeCallbacksResponse, Error> {
+    pub async fn describe_alarm_notice_callbacks(&self, request: DescribeAlarmNoticeCallbacksRequest) -> Result<DescribeAlarmNoticeCallbacksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query alarm notification recipients using a Prometheus policy ID
     ///
     /// This API is used to query the user information configured in the notification template.
-    pub async fn describe_alarm_notice_on_call_users_from_prometheus_alert_id(
-        &self,
-        request: DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest,
-    ) -> Result<DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse, Error> {
+    pub async fn describe_alarm_notice_on_call_users_from_prometheus_alert_id(&self, request: DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest) -> Result<DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries notification template list
     ///
     /// This API is used to query the list of notification templates.
-    pub async fn describe_alarm_notices(
-        &self,
-        request: DescribeAlarmNoticesRequest,
-    ) -> Result<DescribeAlarmNoticesResponse, Error> {
+    pub async fn describe_alarm_notices(&self, request: DescribeAlarmNoticesRequest) -> Result<DescribeAlarmNoticesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of alarm policies (by instance, etc.)
     ///
     /// This API is used to query the list of alarm policies.
-    pub async fn describe_alarm_policies(
-        &self,
-        request: DescribeAlarmPoliciesRequest,
-    ) -> Result<DescribeAlarmPoliciesResponse, Error> {
+    pub async fn describe_alarm_policies(&self, request: DescribeAlarmPoliciesRequest) -> Result<DescribeAlarmPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the details of single alarm policy
     ///
     /// This API is used to get the details of a single alarm policy.
-    pub async fn describe_alarm_policy(
-        &self,
-        request: DescribeAlarmPolicyRequest,
-    ) -> Result<DescribeAlarmPolicyResponse, Error> {
+    pub async fn describe_alarm_policy(&self, request: DescribeAlarmPolicyRequest) -> Result<DescribeAlarmPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取告警短信配额
     ///
     /// (Chinese only) 获取告警短信配额
-    pub async fn describe_alarm_sms_quota(
-        &self,
-        request: DescribeAlarmSmsQuotaRequest,
-    ) -> Result<DescribeAlarmSmsQuotaResponse, Error> {
+    pub async fn describe_alarm_sms_quota(&self, request: DescribeAlarmSmsQuotaRequest) -> Result<DescribeAlarmSmsQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries an alerting rule
     ///
     /// This API is used to query a Prometheus alerting rule.
-    pub async fn describe_alert_rules(
-        &self,
-        request: DescribeAlertRulesRequest,
-    ) -> Result<DescribeAlertRulesResponse, Error> {
+    pub async fn describe_alert_rules(&self, request: DescribeAlertRulesRequest) -> Result<DescribeAlertRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries all namespaces
     ///
     /// This API is used to query all namespaces.
-    pub async fn describe_all_namespaces(
-        &self,
-        request: DescribeAllNamespacesRequest,
-    ) -> Result<DescribeAllNamespacesResponse, Error> {
+    pub async fn describe_all_namespaces(&self, request: DescribeAllNamespacesRequest) -> Result<DescribeAllNamespacesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the attributes of basic metrics
     ///
     /// This API is used to get the attributes of basic metrics.
-    pub async fn describe_base_metrics(
-        &self,
-        request: DescribeBaseMetricsRequest,
-    ) -> Result<DescribeBaseMetricsResponse, Error> {
+    pub async fn describe_base_metrics(&self, request: DescribeBaseMetricsRequest) -> Result<DescribeBaseMetricsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the basic alarm list.
     ///
     /// This API is used to get the basic alarm list.
-    pub async fn describe_basic_alarm_list(
-        &self,
-        request: DescribeBasicAlarmListRequest,
-    ) -> Result<DescribeBasicAlarmListResponse, Error> {
+    pub async fn describe_basic_alarm_list(&self, request: DescribeBasicAlarmListRequest) -> Result<DescribeBasicAlarmListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the bound object list.
     ///
     /// This API is used to get the bound object list.
-    pub async fn describe_binding_policy_object_list(
-        &self,
-        request: DescribeBindingPolicyObjectListRequest,
-    ) -> Result<DescribeBindingPolicyObjectListResponse, Error> {
+    pub async fn describe_binding_policy_object_list(&self, request: DescribeBindingPolicyObjectListRequest) -> Result<DescribeBindingPolicyObjectListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the cluster binding progress
     ///
     /// This API is used to obtain the binding status between the TencentCloud Managed Service for Prometheus instance and the TKE cluster.
-    pub async fn describe_cluster_agent_creating_progress(
-        &self,
-        request: DescribeClusterAgentCreatingProgressRequest,
-    ) -> Result<DescribeClusterAgentCreatingProgressResponse, Error> {
+    pub async fn describe_cluster_agent_creating_progress(&self, request: DescribeClusterAgentCreatingProgressRequest) -> Result<DescribeClusterAgentCreatingProgressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the trigger condition template
     ///
     /// This API is used to get the trigger condition template.
-    pub async fn describe_conditions_template_list(
-        &self,
-        request: DescribeConditionsTemplateListRequest,
-    ) -> Result<DescribeConditionsTemplateListResponse, Error> {
+    pub async fn describe_conditions_template_list(&self, request: DescribeConditionsTemplateListRequest) -> Result<DescribeConditionsTemplateListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana DNS configurations
     ///
     /// This API is used to list Grafana DNS configurations.
-    pub async fn describe_dns_config(
-        &self,
-        request: DescribeDnsConfigRequest,
-    ) -> Result<DescribeDnsConfigResponse, Error> {
+    pub async fn describe_dns_config(&self, request: DescribeDnsConfigRequest) -> Result<DescribeDnsConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of exporter integrations
     ///
     /// This API is used to query the list of exporter integrations.
-    pub async fn describe_exporter_integrations(
-        &self,
-        request: DescribeExporterIntegrationsRequest,
-    ) -> Result<DescribeExporterIntegrationsResponse, Error> {
+    pub async fn describe_exporter_integrations(&self, request: DescribeExporterIntegrationsRequest) -> Result<DescribeExporterIntegrationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看外部集群注册命令
     ///
     /// (Chinese only) 查看外部集群注册命令
-    pub async fn describe_external_cluster_register_command(
-        &self,
-        request: DescribeExternalClusterRegisterCommandRequest,
-    ) -> Result<DescribeExternalClusterRegisterCommandResponse, Error> {
+    pub async fn describe_external_cluster_register_command(&self, request: DescribeExternalClusterRegisterCommandRequest) -> Result<DescribeExternalClusterRegisterCommandResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看外部集群 Agent 卸载命令
     ///
     /// (Chinese only) 查看外部集群 Agent 卸载命令
-    pub async fn describe_external_cluster_uninstall_command(
-        &self,
-        request: DescribeExternalClusterUninstallCommandRequest,
-    ) -> Result<DescribeExternalClusterUninstallCommandResponse, Error> {
+    pub async fn describe_external_cluster_uninstall_command(&self, request: DescribeExternalClusterUninstallCommandRequest) -> Result<DescribeExternalClusterUninstallCommandResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists all Grafana alert channels
     ///
     /// This API is used to list all Grafana alert channels.
-    pub async fn describe_grafana_channels(
-        &self,
-        request: DescribeGrafanaChannelsRequest,
-    ) -> Result<DescribeGrafanaChannelsResponse, Error> {
+    pub async fn describe_grafana_channels(&self, request: DescribeGrafanaChannelsRequest) -> Result<DescribeGrafanaChannelsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana settings
     ///
     /// This API is used to list Grafana settings, i.e., the `grafana.ini` file content.
-    pub async fn describe_grafana_config(
-        &self,
-        request: DescribeGrafanaConfigRequest,
-    ) -> Result<DescribeGrafanaConfigResponse, Error> {
+    pub async fn describe_grafana_config(&self, request: DescribeGrafanaConfigRequest) -> Result<DescribeGrafanaConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana environment variables
     ///
     /// This API is used to list Grafana environment variables.
-    pub async fn describe_grafana_environments(
-        &self,
-        request: DescribeGrafanaEnvironmentsRequest,
-    ) -> Result<DescribeGrafanaEnvironmentsResponse, Error> {
+    pub async fn describe_grafana_environments(&self, request: DescribeGrafanaEnvironmentsRequest) -> Result<DescribeGrafanaEnvironmentsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists all Grafana instances under a user account
     ///
     /// This API is used to list all Grafana instances under a user account.
-    pub async fn describe_grafana_instances(
-        &self,
-        request: DescribeGrafanaInstancesRequest,
-    ) -> Result<DescribeGrafanaInstancesResponse, Error> {
+    pub async fn describe_grafana_instances(&self, request: DescribeGrafanaInstancesRequest) -> Result<DescribeGrafanaInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists installed Grafana integrations
     ///
     /// This API is used to list installed Grafana integrations.
-    pub async fn describe_grafana_integrations(
-        &self,
-        request: DescribeGrafanaIntegrationsRequest,
-    ) -> Result<DescribeGrafanaIntegrationsResponse, Error> {
+    pub async fn describe_grafana_integrations(&self, request: DescribeGrafanaIntegrationsRequest) -> Result<DescribeGrafanaIntegrationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Grafana notification channels
     ///
     /// This API is used to list Grafana notification channels.
-    pub async fn describe_grafana_notification_channels(
-        &self,
-        request: DescribeGrafanaNotificationChannelsRequest,
-    ) -> Result<DescribeGrafanaNotificationChannelsResponse, Error> {
+    pub async fn describe_grafana_notification_channels(&self, request: DescribeGrafanaNotificationChannelsRequest) -> Result<DescribeGrafanaNotificationChannelsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 列出 Grafana 版本
     ///
     /// (Chinese only) 列出 Grafana 版本
-    pub async fn describe_grafana_versions(
-        &self,
-        request: DescribeGrafanaVersionsRequest,
-    ) -> Result<DescribeGrafanaVersionsResponse, Error> {
+    pub async fn describe_grafana_versions(&self, request: DescribeGrafanaVersionsRequest) -> Result<DescribeGrafanaVersionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists the Grafana allowlist
     ///
     /// This API is used to list the Grafana allowlist.
-    pub async fn describe_grafana_white_list(
-        &self,
-        request: DescribeGrafanaWhiteListRequest,
-    ) -> Result<DescribeGrafanaWhiteListResponse, Error> {
+    pub async fn describe_grafana_white_list(&self, request: DescribeGrafanaWhiteListRequest) -> Result<DescribeGrafanaWhiteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists the plugins installed in an instance
     ///
     /// This API is used to list the plugins installed in an instance.
-    pub async fn describe_installed_plugins(
-        &self,
-        request: DescribeInstalledPluginsRequest,
-    ) -> Result<DescribeInstalledPluginsResponse, Error> {
+    pub async fn describe_installed_plugins(&self, request: DescribeInstalledPluginsRequest) -> Result<DescribeInstalledPluginsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 资源消耗页概览接口
     ///
     /// (Chinese only) 获取资源消耗页概览
-    pub async fn describe_monitor_resource_info(
-        &self,
-        request: DescribeMonitorResourceInfoRequest,
-    ) -> Result<DescribeMonitorResourceInfoResponse, Error> {
+    pub async fn describe_monitor_resource_info(&self, request: DescribeMonitorResourceInfoRequest) -> Result<DescribeMonitorResourceInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries monitor types
     ///
     /// This API is used to list all the monitoring types supported by CM.
-    pub async fn describe_monitor_types(
-        &self,
-        request: DescribeMonitorTypesRequest,
-    ) -> Result<DescribeMonitorTypesResponse, Error> {
+    pub async fn describe_monitor_types(&self, request: DescribeMonitorTypesRequest) -> Result<DescribeMonitorTypesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询通知内容模板支持的变量及函数
     ///
     /// (Chinese only) 查询告警通知内容模板支持的变量或者函数列表
-    pub async fn describe_notification_content_template_supports(
-        &self,
-        request: DescribeNotificationContentTemplateSupportsRequest,
-    ) -> Result<DescribeNotificationContentTemplateSupportsResponse, Error> {
+    pub async fn describe_notification_content_template_supports(&self, request: DescribeNotificationContentTemplateSupportsRequest) -> Result<DescribeNotificationContentTemplateSupportsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Describe On-Call Schedule Details
     ///
     /// Describes On-Call Schedule Details.
-    pub async fn describe_on_call_form(
-        &self,
-        request: DescribeOnCallFormRequest,
-    ) -> Result<DescribeOnCallFormResponse, Error> {
+    pub async fn describe_on_call_form(&self, request: DescribeOnCallFormRequest) -> Result<DescribeOnCallFormResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Describe On-Call Schedule List
     ///
     /// Describes on-call schedule list.
-    pub async fn describe_on_call_forms(
-        &self,
-        request: DescribeOnCallFormsRequest,
-    ) -> Result<DescribeOnCallFormsResponse, Error> {
+    pub async fn describe_on_call_forms(&self, request: DescribeOnCallFormsRequest) -> Result<DescribeOnCallFormsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询周期内电话流水总数
     ///
     /// (Chinese only) 查询周期内电话流水总数
-    pub async fn describe_phone_alarm_flow_total_count(
-        &self,
-        request: DescribePhoneAlarmFlowTotalCountRequest,
-    ) -> Result<DescribePhoneAlarmFlowTotalCountResponse, Error> {
+    pub async fn describe_phone_alarm_flow_total_count(&self, request: DescribePhoneAlarmFlowTotalCountRequest) -> Result<DescribePhoneAlarmFlowTotalCountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 列出所有 Grafana 插件
     ///
     /// (Chinese only) 列出可安装的所有 Grafana 插件。
-    pub async fn describe_plugin_overviews(
-        &self,
-        request: DescribePluginOverviewsRequest,
-    ) -> Result<DescribePluginOverviewsResponse, Error> {
+    pub async fn describe_plugin_overviews(&self, request: DescribePluginOverviewsRequest) -> Result<DescribePluginOverviewsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets basic alarm policy conditions.
     ///
     /// This API is used to get basic alarm policy conditions.
-    pub async fn describe_policy_condition_list(
-        &self,
-        request: DescribePolicyConditionListRequest,
-    ) -> Result<DescribePolicyConditionListResponse, Error> {
+    pub async fn describe_policy_condition_list(&self, request: DescribePolicyConditionListRequest) -> Result<DescribePolicyConditionListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets details of a basic policy group.
     ///
     /// This API is used to get details of a basic policy group.
-    pub async fn describe_policy_group_info(
-        &self,
-        request: DescribePolicyGroupInfoRequest,
-    ) -> Result<DescribePolicyGroupInfoResponse, Error> {
+    pub async fn describe_policy_group_info(&self, request: DescribePolicyGroupInfoRequest) -> Result<DescribePolicyGroupInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of basic policy alarm groups.
     ///
     /// This API is used to get the list of basic policy alarm groups.
-    pub async fn describe_policy_group_list(
-        &self,
-        request: DescribePolicyGroupListRequest,
-    ) -> Result<DescribePolicyGroupListResponse, Error> {
+    pub async fn describe_policy_group_list(&self, request: DescribePolicyGroupListRequest) -> Result<DescribePolicyGroupListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询策略组在每个地域下面绑定的对象数统计
     ///
     /// (Chinese only) 查询策略组在每个地域下面绑定的对象数统计
-    pub async fn describe_policy_object_count(
-        &self,
-        request: DescribePolicyObjectCountRequest,
-    ) -> Result<DescribePolicyObjectCountResponse, Error> {
+    pub async fn describe_policy_object_count(&self, request: DescribePolicyObjectCountRequest) -> Result<DescribePolicyObjectCountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of product events.
     ///
     /// This API is used to get the list of product events by page.
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn describe_product_event_list(
-        &self,
-        request: DescribeProductEventListRequest,
-    ) -> Result<DescribeProductEventListResponse, Error> {
+    pub async fn describe_product_event_list(&self, request: DescribeProductEventListRequest) -> Result<DescribeProductEventListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云产品列表
     ///
     /// (Chinese only) 查询腾讯云可观测平台云产品列表，支持云服务器CVM、云数据库、云消息队列、负载均衡、容器服务、专线等云产品。
-    pub async fn describe_product_list(
-        &self,
-        request: DescribeProductListRequest,
-    ) -> Result<DescribeProductListResponse, Error> {
+    pub async fn describe_product_list(&self, request: DescribeProductListRequest) -> Result<DescribeProductListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of instances associated with the target cluster
     ///
     /// This API is used to get the list of instances associated with the target cluster.
-    pub async fn describe_prometheus_agent_instances(
-        &self,
-        request: DescribePrometheusAgentInstancesRequest,
-    ) -> Result<DescribePrometheusAgentInstancesResponse, Error> {
+    pub async fn describe_prometheus_agent_instances(&self, request: DescribePrometheusAgentInstancesRequest) -> Result<DescribePrometheusAgentInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Prometheus CVM agents
     ///
     /// This API is used to list Prometheus CVM agents.
-    pub async fn describe_prometheus_agents(
-        &self,
-        request: DescribePrometheusAgentsRequest,
-    ) -> Result<DescribePrometheusAgentsResponse, Error> {
+    pub async fn describe_prometheus_agents(&self, request: DescribePrometheusAgentsRequest) -> Result<DescribePrometheusAgentsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Prometheus Alarm groups
     ///
     /// This API is used to query alarm groups under a given prometheus.
-    pub async fn describe_prometheus_alert_groups(
-        &self,
-        request: DescribePrometheusAlertGroupsRequest,
-    ) -> Result<DescribePrometheusAlertGroupsResponse, Error> {
+    pub async fn describe_prometheus_alert_groups(&self, request: DescribePrometheusAlertGroupsRequest) -> Result<DescribePrometheusAlertGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of v2.0 instance alerting rules
     ///
     /// This API is used to get the list of v2.0 instance alerting rules.
-    pub async fn describe_prometheus_alert_policy(
-        &self,
-        request: DescribePrometheusAlertPolicyRequest,
-    ) -> Result<DescribePrometheusAlertPolicyResponse, Error> {
+    pub async fn describe_prometheus_alert_policy(&self, request: DescribePrometheusAlertPolicyRequest) -> Result<DescribePrometheusAlertPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取 Prometheus Alertmanager 配置
     ///
     /// (Chinese only) 获取 Prometheus Alertmanager 配置
-    pub async fn describe_prometheus_alertmanager_config(
-        &self,
-        request: DescribePrometheusAlertmanagerConfigRequest,
-    ) -> Result<DescribePrometheusAlertmanagerConfigResponse, Error> {
+    pub async fn describe_prometheus_alertmanager_config(&self, request: DescribePrometheusAlertmanagerConfigRequest) -> Result<DescribePrometheusAlertmanagerConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of clusters associated with the TMP instance
     ///
     /// This API is used to get the list of clusters associated with the TMP instance.
-    pub async fn describe_prometheus_cluster_agents(
-        &self,
-        request: DescribePrometheusClusterAgentsRequest,
-    ) -> Result<DescribePrometheusClusterAgentsResponse, Error> {
+    pub async fn describe_prometheus_cluster_agents(&self, request: DescribePrometheusClusterAgentsRequest) -> Result<DescribePrometheusClusterAgentsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the Prometheus configuration
     ///
     /// This API is used to get the Prometheus configuration.
-    pub async fn describe_prometheus_config(
-        &self,
-        request: DescribePrometheusConfigRequest,
-    ) -> Result<DescribePrometheusConfigResponse, Error> {
+    pub async fn describe_prometheus_config(&self, request: DescribePrometheusConfigRequest) -> Result<DescribePrometheusConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取账号Prometheus实例创建配额
@@ -1010,56 +703,38 @@ impl Client {
     /// (Chinese only) 查询Prometheus实例创建配额
     ///
     /// 配额不分地域，可从任意支持地域请求
-    pub async fn describe_prometheus_create_instance_quota(
-        &self,
-        request: DescribePrometheusCreateInstanceQuotaRequest,
-    ) -> Result<DescribePrometheusCreateInstanceQuotaResponse, Error> {
+    pub async fn describe_prometheus_create_instance_quota(&self, request: DescribePrometheusCreateInstanceQuotaRequest) -> Result<DescribePrometheusCreateInstanceQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the instance-level scrape configurations
     ///
     /// This API is used to get the instance-level scrape configurations.
-    pub async fn describe_prometheus_global_config(
-        &self,
-        request: DescribePrometheusGlobalConfigRequest,
-    ) -> Result<DescribePrometheusGlobalConfigResponse, Error> {
+    pub async fn describe_prometheus_global_config(&self, request: DescribePrometheusGlobalConfigRequest) -> Result<DescribePrometheusGlobalConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the global alert notification channel
     ///
     /// This API is used to query the global alert notification channel.
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn describe_prometheus_global_notification(
-        &self,
-        request: DescribePrometheusGlobalNotificationRequest,
-    ) -> Result<DescribePrometheusGlobalNotificationResponse, Error> {
+    pub async fn describe_prometheus_global_notification(&self, request: DescribePrometheusGlobalNotificationRequest) -> Result<DescribePrometheusGlobalNotificationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the details of a TMP instance
     ///
     /// This API is used to get the details of a TMP instance.
-    pub async fn describe_prometheus_instance_detail(
-        &self,
-        request: DescribePrometheusInstanceDetailRequest,
-    ) -> Result<DescribePrometheusInstanceDetailResponse, Error> {
+    pub async fn describe_prometheus_instance_detail(&self, request: DescribePrometheusInstanceDetailRequest) -> Result<DescribePrometheusInstanceDetailResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the initialization task status of a v2.0 instance
     ///
     /// This API is used to get the initialization task status of a v2.0 instance.
-    pub async fn describe_prometheus_instance_init_status(
-        &self,
-        request: DescribePrometheusInstanceInitStatusRequest,
-    ) -> Result<DescribePrometheusInstanceInitStatusResponse, Error> {
+    pub async fn describe_prometheus_instance_init_status(&self, request: DescribePrometheusInstanceInitStatusRequest) -> Result<DescribePrometheusInstanceInitStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the usage of a pay-as-you-go TMP instance
     ///
     /// This API is used to query the usage of a pay-as-you-go Tencent Managed Service for Prometheus (TMP) instance.
-    pub async fn describe_prometheus_instance_usage(
-        &self,
-        request: DescribePrometheusInstanceUsageRequest,
-    ) -> Result<DescribePrometheusInstanceUsageResponse, Error> {
+    pub async fn describe_prometheus_instance_usage(&self, request: DescribePrometheusInstanceUsageRequest) -> Result<DescribePrometheusInstanceUsageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of Prometheus instances
@@ -1068,190 +743,127 @@ impl Client {
     ///
     /// - You can query the details of an instance by its ID, name, or status.
     /// - If this parameter is empty, the information of a certain number of instances under the current account will be returned. The number is specified by `Limit` and is 20 by default.
-    pub async fn describe_prometheus_instances(
-        &self,
-        request: DescribePrometheusInstancesRequest,
-    ) -> Result<DescribePrometheusInstancesResponse, Error> {
+    pub async fn describe_prometheus_instances(&self, request: DescribePrometheusInstancesRequest) -> Result<DescribePrometheusInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of v2.0 instances
     ///
     /// This API is used to obtain the list of Tencent Managed Service for Prometheus (TMP) instances and the clusters associated with them.
-    pub async fn describe_prometheus_instances_overview(
-        &self,
-        request: DescribePrometheusInstancesOverviewRequest,
-    ) -> Result<DescribePrometheusInstancesOverviewResponse, Error> {
+    pub async fn describe_prometheus_instances_overview(&self, request: DescribePrometheusInstancesOverviewRequest) -> Result<DescribePrometheusInstancesOverviewResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取prometheus集成指标
     ///
     /// (Chinese only) 获取prometheus集成指标
-    pub async fn describe_prometheus_integration_metrics(
-        &self,
-        request: DescribePrometheusIntegrationMetricsRequest,
-    ) -> Result<DescribePrometheusIntegrationMetricsResponse, Error> {
+    pub async fn describe_prometheus_integration_metrics(&self, request: DescribePrometheusIntegrationMetricsRequest) -> Result<DescribePrometheusIntegrationMetricsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of recording rules, including resources in the associated cluster
     ///
     /// This API is used to get the list of recording rules, including those created by CRD resources in the associated cluster.
-    pub async fn describe_prometheus_record_rules(
-        &self,
-        request: DescribePrometheusRecordRulesRequest,
-    ) -> Result<DescribePrometheusRecordRulesResponse, Error> {
+    pub async fn describe_prometheus_record_rules(&self, request: DescribePrometheusRecordRulesRequest) -> Result<DescribePrometheusRecordRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 列出 Prometheus 服务所有可用的地域
     ///
     /// (Chinese only) 列出 Prometheus 服务所有可用的地域
-    pub async fn describe_prometheus_regions(
-        &self,
-        request: DescribePrometheusRegionsRequest,
-    ) -> Result<DescribePrometheusRegionsResponse, Error> {
+    pub async fn describe_prometheus_regions(&self, request: DescribePrometheusRegionsRequest) -> Result<DescribePrometheusRegionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists Prometheus scrape tasks
     ///
     /// This API is used to list Prometheus scrape tasks.
-    pub async fn describe_prometheus_scrape_jobs(
-        &self,
-        request: DescribePrometheusScrapeJobsRequest,
-    ) -> Result<DescribePrometheusScrapeJobsResponse, Error> {
+    pub async fn describe_prometheus_scrape_jobs(&self, request: DescribePrometheusScrapeJobsRequest) -> Result<DescribePrometheusScrapeJobsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取实例采集速率信息
     ///
     /// (Chinese only) 获取实例采集速率信息
-    pub async fn describe_prometheus_scrape_statistics(
-        &self,
-        request: DescribePrometheusScrapeStatisticsRequest,
-    ) -> Result<DescribePrometheusScrapeStatisticsResponse, Error> {
+    pub async fn describe_prometheus_scrape_statistics(&self, request: DescribePrometheusScrapeStatisticsRequest) -> Result<DescribePrometheusScrapeStatisticsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the targets information
     ///
     /// This API is used to get the targets information.
-    pub async fn describe_prometheus_targets_tmp(
-        &self,
-        request: DescribePrometheusTargetsTmpRequest,
-    ) -> Result<DescribePrometheusTargetsTmpResponse, Error> {
+    pub async fn describe_prometheus_targets_tmp(&self, request: DescribePrometheusTargetsTmpRequest) -> Result<DescribePrometheusTargetsTmpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the list of templates
     ///
     /// This API is used to get the list of templates, where the default template is always on top.
-    pub async fn describe_prometheus_temp(
-        &self,
-        request: DescribePrometheusTempRequest,
-    ) -> Result<DescribePrometheusTempResponse, Error> {
+    pub async fn describe_prometheus_temp(&self, request: DescribePrometheusTempRequest) -> Result<DescribePrometheusTempResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the information of instances associated with a template
     ///
     /// This API is used to get the information of instances associated with a template. It takes effect for v2 instances.
-    pub async fn describe_prometheus_temp_sync(
-        &self,
-        request: DescribePrometheusTempSyncRequest,
-    ) -> Result<DescribePrometheusTempSyncResponse, Error> {
+    pub async fn describe_prometheus_temp_sync(&self, request: DescribePrometheusTempSyncRequest) -> Result<DescribePrometheusTempSyncResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists TMP AZs
     ///
     /// This API is used to list the AZs of Tencent Managed Service for Prometheus (TMP).
-    pub async fn describe_prometheus_zones(
-        &self,
-        request: DescribePrometheusZonesRequest,
-    ) -> Result<DescribePrometheusZonesResponse, Error> {
+    pub async fn describe_prometheus_zones(&self, request: DescribePrometheusZonesRequest) -> Result<DescribePrometheusZonesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries recording rules
     ///
     /// This API is used to query Prometheus recording rules by filter.
-    pub async fn describe_recording_rules(
-        &self,
-        request: DescribeRecordingRulesRequest,
-    ) -> Result<DescribeRecordingRulesResponse, Error> {
+    pub async fn describe_recording_rules(&self, request: DescribeRecordingRulesRequest) -> Result<DescribeRecordingRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取多写配置详情
     ///
     /// (Chinese only) 获取多写配置详情
-    pub async fn describe_remote_ur_ls(
-        &self,
-        request: DescribeRemoteUrLsRequest,
-    ) -> Result<DescribeRemoteUrLsResponse, Error> {
+    pub async fn describe_remote_ur_ls(&self, request: DescribeRemoteUrLsRequest) -> Result<DescribeRemoteUrLsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询数据多写
     ///
     /// (Chinese only) 查询安装的 Agent 列表
-    pub async fn describe_remote_writes(
-        &self,
-        request: DescribeRemoteWritesRequest,
-    ) -> Result<DescribeRemoteWritesResponse, Error> {
+    pub async fn describe_remote_writes(&self, request: DescribeRemoteWritesRequest) -> Result<DescribeRemoteWritesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Lists authorized accounts
     ///
     /// This API is used to list all authorized accounts of the current Grafana instance.
-    pub async fn describe_sso_account(
-        &self,
-        request: DescribeSsoAccountRequest,
-    ) -> Result<DescribeSsoAccountResponse, Error> {
+    pub async fn describe_sso_account(&self, request: DescribeSsoAccountRequest) -> Result<DescribeSsoAccountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries monitoring data by dimension conditions
     ///
     /// This API is used to query monitoring data by dimension conditions.
-    pub async fn describe_statistic_data(
-        &self,
-        request: DescribeStatisticDataRequest,
-    ) -> Result<DescribeStatisticDataResponse, Error> {
+    pub async fn describe_statistic_data(&self, request: DescribeStatisticDataRequest) -> Result<DescribeStatisticDataResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Forcibly releases a Prometheus instance
     ///
     /// This API is used to delete the data of a Prometheus instance. The specified instance must be terminated first.
-    pub async fn destroy_prometheus_instance(
-        &self,
-        request: DestroyPrometheusInstanceRequest,
-    ) -> Result<DestroyPrometheusInstanceResponse, Error> {
+    pub async fn destroy_prometheus_instance(&self, request: DestroyPrometheusInstanceRequest) -> Result<DestroyPrometheusInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets the Grafana public network access
     ///
     /// This API is used to set the Grafana public network access.
-    pub async fn enable_grafana_internet(
-        &self,
-        request: EnableGrafanaInternetRequest,
-    ) -> Result<EnableGrafanaInternetResponse, Error> {
+    pub async fn enable_grafana_internet(&self, request: EnableGrafanaInternetRequest) -> Result<EnableGrafanaInternetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets the Grafana SSO
     ///
     /// This API is used to set the Grafana SSO through a Tencent Cloud account.
-    pub async fn enable_grafana_sso(
-        &self,
-        request: EnableGrafanaSsoRequest,
-    ) -> Result<EnableGrafanaSsoResponse, Error> {
+    pub async fn enable_grafana_sso(&self, request: EnableGrafanaSsoRequest) -> Result<EnableGrafanaSsoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 一键启用（创建）某个云产品下的预设策略
     ///
     /// (Chinese only) 一键启用（创建）某个云产品下的预设策略
-    pub async fn enable_predefined_policies(
-        &self,
-        request: EnablePredefinedPoliciesRequest,
-    ) -> Result<EnablePredefinedPoliciesResponse, Error> {
+    pub async fn enable_predefined_policies(&self, request: EnablePredefinedPoliciesRequest) -> Result<EnablePredefinedPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets whether to enable authentication during SSO
     ///
     /// This API is used to set whether to enable CAM authentication during SSO.
-    pub async fn enable_sso_cam_check(
-        &self,
-        request: EnableSsoCamCheckRequest,
-    ) -> Result<EnableSsoCamCheckResponse, Error> {
+    pub async fn enable_sso_cam_check(&self, request: EnableSsoCamCheckRequest) -> Result<EnableSsoCamCheckResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Prometheus internal read-only api proxy
@@ -1271,10 +883,7 @@ impl Client {
     /// /alertmanager/api/v2/alerts/groups | GET | Query current alarm information
     /// /alertmanager/api/v2/silences | GET | Query alert silences
     /// /alertmanager/api/v2/silence/{id} | GET | Query alert silence details
-    pub async fn export_prometheus_read_only_dynamic_api(
-        &self,
-        request: ExportPrometheusReadOnlyDynamicApiRequest,
-    ) -> Result<ExportPrometheusReadOnlyDynamicApiResponse, Error> {
+    pub async fn export_prometheus_read_only_dynamic_api(&self, request: ExportPrometheusReadOnlyDynamicApiRequest) -> Result<ExportPrometheusReadOnlyDynamicApiResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Pulls metric monitoring data
@@ -1283,227 +892,152 @@ impl Client {
     /// You can get the monitoring data of a Tencent Cloud service by passing in its namespace, object dimension description, and monitoring metrics.
     /// API call rate limit: 20 calls/second (1,200 calls/minute). A single request can get the data of up to 10 instances for up to 1,440 data points.
     /// If you need to call a large number of APIs to pull metrics or objects at a time, some APIs may fail to be called due to the rate limit. We suggest you evenly arrange API calls at a time granularity.
-    pub async fn get_monitor_data(
-        &self,
-        request: GetMonitorDataRequest,
-    ) -> Result<GetMonitorDataResponse, Error> {
+    pub async fn get_monitor_data(&self, request: GetMonitorDataRequest) -> Result<GetMonitorDataResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets the command line for Prometheus agent management
     ///
     /// This API is used to get the command line for Prometheus agent management.
-    pub async fn get_prometheus_agent_management_command(
-        &self,
-        request: GetPrometheusAgentManagementCommandRequest,
-    ) -> Result<GetPrometheusAgentManagementCommandResponse, Error> {
+    pub async fn get_prometheus_agent_management_command(&self, request: GetPrometheusAgentManagementCommandRequest) -> Result<GetPrometheusAgentManagementCommandResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取TopN监控数据
     ///
     /// (Chinese only) 支持TopN查询，对于给定的监控指标和时间区间，按照指标大小按序返回不同维度组合及数据。
-    pub async fn get_top_n_monitor_data(
-        &self,
-        request: GetTopNMonitorDataRequest,
-    ) -> Result<GetTopNMonitorDataResponse, Error> {
+    pub async fn get_top_n_monitor_data(&self, request: GetTopNMonitorDataRequest) -> Result<GetTopNMonitorDataResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Installs a Grafana plugin
     ///
     /// This API is used to install a Grafana plugin.
-    pub async fn install_plugins(
-        &self,
-        request: InstallPluginsRequest,
-    ) -> Result<InstallPluginsResponse, Error> {
+    pub async fn install_plugins(&self, request: InstallPluginsRequest) -> Result<InstallPluginsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改小程序告警屏蔽规则
     ///
     /// (Chinese only) 修改小程序告警屏蔽规则
-    pub async fn modify_alarm_history_shield(
-        &self,
-        request: ModifyAlarmHistoryShieldRequest,
-    ) -> Result<ModifyAlarmHistoryShieldResponse, Error> {
+    pub async fn modify_alarm_history_shield(&self, request: ModifyAlarmHistoryShieldRequest) -> Result<ModifyAlarmHistoryShieldResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies notification template
     ///
     /// This API is used to edit an alarm notification template.
-    pub async fn modify_alarm_notice(
-        &self,
-        request: ModifyAlarmNoticeRequest,
-    ) -> Result<ModifyAlarmNoticeResponse, Error> {
+    pub async fn modify_alarm_notice(&self, request: ModifyAlarmNoticeRequest) -> Result<ModifyAlarmNoticeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the trigger condition of an alarm policy
     ///
     /// This API is used to modify the trigger condition of an alarm policy.
-    pub async fn modify_alarm_policy_condition(
-        &self,
-        request: ModifyAlarmPolicyConditionRequest,
-    ) -> Result<ModifyAlarmPolicyConditionResponse, Error> {
+    pub async fn modify_alarm_policy_condition(&self, request: ModifyAlarmPolicyConditionRequest) -> Result<ModifyAlarmPolicyConditionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the basic information of an alarm policy
     ///
     /// This API is used to edit the basic information of a v2.0 alarm policy, including policy name and remarks.
-    pub async fn modify_alarm_policy_info(
-        &self,
-        request: ModifyAlarmPolicyInfoRequest,
-    ) -> Result<ModifyAlarmPolicyInfoResponse, Error> {
+    pub async fn modify_alarm_policy_info(&self, request: ModifyAlarmPolicyInfoRequest) -> Result<ModifyAlarmPolicyInfoResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies alarm notification template bound to alarm policy
     ///
     /// This API is used to modify the alarm notification template bound to an alarm policy.
-    pub async fn modify_alarm_policy_notice(
-        &self,
-        request: ModifyAlarmPolicyNoticeRequest,
-    ) -> Result<ModifyAlarmPolicyNoticeResponse, Error> {
+    pub async fn modify_alarm_policy_notice(&self, request: ModifyAlarmPolicyNoticeRequest) -> Result<ModifyAlarmPolicyNoticeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables/Disables alarm policy
     ///
     /// This API is used to enable/disable an alarm policy.
-    pub async fn modify_alarm_policy_status(
-        &self,
-        request: ModifyAlarmPolicyStatusRequest,
-    ) -> Result<ModifyAlarmPolicyStatusResponse, Error> {
+    pub async fn modify_alarm_policy_status(&self, request: ModifyAlarmPolicyStatusRequest) -> Result<ModifyAlarmPolicyStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies task triggered by alarm policy
     ///
     /// This API is used to modify the tasks triggered by alarm policy, which are listed by the value of the `TriggerTasks` field. If an empty array is passed in for `TriggerTasks`, it means unbinding all the trigger tasks from the policy.
-    pub async fn modify_alarm_policy_tasks(
-        &self,
-        request: ModifyAlarmPolicyTasksRequest,
-    ) -> Result<ModifyAlarmPolicyTasksResponse, Error> {
+    pub async fn modify_alarm_policy_tasks(&self, request: ModifyAlarmPolicyTasksRequest) -> Result<ModifyAlarmPolicyTasksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies alarm recipients.
     ///
     /// This API is used to modify alarm recipients.
-    pub async fn modify_alarm_receivers(
-        &self,
-        request: ModifyAlarmReceiversRequest,
-    ) -> Result<ModifyAlarmReceiversResponse, Error> {
+    pub async fn modify_alarm_receivers(&self, request: ModifyAlarmReceiversRequest) -> Result<ModifyAlarmReceiversResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a Grafana instance
     ///
     /// This API is used to modify the attributes of a Grafana instance.
-    pub async fn modify_grafana_instance(
-        &self,
-        request: ModifyGrafanaInstanceRequest,
-    ) -> Result<ModifyGrafanaInstanceResponse, Error> {
+    pub async fn modify_grafana_instance(&self, request: ModifyGrafanaInstanceRequest) -> Result<ModifyGrafanaInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates policy group
     ///
     /// This API is used to update policy group.
-    pub async fn modify_policy_group(
-        &self,
-        request: ModifyPolicyGroupRequest,
-    ) -> Result<ModifyPolicyGroupResponse, Error> {
+    pub async fn modify_policy_group(&self, request: ModifyPolicyGroupRequest) -> Result<ModifyPolicyGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the external labels of the associated cluster
     ///
     /// This API is used to modify the external labels of the associated cluster.
-    pub async fn modify_prometheus_agent_external_labels(
-        &self,
-        request: ModifyPrometheusAgentExternalLabelsRequest,
-    ) -> Result<ModifyPrometheusAgentExternalLabelsResponse, Error> {
+    pub async fn modify_prometheus_agent_external_labels(&self, request: ModifyPrometheusAgentExternalLabelsRequest) -> Result<ModifyPrometheusAgentExternalLabelsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a TMP 2.0 instance alerting rule
     ///
     /// This API is used to modify a TMP 2.0 instance alerting rule.
-    pub async fn modify_prometheus_alert_policy(
-        &self,
-        request: ModifyPrometheusAlertPolicyRequest,
-    ) -> Result<ModifyPrometheusAlertPolicyResponse, Error> {
+    pub async fn modify_prometheus_alert_policy(&self, request: ModifyPrometheusAlertPolicyRequest) -> Result<ModifyPrometheusAlertPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the Prometheus configuration
     ///
     /// This API is used to modify the Prometheus configuration. If there are no configuration items, one will be added.
-    pub async fn modify_prometheus_config(
-        &self,
-        request: ModifyPrometheusConfigRequest,
-    ) -> Result<ModifyPrometheusConfigResponse, Error> {
+    pub async fn modify_prometheus_config(&self, request: ModifyPrometheusConfigRequest) -> Result<ModifyPrometheusConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the global alert notification channel
     ///
     /// This API is used to modify the global alert notification channel.
     #[deprecated(note = "the service marks this action deprecated")]
-    pub async fn modify_prometheus_global_notification(
-        &self,
-        request: ModifyPrometheusGlobalNotificationRequest,
-    ) -> Result<ModifyPrometheusGlobalNotificationResponse, Error> {
+    pub async fn modify_prometheus_global_notification(&self, request: ModifyPrometheusGlobalNotificationRequest) -> Result<ModifyPrometheusGlobalNotificationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改 Prometheus 实例的访问入口（开启关闭 HTTP、HTTPS 等）
     ///
     /// (Chinese only) ModifyPrometheusInstanceAccessPoints 用于管理 Prometheus 实例的访问入口，当前支持 HTTP 与 HTTPS 两种协议：默认启用 HTTP，HTTPS（mTLS）为可选项，但至少需启用一种协议。现阶段对 Prometheus 的读写均通过私有网络入口完成；由于 HTTPS 依赖 mTLS，配置与运维复杂度更高，且在绝大多数场景下并无必要，因此通常不建议启用。
-    pub async fn modify_prometheus_instance_access_points(
-        &self,
-        request: ModifyPrometheusInstanceAccessPointsRequest,
-    ) -> Result<ModifyPrometheusInstanceAccessPointsResponse, Error> {
+    pub async fn modify_prometheus_instance_access_points(&self, request: ModifyPrometheusInstanceAccessPointsRequest) -> Result<ModifyPrometheusInstanceAccessPointsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a Prometheus instance
     ///
     /// This API is used to modify the attributes of a Prometheus instance.
-    pub async fn modify_prometheus_instance_attributes(
-        &self,
-        request: ModifyPrometheusInstanceAttributesRequest,
-    ) -> Result<ModifyPrometheusInstanceAttributesResponse, Error> {
+    pub async fn modify_prometheus_instance_attributes(&self, request: ModifyPrometheusInstanceAttributesRequest) -> Result<ModifyPrometheusInstanceAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a Prometheus recording instance through YAML
     ///
     /// This API is used to modify a Prometheus recording instance through YAML.
-    pub async fn modify_prometheus_record_rule_yaml(
-        &self,
-        request: ModifyPrometheusRecordRuleYamlRequest,
-    ) -> Result<ModifyPrometheusRecordRuleYamlResponse, Error> {
+    pub async fn modify_prometheus_record_rule_yaml(&self, request: ModifyPrometheusRecordRuleYamlRequest) -> Result<ModifyPrometheusRecordRuleYamlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a template
     ///
     /// This API is used to modify a template.
-    pub async fn modify_prometheus_temp(
-        &self,
-        request: ModifyPrometheusTempRequest,
-    ) -> Result<ModifyPrometheusTempResponse, Error> {
+    pub async fn modify_prometheus_temp(&self, request: ModifyPrometheusTempRequest) -> Result<ModifyPrometheusTempResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改多写配置
     ///
     /// (Chinese only) 修改多写配置
-    pub async fn modify_remote_ur_ls(
-        &self,
-        request: ModifyRemoteUrLsRequest,
-    ) -> Result<ModifyRemoteUrLsResponse, Error> {
+    pub async fn modify_remote_ur_ls(&self, request: ModifyRemoteUrLsRequest) -> Result<ModifyRemoteUrLsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新 Prometheus Alertmanager 配置
     ///
     /// (Chinese only) 替换 Prometheus Alertmanager 配置
-    pub async fn replace_prometheus_alertmanager_config(
-        &self,
-        request: ReplacePrometheusAlertmanagerConfigRequest,
-    ) -> Result<ReplacePrometheusAlertmanagerConfigResponse, Error> {
+    pub async fn replace_prometheus_alertmanager_config(&self, request: ReplacePrometheusAlertmanagerConfigRequest) -> Result<ReplacePrometheusAlertmanagerConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Restores a Grafana instance
     ///
     /// This API is used to renew a yearly/monthly subscribed TCMG instance for a month without changing the instance edition. It doesn't apply to running instances.
-    pub async fn resume_grafana_instance(
-        &self,
-        request: ResumeGrafanaInstanceRequest,
-    ) -> Result<ResumeGrafanaInstanceResponse, Error> {
+    pub async fn resume_grafana_instance(&self, request: ResumeGrafanaInstanceRequest) -> Result<ResumeGrafanaInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Prometheus Internal Dynamics api Proxy
@@ -1525,92 +1059,62 @@ impl Client {
     /// /alertmanager/api/v2/alerts/groups | GET | Query current alarm information
     /// /alertmanager/api/v2/silences | GET, POST | Query, create, or modify alert silences
     /// /alertmanager/api/v2/silence/{id} | GET, DELETE | Query alert silence details, Delete alert silence
-    pub async fn route_prometheus_dynamic_api(
-        &self,
-        request: RoutePrometheusDynamicApiRequest,
-    ) -> Result<RoutePrometheusDynamicApiResponse, Error> {
+    pub async fn route_prometheus_dynamic_api(&self, request: RoutePrometheusDynamicApiRequest) -> Result<RoutePrometheusDynamicApiResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Initializes a TMP instance
     ///
     /// This API is used to initialize a TMP instance, which is called when the integration center is enabled.
-    pub async fn run_prometheus_instance(
-        &self,
-        request: RunPrometheusInstanceRequest,
-    ) -> Result<RunPrometheusInstanceResponse, Error> {
+    pub async fn run_prometheus_instance(&self, request: RunPrometheusInstanceRequest) -> Result<RunPrometheusInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets default alarm policy
     ///
     /// This API is used to set an alarm policy as the default policy in the current policy type under the current project.
     /// Alarm policies in the same type under the project will be set as non-default.
-    pub async fn set_default_alarm_policy(
-        &self,
-        request: SetDefaultAlarmPolicyRequest,
-    ) -> Result<SetDefaultAlarmPolicyResponse, Error> {
+    pub async fn set_default_alarm_policy(&self, request: SetDefaultAlarmPolicyRequest) -> Result<SetDefaultAlarmPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Syncs a template
     ///
     /// This API is used to sync a template to an instance or cluster. It takes effect for v2 instances.
-    pub async fn sync_prometheus_temp(
-        &self,
-        request: SyncPrometheusTempRequest,
-    ) -> Result<SyncPrometheusTempResponse, Error> {
+    pub async fn sync_prometheus_temp(&self, request: SyncPrometheusTempRequest) -> Result<SyncPrometheusTempResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Terminates a pay-as-you-go Prometheus instance
     ///
     /// This API is used to terminate a pay-as-you-go Prometheus instance.
-    pub async fn terminate_prometheus_instances(
-        &self,
-        request: TerminatePrometheusInstancesRequest,
-    ) -> Result<TerminatePrometheusInstancesResponse, Error> {
+    pub async fn terminate_prometheus_instances(&self, request: TerminatePrometheusInstancesRequest) -> Result<TerminatePrometheusInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes all bound objects.
     ///
     /// This API is used to delete all bound objects.
-    pub async fn un_binding_all_policy_object(
-        &self,
-        request: UnBindingAllPolicyObjectRequest,
-    ) -> Result<UnBindingAllPolicyObjectResponse, Error> {
+    pub async fn un_binding_all_policy_object(&self, request: UnBindingAllPolicyObjectRequest) -> Result<UnBindingAllPolicyObjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an object that is bound to a policy.
     ///
     /// This API is used to delete an object that is bound to a policy.
-    pub async fn un_binding_policy_object(
-        &self,
-        request: UnBindingPolicyObjectRequest,
-    ) -> Result<UnBindingPolicyObjectResponse, Error> {
+    pub async fn un_binding_policy_object(&self, request: UnBindingPolicyObjectRequest) -> Result<UnBindingPolicyObjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds a Grafana instance from an instance
     ///
     /// This API is used to unbind a Grafana instance from an instance.
-    pub async fn unbind_prometheus_managed_grafana(
-        &self,
-        request: UnbindPrometheusManagedGrafanaRequest,
-    ) -> Result<UnbindPrometheusManagedGrafanaResponse, Error> {
+    pub async fn unbind_prometheus_managed_grafana(&self, request: UnbindPrometheusManagedGrafanaRequest) -> Result<UnbindPrometheusManagedGrafanaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Grafana dashboard
     ///
     /// This API is used to delete a Grafana dashboard.
-    pub async fn uninstall_grafana_dashboard(
-        &self,
-        request: UninstallGrafanaDashboardRequest,
-    ) -> Result<UninstallGrafanaDashboardResponse, Error> {
+    pub async fn uninstall_grafana_dashboard(&self, request: UninstallGrafanaDashboardRequest) -> Result<UninstallGrafanaDashboardResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes installed plugins
     ///
     /// This API is used to delete installed plugins.
-    pub async fn uninstall_grafana_plugins(
-        &self,
-        request: UninstallGrafanaPluginsRequest,
-    ) -> Result<UninstallGrafanaPluginsResponse, Error> {
+    pub async fn uninstall_grafana_plugins(&self, request: UninstallGrafanaPluginsRequest) -> Result<UninstallGrafanaPluginsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates an alerting rule
@@ -1618,145 +1122,97 @@ impl Client {
     /// This API is used to update a Prometheus alerting rule.
     ///
     /// Note that alert object and alert message are special fields of Prometheus Rule Annotations, which need to be passed in through `annotations` and correspond to `summary` and `description` keys respectively. For more information, see [Alerting rules](https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/).
-    pub async fn update_alert_rule(
-        &self,
-        request: UpdateAlertRuleRequest,
-    ) -> Result<UpdateAlertRuleResponse, Error> {
+    pub async fn update_alert_rule(&self, request: UpdateAlertRuleRequest) -> Result<UpdateAlertRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the status of an alerting rule
     ///
     /// This API is used to update the status of a Prometheus alerting rule.
-    pub async fn update_alert_rule_state(
-        &self,
-        request: UpdateAlertRuleStateRequest,
-    ) -> Result<UpdateAlertRuleStateResponse, Error> {
+    pub async fn update_alert_rule_state(&self, request: UpdateAlertRuleStateRequest) -> Result<UpdateAlertRuleStateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana DNS configuration
     ///
     /// This API is used to update the Grafana DNS configuration.
-    pub async fn update_dns_config(
-        &self,
-        request: UpdateDnsConfigRequest,
-    ) -> Result<UpdateDnsConfigResponse, Error> {
+    pub async fn update_dns_config(&self, request: UpdateDnsConfigRequest) -> Result<UpdateDnsConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the exporter integration configuration
     ///
     /// This API is used to update the exporter integration configuration.
-    pub async fn update_exporter_integration(
-        &self,
-        request: UpdateExporterIntegrationRequest,
-    ) -> Result<UpdateExporterIntegrationResponse, Error> {
+    pub async fn update_exporter_integration(&self, request: UpdateExporterIntegrationRequest) -> Result<UpdateExporterIntegrationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana configuration
     ///
     /// This API is used to update the Grafana configuration.
-    pub async fn update_grafana_config(
-        &self,
-        request: UpdateGrafanaConfigRequest,
-    ) -> Result<UpdateGrafanaConfigResponse, Error> {
+    pub async fn update_grafana_config(&self, request: UpdateGrafanaConfigRequest) -> Result<UpdateGrafanaConfigResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates Grafana environment variables
     ///
     /// This API is used to update Grafana environment variables.
-    pub async fn update_grafana_environments(
-        &self,
-        request: UpdateGrafanaEnvironmentsRequest,
-    ) -> Result<UpdateGrafanaEnvironmentsResponse, Error> {
+    pub async fn update_grafana_environments(&self, request: UpdateGrafanaEnvironmentsRequest) -> Result<UpdateGrafanaEnvironmentsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana integration configuration
     ///
     /// This API is used to update the Grafana integration configuration.
-    pub async fn update_grafana_integration(
-        &self,
-        request: UpdateGrafanaIntegrationRequest,
-    ) -> Result<UpdateGrafanaIntegrationResponse, Error> {
+    pub async fn update_grafana_integration(&self, request: UpdateGrafanaIntegrationRequest) -> Result<UpdateGrafanaIntegrationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana notification channel
     ///
     /// This API is used to update the Grafana notification channel.
-    pub async fn update_grafana_notification_channel(
-        &self,
-        request: UpdateGrafanaNotificationChannelRequest,
-    ) -> Result<UpdateGrafanaNotificationChannelResponse, Error> {
+    pub async fn update_grafana_notification_channel(&self, request: UpdateGrafanaNotificationChannelRequest) -> Result<UpdateGrafanaNotificationChannelResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the Grafana allowlist
     ///
     /// This API is used to update the Grafana allowlist.
-    pub async fn update_grafana_white_list(
-        &self,
-        request: UpdateGrafanaWhiteListRequest,
-    ) -> Result<UpdateGrafanaWhiteListResponse, Error> {
+    pub async fn update_grafana_white_list(&self, request: UpdateGrafanaWhiteListRequest) -> Result<UpdateGrafanaWhiteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modify an On-Call Schedule
     ///
     /// Modifies an on-call schedule.
-    pub async fn update_on_call_form(
-        &self,
-        request: UpdateOnCallFormRequest,
-    ) -> Result<UpdateOnCallFormResponse, Error> {
+    pub async fn update_on_call_form(&self, request: UpdateOnCallFormRequest) -> Result<UpdateOnCallFormResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the status of a Prometheus CVM agent
     ///
     /// This API is used to update the status of a Prometheus CVM agent.
-    pub async fn update_prometheus_agent_status(
-        &self,
-        request: UpdatePrometheusAgentStatusRequest,
-    ) -> Result<UpdatePrometheusAgentStatusResponse, Error> {
+    pub async fn update_prometheus_agent_status(&self, request: UpdatePrometheusAgentStatusRequest) -> Result<UpdatePrometheusAgentStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Update Prometheus alert rule grouping
     ///
     /// This API is used to update Prometheus alert rule groups.
-    pub async fn update_prometheus_alert_group(
-        &self,
-        request: UpdatePrometheusAlertGroupRequest,
-    ) -> Result<UpdatePrometheusAlertGroupResponse, Error> {
+    pub async fn update_prometheus_alert_group(&self, request: UpdatePrometheusAlertGroupRequest) -> Result<UpdatePrometheusAlertGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Update Prometheus Alarm group status
     ///
     /// This API is used to batch update the status of alarm groups and set all rules grouped in them to the target status.
-    pub async fn update_prometheus_alert_group_state(
-        &self,
-        request: UpdatePrometheusAlertGroupStateRequest,
-    ) -> Result<UpdatePrometheusAlertGroupStateResponse, Error> {
+    pub async fn update_prometheus_alert_group_state(&self, request: UpdatePrometheusAlertGroupStateRequest) -> Result<UpdatePrometheusAlertGroupStateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a Prometheus scrape task
     ///
     /// This API is used to update a Prometheus scrape task.
-    pub async fn update_prometheus_scrape_job(
-        &self,
-        request: UpdatePrometheusScrapeJobRequest,
-    ) -> Result<UpdatePrometheusScrapeJobResponse, Error> {
+    pub async fn update_prometheus_scrape_job(&self, request: UpdatePrometheusScrapeJobRequest) -> Result<UpdatePrometheusScrapeJobResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a recording rule
     ///
     /// This API is used to update a Prometheus recording rule.
-    pub async fn update_recording_rule(
-        &self,
-        request: UpdateRecordingRuleRequest,
-    ) -> Result<UpdateRecordingRuleResponse, Error> {
+    pub async fn update_recording_rule(&self, request: UpdateRecordingRuleRequest) -> Result<UpdateRecordingRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the account information
     ///
     /// This API is used to update the remarks and permission information of an authorized account in an overwriting manner.
-    pub async fn update_sso_account(
-        &self,
-        request: UpdateSsoAccountRequest,
-    ) -> Result<UpdateSsoAccountResponse, Error> {
+    pub async fn update_sso_account(&self, request: UpdateSsoAccountRequest) -> Result<UpdateSsoAccountResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新服务发现
@@ -1765,41 +1221,29 @@ impl Client {
     ///
     /// 注意：前提条件，已经通过 Prometheus 控制台集成了对应的腾讯云容器服务，具体请参考
     /// [Agent 安装](https://cloud.tencent.com/document/product/248/48859)。
-    pub async fn update_service_discovery(
-        &self,
-        request: UpdateServiceDiscoveryRequest,
-    ) -> Result<UpdateServiceDiscoveryResponse, Error> {
+    pub async fn update_service_discovery(&self, request: UpdateServiceDiscoveryRequest) -> Result<UpdateServiceDiscoveryResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a Grafana dashboard
     ///
     /// This API is used to update a Grafana dashboard.
-    pub async fn upgrade_grafana_dashboard(
-        &self,
-        request: UpgradeGrafanaDashboardRequest,
-    ) -> Result<UpgradeGrafanaDashboardResponse, Error> {
+    pub async fn upgrade_grafana_dashboard(&self, request: UpgradeGrafanaDashboardRequest) -> Result<UpgradeGrafanaDashboardResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Upgrades a Grafana instance
     ///
     /// This API is used to upgrade a Grafana instance.
-    pub async fn upgrade_grafana_instance(
-        &self,
-        request: UpgradeGrafanaInstanceRequest,
-    ) -> Result<UpgradeGrafanaInstanceResponse, Error> {
+    pub async fn upgrade_grafana_instance(&self, request: UpgradeGrafanaInstanceRequest) -> Result<UpgradeGrafanaInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for BindPrometheusManagedGrafanaRequest {
     type Output = BindPrometheusManagedGrafanaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1809,6 +1253,7 @@ impl runtime::operation::Operation for BindPrometheusManagedGrafanaRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BindingPolicyObjectRequest {
     type Output = BindingPolicyObjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1818,6 +1263,7 @@ impl runtime::operation::Operation for BindingPolicyObjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for BindingPolicyTagRequest {
     type Output = BindingPolicyTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1827,6 +1273,7 @@ impl runtime::operation::Operation for BindingPolicyTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CheckAddressByPrometheusRequest {
     type Output = CheckAddressByPrometheusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1836,6 +1283,7 @@ impl runtime::operation::Operation for CheckAddressByPrometheusRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for CleanGrafanaInstanceRequest {
     type Output = CleanGrafanaInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1845,6 +1293,7 @@ impl runtime::operation::Operation for CleanGrafanaInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAlarmHistoryShieldRequest {
     type Output = CreateAlarmHistoryShieldResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1854,6 +1303,7 @@ impl runtime::operation::Operation for CreateAlarmHistoryShieldRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAlarmNoticeRequest {
     type Output = CreateAlarmNoticeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1863,6 +1313,7 @@ impl runtime::operation::Operation for CreateAlarmNoticeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAlarmPolicyRequest {
     type Output = CreateAlarmPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1872,6 +1323,7 @@ impl runtime::operation::Operation for CreateAlarmPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAlarmShieldRequest {
     type Output = CreateAlarmShieldResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1881,6 +1333,7 @@ impl runtime::operation::Operation for CreateAlarmShieldRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAlertRuleRequest {
     type Output = CreateAlertRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1890,6 +1343,7 @@ impl runtime::operation::Operation for CreateAlertRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateConditionsTemplateRequest {
     type Output = CreateConditionsTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1899,6 +1353,7 @@ impl runtime::operation::Operation for CreateConditionsTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateExporterIntegrationRequest {
     type Output = CreateExporterIntegrationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1908,6 +1363,7 @@ impl runtime::operation::Operation for CreateExporterIntegrationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateExternalClusterRequest {
     type Output = CreateExternalClusterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1917,6 +1373,7 @@ impl runtime::operation::Operation for CreateExternalClusterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGrafanaInstanceRequest {
     type Output = CreateGrafanaInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1926,6 +1383,7 @@ impl runtime::operation::Operation for CreateGrafanaInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGrafanaIntegrationRequest {
     type Output = CreateGrafanaIntegrationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1935,6 +1393,7 @@ impl runtime::operation::Operation for CreateGrafanaIntegrationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGrafanaNotificationChannelRequest {
     type Output = CreateGrafanaNotificationChannelResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1944,6 +1403,7 @@ impl runtime::operation::Operation for CreateGrafanaNotificationChannelRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateOnCallFormRequest {
     type Output = CreateOnCallFormResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1953,6 +1413,7 @@ impl runtime::operation::Operation for CreateOnCallFormRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePolicyGroupRequest {
     type Output = CreatePolicyGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1962,6 +1423,7 @@ impl runtime::operation::Operation for CreatePolicyGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusAgentRequest {
     type Output = CreatePrometheusAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1971,6 +1433,7 @@ impl runtime::operation::Operation for CreatePrometheusAgentRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusAlertGroupRequest {
     type Output = CreatePrometheusAlertGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1980,6 +1443,7 @@ impl runtime::operation::Operation for CreatePrometheusAlertGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusAlertPolicyRequest {
     type Output = CreatePrometheusAlertPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1989,6 +1453,7 @@ impl runtime::operation::Operation for CreatePrometheusAlertPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusClusterAgentRequest {
     type Output = CreatePrometheusClusterAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -1998,6 +1463,7 @@ impl runtime::operation::Operation for CreatePrometheusClusterAgentRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusConfigRequest {
     type Output = CreatePrometheusConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2007,6 +1473,7 @@ impl runtime::operation::Operation for CreatePrometheusConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusGlobalNotificationRequest {
     type Output = CreatePrometheusGlobalNotificationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2016,8 +1483,8 @@ impl runtime::operation::Operation for CreatePrometheusGlobalNotificationRequest
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for CreatePrometheusMultiTenantInstancePostPayModeRequest {
+
+impl runtime::operation::Operation for CreatePrometheusMultiTenantInstancePostPayModeRequest {
     type Output = CreatePrometheusMultiTenantInstancePostPayModeResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "CreatePrometheusMultiTenantInstancePostPayMode",
@@ -2026,6 +1493,7 @@ for CreatePrometheusMultiTenantInstancePostPayModeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusRecordRuleYamlRequest {
     type Output = CreatePrometheusRecordRuleYamlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2035,6 +1503,7 @@ impl runtime::operation::Operation for CreatePrometheusRecordRuleYamlRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusScrapeJobRequest {
     type Output = CreatePrometheusScrapeJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2044,6 +1513,7 @@ impl runtime::operation::Operation for CreatePrometheusScrapeJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrometheusTempRequest {
     type Output = CreatePrometheusTempResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2053,6 +1523,7 @@ impl runtime::operation::Operation for CreatePrometheusTempRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRecordingRuleRequest {
     type Output = CreateRecordingRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2062,6 +1533,7 @@ impl runtime::operation::Operation for CreateRecordingRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSsoAccountRequest {
     type Output = CreateSsoAccountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2071,6 +1543,7 @@ impl runtime::operation::Operation for CreateSsoAccountRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAlarmHistoryShieldsRequest {
     type Output = DeleteAlarmHistoryShieldsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2080,6 +1553,7 @@ impl runtime::operation::Operation for DeleteAlarmHistoryShieldsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAlarmNoticesRequest {
     type Output = DeleteAlarmNoticesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2089,6 +1563,7 @@ impl runtime::operation::Operation for DeleteAlarmNoticesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAlarmPolicyRequest {
     type Output = DeleteAlarmPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2098,6 +1573,7 @@ impl runtime::operation::Operation for DeleteAlarmPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAlarmShieldsRequest {
     type Output = DeleteAlarmShieldsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2107,6 +1583,7 @@ impl runtime::operation::Operation for DeleteAlarmShieldsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAlertRulesRequest {
     type Output = DeleteAlertRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2116,6 +1593,7 @@ impl runtime::operation::Operation for DeleteAlertRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteExporterIntegrationRequest {
     type Output = DeleteExporterIntegrationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2125,6 +1603,7 @@ impl runtime::operation::Operation for DeleteExporterIntegrationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGrafanaInstanceRequest {
     type Output = DeleteGrafanaInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2134,6 +1613,7 @@ impl runtime::operation::Operation for DeleteGrafanaInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGrafanaIntegrationRequest {
     type Output = DeleteGrafanaIntegrationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2143,6 +1623,7 @@ impl runtime::operation::Operation for DeleteGrafanaIntegrationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGrafanaNotificationChannelRequest {
     type Output = DeleteGrafanaNotificationChannelResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2152,6 +1633,7 @@ impl runtime::operation::Operation for DeleteGrafanaNotificationChannelRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteOnCallFormsRequest {
     type Output = DeleteOnCallFormsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2161,6 +1643,7 @@ impl runtime::operation::Operation for DeleteOnCallFormsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePolicyGroupRequest {
     type Output = DeletePolicyGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2170,6 +1653,7 @@ impl runtime::operation::Operation for DeletePolicyGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusAlertGroupsRequest {
     type Output = DeletePrometheusAlertGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2179,6 +1663,7 @@ impl runtime::operation::Operation for DeletePrometheusAlertGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusAlertPolicyRequest {
     type Output = DeletePrometheusAlertPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2188,6 +1673,7 @@ impl runtime::operation::Operation for DeletePrometheusAlertPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusClusterAgentRequest {
     type Output = DeletePrometheusClusterAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2197,6 +1683,7 @@ impl runtime::operation::Operation for DeletePrometheusClusterAgentRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusConfigRequest {
     type Output = DeletePrometheusConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2206,6 +1693,7 @@ impl runtime::operation::Operation for DeletePrometheusConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusRecordRuleYamlRequest {
     type Output = DeletePrometheusRecordRuleYamlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2215,6 +1703,7 @@ impl runtime::operation::Operation for DeletePrometheusRecordRuleYamlRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusScrapeJobsRequest {
     type Output = DeletePrometheusScrapeJobsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2224,6 +1713,7 @@ impl runtime::operation::Operation for DeletePrometheusScrapeJobsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusTempRequest {
     type Output = DeletePrometheusTempResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2233,6 +1723,7 @@ impl runtime::operation::Operation for DeletePrometheusTempRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrometheusTempSyncRequest {
     type Output = DeletePrometheusTempSyncResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2242,6 +1733,7 @@ impl runtime::operation::Operation for DeletePrometheusTempSyncRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRecordingRulesRequest {
     type Output = DeleteRecordingRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2251,6 +1743,7 @@ impl runtime::operation::Operation for DeleteRecordingRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSsoAccountRequest {
     type Output = DeleteSsoAccountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2260,6 +1753,7 @@ impl runtime::operation::Operation for DeleteSsoAccountRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteServiceDiscoveryRequest {
     type Output = DeleteServiceDiscoveryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2269,6 +1763,7 @@ impl runtime::operation::Operation for DeleteServiceDiscoveryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAccidentEventListRequest {
     type Output = DescribeAccidentEventListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2278,6 +1773,7 @@ impl runtime::operation::Operation for DescribeAccidentEventListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmEventsRequest {
     type Output = DescribeAlarmEventsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2287,6 +1783,7 @@ impl runtime::operation::Operation for DescribeAlarmEventsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmHistoriesRequest {
     type Output = DescribeAlarmHistoriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2296,6 +1793,7 @@ impl runtime::operation::Operation for DescribeAlarmHistoriesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmHistoryShieldRequest {
     type Output = DescribeAlarmHistoryShieldResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2305,6 +1803,7 @@ impl runtime::operation::Operation for DescribeAlarmHistoryShieldRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmMetricsRequest {
     type Output = DescribeAlarmMetricsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2314,6 +1813,7 @@ impl runtime::operation::Operation for DescribeAlarmMetricsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmNoticeRequest {
     type Output = DescribeAlarmNoticeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2323,6 +1823,7 @@ impl runtime::operation::Operation for DescribeAlarmNoticeRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmNoticeCallbacksRequest {
     type Output = DescribeAlarmNoticeCallbacksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2332,8 +1833,8 @@ impl runtime::operation::Operation for DescribeAlarmNoticeCallbacksRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
+
+impl runtime::operation::Operation for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
     type Output = DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeAlarmNoticeOnCallUsersFromPrometheusAlertID",
@@ -2342,6 +1843,7 @@ for DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmNoticesRequest {
     type Output = DescribeAlarmNoticesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2351,6 +1853,7 @@ impl runtime::operation::Operation for DescribeAlarmNoticesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmPoliciesRequest {
     type Output = DescribeAlarmPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2360,6 +1863,7 @@ impl runtime::operation::Operation for DescribeAlarmPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmPolicyRequest {
     type Output = DescribeAlarmPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2369,6 +1873,7 @@ impl runtime::operation::Operation for DescribeAlarmPolicyRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmSmsQuotaRequest {
     type Output = DescribeAlarmSmsQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2378,6 +1883,7 @@ impl runtime::operation::Operation for DescribeAlarmSmsQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlertRulesRequest {
     type Output = DescribeAlertRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2387,6 +1893,7 @@ impl runtime::operation::Operation for DescribeAlertRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAllNamespacesRequest {
     type Output = DescribeAllNamespacesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2396,6 +1903,7 @@ impl runtime::operation::Operation for DescribeAllNamespacesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBaseMetricsRequest {
     type Output = DescribeBaseMetricsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2405,6 +1913,7 @@ impl runtime::operation::Operation for DescribeBaseMetricsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBasicAlarmListRequest {
     type Output = DescribeBasicAlarmListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2414,6 +1923,7 @@ impl runtime::operation::Operation for DescribeBasicAlarmListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBindingPolicyObjectListRequest {
     type Output = DescribeBindingPolicyObjectListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2423,6 +1933,7 @@ impl runtime::operation::Operation for DescribeBindingPolicyObjectListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClusterAgentCreatingProgressRequest {
     type Output = DescribeClusterAgentCreatingProgressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2432,6 +1943,7 @@ impl runtime::operation::Operation for DescribeClusterAgentCreatingProgressReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeConditionsTemplateListRequest {
     type Output = DescribeConditionsTemplateListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2441,6 +1953,7 @@ impl runtime::operation::Operation for DescribeConditionsTemplateListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDnsConfigRequest {
     type Output = DescribeDnsConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2450,6 +1963,7 @@ impl runtime::operation::Operation for DescribeDnsConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeExporterIntegrationsRequest {
     type Output = DescribeExporterIntegrationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2459,6 +1973,7 @@ impl runtime::operation::Operation for DescribeExporterIntegrationsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeExternalClusterRegisterCommandRequest {
     type Output = DescribeExternalClusterRegisterCommandResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2468,6 +1983,7 @@ impl runtime::operation::Operation for DescribeExternalClusterRegisterCommandReq
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeExternalClusterUninstallCommandRequest {
     type Output = DescribeExternalClusterUninstallCommandResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2477,6 +1993,7 @@ impl runtime::operation::Operation for DescribeExternalClusterUninstallCommandRe
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaChannelsRequest {
     type Output = DescribeGrafanaChannelsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2486,6 +2003,7 @@ impl runtime::operation::Operation for DescribeGrafanaChannelsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaConfigRequest {
     type Output = DescribeGrafanaConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2495,6 +2013,7 @@ impl runtime::operation::Operation for DescribeGrafanaConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaEnvironmentsRequest {
     type Output = DescribeGrafanaEnvironmentsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2504,6 +2023,7 @@ impl runtime::operation::Operation for DescribeGrafanaEnvironmentsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaInstancesRequest {
     type Output = DescribeGrafanaInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2513,6 +2033,7 @@ impl runtime::operation::Operation for DescribeGrafanaInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaIntegrationsRequest {
     type Output = DescribeGrafanaIntegrationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2522,6 +2043,7 @@ impl runtime::operation::Operation for DescribeGrafanaIntegrationsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaNotificationChannelsRequest {
     type Output = DescribeGrafanaNotificationChannelsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2531,6 +2053,7 @@ impl runtime::operation::Operation for DescribeGrafanaNotificationChannelsReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaVersionsRequest {
     type Output = DescribeGrafanaVersionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2540,6 +2063,7 @@ impl runtime::operation::Operation for DescribeGrafanaVersionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGrafanaWhiteListRequest {
     type Output = DescribeGrafanaWhiteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2549,6 +2073,7 @@ impl runtime::operation::Operation for DescribeGrafanaWhiteListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstalledPluginsRequest {
     type Output = DescribeInstalledPluginsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2558,6 +2083,7 @@ impl runtime::operation::Operation for DescribeInstalledPluginsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeMonitorResourceInfoRequest {
     type Output = DescribeMonitorResourceInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2567,6 +2093,7 @@ impl runtime::operation::Operation for DescribeMonitorResourceInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeMonitorTypesRequest {
     type Output = DescribeMonitorTypesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2576,8 +2103,8 @@ impl runtime::operation::Operation for DescribeMonitorTypesRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeNotificationContentTemplateSupportsRequest {
+
+impl runtime::operation::Operation for DescribeNotificationContentTemplateSupportsRequest {
     type Output = DescribeNotificationContentTemplateSupportsResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeNotificationContentTemplateSupports",
@@ -2586,6 +2113,7 @@ for DescribeNotificationContentTemplateSupportsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeOnCallFormRequest {
     type Output = DescribeOnCallFormResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2595,6 +2123,7 @@ impl runtime::operation::Operation for DescribeOnCallFormRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeOnCallFormsRequest {
     type Output = DescribeOnCallFormsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2604,6 +2133,7 @@ impl runtime::operation::Operation for DescribeOnCallFormsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePhoneAlarmFlowTotalCountRequest {
     type Output = DescribePhoneAlarmFlowTotalCountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2613,6 +2143,7 @@ impl runtime::operation::Operation for DescribePhoneAlarmFlowTotalCountRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePluginOverviewsRequest {
     type Output = DescribePluginOverviewsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2622,6 +2153,7 @@ impl runtime::operation::Operation for DescribePluginOverviewsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePolicyConditionListRequest {
     type Output = DescribePolicyConditionListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2631,6 +2163,7 @@ impl runtime::operation::Operation for DescribePolicyConditionListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePolicyGroupInfoRequest {
     type Output = DescribePolicyGroupInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2640,6 +2173,7 @@ impl runtime::operation::Operation for DescribePolicyGroupInfoRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePolicyGroupListRequest {
     type Output = DescribePolicyGroupListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2649,6 +2183,7 @@ impl runtime::operation::Operation for DescribePolicyGroupListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePolicyObjectCountRequest {
     type Output = DescribePolicyObjectCountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2658,6 +2193,7 @@ impl runtime::operation::Operation for DescribePolicyObjectCountRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeProductEventListRequest {
     type Output = DescribeProductEventListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2667,6 +2203,7 @@ impl runtime::operation::Operation for DescribeProductEventListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeProductListRequest {
     type Output = DescribeProductListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2676,6 +2213,7 @@ impl runtime::operation::Operation for DescribeProductListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusAgentInstancesRequest {
     type Output = DescribePrometheusAgentInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2685,6 +2223,7 @@ impl runtime::operation::Operation for DescribePrometheusAgentInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusAgentsRequest {
     type Output = DescribePrometheusAgentsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2694,6 +2233,7 @@ impl runtime::operation::Operation for DescribePrometheusAgentsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusAlertGroupsRequest {
     type Output = DescribePrometheusAlertGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2703,6 +2243,7 @@ impl runtime::operation::Operation for DescribePrometheusAlertGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusAlertPolicyRequest {
     type Output = DescribePrometheusAlertPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2712,6 +2253,7 @@ impl runtime::operation::Operation for DescribePrometheusAlertPolicyRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusAlertmanagerConfigRequest {
     type Output = DescribePrometheusAlertmanagerConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2721,6 +2263,7 @@ impl runtime::operation::Operation for DescribePrometheusAlertmanagerConfigReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusClusterAgentsRequest {
     type Output = DescribePrometheusClusterAgentsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2730,6 +2273,7 @@ impl runtime::operation::Operation for DescribePrometheusClusterAgentsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusConfigRequest {
     type Output = DescribePrometheusConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2739,6 +2283,7 @@ impl runtime::operation::Operation for DescribePrometheusConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusCreateInstanceQuotaRequest {
     type Output = DescribePrometheusCreateInstanceQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2748,6 +2293,7 @@ impl runtime::operation::Operation for DescribePrometheusCreateInstanceQuotaRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusGlobalConfigRequest {
     type Output = DescribePrometheusGlobalConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2757,6 +2303,7 @@ impl runtime::operation::Operation for DescribePrometheusGlobalConfigRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusGlobalNotificationRequest {
     type Output = DescribePrometheusGlobalNotificationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2766,6 +2313,7 @@ impl runtime::operation::Operation for DescribePrometheusGlobalNotificationReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusInstanceDetailRequest {
     type Output = DescribePrometheusInstanceDetailResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2775,6 +2323,7 @@ impl runtime::operation::Operation for DescribePrometheusInstanceDetailRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusInstanceInitStatusRequest {
     type Output = DescribePrometheusInstanceInitStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2784,6 +2333,7 @@ impl runtime::operation::Operation for DescribePrometheusInstanceInitStatusReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusInstanceUsageRequest {
     type Output = DescribePrometheusInstanceUsageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2793,6 +2343,7 @@ impl runtime::operation::Operation for DescribePrometheusInstanceUsageRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusInstancesRequest {
     type Output = DescribePrometheusInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2802,6 +2353,7 @@ impl runtime::operation::Operation for DescribePrometheusInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusInstancesOverviewRequest {
     type Output = DescribePrometheusInstancesOverviewResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2811,6 +2363,7 @@ impl runtime::operation::Operation for DescribePrometheusInstancesOverviewReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusIntegrationMetricsRequest {
     type Output = DescribePrometheusIntegrationMetricsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2820,6 +2373,7 @@ impl runtime::operation::Operation for DescribePrometheusIntegrationMetricsReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusRecordRulesRequest {
     type Output = DescribePrometheusRecordRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2829,6 +2383,7 @@ impl runtime::operation::Operation for DescribePrometheusRecordRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusRegionsRequest {
     type Output = DescribePrometheusRegionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2838,6 +2393,7 @@ impl runtime::operation::Operation for DescribePrometheusRegionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusScrapeJobsRequest {
     type Output = DescribePrometheusScrapeJobsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2847,6 +2403,7 @@ impl runtime::operation::Operation for DescribePrometheusScrapeJobsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusScrapeStatisticsRequest {
     type Output = DescribePrometheusScrapeStatisticsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2856,6 +2413,7 @@ impl runtime::operation::Operation for DescribePrometheusScrapeStatisticsRequest
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusTargetsTmpRequest {
     type Output = DescribePrometheusTargetsTmpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2865,6 +2423,7 @@ impl runtime::operation::Operation for DescribePrometheusTargetsTmpRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusTempRequest {
     type Output = DescribePrometheusTempResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2874,6 +2433,7 @@ impl runtime::operation::Operation for DescribePrometheusTempRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusTempSyncRequest {
     type Output = DescribePrometheusTempSyncResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2883,6 +2443,7 @@ impl runtime::operation::Operation for DescribePrometheusTempSyncRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrometheusZonesRequest {
     type Output = DescribePrometheusZonesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2892,6 +2453,7 @@ impl runtime::operation::Operation for DescribePrometheusZonesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRecordingRulesRequest {
     type Output = DescribeRecordingRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2901,6 +2463,7 @@ impl runtime::operation::Operation for DescribeRecordingRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRemoteUrLsRequest {
     type Output = DescribeRemoteUrLsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2910,6 +2473,7 @@ impl runtime::operation::Operation for DescribeRemoteUrLsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRemoteWritesRequest {
     type Output = DescribeRemoteWritesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2919,6 +2483,7 @@ impl runtime::operation::Operation for DescribeRemoteWritesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSsoAccountRequest {
     type Output = DescribeSsoAccountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2928,6 +2493,7 @@ impl runtime::operation::Operation for DescribeSsoAccountRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeStatisticDataRequest {
     type Output = DescribeStatisticDataResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2937,6 +2503,7 @@ impl runtime::operation::Operation for DescribeStatisticDataRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DestroyPrometheusInstanceRequest {
     type Output = DestroyPrometheusInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2946,6 +2513,7 @@ impl runtime::operation::Operation for DestroyPrometheusInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableGrafanaInternetRequest {
     type Output = EnableGrafanaInternetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2955,6 +2523,7 @@ impl runtime::operation::Operation for EnableGrafanaInternetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableGrafanaSsoRequest {
     type Output = EnableGrafanaSsoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2964,6 +2533,7 @@ impl runtime::operation::Operation for EnableGrafanaSsoRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnablePredefinedPoliciesRequest {
     type Output = EnablePredefinedPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2973,6 +2543,7 @@ impl runtime::operation::Operation for EnablePredefinedPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableSsoCamCheckRequest {
     type Output = EnableSsoCamCheckResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2982,6 +2553,7 @@ impl runtime::operation::Operation for EnableSsoCamCheckRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ExportPrometheusReadOnlyDynamicApiRequest {
     type Output = ExportPrometheusReadOnlyDynamicApiResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -2991,6 +2563,7 @@ impl runtime::operation::Operation for ExportPrometheusReadOnlyDynamicApiRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetMonitorDataRequest {
     type Output = GetMonitorDataResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3000,6 +2573,7 @@ impl runtime::operation::Operation for GetMonitorDataRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetPrometheusAgentManagementCommandRequest {
     type Output = GetPrometheusAgentManagementCommandResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3009,6 +2583,7 @@ impl runtime::operation::Operation for GetPrometheusAgentManagementCommandReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetTopNMonitorDataRequest {
     type Output = GetTopNMonitorDataResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3018,6 +2593,7 @@ impl runtime::operation::Operation for GetTopNMonitorDataRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InstallPluginsRequest {
     type Output = InstallPluginsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3027,6 +2603,7 @@ impl runtime::operation::Operation for InstallPluginsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmHistoryShieldRequest {
     type Output = ModifyAlarmHistoryShieldResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3036,6 +2613,7 @@ impl runtime::operation::Operation for ModifyAlarmHistoryShieldRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmNoticeRequest {
     type Output = ModifyAlarmNoticeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3045,6 +2623,7 @@ impl runtime::operation::Operation for ModifyAlarmNoticeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmPolicyConditionRequest {
     type Output = ModifyAlarmPolicyConditionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3054,6 +2633,7 @@ impl runtime::operation::Operation for ModifyAlarmPolicyConditionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmPolicyInfoRequest {
     type Output = ModifyAlarmPolicyInfoResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3063,6 +2643,7 @@ impl runtime::operation::Operation for ModifyAlarmPolicyInfoRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmPolicyNoticeRequest {
     type Output = ModifyAlarmPolicyNoticeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3072,6 +2653,7 @@ impl runtime::operation::Operation for ModifyAlarmPolicyNoticeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmPolicyStatusRequest {
     type Output = ModifyAlarmPolicyStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3081,6 +2663,7 @@ impl runtime::operation::Operation for ModifyAlarmPolicyStatusRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmPolicyTasksRequest {
     type Output = ModifyAlarmPolicyTasksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3090,6 +2673,7 @@ impl runtime::operation::Operation for ModifyAlarmPolicyTasksRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAlarmReceiversRequest {
     type Output = ModifyAlarmReceiversResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3099,6 +2683,7 @@ impl runtime::operation::Operation for ModifyAlarmReceiversRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyGrafanaInstanceRequest {
     type Output = ModifyGrafanaInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3108,6 +2693,7 @@ impl runtime::operation::Operation for ModifyGrafanaInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPolicyGroupRequest {
     type Output = ModifyPolicyGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3117,6 +2703,7 @@ impl runtime::operation::Operation for ModifyPolicyGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusAgentExternalLabelsRequest {
     type Output = ModifyPrometheusAgentExternalLabelsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3126,6 +2713,7 @@ impl runtime::operation::Operation for ModifyPrometheusAgentExternalLabelsReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusAlertPolicyRequest {
     type Output = ModifyPrometheusAlertPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3135,6 +2723,7 @@ impl runtime::operation::Operation for ModifyPrometheusAlertPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusConfigRequest {
     type Output = ModifyPrometheusConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3144,6 +2733,7 @@ impl runtime::operation::Operation for ModifyPrometheusConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusGlobalNotificationRequest {
     type Output = ModifyPrometheusGlobalNotificationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3153,6 +2743,7 @@ impl runtime::operation::Operation for ModifyPrometheusGlobalNotificationRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusInstanceAccessPointsRequest {
     type Output = ModifyPrometheusInstanceAccessPointsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3162,6 +2753,7 @@ impl runtime::operation::Operation for ModifyPrometheusInstanceAccessPointsReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusInstanceAttributesRequest {
     type Output = ModifyPrometheusInstanceAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3171,6 +2763,7 @@ impl runtime::operation::Operation for ModifyPrometheusInstanceAttributesRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusRecordRuleYamlRequest {
     type Output = ModifyPrometheusRecordRuleYamlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3180,6 +2773,7 @@ impl runtime::operation::Operation for ModifyPrometheusRecordRuleYamlRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrometheusTempRequest {
     type Output = ModifyPrometheusTempResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3189,6 +2783,7 @@ impl runtime::operation::Operation for ModifyPrometheusTempRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyRemoteUrLsRequest {
     type Output = ModifyRemoteUrLsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3198,6 +2793,7 @@ impl runtime::operation::Operation for ModifyRemoteUrLsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplacePrometheusAlertmanagerConfigRequest {
     type Output = ReplacePrometheusAlertmanagerConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3207,6 +2803,7 @@ impl runtime::operation::Operation for ReplacePrometheusAlertmanagerConfigReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResumeGrafanaInstanceRequest {
     type Output = ResumeGrafanaInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3216,6 +2813,7 @@ impl runtime::operation::Operation for ResumeGrafanaInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RoutePrometheusDynamicApiRequest {
     type Output = RoutePrometheusDynamicApiResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3225,6 +2823,7 @@ impl runtime::operation::Operation for RoutePrometheusDynamicApiRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RunPrometheusInstanceRequest {
     type Output = RunPrometheusInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3234,6 +2833,7 @@ impl runtime::operation::Operation for RunPrometheusInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetDefaultAlarmPolicyRequest {
     type Output = SetDefaultAlarmPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3243,6 +2843,7 @@ impl runtime::operation::Operation for SetDefaultAlarmPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SyncPrometheusTempRequest {
     type Output = SyncPrometheusTempResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3252,6 +2853,7 @@ impl runtime::operation::Operation for SyncPrometheusTempRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TerminatePrometheusInstancesRequest {
     type Output = TerminatePrometheusInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3261,6 +2863,7 @@ impl runtime::operation::Operation for TerminatePrometheusInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnBindingAllPolicyObjectRequest {
     type Output = UnBindingAllPolicyObjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3270,6 +2873,7 @@ impl runtime::operation::Operation for UnBindingAllPolicyObjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnBindingPolicyObjectRequest {
     type Output = UnBindingPolicyObjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3279,6 +2883,7 @@ impl runtime::operation::Operation for UnBindingPolicyObjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnbindPrometheusManagedGrafanaRequest {
     type Output = UnbindPrometheusManagedGrafanaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3288,6 +2893,7 @@ impl runtime::operation::Operation for UnbindPrometheusManagedGrafanaRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UninstallGrafanaDashboardRequest {
     type Output = UninstallGrafanaDashboardResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3297,6 +2903,7 @@ impl runtime::operation::Operation for UninstallGrafanaDashboardRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UninstallGrafanaPluginsRequest {
     type Output = UninstallGrafanaPluginsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3306,6 +2913,7 @@ impl runtime::operation::Operation for UninstallGrafanaPluginsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateAlertRuleRequest {
     type Output = UpdateAlertRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3315,6 +2923,7 @@ impl runtime::operation::Operation for UpdateAlertRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateAlertRuleStateRequest {
     type Output = UpdateAlertRuleStateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3324,6 +2933,7 @@ impl runtime::operation::Operation for UpdateAlertRuleStateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateDnsConfigRequest {
     type Output = UpdateDnsConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3333,6 +2943,7 @@ impl runtime::operation::Operation for UpdateDnsConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateExporterIntegrationRequest {
     type Output = UpdateExporterIntegrationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3342,6 +2953,7 @@ impl runtime::operation::Operation for UpdateExporterIntegrationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGrafanaConfigRequest {
     type Output = UpdateGrafanaConfigResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3351,6 +2963,7 @@ impl runtime::operation::Operation for UpdateGrafanaConfigRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGrafanaEnvironmentsRequest {
     type Output = UpdateGrafanaEnvironmentsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3360,6 +2973,7 @@ impl runtime::operation::Operation for UpdateGrafanaEnvironmentsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGrafanaIntegrationRequest {
     type Output = UpdateGrafanaIntegrationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3369,6 +2983,7 @@ impl runtime::operation::Operation for UpdateGrafanaIntegrationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGrafanaNotificationChannelRequest {
     type Output = UpdateGrafanaNotificationChannelResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3378,6 +2993,7 @@ impl runtime::operation::Operation for UpdateGrafanaNotificationChannelRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateGrafanaWhiteListRequest {
     type Output = UpdateGrafanaWhiteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3387,6 +3003,7 @@ impl runtime::operation::Operation for UpdateGrafanaWhiteListRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateOnCallFormRequest {
     type Output = UpdateOnCallFormResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3396,6 +3013,7 @@ impl runtime::operation::Operation for UpdateOnCallFormRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdatePrometheusAgentStatusRequest {
     type Output = UpdatePrometheusAgentStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3405,6 +3023,7 @@ impl runtime::operation::Operation for UpdatePrometheusAgentStatusRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdatePrometheusAlertGroupRequest {
     type Output = UpdatePrometheusAlertGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3414,6 +3033,7 @@ impl runtime::operation::Operation for UpdatePrometheusAlertGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdatePrometheusAlertGroupStateRequest {
     type Output = UpdatePrometheusAlertGroupStateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3423,6 +3043,7 @@ impl runtime::operation::Operation for UpdatePrometheusAlertGroupStateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdatePrometheusScrapeJobRequest {
     type Output = UpdatePrometheusScrapeJobResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3432,6 +3053,7 @@ impl runtime::operation::Operation for UpdatePrometheusScrapeJobRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateRecordingRuleRequest {
     type Output = UpdateRecordingRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3441,6 +3063,7 @@ impl runtime::operation::Operation for UpdateRecordingRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateSsoAccountRequest {
     type Output = UpdateSsoAccountResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3450,6 +3073,7 @@ impl runtime::operation::Operation for UpdateSsoAccountRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateServiceDiscoveryRequest {
     type Output = UpdateServiceDiscoveryResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3459,6 +3083,7 @@ impl runtime::operation::Operation for UpdateServiceDiscoveryRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpgradeGrafanaDashboardRequest {
     type Output = UpgradeGrafanaDashboardResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3468,6 +3093,7 @@ impl runtime::operation::Operation for UpgradeGrafanaDashboardRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpgradeGrafanaInstanceRequest {
     type Output = UpgradeGrafanaInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -3477,6 +3103,7 @@ impl runtime::operation::Operation for UpgradeGrafanaInstanceRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]
@@ -3505,9 +3132,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<CreatePrometheusClusterAgentRequest>(),
     runtime::operation::Entry::of::<CreatePrometheusConfigRequest>(),
     runtime::operation::Entry::of::<CreatePrometheusGlobalNotificationRequest>(),
-    runtime::operation::Entry::of::<
-        CreatePrometheusMultiTenantInstancePostPayModeRequest,
-    >(),
+    runtime::operation::Entry::of::<CreatePrometheusMultiTenantInstancePostPayModeRequest>(),
     runtime::operation::Entry::of::<CreatePrometheusRecordRuleYamlRequest>(),
     runtime::operation::Entry::of::<CreatePrometheusScrapeJobRequest>(),
     runtime::operation::Entry::of::<CreatePrometheusTempRequest>(),
@@ -3542,9 +3167,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeAlarmMetricsRequest>(),
     runtime::operation::Entry::of::<DescribeAlarmNoticeRequest>(),
     runtime::operation::Entry::of::<DescribeAlarmNoticeCallbacksRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeAlarmNoticeOnCallUsersFromPrometheusAlertIdRequest>(),
     runtime::operation::Entry::of::<DescribeAlarmNoticesRequest>(),
     runtime::operation::Entry::of::<DescribeAlarmPoliciesRequest>(),
     runtime::operation::Entry::of::<DescribeAlarmPolicyRequest>(),
@@ -3571,9 +3194,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeInstalledPluginsRequest>(),
     runtime::operation::Entry::of::<DescribeMonitorResourceInfoRequest>(),
     runtime::operation::Entry::of::<DescribeMonitorTypesRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeNotificationContentTemplateSupportsRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeNotificationContentTemplateSupportsRequest>(),
     runtime::operation::Entry::of::<DescribeOnCallFormRequest>(),
     runtime::operation::Entry::of::<DescribeOnCallFormsRequest>(),
     runtime::operation::Entry::of::<DescribePhoneAlarmFlowTotalCountRequest>(),

@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeAlertRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeAlertRulesRequest {
         self
     }
 }
+
 impl Page for DescribeAlertRulesResponse {
     type Item = output::PrometheusRuleSet;
     fn total_count(&self) -> Option<u64> {
@@ -30,27 +34,21 @@ impl Page for DescribeAlertRulesResponse {
         self.alert_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_alert_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_alert_rules_paginator(
-        &self,
-        request: DescribeAlertRulesRequest,
-    ) -> Paginator<DescribeAlertRulesRequest, DescribeAlertRulesResponse> {
+    pub fn describe_alert_rules_paginator(&self, request: DescribeAlertRulesRequest) -> Paginator<DescribeAlertRulesRequest, DescribeAlertRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeAlertRules",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_alert_rules(request).await }
-            },
-        )
+        Paginator::new("DescribeAlertRules", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_alert_rules(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeOnCallFormsRequest {
     fn offset(&self) -> Option<u64> {
         PageParam::to_page(&self.offset)
@@ -64,6 +62,7 @@ impl PagedRequest for DescribeOnCallFormsRequest {
         self
     }
 }
+
 impl Page for DescribeOnCallFormsResponse {
     type Item = output::OnCallForm;
     fn total_count(&self) -> Option<u64> {
@@ -76,27 +75,21 @@ impl Page for DescribeOnCallFormsResponse {
         self.on_call_forms
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_on_call_forms`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_on_call_forms_paginator(
-        &self,
-        request: DescribeOnCallFormsRequest,
-    ) -> Paginator<DescribeOnCallFormsRequest, DescribeOnCallFormsResponse> {
+    pub fn describe_on_call_forms_paginator(&self, request: DescribeOnCallFormsRequest) -> Paginator<DescribeOnCallFormsRequest, DescribeOnCallFormsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeOnCallForms",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_on_call_forms(request).await }
-            },
-        )
+        Paginator::new("DescribeOnCallForms", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_on_call_forms(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeProductListRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -110,6 +103,7 @@ impl PagedRequest for DescribeProductListRequest {
         self
     }
 }
+
 impl Page for DescribeProductListResponse {
     type Item = output::ProductSimple;
     fn total_count(&self) -> Option<u64> {
@@ -122,27 +116,21 @@ impl Page for DescribeProductListResponse {
         self.product_list
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_product_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_product_list_paginator(
-        &self,
-        request: DescribeProductListRequest,
-    ) -> Paginator<DescribeProductListRequest, DescribeProductListResponse> {
+    pub fn describe_product_list_paginator(&self, request: DescribeProductListRequest) -> Paginator<DescribeProductListRequest, DescribeProductListResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeProductList",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_product_list(request).await }
-            },
-        )
+        Paginator::new("DescribeProductList", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_product_list(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrometheusAgentsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -156,6 +144,7 @@ impl PagedRequest for DescribePrometheusAgentsRequest {
         self
     }
 }
+
 impl Page for DescribePrometheusAgentsResponse {
     type Item = output::PrometheusAgent;
     fn total_count(&self) -> Option<u64> {
@@ -168,27 +157,21 @@ impl Page for DescribePrometheusAgentsResponse {
         self.agent_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_prometheus_agents`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_prometheus_agents_paginator(
-        &self,
-        request: DescribePrometheusAgentsRequest,
-    ) -> Paginator<DescribePrometheusAgentsRequest, DescribePrometheusAgentsResponse> {
+    pub fn describe_prometheus_agents_paginator(&self, request: DescribePrometheusAgentsRequest) -> Paginator<DescribePrometheusAgentsRequest, DescribePrometheusAgentsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrometheusAgents",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_prometheus_agents(request).await }
-            },
-        )
+        Paginator::new("DescribePrometheusAgents", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_prometheus_agents(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrometheusAlertGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -202,6 +185,7 @@ impl PagedRequest for DescribePrometheusAlertGroupsRequest {
         self
     }
 }
+
 impl Page for DescribePrometheusAlertGroupsResponse {
     type Item = output::PrometheusAlertGroupSet;
     fn total_count(&self) -> Option<u64> {
@@ -214,30 +198,21 @@ impl Page for DescribePrometheusAlertGroupsResponse {
         self.alert_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_prometheus_alert_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_prometheus_alert_groups_paginator(
-        &self,
-        request: DescribePrometheusAlertGroupsRequest,
-    ) -> Paginator<
-        DescribePrometheusAlertGroupsRequest,
-        DescribePrometheusAlertGroupsResponse,
-    > {
+    pub fn describe_prometheus_alert_groups_paginator(&self, request: DescribePrometheusAlertGroupsRequest) -> Paginator<DescribePrometheusAlertGroupsRequest, DescribePrometheusAlertGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrometheusAlertGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_prometheus_alert_groups(request).await }
-            },
-        )
+        Paginator::new("DescribePrometheusAlertGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_prometheus_alert_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrometheusInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -251,6 +226,7 @@ impl PagedRequest for DescribePrometheusInstancesRequest {
         self
     }
 }
+
 impl Page for DescribePrometheusInstancesResponse {
     type Item = output::PrometheusInstancesItem;
     fn total_count(&self) -> Option<u64> {
@@ -263,30 +239,21 @@ impl Page for DescribePrometheusInstancesResponse {
         self.instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_prometheus_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_prometheus_instances_paginator(
-        &self,
-        request: DescribePrometheusInstancesRequest,
-    ) -> Paginator<
-        DescribePrometheusInstancesRequest,
-        DescribePrometheusInstancesResponse,
-    > {
+    pub fn describe_prometheus_instances_paginator(&self, request: DescribePrometheusInstancesRequest) -> Paginator<DescribePrometheusInstancesRequest, DescribePrometheusInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrometheusInstances",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_prometheus_instances(request).await }
-            },
-        )
+        Paginator::new("DescribePrometheusInstances", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_prometheus_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrometheusScrapeJobsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -300,6 +267,7 @@ impl PagedRequest for DescribePrometheusScrapeJobsRequest {
         self
     }
 }
+
 impl Page for DescribePrometheusScrapeJobsResponse {
     type Item = output::PrometheusScrapeJob;
     fn total_count(&self) -> Option<u64> {
@@ -312,30 +280,21 @@ impl Page for DescribePrometheusScrapeJobsResponse {
         self.scrape_job_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_prometheus_scrape_jobs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_prometheus_scrape_jobs_paginator(
-        &self,
-        request: DescribePrometheusScrapeJobsRequest,
-    ) -> Paginator<
-        DescribePrometheusScrapeJobsRequest,
-        DescribePrometheusScrapeJobsResponse,
-    > {
+    pub fn describe_prometheus_scrape_jobs_paginator(&self, request: DescribePrometheusScrapeJobsRequest) -> Paginator<DescribePrometheusScrapeJobsRequest, DescribePrometheusScrapeJobsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrometheusScrapeJobs",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_prometheus_scrape_jobs(request).await }
-            },
-        )
+        Paginator::new("DescribePrometheusScrapeJobs", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_prometheus_scrape_jobs(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRecordingRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -349,6 +308,7 @@ impl PagedRequest for DescribeRecordingRulesRequest {
         self
     }
 }
+
 impl Page for DescribeRecordingRulesResponse {
     type Item = output::RecordingRuleSet;
     fn total_count(&self) -> Option<u64> {
@@ -361,24 +321,17 @@ impl Page for DescribeRecordingRulesResponse {
         self.recording_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_recording_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_recording_rules_paginator(
-        &self,
-        request: DescribeRecordingRulesRequest,
-    ) -> Paginator<DescribeRecordingRulesRequest, DescribeRecordingRulesResponse> {
+    pub fn describe_recording_rules_paginator(&self, request: DescribeRecordingRulesRequest) -> Paginator<DescribeRecordingRulesRequest, DescribeRecordingRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRecordingRules",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_recording_rules(request).await }
-            },
-        )
+        Paginator::new("DescribeRecordingRules", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_recording_rules(request).await }
+        })
     }
 }

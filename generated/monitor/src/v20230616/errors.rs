@@ -4,6 +4,7 @@
 //! The error codes monitor 2023-06-16 documents (8 of them; from tencentcloud-sdk-python-monitor 3.1.189 (Apache-2.0): tencentcloud/monitor/v20230616/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,6 +45,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -97,12 +99,14 @@ impl ErrorCode {
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -110,6 +114,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

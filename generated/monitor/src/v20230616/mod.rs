@@ -4,21 +4,27 @@
 //! 腾讯云可观测平台 (`monitor`) API version 2023-06-16.
 //!
 //! 介绍如何使用API对腾讯云可观测平台进行操作，包括查询监控数据、创建报警规则等。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "monitor",
@@ -27,15 +33,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "monitor.tencentcloudapi.com",
     regional_host: Some("monitor.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of monitor API version 2023-06-16.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -43,6 +46,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -57,392 +61,263 @@ impl Client {
     /// Cancels dialogue execution
     ///
     /// Cancel dialogue execution
-    pub async fn cancel_ai_workbench_chat(
-        &self,
-        request: CancelAiWorkbenchChatRequest,
-    ) -> Result<CancelAiWorkbenchChatResponse, Error> {
+    pub async fn cancel_ai_workbench_chat(&self, request: CancelAiWorkbenchChatRequest) -> Result<CancelAiWorkbenchChatResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to create an Agent.
     ///
     /// This API is used to create an Agent.
-    pub async fn create_ai_workbench_agent(
-        &self,
-        request: CreateAiWorkbenchAgentRequest,
-    ) -> Result<CreateAiWorkbenchAgentResponse, Error> {
+    pub async fn create_ai_workbench_agent(&self, request: CreateAiWorkbenchAgentRequest) -> Result<CreateAiWorkbenchAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create a task
     ///
     /// Create a task
-    pub async fn create_ai_workbench_task(
-        &self,
-        request: CreateAiWorkbenchTaskRequest,
-    ) -> Result<CreateAiWorkbenchTaskResponse, Error> {
+    pub async fn create_ai_workbench_task(&self, request: CreateAiWorkbenchTaskRequest) -> Result<CreateAiWorkbenchTaskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则创建3.0
     ///
     /// (Chinese only) 转发接口：创建转发规则
-    pub async fn create_dispense_external_rule(
-        &self,
-        request: CreateDispenseExternalRuleRequest,
-    ) -> Result<CreateDispenseExternalRuleResponse, Error> {
+    pub async fn create_dispense_external_rule(&self, request: CreateDispenseExternalRuleRequest) -> Result<CreateDispenseExternalRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建通知内容模板
     ///
     /// (Chinese only) 创建自定义通知内容模板
-    pub async fn create_notice_content_tmpl(
-        &self,
-        request: CreateNoticeContentTmplRequest,
-    ) -> Result<CreateNoticeContentTmplResponse, Error> {
+    pub async fn create_notice_content_tmpl(&self, request: CreateNoticeContentTmplRequest) -> Result<CreateNoticeContentTmplResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an Agent
     ///
     /// Delete Agent
-    pub async fn delete_ai_workbench_agent(
-        &self,
-        request: DeleteAiWorkbenchAgentRequest,
-    ) -> Result<DeleteAiWorkbenchAgentResponse, Error> {
+    pub async fn delete_ai_workbench_agent(&self, request: DeleteAiWorkbenchAgentRequest) -> Result<DeleteAiWorkbenchAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a task
     ///
     /// This API is used to delete a task.
-    pub async fn delete_ai_workbench_task(
-        &self,
-        request: DeleteAiWorkbenchTaskRequest,
-    ) -> Result<DeleteAiWorkbenchTaskResponse, Error> {
+    pub async fn delete_ai_workbench_task(&self, request: DeleteAiWorkbenchTaskRequest) -> Result<DeleteAiWorkbenchTaskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则删除3.0
     ///
     /// (Chinese only) 规则删除接口
-    pub async fn delete_dispense_external_rule(
-        &self,
-        request: DeleteDispenseExternalRuleRequest,
-    ) -> Result<DeleteDispenseExternalRuleResponse, Error> {
+    pub async fn delete_dispense_external_rule(&self, request: DeleteDispenseExternalRuleRequest) -> Result<DeleteDispenseExternalRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量删除通知内容模板
     ///
     /// (Chinese only) 删除通知内容模板
-    pub async fn delete_notice_content_tmpls(
-        &self,
-        request: DeleteNoticeContentTmplsRequest,
-    ) -> Result<DeleteNoticeContentTmplsResponse, Error> {
+    pub async fn delete_notice_content_tmpls(&self, request: DeleteNoticeContentTmplsRequest) -> Result<DeleteNoticeContentTmplsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query Agent details.
     ///
     /// Query Agent details.
-    pub async fn describe_ai_workbench_agent(
-        &self,
-        request: DescribeAiWorkbenchAgentRequest,
-    ) -> Result<DescribeAiWorkbenchAgentResponse, Error> {
+    pub async fn describe_ai_workbench_agent(&self, request: DescribeAiWorkbenchAgentRequest) -> Result<DescribeAiWorkbenchAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query artifact details.
     ///
     /// Query artifact details.
-    pub async fn describe_ai_workbench_artifact(
-        &self,
-        request: DescribeAiWorkbenchArtifactRequest,
-    ) -> Result<DescribeAiWorkbenchArtifactResponse, Error> {
+    pub async fn describe_ai_workbench_artifact(&self, request: DescribeAiWorkbenchArtifactRequest) -> Result<DescribeAiWorkbenchArtifactResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query execution details.
     ///
     /// Query execution details.
-    pub async fn describe_ai_workbench_execution(
-        &self,
-        request: DescribeAiWorkbenchExecutionRequest,
-    ) -> Result<DescribeAiWorkbenchExecutionResponse, Error> {
+    pub async fn describe_ai_workbench_execution(&self, request: DescribeAiWorkbenchExecutionRequest) -> Result<DescribeAiWorkbenchExecutionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询AI工作台SRE数字分身任务列表
     ///
     /// (Chinese only) 查询AI工作台SRE数字分身任务列表
-    pub async fn describe_ai_workbench_sre_digital_twin_task_list(
-        &self,
-        request: DescribeAiWorkbenchSreDigitalTwinTaskListRequest,
-    ) -> Result<DescribeAiWorkbenchSreDigitalTwinTaskListResponse, Error> {
+    pub async fn describe_ai_workbench_sre_digital_twin_task_list(&self, request: DescribeAiWorkbenchSreDigitalTwinTaskListRequest) -> Result<DescribeAiWorkbenchSreDigitalTwinTaskListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询AI工作台SRE数字分身工作日志详细信息
     ///
     /// (Chinese only) 查询AI工作台SRE数字分身工作日志详细信息
-    pub async fn describe_ai_workbench_sre_digital_twin_work_log_detail(
-        &self,
-        request: DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest,
-    ) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogDetailResponse, Error> {
+    pub async fn describe_ai_workbench_sre_digital_twin_work_log_detail(&self, request: DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogDetailResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询AI工作台SRE数字分身任务工作日志列表
     ///
     /// (Chinese only) 查询AI工作台SRE数字分身任务工作日志列表
-    pub async fn describe_ai_workbench_sre_digital_twin_work_log_list(
-        &self,
-        request: DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest,
-    ) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogListResponse, Error> {
+    pub async fn describe_ai_workbench_sre_digital_twin_work_log_list(&self, request: DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest) -> Result<DescribeAiWorkbenchSreDigitalTwinWorkLogListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries session details
     ///
     /// Query session details
-    pub async fn describe_ai_workbench_session(
-        &self,
-        request: DescribeAiWorkbenchSessionRequest,
-    ) -> Result<DescribeAiWorkbenchSessionResponse, Error> {
+    pub async fn describe_ai_workbench_session(&self, request: DescribeAiWorkbenchSessionRequest) -> Result<DescribeAiWorkbenchSessionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries skill details
     ///
     /// Query skill details
-    pub async fn describe_ai_workbench_skill(
-        &self,
-        request: DescribeAiWorkbenchSkillRequest,
-    ) -> Result<DescribeAiWorkbenchSkillResponse, Error> {
+    pub async fn describe_ai_workbench_skill(&self, request: DescribeAiWorkbenchSkillRequest) -> Result<DescribeAiWorkbenchSkillResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to query alarm notification history.
     ///
     /// Query alarm notification history as needed
-    pub async fn describe_alarm_notify_histories(
-        &self,
-        request: DescribeAlarmNotifyHistoriesRequest,
-    ) -> Result<DescribeAlarmNotifyHistoriesResponse, Error> {
+    pub async fn describe_alarm_notify_histories(&self, request: DescribeAlarmNotifyHistoriesRequest) -> Result<DescribeAlarmNotifyHistoriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则查询3.0
     ///
     /// (Chinese only) 转发规则查询接口
-    pub async fn describe_dispense_external_rule(
-        &self,
-        request: DescribeDispenseExternalRuleRequest,
-    ) -> Result<DescribeDispenseExternalRuleResponse, Error> {
+    pub async fn describe_dispense_external_rule(&self, request: DescribeDispenseExternalRuleRequest) -> Result<DescribeDispenseExternalRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则查询列表3.0
     ///
     /// (Chinese only) 查询所有列表
-    pub async fn describe_dispense_external_rule_list(
-        &self,
-        request: DescribeDispenseExternalRuleListRequest,
-    ) -> Result<DescribeDispenseExternalRuleListResponse, Error> {
+    pub async fn describe_dispense_external_rule_list(&self, request: DescribeDispenseExternalRuleListRequest) -> Result<DescribeDispenseExternalRuleListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询转发部署地域
     ///
     /// (Chinese only) 转发地域列表查询接口
-    pub async fn describe_dispense_region(
-        &self,
-        request: DescribeDispenseRegionRequest,
-    ) -> Result<DescribeDispenseRegionResponse, Error> {
+    pub async fn describe_dispense_region(&self, request: DescribeDispenseRegionRequest) -> Result<DescribeDispenseRegionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询对外指标
     ///
     /// (Chinese only) 查询对外指标
-    pub async fn describe_ext_metric(
-        &self,
-        request: DescribeExtMetricRequest,
-    ) -> Result<DescribeExtMetricResponse, Error> {
+    pub async fn describe_ext_metric(&self, request: DescribeExtMetricRequest) -> Result<DescribeExtMetricResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发查询对外命名空间
     ///
     /// (Chinese only) 转发查询对外命名空间接口
-    pub async fn describe_ext_namespace(
-        &self,
-        request: DescribeExtNamespaceRequest,
-    ) -> Result<DescribeExtNamespaceResponse, Error> {
+    pub async fn describe_ext_namespace(&self, request: DescribeExtNamespaceRequest) -> Result<DescribeExtNamespaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发kafka连通性查询
     ///
     /// (Chinese only) 转发kafka连通性测试
-    pub async fn describe_kafka(
-        &self,
-        request: DescribeKafkaRequest,
-    ) -> Result<DescribeKafkaResponse, Error> {
+    pub async fn describe_kafka(&self, request: DescribeKafkaRequest) -> Result<DescribeKafkaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取通知内容模板
     ///
     /// (Chinese only) 根据查询条件获取自定义通知内容模板，若所有查询条件空，则获取账号下所有模板
-    pub async fn describe_notice_content_tmpl(
-        &self,
-        request: DescribeNoticeContentTmplRequest,
-    ) -> Result<DescribeNoticeContentTmplResponse, Error> {
+    pub async fn describe_notice_content_tmpl(&self, request: DescribeNoticeContentTmplRequest) -> Result<DescribeNoticeContentTmplResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the download address of an AI workstation artifact
     ///
     /// Get the download URL of AI Workbench artifacts.
-    pub async fn get_ai_workbench_artifact_download_url(
-        &self,
-        request: GetAiWorkbenchArtifactDownloadUrlRequest,
-    ) -> Result<GetAiWorkbenchArtifactDownloadUrlResponse, Error> {
+    pub async fn get_ai_workbench_artifact_download_url(&self, request: GetAiWorkbenchArtifactDownloadUrlRequest) -> Result<GetAiWorkbenchArtifactDownloadUrlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query the Agent list.
     ///
     /// Query the Agent list.
-    pub async fn list_ai_workbench_agents(
-        &self,
-        request: ListAiWorkbenchAgentsRequest,
-    ) -> Result<ListAiWorkbenchAgentsResponse, Error> {
+    pub async fn list_ai_workbench_agents(&self, request: ListAiWorkbenchAgentsRequest) -> Result<ListAiWorkbenchAgentsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries artifact list
     ///
     /// Query the product list
-    pub async fn list_ai_workbench_artifacts(
-        &self,
-        request: ListAiWorkbenchArtifactsRequest,
-    ) -> Result<ListAiWorkbenchArtifactsResponse, Error> {
+    pub async fn list_ai_workbench_artifacts(&self, request: ListAiWorkbenchArtifactsRequest) -> Result<ListAiWorkbenchArtifactsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query the execution list
     ///
     /// Query the execution list
-    pub async fn list_ai_workbench_executions(
-        &self,
-        request: ListAiWorkbenchExecutionsRequest,
-    ) -> Result<ListAiWorkbenchExecutionsResponse, Error> {
+    pub async fn list_ai_workbench_executions(&self, request: ListAiWorkbenchExecutionsRequest) -> Result<ListAiWorkbenchExecutionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query the MCP list.
     ///
     /// Query the MCP list.
-    pub async fn list_ai_workbench_mc_ps(
-        &self,
-        request: ListAiWorkbenchMcPsRequest,
-    ) -> Result<ListAiWorkbenchMcPsResponse, Error> {
+    pub async fn list_ai_workbench_mc_ps(&self, request: ListAiWorkbenchMcPsRequest) -> Result<ListAiWorkbenchMcPsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// This API is used to query message list.
     ///
     /// This API is used to query message list.
-    pub async fn list_ai_workbench_messages(
-        &self,
-        request: ListAiWorkbenchMessagesRequest,
-    ) -> Result<ListAiWorkbenchMessagesResponse, Error> {
+    pub async fn list_ai_workbench_messages(&self, request: ListAiWorkbenchMessagesRequest) -> Result<ListAiWorkbenchMessagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// List resource instances.
     ///
     /// List resource instances.
-    pub async fn list_ai_workbench_resource_instances(
-        &self,
-        request: ListAiWorkbenchResourceInstancesRequest,
-    ) -> Result<ListAiWorkbenchResourceInstancesResponse, Error> {
+    pub async fn list_ai_workbench_resource_instances(&self, request: ListAiWorkbenchResourceInstancesRequest) -> Result<ListAiWorkbenchResourceInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the resource map list
     ///
     /// Query the list of resource maps
-    pub async fn list_ai_workbench_resource_maps(
-        &self,
-        request: ListAiWorkbenchResourceMapsRequest,
-    ) -> Result<ListAiWorkbenchResourceMapsResponse, Error> {
+    pub async fn list_ai_workbench_resource_maps(&self, request: ListAiWorkbenchResourceMapsRequest) -> Result<ListAiWorkbenchResourceMapsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query session list
     ///
     /// Query session list
-    pub async fn list_ai_workbench_sessions(
-        &self,
-        request: ListAiWorkbenchSessionsRequest,
-    ) -> Result<ListAiWorkbenchSessionsResponse, Error> {
+    pub async fn list_ai_workbench_sessions(&self, request: ListAiWorkbenchSessionsRequest) -> Result<ListAiWorkbenchSessionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query the skill list
     ///
     /// Query the skill list
-    pub async fn list_ai_workbench_skills(
-        &self,
-        request: ListAiWorkbenchSkillsRequest,
-    ) -> Result<ListAiWorkbenchSkillsResponse, Error> {
+    pub async fn list_ai_workbench_skills(&self, request: ListAiWorkbenchSkillsRequest) -> Result<ListAiWorkbenchSkillsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the task list
     ///
     /// This API is used to query the task list.
-    pub async fn list_ai_workbench_tasks(
-        &self,
-        request: ListAiWorkbenchTasksRequest,
-    ) -> Result<ListAiWorkbenchTasksResponse, Error> {
+    pub async fn list_ai_workbench_tasks(&self, request: ListAiWorkbenchTasksRequest) -> Result<ListAiWorkbenchTasksResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则修改3.0
     ///
     /// (Chinese only) 转发规则更新接口
-    pub async fn modify_dispense_external_rule(
-        &self,
-        request: ModifyDispenseExternalRuleRequest,
-    ) -> Result<ModifyDispenseExternalRuleResponse, Error> {
+    pub async fn modify_dispense_external_rule(&self, request: ModifyDispenseExternalRuleRequest) -> Result<ModifyDispenseExternalRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 转发规则开启或关闭3.0
     ///
     /// (Chinese only) 新增规则开启关闭接口
-    pub async fn modify_dispense_external_rule_status(
-        &self,
-        request: ModifyDispenseExternalRuleStatusRequest,
-    ) -> Result<ModifyDispenseExternalRuleStatusResponse, Error> {
+    pub async fn modify_dispense_external_rule_status(&self, request: ModifyDispenseExternalRuleStatusRequest) -> Result<ModifyDispenseExternalRuleStatusResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改通知内容模板
     ///
     /// (Chinese only) 修改通知内容模板
-    pub async fn modify_notice_content_tmpl(
-        &self,
-        request: ModifyNoticeContentTmplRequest,
-    ) -> Result<ModifyNoticeContentTmplResponse, Error> {
+    pub async fn modify_notice_content_tmpl(&self, request: ModifyNoticeContentTmplRequest) -> Result<ModifyNoticeContentTmplResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 触发AI工作台SRE数字分身任务
     ///
     /// (Chinese only) 触发数字分身任务请求
-    pub async fn trigger_ai_workbench_sre_digital_twin_task(
-        &self,
-        request: TriggerAiWorkbenchSreDigitalTwinTaskRequest,
-    ) -> Result<TriggerAiWorkbenchSreDigitalTwinTaskResponse, Error> {
+    pub async fn trigger_ai_workbench_sre_digital_twin_task(&self, request: TriggerAiWorkbenchSreDigitalTwinTaskRequest) -> Result<TriggerAiWorkbenchSreDigitalTwinTaskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Manually triggers a task
     ///
     /// Manually trigger a task.
-    pub async fn trigger_ai_workbench_task(
-        &self,
-        request: TriggerAiWorkbenchTaskRequest,
-    ) -> Result<TriggerAiWorkbenchTaskResponse, Error> {
+    pub async fn trigger_ai_workbench_task(&self, request: TriggerAiWorkbenchTaskRequest) -> Result<TriggerAiWorkbenchTaskResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Update an Agent
     ///
     /// Update an Agent
-    pub async fn update_ai_workbench_agent(
-        &self,
-        request: UpdateAiWorkbenchAgentRequest,
-    ) -> Result<UpdateAiWorkbenchAgentResponse, Error> {
+    pub async fn update_ai_workbench_agent(&self, request: UpdateAiWorkbenchAgentRequest) -> Result<UpdateAiWorkbenchAgentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for CancelAiWorkbenchChatRequest {
     type Output = CancelAiWorkbenchChatResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -452,6 +327,7 @@ impl runtime::operation::Operation for CancelAiWorkbenchChatRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAiWorkbenchAgentRequest {
     type Output = CreateAiWorkbenchAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -461,6 +337,7 @@ impl runtime::operation::Operation for CreateAiWorkbenchAgentRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAiWorkbenchTaskRequest {
     type Output = CreateAiWorkbenchTaskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -470,6 +347,7 @@ impl runtime::operation::Operation for CreateAiWorkbenchTaskRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDispenseExternalRuleRequest {
     type Output = CreateDispenseExternalRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -479,6 +357,7 @@ impl runtime::operation::Operation for CreateDispenseExternalRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNoticeContentTmplRequest {
     type Output = CreateNoticeContentTmplResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -488,6 +367,7 @@ impl runtime::operation::Operation for CreateNoticeContentTmplRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAiWorkbenchAgentRequest {
     type Output = DeleteAiWorkbenchAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -497,6 +377,7 @@ impl runtime::operation::Operation for DeleteAiWorkbenchAgentRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAiWorkbenchTaskRequest {
     type Output = DeleteAiWorkbenchTaskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -506,6 +387,7 @@ impl runtime::operation::Operation for DeleteAiWorkbenchTaskRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteDispenseExternalRuleRequest {
     type Output = DeleteDispenseExternalRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -515,6 +397,7 @@ impl runtime::operation::Operation for DeleteDispenseExternalRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNoticeContentTmplsRequest {
     type Output = DeleteNoticeContentTmplsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -524,6 +407,7 @@ impl runtime::operation::Operation for DeleteNoticeContentTmplsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAiWorkbenchAgentRequest {
     type Output = DescribeAiWorkbenchAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -533,6 +417,7 @@ impl runtime::operation::Operation for DescribeAiWorkbenchAgentRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAiWorkbenchArtifactRequest {
     type Output = DescribeAiWorkbenchArtifactResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -542,6 +427,7 @@ impl runtime::operation::Operation for DescribeAiWorkbenchArtifactRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAiWorkbenchExecutionRequest {
     type Output = DescribeAiWorkbenchExecutionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -551,6 +437,7 @@ impl runtime::operation::Operation for DescribeAiWorkbenchExecutionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAiWorkbenchSreDigitalTwinTaskListRequest {
     type Output = DescribeAiWorkbenchSreDigitalTwinTaskListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -560,8 +447,8 @@ impl runtime::operation::Operation for DescribeAiWorkbenchSreDigitalTwinTaskList
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest {
+
+impl runtime::operation::Operation for DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest {
     type Output = DescribeAiWorkbenchSreDigitalTwinWorkLogDetailResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeAIWorkbenchSREDigitalTwinWorkLogDetail",
@@ -570,8 +457,8 @@ for DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest {
+
+impl runtime::operation::Operation for DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest {
     type Output = DescribeAiWorkbenchSreDigitalTwinWorkLogListResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeAIWorkbenchSREDigitalTwinWorkLogList",
@@ -580,6 +467,7 @@ for DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAiWorkbenchSessionRequest {
     type Output = DescribeAiWorkbenchSessionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -589,6 +477,7 @@ impl runtime::operation::Operation for DescribeAiWorkbenchSessionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAiWorkbenchSkillRequest {
     type Output = DescribeAiWorkbenchSkillResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -598,6 +487,7 @@ impl runtime::operation::Operation for DescribeAiWorkbenchSkillRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAlarmNotifyHistoriesRequest {
     type Output = DescribeAlarmNotifyHistoriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -607,6 +497,7 @@ impl runtime::operation::Operation for DescribeAlarmNotifyHistoriesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDispenseExternalRuleRequest {
     type Output = DescribeDispenseExternalRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -616,6 +507,7 @@ impl runtime::operation::Operation for DescribeDispenseExternalRuleRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDispenseExternalRuleListRequest {
     type Output = DescribeDispenseExternalRuleListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -625,6 +517,7 @@ impl runtime::operation::Operation for DescribeDispenseExternalRuleListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDispenseRegionRequest {
     type Output = DescribeDispenseRegionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -634,6 +527,7 @@ impl runtime::operation::Operation for DescribeDispenseRegionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeExtMetricRequest {
     type Output = DescribeExtMetricResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -643,6 +537,7 @@ impl runtime::operation::Operation for DescribeExtMetricRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeExtNamespaceRequest {
     type Output = DescribeExtNamespaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -652,6 +547,7 @@ impl runtime::operation::Operation for DescribeExtNamespaceRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeKafkaRequest {
     type Output = DescribeKafkaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -661,6 +557,7 @@ impl runtime::operation::Operation for DescribeKafkaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNoticeContentTmplRequest {
     type Output = DescribeNoticeContentTmplResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -670,6 +567,7 @@ impl runtime::operation::Operation for DescribeNoticeContentTmplRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetAiWorkbenchArtifactDownloadUrlRequest {
     type Output = GetAiWorkbenchArtifactDownloadUrlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -679,6 +577,7 @@ impl runtime::operation::Operation for GetAiWorkbenchArtifactDownloadUrlRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchAgentsRequest {
     type Output = ListAiWorkbenchAgentsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -688,6 +587,7 @@ impl runtime::operation::Operation for ListAiWorkbenchAgentsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchArtifactsRequest {
     type Output = ListAiWorkbenchArtifactsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -697,6 +597,7 @@ impl runtime::operation::Operation for ListAiWorkbenchArtifactsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchExecutionsRequest {
     type Output = ListAiWorkbenchExecutionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -706,6 +607,7 @@ impl runtime::operation::Operation for ListAiWorkbenchExecutionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchMcPsRequest {
     type Output = ListAiWorkbenchMcPsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -715,6 +617,7 @@ impl runtime::operation::Operation for ListAiWorkbenchMcPsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchMessagesRequest {
     type Output = ListAiWorkbenchMessagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -724,6 +627,7 @@ impl runtime::operation::Operation for ListAiWorkbenchMessagesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchResourceInstancesRequest {
     type Output = ListAiWorkbenchResourceInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -733,6 +637,7 @@ impl runtime::operation::Operation for ListAiWorkbenchResourceInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchResourceMapsRequest {
     type Output = ListAiWorkbenchResourceMapsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -742,6 +647,7 @@ impl runtime::operation::Operation for ListAiWorkbenchResourceMapsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchSessionsRequest {
     type Output = ListAiWorkbenchSessionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -751,6 +657,7 @@ impl runtime::operation::Operation for ListAiWorkbenchSessionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchSkillsRequest {
     type Output = ListAiWorkbenchSkillsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -760,6 +667,7 @@ impl runtime::operation::Operation for ListAiWorkbenchSkillsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ListAiWorkbenchTasksRequest {
     type Output = ListAiWorkbenchTasksResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -769,6 +677,7 @@ impl runtime::operation::Operation for ListAiWorkbenchTasksRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ModifyDispenseExternalRuleRequest {
     type Output = ModifyDispenseExternalRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -778,6 +687,7 @@ impl runtime::operation::Operation for ModifyDispenseExternalRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDispenseExternalRuleStatusRequest {
     type Output = ModifyDispenseExternalRuleStatusResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -787,6 +697,7 @@ impl runtime::operation::Operation for ModifyDispenseExternalRuleStatusRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNoticeContentTmplRequest {
     type Output = ModifyNoticeContentTmplResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -796,6 +707,7 @@ impl runtime::operation::Operation for ModifyNoticeContentTmplRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TriggerAiWorkbenchSreDigitalTwinTaskRequest {
     type Output = TriggerAiWorkbenchSreDigitalTwinTaskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -805,6 +717,7 @@ impl runtime::operation::Operation for TriggerAiWorkbenchSreDigitalTwinTaskReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TriggerAiWorkbenchTaskRequest {
     type Output = TriggerAiWorkbenchTaskResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -814,6 +727,7 @@ impl runtime::operation::Operation for TriggerAiWorkbenchTaskRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateAiWorkbenchAgentRequest {
     type Output = UpdateAiWorkbenchAgentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -823,6 +737,7 @@ impl runtime::operation::Operation for UpdateAiWorkbenchAgentRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]
@@ -840,12 +755,8 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeAiWorkbenchArtifactRequest>(),
     runtime::operation::Entry::of::<DescribeAiWorkbenchExecutionRequest>(),
     runtime::operation::Entry::of::<DescribeAiWorkbenchSreDigitalTwinTaskListRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest,
-    >(),
-    runtime::operation::Entry::of::<
-        DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchSreDigitalTwinWorkLogDetailRequest>(),
+    runtime::operation::Entry::of::<DescribeAiWorkbenchSreDigitalTwinWorkLogListRequest>(),
     runtime::operation::Entry::of::<DescribeAiWorkbenchSessionRequest>(),
     runtime::operation::Entry::of::<DescribeAiWorkbenchSkillRequest>(),
     runtime::operation::Entry::of::<DescribeAlarmNotifyHistoriesRequest>(),

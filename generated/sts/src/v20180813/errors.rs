@@ -4,6 +4,7 @@
 //! The error codes sts 2018-08-13 documents (30 of them; from tencentcloud-sdk-python-sts 3.0.1459 (Apache-2.0): tencentcloud/sts/v20180813/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -132,6 +133,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -145,52 +147,30 @@ impl ErrorCode {
         match code {
             "AuthFailure.AccessKeyIllegal" => ErrorCode::AuthFailureAccessKeyIllegal,
             "FailedOperation.CheckMFAError" => ErrorCode::FailedOperationCheckMFAError,
-            "FailedOperation.MFATypeNotSupported" => {
-                ErrorCode::FailedOperationMFATypeNotSupported
-            }
-            "FailedOperation.TempKeyNotAllowed" => {
-                ErrorCode::FailedOperationTempKeyNotAllowed
-            }
+            "FailedOperation.MFATypeNotSupported" => ErrorCode::FailedOperationMFATypeNotSupported,
+            "FailedOperation.TempKeyNotAllowed" => ErrorCode::FailedOperationTempKeyNotAllowed,
             "InternalError.DbError" => ErrorCode::InternalErrorDbError,
             "InternalError.EncryptError" => ErrorCode::InternalErrorEncryptError,
             "InternalError.GetAppIdError" => ErrorCode::InternalErrorGetAppIdError,
             "InternalError.GetRoleError" => ErrorCode::InternalErrorGetRoleError,
-            "InternalError.GetSeedTokenError" => {
-                ErrorCode::InternalErrorGetSeedTokenError
-            }
+            "InternalError.GetSeedTokenError" => ErrorCode::InternalErrorGetSeedTokenError,
             "InternalError.IllegalRole" => ErrorCode::InternalErrorIllegalRole,
             "InternalError.PbSerializeError" => ErrorCode::InternalErrorPbSerializeError,
             "InternalError.SystemError" => ErrorCode::InternalErrorSystemError,
             "InternalError.UnknownError" => ErrorCode::InternalErrorUnknownError,
-            "InvalidParameter.AccessKeyNotSupport" => {
-                ErrorCode::InvalidParameterAccessKeyNotSupport
-            }
-            "InvalidParameter.AccountNotAvaliable" => {
-                ErrorCode::InvalidParameterAccountNotAvaliable
-            }
-            "InvalidParameter.ExtendStrategyOverSize" => {
-                ErrorCode::InvalidParameterExtendStrategyOverSize
-            }
-            "InvalidParameter.GrantOtherResource" => {
-                ErrorCode::InvalidParameterGrantOtherResource
-            }
+            "InvalidParameter.AccessKeyNotSupport" => ErrorCode::InvalidParameterAccessKeyNotSupport,
+            "InvalidParameter.AccountNotAvaliable" => ErrorCode::InvalidParameterAccountNotAvaliable,
+            "InvalidParameter.ExtendStrategyOverSize" => ErrorCode::InvalidParameterExtendStrategyOverSize,
+            "InvalidParameter.GrantOtherResource" => ErrorCode::InvalidParameterGrantOtherResource,
             "InvalidParameter.OverLimit" => ErrorCode::InvalidParameterOverLimit,
             "InvalidParameter.OverTimeError" => ErrorCode::InvalidParameterOverTimeError,
             "InvalidParameter.ParamError" => ErrorCode::InvalidParameterParamError,
             "InvalidParameter.PolicyTooLong" => ErrorCode::InvalidParameterPolicyTooLong,
             "InvalidParameter.ResouceError" => ErrorCode::InvalidParameterResouceError,
-            "InvalidParameter.StrategyFormatError" => {
-                ErrorCode::InvalidParameterStrategyFormatError
-            }
-            "InvalidParameter.StrategyInvalid" => {
-                ErrorCode::InvalidParameterStrategyInvalid
-            }
-            "InvalidParameter.TempCodeNotAvaliable" => {
-                ErrorCode::InvalidParameterTempCodeNotAvaliable
-            }
-            "InvalidParameter.WebIdentityTokenError" => {
-                ErrorCode::InvalidParameterWebIdentityTokenError
-            }
+            "InvalidParameter.StrategyFormatError" => ErrorCode::InvalidParameterStrategyFormatError,
+            "InvalidParameter.StrategyInvalid" => ErrorCode::InvalidParameterStrategyInvalid,
+            "InvalidParameter.TempCodeNotAvaliable" => ErrorCode::InvalidParameterTempCodeNotAvaliable,
+            "InvalidParameter.WebIdentityTokenError" => ErrorCode::InvalidParameterWebIdentityTokenError,
             "RequestLimitExceeded" => ErrorCode::RequestLimitExceeded,
             "ResourceNotFound.RoleNotFound" => ErrorCode::ResourceNotFoundRoleNotFound,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
@@ -204,52 +184,30 @@ impl ErrorCode {
         match self {
             ErrorCode::AuthFailureAccessKeyIllegal => "AuthFailure.AccessKeyIllegal",
             ErrorCode::FailedOperationCheckMFAError => "FailedOperation.CheckMFAError",
-            ErrorCode::FailedOperationMFATypeNotSupported => {
-                "FailedOperation.MFATypeNotSupported"
-            }
-            ErrorCode::FailedOperationTempKeyNotAllowed => {
-                "FailedOperation.TempKeyNotAllowed"
-            }
+            ErrorCode::FailedOperationMFATypeNotSupported => "FailedOperation.MFATypeNotSupported",
+            ErrorCode::FailedOperationTempKeyNotAllowed => "FailedOperation.TempKeyNotAllowed",
             ErrorCode::InternalErrorDbError => "InternalError.DbError",
             ErrorCode::InternalErrorEncryptError => "InternalError.EncryptError",
             ErrorCode::InternalErrorGetAppIdError => "InternalError.GetAppIdError",
             ErrorCode::InternalErrorGetRoleError => "InternalError.GetRoleError",
-            ErrorCode::InternalErrorGetSeedTokenError => {
-                "InternalError.GetSeedTokenError"
-            }
+            ErrorCode::InternalErrorGetSeedTokenError => "InternalError.GetSeedTokenError",
             ErrorCode::InternalErrorIllegalRole => "InternalError.IllegalRole",
             ErrorCode::InternalErrorPbSerializeError => "InternalError.PbSerializeError",
             ErrorCode::InternalErrorSystemError => "InternalError.SystemError",
             ErrorCode::InternalErrorUnknownError => "InternalError.UnknownError",
-            ErrorCode::InvalidParameterAccessKeyNotSupport => {
-                "InvalidParameter.AccessKeyNotSupport"
-            }
-            ErrorCode::InvalidParameterAccountNotAvaliable => {
-                "InvalidParameter.AccountNotAvaliable"
-            }
-            ErrorCode::InvalidParameterExtendStrategyOverSize => {
-                "InvalidParameter.ExtendStrategyOverSize"
-            }
-            ErrorCode::InvalidParameterGrantOtherResource => {
-                "InvalidParameter.GrantOtherResource"
-            }
+            ErrorCode::InvalidParameterAccessKeyNotSupport => "InvalidParameter.AccessKeyNotSupport",
+            ErrorCode::InvalidParameterAccountNotAvaliable => "InvalidParameter.AccountNotAvaliable",
+            ErrorCode::InvalidParameterExtendStrategyOverSize => "InvalidParameter.ExtendStrategyOverSize",
+            ErrorCode::InvalidParameterGrantOtherResource => "InvalidParameter.GrantOtherResource",
             ErrorCode::InvalidParameterOverLimit => "InvalidParameter.OverLimit",
             ErrorCode::InvalidParameterOverTimeError => "InvalidParameter.OverTimeError",
             ErrorCode::InvalidParameterParamError => "InvalidParameter.ParamError",
             ErrorCode::InvalidParameterPolicyTooLong => "InvalidParameter.PolicyTooLong",
             ErrorCode::InvalidParameterResouceError => "InvalidParameter.ResouceError",
-            ErrorCode::InvalidParameterStrategyFormatError => {
-                "InvalidParameter.StrategyFormatError"
-            }
-            ErrorCode::InvalidParameterStrategyInvalid => {
-                "InvalidParameter.StrategyInvalid"
-            }
-            ErrorCode::InvalidParameterTempCodeNotAvaliable => {
-                "InvalidParameter.TempCodeNotAvaliable"
-            }
-            ErrorCode::InvalidParameterWebIdentityTokenError => {
-                "InvalidParameter.WebIdentityTokenError"
-            }
+            ErrorCode::InvalidParameterStrategyFormatError => "InvalidParameter.StrategyFormatError",
+            ErrorCode::InvalidParameterStrategyInvalid => "InvalidParameter.StrategyInvalid",
+            ErrorCode::InvalidParameterTempCodeNotAvaliable => "InvalidParameter.TempCodeNotAvaliable",
+            ErrorCode::InvalidParameterWebIdentityTokenError => "InvalidParameter.WebIdentityTokenError",
             ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorCode::ResourceNotFoundRoleNotFound => "ResourceNotFound.RoleNotFound",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
@@ -264,9 +222,7 @@ impl ErrorCode {
             ErrorCode::AuthFailureAccessKeyIllegal => Some("密钥不合法。"),
             ErrorCode::FailedOperationCheckMFAError => Some("校验MFA失败"),
             ErrorCode::FailedOperationMFATypeNotSupported => Some("MFA类型不支持"),
-            ErrorCode::FailedOperationTempKeyNotAllowed => {
-                Some("该接口不支持临时密钥调用")
-            }
+            ErrorCode::FailedOperationTempKeyNotAllowed => Some("该接口不支持临时密钥调用"),
             ErrorCode::InternalErrorDbError => Some("DB错误。"),
             ErrorCode::InternalErrorEncryptError => Some("加密失败。"),
             ErrorCode::InternalErrorGetAppIdError => Some("获取appid错误。"),
@@ -274,59 +230,37 @@ impl ErrorCode {
             ErrorCode::InternalErrorGetSeedTokenError => Some("获取token失败。"),
             ErrorCode::InternalErrorIllegalRole => Some("角色非法。"),
             ErrorCode::InternalErrorPbSerializeError => Some("pb打包失败。"),
-            ErrorCode::InternalErrorSystemError => {
-                Some("系统内部错误，如网络错误。")
-            }
+            ErrorCode::InternalErrorSystemError => Some("系统内部错误，如网络错误。"),
             ErrorCode::InternalErrorUnknownError => Some("未知错误。"),
-            ErrorCode::InvalidParameterAccessKeyNotSupport => {
-                Some("不支持该类型密钥。")
-            }
-            ErrorCode::InvalidParameterAccountNotAvaliable => {
-                Some("账号不存在或不可用。")
-            }
-            ErrorCode::InvalidParameterExtendStrategyOverSize => {
-                Some("扩展策略过大。")
-            }
-            ErrorCode::InvalidParameterGrantOtherResource => {
-                Some("越权访问资源。")
-            }
+            ErrorCode::InvalidParameterAccessKeyNotSupport => Some("不支持该类型密钥。"),
+            ErrorCode::InvalidParameterAccountNotAvaliable => Some("账号不存在或不可用。"),
+            ErrorCode::InvalidParameterExtendStrategyOverSize => Some("扩展策略过大。"),
+            ErrorCode::InvalidParameterGrantOtherResource => Some("越权访问资源。"),
             ErrorCode::InvalidParameterOverLimit => Some("超过频率限制。"),
-            ErrorCode::InvalidParameterOverTimeError => {
-                Some("过期时间超过阈值。")
-            }
+            ErrorCode::InvalidParameterOverTimeError => Some("过期时间超过阈值。"),
             ErrorCode::InvalidParameterParamError => Some("参数错误。"),
             ErrorCode::InvalidParameterPolicyTooLong => Some("策略过长。"),
-            ErrorCode::InvalidParameterResouceError => {
-                Some("策略资源六段式错误。")
-            }
-            ErrorCode::InvalidParameterStrategyFormatError => {
-                Some("策略语法错误。")
-            }
+            ErrorCode::InvalidParameterResouceError => Some("策略资源六段式错误。"),
+            ErrorCode::InvalidParameterStrategyFormatError => Some("策略语法错误。"),
             ErrorCode::InvalidParameterStrategyInvalid => Some("非法策略。"),
-            ErrorCode::InvalidParameterTempCodeNotAvaliable => {
-                Some("临时Code无效。")
-            }
-            ErrorCode::InvalidParameterWebIdentityTokenError => {
-                Some("WebIdentityToken参数错误。")
-            }
-            ErrorCode::RequestLimitExceeded => {
-                Some("请求的次数超过了频率限制。")
-            }
-            ErrorCode::ResourceNotFoundRoleNotFound => {
-                Some("账号对应的角色不存在。")
-            }
+            ErrorCode::InvalidParameterTempCodeNotAvaliable => Some("临时Code无效。"),
+            ErrorCode::InvalidParameterWebIdentityTokenError => Some("WebIdentityToken参数错误。"),
+            ErrorCode::RequestLimitExceeded => Some("请求的次数超过了频率限制。"),
+            ErrorCode::ResourceNotFoundRoleNotFound => Some("账号对应的角色不存在。"),
             ErrorCode::UnauthorizedOperation => Some("未授权操作。"),
             ErrorCode::UnsupportedOperation => Some("操作不支持。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -334,6 +268,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

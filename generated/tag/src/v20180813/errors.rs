@@ -4,6 +4,7 @@
 //! The error codes tag 2018-08-13 documents (49 of them; from tencentcloud-sdk-python-tag 3.1.109 (Apache-2.0): tencentcloud/tag/v20180813/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -208,6 +209,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -220,107 +222,43 @@ impl ErrorCode {
     pub fn parse(code: &str) -> ErrorCode {
         match code {
             "AuthFailure" => ErrorCode::AuthFailure,
-            "AuthFailure.UnauthorizedOperation" => {
-                ErrorCode::AuthFailureUnauthorizedOperation
-            }
+            "AuthFailure.UnauthorizedOperation" => ErrorCode::AuthFailureUnauthorizedOperation,
             "FailedOperation" => ErrorCode::FailedOperation,
-            "FailedOperation.PolicyEnforcedInvalid" => {
-                ErrorCode::FailedOperationPolicyEnforcedInvalid
-            }
-            "FailedOperation.ProjectDisabled" => {
-                ErrorCode::FailedOperationProjectDisabled
-            }
-            "FailedOperation.ProjectNumExceed" => {
-                ErrorCode::FailedOperationProjectNumExceed
-            }
-            "FailedOperation.ResourceAppIdNotSame" => {
-                ErrorCode::FailedOperationResourceAppIdNotSame
-            }
-            "FailedOperation.ResourceTagProcessing" => {
-                ErrorCode::FailedOperationResourceTagProcessing
-            }
-            "FailedOperation.TagAttachedQuota" => {
-                ErrorCode::FailedOperationTagAttachedQuota
-            }
-            "FailedOperation.TagAttachedResource" => {
-                ErrorCode::FailedOperationTagAttachedResource
-            }
+            "FailedOperation.PolicyEnforcedInvalid" => ErrorCode::FailedOperationPolicyEnforcedInvalid,
+            "FailedOperation.ProjectDisabled" => ErrorCode::FailedOperationProjectDisabled,
+            "FailedOperation.ProjectNumExceed" => ErrorCode::FailedOperationProjectNumExceed,
+            "FailedOperation.ResourceAppIdNotSame" => ErrorCode::FailedOperationResourceAppIdNotSame,
+            "FailedOperation.ResourceTagProcessing" => ErrorCode::FailedOperationResourceTagProcessing,
+            "FailedOperation.TagAttachedQuota" => ErrorCode::FailedOperationTagAttachedQuota,
+            "FailedOperation.TagAttachedResource" => ErrorCode::FailedOperationTagAttachedResource,
             "InvalidParameter" => ErrorCode::InvalidParameter,
-            "InvalidParameter.PaginationTokenInvalid" => {
-                ErrorCode::InvalidParameterPaginationTokenInvalid
-            }
-            "InvalidParameter.ProjectNameExisted" => {
-                ErrorCode::InvalidParameterProjectNameExisted
-            }
-            "InvalidParameter.ReservedTagKey" => {
-                ErrorCode::InvalidParameterReservedTagKey
-            }
+            "InvalidParameter.PaginationTokenInvalid" => ErrorCode::InvalidParameterPaginationTokenInvalid,
+            "InvalidParameter.ProjectNameExisted" => ErrorCode::InvalidParameterProjectNameExisted,
+            "InvalidParameter.ReservedTagKey" => ErrorCode::InvalidParameterReservedTagKey,
             "InvalidParameter.Tag" => ErrorCode::InvalidParameterTag,
-            "InvalidParameter.UnsupportedService" => {
-                ErrorCode::InvalidParameterUnsupportedService
-            }
-            "InvalidParameterValue.DeleteTagsParamError" => {
-                ErrorCode::InvalidParameterValueDeleteTagsParamError
-            }
-            "InvalidParameterValue.OffsetInvalid" => {
-                ErrorCode::InvalidParameterValueOffsetInvalid
-            }
-            "InvalidParameterValue.RegionInvalid" => {
-                ErrorCode::InvalidParameterValueRegionInvalid
-            }
-            "InvalidParameterValue.ReservedTagKey" => {
-                ErrorCode::InvalidParameterValueReservedTagKey
-            }
-            "InvalidParameterValue.ResourceDescriptionError" => {
-                ErrorCode::InvalidParameterValueResourceDescriptionError
-            }
-            "InvalidParameterValue.ResourceIdInvalid" => {
-                ErrorCode::InvalidParameterValueResourceIdInvalid
-            }
-            "InvalidParameterValue.ResourcePrefixInvalid" => {
-                ErrorCode::InvalidParameterValueResourcePrefixInvalid
-            }
-            "InvalidParameterValue.ServiceTypeInvalid" => {
-                ErrorCode::InvalidParameterValueServiceTypeInvalid
-            }
-            "InvalidParameterValue.TagFilters" => {
-                ErrorCode::InvalidParameterValueTagFilters
-            }
-            "InvalidParameterValue.TagFiltersLengthExceeded" => {
-                ErrorCode::InvalidParameterValueTagFiltersLengthExceeded
-            }
-            "InvalidParameterValue.TagKeyCharacterIllegal" => {
-                ErrorCode::InvalidParameterValueTagKeyCharacterIllegal
-            }
-            "InvalidParameterValue.TagKeyDuplicate" => {
-                ErrorCode::InvalidParameterValueTagKeyDuplicate
-            }
-            "InvalidParameterValue.TagKeyEmpty" => {
-                ErrorCode::InvalidParameterValueTagKeyEmpty
-            }
-            "InvalidParameterValue.TagKeyLengthExceeded" => {
-                ErrorCode::InvalidParameterValueTagKeyLengthExceeded
-            }
-            "InvalidParameterValue.TagValueCharacterIllegal" => {
-                ErrorCode::InvalidParameterValueTagValueCharacterIllegal
-            }
-            "InvalidParameterValue.TagValueEmpty" => {
-                ErrorCode::InvalidParameterValueTagValueEmpty
-            }
-            "InvalidParameterValue.TagValueLengthExceeded" => {
-                ErrorCode::InvalidParameterValueTagValueLengthExceeded
-            }
-            "InvalidParameterValue.UinInvalid" => {
-                ErrorCode::InvalidParameterValueUinInvalid
-            }
+            "InvalidParameter.UnsupportedService" => ErrorCode::InvalidParameterUnsupportedService,
+            "InvalidParameterValue.DeleteTagsParamError" => ErrorCode::InvalidParameterValueDeleteTagsParamError,
+            "InvalidParameterValue.OffsetInvalid" => ErrorCode::InvalidParameterValueOffsetInvalid,
+            "InvalidParameterValue.RegionInvalid" => ErrorCode::InvalidParameterValueRegionInvalid,
+            "InvalidParameterValue.ReservedTagKey" => ErrorCode::InvalidParameterValueReservedTagKey,
+            "InvalidParameterValue.ResourceDescriptionError" => ErrorCode::InvalidParameterValueResourceDescriptionError,
+            "InvalidParameterValue.ResourceIdInvalid" => ErrorCode::InvalidParameterValueResourceIdInvalid,
+            "InvalidParameterValue.ResourcePrefixInvalid" => ErrorCode::InvalidParameterValueResourcePrefixInvalid,
+            "InvalidParameterValue.ServiceTypeInvalid" => ErrorCode::InvalidParameterValueServiceTypeInvalid,
+            "InvalidParameterValue.TagFilters" => ErrorCode::InvalidParameterValueTagFilters,
+            "InvalidParameterValue.TagFiltersLengthExceeded" => ErrorCode::InvalidParameterValueTagFiltersLengthExceeded,
+            "InvalidParameterValue.TagKeyCharacterIllegal" => ErrorCode::InvalidParameterValueTagKeyCharacterIllegal,
+            "InvalidParameterValue.TagKeyDuplicate" => ErrorCode::InvalidParameterValueTagKeyDuplicate,
+            "InvalidParameterValue.TagKeyEmpty" => ErrorCode::InvalidParameterValueTagKeyEmpty,
+            "InvalidParameterValue.TagKeyLengthExceeded" => ErrorCode::InvalidParameterValueTagKeyLengthExceeded,
+            "InvalidParameterValue.TagValueCharacterIllegal" => ErrorCode::InvalidParameterValueTagValueCharacterIllegal,
+            "InvalidParameterValue.TagValueEmpty" => ErrorCode::InvalidParameterValueTagValueEmpty,
+            "InvalidParameterValue.TagValueLengthExceeded" => ErrorCode::InvalidParameterValueTagValueLengthExceeded,
+            "InvalidParameterValue.UinInvalid" => ErrorCode::InvalidParameterValueUinInvalid,
             "LimitExceeded" => ErrorCode::LimitExceeded,
             "LimitExceeded.Quota" => ErrorCode::LimitExceededQuota,
-            "LimitExceeded.ResourceAttachedTags" => {
-                ErrorCode::LimitExceededResourceAttachedTags
-            }
-            "LimitExceeded.ResourceNumPerRequest" => {
-                ErrorCode::LimitExceededResourceNumPerRequest
-            }
+            "LimitExceeded.ResourceAttachedTags" => ErrorCode::LimitExceededResourceAttachedTags,
+            "LimitExceeded.ResourceNumPerRequest" => ErrorCode::LimitExceededResourceNumPerRequest,
             "LimitExceeded.TagKey" => ErrorCode::LimitExceededTagKey,
             "LimitExceeded.TagNumPerRequest" => ErrorCode::LimitExceededTagNumPerRequest,
             "LimitExceeded.TagValue" => ErrorCode::LimitExceededTagValue,
@@ -328,12 +266,8 @@ impl ErrorCode {
             "OperationDenied" => ErrorCode::OperationDenied,
             "ResourceInUse.TagDuplicate" => ErrorCode::ResourceInUseTagDuplicate,
             "ResourceInUse.TagKeyAttached" => ErrorCode::ResourceInUseTagKeyAttached,
-            "ResourceNotFound.AttachedTagKeyNotFound" => {
-                ErrorCode::ResourceNotFoundAttachedTagKeyNotFound
-            }
-            "ResourceNotFound.RecordNotFound" => {
-                ErrorCode::ResourceNotFoundRecordNotFound
-            }
+            "ResourceNotFound.AttachedTagKeyNotFound" => ErrorCode::ResourceNotFoundAttachedTagKeyNotFound,
+            "ResourceNotFound.RecordNotFound" => ErrorCode::ResourceNotFoundRecordNotFound,
             "ResourceNotFound.TagNonExist" => ErrorCode::ResourceNotFoundTagNonExist,
             "UnsupportedOperation" => ErrorCode::UnsupportedOperation,
             other => ErrorCode::Other(other.to_owned()),
@@ -344,107 +278,43 @@ impl ErrorCode {
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::AuthFailure => "AuthFailure",
-            ErrorCode::AuthFailureUnauthorizedOperation => {
-                "AuthFailure.UnauthorizedOperation"
-            }
+            ErrorCode::AuthFailureUnauthorizedOperation => "AuthFailure.UnauthorizedOperation",
             ErrorCode::FailedOperation => "FailedOperation",
-            ErrorCode::FailedOperationPolicyEnforcedInvalid => {
-                "FailedOperation.PolicyEnforcedInvalid"
-            }
-            ErrorCode::FailedOperationProjectDisabled => {
-                "FailedOperation.ProjectDisabled"
-            }
-            ErrorCode::FailedOperationProjectNumExceed => {
-                "FailedOperation.ProjectNumExceed"
-            }
-            ErrorCode::FailedOperationResourceAppIdNotSame => {
-                "FailedOperation.ResourceAppIdNotSame"
-            }
-            ErrorCode::FailedOperationResourceTagProcessing => {
-                "FailedOperation.ResourceTagProcessing"
-            }
-            ErrorCode::FailedOperationTagAttachedQuota => {
-                "FailedOperation.TagAttachedQuota"
-            }
-            ErrorCode::FailedOperationTagAttachedResource => {
-                "FailedOperation.TagAttachedResource"
-            }
+            ErrorCode::FailedOperationPolicyEnforcedInvalid => "FailedOperation.PolicyEnforcedInvalid",
+            ErrorCode::FailedOperationProjectDisabled => "FailedOperation.ProjectDisabled",
+            ErrorCode::FailedOperationProjectNumExceed => "FailedOperation.ProjectNumExceed",
+            ErrorCode::FailedOperationResourceAppIdNotSame => "FailedOperation.ResourceAppIdNotSame",
+            ErrorCode::FailedOperationResourceTagProcessing => "FailedOperation.ResourceTagProcessing",
+            ErrorCode::FailedOperationTagAttachedQuota => "FailedOperation.TagAttachedQuota",
+            ErrorCode::FailedOperationTagAttachedResource => "FailedOperation.TagAttachedResource",
             ErrorCode::InvalidParameter => "InvalidParameter",
-            ErrorCode::InvalidParameterPaginationTokenInvalid => {
-                "InvalidParameter.PaginationTokenInvalid"
-            }
-            ErrorCode::InvalidParameterProjectNameExisted => {
-                "InvalidParameter.ProjectNameExisted"
-            }
-            ErrorCode::InvalidParameterReservedTagKey => {
-                "InvalidParameter.ReservedTagKey"
-            }
+            ErrorCode::InvalidParameterPaginationTokenInvalid => "InvalidParameter.PaginationTokenInvalid",
+            ErrorCode::InvalidParameterProjectNameExisted => "InvalidParameter.ProjectNameExisted",
+            ErrorCode::InvalidParameterReservedTagKey => "InvalidParameter.ReservedTagKey",
             ErrorCode::InvalidParameterTag => "InvalidParameter.Tag",
-            ErrorCode::InvalidParameterUnsupportedService => {
-                "InvalidParameter.UnsupportedService"
-            }
-            ErrorCode::InvalidParameterValueDeleteTagsParamError => {
-                "InvalidParameterValue.DeleteTagsParamError"
-            }
-            ErrorCode::InvalidParameterValueOffsetInvalid => {
-                "InvalidParameterValue.OffsetInvalid"
-            }
-            ErrorCode::InvalidParameterValueRegionInvalid => {
-                "InvalidParameterValue.RegionInvalid"
-            }
-            ErrorCode::InvalidParameterValueReservedTagKey => {
-                "InvalidParameterValue.ReservedTagKey"
-            }
-            ErrorCode::InvalidParameterValueResourceDescriptionError => {
-                "InvalidParameterValue.ResourceDescriptionError"
-            }
-            ErrorCode::InvalidParameterValueResourceIdInvalid => {
-                "InvalidParameterValue.ResourceIdInvalid"
-            }
-            ErrorCode::InvalidParameterValueResourcePrefixInvalid => {
-                "InvalidParameterValue.ResourcePrefixInvalid"
-            }
-            ErrorCode::InvalidParameterValueServiceTypeInvalid => {
-                "InvalidParameterValue.ServiceTypeInvalid"
-            }
-            ErrorCode::InvalidParameterValueTagFilters => {
-                "InvalidParameterValue.TagFilters"
-            }
-            ErrorCode::InvalidParameterValueTagFiltersLengthExceeded => {
-                "InvalidParameterValue.TagFiltersLengthExceeded"
-            }
-            ErrorCode::InvalidParameterValueTagKeyCharacterIllegal => {
-                "InvalidParameterValue.TagKeyCharacterIllegal"
-            }
-            ErrorCode::InvalidParameterValueTagKeyDuplicate => {
-                "InvalidParameterValue.TagKeyDuplicate"
-            }
-            ErrorCode::InvalidParameterValueTagKeyEmpty => {
-                "InvalidParameterValue.TagKeyEmpty"
-            }
-            ErrorCode::InvalidParameterValueTagKeyLengthExceeded => {
-                "InvalidParameterValue.TagKeyLengthExceeded"
-            }
-            ErrorCode::InvalidParameterValueTagValueCharacterIllegal => {
-                "InvalidParameterValue.TagValueCharacterIllegal"
-            }
-            ErrorCode::InvalidParameterValueTagValueEmpty => {
-                "InvalidParameterValue.TagValueEmpty"
-            }
-            ErrorCode::InvalidParameterValueTagValueLengthExceeded => {
-                "InvalidParameterValue.TagValueLengthExceeded"
-            }
-            ErrorCode::InvalidParameterValueUinInvalid => {
-                "InvalidParameterValue.UinInvalid"
-            }
+            ErrorCode::InvalidParameterUnsupportedService => "InvalidParameter.UnsupportedService",
+            ErrorCode::InvalidParameterValueDeleteTagsParamError => "InvalidParameterValue.DeleteTagsParamError",
+            ErrorCode::InvalidParameterValueOffsetInvalid => "InvalidParameterValue.OffsetInvalid",
+            ErrorCode::InvalidParameterValueRegionInvalid => "InvalidParameterValue.RegionInvalid",
+            ErrorCode::InvalidParameterValueReservedTagKey => "InvalidParameterValue.ReservedTagKey",
+            ErrorCode::InvalidParameterValueResourceDescriptionError => "InvalidParameterValue.ResourceDescriptionError",
+            ErrorCode::InvalidParameterValueResourceIdInvalid => "InvalidParameterValue.ResourceIdInvalid",
+            ErrorCode::InvalidParameterValueResourcePrefixInvalid => "InvalidParameterValue.ResourcePrefixInvalid",
+            ErrorCode::InvalidParameterValueServiceTypeInvalid => "InvalidParameterValue.ServiceTypeInvalid",
+            ErrorCode::InvalidParameterValueTagFilters => "InvalidParameterValue.TagFilters",
+            ErrorCode::InvalidParameterValueTagFiltersLengthExceeded => "InvalidParameterValue.TagFiltersLengthExceeded",
+            ErrorCode::InvalidParameterValueTagKeyCharacterIllegal => "InvalidParameterValue.TagKeyCharacterIllegal",
+            ErrorCode::InvalidParameterValueTagKeyDuplicate => "InvalidParameterValue.TagKeyDuplicate",
+            ErrorCode::InvalidParameterValueTagKeyEmpty => "InvalidParameterValue.TagKeyEmpty",
+            ErrorCode::InvalidParameterValueTagKeyLengthExceeded => "InvalidParameterValue.TagKeyLengthExceeded",
+            ErrorCode::InvalidParameterValueTagValueCharacterIllegal => "InvalidParameterValue.TagValueCharacterIllegal",
+            ErrorCode::InvalidParameterValueTagValueEmpty => "InvalidParameterValue.TagValueEmpty",
+            ErrorCode::InvalidParameterValueTagValueLengthExceeded => "InvalidParameterValue.TagValueLengthExceeded",
+            ErrorCode::InvalidParameterValueUinInvalid => "InvalidParameterValue.UinInvalid",
             ErrorCode::LimitExceeded => "LimitExceeded",
             ErrorCode::LimitExceededQuota => "LimitExceeded.Quota",
-            ErrorCode::LimitExceededResourceAttachedTags => {
-                "LimitExceeded.ResourceAttachedTags"
-            }
-            ErrorCode::LimitExceededResourceNumPerRequest => {
-                "LimitExceeded.ResourceNumPerRequest"
-            }
+            ErrorCode::LimitExceededResourceAttachedTags => "LimitExceeded.ResourceAttachedTags",
+            ErrorCode::LimitExceededResourceNumPerRequest => "LimitExceeded.ResourceNumPerRequest",
             ErrorCode::LimitExceededTagKey => "LimitExceeded.TagKey",
             ErrorCode::LimitExceededTagNumPerRequest => "LimitExceeded.TagNumPerRequest",
             ErrorCode::LimitExceededTagValue => "LimitExceeded.TagValue",
@@ -452,12 +322,8 @@ impl ErrorCode {
             ErrorCode::OperationDenied => "OperationDenied",
             ErrorCode::ResourceInUseTagDuplicate => "ResourceInUse.TagDuplicate",
             ErrorCode::ResourceInUseTagKeyAttached => "ResourceInUse.TagKeyAttached",
-            ErrorCode::ResourceNotFoundAttachedTagKeyNotFound => {
-                "ResourceNotFound.AttachedTagKeyNotFound"
-            }
-            ErrorCode::ResourceNotFoundRecordNotFound => {
-                "ResourceNotFound.RecordNotFound"
-            }
+            ErrorCode::ResourceNotFoundAttachedTagKeyNotFound => "ResourceNotFound.AttachedTagKeyNotFound",
+            ErrorCode::ResourceNotFoundRecordNotFound => "ResourceNotFound.RecordNotFound",
             ErrorCode::ResourceNotFoundTagNonExist => "ResourceNotFound.TagNonExist",
             ErrorCode::UnsupportedOperation => "UnsupportedOperation",
             ErrorCode::Other(code) => code,
@@ -470,113 +336,49 @@ impl ErrorCode {
             ErrorCode::AuthFailure => Some("CAM签名/鉴权错误。"),
             ErrorCode::AuthFailureUnauthorizedOperation => Some("未通过CAM鉴权。"),
             ErrorCode::FailedOperation => Some("操作失败。"),
-            ErrorCode::FailedOperationPolicyEnforcedInvalid => {
-                Some("标签策略强制打标签限制")
-            }
+            ErrorCode::FailedOperationPolicyEnforcedInvalid => Some("标签策略强制打标签限制"),
             ErrorCode::FailedOperationProjectDisabled => Some("项目已禁用。"),
-            ErrorCode::FailedOperationProjectNumExceed => {
-                Some("项目数超过限制。")
-            }
-            ErrorCode::FailedOperationResourceAppIdNotSame => {
-                Some("单次请求的资源appId必须相同。")
-            }
-            ErrorCode::FailedOperationResourceTagProcessing => {
-                Some("资源标签正在处理中。")
-            }
-            ErrorCode::FailedOperationTagAttachedQuota => {
-                Some("标签已经关联配额。")
-            }
-            ErrorCode::FailedOperationTagAttachedResource => {
-                Some("已关联资源的标签无法删除。")
-            }
+            ErrorCode::FailedOperationProjectNumExceed => Some("项目数超过限制。"),
+            ErrorCode::FailedOperationResourceAppIdNotSame => Some("单次请求的资源appId必须相同。"),
+            ErrorCode::FailedOperationResourceTagProcessing => Some("资源标签正在处理中。"),
+            ErrorCode::FailedOperationTagAttachedQuota => Some("标签已经关联配额。"),
+            ErrorCode::FailedOperationTagAttachedResource => Some("已关联资源的标签无法删除。"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
-            ErrorCode::InvalidParameterPaginationTokenInvalid => {
-                Some("PaginationToken参数非法。")
-            }
-            ErrorCode::InvalidParameterProjectNameExisted => {
-                Some("项目名称已存在。")
-            }
-            ErrorCode::InvalidParameterReservedTagKey => {
-                Some("系统预留标签键 qcloud、tencent和project 禁止创建。")
-            }
+            ErrorCode::InvalidParameterPaginationTokenInvalid => Some("PaginationToken参数非法。"),
+            ErrorCode::InvalidParameterProjectNameExisted => Some("项目名称已存在。"),
+            ErrorCode::InvalidParameterReservedTagKey => Some("系统预留标签键 qcloud、tencent和project 禁止创建。"),
             ErrorCode::InvalidParameterTag => Some("Tag参数错误。"),
-            ErrorCode::InvalidParameterUnsupportedService => {
-                Some("当前业务不支持标签操作。")
-            }
-            ErrorCode::InvalidParameterValueDeleteTagsParamError => {
-                Some("DeleteTags中不能包含ReplaceTags或AddTags中元素。")
-            }
+            ErrorCode::InvalidParameterUnsupportedService => Some("当前业务不支持标签操作。"),
+            ErrorCode::InvalidParameterValueDeleteTagsParamError => Some("DeleteTags中不能包含ReplaceTags或AddTags中元素。"),
             ErrorCode::InvalidParameterValueOffsetInvalid => Some("offset error。"),
             ErrorCode::InvalidParameterValueRegionInvalid => Some("地域错误。"),
-            ErrorCode::InvalidParameterValueReservedTagKey => {
-                Some("系统预留标签键 qcloud、tencent和project 禁止创建。")
-            }
-            ErrorCode::InvalidParameterValueResourceDescriptionError => {
-                Some("资源描述错误。")
-            }
-            ErrorCode::InvalidParameterValueResourceIdInvalid => {
-                Some("资源Id错误。")
-            }
-            ErrorCode::InvalidParameterValueResourcePrefixInvalid => {
-                Some("资源前缀错误。")
-            }
-            ErrorCode::InvalidParameterValueServiceTypeInvalid => {
-                Some("业务类型错误。")
-            }
-            ErrorCode::InvalidParameterValueTagFilters => {
-                Some("TagFilters参数错误。")
-            }
-            ErrorCode::InvalidParameterValueTagFiltersLengthExceeded => {
-                Some("过滤标签键对应标签值达到上限数 6。")
-            }
-            ErrorCode::InvalidParameterValueTagKeyCharacterIllegal => {
-                Some("标签键包含非法字符。")
-            }
-            ErrorCode::InvalidParameterValueTagKeyDuplicate => {
-                Some("TagList中存在重复的TagKey。")
-            }
-            ErrorCode::InvalidParameterValueTagKeyEmpty => {
-                Some("标签键不能为空值。")
-            }
-            ErrorCode::InvalidParameterValueTagKeyLengthExceeded => {
-                Some("标签键长度超过限制。")
-            }
-            ErrorCode::InvalidParameterValueTagValueCharacterIllegal => {
-                Some("标签值包含非法字符。")
-            }
-            ErrorCode::InvalidParameterValueTagValueEmpty => {
-                Some("标签值不能为空值。")
-            }
-            ErrorCode::InvalidParameterValueTagValueLengthExceeded => {
-                Some("标签值长度超过限制。")
-            }
+            ErrorCode::InvalidParameterValueReservedTagKey => Some("系统预留标签键 qcloud、tencent和project 禁止创建。"),
+            ErrorCode::InvalidParameterValueResourceDescriptionError => Some("资源描述错误。"),
+            ErrorCode::InvalidParameterValueResourceIdInvalid => Some("资源Id错误。"),
+            ErrorCode::InvalidParameterValueResourcePrefixInvalid => Some("资源前缀错误。"),
+            ErrorCode::InvalidParameterValueServiceTypeInvalid => Some("业务类型错误。"),
+            ErrorCode::InvalidParameterValueTagFilters => Some("TagFilters参数错误。"),
+            ErrorCode::InvalidParameterValueTagFiltersLengthExceeded => Some("过滤标签键对应标签值达到上限数 6。"),
+            ErrorCode::InvalidParameterValueTagKeyCharacterIllegal => Some("标签键包含非法字符。"),
+            ErrorCode::InvalidParameterValueTagKeyDuplicate => Some("TagList中存在重复的TagKey。"),
+            ErrorCode::InvalidParameterValueTagKeyEmpty => Some("标签键不能为空值。"),
+            ErrorCode::InvalidParameterValueTagKeyLengthExceeded => Some("标签键长度超过限制。"),
+            ErrorCode::InvalidParameterValueTagValueCharacterIllegal => Some("标签值包含非法字符。"),
+            ErrorCode::InvalidParameterValueTagValueEmpty => Some("标签值不能为空值。"),
+            ErrorCode::InvalidParameterValueTagValueLengthExceeded => Some("标签值长度超过限制。"),
             ErrorCode::InvalidParameterValueUinInvalid => Some("Uin参数不合法。"),
             ErrorCode::LimitExceeded => Some("超过配额限制。"),
             ErrorCode::LimitExceededQuota => Some("超过配额限制。"),
-            ErrorCode::LimitExceededResourceAttachedTags => {
-                Some("资源关联的标签数超过限制。")
-            }
-            ErrorCode::LimitExceededResourceNumPerRequest => {
-                Some("单次请求的资源数达到上限。")
-            }
-            ErrorCode::LimitExceededTagKey => {
-                Some("用户创建标签键达到上限数 1000。")
-            }
-            ErrorCode::LimitExceededTagNumPerRequest => {
-                Some("单次请求的标签数超过上限。")
-            }
-            ErrorCode::LimitExceededTagValue => {
-                Some("单个标签键对应标签值达到上限数 1000。")
-            }
+            ErrorCode::LimitExceededResourceAttachedTags => Some("资源关联的标签数超过限制。"),
+            ErrorCode::LimitExceededResourceNumPerRequest => Some("单次请求的资源数达到上限。"),
+            ErrorCode::LimitExceededTagKey => Some("用户创建标签键达到上限数 1000。"),
+            ErrorCode::LimitExceededTagNumPerRequest => Some("单次请求的标签数超过上限。"),
+            ErrorCode::LimitExceededTagValue => Some("单个标签键对应标签值达到上限数 1000。"),
             ErrorCode::MissingParameter => Some("缺少参数错误。"),
             ErrorCode::OperationDenied => Some("操作被拒绝。"),
             ErrorCode::ResourceInUseTagDuplicate => Some("标签已存在。"),
-            ErrorCode::ResourceInUseTagKeyAttached => {
-                Some("对应的标签键和资源已关联。")
-            }
-            ErrorCode::ResourceNotFoundAttachedTagKeyNotFound => {
-                Some("资源关联的标签键不存在。")
-            }
+            ErrorCode::ResourceInUseTagKeyAttached => Some("对应的标签键和资源已关联。"),
+            ErrorCode::ResourceNotFoundAttachedTagKeyNotFound => Some("资源关联的标签键不存在。"),
             ErrorCode::ResourceNotFoundRecordNotFound => Some("记录不存在。"),
             ErrorCode::ResourceNotFoundTagNonExist => Some("标签不存在。"),
             ErrorCode::UnsupportedOperation => Some("操作不支持。"),
@@ -584,12 +386,14 @@ impl ErrorCode {
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -597,6 +401,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -4,23 +4,30 @@
 //! 标签 (`tag`) API version 2018-08-13.
 //!
 //! 介绍如何使用API对标签操作，包括查询标签、标签关联资源等。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "tag",
@@ -29,15 +36,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "tag.tencentcloudapi.com",
     regional_host: Some("tag.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of tag API version 2018-08-13.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -45,6 +49,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -59,293 +64,197 @@ impl Client {
     /// Creates a project
     ///
     /// Creates a project.
-    pub async fn add_project(
-        &self,
-        request: AddProjectRequest,
-    ) -> Result<AddProjectResponse, Error> {
+    pub async fn add_project(&self, request: AddProjectRequest) -> Result<AddProjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associating Resources and Tags
     ///
     /// This API is used to associate resources with tags.
-    pub async fn add_resource_tag(
-        &self,
-        request: AddResourceTagRequest,
-    ) -> Result<AddResourceTagResponse, Error> {
+    pub async fn add_resource_tag(&self, request: AddResourceTagRequest) -> Result<AddResourceTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates tag with resources in batches
     ///
     /// This API is used to associate a tag with multiple resources.
-    pub async fn attach_resources_tag(
-        &self,
-        request: AttachResourcesTagRequest,
-    ) -> Result<AttachResourcesTagResponse, Error> {
+    pub async fn attach_resources_tag(&self, request: AttachResourcesTagRequest) -> Result<AttachResourcesTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creating Tags
     ///
     /// This API is used to create a tag key and tag value pair.
-    pub async fn create_tag(
-        &self,
-        request: CreateTagRequest,
-    ) -> Result<CreateTagResponse, Error> {
+    pub async fn create_tag(&self, request: CreateTagRequest) -> Result<CreateTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch creates tags
     ///
     /// This API is used to create multiple tag key-value pairs.
-    pub async fn create_tags(
-        &self,
-        request: CreateTagsRequest,
-    ) -> Result<CreateTagsResponse, Error> {
+    pub async fn create_tags(&self, request: CreateTagsRequest) -> Result<CreateTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unassociating Resources and Tags
     ///
     /// This API is used to unassociate tags and resources.
-    pub async fn delete_resource_tag(
-        &self,
-        request: DeleteResourceTagRequest,
-    ) -> Result<DeleteResourceTagResponse, Error> {
+    pub async fn delete_resource_tag(&self, request: DeleteResourceTagRequest) -> Result<DeleteResourceTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deleting Tags
     ///
     /// This API is used to delete a tag key and tag value pair.
-    pub async fn delete_tag(
-        &self,
-        request: DeleteTagRequest,
-    ) -> Result<DeleteTagResponse, Error> {
+    pub async fn delete_tag(&self, request: DeleteTagRequest) -> Result<DeleteTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch deletes tags
     ///
     /// This API is used to delete tag keys and tag values in batches.
-    pub async fn delete_tags(
-        &self,
-        request: DeleteTagsRequest,
-    ) -> Result<DeleteTagsResponse, Error> {
+    pub async fn delete_tags(&self, request: DeleteTagsRequest) -> Result<DeleteTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets project lists
     ///
     /// This API is used to get project lists.
-    pub async fn describe_projects(
-        &self,
-        request: DescribeProjectsRequest,
-    ) -> Result<DescribeProjectsResponse, Error> {
+    pub async fn describe_projects(&self, request: DescribeProjectsRequest) -> Result<DescribeProjectsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries tags associated with resource
     ///
     /// This API is used to query the tags associated with a resource.
-    pub async fn describe_resource_tags(
-        &self,
-        request: DescribeResourceTagsRequest,
-    ) -> Result<DescribeResourceTagsResponse, Error> {
+    pub async fn describe_resource_tags(&self, request: DescribeResourceTagsRequest) -> Result<DescribeResourceTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch queries tags associated with resource
     ///
     /// This API is used to query the tag key-value pairs associated with an existing resource.
-    pub async fn describe_resource_tags_by_resource_ids(
-        &self,
-        request: DescribeResourceTagsByResourceIdsRequest,
-    ) -> Result<DescribeResourceTagsByResourceIdsResponse, Error> {
+    pub async fn describe_resource_tags_by_resource_ids(&self, request: DescribeResourceTagsByResourceIdsRequest) -> Result<DescribeResourceTagsByResourceIdsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views tags associated with resource in sequence
     ///
     /// This API is used to view the tags associated with a resource in sequence.
-    pub async fn describe_resource_tags_by_resource_ids_seq(
-        &self,
-        request: DescribeResourceTagsByResourceIdsSeqRequest,
-    ) -> Result<DescribeResourceTagsByResourceIdsSeqResponse, Error> {
+    pub async fn describe_resource_tags_by_resource_ids_seq(&self, request: DescribeResourceTagsByResourceIdsSeqRequest) -> Result<DescribeResourceTagsByResourceIdsSeqResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets resource tags based on tag keys
     ///
     /// This API is used to get resource tags based on tag keys.
-    pub async fn describe_resource_tags_by_tag_keys(
-        &self,
-        request: DescribeResourceTagsByTagKeysRequest,
-    ) -> Result<DescribeResourceTagsByTagKeysResponse, Error> {
+    pub async fn describe_resource_tags_by_tag_keys(&self, request: DescribeResourceTagsByTagKeysRequest) -> Result<DescribeResourceTagsByTagKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries resources by tags
     ///
     /// This API is used to query resources by tags.
-    pub async fn describe_resources_by_tags(
-        &self,
-        request: DescribeResourcesByTagsRequest,
-    ) -> Result<DescribeResourcesByTagsResponse, Error> {
+    pub async fn describe_resources_by_tags(&self, request: DescribeResourcesByTagsRequest) -> Result<DescribeResourcesByTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries resource list by tags
     ///
     /// This API is used to query resource list by tags.
-    pub async fn describe_resources_by_tags_union(
-        &self,
-        request: DescribeResourcesByTagsUnionRequest,
-    ) -> Result<DescribeResourcesByTagsUnionResponse, Error> {
+    pub async fn describe_resources_by_tags_union(&self, request: DescribeResourcesByTagsUnionRequest) -> Result<DescribeResourcesByTagsUnionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying Tag Keys
     ///
     /// This API is used to query tag keys in the list of created tags.
-    pub async fn describe_tag_keys(
-        &self,
-        request: DescribeTagKeysRequest,
-    ) -> Result<DescribeTagKeysResponse, Error> {
+    pub async fn describe_tag_keys(&self, request: DescribeTagKeysRequest) -> Result<DescribeTagKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying Tag Values
     ///
     /// This API is used to query tag values in an existing tag list.
-    pub async fn describe_tag_values(
-        &self,
-        request: DescribeTagValuesRequest,
-    ) -> Result<DescribeTagValuesResponse, Error> {
+    pub async fn describe_tag_values(&self, request: DescribeTagValuesRequest) -> Result<DescribeTagValuesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag values in sequence
     ///
     /// This API is used to query tag values in a created tag list.
-    pub async fn describe_tag_values_seq(
-        &self,
-        request: DescribeTagValuesSeqRequest,
-    ) -> Result<DescribeTagValuesSeqResponse, Error> {
+    pub async fn describe_tag_values_seq(&self, request: DescribeTagValuesSeqRequest) -> Result<DescribeTagValuesSeqResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying Tag Lists
     ///
     /// This API is used to query the list of created tags.
-    pub async fn describe_tags(
-        &self,
-        request: DescribeTagsRequest,
-    ) -> Result<DescribeTagsResponse, Error> {
+    pub async fn describe_tags(&self, request: DescribeTagsRequest) -> Result<DescribeTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag lists in sequence
     ///
     /// This API is used to query the created tag lists.
-    pub async fn describe_tags_seq(
-        &self,
-        request: DescribeTagsSeqRequest,
-    ) -> Result<DescribeTagsSeqResponse, Error> {
+    pub async fn describe_tags_seq(&self, request: DescribeTagsSeqRequest) -> Result<DescribeTagsSeqResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds tag from resources in batches
     ///
     /// This API is used to unbind a tag from multiple resources.
-    pub async fn detach_resources_tag(
-        &self,
-        request: DetachResourcesTagRequest,
-    ) -> Result<DetachResourcesTagResponse, Error> {
+    pub async fn detach_resources_tag(&self, request: DetachResourcesTagRequest) -> Result<DetachResourcesTagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries resource tag list
     ///
     /// This API is used to query the list of resources associated with a tag.
-    pub async fn get_resources(
-        &self,
-        request: GetResourcesRequest,
-    ) -> Result<GetResourcesResponse, Error> {
+    pub async fn get_resources(&self, request: GetResourcesRequest) -> Result<GetResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag key list
     ///
     /// This API is used to query the list of tag keys.
-    pub async fn get_tag_keys(
-        &self,
-        request: GetTagKeysRequest,
-    ) -> Result<GetTagKeysResponse, Error> {
+    pub async fn get_tag_keys(&self, request: GetTagKeysRequest) -> Result<GetTagKeysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries tag value list
     ///
     /// This API is used to query tag values in the list of created tags.
-    pub async fn get_tag_values(
-        &self,
-        request: GetTagValuesRequest,
-    ) -> Result<GetTagValuesResponse, Error> {
+    pub async fn get_tag_values(&self, request: GetTagValuesRequest) -> Result<GetTagValuesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Gets tag list
     ///
     /// This API is used to get the list of created tags.
-    pub async fn get_tags(
-        &self,
-        request: GetTagsRequest,
-    ) -> Result<GetTagsResponse, Error> {
+    pub async fn get_tags(&self, request: GetTagsRequest) -> Result<GetTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch Modifying Tags Associated with a Resource
     ///
     /// This API is used to modify all tags associated with a resource.
-    pub async fn modify_resource_tags(
-        &self,
-        request: ModifyResourceTagsRequest,
-    ) -> Result<ModifyResourceTagsResponse, Error> {
+    pub async fn modify_resource_tags(&self, request: ModifyResourceTagsRequest) -> Result<ModifyResourceTagsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies tag value associated with resources in batches
     ///
     /// This API is used to modify the tag value corresponding to a tag key associated with multiple resources.
-    pub async fn modify_resources_tag_value(
-        &self,
-        request: ModifyResourcesTagValueRequest,
-    ) -> Result<ModifyResourcesTagValueResponse, Error> {
+    pub async fn modify_resources_tag_value(&self, request: ModifyResourcesTagValueRequest) -> Result<ModifyResourcesTagValueResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds tag to resources
     ///
     /// This API is used to create and bind a tag uniformly to multiple specified resources of multiple Tencent Cloud services.
-    pub async fn tag_resources(
-        &self,
-        request: TagResourcesRequest,
-    ) -> Result<TagResourcesResponse, Error> {
+    pub async fn tag_resources(&self, request: TagResourcesRequest) -> Result<TagResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds tag from resources
     ///
     /// This API is used to unbind a tag uniformly from multiple specified resources of multiple Tencent Cloud services.
-    pub async fn un_tag_resources(
-        &self,
-        request: UnTagResourcesRequest,
-    ) -> Result<UnTagResourcesResponse, Error> {
+    pub async fn un_tag_resources(&self, request: UnTagResourcesRequest) -> Result<UnTagResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改项目
     ///
     /// (Chinese only) 修改项目
-    pub async fn update_project(
-        &self,
-        request: UpdateProjectRequest,
-    ) -> Result<UpdateProjectResponse, Error> {
+    pub async fn update_project(&self, request: UpdateProjectRequest) -> Result<UpdateProjectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifying Resource Tag Values
     ///
     /// This API is used to modify the values of tags associated with a resource (the tag key does not change).
-    pub async fn update_resource_tag_value(
-        &self,
-        request: UpdateResourceTagValueRequest,
-    ) -> Result<UpdateResourceTagValueResponse, Error> {
+    pub async fn update_resource_tag_value(&self, request: UpdateResourceTagValueRequest) -> Result<UpdateResourceTagValueResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for AddProjectRequest {
     type Output = AddProjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -355,6 +264,7 @@ impl runtime::operation::Operation for AddProjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddResourceTagRequest {
     type Output = AddResourceTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -364,6 +274,7 @@ impl runtime::operation::Operation for AddResourceTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachResourcesTagRequest {
     type Output = AttachResourcesTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -373,6 +284,7 @@ impl runtime::operation::Operation for AttachResourcesTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTagRequest {
     type Output = CreateTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -382,6 +294,7 @@ impl runtime::operation::Operation for CreateTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTagsRequest {
     type Output = CreateTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -391,6 +304,7 @@ impl runtime::operation::Operation for CreateTagsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteResourceTagRequest {
     type Output = DeleteResourceTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -400,6 +314,7 @@ impl runtime::operation::Operation for DeleteResourceTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTagRequest {
     type Output = DeleteTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -409,6 +324,7 @@ impl runtime::operation::Operation for DeleteTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTagsRequest {
     type Output = DeleteTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -418,6 +334,7 @@ impl runtime::operation::Operation for DeleteTagsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeProjectsRequest {
     type Output = DescribeProjectsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -427,6 +344,7 @@ impl runtime::operation::Operation for DescribeProjectsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourceTagsRequest {
     type Output = DescribeResourceTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -436,6 +354,7 @@ impl runtime::operation::Operation for DescribeResourceTagsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourceTagsByResourceIdsRequest {
     type Output = DescribeResourceTagsByResourceIdsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -445,6 +364,7 @@ impl runtime::operation::Operation for DescribeResourceTagsByResourceIdsRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourceTagsByResourceIdsSeqRequest {
     type Output = DescribeResourceTagsByResourceIdsSeqResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -454,6 +374,7 @@ impl runtime::operation::Operation for DescribeResourceTagsByResourceIdsSeqReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourceTagsByTagKeysRequest {
     type Output = DescribeResourceTagsByTagKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -463,6 +384,7 @@ impl runtime::operation::Operation for DescribeResourceTagsByTagKeysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourcesByTagsRequest {
     type Output = DescribeResourcesByTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -472,6 +394,7 @@ impl runtime::operation::Operation for DescribeResourcesByTagsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeResourcesByTagsUnionRequest {
     type Output = DescribeResourcesByTagsUnionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -481,6 +404,7 @@ impl runtime::operation::Operation for DescribeResourcesByTagsUnionRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTagKeysRequest {
     type Output = DescribeTagKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -490,6 +414,7 @@ impl runtime::operation::Operation for DescribeTagKeysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTagValuesRequest {
     type Output = DescribeTagValuesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -499,6 +424,7 @@ impl runtime::operation::Operation for DescribeTagValuesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTagValuesSeqRequest {
     type Output = DescribeTagValuesSeqResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -508,6 +434,7 @@ impl runtime::operation::Operation for DescribeTagValuesSeqRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTagsRequest {
     type Output = DescribeTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -517,6 +444,7 @@ impl runtime::operation::Operation for DescribeTagsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTagsSeqRequest {
     type Output = DescribeTagsSeqResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -526,6 +454,7 @@ impl runtime::operation::Operation for DescribeTagsSeqRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DetachResourcesTagRequest {
     type Output = DetachResourcesTagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -535,6 +464,7 @@ impl runtime::operation::Operation for DetachResourcesTagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetResourcesRequest {
     type Output = GetResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -544,6 +474,7 @@ impl runtime::operation::Operation for GetResourcesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetTagKeysRequest {
     type Output = GetTagKeysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -553,6 +484,7 @@ impl runtime::operation::Operation for GetTagKeysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetTagValuesRequest {
     type Output = GetTagValuesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -562,6 +494,7 @@ impl runtime::operation::Operation for GetTagValuesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for GetTagsRequest {
     type Output = GetTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -571,6 +504,7 @@ impl runtime::operation::Operation for GetTagsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ModifyResourceTagsRequest {
     type Output = ModifyResourceTagsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -580,6 +514,7 @@ impl runtime::operation::Operation for ModifyResourceTagsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyResourcesTagValueRequest {
     type Output = ModifyResourcesTagValueResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -589,6 +524,7 @@ impl runtime::operation::Operation for ModifyResourcesTagValueRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TagResourcesRequest {
     type Output = TagResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -598,6 +534,7 @@ impl runtime::operation::Operation for TagResourcesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnTagResourcesRequest {
     type Output = UnTagResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -607,6 +544,7 @@ impl runtime::operation::Operation for UnTagResourcesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateProjectRequest {
     type Output = UpdateProjectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -616,6 +554,7 @@ impl runtime::operation::Operation for UpdateProjectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateResourceTagValueRequest {
     type Output = UpdateResourceTagValueResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -625,6 +564,7 @@ impl runtime::operation::Operation for UpdateResourceTagValueRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]

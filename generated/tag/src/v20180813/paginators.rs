@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeResourceTagsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeResourceTagsRequest {
         self
     }
 }
+
 impl Page for DescribeResourceTagsResponse {
     type Item = output::TagResource;
     fn total_count(&self) -> Option<u64> {
@@ -30,27 +34,21 @@ impl Page for DescribeResourceTagsResponse {
         self.rows
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resource_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resource_tags_paginator(
-        &self,
-        request: DescribeResourceTagsRequest,
-    ) -> Paginator<DescribeResourceTagsRequest, DescribeResourceTagsResponse> {
+    pub fn describe_resource_tags_paginator(&self, request: DescribeResourceTagsRequest) -> Paginator<DescribeResourceTagsRequest, DescribeResourceTagsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResourceTags",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_resource_tags(request).await }
-            },
-        )
+        Paginator::new("DescribeResourceTags", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resource_tags(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeResourceTagsByResourceIdsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -64,6 +62,7 @@ impl PagedRequest for DescribeResourceTagsByResourceIdsRequest {
         self
     }
 }
+
 impl Page for DescribeResourceTagsByResourceIdsResponse {
     type Item = output::TagResource;
     fn total_count(&self) -> Option<u64> {
@@ -76,32 +75,21 @@ impl Page for DescribeResourceTagsByResourceIdsResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resource_tags_by_resource_ids`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resource_tags_by_resource_ids_paginator(
-        &self,
-        request: DescribeResourceTagsByResourceIdsRequest,
-    ) -> Paginator<
-        DescribeResourceTagsByResourceIdsRequest,
-        DescribeResourceTagsByResourceIdsResponse,
-    > {
+    pub fn describe_resource_tags_by_resource_ids_paginator(&self, request: DescribeResourceTagsByResourceIdsRequest) -> Paginator<DescribeResourceTagsByResourceIdsRequest, DescribeResourceTagsByResourceIdsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResourceTagsByResourceIds",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_resource_tags_by_resource_ids(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeResourceTagsByResourceIds", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resource_tags_by_resource_ids(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeResourceTagsByResourceIdsSeqRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -115,6 +103,7 @@ impl PagedRequest for DescribeResourceTagsByResourceIdsSeqRequest {
         self
     }
 }
+
 impl Page for DescribeResourceTagsByResourceIdsSeqResponse {
     type Item = output::TagResource;
     fn total_count(&self) -> Option<u64> {
@@ -127,32 +116,21 @@ impl Page for DescribeResourceTagsByResourceIdsSeqResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resource_tags_by_resource_ids_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resource_tags_by_resource_ids_seq_paginator(
-        &self,
-        request: DescribeResourceTagsByResourceIdsSeqRequest,
-    ) -> Paginator<
-        DescribeResourceTagsByResourceIdsSeqRequest,
-        DescribeResourceTagsByResourceIdsSeqResponse,
-    > {
+    pub fn describe_resource_tags_by_resource_ids_seq_paginator(&self, request: DescribeResourceTagsByResourceIdsSeqRequest) -> Paginator<DescribeResourceTagsByResourceIdsSeqRequest, DescribeResourceTagsByResourceIdsSeqResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResourceTagsByResourceIdsSeq",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_resource_tags_by_resource_ids_seq(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeResourceTagsByResourceIdsSeq", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resource_tags_by_resource_ids_seq(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeResourceTagsByTagKeysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -166,6 +144,7 @@ impl PagedRequest for DescribeResourceTagsByTagKeysRequest {
         self
     }
 }
+
 impl Page for DescribeResourceTagsByTagKeysResponse {
     type Item = output::ResourceIdTag;
     fn total_count(&self) -> Option<u64> {
@@ -178,30 +157,21 @@ impl Page for DescribeResourceTagsByTagKeysResponse {
         self.rows
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resource_tags_by_tag_keys`] with `Offset` and `Limit` (at most 400 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resource_tags_by_tag_keys_paginator(
-        &self,
-        request: DescribeResourceTagsByTagKeysRequest,
-    ) -> Paginator<
-        DescribeResourceTagsByTagKeysRequest,
-        DescribeResourceTagsByTagKeysResponse,
-    > {
+    pub fn describe_resource_tags_by_tag_keys_paginator(&self, request: DescribeResourceTagsByTagKeysRequest) -> Paginator<DescribeResourceTagsByTagKeysRequest, DescribeResourceTagsByTagKeysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResourceTagsByTagKeys",
-            400,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_resource_tags_by_tag_keys(request).await }
-            },
-        )
+        Paginator::new("DescribeResourceTagsByTagKeys", 400, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resource_tags_by_tag_keys(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeResourcesByTagsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -215,6 +185,7 @@ impl PagedRequest for DescribeResourcesByTagsRequest {
         self
     }
 }
+
 impl Page for DescribeResourcesByTagsResponse {
     type Item = output::ResourceTag;
     fn total_count(&self) -> Option<u64> {
@@ -227,27 +198,21 @@ impl Page for DescribeResourcesByTagsResponse {
         self.rows
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resources_by_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resources_by_tags_paginator(
-        &self,
-        request: DescribeResourcesByTagsRequest,
-    ) -> Paginator<DescribeResourcesByTagsRequest, DescribeResourcesByTagsResponse> {
+    pub fn describe_resources_by_tags_paginator(&self, request: DescribeResourcesByTagsRequest) -> Paginator<DescribeResourcesByTagsRequest, DescribeResourcesByTagsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResourcesByTags",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_resources_by_tags(request).await }
-            },
-        )
+        Paginator::new("DescribeResourcesByTags", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resources_by_tags(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeResourcesByTagsUnionRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -261,6 +226,7 @@ impl PagedRequest for DescribeResourcesByTagsUnionRequest {
         self
     }
 }
+
 impl Page for DescribeResourcesByTagsUnionResponse {
     type Item = output::ResourceTag;
     fn total_count(&self) -> Option<u64> {
@@ -273,30 +239,21 @@ impl Page for DescribeResourcesByTagsUnionResponse {
         self.rows
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_resources_by_tags_union`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_resources_by_tags_union_paginator(
-        &self,
-        request: DescribeResourcesByTagsUnionRequest,
-    ) -> Paginator<
-        DescribeResourcesByTagsUnionRequest,
-        DescribeResourcesByTagsUnionResponse,
-    > {
+    pub fn describe_resources_by_tags_union_paginator(&self, request: DescribeResourcesByTagsUnionRequest) -> Paginator<DescribeResourcesByTagsUnionRequest, DescribeResourcesByTagsUnionResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeResourcesByTagsUnion",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_resources_by_tags_union(request).await }
-            },
-        )
+        Paginator::new("DescribeResourcesByTagsUnion", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_resources_by_tags_union(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTagKeysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -310,6 +267,7 @@ impl PagedRequest for DescribeTagKeysRequest {
         self
     }
 }
+
 impl Page for DescribeTagKeysResponse {
     type Item = String;
     fn total_count(&self) -> Option<u64> {
@@ -322,27 +280,21 @@ impl Page for DescribeTagKeysResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_tag_keys`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_tag_keys_paginator(
-        &self,
-        request: DescribeTagKeysRequest,
-    ) -> Paginator<DescribeTagKeysRequest, DescribeTagKeysResponse> {
+    pub fn describe_tag_keys_paginator(&self, request: DescribeTagKeysRequest) -> Paginator<DescribeTagKeysRequest, DescribeTagKeysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTagKeys",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_tag_keys(request).await }
-            },
-        )
+        Paginator::new("DescribeTagKeys", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_tag_keys(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTagValuesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -356,6 +308,7 @@ impl PagedRequest for DescribeTagValuesRequest {
         self
     }
 }
+
 impl Page for DescribeTagValuesResponse {
     type Item = output::Tag;
     fn total_count(&self) -> Option<u64> {
@@ -368,27 +321,21 @@ impl Page for DescribeTagValuesResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_tag_values`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_tag_values_paginator(
-        &self,
-        request: DescribeTagValuesRequest,
-    ) -> Paginator<DescribeTagValuesRequest, DescribeTagValuesResponse> {
+    pub fn describe_tag_values_paginator(&self, request: DescribeTagValuesRequest) -> Paginator<DescribeTagValuesRequest, DescribeTagValuesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTagValues",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_tag_values(request).await }
-            },
-        )
+        Paginator::new("DescribeTagValues", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_tag_values(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTagValuesSeqRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -402,6 +349,7 @@ impl PagedRequest for DescribeTagValuesSeqRequest {
         self
     }
 }
+
 impl Page for DescribeTagValuesSeqResponse {
     type Item = output::Tag;
     fn total_count(&self) -> Option<u64> {
@@ -414,27 +362,21 @@ impl Page for DescribeTagValuesSeqResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_tag_values_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_tag_values_seq_paginator(
-        &self,
-        request: DescribeTagValuesSeqRequest,
-    ) -> Paginator<DescribeTagValuesSeqRequest, DescribeTagValuesSeqResponse> {
+    pub fn describe_tag_values_seq_paginator(&self, request: DescribeTagValuesSeqRequest) -> Paginator<DescribeTagValuesSeqRequest, DescribeTagValuesSeqResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTagValuesSeq",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_tag_values_seq(request).await }
-            },
-        )
+        Paginator::new("DescribeTagValuesSeq", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_tag_values_seq(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTagsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -448,6 +390,7 @@ impl PagedRequest for DescribeTagsRequest {
         self
     }
 }
+
 impl Page for DescribeTagsResponse {
     type Item = output::TagWithDelete;
     fn total_count(&self) -> Option<u64> {
@@ -460,27 +403,21 @@ impl Page for DescribeTagsResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_tags_paginator(
-        &self,
-        request: DescribeTagsRequest,
-    ) -> Paginator<DescribeTagsRequest, DescribeTagsResponse> {
+    pub fn describe_tags_paginator(&self, request: DescribeTagsRequest) -> Paginator<DescribeTagsRequest, DescribeTagsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTags",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_tags(request).await }
-            },
-        )
+        Paginator::new("DescribeTags", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_tags(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTagsSeqRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -494,6 +431,7 @@ impl PagedRequest for DescribeTagsSeqRequest {
         self
     }
 }
+
 impl Page for DescribeTagsSeqResponse {
     type Item = output::TagWithDelete;
     fn total_count(&self) -> Option<u64> {
@@ -506,24 +444,17 @@ impl Page for DescribeTagsSeqResponse {
         self.tags
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_tags_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_tags_seq_paginator(
-        &self,
-        request: DescribeTagsSeqRequest,
-    ) -> Paginator<DescribeTagsSeqRequest, DescribeTagsSeqResponse> {
+    pub fn describe_tags_seq_paginator(&self, request: DescribeTagsSeqRequest) -> Paginator<DescribeTagsSeqRequest, DescribeTagsSeqResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTagsSeq",
-            15,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_tags_seq(request).await }
-            },
-        )
+        Paginator::new("DescribeTagsSeq", 15, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_tags_seq(request).await }
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! The error codes vpc 2017-03-12 documents (555 of them; from tencentcloud-sdk-python-vpc 3.1.193 (Apache-2.0): tencentcloud/vpc/v20170312/errorcodes.py, converted by `cargo xtask import errorcodes`).
 //!
 //! Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].
+
 /// An error code of this API version. Non-exhaustive: the service may
 /// add codes, which arrive as [`ErrorCode::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2233,6 +2234,7 @@ pub enum ErrorCode {
     /// A code that is not on the documented list.
     Other(String),
 }
+
 impl ErrorCode {
     /// The code of an API error; `None` for other errors (transport,
     /// decoding, …).
@@ -2245,683 +2247,263 @@ impl ErrorCode {
     pub fn parse(code: &str) -> ErrorCode {
         match code {
             "AddressQuotaLimitExceeded" => ErrorCode::AddressQuotaLimitExceeded,
-            "AddressQuotaLimitExceeded.DailyAllocate" => {
-                ErrorCode::AddressQuotaLimitExceededDailyAllocate
-            }
+            "AddressQuotaLimitExceeded.DailyAllocate" => ErrorCode::AddressQuotaLimitExceededDailyAllocate,
             "AuthFailure" => ErrorCode::AuthFailure,
-            "FailedOperation.AddressEniInfoNotFound" => {
-                ErrorCode::FailedOperationAddressEniInfoNotFound
-            }
-            "FailedOperation.BalanceInsufficient" => {
-                ErrorCode::FailedOperationBalanceInsufficient
-            }
-            "FailedOperation.CreateCcnFailed" => {
-                ErrorCode::FailedOperationCreateCcnFailed
-            }
-            "FailedOperation.CreateVpnGatewayFailed" => {
-                ErrorCode::FailedOperationCreateVpnGatewayFailed
-            }
+            "FailedOperation.AddressEniInfoNotFound" => ErrorCode::FailedOperationAddressEniInfoNotFound,
+            "FailedOperation.BalanceInsufficient" => ErrorCode::FailedOperationBalanceInsufficient,
+            "FailedOperation.CreateCcnFailed" => ErrorCode::FailedOperationCreateCcnFailed,
+            "FailedOperation.CreateVpnGatewayFailed" => ErrorCode::FailedOperationCreateVpnGatewayFailed,
             "FailedOperation.InvalidRegion" => ErrorCode::FailedOperationInvalidRegion,
-            "FailedOperation.IpTypeNotPermit" => {
-                ErrorCode::FailedOperationIpTypeNotPermit
-            }
-            "FailedOperation.MasterEniNotFound" => {
-                ErrorCode::FailedOperationMasterEniNotFound
-            }
-            "FailedOperation.NetDetectTimeOut" => {
-                ErrorCode::FailedOperationNetDetectTimeOut
-            }
+            "FailedOperation.IpTypeNotPermit" => ErrorCode::FailedOperationIpTypeNotPermit,
+            "FailedOperation.MasterEniNotFound" => ErrorCode::FailedOperationMasterEniNotFound,
+            "FailedOperation.NetDetectTimeOut" => ErrorCode::FailedOperationNetDetectTimeOut,
             "FailedOperation.TaskFailed" => ErrorCode::FailedOperationTaskFailed,
             "InternalError" => ErrorCode::InternalError,
-            "InternalError.CreateCkafkaRouteError" => {
-                ErrorCode::InternalErrorCreateCkafkaRouteError
-            }
+            "InternalError.CreateCkafkaRouteError" => ErrorCode::InternalErrorCreateCkafkaRouteError,
             "InternalError.ModuleError" => ErrorCode::InternalErrorModuleError,
             "InternalServerError" => ErrorCode::InternalServerError,
             "InvalidAccount.NotSupported" => ErrorCode::InvalidAccountNotSupported,
             "InvalidAddressId.Blocked" => ErrorCode::InvalidAddressIdBlocked,
             "InvalidAddressId.NotFound" => ErrorCode::InvalidAddressIdNotFound,
-            "InvalidAddressIdState.InArrears" => {
-                ErrorCode::InvalidAddressIdStateInArrears
-            }
-            "InvalidAddressIdStatus.NotPermit" => {
-                ErrorCode::InvalidAddressIdStatusNotPermit
-            }
+            "InvalidAddressIdState.InArrears" => ErrorCode::InvalidAddressIdStateInArrears,
+            "InvalidAddressIdStatus.NotPermit" => ErrorCode::InvalidAddressIdStatusNotPermit,
             "InvalidAddressState" => ErrorCode::InvalidAddressState,
             "InvalidInstance.NotSupported" => ErrorCode::InvalidInstanceNotSupported,
-            "InvalidInstanceId.AlreadyBindEip" => {
-                ErrorCode::InvalidInstanceIdAlreadyBindEip
-            }
+            "InvalidInstanceId.AlreadyBindEip" => ErrorCode::InvalidInstanceIdAlreadyBindEip,
             "InvalidInstanceId.NotFound" => ErrorCode::InvalidInstanceIdNotFound,
-            "InvalidNetworkInterfaceId.NotFound" => {
-                ErrorCode::InvalidNetworkInterfaceIdNotFound
-            }
+            "InvalidNetworkInterfaceId.NotFound" => ErrorCode::InvalidNetworkInterfaceIdNotFound,
             "InvalidParameter" => ErrorCode::InvalidParameter,
-            "InvalidParameter.AclTypeMismatch" => {
-                ErrorCode::InvalidParameterAclTypeMismatch
-            }
+            "InvalidParameter.AclTypeMismatch" => ErrorCode::InvalidParameterAclTypeMismatch,
             "InvalidParameter.Coexist" => ErrorCode::InvalidParameterCoexist,
             "InvalidParameter.Conflict" => ErrorCode::InvalidParameter_Conflict,
-            "InvalidParameter.DuplicatedLbTrafficMirrorCollectors" => {
-                ErrorCode::InvalidParameterDuplicatedLbTrafficMirrorCollectors
-            }
-            "InvalidParameter.FilterInvalidKey" => {
-                ErrorCode::InvalidParameterFilterInvalidKey
-            }
-            "InvalidParameter.FilterMissParameter" => {
-                ErrorCode::InvalidParameterFilterMissParameter
-            }
+            "InvalidParameter.DuplicatedLbTrafficMirrorCollectors" => ErrorCode::InvalidParameterDuplicatedLbTrafficMirrorCollectors,
+            "InvalidParameter.FilterInvalidKey" => ErrorCode::InvalidParameterFilterInvalidKey,
+            "InvalidParameter.FilterMissParameter" => ErrorCode::InvalidParameterFilterMissParameter,
             "InvalidParameter.FilterNotDict" => ErrorCode::InvalidParameterFilterNotDict,
-            "InvalidParameter.FilterValuesNotList" => {
-                ErrorCode::InvalidParameterFilterValuesNotList
-            }
+            "InvalidParameter.FilterValuesNotList" => ErrorCode::InvalidParameterFilterValuesNotList,
             "InvalidParameter.InvalidFilter" => ErrorCode::InvalidParameterInvalidFilter,
             "InvalidParameter.InvalidKey" => ErrorCode::InvalidParameterInvalidKey,
-            "InvalidParameter.MismatchInstanceEniCdc" => {
-                ErrorCode::InvalidParameterMismatchInstanceEniCdc
-            }
-            "InvalidParameter.NextHopMismatch" => {
-                ErrorCode::InvalidParameterNextHopMismatch
-            }
+            "InvalidParameter.MismatchInstanceEniCdc" => ErrorCode::InvalidParameterMismatchInstanceEniCdc,
+            "InvalidParameter.NextHopMismatch" => ErrorCode::InvalidParameterNextHopMismatch,
             "InvalidParameter.NotDict" => ErrorCode::InvalidParameterNotDict,
             "InvalidParameter.NotList" => ErrorCode::InvalidParameterNotList,
             "InvalidParameter.NotStr" => ErrorCode::InvalidParameterNotStr,
-            "InvalidParameter.UnsupportedLbTrafficMirrorAz" => {
-                ErrorCode::InvalidParameterUnsupportedLbTrafficMirrorAz
-            }
-            "InvalidParameter.VpgHaGroupNotFound" => {
-                ErrorCode::InvalidParameterVpgHaGroupNotFound
-            }
+            "InvalidParameter.UnsupportedLbTrafficMirrorAz" => ErrorCode::InvalidParameterUnsupportedLbTrafficMirrorAz,
+            "InvalidParameter.VpgHaGroupNotFound" => ErrorCode::InvalidParameterVpgHaGroupNotFound,
             "InvalidParameterConflict" => ErrorCode::InvalidParameterConflict,
             "InvalidParameterValue" => ErrorCode::InvalidParameterValue,
-            "InvalidParameterValue.AccessSubnetMask" => {
-                ErrorCode::InvalidParameterValueAccessSubnetMask
-            }
-            "InvalidParameterValue.AccessSubnetPrefix" => {
-                ErrorCode::InvalidParameterValueAccessSubnetPrefix
-            }
-            "InvalidParameterValue.AddressAlreadyHasPassThrough" => {
-                ErrorCode::InvalidParameterValueAddressAlreadyHasPassThrough
-            }
-            "InvalidParameterValue.AddressAttacked" => {
-                ErrorCode::InvalidParameterValueAddressAttacked
-            }
-            "InvalidParameterValue.AddressIdMalformed" => {
-                ErrorCode::InvalidParameterValueAddressIdMalformed
-            }
-            "InvalidParameterValue.AddressInternetChargeTypeConflict" => {
-                ErrorCode::InvalidParameterValueAddressInternetChargeTypeConflict
-            }
-            "InvalidParameterValue.AddressIpNotAvailable" => {
-                ErrorCode::InvalidParameterValueAddressIpNotAvailable
-            }
-            "InvalidParameterValue.AddressIpNotFound" => {
-                ErrorCode::InvalidParameterValueAddressIpNotFound
-            }
-            "InvalidParameterValue.AddressIpNotInVpc" => {
-                ErrorCode::InvalidParameterValueAddressIpNotInVpc
-            }
-            "InvalidParameterValue.AddressIpNotPublic" => {
-                ErrorCode::InvalidParameterValueAddressIpNotPublic
-            }
-            "InvalidParameterValue.AddressIpsNotFound" => {
-                ErrorCode::InvalidParameterValueAddressIpsNotFound
-            }
-            "InvalidParameterValue.AddressNotApplicable" => {
-                ErrorCode::InvalidParameterValueAddressNotApplicable
-            }
-            "InvalidParameterValue.AddressNotCalcIP" => {
-                ErrorCode::InvalidParameterValueAddressNotCalcIP
-            }
-            "InvalidParameterValue.AddressNotFound" => {
-                ErrorCode::InvalidParameterValueAddressNotFound
-            }
-            "InvalidParameterValue.AddressPublished" => {
-                ErrorCode::InvalidParameterValueAddressPublished
-            }
-            "InvalidParameterValue.AddressTypeConflict" => {
-                ErrorCode::InvalidParameterValueAddressTypeConflict
-            }
-            "InvalidParameterValue.BandwidthOutOfRange" => {
-                ErrorCode::InvalidParameterValueBandwidthOutOfRange
-            }
-            "InvalidParameterValue.BandwidthPackageIdMalformed" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed
-            }
-            "InvalidParameterValue.BandwidthPackageInUse" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageInUse
-            }
-            "InvalidParameterValue.BandwidthPackageNotFound" => {
-                ErrorCode::InvalidParameterValueBandwidthPackageNotFound
-            }
-            "InvalidParameterValue.BandwidthTooSmall" => {
-                ErrorCode::InvalidParameterValueBandwidthTooSmall
-            }
-            "InvalidParameterValue.CcnAttachBmvpcLimitExceeded" => {
-                ErrorCode::InvalidParameterValueCcnAttachBmvpcLimitExceeded
-            }
-            "InvalidParameterValue.CidrConflict" => {
-                ErrorCode::InvalidParameterValueCidrConflict
-            }
-            "InvalidParameterValue.CidrNotInPeerVpc" => {
-                ErrorCode::InvalidParameterValueCidrNotInPeerVpc
-            }
-            "InvalidParameterValue.CidrNotInSslVpnVpc" => {
-                ErrorCode::InvalidParameterValueCidrNotInSslVpnVpc
-            }
-            "InvalidParameterValue.Combination" => {
-                ErrorCode::InvalidParameterValueCombination
-            }
-            "InvalidParameterValue.Duplicate" => {
-                ErrorCode::InvalidParameterValueDuplicate
-            }
-            "InvalidParameterValue.DuplicatePara" => {
-                ErrorCode::InvalidParameterValueDuplicatePara
-            }
-            "InvalidParameterValue.DuplicateRegion" => {
-                ErrorCode::InvalidParameterValueDuplicateRegion
-            }
-            "InvalidParameterValue.DuplicatedHaVipAssociations" => {
-                ErrorCode::InvalidParameterValueDuplicatedHaVipAssociations
-            }
-            "InvalidParameterValue.DuplicatedLbTrafficMirrorCollectors" => {
-                ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorCollectors
-            }
-            "InvalidParameterValue.DuplicatedLbTrafficMirrorReciverEndpoint" => {
-                ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorReciverEndpoint
-            }
-            "InvalidParameterValue.EIPBrandWidthOutInvalid" => {
-                ErrorCode::InvalidParameterValueEIPBrandWidthOutInvalid
-            }
-            "InvalidParameterValue.EgressConflict" => {
-                ErrorCode::InvalidParameterValueEgressConflict
-            }
+            "InvalidParameterValue.AccessSubnetMask" => ErrorCode::InvalidParameterValueAccessSubnetMask,
+            "InvalidParameterValue.AccessSubnetPrefix" => ErrorCode::InvalidParameterValueAccessSubnetPrefix,
+            "InvalidParameterValue.AddressAlreadyHasPassThrough" => ErrorCode::InvalidParameterValueAddressAlreadyHasPassThrough,
+            "InvalidParameterValue.AddressAttacked" => ErrorCode::InvalidParameterValueAddressAttacked,
+            "InvalidParameterValue.AddressIdMalformed" => ErrorCode::InvalidParameterValueAddressIdMalformed,
+            "InvalidParameterValue.AddressInternetChargeTypeConflict" => ErrorCode::InvalidParameterValueAddressInternetChargeTypeConflict,
+            "InvalidParameterValue.AddressIpNotAvailable" => ErrorCode::InvalidParameterValueAddressIpNotAvailable,
+            "InvalidParameterValue.AddressIpNotFound" => ErrorCode::InvalidParameterValueAddressIpNotFound,
+            "InvalidParameterValue.AddressIpNotInVpc" => ErrorCode::InvalidParameterValueAddressIpNotInVpc,
+            "InvalidParameterValue.AddressIpNotPublic" => ErrorCode::InvalidParameterValueAddressIpNotPublic,
+            "InvalidParameterValue.AddressIpsNotFound" => ErrorCode::InvalidParameterValueAddressIpsNotFound,
+            "InvalidParameterValue.AddressNotApplicable" => ErrorCode::InvalidParameterValueAddressNotApplicable,
+            "InvalidParameterValue.AddressNotCalcIP" => ErrorCode::InvalidParameterValueAddressNotCalcIP,
+            "InvalidParameterValue.AddressNotFound" => ErrorCode::InvalidParameterValueAddressNotFound,
+            "InvalidParameterValue.AddressPublished" => ErrorCode::InvalidParameterValueAddressPublished,
+            "InvalidParameterValue.AddressTypeConflict" => ErrorCode::InvalidParameterValueAddressTypeConflict,
+            "InvalidParameterValue.BandwidthOutOfRange" => ErrorCode::InvalidParameterValueBandwidthOutOfRange,
+            "InvalidParameterValue.BandwidthPackageIdMalformed" => ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed,
+            "InvalidParameterValue.BandwidthPackageInUse" => ErrorCode::InvalidParameterValueBandwidthPackageInUse,
+            "InvalidParameterValue.BandwidthPackageNotFound" => ErrorCode::InvalidParameterValueBandwidthPackageNotFound,
+            "InvalidParameterValue.BandwidthTooSmall" => ErrorCode::InvalidParameterValueBandwidthTooSmall,
+            "InvalidParameterValue.CcnAttachBmvpcLimitExceeded" => ErrorCode::InvalidParameterValueCcnAttachBmvpcLimitExceeded,
+            "InvalidParameterValue.CidrConflict" => ErrorCode::InvalidParameterValueCidrConflict,
+            "InvalidParameterValue.CidrNotInPeerVpc" => ErrorCode::InvalidParameterValueCidrNotInPeerVpc,
+            "InvalidParameterValue.CidrNotInSslVpnVpc" => ErrorCode::InvalidParameterValueCidrNotInSslVpnVpc,
+            "InvalidParameterValue.Combination" => ErrorCode::InvalidParameterValueCombination,
+            "InvalidParameterValue.Duplicate" => ErrorCode::InvalidParameterValueDuplicate,
+            "InvalidParameterValue.DuplicatePara" => ErrorCode::InvalidParameterValueDuplicatePara,
+            "InvalidParameterValue.DuplicateRegion" => ErrorCode::InvalidParameterValueDuplicateRegion,
+            "InvalidParameterValue.DuplicatedHaVipAssociations" => ErrorCode::InvalidParameterValueDuplicatedHaVipAssociations,
+            "InvalidParameterValue.DuplicatedLbTrafficMirrorCollectors" => ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorCollectors,
+            "InvalidParameterValue.DuplicatedLbTrafficMirrorReciverEndpoint" => ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorReciverEndpoint,
+            "InvalidParameterValue.EIPBrandWidthOutInvalid" => ErrorCode::InvalidParameterValueEIPBrandWidthOutInvalid,
+            "InvalidParameterValue.EgressConflict" => ErrorCode::InvalidParameterValueEgressConflict,
             "InvalidParameterValue.Empty" => ErrorCode::InvalidParameterValueEmpty,
-            "InvalidParameterValue.IPv6RuleIdExisted" => {
-                ErrorCode::InvalidParameterValueIPv6RuleIdExisted
-            }
-            "InvalidParameterValue.IPv6RuleNotChange" => {
-                ErrorCode::InvalidParameterValueIPv6RuleNotChange
-            }
+            "InvalidParameterValue.IPv6RuleIdExisted" => ErrorCode::InvalidParameterValueIPv6RuleIdExisted,
+            "InvalidParameterValue.IPv6RuleNotChange" => ErrorCode::InvalidParameterValueIPv6RuleNotChange,
             "InvalidParameterValue.Illegal" => ErrorCode::InvalidParameterValueIllegal,
-            "InvalidParameterValue.InVpcCidr" => {
-                ErrorCode::InvalidParameterValueInVpcCidr
-            }
-            "InvalidParameterValue.InconsistentInstanceInternetChargeType" => {
-                ErrorCode::InvalidParameterValueInconsistentInstanceInternetChargeType
-            }
-            "InvalidParameterValue.InstanceDoesNotSupportAnycast" => {
-                ErrorCode::InvalidParameterValueInstanceDoesNotSupportAnycast
-            }
-            "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni" => {
-                ErrorCode::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni
-            }
-            "InvalidParameterValue.InstanceHasNoWanIP" => {
-                ErrorCode::InvalidParameterValueInstanceHasNoWanIP
-            }
-            "InvalidParameterValue.InstanceHasWanIP" => {
-                ErrorCode::InvalidParameterValueInstanceHasWanIP
-            }
-            "InvalidParameterValue.InstanceIdMalformed" => {
-                ErrorCode::InvalidParameterValueInstanceIdMalformed
-            }
-            "InvalidParameterValue.InstanceNoCalcIP" => {
-                ErrorCode::InvalidParameterValueInstanceNoCalcIP
-            }
-            "InvalidParameterValue.InstanceNoWanIP" => {
-                ErrorCode::InvalidParameterValueInstanceNoWanIP
-            }
-            "InvalidParameterValue.InstanceNormalPublicIpBlocked" => {
-                ErrorCode::InvalidParameterValueInstanceNormalPublicIpBlocked
-            }
-            "InvalidParameterValue.InstanceNotMatchAssociateEni" => {
-                ErrorCode::InvalidParameterValueInstanceNotMatchAssociateEni
-            }
-            "InvalidParameterValue.InstanceNotMatchDisassociateInstance" => {
-                ErrorCode::InvalidParameterValueInstanceNotMatchDisassociateInstance
-            }
-            "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni" => {
-                ErrorCode::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni
-            }
-            "InvalidParameterValue.InternetChargeTypeNotChanged" => {
-                ErrorCode::InvalidParameterValueInternetChargeTypeNotChanged
-            }
+            "InvalidParameterValue.InVpcCidr" => ErrorCode::InvalidParameterValueInVpcCidr,
+            "InvalidParameterValue.InconsistentInstanceInternetChargeType" => ErrorCode::InvalidParameterValueInconsistentInstanceInternetChargeType,
+            "InvalidParameterValue.InstanceDoesNotSupportAnycast" => ErrorCode::InvalidParameterValueInstanceDoesNotSupportAnycast,
+            "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni" => ErrorCode::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni,
+            "InvalidParameterValue.InstanceHasNoWanIP" => ErrorCode::InvalidParameterValueInstanceHasNoWanIP,
+            "InvalidParameterValue.InstanceHasWanIP" => ErrorCode::InvalidParameterValueInstanceHasWanIP,
+            "InvalidParameterValue.InstanceIdMalformed" => ErrorCode::InvalidParameterValueInstanceIdMalformed,
+            "InvalidParameterValue.InstanceNoCalcIP" => ErrorCode::InvalidParameterValueInstanceNoCalcIP,
+            "InvalidParameterValue.InstanceNoWanIP" => ErrorCode::InvalidParameterValueInstanceNoWanIP,
+            "InvalidParameterValue.InstanceNormalPublicIpBlocked" => ErrorCode::InvalidParameterValueInstanceNormalPublicIpBlocked,
+            "InvalidParameterValue.InstanceNotMatchAssociateEni" => ErrorCode::InvalidParameterValueInstanceNotMatchAssociateEni,
+            "InvalidParameterValue.InstanceNotMatchDisassociateInstance" => ErrorCode::InvalidParameterValueInstanceNotMatchDisassociateInstance,
+            "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni" => ErrorCode::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni,
+            "InvalidParameterValue.InternetChargeTypeNotChanged" => ErrorCode::InvalidParameterValueInternetChargeTypeNotChanged,
             "InvalidParameterValue.Invalid" => ErrorCode::InvalidParameterValueInvalid,
-            "InvalidParameterValue.InvalidBandwidthPackageChargeType" => {
-                ErrorCode::InvalidParameterValueInvalidBandwidthPackageChargeType
-            }
-            "InvalidParameterValue.InvalidBusiness" => {
-                ErrorCode::InvalidParameterValueInvalidBusiness
-            }
-            "InvalidParameterValue.InvalidDedicatedClusterId" => {
-                ErrorCode::InvalidParameterValueInvalidDedicatedClusterId
-            }
-            "InvalidParameterValue.InvalidEgress" => {
-                ErrorCode::InvalidParameterValueInvalidEgress
-            }
-            "InvalidParameterValue.InvalidInstanceInternetChargeType" => {
-                ErrorCode::InvalidParameterValueInvalidInstanceInternetChargeType
-            }
-            "InvalidParameterValue.InvalidInstanceState" => {
-                ErrorCode::InvalidParameterValueInvalidInstanceState
-            }
-            "InvalidParameterValue.InvalidIpv6" => {
-                ErrorCode::InvalidParameterValueInvalidIpv6
-            }
-            "InvalidParameterValue.InvalidLbTrafficMirrorReciverEndpoint" => {
-                ErrorCode::InvalidParameterValueInvalidLbTrafficMirrorReciverEndpoint
-            }
-            "InvalidParameterValue.InvalidOldBandwidth" => {
-                ErrorCode::InvalidParameterValueInvalidOldBandwidth
-            }
-            "InvalidParameterValue.InvalidTag" => {
-                ErrorCode::InvalidParameterValueInvalidTag
-            }
-            "InvalidParameterValue.Ip6RuleNotFound" => {
-                ErrorCode::InvalidParameterValueIp6RuleNotFound
-            }
-            "InvalidParameterValue.Ip6TranslatorNotFound" => {
-                ErrorCode::InvalidParameterValueIp6TranslatorNotFound
-            }
-            "InvalidParameterValue.LBAlreadyBindEip" => {
-                ErrorCode::InvalidParameterValueLBAlreadyBindEip
-            }
-            "InvalidParameterValue.LimitExceeded" => {
-                ErrorCode::InvalidParameterValueLimitExceeded
-            }
-            "InvalidParameterValue.Malformed" => {
-                ErrorCode::InvalidParameterValueMalformed
-            }
-            "InvalidParameterValue.MemberApprovalApplicationIdMismatch" => {
-                ErrorCode::InvalidParameterValueMemberApprovalApplicationIdMismatch
-            }
-            "InvalidParameterValue.MemberApprovalApplicationNotApproved" => {
-                ErrorCode::InvalidParameterValueMemberApprovalApplicationNotApproved
-            }
-            "InvalidParameterValue.MemberApprovalApplicationRejected" => {
-                ErrorCode::InvalidParameterValueMemberApprovalApplicationRejected
-            }
-            "InvalidParameterValue.MemberApprovalApplicationStarted" => {
-                ErrorCode::InvalidParameterValueMemberApprovalApplicationStarted
-            }
-            "InvalidParameterValue.MirrorLackTargetResource" => {
-                ErrorCode::InvalidParameterValueMirrorLackTargetResource
-            }
-            "InvalidParameterValue.MissingAssociateEntity" => {
-                ErrorCode::InvalidParameterValueMissingAssociateEntity
-            }
-            "InvalidParameterValue.MixedAddressIpSetType" => {
-                ErrorCode::InvalidParameterValueMixedAddressIpSetType
-            }
-            "InvalidParameterValue.MustHasOne" => {
-                ErrorCode::InvalidParameterValueMustHasOne
-            }
-            "InvalidParameterValue.NatGatewayDnatRuleExisted" => {
-                ErrorCode::InvalidParameterValueNatGatewayDnatRuleExisted
-            }
-            "InvalidParameterValue.NatGatewayDnatRuleNotExists" => {
-                ErrorCode::InvalidParameterValueNatGatewayDnatRuleNotExists
-            }
-            "InvalidParameterValue.NatGatewayDnatRulePipNeedVm" => {
-                ErrorCode::InvalidParameterValueNatGatewayDnatRulePipNeedVm
-            }
-            "InvalidParameterValue.NatGatewayDnatRuleRepeated" => {
-                ErrorCode::InvalidParameterValueNatGatewayDnatRuleRepeated
-            }
-            "InvalidParameterValue.NatGatewaySnatRuleNotExists" => {
-                ErrorCode::InvalidParameterValueNatGatewaySnatRuleNotExists
-            }
-            "InvalidParameterValue.NatSnatRuleExists" => {
-                ErrorCode::InvalidParameterValueNatSnatRuleExists
-            }
-            "InvalidParameterValue.NetDetectInVpc" => {
-                ErrorCode::InvalidParameterValueNetDetectInVpc
-            }
-            "InvalidParameterValue.NetDetectNotFoundIp" => {
-                ErrorCode::InvalidParameterValueNetDetectNotFoundIp
-            }
-            "InvalidParameterValue.NetDetectSameIp" => {
-                ErrorCode::InvalidParameterValueNetDetectSameIp
-            }
-            "InvalidParameterValue.NetworkInterfaceIdMalformed" => {
-                ErrorCode::InvalidParameterValueNetworkInterfaceIdMalformed
-            }
-            "InvalidParameterValue.NetworkInterfaceIdNotMatch" => {
-                ErrorCode::InvalidParameterValueNetworkInterfaceIdNotMatch
-            }
-            "InvalidParameterValue.NetworkInterfaceInstanceNotSupport" => {
-                ErrorCode::InvalidParameterValueNetworkInterfaceInstanceNotSupport
-            }
-            "InvalidParameterValue.NetworkInterfaceNotFound" => {
-                ErrorCode::InvalidParameterValueNetworkInterfaceNotFound
-            }
-            "InvalidParameterValue.NotInVpcCidr" => {
-                ErrorCode::InvalidParameterValueNotInVpcCidr
-            }
-            "InvalidParameterValue.NotUtf8EncodingError" => {
-                ErrorCode::InvalidParameterValueNotUtf8EncodingError
-            }
-            "InvalidParameterValue.ObjectUseInTrafficMirror" => {
-                ErrorCode::InvalidParameterValueObjectUseInTrafficMirror
-            }
-            "InvalidParameterValue.ObjectVpcNotCurrentVpc" => {
-                ErrorCode::InvalidParameterValueObjectVpcNotCurrentVpc
-            }
-            "InvalidParameterValue.OnlySupportedForMasterNetworkCard" => {
-                ErrorCode::InvalidParameterValueOnlySupportedForMasterNetworkCard
-            }
-            "InvalidParameterValue.ParameterMismatch" => {
-                ErrorCode::InvalidParameterValueParameterMismatch
-            }
-            "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni" => {
-                ErrorCode::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni
-            }
-            "InvalidParameterValue.PrivateIpAddressNotMatch" => {
-                ErrorCode::InvalidParameterValuePrivateIpAddressNotMatch
-            }
-            "InvalidParameterValue.PrivateNatNotExists" => {
-                ErrorCode::InvalidParameterValuePrivateNatNotExists
-            }
-            "InvalidParameterValue.PrivateNatRuleNotExists" => {
-                ErrorCode::InvalidParameterValuePrivateNatRuleNotExists
-            }
-            "InvalidParameterValue.PrivateNatSnatRuleNotSupport" => {
-                ErrorCode::InvalidParameterValuePrivateNatSnatRuleNotSupport
-            }
-            "InvalidParameterValue.QosLevelRequired" => {
-                ErrorCode::InvalidParameterValueQosLevelRequired
-            }
+            "InvalidParameterValue.InvalidBandwidthPackageChargeType" => ErrorCode::InvalidParameterValueInvalidBandwidthPackageChargeType,
+            "InvalidParameterValue.InvalidBusiness" => ErrorCode::InvalidParameterValueInvalidBusiness,
+            "InvalidParameterValue.InvalidDedicatedClusterId" => ErrorCode::InvalidParameterValueInvalidDedicatedClusterId,
+            "InvalidParameterValue.InvalidEgress" => ErrorCode::InvalidParameterValueInvalidEgress,
+            "InvalidParameterValue.InvalidInstanceInternetChargeType" => ErrorCode::InvalidParameterValueInvalidInstanceInternetChargeType,
+            "InvalidParameterValue.InvalidInstanceState" => ErrorCode::InvalidParameterValueInvalidInstanceState,
+            "InvalidParameterValue.InvalidIpv6" => ErrorCode::InvalidParameterValueInvalidIpv6,
+            "InvalidParameterValue.InvalidLbTrafficMirrorReciverEndpoint" => ErrorCode::InvalidParameterValueInvalidLbTrafficMirrorReciverEndpoint,
+            "InvalidParameterValue.InvalidOldBandwidth" => ErrorCode::InvalidParameterValueInvalidOldBandwidth,
+            "InvalidParameterValue.InvalidTag" => ErrorCode::InvalidParameterValueInvalidTag,
+            "InvalidParameterValue.Ip6RuleNotFound" => ErrorCode::InvalidParameterValueIp6RuleNotFound,
+            "InvalidParameterValue.Ip6TranslatorNotFound" => ErrorCode::InvalidParameterValueIp6TranslatorNotFound,
+            "InvalidParameterValue.LBAlreadyBindEip" => ErrorCode::InvalidParameterValueLBAlreadyBindEip,
+            "InvalidParameterValue.LimitExceeded" => ErrorCode::InvalidParameterValueLimitExceeded,
+            "InvalidParameterValue.Malformed" => ErrorCode::InvalidParameterValueMalformed,
+            "InvalidParameterValue.MemberApprovalApplicationIdMismatch" => ErrorCode::InvalidParameterValueMemberApprovalApplicationIdMismatch,
+            "InvalidParameterValue.MemberApprovalApplicationNotApproved" => ErrorCode::InvalidParameterValueMemberApprovalApplicationNotApproved,
+            "InvalidParameterValue.MemberApprovalApplicationRejected" => ErrorCode::InvalidParameterValueMemberApprovalApplicationRejected,
+            "InvalidParameterValue.MemberApprovalApplicationStarted" => ErrorCode::InvalidParameterValueMemberApprovalApplicationStarted,
+            "InvalidParameterValue.MirrorLackTargetResource" => ErrorCode::InvalidParameterValueMirrorLackTargetResource,
+            "InvalidParameterValue.MissingAssociateEntity" => ErrorCode::InvalidParameterValueMissingAssociateEntity,
+            "InvalidParameterValue.MixedAddressIpSetType" => ErrorCode::InvalidParameterValueMixedAddressIpSetType,
+            "InvalidParameterValue.MustHasOne" => ErrorCode::InvalidParameterValueMustHasOne,
+            "InvalidParameterValue.NatGatewayDnatRuleExisted" => ErrorCode::InvalidParameterValueNatGatewayDnatRuleExisted,
+            "InvalidParameterValue.NatGatewayDnatRuleNotExists" => ErrorCode::InvalidParameterValueNatGatewayDnatRuleNotExists,
+            "InvalidParameterValue.NatGatewayDnatRulePipNeedVm" => ErrorCode::InvalidParameterValueNatGatewayDnatRulePipNeedVm,
+            "InvalidParameterValue.NatGatewayDnatRuleRepeated" => ErrorCode::InvalidParameterValueNatGatewayDnatRuleRepeated,
+            "InvalidParameterValue.NatGatewaySnatRuleNotExists" => ErrorCode::InvalidParameterValueNatGatewaySnatRuleNotExists,
+            "InvalidParameterValue.NatSnatRuleExists" => ErrorCode::InvalidParameterValueNatSnatRuleExists,
+            "InvalidParameterValue.NetDetectInVpc" => ErrorCode::InvalidParameterValueNetDetectInVpc,
+            "InvalidParameterValue.NetDetectNotFoundIp" => ErrorCode::InvalidParameterValueNetDetectNotFoundIp,
+            "InvalidParameterValue.NetDetectSameIp" => ErrorCode::InvalidParameterValueNetDetectSameIp,
+            "InvalidParameterValue.NetworkInterfaceIdMalformed" => ErrorCode::InvalidParameterValueNetworkInterfaceIdMalformed,
+            "InvalidParameterValue.NetworkInterfaceIdNotMatch" => ErrorCode::InvalidParameterValueNetworkInterfaceIdNotMatch,
+            "InvalidParameterValue.NetworkInterfaceInstanceNotSupport" => ErrorCode::InvalidParameterValueNetworkInterfaceInstanceNotSupport,
+            "InvalidParameterValue.NetworkInterfaceNotFound" => ErrorCode::InvalidParameterValueNetworkInterfaceNotFound,
+            "InvalidParameterValue.NotInVpcCidr" => ErrorCode::InvalidParameterValueNotInVpcCidr,
+            "InvalidParameterValue.NotUtf8EncodingError" => ErrorCode::InvalidParameterValueNotUtf8EncodingError,
+            "InvalidParameterValue.ObjectUseInTrafficMirror" => ErrorCode::InvalidParameterValueObjectUseInTrafficMirror,
+            "InvalidParameterValue.ObjectVpcNotCurrentVpc" => ErrorCode::InvalidParameterValueObjectVpcNotCurrentVpc,
+            "InvalidParameterValue.OnlySupportedForMasterNetworkCard" => ErrorCode::InvalidParameterValueOnlySupportedForMasterNetworkCard,
+            "InvalidParameterValue.ParameterMismatch" => ErrorCode::InvalidParameterValueParameterMismatch,
+            "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni" => ErrorCode::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni,
+            "InvalidParameterValue.PrivateIpAddressNotMatch" => ErrorCode::InvalidParameterValuePrivateIpAddressNotMatch,
+            "InvalidParameterValue.PrivateNatNotExists" => ErrorCode::InvalidParameterValuePrivateNatNotExists,
+            "InvalidParameterValue.PrivateNatRuleNotExists" => ErrorCode::InvalidParameterValuePrivateNatRuleNotExists,
+            "InvalidParameterValue.PrivateNatSnatRuleNotSupport" => ErrorCode::InvalidParameterValuePrivateNatSnatRuleNotSupport,
+            "InvalidParameterValue.QosLevelRequired" => ErrorCode::InvalidParameterValueQosLevelRequired,
             "InvalidParameterValue.Range" => ErrorCode::InvalidParameterValueRange,
             "InvalidParameterValue.Reserved" => ErrorCode::InvalidParameterValueReserved,
-            "InvalidParameterValue.ResourceAlreadyExisted" => {
-                ErrorCode::InvalidParameterValueResourceAlreadyExisted
-            }
-            "InvalidParameterValue.ResourceExpired" => {
-                ErrorCode::InvalidParameterValueResourceExpired
-            }
-            "InvalidParameterValue.ResourceIdMalformed" => {
-                ErrorCode::InvalidParameterValueResourceIdMalformed
-            }
-            "InvalidParameterValue.ResourceNotExisted" => {
-                ErrorCode::InvalidParameterValueResourceNotExisted
-            }
-            "InvalidParameterValue.ResourceNotFound" => {
-                ErrorCode::InvalidParameterValueResourceNotFound
-            }
-            "InvalidParameterValue.ResourceNotSupport" => {
-                ErrorCode::InvalidParameterValueResourceNotSupport
-            }
-            "InvalidParameterValue.RouteNextHopInvalid" => {
-                ErrorCode::InvalidParameterValueRouteNextHopInvalid
-            }
-            "InvalidParameterValue.RoutePolicyAssociationExists" => {
-                ErrorCode::InvalidParameterValueRoutePolicyAssociationExists
-            }
-            "InvalidParameterValue.RoutePolicyPriorityConflict" => {
-                ErrorCode::InvalidParameterValueRoutePolicyPriorityConflict
-            }
-            "InvalidParameterValue.SslCcnVpnServerCidrConflict" => {
-                ErrorCode::InvalidParameterValueSslCcnVpnServerCidrConflict
-            }
-            "InvalidParameterValue.StopChargingInstanceInUse" => {
-                ErrorCode::InvalidParameterValueStopChargingInstanceInUse
-            }
-            "InvalidParameterValue.SubnetConflict" => {
-                ErrorCode::InvalidParameterValueSubnetConflict
-            }
-            "InvalidParameterValue.SubnetOverlap" => {
-                ErrorCode::InvalidParameterValueSubnetOverlap
-            }
-            "InvalidParameterValue.SubnetOverlapAssistCidr" => {
-                ErrorCode::InvalidParameterValueSubnetOverlapAssistCidr
-            }
-            "InvalidParameterValue.SubnetOverlapRoute" => {
-                ErrorCode::InvalidParameterValueSubnetOverlapRoute
-            }
-            "InvalidParameterValue.SubnetRange" => {
-                ErrorCode::InvalidParameterValueSubnetRange
-            }
-            "InvalidParameterValue.TagDuplicateKey" => {
-                ErrorCode::InvalidParameterValueTagDuplicateKey
-            }
-            "InvalidParameterValue.TagDuplicateResourceType" => {
-                ErrorCode::InvalidParameterValueTagDuplicateResourceType
-            }
-            "InvalidParameterValue.TagInvalidKey" => {
-                ErrorCode::InvalidParameterValueTagInvalidKey
-            }
-            "InvalidParameterValue.TagInvalidKeyLen" => {
-                ErrorCode::InvalidParameterValueTagInvalidKeyLen
-            }
-            "InvalidParameterValue.TagInvalidVal" => {
-                ErrorCode::InvalidParameterValueTagInvalidVal
-            }
-            "InvalidParameterValue.TagKeyNotExists" => {
-                ErrorCode::InvalidParameterValueTagKeyNotExists
-            }
-            "InvalidParameterValue.TagNotAllocatedQuota" => {
-                ErrorCode::InvalidParameterValueTagNotAllocatedQuota
-            }
-            "InvalidParameterValue.TagNotExisted" => {
-                ErrorCode::InvalidParameterValueTagNotExisted
-            }
-            "InvalidParameterValue.TagNotSupportTag" => {
-                ErrorCode::InvalidParameterValueTagNotSupportTag
-            }
-            "InvalidParameterValue.TagResourceFormatError" => {
-                ErrorCode::InvalidParameterValueTagResourceFormatError
-            }
-            "InvalidParameterValue.TagTimestampExceeded" => {
-                ErrorCode::InvalidParameterValueTagTimestampExceeded
-            }
-            "InvalidParameterValue.TagValNotExists" => {
-                ErrorCode::InvalidParameterValueTagValNotExists
-            }
+            "InvalidParameterValue.ResourceAlreadyExisted" => ErrorCode::InvalidParameterValueResourceAlreadyExisted,
+            "InvalidParameterValue.ResourceExpired" => ErrorCode::InvalidParameterValueResourceExpired,
+            "InvalidParameterValue.ResourceIdMalformed" => ErrorCode::InvalidParameterValueResourceIdMalformed,
+            "InvalidParameterValue.ResourceNotExisted" => ErrorCode::InvalidParameterValueResourceNotExisted,
+            "InvalidParameterValue.ResourceNotFound" => ErrorCode::InvalidParameterValueResourceNotFound,
+            "InvalidParameterValue.ResourceNotSupport" => ErrorCode::InvalidParameterValueResourceNotSupport,
+            "InvalidParameterValue.RouteNextHopInvalid" => ErrorCode::InvalidParameterValueRouteNextHopInvalid,
+            "InvalidParameterValue.RoutePolicyAssociationExists" => ErrorCode::InvalidParameterValueRoutePolicyAssociationExists,
+            "InvalidParameterValue.RoutePolicyPriorityConflict" => ErrorCode::InvalidParameterValueRoutePolicyPriorityConflict,
+            "InvalidParameterValue.SslCcnVpnServerCidrConflict" => ErrorCode::InvalidParameterValueSslCcnVpnServerCidrConflict,
+            "InvalidParameterValue.StopChargingInstanceInUse" => ErrorCode::InvalidParameterValueStopChargingInstanceInUse,
+            "InvalidParameterValue.SubnetConflict" => ErrorCode::InvalidParameterValueSubnetConflict,
+            "InvalidParameterValue.SubnetOverlap" => ErrorCode::InvalidParameterValueSubnetOverlap,
+            "InvalidParameterValue.SubnetOverlapAssistCidr" => ErrorCode::InvalidParameterValueSubnetOverlapAssistCidr,
+            "InvalidParameterValue.SubnetOverlapRoute" => ErrorCode::InvalidParameterValueSubnetOverlapRoute,
+            "InvalidParameterValue.SubnetRange" => ErrorCode::InvalidParameterValueSubnetRange,
+            "InvalidParameterValue.TagDuplicateKey" => ErrorCode::InvalidParameterValueTagDuplicateKey,
+            "InvalidParameterValue.TagDuplicateResourceType" => ErrorCode::InvalidParameterValueTagDuplicateResourceType,
+            "InvalidParameterValue.TagInvalidKey" => ErrorCode::InvalidParameterValueTagInvalidKey,
+            "InvalidParameterValue.TagInvalidKeyLen" => ErrorCode::InvalidParameterValueTagInvalidKeyLen,
+            "InvalidParameterValue.TagInvalidVal" => ErrorCode::InvalidParameterValueTagInvalidVal,
+            "InvalidParameterValue.TagKeyNotExists" => ErrorCode::InvalidParameterValueTagKeyNotExists,
+            "InvalidParameterValue.TagNotAllocatedQuota" => ErrorCode::InvalidParameterValueTagNotAllocatedQuota,
+            "InvalidParameterValue.TagNotExisted" => ErrorCode::InvalidParameterValueTagNotExisted,
+            "InvalidParameterValue.TagNotSupportTag" => ErrorCode::InvalidParameterValueTagNotSupportTag,
+            "InvalidParameterValue.TagResourceFormatError" => ErrorCode::InvalidParameterValueTagResourceFormatError,
+            "InvalidParameterValue.TagTimestampExceeded" => ErrorCode::InvalidParameterValueTagTimestampExceeded,
+            "InvalidParameterValue.TagValNotExists" => ErrorCode::InvalidParameterValueTagValNotExists,
             "InvalidParameterValue.TooLong" => ErrorCode::InvalidParameterValueTooLong,
-            "InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported" => {
-                ErrorCode::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported
-            }
-            "InvalidParameterValue.TrafficPackageId" => {
-                ErrorCode::InvalidParameterValueTrafficPackageId
-            }
-            "InvalidParameterValue.TrafficPackageIdMalformed" => {
-                ErrorCode::InvalidParameterValueTrafficPackageIdMalformed
-            }
-            "InvalidParameterValue.TrafficPackageNotFound" => {
-                ErrorCode::InvalidParameterValueTrafficPackageNotFound
-            }
-            "InvalidParameterValue.TrafficPackageNotSupported" => {
-                ErrorCode::InvalidParameterValueTrafficPackageNotSupported
-            }
-            "InvalidParameterValue.TrafficPackageResourceIdMalformed" => {
-                ErrorCode::InvalidParameterValueTrafficPackageResourceIdMalformed
-            }
-            "InvalidParameterValue.UnavailableZone" => {
-                ErrorCode::InvalidParameterValueUnavailableZone
-            }
-            "InvalidParameterValue.UnsupportedEgress" => {
-                ErrorCode::InvalidParameterValueUnsupportedEgress
-            }
-            "InvalidParameterValue.UnsupportedLbTrafficMirrorAz" => {
-                ErrorCode::InvalidParameterValueUnsupportedLbTrafficMirrorAz
-            }
-            "InvalidParameterValue.UnsupportedTrafficMirrorAction" => {
-                ErrorCode::InvalidParameterValueUnsupportedTrafficMirrorAction
-            }
-            "InvalidParameterValue.VpcCidrConflict" => {
-                ErrorCode::InvalidParameterValueVpcCidrConflict
-            }
-            "InvalidParameterValue.VpcCidrOverlapRoute" => {
-                ErrorCode::InvalidParameterValueVpcCidrOverlapRoute
-            }
-            "InvalidParameterValue.VpcIdNotNeededForFlowLog" => {
-                ErrorCode::InvalidParameterValueVpcIdNotNeededForFlowLog
-            }
-            "InvalidParameterValue.VpgTypeNotMatch" => {
-                ErrorCode::InvalidParameterValueVpgTypeNotMatch
-            }
-            "InvalidParameterValue.VpnConnBgpTunnelCidrConflict" => {
-                ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrConflict
-            }
-            "InvalidParameterValue.VpnConnBgpTunnelCidrMask" => {
-                ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrMask
-            }
-            "InvalidParameterValue.VpnConnBgpTunnelCidrNotSupported" => {
-                ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported
-            }
-            "InvalidParameterValue.VpnConnCidrConflict" => {
-                ErrorCode::InvalidParameterValueVpnConnCidrConflict
-            }
-            "InvalidParameterValue.VpnConnHealthCheckIpConflict" => {
-                ErrorCode::InvalidParameterValueVpnConnHealthCheckIpConflict
-            }
-            "InvalidParameterValue.VpnConnSpdCidrConflict" => {
-                ErrorCode::InvalidParameterValueVpnConnSpdCidrConflict
-            }
-            "InvalidParameterValue.VpnGatewayRouteDuplicate" => {
-                ErrorCode::InvalidParameterValueVpnGatewayRouteDuplicate
-            }
-            "InvalidParameterValue.ZoneConflict" => {
-                ErrorCode::InvalidParameterValueZoneConflict
-            }
-            "InvalidPrivateIpAddress.AlreadyBindEip" => {
-                ErrorCode::InvalidPrivateIpAddressAlreadyBindEip
-            }
+            "InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported" => ErrorCode::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported,
+            "InvalidParameterValue.TrafficPackageId" => ErrorCode::InvalidParameterValueTrafficPackageId,
+            "InvalidParameterValue.TrafficPackageIdMalformed" => ErrorCode::InvalidParameterValueTrafficPackageIdMalformed,
+            "InvalidParameterValue.TrafficPackageNotFound" => ErrorCode::InvalidParameterValueTrafficPackageNotFound,
+            "InvalidParameterValue.TrafficPackageNotSupported" => ErrorCode::InvalidParameterValueTrafficPackageNotSupported,
+            "InvalidParameterValue.TrafficPackageResourceIdMalformed" => ErrorCode::InvalidParameterValueTrafficPackageResourceIdMalformed,
+            "InvalidParameterValue.UnavailableZone" => ErrorCode::InvalidParameterValueUnavailableZone,
+            "InvalidParameterValue.UnsupportedEgress" => ErrorCode::InvalidParameterValueUnsupportedEgress,
+            "InvalidParameterValue.UnsupportedLbTrafficMirrorAz" => ErrorCode::InvalidParameterValueUnsupportedLbTrafficMirrorAz,
+            "InvalidParameterValue.UnsupportedTrafficMirrorAction" => ErrorCode::InvalidParameterValueUnsupportedTrafficMirrorAction,
+            "InvalidParameterValue.VpcCidrConflict" => ErrorCode::InvalidParameterValueVpcCidrConflict,
+            "InvalidParameterValue.VpcCidrOverlapRoute" => ErrorCode::InvalidParameterValueVpcCidrOverlapRoute,
+            "InvalidParameterValue.VpcIdNotNeededForFlowLog" => ErrorCode::InvalidParameterValueVpcIdNotNeededForFlowLog,
+            "InvalidParameterValue.VpgTypeNotMatch" => ErrorCode::InvalidParameterValueVpgTypeNotMatch,
+            "InvalidParameterValue.VpnConnBgpTunnelCidrConflict" => ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrConflict,
+            "InvalidParameterValue.VpnConnBgpTunnelCidrMask" => ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrMask,
+            "InvalidParameterValue.VpnConnBgpTunnelCidrNotSupported" => ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported,
+            "InvalidParameterValue.VpnConnCidrConflict" => ErrorCode::InvalidParameterValueVpnConnCidrConflict,
+            "InvalidParameterValue.VpnConnHealthCheckIpConflict" => ErrorCode::InvalidParameterValueVpnConnHealthCheckIpConflict,
+            "InvalidParameterValue.VpnConnSpdCidrConflict" => ErrorCode::InvalidParameterValueVpnConnSpdCidrConflict,
+            "InvalidParameterValue.VpnGatewayRouteDuplicate" => ErrorCode::InvalidParameterValueVpnGatewayRouteDuplicate,
+            "InvalidParameterValue.ZoneConflict" => ErrorCode::InvalidParameterValueZoneConflict,
+            "InvalidPrivateIpAddress.AlreadyBindEip" => ErrorCode::InvalidPrivateIpAddressAlreadyBindEip,
             "InvalidRouteId.NotFound" => ErrorCode::InvalidRouteIdNotFound,
             "InvalidRouteTableId.Malformed" => ErrorCode::InvalidRouteTableIdMalformed,
             "InvalidRouteTableId.NotFound" => ErrorCode::InvalidRouteTableIdNotFound,
-            "InvalidSecurityGroupID.Malformed" => {
-                ErrorCode::InvalidSecurityGroupIDMalformed
-            }
-            "InvalidSecurityGroupID.NotFound" => {
-                ErrorCode::InvalidSecurityGroupIDNotFound
-            }
+            "InvalidSecurityGroupID.Malformed" => ErrorCode::InvalidSecurityGroupIDMalformed,
+            "InvalidSecurityGroupID.NotFound" => ErrorCode::InvalidSecurityGroupIDNotFound,
             "InvalidVpcId.Malformed" => ErrorCode::InvalidVpcIdMalformed,
             "InvalidVpcId.NotFound" => ErrorCode::InvalidVpcIdNotFound,
             "InvalidVpnGatewayId.Malformed" => ErrorCode::InvalidVpnGatewayIdMalformed,
             "InvalidVpnGatewayId.NotFound" => ErrorCode::InvalidVpnGatewayIdNotFound,
             "LimitExceeded" => ErrorCode::LimitExceeded,
-            "LimitExceeded.AccountReturnQuota" => {
-                ErrorCode::LimitExceededAccountReturnQuota
-            }
+            "LimitExceeded.AccountReturnQuota" => ErrorCode::LimitExceededAccountReturnQuota,
             "LimitExceeded.ActionLimited" => ErrorCode::LimitExceededActionLimited,
             "LimitExceeded.Address" => ErrorCode::LimitExceededAddress,
-            "LimitExceeded.AddressQuotaLimitExceeded" => {
-                ErrorCode::LimitExceededAddressQuotaLimitExceeded
-            }
-            "LimitExceeded.AttachedSnapshotPolicyExceeded" => {
-                ErrorCode::LimitExceededAttachedSnapshotPolicyExceeded
-            }
-            "LimitExceeded.BandwidthPackageQuota" => {
-                ErrorCode::LimitExceededBandwidthPackageQuota
-            }
-            "LimitExceeded.BandwidthPackageResourceQuota" => {
-                ErrorCode::LimitExceededBandwidthPackageResourceQuota
-            }
-            "LimitExceeded.CcnRouteBroadcastPolicy" => {
-                ErrorCode::LimitExceededCcnRouteBroadcastPolicy
-            }
-            "LimitExceeded.CcnRouteBroadcastPolicyCond" => {
-                ErrorCode::LimitExceededCcnRouteBroadcastPolicyCond
-            }
-            "LimitExceeded.ChangeAddressQuota" => {
-                ErrorCode::LimitExceededChangeAddressQuota
-            }
+            "LimitExceeded.AddressQuotaLimitExceeded" => ErrorCode::LimitExceededAddressQuotaLimitExceeded,
+            "LimitExceeded.AttachedSnapshotPolicyExceeded" => ErrorCode::LimitExceededAttachedSnapshotPolicyExceeded,
+            "LimitExceeded.BandwidthPackageQuota" => ErrorCode::LimitExceededBandwidthPackageQuota,
+            "LimitExceeded.BandwidthPackageResourceQuota" => ErrorCode::LimitExceededBandwidthPackageResourceQuota,
+            "LimitExceeded.CcnRouteBroadcastPolicy" => ErrorCode::LimitExceededCcnRouteBroadcastPolicy,
+            "LimitExceeded.CcnRouteBroadcastPolicyCond" => ErrorCode::LimitExceededCcnRouteBroadcastPolicyCond,
+            "LimitExceeded.ChangeAddressQuota" => ErrorCode::LimitExceededChangeAddressQuota,
             "LimitExceeded.CidrBlock" => ErrorCode::LimitExceededCidrBlock,
-            "LimitExceeded.CurrentInstanceAttachedCcnInstances" => {
-                ErrorCode::LimitExceededCurrentInstanceAttachedCcnInstances
-            }
-            "LimitExceeded.DailyAllocateAddressQuotaLimitExceeded" => {
-                ErrorCode::LimitExceededDailyAllocateAddressQuotaLimitExceeded
-            }
-            "LimitExceeded.DailyChangeAddressQuota" => {
-                ErrorCode::LimitExceededDailyChangeAddressQuota
-            }
-            "LimitExceeded.DefaultVpcLimitExceeded" => {
-                ErrorCode::LimitExceededDefaultVpcLimitExceeded
-            }
-            "LimitExceeded.EniPrivateIpLimit" => {
-                ErrorCode::LimitExceededEniPrivateIpLimit
-            }
-            "LimitExceeded.InstanceAddressQuota" => {
-                ErrorCode::LimitExceededInstanceAddressQuota
-            }
-            "LimitExceeded.ModifyAddressInternetChargeTypeQuota" => {
-                ErrorCode::LimitExceededModifyAddressInternetChargeTypeQuota
-            }
-            "LimitExceeded.MonthlyAddressRecoveryQuota" => {
-                ErrorCode::LimitExceededMonthlyAddressRecoveryQuota
-            }
-            "LimitExceeded.NatGatewayDnatLimitExceeded" => {
-                ErrorCode::LimitExceededNatGatewayDnatLimitExceeded
-            }
-            "LimitExceeded.NatGatewayLimitExceeded" => {
-                ErrorCode::LimitExceededNatGatewayLimitExceeded
-            }
-            "LimitExceeded.NatGatewayPerVpcLimitExceeded" => {
-                ErrorCode::LimitExceededNatGatewayPerVpcLimitExceeded
-            }
-            "LimitExceeded.NetworkInterfaceLimitExceeded" => {
-                ErrorCode::LimitExceededNetworkInterfaceLimitExceeded
-            }
+            "LimitExceeded.CurrentInstanceAttachedCcnInstances" => ErrorCode::LimitExceededCurrentInstanceAttachedCcnInstances,
+            "LimitExceeded.DailyAllocateAddressQuotaLimitExceeded" => ErrorCode::LimitExceededDailyAllocateAddressQuotaLimitExceeded,
+            "LimitExceeded.DailyChangeAddressQuota" => ErrorCode::LimitExceededDailyChangeAddressQuota,
+            "LimitExceeded.DefaultVpcLimitExceeded" => ErrorCode::LimitExceededDefaultVpcLimitExceeded,
+            "LimitExceeded.EniPrivateIpLimit" => ErrorCode::LimitExceededEniPrivateIpLimit,
+            "LimitExceeded.InstanceAddressQuota" => ErrorCode::LimitExceededInstanceAddressQuota,
+            "LimitExceeded.ModifyAddressInternetChargeTypeQuota" => ErrorCode::LimitExceededModifyAddressInternetChargeTypeQuota,
+            "LimitExceeded.MonthlyAddressRecoveryQuota" => ErrorCode::LimitExceededMonthlyAddressRecoveryQuota,
+            "LimitExceeded.NatGatewayDnatLimitExceeded" => ErrorCode::LimitExceededNatGatewayDnatLimitExceeded,
+            "LimitExceeded.NatGatewayLimitExceeded" => ErrorCode::LimitExceededNatGatewayLimitExceeded,
+            "LimitExceeded.NatGatewayPerVpcLimitExceeded" => ErrorCode::LimitExceededNatGatewayPerVpcLimitExceeded,
+            "LimitExceeded.NetworkInterfaceLimitExceeded" => ErrorCode::LimitExceededNetworkInterfaceLimitExceeded,
             "LimitExceeded.NumberOfFilters" => ErrorCode::LimitExceededNumberOfFilters,
-            "LimitExceeded.PrivateNatTranslationAclRule" => {
-                ErrorCode::LimitExceededPrivateNatTranslationAclRule
-            }
-            "LimitExceeded.PrivateNatTranslationNatRule" => {
-                ErrorCode::LimitExceededPrivateNatTranslationNatRule
-            }
-            "LimitExceeded.PublicIpAddressPerNatGatewayLimitExceeded" => {
-                ErrorCode::LimitExceededPublicIpAddressPerNatGatewayLimitExceeded
-            }
-            "LimitExceeded.SecurityGroupPolicySet" => {
-                ErrorCode::LimitExceededSecurityGroupPolicySet
-            }
-            "LimitExceeded.SslVpnClientLimitExceeded" => {
-                ErrorCode::LimitExceededSslVpnClientLimitExceeded
-            }
+            "LimitExceeded.PrivateNatTranslationAclRule" => ErrorCode::LimitExceededPrivateNatTranslationAclRule,
+            "LimitExceeded.PrivateNatTranslationNatRule" => ErrorCode::LimitExceededPrivateNatTranslationNatRule,
+            "LimitExceeded.PublicIpAddressPerNatGatewayLimitExceeded" => ErrorCode::LimitExceededPublicIpAddressPerNatGatewayLimitExceeded,
+            "LimitExceeded.SecurityGroupPolicySet" => ErrorCode::LimitExceededSecurityGroupPolicySet,
+            "LimitExceeded.SslVpnClientLimitExceeded" => ErrorCode::LimitExceededSslVpnClientLimitExceeded,
             "LimitExceeded.SubnetCidrBlock" => ErrorCode::LimitExceededSubnetCidrBlock,
             "LimitExceeded.TagKeyExceeded" => ErrorCode::LimitExceededTagKeyExceeded,
-            "LimitExceeded.TagKeyPerResourceExceeded" => {
-                ErrorCode::LimitExceededTagKeyPerResourceExceeded
-            }
-            "LimitExceeded.TagNotEnoughQuota" => {
-                ErrorCode::LimitExceededTagNotEnoughQuota
-            }
+            "LimitExceeded.TagKeyPerResourceExceeded" => ErrorCode::LimitExceededTagKeyPerResourceExceeded,
+            "LimitExceeded.TagNotEnoughQuota" => ErrorCode::LimitExceededTagNotEnoughQuota,
             "LimitExceeded.TagQuota" => ErrorCode::LimitExceededTagQuota,
             "LimitExceeded.TagQuotaExceeded" => ErrorCode::LimitExceededTagQuotaExceeded,
             "LimitExceeded.TagTagsExceeded" => ErrorCode::LimitExceededTagTagsExceeded,
-            "LimitExceeded.TrafficPackageQuota" => {
-                ErrorCode::LimitExceededTrafficPackageQuota
-            }
-            "LimitExceeded.VpcPeerAvaLimitExceeded" => {
-                ErrorCode::LimitExceededVpcPeerAvaLimitExceeded
-            }
-            "LimitExceeded.VpcPeerTotalLimitExceeded" => {
-                ErrorCode::LimitExceededVpcPeerTotalLimitExceeded
-            }
-            "LimitExceeded.VpnGatewayRoutesLimitExceeded" => {
-                ErrorCode::LimitExceededVpnGatewayRoutesLimitExceeded
-            }
+            "LimitExceeded.TrafficPackageQuota" => ErrorCode::LimitExceededTrafficPackageQuota,
+            "LimitExceeded.VpcPeerAvaLimitExceeded" => ErrorCode::LimitExceededVpcPeerAvaLimitExceeded,
+            "LimitExceeded.VpcPeerTotalLimitExceeded" => ErrorCode::LimitExceededVpcPeerTotalLimitExceeded,
+            "LimitExceeded.VpnGatewayRoutesLimitExceeded" => ErrorCode::LimitExceededVpnGatewayRoutesLimitExceeded,
             "MissingParameter" => ErrorCode::MissingParameter,
-            "MissingParameter.MultiMissingParameter" => {
-                ErrorCode::MissingParameterMultiMissingParameter
-            }
-            "OperationDenied.AddressDeletionProtectionEnabled" => {
-                ErrorCode::OperationDeniedAddressDeletionProtectionEnabled
-            }
-            "OperationDenied.AddressInArrears" => {
-                ErrorCode::OperationDeniedAddressInArrears
-            }
-            "OperationDenied.MutexTaskRunning" => {
-                ErrorCode::OperationDeniedMutexTaskRunning
-            }
-            "OperationDenied.TrafficExceedThreshold" => {
-                ErrorCode::OperationDeniedTrafficExceedThreshold
-            }
-            "OperationDenied.TrafficValidationFailed" => {
-                ErrorCode::OperationDeniedTrafficValidationFailed
-            }
+            "MissingParameter.MultiMissingParameter" => ErrorCode::MissingParameterMultiMissingParameter,
+            "OperationDenied.AddressDeletionProtectionEnabled" => ErrorCode::OperationDeniedAddressDeletionProtectionEnabled,
+            "OperationDenied.AddressInArrears" => ErrorCode::OperationDeniedAddressInArrears,
+            "OperationDenied.MutexTaskRunning" => ErrorCode::OperationDeniedMutexTaskRunning,
+            "OperationDenied.TrafficExceedThreshold" => ErrorCode::OperationDeniedTrafficExceedThreshold,
+            "OperationDenied.TrafficValidationFailed" => ErrorCode::OperationDeniedTrafficValidationFailed,
             "RequestLimitExceeded" => ErrorCode::RequestLimitExceeded,
             "ResourceInUse" => ErrorCode::ResourceInUse,
             "ResourceInUse.Address" => ErrorCode::ResourceInUseAddress,
@@ -2933,839 +2515,291 @@ impl ErrorCode {
             "ResourceNotFound" => ErrorCode::ResourceNotFound,
             "ResourceNotFound.SvcNotExist" => ErrorCode::ResourceNotFoundSvcNotExist,
             "ResourceUnavailable" => ErrorCode::ResourceUnavailable,
-            "ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr" => {
-                ErrorCode::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr
-            }
-            "ResourceUnavailable.FailedGetCdcIdcVip" => {
-                ErrorCode::ResourceUnavailableFailedGetCdcIdcVip
-            }
-            "ResourceUnavailable.ServiceWhiteListNotAdded" => {
-                ErrorCode::ResourceUnavailableServiceWhiteListNotAdded
-            }
+            "ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr" => ErrorCode::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr,
+            "ResourceUnavailable.FailedGetCdcIdcVip" => ErrorCode::ResourceUnavailableFailedGetCdcIdcVip,
+            "ResourceUnavailable.ServiceWhiteListNotAdded" => ErrorCode::ResourceUnavailableServiceWhiteListNotAdded,
             "UnauthorizedOperation" => ErrorCode::UnauthorizedOperation,
-            "UnauthorizedOperation.AnycastEip" => {
-                ErrorCode::UnauthorizedOperationAnycastEip
-            }
-            "UnauthorizedOperation.AttachmentNotFound" => {
-                ErrorCode::UnauthorizedOperationAttachmentNotFound
-            }
-            "UnauthorizedOperation.InvalidAccount" => {
-                ErrorCode::UnauthorizedOperationInvalidAccount
-            }
-            "UnauthorizedOperation.NeedApproval" => {
-                ErrorCode::UnauthorizedOperationNeedApproval
-            }
-            "UnauthorizedOperation.NoRealNameAuthentication" => {
-                ErrorCode::UnauthorizedOperationNoRealNameAuthentication
-            }
-            "UnauthorizedOperation.PrimaryIp" => {
-                ErrorCode::UnauthorizedOperationPrimaryIp
-            }
-            "UnauthorizedOperation.VpcPeerCidrConflict" => {
-                ErrorCode::UnauthorizedOperationVpcPeerCidrConflict
-            }
+            "UnauthorizedOperation.AnycastEip" => ErrorCode::UnauthorizedOperationAnycastEip,
+            "UnauthorizedOperation.AttachmentNotFound" => ErrorCode::UnauthorizedOperationAttachmentNotFound,
+            "UnauthorizedOperation.InvalidAccount" => ErrorCode::UnauthorizedOperationInvalidAccount,
+            "UnauthorizedOperation.NeedApproval" => ErrorCode::UnauthorizedOperationNeedApproval,
+            "UnauthorizedOperation.NoRealNameAuthentication" => ErrorCode::UnauthorizedOperationNoRealNameAuthentication,
+            "UnauthorizedOperation.PrimaryIp" => ErrorCode::UnauthorizedOperationPrimaryIp,
+            "UnauthorizedOperation.VpcPeerCidrConflict" => ErrorCode::UnauthorizedOperationVpcPeerCidrConflict,
             "UnknownParameter" => ErrorCode::UnknownParameter,
             "UnknownParameter.WithGuess" => ErrorCode::UnknownParameterWithGuess,
             "UnsupportedOperation" => ErrorCode::UnsupportedOperation,
-            "UnsupportedOperation.AccountNotSupported" => {
-                ErrorCode::UnsupportedOperationAccountNotSupported
-            }
-            "UnsupportedOperation.ActionNotFound" => {
-                ErrorCode::UnsupportedOperationActionNotFound
-            }
-            "UnsupportedOperation.AddressIpInArrear" => {
-                ErrorCode::UnsupportedOperationAddressIpInArrear
-            }
-            "UnsupportedOperation.AddressIpInternetChargeTypeNotPermit" => {
-                ErrorCode::UnsupportedOperationAddressIpInternetChargeTypeNotPermit
-            }
-            "UnsupportedOperation.AddressIpNotSupportInstance" => {
-                ErrorCode::UnsupportedOperationAddressIpNotSupportInstance
-            }
-            "UnsupportedOperation.AddressIpStatusNotPermit" => {
-                ErrorCode::UnsupportedOperationAddressIpStatusNotPermit
-            }
-            "UnsupportedOperation.AddressStatusNotPermit" => {
-                ErrorCode::UnsupportedOperationAddressStatusNotPermit
-            }
-            "UnsupportedOperation.AppIdMismatch" => {
-                ErrorCode::UnsupportedOperationAppIdMismatch
-            }
-            "UnsupportedOperation.AppIdNotFound" => {
-                ErrorCode::UnsupportedOperationAppIdNotFound
-            }
-            "UnsupportedOperation.AssociatedVpcOfCcnHadNatRoute" => {
-                ErrorCode::UnsupportedOperationAssociatedVpcOfCcnHadNatRoute
-            }
-            "UnsupportedOperation.AttachmentAlreadyExists" => {
-                ErrorCode::UnsupportedOperationAttachmentAlreadyExists
-            }
-            "UnsupportedOperation.AttachmentNotFound" => {
-                ErrorCode::UnsupportedOperationAttachmentNotFound
-            }
-            "UnsupportedOperation.BandwidthNotExpired" => {
-                ErrorCode::UnsupportedOperationBandwidthNotExpired
-            }
-            "UnsupportedOperation.BandwidthPackageIdNotSupported" => {
-                ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported
-            }
-            "UnsupportedOperation.BandwidthRegionInfoConflict" => {
-                ErrorCode::UnsupportedOperationBandwidthRegionInfoConflict
-            }
-            "UnsupportedOperation.BillingFailed" => {
-                ErrorCode::UnsupportedOperationBillingFailed
-            }
-            "UnsupportedOperation.BindCloudFirewall" => {
-                ErrorCode::UnsupportedOperationBindCloudFirewall
-            }
+            "UnsupportedOperation.AccountNotSupported" => ErrorCode::UnsupportedOperationAccountNotSupported,
+            "UnsupportedOperation.ActionNotFound" => ErrorCode::UnsupportedOperationActionNotFound,
+            "UnsupportedOperation.AddressIpInArrear" => ErrorCode::UnsupportedOperationAddressIpInArrear,
+            "UnsupportedOperation.AddressIpInternetChargeTypeNotPermit" => ErrorCode::UnsupportedOperationAddressIpInternetChargeTypeNotPermit,
+            "UnsupportedOperation.AddressIpNotSupportInstance" => ErrorCode::UnsupportedOperationAddressIpNotSupportInstance,
+            "UnsupportedOperation.AddressIpStatusNotPermit" => ErrorCode::UnsupportedOperationAddressIpStatusNotPermit,
+            "UnsupportedOperation.AddressStatusNotPermit" => ErrorCode::UnsupportedOperationAddressStatusNotPermit,
+            "UnsupportedOperation.AppIdMismatch" => ErrorCode::UnsupportedOperationAppIdMismatch,
+            "UnsupportedOperation.AppIdNotFound" => ErrorCode::UnsupportedOperationAppIdNotFound,
+            "UnsupportedOperation.AssociatedVpcOfCcnHadNatRoute" => ErrorCode::UnsupportedOperationAssociatedVpcOfCcnHadNatRoute,
+            "UnsupportedOperation.AttachmentAlreadyExists" => ErrorCode::UnsupportedOperationAttachmentAlreadyExists,
+            "UnsupportedOperation.AttachmentNotFound" => ErrorCode::UnsupportedOperationAttachmentNotFound,
+            "UnsupportedOperation.BandwidthNotExpired" => ErrorCode::UnsupportedOperationBandwidthNotExpired,
+            "UnsupportedOperation.BandwidthPackageIdNotSupported" => ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported,
+            "UnsupportedOperation.BandwidthRegionInfoConflict" => ErrorCode::UnsupportedOperationBandwidthRegionInfoConflict,
+            "UnsupportedOperation.BillingFailed" => ErrorCode::UnsupportedOperationBillingFailed,
+            "UnsupportedOperation.BindCloudFirewall" => ErrorCode::UnsupportedOperationBindCloudFirewall,
             "UnsupportedOperation.BindEIP" => ErrorCode::UnsupportedOperationBindEIP,
-            "UnsupportedOperation.BpaasResources" => {
-                ErrorCode::UnsupportedOperationBpaasResources
-            }
-            "UnsupportedOperation.BroadcastConditionMustBeVpgInstance" => {
-                ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgInstance
-            }
-            "UnsupportedOperation.BroadcastConditionMustBeVpgTypeOrVpgInstance" => {
-                ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgTypeOrVpgInstance
-            }
-            "UnsupportedOperation.CIDRUnSupportedClassicLink" => {
-                ErrorCode::UnsupportedOperationCIDRUnSupportedClassicLink
-            }
-            "UnsupportedOperation.CanNotAssignDefaultRouteTable" => {
-                ErrorCode::UnsupportedOperationCanNotAssignDefaultRouteTable
-            }
-            "UnsupportedOperation.CcnAttached" => {
-                ErrorCode::UnsupportedOperationCcnAttached
-            }
-            "UnsupportedOperation.CcnCrossAccount" => {
-                ErrorCode::UnsupportedOperationCcnCrossAccount
-            }
-            "UnsupportedOperation.CcnDefaultRTBRoute" => {
-                ErrorCode::UnsupportedOperationCcnDefaultRTBRoute
-            }
-            "UnsupportedOperation.CcnHasFlowLog" => {
-                ErrorCode::UnsupportedOperationCcnHasFlowLog
-            }
-            "UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom" => {
-                ErrorCode::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom
-            }
-            "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach" => {
-                ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach
-            }
-            "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach" => {
-                ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach
-            }
-            "UnsupportedOperation.CcnIpv6NotSupportMultipleRouteTable" => {
-                ErrorCode::UnsupportedOperationCcnIpv6NotSupportMultipleRouteTable
-            }
-            "UnsupportedOperation.CcnNotAttached" => {
-                ErrorCode::UnsupportedOperationCcnNotAttached
-            }
-            "UnsupportedOperation.CcnNotEnableBroadcastAndInputPolicy" => {
-                ErrorCode::UnsupportedOperationCcnNotEnableBroadcastAndInputPolicy
-            }
-            "UnsupportedOperation.CcnNotEnableBroadcastPolicy" => {
-                ErrorCode::UnsupportedOperationCcnNotEnableBroadcastPolicy
-            }
-            "UnsupportedOperation.CcnNotEnableCommunity" => {
-                ErrorCode::UnsupportedOperationCcnNotEnableCommunity
-            }
-            "UnsupportedOperation.CcnNotEnablePolicyAsPathAndCommunityFlag" => {
-                ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathAndCommunityFlag
-            }
-            "UnsupportedOperation.CcnNotEnablePolicyAsPathFlag" => {
-                ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathFlag
-            }
-            "UnsupportedOperation.CcnNotEnablePolicyBasedRoutingFlag" => {
-                ErrorCode::UnsupportedOperationCcnNotEnablePolicyBasedRoutingFlag
-            }
-            "UnsupportedOperation.CcnNotEnablePolicyCommunityFlag" => {
-                ErrorCode::UnsupportedOperationCcnNotEnablePolicyCommunityFlag
-            }
-            "UnsupportedOperation.CcnOrdinaryAccountRefuseAttach" => {
-                ErrorCode::UnsupportedOperationCcnOrdinaryAccountRefuseAttach
-            }
-            "UnsupportedOperation.CcnPolicyDropActionNotSupportOperateParam" => {
-                ErrorCode::UnsupportedOperationCcnPolicyDropActionNotSupportOperateParam
-            }
-            "UnsupportedOperation.CcnPolicyOperateSetAndModeMustHaveBoth" => {
-                ErrorCode::UnsupportedOperationCcnPolicyOperateSetAndModeMustHaveBoth
-            }
-            "UnsupportedOperation.CcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource" => {
-                ErrorCode::UnsupportedOperationCcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource
-            }
-            "UnsupportedOperation.CcnRouteCidrOverlap" => {
-                ErrorCode::UnsupportedOperationCcnRouteCidrOverlap
-            }
-            "UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported" => {
-                ErrorCode::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported
-            }
-            "UnsupportedOperation.CcnRouteTableNotExist" => {
-                ErrorCode::UnsupportedOperationCcnRouteTableNotExist
-            }
-            "UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder" => {
-                ErrorCode::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder
-            }
-            "UnsupportedOperation.CdcCcnNotSupportRouteTableSelectionPolicies" => {
-                ErrorCode::UnsupportedOperationCdcCcnNotSupportRouteTableSelectionPolicies
-            }
-            "UnsupportedOperation.CdcPublishNeedCdcId" => {
-                ErrorCode::UnsupportedOperationCdcPublishNeedCdcId
-            }
-            "UnsupportedOperation.CdcSubnetNotSupportUnLocalGateway" => {
-                ErrorCode::UnsupportedOperationCdcSubnetNotSupportUnLocalGateway
-            }
-            "UnsupportedOperation.CdcVpgNotExists" => {
-                ErrorCode::UnsupportedOperationCdcVpgNotExists
-            }
-            "UnsupportedOperation.ClassicInstanceIdAlreadyExists" => {
-                ErrorCode::UnsupportedOperationClassicInstanceIdAlreadyExists
-            }
-            "UnsupportedOperation.ClbPolicyExceedLimit" => {
-                ErrorCode::UnsupportedOperationClbPolicyExceedLimit
-            }
-            "UnsupportedOperation.ClbPolicyLimit" => {
-                ErrorCode::UnsupportedOperationClbPolicyLimit
-            }
-            "UnsupportedOperation.ConflictWithDockerRoute" => {
-                ErrorCode::UnsupportedOperationConflictWithDockerRoute
-            }
-            "UnsupportedOperation.CopperCcnNotSupportedCreate" => {
-                ErrorCode::UnsupportedOperationCopperCcnNotSupportedCreate
-            }
-            "UnsupportedOperation.CopperCcnSupportedPrepaid" => {
-                ErrorCode::UnsupportedOperationCopperCcnSupportedPrepaid
-            }
-            "UnsupportedOperation.CurrentAccountIsNotUnicomAccount" => {
-                ErrorCode::UnsupportedOperationCurrentAccountIsNotUnicomAccount
-            }
-            "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder" => {
-                ErrorCode::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder
-            }
-            "UnsupportedOperation.CustomerGatewayIpv6" => {
-                ErrorCode::UnsupportedOperationCustomerGatewayIpv6
-            }
-            "UnsupportedOperation.DCGatewayNatRuleExists" => {
-                ErrorCode::UnsupportedOperationDCGatewayNatRuleExists
-            }
-            "UnsupportedOperation.DcGatewaysNotFoundInVpc" => {
-                ErrorCode::UnsupportedOperationDcGatewaysNotFoundInVpc
-            }
-            "UnsupportedOperation.DcgHasFlowLog" => {
-                ErrorCode::UnsupportedOperationDcgHasFlowLog
-            }
-            "UnsupportedOperation.DelDefaultRoute" => {
-                ErrorCode::UnsupportedOperationDelDefaultRoute
-            }
-            "UnsupportedOperation.DelRouteWithSubnet" => {
-                ErrorCode::UnsupportedOperationDelRouteWithSubnet
-            }
-            "UnsupportedOperation.DeleteCcnExistCcnExpressConnect" => {
-                ErrorCode::UnsupportedOperationDeleteCcnExistCcnExpressConnect
-            }
-            "UnsupportedOperation.DeleteVpnConnInvalidState" => {
-                ErrorCode::UnsupportedOperationDeleteVpnConnInvalidState
-            }
-            "UnsupportedOperation.DeletionProtectionEnabled" => {
-                ErrorCode::UnsupportedOperationDeletionProtectionEnabled
-            }
-            "UnsupportedOperation.DeliveryFailed" => {
-                ErrorCode::UnsupportedOperationDeliveryFailed
-            }
-            "UnsupportedOperation.DirectConnectGatewayIsUpdatingCommunity" => {
-                ErrorCode::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity
-            }
-            "UnsupportedOperation.DisabledNotifyCcn" => {
-                ErrorCode::UnsupportedOperationDisabledNotifyCcn
-            }
-            "UnsupportedOperation.DpdkNatFlowLogOnlySupportAllTrafficType" => {
-                ErrorCode::UnsupportedOperationDpdkNatFlowLogOnlySupportAllTrafficType
-            }
-            "UnsupportedOperation.DuplicatePolicy" => {
-                ErrorCode::UnsupportedOperationDuplicatePolicy
-            }
+            "UnsupportedOperation.BpaasResources" => ErrorCode::UnsupportedOperationBpaasResources,
+            "UnsupportedOperation.BroadcastConditionMustBeVpgInstance" => ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgInstance,
+            "UnsupportedOperation.BroadcastConditionMustBeVpgTypeOrVpgInstance" => ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgTypeOrVpgInstance,
+            "UnsupportedOperation.CIDRUnSupportedClassicLink" => ErrorCode::UnsupportedOperationCIDRUnSupportedClassicLink,
+            "UnsupportedOperation.CanNotAssignDefaultRouteTable" => ErrorCode::UnsupportedOperationCanNotAssignDefaultRouteTable,
+            "UnsupportedOperation.CcnAttached" => ErrorCode::UnsupportedOperationCcnAttached,
+            "UnsupportedOperation.CcnCrossAccount" => ErrorCode::UnsupportedOperationCcnCrossAccount,
+            "UnsupportedOperation.CcnDefaultRTBRoute" => ErrorCode::UnsupportedOperationCcnDefaultRTBRoute,
+            "UnsupportedOperation.CcnHasFlowLog" => ErrorCode::UnsupportedOperationCcnHasFlowLog,
+            "UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom" => ErrorCode::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom,
+            "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach" => ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach,
+            "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach" => ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach,
+            "UnsupportedOperation.CcnIpv6NotSupportMultipleRouteTable" => ErrorCode::UnsupportedOperationCcnIpv6NotSupportMultipleRouteTable,
+            "UnsupportedOperation.CcnNotAttached" => ErrorCode::UnsupportedOperationCcnNotAttached,
+            "UnsupportedOperation.CcnNotEnableBroadcastAndInputPolicy" => ErrorCode::UnsupportedOperationCcnNotEnableBroadcastAndInputPolicy,
+            "UnsupportedOperation.CcnNotEnableBroadcastPolicy" => ErrorCode::UnsupportedOperationCcnNotEnableBroadcastPolicy,
+            "UnsupportedOperation.CcnNotEnableCommunity" => ErrorCode::UnsupportedOperationCcnNotEnableCommunity,
+            "UnsupportedOperation.CcnNotEnablePolicyAsPathAndCommunityFlag" => ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathAndCommunityFlag,
+            "UnsupportedOperation.CcnNotEnablePolicyAsPathFlag" => ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathFlag,
+            "UnsupportedOperation.CcnNotEnablePolicyBasedRoutingFlag" => ErrorCode::UnsupportedOperationCcnNotEnablePolicyBasedRoutingFlag,
+            "UnsupportedOperation.CcnNotEnablePolicyCommunityFlag" => ErrorCode::UnsupportedOperationCcnNotEnablePolicyCommunityFlag,
+            "UnsupportedOperation.CcnOrdinaryAccountRefuseAttach" => ErrorCode::UnsupportedOperationCcnOrdinaryAccountRefuseAttach,
+            "UnsupportedOperation.CcnPolicyDropActionNotSupportOperateParam" => ErrorCode::UnsupportedOperationCcnPolicyDropActionNotSupportOperateParam,
+            "UnsupportedOperation.CcnPolicyOperateSetAndModeMustHaveBoth" => ErrorCode::UnsupportedOperationCcnPolicyOperateSetAndModeMustHaveBoth,
+            "UnsupportedOperation.CcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource" => ErrorCode::UnsupportedOperationCcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource,
+            "UnsupportedOperation.CcnRouteCidrOverlap" => ErrorCode::UnsupportedOperationCcnRouteCidrOverlap,
+            "UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported" => ErrorCode::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported,
+            "UnsupportedOperation.CcnRouteTableNotExist" => ErrorCode::UnsupportedOperationCcnRouteTableNotExist,
+            "UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder" => ErrorCode::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder,
+            "UnsupportedOperation.CdcCcnNotSupportRouteTableSelectionPolicies" => ErrorCode::UnsupportedOperationCdcCcnNotSupportRouteTableSelectionPolicies,
+            "UnsupportedOperation.CdcPublishNeedCdcId" => ErrorCode::UnsupportedOperationCdcPublishNeedCdcId,
+            "UnsupportedOperation.CdcSubnetNotSupportUnLocalGateway" => ErrorCode::UnsupportedOperationCdcSubnetNotSupportUnLocalGateway,
+            "UnsupportedOperation.CdcVpgNotExists" => ErrorCode::UnsupportedOperationCdcVpgNotExists,
+            "UnsupportedOperation.ClassicInstanceIdAlreadyExists" => ErrorCode::UnsupportedOperationClassicInstanceIdAlreadyExists,
+            "UnsupportedOperation.ClbPolicyExceedLimit" => ErrorCode::UnsupportedOperationClbPolicyExceedLimit,
+            "UnsupportedOperation.ClbPolicyLimit" => ErrorCode::UnsupportedOperationClbPolicyLimit,
+            "UnsupportedOperation.ConflictWithDockerRoute" => ErrorCode::UnsupportedOperationConflictWithDockerRoute,
+            "UnsupportedOperation.CopperCcnNotSupportedCreate" => ErrorCode::UnsupportedOperationCopperCcnNotSupportedCreate,
+            "UnsupportedOperation.CopperCcnSupportedPrepaid" => ErrorCode::UnsupportedOperationCopperCcnSupportedPrepaid,
+            "UnsupportedOperation.CurrentAccountIsNotUnicomAccount" => ErrorCode::UnsupportedOperationCurrentAccountIsNotUnicomAccount,
+            "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder" => ErrorCode::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder,
+            "UnsupportedOperation.CustomerGatewayIpv6" => ErrorCode::UnsupportedOperationCustomerGatewayIpv6,
+            "UnsupportedOperation.DCGatewayNatRuleExists" => ErrorCode::UnsupportedOperationDCGatewayNatRuleExists,
+            "UnsupportedOperation.DcGatewaysNotFoundInVpc" => ErrorCode::UnsupportedOperationDcGatewaysNotFoundInVpc,
+            "UnsupportedOperation.DcgHasFlowLog" => ErrorCode::UnsupportedOperationDcgHasFlowLog,
+            "UnsupportedOperation.DelDefaultRoute" => ErrorCode::UnsupportedOperationDelDefaultRoute,
+            "UnsupportedOperation.DelRouteWithSubnet" => ErrorCode::UnsupportedOperationDelRouteWithSubnet,
+            "UnsupportedOperation.DeleteCcnExistCcnExpressConnect" => ErrorCode::UnsupportedOperationDeleteCcnExistCcnExpressConnect,
+            "UnsupportedOperation.DeleteVpnConnInvalidState" => ErrorCode::UnsupportedOperationDeleteVpnConnInvalidState,
+            "UnsupportedOperation.DeletionProtectionEnabled" => ErrorCode::UnsupportedOperationDeletionProtectionEnabled,
+            "UnsupportedOperation.DeliveryFailed" => ErrorCode::UnsupportedOperationDeliveryFailed,
+            "UnsupportedOperation.DirectConnectGatewayIsUpdatingCommunity" => ErrorCode::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity,
+            "UnsupportedOperation.DisabledNotifyCcn" => ErrorCode::UnsupportedOperationDisabledNotifyCcn,
+            "UnsupportedOperation.DpdkNatFlowLogOnlySupportAllTrafficType" => ErrorCode::UnsupportedOperationDpdkNatFlowLogOnlySupportAllTrafficType,
+            "UnsupportedOperation.DuplicatePolicy" => ErrorCode::UnsupportedOperationDuplicatePolicy,
             "UnsupportedOperation.Ecmp" => ErrorCode::UnsupportedOperationEcmp,
-            "UnsupportedOperation.EcmpWithCcnRoute" => {
-                ErrorCode::UnsupportedOperationEcmpWithCcnRoute
-            }
-            "UnsupportedOperation.EcmpWithUserRoute" => {
-                ErrorCode::UnsupportedOperationEcmpWithUserRoute
-            }
-            "UnsupportedOperation.EnableMultiCcnBandwidth" => {
-                ErrorCode::UnsupportedOperationEnableMultiCcnBandwidth
-            }
-            "UnsupportedOperation.EnableMulticast" => {
-                ErrorCode::UnsupportedOperationEnableMulticast
-            }
-            "UnsupportedOperation.EndPointHadGwlbEipUnassociate" => {
-                ErrorCode::UnsupportedOperationEndPointHadGwlbEipUnassociate
-            }
-            "UnsupportedOperation.EndPointMismatchEndPointServiceCdcId" => {
-                ErrorCode::UnsupportedOperationEndPointMismatchEndPointServiceCdcId
-            }
-            "UnsupportedOperation.EndPointService" => {
-                ErrorCode::UnsupportedOperationEndPointService
-            }
-            "UnsupportedOperation.EndPointServiceLoadBalancerInvalidType" => {
-                ErrorCode::UnsupportedOperationEndPointServiceLoadBalancerInvalidType
-            }
-            "UnsupportedOperation.EniNotSupportTerminationProtection" => {
-                ErrorCode::UnsupportedOperationEniNotSupportTerminationProtection
-            }
-            "UnsupportedOperation.EniServiceManaged" => {
-                ErrorCode::UnsupportedOperationEniServiceManaged
-            }
-            "UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn" => {
-                ErrorCode::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn
-            }
-            "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn" => {
-                ErrorCode::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn
-            }
-            "UnsupportedOperation.ExistCcnRouteMatchRule" => {
-                ErrorCode::UnsupportedOperationExistCcnRouteMatchRule
-            }
-            "UnsupportedOperation.ExistFixedBandwidthLimits" => {
-                ErrorCode::UnsupportedOperationExistFixedBandwidthLimits
-            }
-            "UnsupportedOperation.ExistTrafficQosPolicy" => {
-                ErrorCode::UnsupportedOperationExistTrafficQosPolicy
-            }
-            "UnsupportedOperation.FlowLogInstanceExisted" => {
-                ErrorCode::UnsupportedOperationFlowLogInstanceExisted
-            }
-            "UnsupportedOperation.FlowLogsNotSupportKoInstanceEni" => {
-                ErrorCode::UnsupportedOperationFlowLogsNotSupportKoInstanceEni
-            }
-            "UnsupportedOperation.FlowLogsNotSupportNullInstanceEni" => {
-                ErrorCode::UnsupportedOperationFlowLogsNotSupportNullInstanceEni
-            }
-            "UnsupportedOperation.GUANotSupportAllocateCdcSubnet" => {
-                ErrorCode::UnsupportedOperationGUANotSupportAllocateCdcSubnet
-            }
-            "UnsupportedOperation.GwlbClusterTypeNotDpdkNotSupportCreate" => {
-                ErrorCode::UnsupportedOperationGwlbClusterTypeNotDpdkNotSupportCreate
-            }
-            "UnsupportedOperation.IPV6CidrNotDeployed" => {
-                ErrorCode::UnsupportedOperationIPV6CidrNotDeployed
-            }
-            "UnsupportedOperation.IdempotentParameterMismatch" => {
-                ErrorCode::UnsupportedOperationIdempotentParameterMismatch
-            }
-            "UnsupportedOperation.IdempotentProcessing" => {
-                ErrorCode::UnsupportedOperationIdempotentProcessing
-            }
-            "UnsupportedOperation.IncorrectAddressResourceType" => {
-                ErrorCode::UnsupportedOperationIncorrectAddressResourceType
-            }
-            "UnsupportedOperation.InstanceAndRtbNotMatch" => {
-                ErrorCode::UnsupportedOperationInstanceAndRtbNotMatch
-            }
-            "UnsupportedOperation.InstanceAssociateHavip" => {
-                ErrorCode::UnsupportedOperationInstanceAssociateHavip
-            }
-            "UnsupportedOperation.InstanceCdcIdNotMatchCcnCdcId" => {
-                ErrorCode::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId
-            }
-            "UnsupportedOperation.InstanceMismatch" => {
-                ErrorCode::UnsupportedOperationInstanceMismatch
-            }
-            "UnsupportedOperation.InstanceNotExist" => {
-                ErrorCode::UnsupportedOperationInstanceNotExist
-            }
-            "UnsupportedOperation.InstanceOrdinaryAccountRefuseAttach" => {
-                ErrorCode::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach
-            }
-            "UnsupportedOperation.InstanceStateNotSupported" => {
-                ErrorCode::UnsupportedOperationInstanceStateNotSupported
-            }
-            "UnsupportedOperation.InstanceStatusNotPermit" => {
-                ErrorCode::UnsupportedOperationInstanceStatusNotPermit
-            }
-            "UnsupportedOperation.InsufficientFunds" => {
-                ErrorCode::UnsupportedOperationInsufficientFunds
-            }
-            "UnsupportedOperation.InsufficientInternetServiceProviders" => {
-                ErrorCode::UnsupportedOperationInsufficientInternetServiceProviders
-            }
-            "UnsupportedOperation.InvalidAction" => {
-                ErrorCode::UnsupportedOperationInvalidAction
-            }
-            "UnsupportedOperation.InvalidAddressInternetChargeType" => {
-                ErrorCode::UnsupportedOperationInvalidAddressInternetChargeType
-            }
-            "UnsupportedOperation.InvalidAddressState" => {
-                ErrorCode::UnsupportedOperationInvalidAddressState
-            }
-            "UnsupportedOperation.InvalidInstanceState" => {
-                ErrorCode::UnsupportedOperationInvalidInstanceState
-            }
-            "UnsupportedOperation.InvalidResourceInternetChargeType" => {
-                ErrorCode::UnsupportedOperationInvalidResourceInternetChargeType
-            }
-            "UnsupportedOperation.InvalidResourceProtocol" => {
-                ErrorCode::UnsupportedOperationInvalidResourceProtocol
-            }
-            "UnsupportedOperation.InvalidState" => {
-                ErrorCode::UnsupportedOperationInvalidState
-            }
-            "UnsupportedOperation.InvalidStatusNotifyCcn" => {
-                ErrorCode::UnsupportedOperationInvalidStatusNotifyCcn
-            }
-            "UnsupportedOperation.Ipv6NotSupport" => {
-                ErrorCode::UnsupportedOperationIpv6NotSupport
-            }
-            "UnsupportedOperation.Ipv6NotSupportBgp" => {
-                ErrorCode::UnsupportedOperationIpv6NotSupportBgp
-            }
-            "UnsupportedOperation.IsNotFinanceAccount" => {
-                ErrorCode::UnsupportedOperationIsNotFinanceAccount
-            }
-            "UnsupportedOperation.IspNotSupported" => {
-                ErrorCode::UnsupportedOperationIspNotSupported
-            }
-            "UnsupportedOperation.LDCXDisassociate" => {
-                ErrorCode::UnsupportedOperationLDCXDisassociate
-            }
-            "UnsupportedOperation.LocalGatewayAlreadyExists" => {
-                ErrorCode::UnsupportedOperationLocalGatewayAlreadyExists
-            }
-            "UnsupportedOperation.LockedResources" => {
-                ErrorCode::UnsupportedOperationLockedResources
-            }
-            "UnsupportedOperation.ModifyAddressAttribute" => {
-                ErrorCode::UnsupportedOperationModifyAddressAttribute
-            }
-            "UnsupportedOperation.MultiplePrimaryIpAddress" => {
-                ErrorCode::UnsupportedOperationMultiplePrimaryIpAddress
-            }
-            "UnsupportedOperation.MultipleVpcNotSupportAttachAccountHasIpv6" => {
-                ErrorCode::UnsupportedOperationMultipleVpcNotSupportAttachAccountHasIpv6
-            }
-            "UnsupportedOperation.MutexOperationTaskRunning" => {
-                ErrorCode::UnsupportedOperationMutexOperationTaskRunning
-            }
-            "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict" => {
-                ErrorCode::UnsupportedOperationNatGatewayDnatAndFlowLogConflict
-            }
-            "UnsupportedOperation.NatGatewayEipNotExists" => {
-                ErrorCode::UnsupportedOperationNatGatewayEipNotExists
-            }
-            "UnsupportedOperation.NatGatewayHadEipUnassociate" => {
-                ErrorCode::UnsupportedOperationNatGatewayHadEipUnassociate
-            }
-            "UnsupportedOperation.NatGatewayHaveHighTraffic" => {
-                ErrorCode::UnsupportedOperationNatGatewayHaveHighTraffic
-            }
-            "UnsupportedOperation.NatGatewayHaveRoute" => {
-                ErrorCode::UnsupportedOperationNatGatewayHaveRoute
-            }
-            "UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic" => {
-                ErrorCode::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic
-            }
-            "UnsupportedOperation.NatGatewayHaveTrafficMirror" => {
-                ErrorCode::UnsupportedOperationNatGatewayHaveTrafficMirror
-            }
-            "UnsupportedOperation.NatGatewayIsBusy" => {
-                ErrorCode::UnsupportedOperationNatGatewayIsBusy
-            }
-            "UnsupportedOperation.NatGatewayRestricted" => {
-                ErrorCode::UnsupportedOperationNatGatewayRestricted
-            }
-            "UnsupportedOperation.NatGatewayRulePipExists" => {
-                ErrorCode::UnsupportedOperationNatGatewayRulePipExists
-            }
-            "UnsupportedOperation.NatGatewaySnatPipNeedVm" => {
-                ErrorCode::UnsupportedOperationNatGatewaySnatPipNeedVm
-            }
-            "UnsupportedOperation.NatGatewaySnatRuleNotExists" => {
-                ErrorCode::UnsupportedOperationNatGatewaySnatRuleNotExists
-            }
-            "UnsupportedOperation.NatGatewayTypeNotSupportSNAT" => {
-                ErrorCode::UnsupportedOperationNatGatewayTypeNotSupportSNAT
-            }
-            "UnsupportedOperation.NatHasBoundVpg" => {
-                ErrorCode::UnsupportedOperationNatHasBoundVpg
-            }
-            "UnsupportedOperation.NatHasECMP" => {
-                ErrorCode::UnsupportedOperationNatHasECMP
-            }
-            "UnsupportedOperation.NatHasEnabledGatewayFlowControl" => {
-                ErrorCode::UnsupportedOperationNatHasEnabledGatewayFlowControl
-            }
-            "UnsupportedOperation.NatHasFlowLog" => {
-                ErrorCode::UnsupportedOperationNatHasFlowLog
-            }
-            "UnsupportedOperation.NatInstanceExclusive" => {
-                ErrorCode::UnsupportedOperationNatInstanceExclusive
-            }
-            "UnsupportedOperation.NatNfvUnsupportedRegion" => {
-                ErrorCode::UnsupportedOperationNatNfvUnsupportedRegion
-            }
-            "UnsupportedOperation.NatNotSupported" => {
-                ErrorCode::UnsupportedOperationNatNotSupported
-            }
-            "UnsupportedOperation.NatSpecificationExceeded" => {
-                ErrorCode::UnsupportedOperationNatSpecificationExceeded
-            }
-            "UnsupportedOperation.NatTypeError" => {
-                ErrorCode::UnsupportedOperationNatTypeError
-            }
-            "UnsupportedOperation.NatUsageExceeded" => {
-                ErrorCode::UnsupportedOperationNatUsageExceeded
-            }
-            "UnsupportedOperation.NeedToRetainOneDefaultBandwidth" => {
-                ErrorCode::UnsupportedOperationNeedToRetainOneDefaultBandwidth
-            }
+            "UnsupportedOperation.EcmpWithCcnRoute" => ErrorCode::UnsupportedOperationEcmpWithCcnRoute,
+            "UnsupportedOperation.EcmpWithUserRoute" => ErrorCode::UnsupportedOperationEcmpWithUserRoute,
+            "UnsupportedOperation.EnableMultiCcnBandwidth" => ErrorCode::UnsupportedOperationEnableMultiCcnBandwidth,
+            "UnsupportedOperation.EnableMulticast" => ErrorCode::UnsupportedOperationEnableMulticast,
+            "UnsupportedOperation.EndPointHadGwlbEipUnassociate" => ErrorCode::UnsupportedOperationEndPointHadGwlbEipUnassociate,
+            "UnsupportedOperation.EndPointMismatchEndPointServiceCdcId" => ErrorCode::UnsupportedOperationEndPointMismatchEndPointServiceCdcId,
+            "UnsupportedOperation.EndPointService" => ErrorCode::UnsupportedOperationEndPointService,
+            "UnsupportedOperation.EndPointServiceLoadBalancerInvalidType" => ErrorCode::UnsupportedOperationEndPointServiceLoadBalancerInvalidType,
+            "UnsupportedOperation.EniNotSupportTerminationProtection" => ErrorCode::UnsupportedOperationEniNotSupportTerminationProtection,
+            "UnsupportedOperation.EniServiceManaged" => ErrorCode::UnsupportedOperationEniServiceManaged,
+            "UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn" => ErrorCode::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn,
+            "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn" => ErrorCode::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn,
+            "UnsupportedOperation.ExistCcnRouteMatchRule" => ErrorCode::UnsupportedOperationExistCcnRouteMatchRule,
+            "UnsupportedOperation.ExistFixedBandwidthLimits" => ErrorCode::UnsupportedOperationExistFixedBandwidthLimits,
+            "UnsupportedOperation.ExistTrafficQosPolicy" => ErrorCode::UnsupportedOperationExistTrafficQosPolicy,
+            "UnsupportedOperation.FlowLogInstanceExisted" => ErrorCode::UnsupportedOperationFlowLogInstanceExisted,
+            "UnsupportedOperation.FlowLogsNotSupportKoInstanceEni" => ErrorCode::UnsupportedOperationFlowLogsNotSupportKoInstanceEni,
+            "UnsupportedOperation.FlowLogsNotSupportNullInstanceEni" => ErrorCode::UnsupportedOperationFlowLogsNotSupportNullInstanceEni,
+            "UnsupportedOperation.GUANotSupportAllocateCdcSubnet" => ErrorCode::UnsupportedOperationGUANotSupportAllocateCdcSubnet,
+            "UnsupportedOperation.GwlbClusterTypeNotDpdkNotSupportCreate" => ErrorCode::UnsupportedOperationGwlbClusterTypeNotDpdkNotSupportCreate,
+            "UnsupportedOperation.IPV6CidrNotDeployed" => ErrorCode::UnsupportedOperationIPV6CidrNotDeployed,
+            "UnsupportedOperation.IdempotentParameterMismatch" => ErrorCode::UnsupportedOperationIdempotentParameterMismatch,
+            "UnsupportedOperation.IdempotentProcessing" => ErrorCode::UnsupportedOperationIdempotentProcessing,
+            "UnsupportedOperation.IncorrectAddressResourceType" => ErrorCode::UnsupportedOperationIncorrectAddressResourceType,
+            "UnsupportedOperation.InstanceAndRtbNotMatch" => ErrorCode::UnsupportedOperationInstanceAndRtbNotMatch,
+            "UnsupportedOperation.InstanceAssociateHavip" => ErrorCode::UnsupportedOperationInstanceAssociateHavip,
+            "UnsupportedOperation.InstanceCdcIdNotMatchCcnCdcId" => ErrorCode::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId,
+            "UnsupportedOperation.InstanceMismatch" => ErrorCode::UnsupportedOperationInstanceMismatch,
+            "UnsupportedOperation.InstanceNotExist" => ErrorCode::UnsupportedOperationInstanceNotExist,
+            "UnsupportedOperation.InstanceOrdinaryAccountRefuseAttach" => ErrorCode::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach,
+            "UnsupportedOperation.InstanceStateNotSupported" => ErrorCode::UnsupportedOperationInstanceStateNotSupported,
+            "UnsupportedOperation.InstanceStatusNotPermit" => ErrorCode::UnsupportedOperationInstanceStatusNotPermit,
+            "UnsupportedOperation.InsufficientFunds" => ErrorCode::UnsupportedOperationInsufficientFunds,
+            "UnsupportedOperation.InsufficientInternetServiceProviders" => ErrorCode::UnsupportedOperationInsufficientInternetServiceProviders,
+            "UnsupportedOperation.InvalidAction" => ErrorCode::UnsupportedOperationInvalidAction,
+            "UnsupportedOperation.InvalidAddressInternetChargeType" => ErrorCode::UnsupportedOperationInvalidAddressInternetChargeType,
+            "UnsupportedOperation.InvalidAddressState" => ErrorCode::UnsupportedOperationInvalidAddressState,
+            "UnsupportedOperation.InvalidInstanceState" => ErrorCode::UnsupportedOperationInvalidInstanceState,
+            "UnsupportedOperation.InvalidResourceInternetChargeType" => ErrorCode::UnsupportedOperationInvalidResourceInternetChargeType,
+            "UnsupportedOperation.InvalidResourceProtocol" => ErrorCode::UnsupportedOperationInvalidResourceProtocol,
+            "UnsupportedOperation.InvalidState" => ErrorCode::UnsupportedOperationInvalidState,
+            "UnsupportedOperation.InvalidStatusNotifyCcn" => ErrorCode::UnsupportedOperationInvalidStatusNotifyCcn,
+            "UnsupportedOperation.Ipv6NotSupport" => ErrorCode::UnsupportedOperationIpv6NotSupport,
+            "UnsupportedOperation.Ipv6NotSupportBgp" => ErrorCode::UnsupportedOperationIpv6NotSupportBgp,
+            "UnsupportedOperation.IsNotFinanceAccount" => ErrorCode::UnsupportedOperationIsNotFinanceAccount,
+            "UnsupportedOperation.IspNotSupported" => ErrorCode::UnsupportedOperationIspNotSupported,
+            "UnsupportedOperation.LDCXDisassociate" => ErrorCode::UnsupportedOperationLDCXDisassociate,
+            "UnsupportedOperation.LocalGatewayAlreadyExists" => ErrorCode::UnsupportedOperationLocalGatewayAlreadyExists,
+            "UnsupportedOperation.LockedResources" => ErrorCode::UnsupportedOperationLockedResources,
+            "UnsupportedOperation.ModifyAddressAttribute" => ErrorCode::UnsupportedOperationModifyAddressAttribute,
+            "UnsupportedOperation.MultiplePrimaryIpAddress" => ErrorCode::UnsupportedOperationMultiplePrimaryIpAddress,
+            "UnsupportedOperation.MultipleVpcNotSupportAttachAccountHasIpv6" => ErrorCode::UnsupportedOperationMultipleVpcNotSupportAttachAccountHasIpv6,
+            "UnsupportedOperation.MutexOperationTaskRunning" => ErrorCode::UnsupportedOperationMutexOperationTaskRunning,
+            "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict" => ErrorCode::UnsupportedOperationNatGatewayDnatAndFlowLogConflict,
+            "UnsupportedOperation.NatGatewayEipNotExists" => ErrorCode::UnsupportedOperationNatGatewayEipNotExists,
+            "UnsupportedOperation.NatGatewayHadEipUnassociate" => ErrorCode::UnsupportedOperationNatGatewayHadEipUnassociate,
+            "UnsupportedOperation.NatGatewayHaveHighTraffic" => ErrorCode::UnsupportedOperationNatGatewayHaveHighTraffic,
+            "UnsupportedOperation.NatGatewayHaveRoute" => ErrorCode::UnsupportedOperationNatGatewayHaveRoute,
+            "UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic" => ErrorCode::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic,
+            "UnsupportedOperation.NatGatewayHaveTrafficMirror" => ErrorCode::UnsupportedOperationNatGatewayHaveTrafficMirror,
+            "UnsupportedOperation.NatGatewayIsBusy" => ErrorCode::UnsupportedOperationNatGatewayIsBusy,
+            "UnsupportedOperation.NatGatewayRestricted" => ErrorCode::UnsupportedOperationNatGatewayRestricted,
+            "UnsupportedOperation.NatGatewayRulePipExists" => ErrorCode::UnsupportedOperationNatGatewayRulePipExists,
+            "UnsupportedOperation.NatGatewaySnatPipNeedVm" => ErrorCode::UnsupportedOperationNatGatewaySnatPipNeedVm,
+            "UnsupportedOperation.NatGatewaySnatRuleNotExists" => ErrorCode::UnsupportedOperationNatGatewaySnatRuleNotExists,
+            "UnsupportedOperation.NatGatewayTypeNotSupportSNAT" => ErrorCode::UnsupportedOperationNatGatewayTypeNotSupportSNAT,
+            "UnsupportedOperation.NatHasBoundVpg" => ErrorCode::UnsupportedOperationNatHasBoundVpg,
+            "UnsupportedOperation.NatHasECMP" => ErrorCode::UnsupportedOperationNatHasECMP,
+            "UnsupportedOperation.NatHasEnabledGatewayFlowControl" => ErrorCode::UnsupportedOperationNatHasEnabledGatewayFlowControl,
+            "UnsupportedOperation.NatHasFlowLog" => ErrorCode::UnsupportedOperationNatHasFlowLog,
+            "UnsupportedOperation.NatInstanceExclusive" => ErrorCode::UnsupportedOperationNatInstanceExclusive,
+            "UnsupportedOperation.NatNfvUnsupportedRegion" => ErrorCode::UnsupportedOperationNatNfvUnsupportedRegion,
+            "UnsupportedOperation.NatNotSupported" => ErrorCode::UnsupportedOperationNatNotSupported,
+            "UnsupportedOperation.NatSpecificationExceeded" => ErrorCode::UnsupportedOperationNatSpecificationExceeded,
+            "UnsupportedOperation.NatTypeError" => ErrorCode::UnsupportedOperationNatTypeError,
+            "UnsupportedOperation.NatUsageExceeded" => ErrorCode::UnsupportedOperationNatUsageExceeded,
+            "UnsupportedOperation.NeedToRetainOneDefaultBandwidth" => ErrorCode::UnsupportedOperationNeedToRetainOneDefaultBandwidth,
             "UnsupportedOperation.NoCdcDcGw" => ErrorCode::UnsupportedOperationNoCdcDcGw,
-            "UnsupportedOperation.NormalSubnetNotSupportLocalGateway" => {
-                ErrorCode::UnsupportedOperationNormalSubnetNotSupportLocalGateway
-            }
-            "UnsupportedOperation.NotLockedInstanceOperation" => {
-                ErrorCode::UnsupportedOperationNotLockedInstanceOperation
-            }
-            "UnsupportedOperation.NotMatchTargetService" => {
-                ErrorCode::UnsupportedOperationNotMatchTargetService
-            }
-            "UnsupportedOperation.NotPendingCcnInstance" => {
-                ErrorCode::UnsupportedOperationNotPendingCcnInstance
-            }
-            "UnsupportedOperation.NotPostpaidCcnOperation" => {
-                ErrorCode::UnsupportedOperationNotPostpaidCcnOperation
-            }
-            "UnsupportedOperation.NotPutVpcSnatIpAddress" => {
-                ErrorCode::UnsupportedOperationNotPutVpcSnatIpAddress
-            }
-            "UnsupportedOperation.NotSupportAttachEdgeAndCrossBorderInstance" => {
-                ErrorCode::UnsupportedOperationNotSupportAttachEdgeAndCrossBorderInstance
-            }
-            "UnsupportedOperation.NotSupportCreateCcnRouteTable" => {
-                ErrorCode::UnsupportedOperationNotSupportCreateCcnRouteTable
-            }
-            "UnsupportedOperation.NotSupportCreateCrossRegionVpcPeer" => {
-                ErrorCode::UnsupportedOperationNotSupportCreateCrossRegionVpcPeer
-            }
-            "UnsupportedOperation.NotSupportCreateIpv6VpnGateway" => {
-                ErrorCode::UnsupportedOperationNotSupportCreateIpv6VpnGateway
-            }
-            "UnsupportedOperation.NotSupportDeleteDefaultCcnRouteTable" => {
-                ErrorCode::UnsupportedOperationNotSupportDeleteDefaultCcnRouteTable
-            }
-            "UnsupportedOperation.NotSupportDeleteDefaultRouteTable" => {
-                ErrorCode::UnsupportedOperationNotSupportDeleteDefaultRouteTable
-            }
-            "UnsupportedOperation.NotSupportDeleteVpcBmPeer" => {
-                ErrorCode::UnsupportedOperationNotSupportDeleteVpcBmPeer
-            }
-            "UnsupportedOperation.NotSupportModifyDefaultCcnRouteTable" => {
-                ErrorCode::UnsupportedOperationNotSupportModifyDefaultCcnRouteTable
-            }
-            "UnsupportedOperation.NotSupportRouteType" => {
-                ErrorCode::UnsupportedOperationNotSupportRouteType
-            }
-            "UnsupportedOperation.NotSupportSameCcnInstanceAndSourceAddress" => {
-                ErrorCode::UnsupportedOperationNotSupportSameCcnInstanceAndSourceAddress
-            }
-            "UnsupportedOperation.NotSupportZone" => {
-                ErrorCode::UnsupportedOperationNotSupportZone
-            }
-            "UnsupportedOperation.NotSupportedAddressIpsChargeType" => {
-                ErrorCode::UnsupportedOperationNotSupportedAddressIpsChargeType
-            }
-            "UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn" => {
-                ErrorCode::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn
-            }
-            "UnsupportedOperation.NotSupportedLocalAddressType" => {
-                ErrorCode::UnsupportedOperationNotSupportedLocalAddressType
-            }
-            "UnsupportedOperation.NotSupportedPurchaseCenterEgressResource" => {
-                ErrorCode::UnsupportedOperationNotSupportedPurchaseCenterEgressResource
-            }
-            "UnsupportedOperation.NotSupportedUpdateCcnRoutePublish" => {
-                ErrorCode::UnsupportedOperationNotSupportedUpdateCcnRoutePublish
-            }
+            "UnsupportedOperation.NormalSubnetNotSupportLocalGateway" => ErrorCode::UnsupportedOperationNormalSubnetNotSupportLocalGateway,
+            "UnsupportedOperation.NotLockedInstanceOperation" => ErrorCode::UnsupportedOperationNotLockedInstanceOperation,
+            "UnsupportedOperation.NotMatchTargetService" => ErrorCode::UnsupportedOperationNotMatchTargetService,
+            "UnsupportedOperation.NotPendingCcnInstance" => ErrorCode::UnsupportedOperationNotPendingCcnInstance,
+            "UnsupportedOperation.NotPostpaidCcnOperation" => ErrorCode::UnsupportedOperationNotPostpaidCcnOperation,
+            "UnsupportedOperation.NotPutVpcSnatIpAddress" => ErrorCode::UnsupportedOperationNotPutVpcSnatIpAddress,
+            "UnsupportedOperation.NotSupportAttachEdgeAndCrossBorderInstance" => ErrorCode::UnsupportedOperationNotSupportAttachEdgeAndCrossBorderInstance,
+            "UnsupportedOperation.NotSupportCreateCcnRouteTable" => ErrorCode::UnsupportedOperationNotSupportCreateCcnRouteTable,
+            "UnsupportedOperation.NotSupportCreateCrossRegionVpcPeer" => ErrorCode::UnsupportedOperationNotSupportCreateCrossRegionVpcPeer,
+            "UnsupportedOperation.NotSupportCreateIpv6VpnGateway" => ErrorCode::UnsupportedOperationNotSupportCreateIpv6VpnGateway,
+            "UnsupportedOperation.NotSupportDeleteDefaultCcnRouteTable" => ErrorCode::UnsupportedOperationNotSupportDeleteDefaultCcnRouteTable,
+            "UnsupportedOperation.NotSupportDeleteDefaultRouteTable" => ErrorCode::UnsupportedOperationNotSupportDeleteDefaultRouteTable,
+            "UnsupportedOperation.NotSupportDeleteVpcBmPeer" => ErrorCode::UnsupportedOperationNotSupportDeleteVpcBmPeer,
+            "UnsupportedOperation.NotSupportModifyDefaultCcnRouteTable" => ErrorCode::UnsupportedOperationNotSupportModifyDefaultCcnRouteTable,
+            "UnsupportedOperation.NotSupportRouteType" => ErrorCode::UnsupportedOperationNotSupportRouteType,
+            "UnsupportedOperation.NotSupportSameCcnInstanceAndSourceAddress" => ErrorCode::UnsupportedOperationNotSupportSameCcnInstanceAndSourceAddress,
+            "UnsupportedOperation.NotSupportZone" => ErrorCode::UnsupportedOperationNotSupportZone,
+            "UnsupportedOperation.NotSupportedAddressIpsChargeType" => ErrorCode::UnsupportedOperationNotSupportedAddressIpsChargeType,
+            "UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn" => ErrorCode::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn,
+            "UnsupportedOperation.NotSupportedLocalAddressType" => ErrorCode::UnsupportedOperationNotSupportedLocalAddressType,
+            "UnsupportedOperation.NotSupportedPurchaseCenterEgressResource" => ErrorCode::UnsupportedOperationNotSupportedPurchaseCenterEgressResource,
+            "UnsupportedOperation.NotSupportedUpdateCcnRoutePublish" => ErrorCode::UnsupportedOperationNotSupportedUpdateCcnRoutePublish,
             "UnsupportedOperation.NotifyCcn" => ErrorCode::UnsupportedOperationNotifyCcn,
-            "UnsupportedOperation.OfflineChargeType" => {
-                ErrorCode::UnsupportedOperationOfflineChargeType
-            }
-            "UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy" => {
-                ErrorCode::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy
-            }
-            "UnsupportedOperation.OnlySupportProfessionKafka" => {
-                ErrorCode::UnsupportedOperationOnlySupportProfessionKafka
-            }
-            "UnsupportedOperation.ParameterSslVpnProtocol" => {
-                ErrorCode::UnsupportedOperationParameterSslVpnProtocol
-            }
-            "UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering" => {
-                ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering
-            }
-            "UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit" => {
-                ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit
-            }
+            "UnsupportedOperation.OfflineChargeType" => ErrorCode::UnsupportedOperationOfflineChargeType,
+            "UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy" => ErrorCode::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy,
+            "UnsupportedOperation.OnlySupportProfessionKafka" => ErrorCode::UnsupportedOperationOnlySupportProfessionKafka,
+            "UnsupportedOperation.ParameterSslVpnProtocol" => ErrorCode::UnsupportedOperationParameterSslVpnProtocol,
+            "UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering" => ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering,
+            "UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit" => ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit,
             "UnsupportedOperation.PrimaryIp" => ErrorCode::UnsupportedOperationPrimaryIp,
-            "UnsupportedOperation.PrivateBgpVpnGateway" => {
-                ErrorCode::UnsupportedOperationPrivateBgpVpnGateway
-            }
-            "UnsupportedOperation.PrivateNatGatewayAssociationExists" => {
-                ErrorCode::UnsupportedOperationPrivateNatGatewayAssociationExists
-            }
-            "UnsupportedOperation.PrivateSslVpnGateway" => {
-                ErrorCode::UnsupportedOperationPrivateSslVpnGateway
-            }
-            "UnsupportedOperation.PrivateVpnGateway" => {
-                ErrorCode::UnsupportedOperationPrivateVpnGateway
-            }
-            "UnsupportedOperation.PublicClbNotSupport" => {
-                ErrorCode::UnsupportedOperationPublicClbNotSupport
-            }
-            "UnsupportedOperation.PublicIpAddressDisassociate" => {
-                ErrorCode::UnsupportedOperationPublicIpAddressDisassociate
-            }
-            "UnsupportedOperation.PublicIpAddressIsNotBGPIp" => {
-                ErrorCode::UnsupportedOperationPublicIpAddressIsNotBGPIp
-            }
-            "UnsupportedOperation.PublicIpAddressIsNotExisted" => {
-                ErrorCode::UnsupportedOperationPublicIpAddressIsNotExisted
-            }
-            "UnsupportedOperation.PublicIpAddressNotBilledByTraffic" => {
-                ErrorCode::UnsupportedOperationPublicIpAddressNotBilledByTraffic
-            }
-            "UnsupportedOperation.PurchaseLimit" => {
-                ErrorCode::UnsupportedOperationPurchaseLimit
-            }
-            "UnsupportedOperation.QueryTimeExceededLimit" => {
-                ErrorCode::UnsupportedOperationQueryTimeExceededLimit
-            }
-            "UnsupportedOperation.RecordExists" => {
-                ErrorCode::UnsupportedOperationRecordExists
-            }
-            "UnsupportedOperation.RecordNotExists" => {
-                ErrorCode::UnsupportedOperationRecordNotExists
-            }
-            "UnsupportedOperation.RemoteRegionSgHasReferencedSg" => {
-                ErrorCode::UnsupportedOperationRemoteRegionSgHasReferencedSg
-            }
-            "UnsupportedOperation.ResourceIsInvalidState" => {
-                ErrorCode::UnsupportedOperationResourceIsInvalidState
-            }
-            "UnsupportedOperation.ResourceMismatch" => {
-                ErrorCode::UnsupportedOperationResourceMismatch
-            }
-            "UnsupportedOperation.ResourceProcessing" => {
-                ErrorCode::UnsupportedOperationResourceProcessing
-            }
-            "UnsupportedOperation.RoleNotFound" => {
-                ErrorCode::UnsupportedOperationRoleNotFound
-            }
-            "UnsupportedOperation.RoutePolicyAssociation" => {
-                ErrorCode::UnsupportedOperationRoutePolicyAssociation
-            }
-            "UnsupportedOperation.RoutePvgw2" => {
-                ErrorCode::UnsupportedOperationRoutePvgw2
-            }
-            "UnsupportedOperation.RouteTableCanNotDelete" => {
-                ErrorCode::UnsupportedOperationRouteTableCanNotDelete
-            }
-            "UnsupportedOperation.RouteTableExceedPerVbcLimit" => {
-                ErrorCode::UnsupportedOperationRouteTableExceedPerVbcLimit
-            }
-            "UnsupportedOperation.RouteTableHasSubnetRule" => {
-                ErrorCode::UnsupportedOperationRouteTableHasSubnetRule
-            }
-            "UnsupportedOperation.RouteTableSelectPolicyExceed" => {
-                ErrorCode::UnsupportedOperationRouteTableSelectPolicyExceed
-            }
-            "UnsupportedOperation.SSLClientCertAlreadyDisableOrCertAbnormal" => {
-                ErrorCode::UnsupportedOperationSSLClientCertAlreadyDisableOrCertAbnormal
-            }
-            "UnsupportedOperation.SSLClientCertAlreadyEnableOrCertAbnormal" => {
-                ErrorCode::UnsupportedOperationSSLClientCertAlreadyEnableOrCertAbnormal
-            }
-            "UnsupportedOperation.SSLClientCertDisableUnsupportedDownloadSSLClientCert" => {
-                ErrorCode::UnsupportedOperationSSLClientCertDisableUnsupportedDownloadSSLClientCert
-            }
-            "UnsupportedOperation.ServiceUnsupportedRegion" => {
-                ErrorCode::UnsupportedOperationServiceUnsupportedRegion
-            }
-            "UnsupportedOperation.SgNumExceedLimit" => {
-                ErrorCode::UnsupportedOperationSgNumExceedLimit
-            }
-            "UnsupportedOperation.SnapshotAttached" => {
-                ErrorCode::UnsupportedOperationSnapshotAttached
-            }
-            "UnsupportedOperation.SnapshotBackupTypeModify" => {
-                ErrorCode::UnsupportedOperationSnapshotBackupTypeModify
-            }
-            "UnsupportedOperation.SnapshotFileFailed" => {
-                ErrorCode::UnsupportedOperationSnapshotFileFailed
-            }
-            "UnsupportedOperation.SnapshotFileNoExist" => {
-                ErrorCode::UnsupportedOperationSnapshotFileNoExist
-            }
-            "UnsupportedOperation.SnapshotFileProcessing" => {
-                ErrorCode::UnsupportedOperationSnapshotFileProcessing
-            }
-            "UnsupportedOperation.SnapshotInstanceRegionDiff" => {
-                ErrorCode::UnsupportedOperationSnapshotInstanceRegionDiff
-            }
-            "UnsupportedOperation.SnapshotNotAttached" => {
-                ErrorCode::UnsupportedOperationSnapshotNotAttached
-            }
-            "UnsupportedOperation.SnatSubnet" => {
-                ErrorCode::UnsupportedOperationSnatSubnet
-            }
-            "UnsupportedOperation.SpecialEndPointService" => {
-                ErrorCode::UnsupportedOperationSpecialEndPointService
-            }
-            "UnsupportedOperation.SslVpnClientIdNotFound" => {
-                ErrorCode::UnsupportedOperationSslVpnClientIdNotFound
-            }
-            "UnsupportedOperation.SubEniNotSupportTrunking" => {
-                ErrorCode::UnsupportedOperationSubEniNotSupportTrunking
-            }
-            "UnsupportedOperation.SubnetMismatchVpcCdcId" => {
-                ErrorCode::UnsupportedOperationSubnetMismatchVpcCdcId
-            }
-            "UnsupportedOperation.SubnetNotExists" => {
-                ErrorCode::UnsupportedOperationSubnetNotExists
-            }
-            "UnsupportedOperation.SystemRoute" => {
-                ErrorCode::UnsupportedOperationSystemRoute
-            }
-            "UnsupportedOperation.TagAllocate" => {
-                ErrorCode::UnsupportedOperationTagAllocate
-            }
+            "UnsupportedOperation.PrivateBgpVpnGateway" => ErrorCode::UnsupportedOperationPrivateBgpVpnGateway,
+            "UnsupportedOperation.PrivateNatGatewayAssociationExists" => ErrorCode::UnsupportedOperationPrivateNatGatewayAssociationExists,
+            "UnsupportedOperation.PrivateSslVpnGateway" => ErrorCode::UnsupportedOperationPrivateSslVpnGateway,
+            "UnsupportedOperation.PrivateVpnGateway" => ErrorCode::UnsupportedOperationPrivateVpnGateway,
+            "UnsupportedOperation.PublicClbNotSupport" => ErrorCode::UnsupportedOperationPublicClbNotSupport,
+            "UnsupportedOperation.PublicIpAddressDisassociate" => ErrorCode::UnsupportedOperationPublicIpAddressDisassociate,
+            "UnsupportedOperation.PublicIpAddressIsNotBGPIp" => ErrorCode::UnsupportedOperationPublicIpAddressIsNotBGPIp,
+            "UnsupportedOperation.PublicIpAddressIsNotExisted" => ErrorCode::UnsupportedOperationPublicIpAddressIsNotExisted,
+            "UnsupportedOperation.PublicIpAddressNotBilledByTraffic" => ErrorCode::UnsupportedOperationPublicIpAddressNotBilledByTraffic,
+            "UnsupportedOperation.PurchaseLimit" => ErrorCode::UnsupportedOperationPurchaseLimit,
+            "UnsupportedOperation.QueryTimeExceededLimit" => ErrorCode::UnsupportedOperationQueryTimeExceededLimit,
+            "UnsupportedOperation.RecordExists" => ErrorCode::UnsupportedOperationRecordExists,
+            "UnsupportedOperation.RecordNotExists" => ErrorCode::UnsupportedOperationRecordNotExists,
+            "UnsupportedOperation.RemoteRegionSgHasReferencedSg" => ErrorCode::UnsupportedOperationRemoteRegionSgHasReferencedSg,
+            "UnsupportedOperation.ResourceIsInvalidState" => ErrorCode::UnsupportedOperationResourceIsInvalidState,
+            "UnsupportedOperation.ResourceMismatch" => ErrorCode::UnsupportedOperationResourceMismatch,
+            "UnsupportedOperation.ResourceProcessing" => ErrorCode::UnsupportedOperationResourceProcessing,
+            "UnsupportedOperation.RoleNotFound" => ErrorCode::UnsupportedOperationRoleNotFound,
+            "UnsupportedOperation.RoutePolicyAssociation" => ErrorCode::UnsupportedOperationRoutePolicyAssociation,
+            "UnsupportedOperation.RoutePvgw2" => ErrorCode::UnsupportedOperationRoutePvgw2,
+            "UnsupportedOperation.RouteTableCanNotDelete" => ErrorCode::UnsupportedOperationRouteTableCanNotDelete,
+            "UnsupportedOperation.RouteTableExceedPerVbcLimit" => ErrorCode::UnsupportedOperationRouteTableExceedPerVbcLimit,
+            "UnsupportedOperation.RouteTableHasSubnetRule" => ErrorCode::UnsupportedOperationRouteTableHasSubnetRule,
+            "UnsupportedOperation.RouteTableSelectPolicyExceed" => ErrorCode::UnsupportedOperationRouteTableSelectPolicyExceed,
+            "UnsupportedOperation.SSLClientCertAlreadyDisableOrCertAbnormal" => ErrorCode::UnsupportedOperationSSLClientCertAlreadyDisableOrCertAbnormal,
+            "UnsupportedOperation.SSLClientCertAlreadyEnableOrCertAbnormal" => ErrorCode::UnsupportedOperationSSLClientCertAlreadyEnableOrCertAbnormal,
+            "UnsupportedOperation.SSLClientCertDisableUnsupportedDownloadSSLClientCert" => ErrorCode::UnsupportedOperationSSLClientCertDisableUnsupportedDownloadSSLClientCert,
+            "UnsupportedOperation.ServiceUnsupportedRegion" => ErrorCode::UnsupportedOperationServiceUnsupportedRegion,
+            "UnsupportedOperation.SgNumExceedLimit" => ErrorCode::UnsupportedOperationSgNumExceedLimit,
+            "UnsupportedOperation.SnapshotAttached" => ErrorCode::UnsupportedOperationSnapshotAttached,
+            "UnsupportedOperation.SnapshotBackupTypeModify" => ErrorCode::UnsupportedOperationSnapshotBackupTypeModify,
+            "UnsupportedOperation.SnapshotFileFailed" => ErrorCode::UnsupportedOperationSnapshotFileFailed,
+            "UnsupportedOperation.SnapshotFileNoExist" => ErrorCode::UnsupportedOperationSnapshotFileNoExist,
+            "UnsupportedOperation.SnapshotFileProcessing" => ErrorCode::UnsupportedOperationSnapshotFileProcessing,
+            "UnsupportedOperation.SnapshotInstanceRegionDiff" => ErrorCode::UnsupportedOperationSnapshotInstanceRegionDiff,
+            "UnsupportedOperation.SnapshotNotAttached" => ErrorCode::UnsupportedOperationSnapshotNotAttached,
+            "UnsupportedOperation.SnatSubnet" => ErrorCode::UnsupportedOperationSnatSubnet,
+            "UnsupportedOperation.SpecialEndPointService" => ErrorCode::UnsupportedOperationSpecialEndPointService,
+            "UnsupportedOperation.SslVpnClientIdNotFound" => ErrorCode::UnsupportedOperationSslVpnClientIdNotFound,
+            "UnsupportedOperation.SubEniNotSupportTrunking" => ErrorCode::UnsupportedOperationSubEniNotSupportTrunking,
+            "UnsupportedOperation.SubnetMismatchVpcCdcId" => ErrorCode::UnsupportedOperationSubnetMismatchVpcCdcId,
+            "UnsupportedOperation.SubnetNotExists" => ErrorCode::UnsupportedOperationSubnetNotExists,
+            "UnsupportedOperation.SystemRoute" => ErrorCode::UnsupportedOperationSystemRoute,
+            "UnsupportedOperation.TagAllocate" => ErrorCode::UnsupportedOperationTagAllocate,
             "UnsupportedOperation.TagFree" => ErrorCode::UnsupportedOperationTagFree,
-            "UnsupportedOperation.TagNotPermit" => {
-                ErrorCode::UnsupportedOperationTagNotPermit
-            }
-            "UnsupportedOperation.TagSystemReservedTagKey" => {
-                ErrorCode::UnsupportedOperationTagSystemReservedTagKey
-            }
-            "UnsupportedOperation.TrafficMirrorNotSupportClb" => {
-                ErrorCode::UnsupportedOperationTrafficMirrorNotSupportClb
-            }
-            "UnsupportedOperation.TrafficMirrorNotSupportSameSrcTarget" => {
-                ErrorCode::UnsupportedOperationTrafficMirrorNotSupportSameSrcTarget
-            }
-            "UnsupportedOperation.TrafficProtectionNotSupportIPv6" => {
-                ErrorCode::UnsupportedOperationTrafficProtectionNotSupportIPv6
-            }
-            "UnsupportedOperation.TrafficQosPolicyBandwidth" => {
-                ErrorCode::UnsupportedOperationTrafficQosPolicyBandwidth
-            }
-            "UnsupportedOperation.TrafficValidationFailed" => {
-                ErrorCode::UnsupportedOperationTrafficValidationFailed
-            }
-            "UnsupportedOperation.UinNotFound" => {
-                ErrorCode::UnsupportedOperationUinNotFound
-            }
-            "UnsupportedOperation.UnableCrossBorder" => {
-                ErrorCode::UnsupportedOperationUnableCrossBorder
-            }
-            "UnsupportedOperation.UnableCrossFinance" => {
-                ErrorCode::UnsupportedOperationUnableCrossFinance
-            }
-            "UnsupportedOperation.UnassignCidrBlock" => {
-                ErrorCode::UnsupportedOperationUnassignCidrBlock
-            }
+            "UnsupportedOperation.TagNotPermit" => ErrorCode::UnsupportedOperationTagNotPermit,
+            "UnsupportedOperation.TagSystemReservedTagKey" => ErrorCode::UnsupportedOperationTagSystemReservedTagKey,
+            "UnsupportedOperation.TrafficMirrorNotSupportClb" => ErrorCode::UnsupportedOperationTrafficMirrorNotSupportClb,
+            "UnsupportedOperation.TrafficMirrorNotSupportSameSrcTarget" => ErrorCode::UnsupportedOperationTrafficMirrorNotSupportSameSrcTarget,
+            "UnsupportedOperation.TrafficProtectionNotSupportIPv6" => ErrorCode::UnsupportedOperationTrafficProtectionNotSupportIPv6,
+            "UnsupportedOperation.TrafficQosPolicyBandwidth" => ErrorCode::UnsupportedOperationTrafficQosPolicyBandwidth,
+            "UnsupportedOperation.TrafficValidationFailed" => ErrorCode::UnsupportedOperationTrafficValidationFailed,
+            "UnsupportedOperation.UinNotFound" => ErrorCode::UnsupportedOperationUinNotFound,
+            "UnsupportedOperation.UnableCrossBorder" => ErrorCode::UnsupportedOperationUnableCrossBorder,
+            "UnsupportedOperation.UnableCrossFinance" => ErrorCode::UnsupportedOperationUnableCrossFinance,
+            "UnsupportedOperation.UnassignCidrBlock" => ErrorCode::UnsupportedOperationUnassignCidrBlock,
             "UnsupportedOperation.UnbindEIP" => ErrorCode::UnsupportedOperationUnbindEIP,
-            "UnsupportedOperation.UnpaidOrderAlreadyExists" => {
-                ErrorCode::UnsupportedOperationUnpaidOrderAlreadyExists
-            }
-            "UnsupportedOperation.UnsupportedBindLocalZoneEIP" => {
-                ErrorCode::UnsupportedOperationUnsupportedBindLocalZoneEIP
-            }
-            "UnsupportedOperation.UnsupportedInstanceFamily" => {
-                ErrorCode::UnsupportedOperationUnsupportedInstanceFamily
-            }
-            "UnsupportedOperation.UnsupportedLegacyAccount" => {
-                ErrorCode::UnsupportedOperationUnsupportedLegacyAccount
-            }
-            "UnsupportedOperation.UnsupportedLocalZoneNat" => {
-                ErrorCode::UnsupportedOperationUnsupportedLocalZoneNat
-            }
-            "UnsupportedOperation.UnsupportedRegion" => {
-                ErrorCode::UnsupportedOperationUnsupportedRegion
-            }
-            "UnsupportedOperation.UserAndCcnChargeTypeNotMatch" => {
-                ErrorCode::UnsupportedOperationUserAndCcnChargeTypeNotMatch
-            }
-            "UnsupportedOperation.VersionMismatch" => {
-                ErrorCode::UnsupportedOperationVersionMismatch
-            }
-            "UnsupportedOperation.VersionNotSupported" => {
-                ErrorCode::UnsupportedOperationVersionNotSupported
-            }
-            "UnsupportedOperation.VpcMismatch" => {
-                ErrorCode::UnsupportedOperationVpcMismatch
-            }
-            "UnsupportedOperation.VpcPeerAlreadyExist" => {
-                ErrorCode::UnsupportedOperationVpcPeerAlreadyExist
-            }
-            "UnsupportedOperation.VpcPeerCidrConflict" => {
-                ErrorCode::UnsupportedOperationVpcPeerCidrConflict
-            }
-            "UnsupportedOperation.VpcPeerInvalidStateChange" => {
-                ErrorCode::UnsupportedOperationVpcPeerInvalidStateChange
-            }
-            "UnsupportedOperation.VpcPeerPurviewError" => {
-                ErrorCode::UnsupportedOperationVpcPeerPurviewError
-            }
-            "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck" => {
-                ErrorCode::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck
-            }
-            "UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet" => {
-                ErrorCode::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet
-            }
-            "UnsupportedOperation.VpnConnInvalidState" => {
-                ErrorCode::UnsupportedOperationVpnConnInvalidState
-            }
-            "UnsupportedOperation.VpnConnRouteTypeMixed" => {
-                ErrorCode::UnsupportedOperationVpnConnRouteTypeMixed
-            }
-            "UnsupportedOperation.VpnConnSPDOverlap" => {
-                ErrorCode::UnsupportedOperationVpnConnSPDOverlap
-            }
-            "UnsupportedOperation.VpnGatewayVpcNoIpv6Subnet" => {
-                ErrorCode::UnsupportedOperationVpnGatewayVpcNoIpv6Subnet
-            }
-            "UnsupportedOperation.VpnGwVpcIdMustHave" => {
-                ErrorCode::UnsupportedOperationVpnGwVpcIdMustHave
-            }
-            "UnsupportedOperation.VpnGwVpcIdNotHave" => {
-                ErrorCode::UnsupportedOperationVpnGwVpcIdNotHave
-            }
-            "UnsupportedOperation.VpnUnsupportedBgp" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedBgp
-            }
-            "UnsupportedOperation.VpnUnsupportedBgpAccountOrRegion" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedBgpAccountOrRegion
-            }
-            "UnsupportedOperation.VpnUnsupportedBgpAsnEqual" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedBgpAsnEqual
-            }
-            "UnsupportedOperation.VpnUnsupportedModifyBandwidth" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedModifyBandwidth
-            }
-            "UnsupportedOperation.VpnUnsupportedModifyBgpAsn" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedModifyBgpAsn
-            }
-            "UnsupportedOperation.VpnUnsupportedNotExistBgpAsn" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedNotExistBgpAsn
-            }
-            "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn
-            }
-            "UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn" => {
-                ErrorCode::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn
-            }
-            "UnsupportedOperation.WhiteListNotAdd" => {
-                ErrorCode::UnsupportedOperationWhiteListNotAdd
-            }
-            "UnsupportedOperation.ZoneMismatch" => {
-                ErrorCode::UnsupportedOperationZoneMismatch
-            }
+            "UnsupportedOperation.UnpaidOrderAlreadyExists" => ErrorCode::UnsupportedOperationUnpaidOrderAlreadyExists,
+            "UnsupportedOperation.UnsupportedBindLocalZoneEIP" => ErrorCode::UnsupportedOperationUnsupportedBindLocalZoneEIP,
+            "UnsupportedOperation.UnsupportedInstanceFamily" => ErrorCode::UnsupportedOperationUnsupportedInstanceFamily,
+            "UnsupportedOperation.UnsupportedLegacyAccount" => ErrorCode::UnsupportedOperationUnsupportedLegacyAccount,
+            "UnsupportedOperation.UnsupportedLocalZoneNat" => ErrorCode::UnsupportedOperationUnsupportedLocalZoneNat,
+            "UnsupportedOperation.UnsupportedRegion" => ErrorCode::UnsupportedOperationUnsupportedRegion,
+            "UnsupportedOperation.UserAndCcnChargeTypeNotMatch" => ErrorCode::UnsupportedOperationUserAndCcnChargeTypeNotMatch,
+            "UnsupportedOperation.VersionMismatch" => ErrorCode::UnsupportedOperationVersionMismatch,
+            "UnsupportedOperation.VersionNotSupported" => ErrorCode::UnsupportedOperationVersionNotSupported,
+            "UnsupportedOperation.VpcMismatch" => ErrorCode::UnsupportedOperationVpcMismatch,
+            "UnsupportedOperation.VpcPeerAlreadyExist" => ErrorCode::UnsupportedOperationVpcPeerAlreadyExist,
+            "UnsupportedOperation.VpcPeerCidrConflict" => ErrorCode::UnsupportedOperationVpcPeerCidrConflict,
+            "UnsupportedOperation.VpcPeerInvalidStateChange" => ErrorCode::UnsupportedOperationVpcPeerInvalidStateChange,
+            "UnsupportedOperation.VpcPeerPurviewError" => ErrorCode::UnsupportedOperationVpcPeerPurviewError,
+            "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck" => ErrorCode::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck,
+            "UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet" => ErrorCode::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet,
+            "UnsupportedOperation.VpnConnInvalidState" => ErrorCode::UnsupportedOperationVpnConnInvalidState,
+            "UnsupportedOperation.VpnConnRouteTypeMixed" => ErrorCode::UnsupportedOperationVpnConnRouteTypeMixed,
+            "UnsupportedOperation.VpnConnSPDOverlap" => ErrorCode::UnsupportedOperationVpnConnSPDOverlap,
+            "UnsupportedOperation.VpnGatewayVpcNoIpv6Subnet" => ErrorCode::UnsupportedOperationVpnGatewayVpcNoIpv6Subnet,
+            "UnsupportedOperation.VpnGwVpcIdMustHave" => ErrorCode::UnsupportedOperationVpnGwVpcIdMustHave,
+            "UnsupportedOperation.VpnGwVpcIdNotHave" => ErrorCode::UnsupportedOperationVpnGwVpcIdNotHave,
+            "UnsupportedOperation.VpnUnsupportedBgp" => ErrorCode::UnsupportedOperationVpnUnsupportedBgp,
+            "UnsupportedOperation.VpnUnsupportedBgpAccountOrRegion" => ErrorCode::UnsupportedOperationVpnUnsupportedBgpAccountOrRegion,
+            "UnsupportedOperation.VpnUnsupportedBgpAsnEqual" => ErrorCode::UnsupportedOperationVpnUnsupportedBgpAsnEqual,
+            "UnsupportedOperation.VpnUnsupportedModifyBandwidth" => ErrorCode::UnsupportedOperationVpnUnsupportedModifyBandwidth,
+            "UnsupportedOperation.VpnUnsupportedModifyBgpAsn" => ErrorCode::UnsupportedOperationVpnUnsupportedModifyBgpAsn,
+            "UnsupportedOperation.VpnUnsupportedNotExistBgpAsn" => ErrorCode::UnsupportedOperationVpnUnsupportedNotExistBgpAsn,
+            "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn" => ErrorCode::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn,
+            "UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn" => ErrorCode::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn,
+            "UnsupportedOperation.WhiteListNotAdd" => ErrorCode::UnsupportedOperationWhiteListNotAdd,
+            "UnsupportedOperation.ZoneMismatch" => ErrorCode::UnsupportedOperationZoneMismatch,
             "VpcLimitExceeded" => ErrorCode::VpcLimitExceeded,
             other => ErrorCode::Other(other.to_owned()),
         }
@@ -3775,683 +2809,263 @@ impl ErrorCode {
     pub fn as_str(&self) -> &str {
         match self {
             ErrorCode::AddressQuotaLimitExceeded => "AddressQuotaLimitExceeded",
-            ErrorCode::AddressQuotaLimitExceededDailyAllocate => {
-                "AddressQuotaLimitExceeded.DailyAllocate"
-            }
+            ErrorCode::AddressQuotaLimitExceededDailyAllocate => "AddressQuotaLimitExceeded.DailyAllocate",
             ErrorCode::AuthFailure => "AuthFailure",
-            ErrorCode::FailedOperationAddressEniInfoNotFound => {
-                "FailedOperation.AddressEniInfoNotFound"
-            }
-            ErrorCode::FailedOperationBalanceInsufficient => {
-                "FailedOperation.BalanceInsufficient"
-            }
-            ErrorCode::FailedOperationCreateCcnFailed => {
-                "FailedOperation.CreateCcnFailed"
-            }
-            ErrorCode::FailedOperationCreateVpnGatewayFailed => {
-                "FailedOperation.CreateVpnGatewayFailed"
-            }
+            ErrorCode::FailedOperationAddressEniInfoNotFound => "FailedOperation.AddressEniInfoNotFound",
+            ErrorCode::FailedOperationBalanceInsufficient => "FailedOperation.BalanceInsufficient",
+            ErrorCode::FailedOperationCreateCcnFailed => "FailedOperation.CreateCcnFailed",
+            ErrorCode::FailedOperationCreateVpnGatewayFailed => "FailedOperation.CreateVpnGatewayFailed",
             ErrorCode::FailedOperationInvalidRegion => "FailedOperation.InvalidRegion",
-            ErrorCode::FailedOperationIpTypeNotPermit => {
-                "FailedOperation.IpTypeNotPermit"
-            }
-            ErrorCode::FailedOperationMasterEniNotFound => {
-                "FailedOperation.MasterEniNotFound"
-            }
-            ErrorCode::FailedOperationNetDetectTimeOut => {
-                "FailedOperation.NetDetectTimeOut"
-            }
+            ErrorCode::FailedOperationIpTypeNotPermit => "FailedOperation.IpTypeNotPermit",
+            ErrorCode::FailedOperationMasterEniNotFound => "FailedOperation.MasterEniNotFound",
+            ErrorCode::FailedOperationNetDetectTimeOut => "FailedOperation.NetDetectTimeOut",
             ErrorCode::FailedOperationTaskFailed => "FailedOperation.TaskFailed",
             ErrorCode::InternalError => "InternalError",
-            ErrorCode::InternalErrorCreateCkafkaRouteError => {
-                "InternalError.CreateCkafkaRouteError"
-            }
+            ErrorCode::InternalErrorCreateCkafkaRouteError => "InternalError.CreateCkafkaRouteError",
             ErrorCode::InternalErrorModuleError => "InternalError.ModuleError",
             ErrorCode::InternalServerError => "InternalServerError",
             ErrorCode::InvalidAccountNotSupported => "InvalidAccount.NotSupported",
             ErrorCode::InvalidAddressIdBlocked => "InvalidAddressId.Blocked",
             ErrorCode::InvalidAddressIdNotFound => "InvalidAddressId.NotFound",
-            ErrorCode::InvalidAddressIdStateInArrears => {
-                "InvalidAddressIdState.InArrears"
-            }
-            ErrorCode::InvalidAddressIdStatusNotPermit => {
-                "InvalidAddressIdStatus.NotPermit"
-            }
+            ErrorCode::InvalidAddressIdStateInArrears => "InvalidAddressIdState.InArrears",
+            ErrorCode::InvalidAddressIdStatusNotPermit => "InvalidAddressIdStatus.NotPermit",
             ErrorCode::InvalidAddressState => "InvalidAddressState",
             ErrorCode::InvalidInstanceNotSupported => "InvalidInstance.NotSupported",
-            ErrorCode::InvalidInstanceIdAlreadyBindEip => {
-                "InvalidInstanceId.AlreadyBindEip"
-            }
+            ErrorCode::InvalidInstanceIdAlreadyBindEip => "InvalidInstanceId.AlreadyBindEip",
             ErrorCode::InvalidInstanceIdNotFound => "InvalidInstanceId.NotFound",
-            ErrorCode::InvalidNetworkInterfaceIdNotFound => {
-                "InvalidNetworkInterfaceId.NotFound"
-            }
+            ErrorCode::InvalidNetworkInterfaceIdNotFound => "InvalidNetworkInterfaceId.NotFound",
             ErrorCode::InvalidParameter => "InvalidParameter",
-            ErrorCode::InvalidParameterAclTypeMismatch => {
-                "InvalidParameter.AclTypeMismatch"
-            }
+            ErrorCode::InvalidParameterAclTypeMismatch => "InvalidParameter.AclTypeMismatch",
             ErrorCode::InvalidParameterCoexist => "InvalidParameter.Coexist",
             ErrorCode::InvalidParameter_Conflict => "InvalidParameter.Conflict",
-            ErrorCode::InvalidParameterDuplicatedLbTrafficMirrorCollectors => {
-                "InvalidParameter.DuplicatedLbTrafficMirrorCollectors"
-            }
-            ErrorCode::InvalidParameterFilterInvalidKey => {
-                "InvalidParameter.FilterInvalidKey"
-            }
-            ErrorCode::InvalidParameterFilterMissParameter => {
-                "InvalidParameter.FilterMissParameter"
-            }
+            ErrorCode::InvalidParameterDuplicatedLbTrafficMirrorCollectors => "InvalidParameter.DuplicatedLbTrafficMirrorCollectors",
+            ErrorCode::InvalidParameterFilterInvalidKey => "InvalidParameter.FilterInvalidKey",
+            ErrorCode::InvalidParameterFilterMissParameter => "InvalidParameter.FilterMissParameter",
             ErrorCode::InvalidParameterFilterNotDict => "InvalidParameter.FilterNotDict",
-            ErrorCode::InvalidParameterFilterValuesNotList => {
-                "InvalidParameter.FilterValuesNotList"
-            }
+            ErrorCode::InvalidParameterFilterValuesNotList => "InvalidParameter.FilterValuesNotList",
             ErrorCode::InvalidParameterInvalidFilter => "InvalidParameter.InvalidFilter",
             ErrorCode::InvalidParameterInvalidKey => "InvalidParameter.InvalidKey",
-            ErrorCode::InvalidParameterMismatchInstanceEniCdc => {
-                "InvalidParameter.MismatchInstanceEniCdc"
-            }
-            ErrorCode::InvalidParameterNextHopMismatch => {
-                "InvalidParameter.NextHopMismatch"
-            }
+            ErrorCode::InvalidParameterMismatchInstanceEniCdc => "InvalidParameter.MismatchInstanceEniCdc",
+            ErrorCode::InvalidParameterNextHopMismatch => "InvalidParameter.NextHopMismatch",
             ErrorCode::InvalidParameterNotDict => "InvalidParameter.NotDict",
             ErrorCode::InvalidParameterNotList => "InvalidParameter.NotList",
             ErrorCode::InvalidParameterNotStr => "InvalidParameter.NotStr",
-            ErrorCode::InvalidParameterUnsupportedLbTrafficMirrorAz => {
-                "InvalidParameter.UnsupportedLbTrafficMirrorAz"
-            }
-            ErrorCode::InvalidParameterVpgHaGroupNotFound => {
-                "InvalidParameter.VpgHaGroupNotFound"
-            }
+            ErrorCode::InvalidParameterUnsupportedLbTrafficMirrorAz => "InvalidParameter.UnsupportedLbTrafficMirrorAz",
+            ErrorCode::InvalidParameterVpgHaGroupNotFound => "InvalidParameter.VpgHaGroupNotFound",
             ErrorCode::InvalidParameterConflict => "InvalidParameterConflict",
             ErrorCode::InvalidParameterValue => "InvalidParameterValue",
-            ErrorCode::InvalidParameterValueAccessSubnetMask => {
-                "InvalidParameterValue.AccessSubnetMask"
-            }
-            ErrorCode::InvalidParameterValueAccessSubnetPrefix => {
-                "InvalidParameterValue.AccessSubnetPrefix"
-            }
-            ErrorCode::InvalidParameterValueAddressAlreadyHasPassThrough => {
-                "InvalidParameterValue.AddressAlreadyHasPassThrough"
-            }
-            ErrorCode::InvalidParameterValueAddressAttacked => {
-                "InvalidParameterValue.AddressAttacked"
-            }
-            ErrorCode::InvalidParameterValueAddressIdMalformed => {
-                "InvalidParameterValue.AddressIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueAddressInternetChargeTypeConflict => {
-                "InvalidParameterValue.AddressInternetChargeTypeConflict"
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotAvailable => {
-                "InvalidParameterValue.AddressIpNotAvailable"
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotFound => {
-                "InvalidParameterValue.AddressIpNotFound"
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotInVpc => {
-                "InvalidParameterValue.AddressIpNotInVpc"
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotPublic => {
-                "InvalidParameterValue.AddressIpNotPublic"
-            }
-            ErrorCode::InvalidParameterValueAddressIpsNotFound => {
-                "InvalidParameterValue.AddressIpsNotFound"
-            }
-            ErrorCode::InvalidParameterValueAddressNotApplicable => {
-                "InvalidParameterValue.AddressNotApplicable"
-            }
-            ErrorCode::InvalidParameterValueAddressNotCalcIP => {
-                "InvalidParameterValue.AddressNotCalcIP"
-            }
-            ErrorCode::InvalidParameterValueAddressNotFound => {
-                "InvalidParameterValue.AddressNotFound"
-            }
-            ErrorCode::InvalidParameterValueAddressPublished => {
-                "InvalidParameterValue.AddressPublished"
-            }
-            ErrorCode::InvalidParameterValueAddressTypeConflict => {
-                "InvalidParameterValue.AddressTypeConflict"
-            }
-            ErrorCode::InvalidParameterValueBandwidthOutOfRange => {
-                "InvalidParameterValue.BandwidthOutOfRange"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => {
-                "InvalidParameterValue.BandwidthPackageIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageInUse => {
-                "InvalidParameterValue.BandwidthPackageInUse"
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageNotFound => {
-                "InvalidParameterValue.BandwidthPackageNotFound"
-            }
-            ErrorCode::InvalidParameterValueBandwidthTooSmall => {
-                "InvalidParameterValue.BandwidthTooSmall"
-            }
-            ErrorCode::InvalidParameterValueCcnAttachBmvpcLimitExceeded => {
-                "InvalidParameterValue.CcnAttachBmvpcLimitExceeded"
-            }
-            ErrorCode::InvalidParameterValueCidrConflict => {
-                "InvalidParameterValue.CidrConflict"
-            }
-            ErrorCode::InvalidParameterValueCidrNotInPeerVpc => {
-                "InvalidParameterValue.CidrNotInPeerVpc"
-            }
-            ErrorCode::InvalidParameterValueCidrNotInSslVpnVpc => {
-                "InvalidParameterValue.CidrNotInSslVpnVpc"
-            }
-            ErrorCode::InvalidParameterValueCombination => {
-                "InvalidParameterValue.Combination"
-            }
-            ErrorCode::InvalidParameterValueDuplicate => {
-                "InvalidParameterValue.Duplicate"
-            }
-            ErrorCode::InvalidParameterValueDuplicatePara => {
-                "InvalidParameterValue.DuplicatePara"
-            }
-            ErrorCode::InvalidParameterValueDuplicateRegion => {
-                "InvalidParameterValue.DuplicateRegion"
-            }
-            ErrorCode::InvalidParameterValueDuplicatedHaVipAssociations => {
-                "InvalidParameterValue.DuplicatedHaVipAssociations"
-            }
-            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorCollectors => {
-                "InvalidParameterValue.DuplicatedLbTrafficMirrorCollectors"
-            }
-            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorReciverEndpoint => {
-                "InvalidParameterValue.DuplicatedLbTrafficMirrorReciverEndpoint"
-            }
-            ErrorCode::InvalidParameterValueEIPBrandWidthOutInvalid => {
-                "InvalidParameterValue.EIPBrandWidthOutInvalid"
-            }
-            ErrorCode::InvalidParameterValueEgressConflict => {
-                "InvalidParameterValue.EgressConflict"
-            }
+            ErrorCode::InvalidParameterValueAccessSubnetMask => "InvalidParameterValue.AccessSubnetMask",
+            ErrorCode::InvalidParameterValueAccessSubnetPrefix => "InvalidParameterValue.AccessSubnetPrefix",
+            ErrorCode::InvalidParameterValueAddressAlreadyHasPassThrough => "InvalidParameterValue.AddressAlreadyHasPassThrough",
+            ErrorCode::InvalidParameterValueAddressAttacked => "InvalidParameterValue.AddressAttacked",
+            ErrorCode::InvalidParameterValueAddressIdMalformed => "InvalidParameterValue.AddressIdMalformed",
+            ErrorCode::InvalidParameterValueAddressInternetChargeTypeConflict => "InvalidParameterValue.AddressInternetChargeTypeConflict",
+            ErrorCode::InvalidParameterValueAddressIpNotAvailable => "InvalidParameterValue.AddressIpNotAvailable",
+            ErrorCode::InvalidParameterValueAddressIpNotFound => "InvalidParameterValue.AddressIpNotFound",
+            ErrorCode::InvalidParameterValueAddressIpNotInVpc => "InvalidParameterValue.AddressIpNotInVpc",
+            ErrorCode::InvalidParameterValueAddressIpNotPublic => "InvalidParameterValue.AddressIpNotPublic",
+            ErrorCode::InvalidParameterValueAddressIpsNotFound => "InvalidParameterValue.AddressIpsNotFound",
+            ErrorCode::InvalidParameterValueAddressNotApplicable => "InvalidParameterValue.AddressNotApplicable",
+            ErrorCode::InvalidParameterValueAddressNotCalcIP => "InvalidParameterValue.AddressNotCalcIP",
+            ErrorCode::InvalidParameterValueAddressNotFound => "InvalidParameterValue.AddressNotFound",
+            ErrorCode::InvalidParameterValueAddressPublished => "InvalidParameterValue.AddressPublished",
+            ErrorCode::InvalidParameterValueAddressTypeConflict => "InvalidParameterValue.AddressTypeConflict",
+            ErrorCode::InvalidParameterValueBandwidthOutOfRange => "InvalidParameterValue.BandwidthOutOfRange",
+            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => "InvalidParameterValue.BandwidthPackageIdMalformed",
+            ErrorCode::InvalidParameterValueBandwidthPackageInUse => "InvalidParameterValue.BandwidthPackageInUse",
+            ErrorCode::InvalidParameterValueBandwidthPackageNotFound => "InvalidParameterValue.BandwidthPackageNotFound",
+            ErrorCode::InvalidParameterValueBandwidthTooSmall => "InvalidParameterValue.BandwidthTooSmall",
+            ErrorCode::InvalidParameterValueCcnAttachBmvpcLimitExceeded => "InvalidParameterValue.CcnAttachBmvpcLimitExceeded",
+            ErrorCode::InvalidParameterValueCidrConflict => "InvalidParameterValue.CidrConflict",
+            ErrorCode::InvalidParameterValueCidrNotInPeerVpc => "InvalidParameterValue.CidrNotInPeerVpc",
+            ErrorCode::InvalidParameterValueCidrNotInSslVpnVpc => "InvalidParameterValue.CidrNotInSslVpnVpc",
+            ErrorCode::InvalidParameterValueCombination => "InvalidParameterValue.Combination",
+            ErrorCode::InvalidParameterValueDuplicate => "InvalidParameterValue.Duplicate",
+            ErrorCode::InvalidParameterValueDuplicatePara => "InvalidParameterValue.DuplicatePara",
+            ErrorCode::InvalidParameterValueDuplicateRegion => "InvalidParameterValue.DuplicateRegion",
+            ErrorCode::InvalidParameterValueDuplicatedHaVipAssociations => "InvalidParameterValue.DuplicatedHaVipAssociations",
+            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorCollectors => "InvalidParameterValue.DuplicatedLbTrafficMirrorCollectors",
+            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorReciverEndpoint => "InvalidParameterValue.DuplicatedLbTrafficMirrorReciverEndpoint",
+            ErrorCode::InvalidParameterValueEIPBrandWidthOutInvalid => "InvalidParameterValue.EIPBrandWidthOutInvalid",
+            ErrorCode::InvalidParameterValueEgressConflict => "InvalidParameterValue.EgressConflict",
             ErrorCode::InvalidParameterValueEmpty => "InvalidParameterValue.Empty",
-            ErrorCode::InvalidParameterValueIPv6RuleIdExisted => {
-                "InvalidParameterValue.IPv6RuleIdExisted"
-            }
-            ErrorCode::InvalidParameterValueIPv6RuleNotChange => {
-                "InvalidParameterValue.IPv6RuleNotChange"
-            }
+            ErrorCode::InvalidParameterValueIPv6RuleIdExisted => "InvalidParameterValue.IPv6RuleIdExisted",
+            ErrorCode::InvalidParameterValueIPv6RuleNotChange => "InvalidParameterValue.IPv6RuleNotChange",
             ErrorCode::InvalidParameterValueIllegal => "InvalidParameterValue.Illegal",
-            ErrorCode::InvalidParameterValueInVpcCidr => {
-                "InvalidParameterValue.InVpcCidr"
-            }
-            ErrorCode::InvalidParameterValueInconsistentInstanceInternetChargeType => {
-                "InvalidParameterValue.InconsistentInstanceInternetChargeType"
-            }
-            ErrorCode::InvalidParameterValueInstanceDoesNotSupportAnycast => {
-                "InvalidParameterValue.InstanceDoesNotSupportAnycast"
-            }
-            ErrorCode::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni => {
-                "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni"
-            }
-            ErrorCode::InvalidParameterValueInstanceHasNoWanIP => {
-                "InvalidParameterValue.InstanceHasNoWanIP"
-            }
-            ErrorCode::InvalidParameterValueInstanceHasWanIP => {
-                "InvalidParameterValue.InstanceHasWanIP"
-            }
-            ErrorCode::InvalidParameterValueInstanceIdMalformed => {
-                "InvalidParameterValue.InstanceIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueInstanceNoCalcIP => {
-                "InvalidParameterValue.InstanceNoCalcIP"
-            }
-            ErrorCode::InvalidParameterValueInstanceNoWanIP => {
-                "InvalidParameterValue.InstanceNoWanIP"
-            }
-            ErrorCode::InvalidParameterValueInstanceNormalPublicIpBlocked => {
-                "InvalidParameterValue.InstanceNormalPublicIpBlocked"
-            }
-            ErrorCode::InvalidParameterValueInstanceNotMatchAssociateEni => {
-                "InvalidParameterValue.InstanceNotMatchAssociateEni"
-            }
-            ErrorCode::InvalidParameterValueInstanceNotMatchDisassociateInstance => {
-                "InvalidParameterValue.InstanceNotMatchDisassociateInstance"
-            }
-            ErrorCode::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni => {
-                "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni"
-            }
-            ErrorCode::InvalidParameterValueInternetChargeTypeNotChanged => {
-                "InvalidParameterValue.InternetChargeTypeNotChanged"
-            }
+            ErrorCode::InvalidParameterValueInVpcCidr => "InvalidParameterValue.InVpcCidr",
+            ErrorCode::InvalidParameterValueInconsistentInstanceInternetChargeType => "InvalidParameterValue.InconsistentInstanceInternetChargeType",
+            ErrorCode::InvalidParameterValueInstanceDoesNotSupportAnycast => "InvalidParameterValue.InstanceDoesNotSupportAnycast",
+            ErrorCode::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni => "InvalidParameterValue.InstanceDoesNotSupportEipVisibleOnEni",
+            ErrorCode::InvalidParameterValueInstanceHasNoWanIP => "InvalidParameterValue.InstanceHasNoWanIP",
+            ErrorCode::InvalidParameterValueInstanceHasWanIP => "InvalidParameterValue.InstanceHasWanIP",
+            ErrorCode::InvalidParameterValueInstanceIdMalformed => "InvalidParameterValue.InstanceIdMalformed",
+            ErrorCode::InvalidParameterValueInstanceNoCalcIP => "InvalidParameterValue.InstanceNoCalcIP",
+            ErrorCode::InvalidParameterValueInstanceNoWanIP => "InvalidParameterValue.InstanceNoWanIP",
+            ErrorCode::InvalidParameterValueInstanceNormalPublicIpBlocked => "InvalidParameterValue.InstanceNormalPublicIpBlocked",
+            ErrorCode::InvalidParameterValueInstanceNotMatchAssociateEni => "InvalidParameterValue.InstanceNotMatchAssociateEni",
+            ErrorCode::InvalidParameterValueInstanceNotMatchDisassociateInstance => "InvalidParameterValue.InstanceNotMatchDisassociateInstance",
+            ErrorCode::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni => "InvalidParameterValue.InstanceVpcDoesNotSupportEipVisibleOnEni",
+            ErrorCode::InvalidParameterValueInternetChargeTypeNotChanged => "InvalidParameterValue.InternetChargeTypeNotChanged",
             ErrorCode::InvalidParameterValueInvalid => "InvalidParameterValue.Invalid",
-            ErrorCode::InvalidParameterValueInvalidBandwidthPackageChargeType => {
-                "InvalidParameterValue.InvalidBandwidthPackageChargeType"
-            }
-            ErrorCode::InvalidParameterValueInvalidBusiness => {
-                "InvalidParameterValue.InvalidBusiness"
-            }
-            ErrorCode::InvalidParameterValueInvalidDedicatedClusterId => {
-                "InvalidParameterValue.InvalidDedicatedClusterId"
-            }
-            ErrorCode::InvalidParameterValueInvalidEgress => {
-                "InvalidParameterValue.InvalidEgress"
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceInternetChargeType => {
-                "InvalidParameterValue.InvalidInstanceInternetChargeType"
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceState => {
-                "InvalidParameterValue.InvalidInstanceState"
-            }
-            ErrorCode::InvalidParameterValueInvalidIpv6 => {
-                "InvalidParameterValue.InvalidIpv6"
-            }
-            ErrorCode::InvalidParameterValueInvalidLbTrafficMirrorReciverEndpoint => {
-                "InvalidParameterValue.InvalidLbTrafficMirrorReciverEndpoint"
-            }
-            ErrorCode::InvalidParameterValueInvalidOldBandwidth => {
-                "InvalidParameterValue.InvalidOldBandwidth"
-            }
-            ErrorCode::InvalidParameterValueInvalidTag => {
-                "InvalidParameterValue.InvalidTag"
-            }
-            ErrorCode::InvalidParameterValueIp6RuleNotFound => {
-                "InvalidParameterValue.Ip6RuleNotFound"
-            }
-            ErrorCode::InvalidParameterValueIp6TranslatorNotFound => {
-                "InvalidParameterValue.Ip6TranslatorNotFound"
-            }
-            ErrorCode::InvalidParameterValueLBAlreadyBindEip => {
-                "InvalidParameterValue.LBAlreadyBindEip"
-            }
-            ErrorCode::InvalidParameterValueLimitExceeded => {
-                "InvalidParameterValue.LimitExceeded"
-            }
-            ErrorCode::InvalidParameterValueMalformed => {
-                "InvalidParameterValue.Malformed"
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationIdMismatch => {
-                "InvalidParameterValue.MemberApprovalApplicationIdMismatch"
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationNotApproved => {
-                "InvalidParameterValue.MemberApprovalApplicationNotApproved"
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationRejected => {
-                "InvalidParameterValue.MemberApprovalApplicationRejected"
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationStarted => {
-                "InvalidParameterValue.MemberApprovalApplicationStarted"
-            }
-            ErrorCode::InvalidParameterValueMirrorLackTargetResource => {
-                "InvalidParameterValue.MirrorLackTargetResource"
-            }
-            ErrorCode::InvalidParameterValueMissingAssociateEntity => {
-                "InvalidParameterValue.MissingAssociateEntity"
-            }
-            ErrorCode::InvalidParameterValueMixedAddressIpSetType => {
-                "InvalidParameterValue.MixedAddressIpSetType"
-            }
-            ErrorCode::InvalidParameterValueMustHasOne => {
-                "InvalidParameterValue.MustHasOne"
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRuleExisted => {
-                "InvalidParameterValue.NatGatewayDnatRuleExisted"
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRuleNotExists => {
-                "InvalidParameterValue.NatGatewayDnatRuleNotExists"
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRulePipNeedVm => {
-                "InvalidParameterValue.NatGatewayDnatRulePipNeedVm"
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRuleRepeated => {
-                "InvalidParameterValue.NatGatewayDnatRuleRepeated"
-            }
-            ErrorCode::InvalidParameterValueNatGatewaySnatRuleNotExists => {
-                "InvalidParameterValue.NatGatewaySnatRuleNotExists"
-            }
-            ErrorCode::InvalidParameterValueNatSnatRuleExists => {
-                "InvalidParameterValue.NatSnatRuleExists"
-            }
-            ErrorCode::InvalidParameterValueNetDetectInVpc => {
-                "InvalidParameterValue.NetDetectInVpc"
-            }
-            ErrorCode::InvalidParameterValueNetDetectNotFoundIp => {
-                "InvalidParameterValue.NetDetectNotFoundIp"
-            }
-            ErrorCode::InvalidParameterValueNetDetectSameIp => {
-                "InvalidParameterValue.NetDetectSameIp"
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceIdMalformed => {
-                "InvalidParameterValue.NetworkInterfaceIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceIdNotMatch => {
-                "InvalidParameterValue.NetworkInterfaceIdNotMatch"
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceInstanceNotSupport => {
-                "InvalidParameterValue.NetworkInterfaceInstanceNotSupport"
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceNotFound => {
-                "InvalidParameterValue.NetworkInterfaceNotFound"
-            }
-            ErrorCode::InvalidParameterValueNotInVpcCidr => {
-                "InvalidParameterValue.NotInVpcCidr"
-            }
-            ErrorCode::InvalidParameterValueNotUtf8EncodingError => {
-                "InvalidParameterValue.NotUtf8EncodingError"
-            }
-            ErrorCode::InvalidParameterValueObjectUseInTrafficMirror => {
-                "InvalidParameterValue.ObjectUseInTrafficMirror"
-            }
-            ErrorCode::InvalidParameterValueObjectVpcNotCurrentVpc => {
-                "InvalidParameterValue.ObjectVpcNotCurrentVpc"
-            }
-            ErrorCode::InvalidParameterValueOnlySupportedForMasterNetworkCard => {
-                "InvalidParameterValue.OnlySupportedForMasterNetworkCard"
-            }
-            ErrorCode::InvalidParameterValueParameterMismatch => {
-                "InvalidParameterValue.ParameterMismatch"
-            }
-            ErrorCode::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni => {
-                "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni"
-            }
-            ErrorCode::InvalidParameterValuePrivateIpAddressNotMatch => {
-                "InvalidParameterValue.PrivateIpAddressNotMatch"
-            }
-            ErrorCode::InvalidParameterValuePrivateNatNotExists => {
-                "InvalidParameterValue.PrivateNatNotExists"
-            }
-            ErrorCode::InvalidParameterValuePrivateNatRuleNotExists => {
-                "InvalidParameterValue.PrivateNatRuleNotExists"
-            }
-            ErrorCode::InvalidParameterValuePrivateNatSnatRuleNotSupport => {
-                "InvalidParameterValue.PrivateNatSnatRuleNotSupport"
-            }
-            ErrorCode::InvalidParameterValueQosLevelRequired => {
-                "InvalidParameterValue.QosLevelRequired"
-            }
+            ErrorCode::InvalidParameterValueInvalidBandwidthPackageChargeType => "InvalidParameterValue.InvalidBandwidthPackageChargeType",
+            ErrorCode::InvalidParameterValueInvalidBusiness => "InvalidParameterValue.InvalidBusiness",
+            ErrorCode::InvalidParameterValueInvalidDedicatedClusterId => "InvalidParameterValue.InvalidDedicatedClusterId",
+            ErrorCode::InvalidParameterValueInvalidEgress => "InvalidParameterValue.InvalidEgress",
+            ErrorCode::InvalidParameterValueInvalidInstanceInternetChargeType => "InvalidParameterValue.InvalidInstanceInternetChargeType",
+            ErrorCode::InvalidParameterValueInvalidInstanceState => "InvalidParameterValue.InvalidInstanceState",
+            ErrorCode::InvalidParameterValueInvalidIpv6 => "InvalidParameterValue.InvalidIpv6",
+            ErrorCode::InvalidParameterValueInvalidLbTrafficMirrorReciverEndpoint => "InvalidParameterValue.InvalidLbTrafficMirrorReciverEndpoint",
+            ErrorCode::InvalidParameterValueInvalidOldBandwidth => "InvalidParameterValue.InvalidOldBandwidth",
+            ErrorCode::InvalidParameterValueInvalidTag => "InvalidParameterValue.InvalidTag",
+            ErrorCode::InvalidParameterValueIp6RuleNotFound => "InvalidParameterValue.Ip6RuleNotFound",
+            ErrorCode::InvalidParameterValueIp6TranslatorNotFound => "InvalidParameterValue.Ip6TranslatorNotFound",
+            ErrorCode::InvalidParameterValueLBAlreadyBindEip => "InvalidParameterValue.LBAlreadyBindEip",
+            ErrorCode::InvalidParameterValueLimitExceeded => "InvalidParameterValue.LimitExceeded",
+            ErrorCode::InvalidParameterValueMalformed => "InvalidParameterValue.Malformed",
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationIdMismatch => "InvalidParameterValue.MemberApprovalApplicationIdMismatch",
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationNotApproved => "InvalidParameterValue.MemberApprovalApplicationNotApproved",
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationRejected => "InvalidParameterValue.MemberApprovalApplicationRejected",
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationStarted => "InvalidParameterValue.MemberApprovalApplicationStarted",
+            ErrorCode::InvalidParameterValueMirrorLackTargetResource => "InvalidParameterValue.MirrorLackTargetResource",
+            ErrorCode::InvalidParameterValueMissingAssociateEntity => "InvalidParameterValue.MissingAssociateEntity",
+            ErrorCode::InvalidParameterValueMixedAddressIpSetType => "InvalidParameterValue.MixedAddressIpSetType",
+            ErrorCode::InvalidParameterValueMustHasOne => "InvalidParameterValue.MustHasOne",
+            ErrorCode::InvalidParameterValueNatGatewayDnatRuleExisted => "InvalidParameterValue.NatGatewayDnatRuleExisted",
+            ErrorCode::InvalidParameterValueNatGatewayDnatRuleNotExists => "InvalidParameterValue.NatGatewayDnatRuleNotExists",
+            ErrorCode::InvalidParameterValueNatGatewayDnatRulePipNeedVm => "InvalidParameterValue.NatGatewayDnatRulePipNeedVm",
+            ErrorCode::InvalidParameterValueNatGatewayDnatRuleRepeated => "InvalidParameterValue.NatGatewayDnatRuleRepeated",
+            ErrorCode::InvalidParameterValueNatGatewaySnatRuleNotExists => "InvalidParameterValue.NatGatewaySnatRuleNotExists",
+            ErrorCode::InvalidParameterValueNatSnatRuleExists => "InvalidParameterValue.NatSnatRuleExists",
+            ErrorCode::InvalidParameterValueNetDetectInVpc => "InvalidParameterValue.NetDetectInVpc",
+            ErrorCode::InvalidParameterValueNetDetectNotFoundIp => "InvalidParameterValue.NetDetectNotFoundIp",
+            ErrorCode::InvalidParameterValueNetDetectSameIp => "InvalidParameterValue.NetDetectSameIp",
+            ErrorCode::InvalidParameterValueNetworkInterfaceIdMalformed => "InvalidParameterValue.NetworkInterfaceIdMalformed",
+            ErrorCode::InvalidParameterValueNetworkInterfaceIdNotMatch => "InvalidParameterValue.NetworkInterfaceIdNotMatch",
+            ErrorCode::InvalidParameterValueNetworkInterfaceInstanceNotSupport => "InvalidParameterValue.NetworkInterfaceInstanceNotSupport",
+            ErrorCode::InvalidParameterValueNetworkInterfaceNotFound => "InvalidParameterValue.NetworkInterfaceNotFound",
+            ErrorCode::InvalidParameterValueNotInVpcCidr => "InvalidParameterValue.NotInVpcCidr",
+            ErrorCode::InvalidParameterValueNotUtf8EncodingError => "InvalidParameterValue.NotUtf8EncodingError",
+            ErrorCode::InvalidParameterValueObjectUseInTrafficMirror => "InvalidParameterValue.ObjectUseInTrafficMirror",
+            ErrorCode::InvalidParameterValueObjectVpcNotCurrentVpc => "InvalidParameterValue.ObjectVpcNotCurrentVpc",
+            ErrorCode::InvalidParameterValueOnlySupportedForMasterNetworkCard => "InvalidParameterValue.OnlySupportedForMasterNetworkCard",
+            ErrorCode::InvalidParameterValueParameterMismatch => "InvalidParameterValue.ParameterMismatch",
+            ErrorCode::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni => "InvalidParameterValue.PrivateIpAddressDoesNotSupportEipVisibleOnEni",
+            ErrorCode::InvalidParameterValuePrivateIpAddressNotMatch => "InvalidParameterValue.PrivateIpAddressNotMatch",
+            ErrorCode::InvalidParameterValuePrivateNatNotExists => "InvalidParameterValue.PrivateNatNotExists",
+            ErrorCode::InvalidParameterValuePrivateNatRuleNotExists => "InvalidParameterValue.PrivateNatRuleNotExists",
+            ErrorCode::InvalidParameterValuePrivateNatSnatRuleNotSupport => "InvalidParameterValue.PrivateNatSnatRuleNotSupport",
+            ErrorCode::InvalidParameterValueQosLevelRequired => "InvalidParameterValue.QosLevelRequired",
             ErrorCode::InvalidParameterValueRange => "InvalidParameterValue.Range",
             ErrorCode::InvalidParameterValueReserved => "InvalidParameterValue.Reserved",
-            ErrorCode::InvalidParameterValueResourceAlreadyExisted => {
-                "InvalidParameterValue.ResourceAlreadyExisted"
-            }
-            ErrorCode::InvalidParameterValueResourceExpired => {
-                "InvalidParameterValue.ResourceExpired"
-            }
-            ErrorCode::InvalidParameterValueResourceIdMalformed => {
-                "InvalidParameterValue.ResourceIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueResourceNotExisted => {
-                "InvalidParameterValue.ResourceNotExisted"
-            }
-            ErrorCode::InvalidParameterValueResourceNotFound => {
-                "InvalidParameterValue.ResourceNotFound"
-            }
-            ErrorCode::InvalidParameterValueResourceNotSupport => {
-                "InvalidParameterValue.ResourceNotSupport"
-            }
-            ErrorCode::InvalidParameterValueRouteNextHopInvalid => {
-                "InvalidParameterValue.RouteNextHopInvalid"
-            }
-            ErrorCode::InvalidParameterValueRoutePolicyAssociationExists => {
-                "InvalidParameterValue.RoutePolicyAssociationExists"
-            }
-            ErrorCode::InvalidParameterValueRoutePolicyPriorityConflict => {
-                "InvalidParameterValue.RoutePolicyPriorityConflict"
-            }
-            ErrorCode::InvalidParameterValueSslCcnVpnServerCidrConflict => {
-                "InvalidParameterValue.SslCcnVpnServerCidrConflict"
-            }
-            ErrorCode::InvalidParameterValueStopChargingInstanceInUse => {
-                "InvalidParameterValue.StopChargingInstanceInUse"
-            }
-            ErrorCode::InvalidParameterValueSubnetConflict => {
-                "InvalidParameterValue.SubnetConflict"
-            }
-            ErrorCode::InvalidParameterValueSubnetOverlap => {
-                "InvalidParameterValue.SubnetOverlap"
-            }
-            ErrorCode::InvalidParameterValueSubnetOverlapAssistCidr => {
-                "InvalidParameterValue.SubnetOverlapAssistCidr"
-            }
-            ErrorCode::InvalidParameterValueSubnetOverlapRoute => {
-                "InvalidParameterValue.SubnetOverlapRoute"
-            }
-            ErrorCode::InvalidParameterValueSubnetRange => {
-                "InvalidParameterValue.SubnetRange"
-            }
-            ErrorCode::InvalidParameterValueTagDuplicateKey => {
-                "InvalidParameterValue.TagDuplicateKey"
-            }
-            ErrorCode::InvalidParameterValueTagDuplicateResourceType => {
-                "InvalidParameterValue.TagDuplicateResourceType"
-            }
-            ErrorCode::InvalidParameterValueTagInvalidKey => {
-                "InvalidParameterValue.TagInvalidKey"
-            }
-            ErrorCode::InvalidParameterValueTagInvalidKeyLen => {
-                "InvalidParameterValue.TagInvalidKeyLen"
-            }
-            ErrorCode::InvalidParameterValueTagInvalidVal => {
-                "InvalidParameterValue.TagInvalidVal"
-            }
-            ErrorCode::InvalidParameterValueTagKeyNotExists => {
-                "InvalidParameterValue.TagKeyNotExists"
-            }
-            ErrorCode::InvalidParameterValueTagNotAllocatedQuota => {
-                "InvalidParameterValue.TagNotAllocatedQuota"
-            }
-            ErrorCode::InvalidParameterValueTagNotExisted => {
-                "InvalidParameterValue.TagNotExisted"
-            }
-            ErrorCode::InvalidParameterValueTagNotSupportTag => {
-                "InvalidParameterValue.TagNotSupportTag"
-            }
-            ErrorCode::InvalidParameterValueTagResourceFormatError => {
-                "InvalidParameterValue.TagResourceFormatError"
-            }
-            ErrorCode::InvalidParameterValueTagTimestampExceeded => {
-                "InvalidParameterValue.TagTimestampExceeded"
-            }
-            ErrorCode::InvalidParameterValueTagValNotExists => {
-                "InvalidParameterValue.TagValNotExists"
-            }
+            ErrorCode::InvalidParameterValueResourceAlreadyExisted => "InvalidParameterValue.ResourceAlreadyExisted",
+            ErrorCode::InvalidParameterValueResourceExpired => "InvalidParameterValue.ResourceExpired",
+            ErrorCode::InvalidParameterValueResourceIdMalformed => "InvalidParameterValue.ResourceIdMalformed",
+            ErrorCode::InvalidParameterValueResourceNotExisted => "InvalidParameterValue.ResourceNotExisted",
+            ErrorCode::InvalidParameterValueResourceNotFound => "InvalidParameterValue.ResourceNotFound",
+            ErrorCode::InvalidParameterValueResourceNotSupport => "InvalidParameterValue.ResourceNotSupport",
+            ErrorCode::InvalidParameterValueRouteNextHopInvalid => "InvalidParameterValue.RouteNextHopInvalid",
+            ErrorCode::InvalidParameterValueRoutePolicyAssociationExists => "InvalidParameterValue.RoutePolicyAssociationExists",
+            ErrorCode::InvalidParameterValueRoutePolicyPriorityConflict => "InvalidParameterValue.RoutePolicyPriorityConflict",
+            ErrorCode::InvalidParameterValueSslCcnVpnServerCidrConflict => "InvalidParameterValue.SslCcnVpnServerCidrConflict",
+            ErrorCode::InvalidParameterValueStopChargingInstanceInUse => "InvalidParameterValue.StopChargingInstanceInUse",
+            ErrorCode::InvalidParameterValueSubnetConflict => "InvalidParameterValue.SubnetConflict",
+            ErrorCode::InvalidParameterValueSubnetOverlap => "InvalidParameterValue.SubnetOverlap",
+            ErrorCode::InvalidParameterValueSubnetOverlapAssistCidr => "InvalidParameterValue.SubnetOverlapAssistCidr",
+            ErrorCode::InvalidParameterValueSubnetOverlapRoute => "InvalidParameterValue.SubnetOverlapRoute",
+            ErrorCode::InvalidParameterValueSubnetRange => "InvalidParameterValue.SubnetRange",
+            ErrorCode::InvalidParameterValueTagDuplicateKey => "InvalidParameterValue.TagDuplicateKey",
+            ErrorCode::InvalidParameterValueTagDuplicateResourceType => "InvalidParameterValue.TagDuplicateResourceType",
+            ErrorCode::InvalidParameterValueTagInvalidKey => "InvalidParameterValue.TagInvalidKey",
+            ErrorCode::InvalidParameterValueTagInvalidKeyLen => "InvalidParameterValue.TagInvalidKeyLen",
+            ErrorCode::InvalidParameterValueTagInvalidVal => "InvalidParameterValue.TagInvalidVal",
+            ErrorCode::InvalidParameterValueTagKeyNotExists => "InvalidParameterValue.TagKeyNotExists",
+            ErrorCode::InvalidParameterValueTagNotAllocatedQuota => "InvalidParameterValue.TagNotAllocatedQuota",
+            ErrorCode::InvalidParameterValueTagNotExisted => "InvalidParameterValue.TagNotExisted",
+            ErrorCode::InvalidParameterValueTagNotSupportTag => "InvalidParameterValue.TagNotSupportTag",
+            ErrorCode::InvalidParameterValueTagResourceFormatError => "InvalidParameterValue.TagResourceFormatError",
+            ErrorCode::InvalidParameterValueTagTimestampExceeded => "InvalidParameterValue.TagTimestampExceeded",
+            ErrorCode::InvalidParameterValueTagValNotExists => "InvalidParameterValue.TagValNotExists",
             ErrorCode::InvalidParameterValueTooLong => "InvalidParameterValue.TooLong",
-            ErrorCode::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported => {
-                "InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported"
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageId => {
-                "InvalidParameterValue.TrafficPackageId"
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageIdMalformed => {
-                "InvalidParameterValue.TrafficPackageIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageNotFound => {
-                "InvalidParameterValue.TrafficPackageNotFound"
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageNotSupported => {
-                "InvalidParameterValue.TrafficPackageNotSupported"
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageResourceIdMalformed => {
-                "InvalidParameterValue.TrafficPackageResourceIdMalformed"
-            }
-            ErrorCode::InvalidParameterValueUnavailableZone => {
-                "InvalidParameterValue.UnavailableZone"
-            }
-            ErrorCode::InvalidParameterValueUnsupportedEgress => {
-                "InvalidParameterValue.UnsupportedEgress"
-            }
-            ErrorCode::InvalidParameterValueUnsupportedLbTrafficMirrorAz => {
-                "InvalidParameterValue.UnsupportedLbTrafficMirrorAz"
-            }
-            ErrorCode::InvalidParameterValueUnsupportedTrafficMirrorAction => {
-                "InvalidParameterValue.UnsupportedTrafficMirrorAction"
-            }
-            ErrorCode::InvalidParameterValueVpcCidrConflict => {
-                "InvalidParameterValue.VpcCidrConflict"
-            }
-            ErrorCode::InvalidParameterValueVpcCidrOverlapRoute => {
-                "InvalidParameterValue.VpcCidrOverlapRoute"
-            }
-            ErrorCode::InvalidParameterValueVpcIdNotNeededForFlowLog => {
-                "InvalidParameterValue.VpcIdNotNeededForFlowLog"
-            }
-            ErrorCode::InvalidParameterValueVpgTypeNotMatch => {
-                "InvalidParameterValue.VpgTypeNotMatch"
-            }
-            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrConflict => {
-                "InvalidParameterValue.VpnConnBgpTunnelCidrConflict"
-            }
-            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrMask => {
-                "InvalidParameterValue.VpnConnBgpTunnelCidrMask"
-            }
-            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported => {
-                "InvalidParameterValue.VpnConnBgpTunnelCidrNotSupported"
-            }
-            ErrorCode::InvalidParameterValueVpnConnCidrConflict => {
-                "InvalidParameterValue.VpnConnCidrConflict"
-            }
-            ErrorCode::InvalidParameterValueVpnConnHealthCheckIpConflict => {
-                "InvalidParameterValue.VpnConnHealthCheckIpConflict"
-            }
-            ErrorCode::InvalidParameterValueVpnConnSpdCidrConflict => {
-                "InvalidParameterValue.VpnConnSpdCidrConflict"
-            }
-            ErrorCode::InvalidParameterValueVpnGatewayRouteDuplicate => {
-                "InvalidParameterValue.VpnGatewayRouteDuplicate"
-            }
-            ErrorCode::InvalidParameterValueZoneConflict => {
-                "InvalidParameterValue.ZoneConflict"
-            }
-            ErrorCode::InvalidPrivateIpAddressAlreadyBindEip => {
-                "InvalidPrivateIpAddress.AlreadyBindEip"
-            }
+            ErrorCode::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported => "InvalidParameterValue.TraditionalIPv6VisibleOnEniNotSupported",
+            ErrorCode::InvalidParameterValueTrafficPackageId => "InvalidParameterValue.TrafficPackageId",
+            ErrorCode::InvalidParameterValueTrafficPackageIdMalformed => "InvalidParameterValue.TrafficPackageIdMalformed",
+            ErrorCode::InvalidParameterValueTrafficPackageNotFound => "InvalidParameterValue.TrafficPackageNotFound",
+            ErrorCode::InvalidParameterValueTrafficPackageNotSupported => "InvalidParameterValue.TrafficPackageNotSupported",
+            ErrorCode::InvalidParameterValueTrafficPackageResourceIdMalformed => "InvalidParameterValue.TrafficPackageResourceIdMalformed",
+            ErrorCode::InvalidParameterValueUnavailableZone => "InvalidParameterValue.UnavailableZone",
+            ErrorCode::InvalidParameterValueUnsupportedEgress => "InvalidParameterValue.UnsupportedEgress",
+            ErrorCode::InvalidParameterValueUnsupportedLbTrafficMirrorAz => "InvalidParameterValue.UnsupportedLbTrafficMirrorAz",
+            ErrorCode::InvalidParameterValueUnsupportedTrafficMirrorAction => "InvalidParameterValue.UnsupportedTrafficMirrorAction",
+            ErrorCode::InvalidParameterValueVpcCidrConflict => "InvalidParameterValue.VpcCidrConflict",
+            ErrorCode::InvalidParameterValueVpcCidrOverlapRoute => "InvalidParameterValue.VpcCidrOverlapRoute",
+            ErrorCode::InvalidParameterValueVpcIdNotNeededForFlowLog => "InvalidParameterValue.VpcIdNotNeededForFlowLog",
+            ErrorCode::InvalidParameterValueVpgTypeNotMatch => "InvalidParameterValue.VpgTypeNotMatch",
+            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrConflict => "InvalidParameterValue.VpnConnBgpTunnelCidrConflict",
+            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrMask => "InvalidParameterValue.VpnConnBgpTunnelCidrMask",
+            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported => "InvalidParameterValue.VpnConnBgpTunnelCidrNotSupported",
+            ErrorCode::InvalidParameterValueVpnConnCidrConflict => "InvalidParameterValue.VpnConnCidrConflict",
+            ErrorCode::InvalidParameterValueVpnConnHealthCheckIpConflict => "InvalidParameterValue.VpnConnHealthCheckIpConflict",
+            ErrorCode::InvalidParameterValueVpnConnSpdCidrConflict => "InvalidParameterValue.VpnConnSpdCidrConflict",
+            ErrorCode::InvalidParameterValueVpnGatewayRouteDuplicate => "InvalidParameterValue.VpnGatewayRouteDuplicate",
+            ErrorCode::InvalidParameterValueZoneConflict => "InvalidParameterValue.ZoneConflict",
+            ErrorCode::InvalidPrivateIpAddressAlreadyBindEip => "InvalidPrivateIpAddress.AlreadyBindEip",
             ErrorCode::InvalidRouteIdNotFound => "InvalidRouteId.NotFound",
             ErrorCode::InvalidRouteTableIdMalformed => "InvalidRouteTableId.Malformed",
             ErrorCode::InvalidRouteTableIdNotFound => "InvalidRouteTableId.NotFound",
-            ErrorCode::InvalidSecurityGroupIDMalformed => {
-                "InvalidSecurityGroupID.Malformed"
-            }
-            ErrorCode::InvalidSecurityGroupIDNotFound => {
-                "InvalidSecurityGroupID.NotFound"
-            }
+            ErrorCode::InvalidSecurityGroupIDMalformed => "InvalidSecurityGroupID.Malformed",
+            ErrorCode::InvalidSecurityGroupIDNotFound => "InvalidSecurityGroupID.NotFound",
             ErrorCode::InvalidVpcIdMalformed => "InvalidVpcId.Malformed",
             ErrorCode::InvalidVpcIdNotFound => "InvalidVpcId.NotFound",
             ErrorCode::InvalidVpnGatewayIdMalformed => "InvalidVpnGatewayId.Malformed",
             ErrorCode::InvalidVpnGatewayIdNotFound => "InvalidVpnGatewayId.NotFound",
             ErrorCode::LimitExceeded => "LimitExceeded",
-            ErrorCode::LimitExceededAccountReturnQuota => {
-                "LimitExceeded.AccountReturnQuota"
-            }
+            ErrorCode::LimitExceededAccountReturnQuota => "LimitExceeded.AccountReturnQuota",
             ErrorCode::LimitExceededActionLimited => "LimitExceeded.ActionLimited",
             ErrorCode::LimitExceededAddress => "LimitExceeded.Address",
-            ErrorCode::LimitExceededAddressQuotaLimitExceeded => {
-                "LimitExceeded.AddressQuotaLimitExceeded"
-            }
-            ErrorCode::LimitExceededAttachedSnapshotPolicyExceeded => {
-                "LimitExceeded.AttachedSnapshotPolicyExceeded"
-            }
-            ErrorCode::LimitExceededBandwidthPackageQuota => {
-                "LimitExceeded.BandwidthPackageQuota"
-            }
-            ErrorCode::LimitExceededBandwidthPackageResourceQuota => {
-                "LimitExceeded.BandwidthPackageResourceQuota"
-            }
-            ErrorCode::LimitExceededCcnRouteBroadcastPolicy => {
-                "LimitExceeded.CcnRouteBroadcastPolicy"
-            }
-            ErrorCode::LimitExceededCcnRouteBroadcastPolicyCond => {
-                "LimitExceeded.CcnRouteBroadcastPolicyCond"
-            }
-            ErrorCode::LimitExceededChangeAddressQuota => {
-                "LimitExceeded.ChangeAddressQuota"
-            }
+            ErrorCode::LimitExceededAddressQuotaLimitExceeded => "LimitExceeded.AddressQuotaLimitExceeded",
+            ErrorCode::LimitExceededAttachedSnapshotPolicyExceeded => "LimitExceeded.AttachedSnapshotPolicyExceeded",
+            ErrorCode::LimitExceededBandwidthPackageQuota => "LimitExceeded.BandwidthPackageQuota",
+            ErrorCode::LimitExceededBandwidthPackageResourceQuota => "LimitExceeded.BandwidthPackageResourceQuota",
+            ErrorCode::LimitExceededCcnRouteBroadcastPolicy => "LimitExceeded.CcnRouteBroadcastPolicy",
+            ErrorCode::LimitExceededCcnRouteBroadcastPolicyCond => "LimitExceeded.CcnRouteBroadcastPolicyCond",
+            ErrorCode::LimitExceededChangeAddressQuota => "LimitExceeded.ChangeAddressQuota",
             ErrorCode::LimitExceededCidrBlock => "LimitExceeded.CidrBlock",
-            ErrorCode::LimitExceededCurrentInstanceAttachedCcnInstances => {
-                "LimitExceeded.CurrentInstanceAttachedCcnInstances"
-            }
-            ErrorCode::LimitExceededDailyAllocateAddressQuotaLimitExceeded => {
-                "LimitExceeded.DailyAllocateAddressQuotaLimitExceeded"
-            }
-            ErrorCode::LimitExceededDailyChangeAddressQuota => {
-                "LimitExceeded.DailyChangeAddressQuota"
-            }
-            ErrorCode::LimitExceededDefaultVpcLimitExceeded => {
-                "LimitExceeded.DefaultVpcLimitExceeded"
-            }
-            ErrorCode::LimitExceededEniPrivateIpLimit => {
-                "LimitExceeded.EniPrivateIpLimit"
-            }
-            ErrorCode::LimitExceededInstanceAddressQuota => {
-                "LimitExceeded.InstanceAddressQuota"
-            }
-            ErrorCode::LimitExceededModifyAddressInternetChargeTypeQuota => {
-                "LimitExceeded.ModifyAddressInternetChargeTypeQuota"
-            }
-            ErrorCode::LimitExceededMonthlyAddressRecoveryQuota => {
-                "LimitExceeded.MonthlyAddressRecoveryQuota"
-            }
-            ErrorCode::LimitExceededNatGatewayDnatLimitExceeded => {
-                "LimitExceeded.NatGatewayDnatLimitExceeded"
-            }
-            ErrorCode::LimitExceededNatGatewayLimitExceeded => {
-                "LimitExceeded.NatGatewayLimitExceeded"
-            }
-            ErrorCode::LimitExceededNatGatewayPerVpcLimitExceeded => {
-                "LimitExceeded.NatGatewayPerVpcLimitExceeded"
-            }
-            ErrorCode::LimitExceededNetworkInterfaceLimitExceeded => {
-                "LimitExceeded.NetworkInterfaceLimitExceeded"
-            }
+            ErrorCode::LimitExceededCurrentInstanceAttachedCcnInstances => "LimitExceeded.CurrentInstanceAttachedCcnInstances",
+            ErrorCode::LimitExceededDailyAllocateAddressQuotaLimitExceeded => "LimitExceeded.DailyAllocateAddressQuotaLimitExceeded",
+            ErrorCode::LimitExceededDailyChangeAddressQuota => "LimitExceeded.DailyChangeAddressQuota",
+            ErrorCode::LimitExceededDefaultVpcLimitExceeded => "LimitExceeded.DefaultVpcLimitExceeded",
+            ErrorCode::LimitExceededEniPrivateIpLimit => "LimitExceeded.EniPrivateIpLimit",
+            ErrorCode::LimitExceededInstanceAddressQuota => "LimitExceeded.InstanceAddressQuota",
+            ErrorCode::LimitExceededModifyAddressInternetChargeTypeQuota => "LimitExceeded.ModifyAddressInternetChargeTypeQuota",
+            ErrorCode::LimitExceededMonthlyAddressRecoveryQuota => "LimitExceeded.MonthlyAddressRecoveryQuota",
+            ErrorCode::LimitExceededNatGatewayDnatLimitExceeded => "LimitExceeded.NatGatewayDnatLimitExceeded",
+            ErrorCode::LimitExceededNatGatewayLimitExceeded => "LimitExceeded.NatGatewayLimitExceeded",
+            ErrorCode::LimitExceededNatGatewayPerVpcLimitExceeded => "LimitExceeded.NatGatewayPerVpcLimitExceeded",
+            ErrorCode::LimitExceededNetworkInterfaceLimitExceeded => "LimitExceeded.NetworkInterfaceLimitExceeded",
             ErrorCode::LimitExceededNumberOfFilters => "LimitExceeded.NumberOfFilters",
-            ErrorCode::LimitExceededPrivateNatTranslationAclRule => {
-                "LimitExceeded.PrivateNatTranslationAclRule"
-            }
-            ErrorCode::LimitExceededPrivateNatTranslationNatRule => {
-                "LimitExceeded.PrivateNatTranslationNatRule"
-            }
-            ErrorCode::LimitExceededPublicIpAddressPerNatGatewayLimitExceeded => {
-                "LimitExceeded.PublicIpAddressPerNatGatewayLimitExceeded"
-            }
-            ErrorCode::LimitExceededSecurityGroupPolicySet => {
-                "LimitExceeded.SecurityGroupPolicySet"
-            }
-            ErrorCode::LimitExceededSslVpnClientLimitExceeded => {
-                "LimitExceeded.SslVpnClientLimitExceeded"
-            }
+            ErrorCode::LimitExceededPrivateNatTranslationAclRule => "LimitExceeded.PrivateNatTranslationAclRule",
+            ErrorCode::LimitExceededPrivateNatTranslationNatRule => "LimitExceeded.PrivateNatTranslationNatRule",
+            ErrorCode::LimitExceededPublicIpAddressPerNatGatewayLimitExceeded => "LimitExceeded.PublicIpAddressPerNatGatewayLimitExceeded",
+            ErrorCode::LimitExceededSecurityGroupPolicySet => "LimitExceeded.SecurityGroupPolicySet",
+            ErrorCode::LimitExceededSslVpnClientLimitExceeded => "LimitExceeded.SslVpnClientLimitExceeded",
             ErrorCode::LimitExceededSubnetCidrBlock => "LimitExceeded.SubnetCidrBlock",
             ErrorCode::LimitExceededTagKeyExceeded => "LimitExceeded.TagKeyExceeded",
-            ErrorCode::LimitExceededTagKeyPerResourceExceeded => {
-                "LimitExceeded.TagKeyPerResourceExceeded"
-            }
-            ErrorCode::LimitExceededTagNotEnoughQuota => {
-                "LimitExceeded.TagNotEnoughQuota"
-            }
+            ErrorCode::LimitExceededTagKeyPerResourceExceeded => "LimitExceeded.TagKeyPerResourceExceeded",
+            ErrorCode::LimitExceededTagNotEnoughQuota => "LimitExceeded.TagNotEnoughQuota",
             ErrorCode::LimitExceededTagQuota => "LimitExceeded.TagQuota",
             ErrorCode::LimitExceededTagQuotaExceeded => "LimitExceeded.TagQuotaExceeded",
             ErrorCode::LimitExceededTagTagsExceeded => "LimitExceeded.TagTagsExceeded",
-            ErrorCode::LimitExceededTrafficPackageQuota => {
-                "LimitExceeded.TrafficPackageQuota"
-            }
-            ErrorCode::LimitExceededVpcPeerAvaLimitExceeded => {
-                "LimitExceeded.VpcPeerAvaLimitExceeded"
-            }
-            ErrorCode::LimitExceededVpcPeerTotalLimitExceeded => {
-                "LimitExceeded.VpcPeerTotalLimitExceeded"
-            }
-            ErrorCode::LimitExceededVpnGatewayRoutesLimitExceeded => {
-                "LimitExceeded.VpnGatewayRoutesLimitExceeded"
-            }
+            ErrorCode::LimitExceededTrafficPackageQuota => "LimitExceeded.TrafficPackageQuota",
+            ErrorCode::LimitExceededVpcPeerAvaLimitExceeded => "LimitExceeded.VpcPeerAvaLimitExceeded",
+            ErrorCode::LimitExceededVpcPeerTotalLimitExceeded => "LimitExceeded.VpcPeerTotalLimitExceeded",
+            ErrorCode::LimitExceededVpnGatewayRoutesLimitExceeded => "LimitExceeded.VpnGatewayRoutesLimitExceeded",
             ErrorCode::MissingParameter => "MissingParameter",
-            ErrorCode::MissingParameterMultiMissingParameter => {
-                "MissingParameter.MultiMissingParameter"
-            }
-            ErrorCode::OperationDeniedAddressDeletionProtectionEnabled => {
-                "OperationDenied.AddressDeletionProtectionEnabled"
-            }
-            ErrorCode::OperationDeniedAddressInArrears => {
-                "OperationDenied.AddressInArrears"
-            }
-            ErrorCode::OperationDeniedMutexTaskRunning => {
-                "OperationDenied.MutexTaskRunning"
-            }
-            ErrorCode::OperationDeniedTrafficExceedThreshold => {
-                "OperationDenied.TrafficExceedThreshold"
-            }
-            ErrorCode::OperationDeniedTrafficValidationFailed => {
-                "OperationDenied.TrafficValidationFailed"
-            }
+            ErrorCode::MissingParameterMultiMissingParameter => "MissingParameter.MultiMissingParameter",
+            ErrorCode::OperationDeniedAddressDeletionProtectionEnabled => "OperationDenied.AddressDeletionProtectionEnabled",
+            ErrorCode::OperationDeniedAddressInArrears => "OperationDenied.AddressInArrears",
+            ErrorCode::OperationDeniedMutexTaskRunning => "OperationDenied.MutexTaskRunning",
+            ErrorCode::OperationDeniedTrafficExceedThreshold => "OperationDenied.TrafficExceedThreshold",
+            ErrorCode::OperationDeniedTrafficValidationFailed => "OperationDenied.TrafficValidationFailed",
             ErrorCode::RequestLimitExceeded => "RequestLimitExceeded",
             ErrorCode::ResourceInUse => "ResourceInUse",
             ErrorCode::ResourceInUseAddress => "ResourceInUse.Address",
@@ -4463,839 +3077,291 @@ impl ErrorCode {
             ErrorCode::ResourceNotFound => "ResourceNotFound",
             ErrorCode::ResourceNotFoundSvcNotExist => "ResourceNotFound.SvcNotExist",
             ErrorCode::ResourceUnavailable => "ResourceUnavailable",
-            ErrorCode::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr => {
-                "ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr"
-            }
-            ErrorCode::ResourceUnavailableFailedGetCdcIdcVip => {
-                "ResourceUnavailable.FailedGetCdcIdcVip"
-            }
-            ErrorCode::ResourceUnavailableServiceWhiteListNotAdded => {
-                "ResourceUnavailable.ServiceWhiteListNotAdded"
-            }
+            ErrorCode::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr => "ResourceUnavailable.DcgIpv6NeedVpcCreateIPv6Cidr",
+            ErrorCode::ResourceUnavailableFailedGetCdcIdcVip => "ResourceUnavailable.FailedGetCdcIdcVip",
+            ErrorCode::ResourceUnavailableServiceWhiteListNotAdded => "ResourceUnavailable.ServiceWhiteListNotAdded",
             ErrorCode::UnauthorizedOperation => "UnauthorizedOperation",
-            ErrorCode::UnauthorizedOperationAnycastEip => {
-                "UnauthorizedOperation.AnycastEip"
-            }
-            ErrorCode::UnauthorizedOperationAttachmentNotFound => {
-                "UnauthorizedOperation.AttachmentNotFound"
-            }
-            ErrorCode::UnauthorizedOperationInvalidAccount => {
-                "UnauthorizedOperation.InvalidAccount"
-            }
-            ErrorCode::UnauthorizedOperationNeedApproval => {
-                "UnauthorizedOperation.NeedApproval"
-            }
-            ErrorCode::UnauthorizedOperationNoRealNameAuthentication => {
-                "UnauthorizedOperation.NoRealNameAuthentication"
-            }
-            ErrorCode::UnauthorizedOperationPrimaryIp => {
-                "UnauthorizedOperation.PrimaryIp"
-            }
-            ErrorCode::UnauthorizedOperationVpcPeerCidrConflict => {
-                "UnauthorizedOperation.VpcPeerCidrConflict"
-            }
+            ErrorCode::UnauthorizedOperationAnycastEip => "UnauthorizedOperation.AnycastEip",
+            ErrorCode::UnauthorizedOperationAttachmentNotFound => "UnauthorizedOperation.AttachmentNotFound",
+            ErrorCode::UnauthorizedOperationInvalidAccount => "UnauthorizedOperation.InvalidAccount",
+            ErrorCode::UnauthorizedOperationNeedApproval => "UnauthorizedOperation.NeedApproval",
+            ErrorCode::UnauthorizedOperationNoRealNameAuthentication => "UnauthorizedOperation.NoRealNameAuthentication",
+            ErrorCode::UnauthorizedOperationPrimaryIp => "UnauthorizedOperation.PrimaryIp",
+            ErrorCode::UnauthorizedOperationVpcPeerCidrConflict => "UnauthorizedOperation.VpcPeerCidrConflict",
             ErrorCode::UnknownParameter => "UnknownParameter",
             ErrorCode::UnknownParameterWithGuess => "UnknownParameter.WithGuess",
             ErrorCode::UnsupportedOperation => "UnsupportedOperation",
-            ErrorCode::UnsupportedOperationAccountNotSupported => {
-                "UnsupportedOperation.AccountNotSupported"
-            }
-            ErrorCode::UnsupportedOperationActionNotFound => {
-                "UnsupportedOperation.ActionNotFound"
-            }
-            ErrorCode::UnsupportedOperationAddressIpInArrear => {
-                "UnsupportedOperation.AddressIpInArrear"
-            }
-            ErrorCode::UnsupportedOperationAddressIpInternetChargeTypeNotPermit => {
-                "UnsupportedOperation.AddressIpInternetChargeTypeNotPermit"
-            }
-            ErrorCode::UnsupportedOperationAddressIpNotSupportInstance => {
-                "UnsupportedOperation.AddressIpNotSupportInstance"
-            }
-            ErrorCode::UnsupportedOperationAddressIpStatusNotPermit => {
-                "UnsupportedOperation.AddressIpStatusNotPermit"
-            }
-            ErrorCode::UnsupportedOperationAddressStatusNotPermit => {
-                "UnsupportedOperation.AddressStatusNotPermit"
-            }
-            ErrorCode::UnsupportedOperationAppIdMismatch => {
-                "UnsupportedOperation.AppIdMismatch"
-            }
-            ErrorCode::UnsupportedOperationAppIdNotFound => {
-                "UnsupportedOperation.AppIdNotFound"
-            }
-            ErrorCode::UnsupportedOperationAssociatedVpcOfCcnHadNatRoute => {
-                "UnsupportedOperation.AssociatedVpcOfCcnHadNatRoute"
-            }
-            ErrorCode::UnsupportedOperationAttachmentAlreadyExists => {
-                "UnsupportedOperation.AttachmentAlreadyExists"
-            }
-            ErrorCode::UnsupportedOperationAttachmentNotFound => {
-                "UnsupportedOperation.AttachmentNotFound"
-            }
-            ErrorCode::UnsupportedOperationBandwidthNotExpired => {
-                "UnsupportedOperation.BandwidthNotExpired"
-            }
-            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => {
-                "UnsupportedOperation.BandwidthPackageIdNotSupported"
-            }
-            ErrorCode::UnsupportedOperationBandwidthRegionInfoConflict => {
-                "UnsupportedOperation.BandwidthRegionInfoConflict"
-            }
-            ErrorCode::UnsupportedOperationBillingFailed => {
-                "UnsupportedOperation.BillingFailed"
-            }
-            ErrorCode::UnsupportedOperationBindCloudFirewall => {
-                "UnsupportedOperation.BindCloudFirewall"
-            }
+            ErrorCode::UnsupportedOperationAccountNotSupported => "UnsupportedOperation.AccountNotSupported",
+            ErrorCode::UnsupportedOperationActionNotFound => "UnsupportedOperation.ActionNotFound",
+            ErrorCode::UnsupportedOperationAddressIpInArrear => "UnsupportedOperation.AddressIpInArrear",
+            ErrorCode::UnsupportedOperationAddressIpInternetChargeTypeNotPermit => "UnsupportedOperation.AddressIpInternetChargeTypeNotPermit",
+            ErrorCode::UnsupportedOperationAddressIpNotSupportInstance => "UnsupportedOperation.AddressIpNotSupportInstance",
+            ErrorCode::UnsupportedOperationAddressIpStatusNotPermit => "UnsupportedOperation.AddressIpStatusNotPermit",
+            ErrorCode::UnsupportedOperationAddressStatusNotPermit => "UnsupportedOperation.AddressStatusNotPermit",
+            ErrorCode::UnsupportedOperationAppIdMismatch => "UnsupportedOperation.AppIdMismatch",
+            ErrorCode::UnsupportedOperationAppIdNotFound => "UnsupportedOperation.AppIdNotFound",
+            ErrorCode::UnsupportedOperationAssociatedVpcOfCcnHadNatRoute => "UnsupportedOperation.AssociatedVpcOfCcnHadNatRoute",
+            ErrorCode::UnsupportedOperationAttachmentAlreadyExists => "UnsupportedOperation.AttachmentAlreadyExists",
+            ErrorCode::UnsupportedOperationAttachmentNotFound => "UnsupportedOperation.AttachmentNotFound",
+            ErrorCode::UnsupportedOperationBandwidthNotExpired => "UnsupportedOperation.BandwidthNotExpired",
+            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => "UnsupportedOperation.BandwidthPackageIdNotSupported",
+            ErrorCode::UnsupportedOperationBandwidthRegionInfoConflict => "UnsupportedOperation.BandwidthRegionInfoConflict",
+            ErrorCode::UnsupportedOperationBillingFailed => "UnsupportedOperation.BillingFailed",
+            ErrorCode::UnsupportedOperationBindCloudFirewall => "UnsupportedOperation.BindCloudFirewall",
             ErrorCode::UnsupportedOperationBindEIP => "UnsupportedOperation.BindEIP",
-            ErrorCode::UnsupportedOperationBpaasResources => {
-                "UnsupportedOperation.BpaasResources"
-            }
-            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgInstance => {
-                "UnsupportedOperation.BroadcastConditionMustBeVpgInstance"
-            }
-            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgTypeOrVpgInstance => {
-                "UnsupportedOperation.BroadcastConditionMustBeVpgTypeOrVpgInstance"
-            }
-            ErrorCode::UnsupportedOperationCIDRUnSupportedClassicLink => {
-                "UnsupportedOperation.CIDRUnSupportedClassicLink"
-            }
-            ErrorCode::UnsupportedOperationCanNotAssignDefaultRouteTable => {
-                "UnsupportedOperation.CanNotAssignDefaultRouteTable"
-            }
-            ErrorCode::UnsupportedOperationCcnAttached => {
-                "UnsupportedOperation.CcnAttached"
-            }
-            ErrorCode::UnsupportedOperationCcnCrossAccount => {
-                "UnsupportedOperation.CcnCrossAccount"
-            }
-            ErrorCode::UnsupportedOperationCcnDefaultRTBRoute => {
-                "UnsupportedOperation.CcnDefaultRTBRoute"
-            }
-            ErrorCode::UnsupportedOperationCcnHasFlowLog => {
-                "UnsupportedOperation.CcnHasFlowLog"
-            }
-            ErrorCode::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom => {
-                "UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom"
-            }
-            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach => {
-                "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach"
-            }
-            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach => {
-                "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach"
-            }
-            ErrorCode::UnsupportedOperationCcnIpv6NotSupportMultipleRouteTable => {
-                "UnsupportedOperation.CcnIpv6NotSupportMultipleRouteTable"
-            }
-            ErrorCode::UnsupportedOperationCcnNotAttached => {
-                "UnsupportedOperation.CcnNotAttached"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastAndInputPolicy => {
-                "UnsupportedOperation.CcnNotEnableBroadcastAndInputPolicy"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastPolicy => {
-                "UnsupportedOperation.CcnNotEnableBroadcastPolicy"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnableCommunity => {
-                "UnsupportedOperation.CcnNotEnableCommunity"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathAndCommunityFlag => {
-                "UnsupportedOperation.CcnNotEnablePolicyAsPathAndCommunityFlag"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathFlag => {
-                "UnsupportedOperation.CcnNotEnablePolicyAsPathFlag"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyBasedRoutingFlag => {
-                "UnsupportedOperation.CcnNotEnablePolicyBasedRoutingFlag"
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyCommunityFlag => {
-                "UnsupportedOperation.CcnNotEnablePolicyCommunityFlag"
-            }
-            ErrorCode::UnsupportedOperationCcnOrdinaryAccountRefuseAttach => {
-                "UnsupportedOperation.CcnOrdinaryAccountRefuseAttach"
-            }
-            ErrorCode::UnsupportedOperationCcnPolicyDropActionNotSupportOperateParam => {
-                "UnsupportedOperation.CcnPolicyDropActionNotSupportOperateParam"
-            }
-            ErrorCode::UnsupportedOperationCcnPolicyOperateSetAndModeMustHaveBoth => {
-                "UnsupportedOperation.CcnPolicyOperateSetAndModeMustHaveBoth"
-            }
-            ErrorCode::UnsupportedOperationCcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource => {
-                "UnsupportedOperation.CcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource"
-            }
-            ErrorCode::UnsupportedOperationCcnRouteCidrOverlap => {
-                "UnsupportedOperation.CcnRouteCidrOverlap"
-            }
-            ErrorCode::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported => {
-                "UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported"
-            }
-            ErrorCode::UnsupportedOperationCcnRouteTableNotExist => {
-                "UnsupportedOperation.CcnRouteTableNotExist"
-            }
-            ErrorCode::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder => {
-                "UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder"
-            }
-            ErrorCode::UnsupportedOperationCdcCcnNotSupportRouteTableSelectionPolicies => {
-                "UnsupportedOperation.CdcCcnNotSupportRouteTableSelectionPolicies"
-            }
-            ErrorCode::UnsupportedOperationCdcPublishNeedCdcId => {
-                "UnsupportedOperation.CdcPublishNeedCdcId"
-            }
-            ErrorCode::UnsupportedOperationCdcSubnetNotSupportUnLocalGateway => {
-                "UnsupportedOperation.CdcSubnetNotSupportUnLocalGateway"
-            }
-            ErrorCode::UnsupportedOperationCdcVpgNotExists => {
-                "UnsupportedOperation.CdcVpgNotExists"
-            }
-            ErrorCode::UnsupportedOperationClassicInstanceIdAlreadyExists => {
-                "UnsupportedOperation.ClassicInstanceIdAlreadyExists"
-            }
-            ErrorCode::UnsupportedOperationClbPolicyExceedLimit => {
-                "UnsupportedOperation.ClbPolicyExceedLimit"
-            }
-            ErrorCode::UnsupportedOperationClbPolicyLimit => {
-                "UnsupportedOperation.ClbPolicyLimit"
-            }
-            ErrorCode::UnsupportedOperationConflictWithDockerRoute => {
-                "UnsupportedOperation.ConflictWithDockerRoute"
-            }
-            ErrorCode::UnsupportedOperationCopperCcnNotSupportedCreate => {
-                "UnsupportedOperation.CopperCcnNotSupportedCreate"
-            }
-            ErrorCode::UnsupportedOperationCopperCcnSupportedPrepaid => {
-                "UnsupportedOperation.CopperCcnSupportedPrepaid"
-            }
-            ErrorCode::UnsupportedOperationCurrentAccountIsNotUnicomAccount => {
-                "UnsupportedOperation.CurrentAccountIsNotUnicomAccount"
-            }
-            ErrorCode::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder => {
-                "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder"
-            }
-            ErrorCode::UnsupportedOperationCustomerGatewayIpv6 => {
-                "UnsupportedOperation.CustomerGatewayIpv6"
-            }
-            ErrorCode::UnsupportedOperationDCGatewayNatRuleExists => {
-                "UnsupportedOperation.DCGatewayNatRuleExists"
-            }
-            ErrorCode::UnsupportedOperationDcGatewaysNotFoundInVpc => {
-                "UnsupportedOperation.DcGatewaysNotFoundInVpc"
-            }
-            ErrorCode::UnsupportedOperationDcgHasFlowLog => {
-                "UnsupportedOperation.DcgHasFlowLog"
-            }
-            ErrorCode::UnsupportedOperationDelDefaultRoute => {
-                "UnsupportedOperation.DelDefaultRoute"
-            }
-            ErrorCode::UnsupportedOperationDelRouteWithSubnet => {
-                "UnsupportedOperation.DelRouteWithSubnet"
-            }
-            ErrorCode::UnsupportedOperationDeleteCcnExistCcnExpressConnect => {
-                "UnsupportedOperation.DeleteCcnExistCcnExpressConnect"
-            }
-            ErrorCode::UnsupportedOperationDeleteVpnConnInvalidState => {
-                "UnsupportedOperation.DeleteVpnConnInvalidState"
-            }
-            ErrorCode::UnsupportedOperationDeletionProtectionEnabled => {
-                "UnsupportedOperation.DeletionProtectionEnabled"
-            }
-            ErrorCode::UnsupportedOperationDeliveryFailed => {
-                "UnsupportedOperation.DeliveryFailed"
-            }
-            ErrorCode::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity => {
-                "UnsupportedOperation.DirectConnectGatewayIsUpdatingCommunity"
-            }
-            ErrorCode::UnsupportedOperationDisabledNotifyCcn => {
-                "UnsupportedOperation.DisabledNotifyCcn"
-            }
-            ErrorCode::UnsupportedOperationDpdkNatFlowLogOnlySupportAllTrafficType => {
-                "UnsupportedOperation.DpdkNatFlowLogOnlySupportAllTrafficType"
-            }
-            ErrorCode::UnsupportedOperationDuplicatePolicy => {
-                "UnsupportedOperation.DuplicatePolicy"
-            }
+            ErrorCode::UnsupportedOperationBpaasResources => "UnsupportedOperation.BpaasResources",
+            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgInstance => "UnsupportedOperation.BroadcastConditionMustBeVpgInstance",
+            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgTypeOrVpgInstance => "UnsupportedOperation.BroadcastConditionMustBeVpgTypeOrVpgInstance",
+            ErrorCode::UnsupportedOperationCIDRUnSupportedClassicLink => "UnsupportedOperation.CIDRUnSupportedClassicLink",
+            ErrorCode::UnsupportedOperationCanNotAssignDefaultRouteTable => "UnsupportedOperation.CanNotAssignDefaultRouteTable",
+            ErrorCode::UnsupportedOperationCcnAttached => "UnsupportedOperation.CcnAttached",
+            ErrorCode::UnsupportedOperationCcnCrossAccount => "UnsupportedOperation.CcnCrossAccount",
+            ErrorCode::UnsupportedOperationCcnDefaultRTBRoute => "UnsupportedOperation.CcnDefaultRTBRoute",
+            ErrorCode::UnsupportedOperationCcnHasFlowLog => "UnsupportedOperation.CcnHasFlowLog",
+            ErrorCode::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom => "UnsupportedOperation.CcnInstanceAccountNotApprovedByUnicom",
+            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach => "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach",
+            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach => "UnsupportedOperation.CcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach",
+            ErrorCode::UnsupportedOperationCcnIpv6NotSupportMultipleRouteTable => "UnsupportedOperation.CcnIpv6NotSupportMultipleRouteTable",
+            ErrorCode::UnsupportedOperationCcnNotAttached => "UnsupportedOperation.CcnNotAttached",
+            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastAndInputPolicy => "UnsupportedOperation.CcnNotEnableBroadcastAndInputPolicy",
+            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastPolicy => "UnsupportedOperation.CcnNotEnableBroadcastPolicy",
+            ErrorCode::UnsupportedOperationCcnNotEnableCommunity => "UnsupportedOperation.CcnNotEnableCommunity",
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathAndCommunityFlag => "UnsupportedOperation.CcnNotEnablePolicyAsPathAndCommunityFlag",
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathFlag => "UnsupportedOperation.CcnNotEnablePolicyAsPathFlag",
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyBasedRoutingFlag => "UnsupportedOperation.CcnNotEnablePolicyBasedRoutingFlag",
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyCommunityFlag => "UnsupportedOperation.CcnNotEnablePolicyCommunityFlag",
+            ErrorCode::UnsupportedOperationCcnOrdinaryAccountRefuseAttach => "UnsupportedOperation.CcnOrdinaryAccountRefuseAttach",
+            ErrorCode::UnsupportedOperationCcnPolicyDropActionNotSupportOperateParam => "UnsupportedOperation.CcnPolicyDropActionNotSupportOperateParam",
+            ErrorCode::UnsupportedOperationCcnPolicyOperateSetAndModeMustHaveBoth => "UnsupportedOperation.CcnPolicyOperateSetAndModeMustHaveBoth",
+            ErrorCode::UnsupportedOperationCcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource => "UnsupportedOperation.CcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource",
+            ErrorCode::UnsupportedOperationCcnRouteCidrOverlap => "UnsupportedOperation.CcnRouteCidrOverlap",
+            ErrorCode::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported => "UnsupportedOperation.CcnRouteOverlapFlagDisableNotSupported",
+            ErrorCode::UnsupportedOperationCcnRouteTableNotExist => "UnsupportedOperation.CcnRouteTableNotExist",
+            ErrorCode::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder => "UnsupportedOperation.CcnTrafficMeteringUnableCrossBorder",
+            ErrorCode::UnsupportedOperationCdcCcnNotSupportRouteTableSelectionPolicies => "UnsupportedOperation.CdcCcnNotSupportRouteTableSelectionPolicies",
+            ErrorCode::UnsupportedOperationCdcPublishNeedCdcId => "UnsupportedOperation.CdcPublishNeedCdcId",
+            ErrorCode::UnsupportedOperationCdcSubnetNotSupportUnLocalGateway => "UnsupportedOperation.CdcSubnetNotSupportUnLocalGateway",
+            ErrorCode::UnsupportedOperationCdcVpgNotExists => "UnsupportedOperation.CdcVpgNotExists",
+            ErrorCode::UnsupportedOperationClassicInstanceIdAlreadyExists => "UnsupportedOperation.ClassicInstanceIdAlreadyExists",
+            ErrorCode::UnsupportedOperationClbPolicyExceedLimit => "UnsupportedOperation.ClbPolicyExceedLimit",
+            ErrorCode::UnsupportedOperationClbPolicyLimit => "UnsupportedOperation.ClbPolicyLimit",
+            ErrorCode::UnsupportedOperationConflictWithDockerRoute => "UnsupportedOperation.ConflictWithDockerRoute",
+            ErrorCode::UnsupportedOperationCopperCcnNotSupportedCreate => "UnsupportedOperation.CopperCcnNotSupportedCreate",
+            ErrorCode::UnsupportedOperationCopperCcnSupportedPrepaid => "UnsupportedOperation.CopperCcnSupportedPrepaid",
+            ErrorCode::UnsupportedOperationCurrentAccountIsNotUnicomAccount => "UnsupportedOperation.CurrentAccountIsNotUnicomAccount",
+            ErrorCode::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder => "UnsupportedOperation.CurrentQueryRegionIsNotCrossBorder",
+            ErrorCode::UnsupportedOperationCustomerGatewayIpv6 => "UnsupportedOperation.CustomerGatewayIpv6",
+            ErrorCode::UnsupportedOperationDCGatewayNatRuleExists => "UnsupportedOperation.DCGatewayNatRuleExists",
+            ErrorCode::UnsupportedOperationDcGatewaysNotFoundInVpc => "UnsupportedOperation.DcGatewaysNotFoundInVpc",
+            ErrorCode::UnsupportedOperationDcgHasFlowLog => "UnsupportedOperation.DcgHasFlowLog",
+            ErrorCode::UnsupportedOperationDelDefaultRoute => "UnsupportedOperation.DelDefaultRoute",
+            ErrorCode::UnsupportedOperationDelRouteWithSubnet => "UnsupportedOperation.DelRouteWithSubnet",
+            ErrorCode::UnsupportedOperationDeleteCcnExistCcnExpressConnect => "UnsupportedOperation.DeleteCcnExistCcnExpressConnect",
+            ErrorCode::UnsupportedOperationDeleteVpnConnInvalidState => "UnsupportedOperation.DeleteVpnConnInvalidState",
+            ErrorCode::UnsupportedOperationDeletionProtectionEnabled => "UnsupportedOperation.DeletionProtectionEnabled",
+            ErrorCode::UnsupportedOperationDeliveryFailed => "UnsupportedOperation.DeliveryFailed",
+            ErrorCode::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity => "UnsupportedOperation.DirectConnectGatewayIsUpdatingCommunity",
+            ErrorCode::UnsupportedOperationDisabledNotifyCcn => "UnsupportedOperation.DisabledNotifyCcn",
+            ErrorCode::UnsupportedOperationDpdkNatFlowLogOnlySupportAllTrafficType => "UnsupportedOperation.DpdkNatFlowLogOnlySupportAllTrafficType",
+            ErrorCode::UnsupportedOperationDuplicatePolicy => "UnsupportedOperation.DuplicatePolicy",
             ErrorCode::UnsupportedOperationEcmp => "UnsupportedOperation.Ecmp",
-            ErrorCode::UnsupportedOperationEcmpWithCcnRoute => {
-                "UnsupportedOperation.EcmpWithCcnRoute"
-            }
-            ErrorCode::UnsupportedOperationEcmpWithUserRoute => {
-                "UnsupportedOperation.EcmpWithUserRoute"
-            }
-            ErrorCode::UnsupportedOperationEnableMultiCcnBandwidth => {
-                "UnsupportedOperation.EnableMultiCcnBandwidth"
-            }
-            ErrorCode::UnsupportedOperationEnableMulticast => {
-                "UnsupportedOperation.EnableMulticast"
-            }
-            ErrorCode::UnsupportedOperationEndPointHadGwlbEipUnassociate => {
-                "UnsupportedOperation.EndPointHadGwlbEipUnassociate"
-            }
-            ErrorCode::UnsupportedOperationEndPointMismatchEndPointServiceCdcId => {
-                "UnsupportedOperation.EndPointMismatchEndPointServiceCdcId"
-            }
-            ErrorCode::UnsupportedOperationEndPointService => {
-                "UnsupportedOperation.EndPointService"
-            }
-            ErrorCode::UnsupportedOperationEndPointServiceLoadBalancerInvalidType => {
-                "UnsupportedOperation.EndPointServiceLoadBalancerInvalidType"
-            }
-            ErrorCode::UnsupportedOperationEniNotSupportTerminationProtection => {
-                "UnsupportedOperation.EniNotSupportTerminationProtection"
-            }
-            ErrorCode::UnsupportedOperationEniServiceManaged => {
-                "UnsupportedOperation.EniServiceManaged"
-            }
-            ErrorCode::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn => {
-                "UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn"
-            }
-            ErrorCode::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn => {
-                "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn"
-            }
-            ErrorCode::UnsupportedOperationExistCcnRouteMatchRule => {
-                "UnsupportedOperation.ExistCcnRouteMatchRule"
-            }
-            ErrorCode::UnsupportedOperationExistFixedBandwidthLimits => {
-                "UnsupportedOperation.ExistFixedBandwidthLimits"
-            }
-            ErrorCode::UnsupportedOperationExistTrafficQosPolicy => {
-                "UnsupportedOperation.ExistTrafficQosPolicy"
-            }
-            ErrorCode::UnsupportedOperationFlowLogInstanceExisted => {
-                "UnsupportedOperation.FlowLogInstanceExisted"
-            }
-            ErrorCode::UnsupportedOperationFlowLogsNotSupportKoInstanceEni => {
-                "UnsupportedOperation.FlowLogsNotSupportKoInstanceEni"
-            }
-            ErrorCode::UnsupportedOperationFlowLogsNotSupportNullInstanceEni => {
-                "UnsupportedOperation.FlowLogsNotSupportNullInstanceEni"
-            }
-            ErrorCode::UnsupportedOperationGUANotSupportAllocateCdcSubnet => {
-                "UnsupportedOperation.GUANotSupportAllocateCdcSubnet"
-            }
-            ErrorCode::UnsupportedOperationGwlbClusterTypeNotDpdkNotSupportCreate => {
-                "UnsupportedOperation.GwlbClusterTypeNotDpdkNotSupportCreate"
-            }
-            ErrorCode::UnsupportedOperationIPV6CidrNotDeployed => {
-                "UnsupportedOperation.IPV6CidrNotDeployed"
-            }
-            ErrorCode::UnsupportedOperationIdempotentParameterMismatch => {
-                "UnsupportedOperation.IdempotentParameterMismatch"
-            }
-            ErrorCode::UnsupportedOperationIdempotentProcessing => {
-                "UnsupportedOperation.IdempotentProcessing"
-            }
-            ErrorCode::UnsupportedOperationIncorrectAddressResourceType => {
-                "UnsupportedOperation.IncorrectAddressResourceType"
-            }
-            ErrorCode::UnsupportedOperationInstanceAndRtbNotMatch => {
-                "UnsupportedOperation.InstanceAndRtbNotMatch"
-            }
-            ErrorCode::UnsupportedOperationInstanceAssociateHavip => {
-                "UnsupportedOperation.InstanceAssociateHavip"
-            }
-            ErrorCode::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId => {
-                "UnsupportedOperation.InstanceCdcIdNotMatchCcnCdcId"
-            }
-            ErrorCode::UnsupportedOperationInstanceMismatch => {
-                "UnsupportedOperation.InstanceMismatch"
-            }
-            ErrorCode::UnsupportedOperationInstanceNotExist => {
-                "UnsupportedOperation.InstanceNotExist"
-            }
-            ErrorCode::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach => {
-                "UnsupportedOperation.InstanceOrdinaryAccountRefuseAttach"
-            }
-            ErrorCode::UnsupportedOperationInstanceStateNotSupported => {
-                "UnsupportedOperation.InstanceStateNotSupported"
-            }
-            ErrorCode::UnsupportedOperationInstanceStatusNotPermit => {
-                "UnsupportedOperation.InstanceStatusNotPermit"
-            }
-            ErrorCode::UnsupportedOperationInsufficientFunds => {
-                "UnsupportedOperation.InsufficientFunds"
-            }
-            ErrorCode::UnsupportedOperationInsufficientInternetServiceProviders => {
-                "UnsupportedOperation.InsufficientInternetServiceProviders"
-            }
-            ErrorCode::UnsupportedOperationInvalidAction => {
-                "UnsupportedOperation.InvalidAction"
-            }
-            ErrorCode::UnsupportedOperationInvalidAddressInternetChargeType => {
-                "UnsupportedOperation.InvalidAddressInternetChargeType"
-            }
-            ErrorCode::UnsupportedOperationInvalidAddressState => {
-                "UnsupportedOperation.InvalidAddressState"
-            }
-            ErrorCode::UnsupportedOperationInvalidInstanceState => {
-                "UnsupportedOperation.InvalidInstanceState"
-            }
-            ErrorCode::UnsupportedOperationInvalidResourceInternetChargeType => {
-                "UnsupportedOperation.InvalidResourceInternetChargeType"
-            }
-            ErrorCode::UnsupportedOperationInvalidResourceProtocol => {
-                "UnsupportedOperation.InvalidResourceProtocol"
-            }
-            ErrorCode::UnsupportedOperationInvalidState => {
-                "UnsupportedOperation.InvalidState"
-            }
-            ErrorCode::UnsupportedOperationInvalidStatusNotifyCcn => {
-                "UnsupportedOperation.InvalidStatusNotifyCcn"
-            }
-            ErrorCode::UnsupportedOperationIpv6NotSupport => {
-                "UnsupportedOperation.Ipv6NotSupport"
-            }
-            ErrorCode::UnsupportedOperationIpv6NotSupportBgp => {
-                "UnsupportedOperation.Ipv6NotSupportBgp"
-            }
-            ErrorCode::UnsupportedOperationIsNotFinanceAccount => {
-                "UnsupportedOperation.IsNotFinanceAccount"
-            }
-            ErrorCode::UnsupportedOperationIspNotSupported => {
-                "UnsupportedOperation.IspNotSupported"
-            }
-            ErrorCode::UnsupportedOperationLDCXDisassociate => {
-                "UnsupportedOperation.LDCXDisassociate"
-            }
-            ErrorCode::UnsupportedOperationLocalGatewayAlreadyExists => {
-                "UnsupportedOperation.LocalGatewayAlreadyExists"
-            }
-            ErrorCode::UnsupportedOperationLockedResources => {
-                "UnsupportedOperation.LockedResources"
-            }
-            ErrorCode::UnsupportedOperationModifyAddressAttribute => {
-                "UnsupportedOperation.ModifyAddressAttribute"
-            }
-            ErrorCode::UnsupportedOperationMultiplePrimaryIpAddress => {
-                "UnsupportedOperation.MultiplePrimaryIpAddress"
-            }
-            ErrorCode::UnsupportedOperationMultipleVpcNotSupportAttachAccountHasIpv6 => {
-                "UnsupportedOperation.MultipleVpcNotSupportAttachAccountHasIpv6"
-            }
-            ErrorCode::UnsupportedOperationMutexOperationTaskRunning => {
-                "UnsupportedOperation.MutexOperationTaskRunning"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayDnatAndFlowLogConflict => {
-                "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayEipNotExists => {
-                "UnsupportedOperation.NatGatewayEipNotExists"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHadEipUnassociate => {
-                "UnsupportedOperation.NatGatewayHadEipUnassociate"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveHighTraffic => {
-                "UnsupportedOperation.NatGatewayHaveHighTraffic"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveRoute => {
-                "UnsupportedOperation.NatGatewayHaveRoute"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic => {
-                "UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveTrafficMirror => {
-                "UnsupportedOperation.NatGatewayHaveTrafficMirror"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayIsBusy => {
-                "UnsupportedOperation.NatGatewayIsBusy"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayRestricted => {
-                "UnsupportedOperation.NatGatewayRestricted"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayRulePipExists => {
-                "UnsupportedOperation.NatGatewayRulePipExists"
-            }
-            ErrorCode::UnsupportedOperationNatGatewaySnatPipNeedVm => {
-                "UnsupportedOperation.NatGatewaySnatPipNeedVm"
-            }
-            ErrorCode::UnsupportedOperationNatGatewaySnatRuleNotExists => {
-                "UnsupportedOperation.NatGatewaySnatRuleNotExists"
-            }
-            ErrorCode::UnsupportedOperationNatGatewayTypeNotSupportSNAT => {
-                "UnsupportedOperation.NatGatewayTypeNotSupportSNAT"
-            }
-            ErrorCode::UnsupportedOperationNatHasBoundVpg => {
-                "UnsupportedOperation.NatHasBoundVpg"
-            }
-            ErrorCode::UnsupportedOperationNatHasECMP => {
-                "UnsupportedOperation.NatHasECMP"
-            }
-            ErrorCode::UnsupportedOperationNatHasEnabledGatewayFlowControl => {
-                "UnsupportedOperation.NatHasEnabledGatewayFlowControl"
-            }
-            ErrorCode::UnsupportedOperationNatHasFlowLog => {
-                "UnsupportedOperation.NatHasFlowLog"
-            }
-            ErrorCode::UnsupportedOperationNatInstanceExclusive => {
-                "UnsupportedOperation.NatInstanceExclusive"
-            }
-            ErrorCode::UnsupportedOperationNatNfvUnsupportedRegion => {
-                "UnsupportedOperation.NatNfvUnsupportedRegion"
-            }
-            ErrorCode::UnsupportedOperationNatNotSupported => {
-                "UnsupportedOperation.NatNotSupported"
-            }
-            ErrorCode::UnsupportedOperationNatSpecificationExceeded => {
-                "UnsupportedOperation.NatSpecificationExceeded"
-            }
-            ErrorCode::UnsupportedOperationNatTypeError => {
-                "UnsupportedOperation.NatTypeError"
-            }
-            ErrorCode::UnsupportedOperationNatUsageExceeded => {
-                "UnsupportedOperation.NatUsageExceeded"
-            }
-            ErrorCode::UnsupportedOperationNeedToRetainOneDefaultBandwidth => {
-                "UnsupportedOperation.NeedToRetainOneDefaultBandwidth"
-            }
+            ErrorCode::UnsupportedOperationEcmpWithCcnRoute => "UnsupportedOperation.EcmpWithCcnRoute",
+            ErrorCode::UnsupportedOperationEcmpWithUserRoute => "UnsupportedOperation.EcmpWithUserRoute",
+            ErrorCode::UnsupportedOperationEnableMultiCcnBandwidth => "UnsupportedOperation.EnableMultiCcnBandwidth",
+            ErrorCode::UnsupportedOperationEnableMulticast => "UnsupportedOperation.EnableMulticast",
+            ErrorCode::UnsupportedOperationEndPointHadGwlbEipUnassociate => "UnsupportedOperation.EndPointHadGwlbEipUnassociate",
+            ErrorCode::UnsupportedOperationEndPointMismatchEndPointServiceCdcId => "UnsupportedOperation.EndPointMismatchEndPointServiceCdcId",
+            ErrorCode::UnsupportedOperationEndPointService => "UnsupportedOperation.EndPointService",
+            ErrorCode::UnsupportedOperationEndPointServiceLoadBalancerInvalidType => "UnsupportedOperation.EndPointServiceLoadBalancerInvalidType",
+            ErrorCode::UnsupportedOperationEniNotSupportTerminationProtection => "UnsupportedOperation.EniNotSupportTerminationProtection",
+            ErrorCode::UnsupportedOperationEniServiceManaged => "UnsupportedOperation.EniServiceManaged",
+            ErrorCode::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn => "UnsupportedOperation.ExistCcnCustomRouteTablesNotSupportDeleteCcn",
+            ErrorCode::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn => "UnsupportedOperation.ExistCcnInstancesNotSupportDeleteCcn",
+            ErrorCode::UnsupportedOperationExistCcnRouteMatchRule => "UnsupportedOperation.ExistCcnRouteMatchRule",
+            ErrorCode::UnsupportedOperationExistFixedBandwidthLimits => "UnsupportedOperation.ExistFixedBandwidthLimits",
+            ErrorCode::UnsupportedOperationExistTrafficQosPolicy => "UnsupportedOperation.ExistTrafficQosPolicy",
+            ErrorCode::UnsupportedOperationFlowLogInstanceExisted => "UnsupportedOperation.FlowLogInstanceExisted",
+            ErrorCode::UnsupportedOperationFlowLogsNotSupportKoInstanceEni => "UnsupportedOperation.FlowLogsNotSupportKoInstanceEni",
+            ErrorCode::UnsupportedOperationFlowLogsNotSupportNullInstanceEni => "UnsupportedOperation.FlowLogsNotSupportNullInstanceEni",
+            ErrorCode::UnsupportedOperationGUANotSupportAllocateCdcSubnet => "UnsupportedOperation.GUANotSupportAllocateCdcSubnet",
+            ErrorCode::UnsupportedOperationGwlbClusterTypeNotDpdkNotSupportCreate => "UnsupportedOperation.GwlbClusterTypeNotDpdkNotSupportCreate",
+            ErrorCode::UnsupportedOperationIPV6CidrNotDeployed => "UnsupportedOperation.IPV6CidrNotDeployed",
+            ErrorCode::UnsupportedOperationIdempotentParameterMismatch => "UnsupportedOperation.IdempotentParameterMismatch",
+            ErrorCode::UnsupportedOperationIdempotentProcessing => "UnsupportedOperation.IdempotentProcessing",
+            ErrorCode::UnsupportedOperationIncorrectAddressResourceType => "UnsupportedOperation.IncorrectAddressResourceType",
+            ErrorCode::UnsupportedOperationInstanceAndRtbNotMatch => "UnsupportedOperation.InstanceAndRtbNotMatch",
+            ErrorCode::UnsupportedOperationInstanceAssociateHavip => "UnsupportedOperation.InstanceAssociateHavip",
+            ErrorCode::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId => "UnsupportedOperation.InstanceCdcIdNotMatchCcnCdcId",
+            ErrorCode::UnsupportedOperationInstanceMismatch => "UnsupportedOperation.InstanceMismatch",
+            ErrorCode::UnsupportedOperationInstanceNotExist => "UnsupportedOperation.InstanceNotExist",
+            ErrorCode::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach => "UnsupportedOperation.InstanceOrdinaryAccountRefuseAttach",
+            ErrorCode::UnsupportedOperationInstanceStateNotSupported => "UnsupportedOperation.InstanceStateNotSupported",
+            ErrorCode::UnsupportedOperationInstanceStatusNotPermit => "UnsupportedOperation.InstanceStatusNotPermit",
+            ErrorCode::UnsupportedOperationInsufficientFunds => "UnsupportedOperation.InsufficientFunds",
+            ErrorCode::UnsupportedOperationInsufficientInternetServiceProviders => "UnsupportedOperation.InsufficientInternetServiceProviders",
+            ErrorCode::UnsupportedOperationInvalidAction => "UnsupportedOperation.InvalidAction",
+            ErrorCode::UnsupportedOperationInvalidAddressInternetChargeType => "UnsupportedOperation.InvalidAddressInternetChargeType",
+            ErrorCode::UnsupportedOperationInvalidAddressState => "UnsupportedOperation.InvalidAddressState",
+            ErrorCode::UnsupportedOperationInvalidInstanceState => "UnsupportedOperation.InvalidInstanceState",
+            ErrorCode::UnsupportedOperationInvalidResourceInternetChargeType => "UnsupportedOperation.InvalidResourceInternetChargeType",
+            ErrorCode::UnsupportedOperationInvalidResourceProtocol => "UnsupportedOperation.InvalidResourceProtocol",
+            ErrorCode::UnsupportedOperationInvalidState => "UnsupportedOperation.InvalidState",
+            ErrorCode::UnsupportedOperationInvalidStatusNotifyCcn => "UnsupportedOperation.InvalidStatusNotifyCcn",
+            ErrorCode::UnsupportedOperationIpv6NotSupport => "UnsupportedOperation.Ipv6NotSupport",
+            ErrorCode::UnsupportedOperationIpv6NotSupportBgp => "UnsupportedOperation.Ipv6NotSupportBgp",
+            ErrorCode::UnsupportedOperationIsNotFinanceAccount => "UnsupportedOperation.IsNotFinanceAccount",
+            ErrorCode::UnsupportedOperationIspNotSupported => "UnsupportedOperation.IspNotSupported",
+            ErrorCode::UnsupportedOperationLDCXDisassociate => "UnsupportedOperation.LDCXDisassociate",
+            ErrorCode::UnsupportedOperationLocalGatewayAlreadyExists => "UnsupportedOperation.LocalGatewayAlreadyExists",
+            ErrorCode::UnsupportedOperationLockedResources => "UnsupportedOperation.LockedResources",
+            ErrorCode::UnsupportedOperationModifyAddressAttribute => "UnsupportedOperation.ModifyAddressAttribute",
+            ErrorCode::UnsupportedOperationMultiplePrimaryIpAddress => "UnsupportedOperation.MultiplePrimaryIpAddress",
+            ErrorCode::UnsupportedOperationMultipleVpcNotSupportAttachAccountHasIpv6 => "UnsupportedOperation.MultipleVpcNotSupportAttachAccountHasIpv6",
+            ErrorCode::UnsupportedOperationMutexOperationTaskRunning => "UnsupportedOperation.MutexOperationTaskRunning",
+            ErrorCode::UnsupportedOperationNatGatewayDnatAndFlowLogConflict => "UnsupportedOperation.NatGatewayDnatAndFlowLogConflict",
+            ErrorCode::UnsupportedOperationNatGatewayEipNotExists => "UnsupportedOperation.NatGatewayEipNotExists",
+            ErrorCode::UnsupportedOperationNatGatewayHadEipUnassociate => "UnsupportedOperation.NatGatewayHadEipUnassociate",
+            ErrorCode::UnsupportedOperationNatGatewayHaveHighTraffic => "UnsupportedOperation.NatGatewayHaveHighTraffic",
+            ErrorCode::UnsupportedOperationNatGatewayHaveRoute => "UnsupportedOperation.NatGatewayHaveRoute",
+            ErrorCode::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic => "UnsupportedOperation.NatGatewayHaveRouteAndHighTraffic",
+            ErrorCode::UnsupportedOperationNatGatewayHaveTrafficMirror => "UnsupportedOperation.NatGatewayHaveTrafficMirror",
+            ErrorCode::UnsupportedOperationNatGatewayIsBusy => "UnsupportedOperation.NatGatewayIsBusy",
+            ErrorCode::UnsupportedOperationNatGatewayRestricted => "UnsupportedOperation.NatGatewayRestricted",
+            ErrorCode::UnsupportedOperationNatGatewayRulePipExists => "UnsupportedOperation.NatGatewayRulePipExists",
+            ErrorCode::UnsupportedOperationNatGatewaySnatPipNeedVm => "UnsupportedOperation.NatGatewaySnatPipNeedVm",
+            ErrorCode::UnsupportedOperationNatGatewaySnatRuleNotExists => "UnsupportedOperation.NatGatewaySnatRuleNotExists",
+            ErrorCode::UnsupportedOperationNatGatewayTypeNotSupportSNAT => "UnsupportedOperation.NatGatewayTypeNotSupportSNAT",
+            ErrorCode::UnsupportedOperationNatHasBoundVpg => "UnsupportedOperation.NatHasBoundVpg",
+            ErrorCode::UnsupportedOperationNatHasECMP => "UnsupportedOperation.NatHasECMP",
+            ErrorCode::UnsupportedOperationNatHasEnabledGatewayFlowControl => "UnsupportedOperation.NatHasEnabledGatewayFlowControl",
+            ErrorCode::UnsupportedOperationNatHasFlowLog => "UnsupportedOperation.NatHasFlowLog",
+            ErrorCode::UnsupportedOperationNatInstanceExclusive => "UnsupportedOperation.NatInstanceExclusive",
+            ErrorCode::UnsupportedOperationNatNfvUnsupportedRegion => "UnsupportedOperation.NatNfvUnsupportedRegion",
+            ErrorCode::UnsupportedOperationNatNotSupported => "UnsupportedOperation.NatNotSupported",
+            ErrorCode::UnsupportedOperationNatSpecificationExceeded => "UnsupportedOperation.NatSpecificationExceeded",
+            ErrorCode::UnsupportedOperationNatTypeError => "UnsupportedOperation.NatTypeError",
+            ErrorCode::UnsupportedOperationNatUsageExceeded => "UnsupportedOperation.NatUsageExceeded",
+            ErrorCode::UnsupportedOperationNeedToRetainOneDefaultBandwidth => "UnsupportedOperation.NeedToRetainOneDefaultBandwidth",
             ErrorCode::UnsupportedOperationNoCdcDcGw => "UnsupportedOperation.NoCdcDcGw",
-            ErrorCode::UnsupportedOperationNormalSubnetNotSupportLocalGateway => {
-                "UnsupportedOperation.NormalSubnetNotSupportLocalGateway"
-            }
-            ErrorCode::UnsupportedOperationNotLockedInstanceOperation => {
-                "UnsupportedOperation.NotLockedInstanceOperation"
-            }
-            ErrorCode::UnsupportedOperationNotMatchTargetService => {
-                "UnsupportedOperation.NotMatchTargetService"
-            }
-            ErrorCode::UnsupportedOperationNotPendingCcnInstance => {
-                "UnsupportedOperation.NotPendingCcnInstance"
-            }
-            ErrorCode::UnsupportedOperationNotPostpaidCcnOperation => {
-                "UnsupportedOperation.NotPostpaidCcnOperation"
-            }
-            ErrorCode::UnsupportedOperationNotPutVpcSnatIpAddress => {
-                "UnsupportedOperation.NotPutVpcSnatIpAddress"
-            }
-            ErrorCode::UnsupportedOperationNotSupportAttachEdgeAndCrossBorderInstance => {
-                "UnsupportedOperation.NotSupportAttachEdgeAndCrossBorderInstance"
-            }
-            ErrorCode::UnsupportedOperationNotSupportCreateCcnRouteTable => {
-                "UnsupportedOperation.NotSupportCreateCcnRouteTable"
-            }
-            ErrorCode::UnsupportedOperationNotSupportCreateCrossRegionVpcPeer => {
-                "UnsupportedOperation.NotSupportCreateCrossRegionVpcPeer"
-            }
-            ErrorCode::UnsupportedOperationNotSupportCreateIpv6VpnGateway => {
-                "UnsupportedOperation.NotSupportCreateIpv6VpnGateway"
-            }
-            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultCcnRouteTable => {
-                "UnsupportedOperation.NotSupportDeleteDefaultCcnRouteTable"
-            }
-            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultRouteTable => {
-                "UnsupportedOperation.NotSupportDeleteDefaultRouteTable"
-            }
-            ErrorCode::UnsupportedOperationNotSupportDeleteVpcBmPeer => {
-                "UnsupportedOperation.NotSupportDeleteVpcBmPeer"
-            }
-            ErrorCode::UnsupportedOperationNotSupportModifyDefaultCcnRouteTable => {
-                "UnsupportedOperation.NotSupportModifyDefaultCcnRouteTable"
-            }
-            ErrorCode::UnsupportedOperationNotSupportRouteType => {
-                "UnsupportedOperation.NotSupportRouteType"
-            }
-            ErrorCode::UnsupportedOperationNotSupportSameCcnInstanceAndSourceAddress => {
-                "UnsupportedOperation.NotSupportSameCcnInstanceAndSourceAddress"
-            }
-            ErrorCode::UnsupportedOperationNotSupportZone => {
-                "UnsupportedOperation.NotSupportZone"
-            }
-            ErrorCode::UnsupportedOperationNotSupportedAddressIpsChargeType => {
-                "UnsupportedOperation.NotSupportedAddressIpsChargeType"
-            }
-            ErrorCode::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn => {
-                "UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn"
-            }
-            ErrorCode::UnsupportedOperationNotSupportedLocalAddressType => {
-                "UnsupportedOperation.NotSupportedLocalAddressType"
-            }
-            ErrorCode::UnsupportedOperationNotSupportedPurchaseCenterEgressResource => {
-                "UnsupportedOperation.NotSupportedPurchaseCenterEgressResource"
-            }
-            ErrorCode::UnsupportedOperationNotSupportedUpdateCcnRoutePublish => {
-                "UnsupportedOperation.NotSupportedUpdateCcnRoutePublish"
-            }
+            ErrorCode::UnsupportedOperationNormalSubnetNotSupportLocalGateway => "UnsupportedOperation.NormalSubnetNotSupportLocalGateway",
+            ErrorCode::UnsupportedOperationNotLockedInstanceOperation => "UnsupportedOperation.NotLockedInstanceOperation",
+            ErrorCode::UnsupportedOperationNotMatchTargetService => "UnsupportedOperation.NotMatchTargetService",
+            ErrorCode::UnsupportedOperationNotPendingCcnInstance => "UnsupportedOperation.NotPendingCcnInstance",
+            ErrorCode::UnsupportedOperationNotPostpaidCcnOperation => "UnsupportedOperation.NotPostpaidCcnOperation",
+            ErrorCode::UnsupportedOperationNotPutVpcSnatIpAddress => "UnsupportedOperation.NotPutVpcSnatIpAddress",
+            ErrorCode::UnsupportedOperationNotSupportAttachEdgeAndCrossBorderInstance => "UnsupportedOperation.NotSupportAttachEdgeAndCrossBorderInstance",
+            ErrorCode::UnsupportedOperationNotSupportCreateCcnRouteTable => "UnsupportedOperation.NotSupportCreateCcnRouteTable",
+            ErrorCode::UnsupportedOperationNotSupportCreateCrossRegionVpcPeer => "UnsupportedOperation.NotSupportCreateCrossRegionVpcPeer",
+            ErrorCode::UnsupportedOperationNotSupportCreateIpv6VpnGateway => "UnsupportedOperation.NotSupportCreateIpv6VpnGateway",
+            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultCcnRouteTable => "UnsupportedOperation.NotSupportDeleteDefaultCcnRouteTable",
+            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultRouteTable => "UnsupportedOperation.NotSupportDeleteDefaultRouteTable",
+            ErrorCode::UnsupportedOperationNotSupportDeleteVpcBmPeer => "UnsupportedOperation.NotSupportDeleteVpcBmPeer",
+            ErrorCode::UnsupportedOperationNotSupportModifyDefaultCcnRouteTable => "UnsupportedOperation.NotSupportModifyDefaultCcnRouteTable",
+            ErrorCode::UnsupportedOperationNotSupportRouteType => "UnsupportedOperation.NotSupportRouteType",
+            ErrorCode::UnsupportedOperationNotSupportSameCcnInstanceAndSourceAddress => "UnsupportedOperation.NotSupportSameCcnInstanceAndSourceAddress",
+            ErrorCode::UnsupportedOperationNotSupportZone => "UnsupportedOperation.NotSupportZone",
+            ErrorCode::UnsupportedOperationNotSupportedAddressIpsChargeType => "UnsupportedOperation.NotSupportedAddressIpsChargeType",
+            ErrorCode::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn => "UnsupportedOperation.NotSupportedCreateTrafficMeteringTypeCcn",
+            ErrorCode::UnsupportedOperationNotSupportedLocalAddressType => "UnsupportedOperation.NotSupportedLocalAddressType",
+            ErrorCode::UnsupportedOperationNotSupportedPurchaseCenterEgressResource => "UnsupportedOperation.NotSupportedPurchaseCenterEgressResource",
+            ErrorCode::UnsupportedOperationNotSupportedUpdateCcnRoutePublish => "UnsupportedOperation.NotSupportedUpdateCcnRoutePublish",
             ErrorCode::UnsupportedOperationNotifyCcn => "UnsupportedOperation.NotifyCcn",
-            ErrorCode::UnsupportedOperationOfflineChargeType => {
-                "UnsupportedOperation.OfflineChargeType"
-            }
-            ErrorCode::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy => {
-                "UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy"
-            }
-            ErrorCode::UnsupportedOperationOnlySupportProfessionKafka => {
-                "UnsupportedOperation.OnlySupportProfessionKafka"
-            }
-            ErrorCode::UnsupportedOperationParameterSslVpnProtocol => {
-                "UnsupportedOperation.ParameterSslVpnProtocol"
-            }
-            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering => {
-                "UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering"
-            }
-            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit => {
-                "UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit"
-            }
+            ErrorCode::UnsupportedOperationOfflineChargeType => "UnsupportedOperation.OfflineChargeType",
+            ErrorCode::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy => "UnsupportedOperation.OnlyInterRegionLimitSupportedCreateTrafficQosPolicy",
+            ErrorCode::UnsupportedOperationOnlySupportProfessionKafka => "UnsupportedOperation.OnlySupportProfessionKafka",
+            ErrorCode::UnsupportedOperationParameterSslVpnProtocol => "UnsupportedOperation.ParameterSslVpnProtocol",
+            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering => "UnsupportedOperation.PrepaidCcnOnlySupportBandwidthMetering",
+            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit => "UnsupportedOperation.PrepaidCcnOnlySupportInterRegionLimit",
             ErrorCode::UnsupportedOperationPrimaryIp => "UnsupportedOperation.PrimaryIp",
-            ErrorCode::UnsupportedOperationPrivateBgpVpnGateway => {
-                "UnsupportedOperation.PrivateBgpVpnGateway"
-            }
-            ErrorCode::UnsupportedOperationPrivateNatGatewayAssociationExists => {
-                "UnsupportedOperation.PrivateNatGatewayAssociationExists"
-            }
-            ErrorCode::UnsupportedOperationPrivateSslVpnGateway => {
-                "UnsupportedOperation.PrivateSslVpnGateway"
-            }
-            ErrorCode::UnsupportedOperationPrivateVpnGateway => {
-                "UnsupportedOperation.PrivateVpnGateway"
-            }
-            ErrorCode::UnsupportedOperationPublicClbNotSupport => {
-                "UnsupportedOperation.PublicClbNotSupport"
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressDisassociate => {
-                "UnsupportedOperation.PublicIpAddressDisassociate"
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressIsNotBGPIp => {
-                "UnsupportedOperation.PublicIpAddressIsNotBGPIp"
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressIsNotExisted => {
-                "UnsupportedOperation.PublicIpAddressIsNotExisted"
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressNotBilledByTraffic => {
-                "UnsupportedOperation.PublicIpAddressNotBilledByTraffic"
-            }
-            ErrorCode::UnsupportedOperationPurchaseLimit => {
-                "UnsupportedOperation.PurchaseLimit"
-            }
-            ErrorCode::UnsupportedOperationQueryTimeExceededLimit => {
-                "UnsupportedOperation.QueryTimeExceededLimit"
-            }
-            ErrorCode::UnsupportedOperationRecordExists => {
-                "UnsupportedOperation.RecordExists"
-            }
-            ErrorCode::UnsupportedOperationRecordNotExists => {
-                "UnsupportedOperation.RecordNotExists"
-            }
-            ErrorCode::UnsupportedOperationRemoteRegionSgHasReferencedSg => {
-                "UnsupportedOperation.RemoteRegionSgHasReferencedSg"
-            }
-            ErrorCode::UnsupportedOperationResourceIsInvalidState => {
-                "UnsupportedOperation.ResourceIsInvalidState"
-            }
-            ErrorCode::UnsupportedOperationResourceMismatch => {
-                "UnsupportedOperation.ResourceMismatch"
-            }
-            ErrorCode::UnsupportedOperationResourceProcessing => {
-                "UnsupportedOperation.ResourceProcessing"
-            }
-            ErrorCode::UnsupportedOperationRoleNotFound => {
-                "UnsupportedOperation.RoleNotFound"
-            }
-            ErrorCode::UnsupportedOperationRoutePolicyAssociation => {
-                "UnsupportedOperation.RoutePolicyAssociation"
-            }
-            ErrorCode::UnsupportedOperationRoutePvgw2 => {
-                "UnsupportedOperation.RoutePvgw2"
-            }
-            ErrorCode::UnsupportedOperationRouteTableCanNotDelete => {
-                "UnsupportedOperation.RouteTableCanNotDelete"
-            }
-            ErrorCode::UnsupportedOperationRouteTableExceedPerVbcLimit => {
-                "UnsupportedOperation.RouteTableExceedPerVbcLimit"
-            }
-            ErrorCode::UnsupportedOperationRouteTableHasSubnetRule => {
-                "UnsupportedOperation.RouteTableHasSubnetRule"
-            }
-            ErrorCode::UnsupportedOperationRouteTableSelectPolicyExceed => {
-                "UnsupportedOperation.RouteTableSelectPolicyExceed"
-            }
-            ErrorCode::UnsupportedOperationSSLClientCertAlreadyDisableOrCertAbnormal => {
-                "UnsupportedOperation.SSLClientCertAlreadyDisableOrCertAbnormal"
-            }
-            ErrorCode::UnsupportedOperationSSLClientCertAlreadyEnableOrCertAbnormal => {
-                "UnsupportedOperation.SSLClientCertAlreadyEnableOrCertAbnormal"
-            }
-            ErrorCode::UnsupportedOperationSSLClientCertDisableUnsupportedDownloadSSLClientCert => {
-                "UnsupportedOperation.SSLClientCertDisableUnsupportedDownloadSSLClientCert"
-            }
-            ErrorCode::UnsupportedOperationServiceUnsupportedRegion => {
-                "UnsupportedOperation.ServiceUnsupportedRegion"
-            }
-            ErrorCode::UnsupportedOperationSgNumExceedLimit => {
-                "UnsupportedOperation.SgNumExceedLimit"
-            }
-            ErrorCode::UnsupportedOperationSnapshotAttached => {
-                "UnsupportedOperation.SnapshotAttached"
-            }
-            ErrorCode::UnsupportedOperationSnapshotBackupTypeModify => {
-                "UnsupportedOperation.SnapshotBackupTypeModify"
-            }
-            ErrorCode::UnsupportedOperationSnapshotFileFailed => {
-                "UnsupportedOperation.SnapshotFileFailed"
-            }
-            ErrorCode::UnsupportedOperationSnapshotFileNoExist => {
-                "UnsupportedOperation.SnapshotFileNoExist"
-            }
-            ErrorCode::UnsupportedOperationSnapshotFileProcessing => {
-                "UnsupportedOperation.SnapshotFileProcessing"
-            }
-            ErrorCode::UnsupportedOperationSnapshotInstanceRegionDiff => {
-                "UnsupportedOperation.SnapshotInstanceRegionDiff"
-            }
-            ErrorCode::UnsupportedOperationSnapshotNotAttached => {
-                "UnsupportedOperation.SnapshotNotAttached"
-            }
-            ErrorCode::UnsupportedOperationSnatSubnet => {
-                "UnsupportedOperation.SnatSubnet"
-            }
-            ErrorCode::UnsupportedOperationSpecialEndPointService => {
-                "UnsupportedOperation.SpecialEndPointService"
-            }
-            ErrorCode::UnsupportedOperationSslVpnClientIdNotFound => {
-                "UnsupportedOperation.SslVpnClientIdNotFound"
-            }
-            ErrorCode::UnsupportedOperationSubEniNotSupportTrunking => {
-                "UnsupportedOperation.SubEniNotSupportTrunking"
-            }
-            ErrorCode::UnsupportedOperationSubnetMismatchVpcCdcId => {
-                "UnsupportedOperation.SubnetMismatchVpcCdcId"
-            }
-            ErrorCode::UnsupportedOperationSubnetNotExists => {
-                "UnsupportedOperation.SubnetNotExists"
-            }
-            ErrorCode::UnsupportedOperationSystemRoute => {
-                "UnsupportedOperation.SystemRoute"
-            }
-            ErrorCode::UnsupportedOperationTagAllocate => {
-                "UnsupportedOperation.TagAllocate"
-            }
+            ErrorCode::UnsupportedOperationPrivateBgpVpnGateway => "UnsupportedOperation.PrivateBgpVpnGateway",
+            ErrorCode::UnsupportedOperationPrivateNatGatewayAssociationExists => "UnsupportedOperation.PrivateNatGatewayAssociationExists",
+            ErrorCode::UnsupportedOperationPrivateSslVpnGateway => "UnsupportedOperation.PrivateSslVpnGateway",
+            ErrorCode::UnsupportedOperationPrivateVpnGateway => "UnsupportedOperation.PrivateVpnGateway",
+            ErrorCode::UnsupportedOperationPublicClbNotSupport => "UnsupportedOperation.PublicClbNotSupport",
+            ErrorCode::UnsupportedOperationPublicIpAddressDisassociate => "UnsupportedOperation.PublicIpAddressDisassociate",
+            ErrorCode::UnsupportedOperationPublicIpAddressIsNotBGPIp => "UnsupportedOperation.PublicIpAddressIsNotBGPIp",
+            ErrorCode::UnsupportedOperationPublicIpAddressIsNotExisted => "UnsupportedOperation.PublicIpAddressIsNotExisted",
+            ErrorCode::UnsupportedOperationPublicIpAddressNotBilledByTraffic => "UnsupportedOperation.PublicIpAddressNotBilledByTraffic",
+            ErrorCode::UnsupportedOperationPurchaseLimit => "UnsupportedOperation.PurchaseLimit",
+            ErrorCode::UnsupportedOperationQueryTimeExceededLimit => "UnsupportedOperation.QueryTimeExceededLimit",
+            ErrorCode::UnsupportedOperationRecordExists => "UnsupportedOperation.RecordExists",
+            ErrorCode::UnsupportedOperationRecordNotExists => "UnsupportedOperation.RecordNotExists",
+            ErrorCode::UnsupportedOperationRemoteRegionSgHasReferencedSg => "UnsupportedOperation.RemoteRegionSgHasReferencedSg",
+            ErrorCode::UnsupportedOperationResourceIsInvalidState => "UnsupportedOperation.ResourceIsInvalidState",
+            ErrorCode::UnsupportedOperationResourceMismatch => "UnsupportedOperation.ResourceMismatch",
+            ErrorCode::UnsupportedOperationResourceProcessing => "UnsupportedOperation.ResourceProcessing",
+            ErrorCode::UnsupportedOperationRoleNotFound => "UnsupportedOperation.RoleNotFound",
+            ErrorCode::UnsupportedOperationRoutePolicyAssociation => "UnsupportedOperation.RoutePolicyAssociation",
+            ErrorCode::UnsupportedOperationRoutePvgw2 => "UnsupportedOperation.RoutePvgw2",
+            ErrorCode::UnsupportedOperationRouteTableCanNotDelete => "UnsupportedOperation.RouteTableCanNotDelete",
+            ErrorCode::UnsupportedOperationRouteTableExceedPerVbcLimit => "UnsupportedOperation.RouteTableExceedPerVbcLimit",
+            ErrorCode::UnsupportedOperationRouteTableHasSubnetRule => "UnsupportedOperation.RouteTableHasSubnetRule",
+            ErrorCode::UnsupportedOperationRouteTableSelectPolicyExceed => "UnsupportedOperation.RouteTableSelectPolicyExceed",
+            ErrorCode::UnsupportedOperationSSLClientCertAlreadyDisableOrCertAbnormal => "UnsupportedOperation.SSLClientCertAlreadyDisableOrCertAbnormal",
+            ErrorCode::UnsupportedOperationSSLClientCertAlreadyEnableOrCertAbnormal => "UnsupportedOperation.SSLClientCertAlreadyEnableOrCertAbnormal",
+            ErrorCode::UnsupportedOperationSSLClientCertDisableUnsupportedDownloadSSLClientCert => "UnsupportedOperation.SSLClientCertDisableUnsupportedDownloadSSLClientCert",
+            ErrorCode::UnsupportedOperationServiceUnsupportedRegion => "UnsupportedOperation.ServiceUnsupportedRegion",
+            ErrorCode::UnsupportedOperationSgNumExceedLimit => "UnsupportedOperation.SgNumExceedLimit",
+            ErrorCode::UnsupportedOperationSnapshotAttached => "UnsupportedOperation.SnapshotAttached",
+            ErrorCode::UnsupportedOperationSnapshotBackupTypeModify => "UnsupportedOperation.SnapshotBackupTypeModify",
+            ErrorCode::UnsupportedOperationSnapshotFileFailed => "UnsupportedOperation.SnapshotFileFailed",
+            ErrorCode::UnsupportedOperationSnapshotFileNoExist => "UnsupportedOperation.SnapshotFileNoExist",
+            ErrorCode::UnsupportedOperationSnapshotFileProcessing => "UnsupportedOperation.SnapshotFileProcessing",
+            ErrorCode::UnsupportedOperationSnapshotInstanceRegionDiff => "UnsupportedOperation.SnapshotInstanceRegionDiff",
+            ErrorCode::UnsupportedOperationSnapshotNotAttached => "UnsupportedOperation.SnapshotNotAttached",
+            ErrorCode::UnsupportedOperationSnatSubnet => "UnsupportedOperation.SnatSubnet",
+            ErrorCode::UnsupportedOperationSpecialEndPointService => "UnsupportedOperation.SpecialEndPointService",
+            ErrorCode::UnsupportedOperationSslVpnClientIdNotFound => "UnsupportedOperation.SslVpnClientIdNotFound",
+            ErrorCode::UnsupportedOperationSubEniNotSupportTrunking => "UnsupportedOperation.SubEniNotSupportTrunking",
+            ErrorCode::UnsupportedOperationSubnetMismatchVpcCdcId => "UnsupportedOperation.SubnetMismatchVpcCdcId",
+            ErrorCode::UnsupportedOperationSubnetNotExists => "UnsupportedOperation.SubnetNotExists",
+            ErrorCode::UnsupportedOperationSystemRoute => "UnsupportedOperation.SystemRoute",
+            ErrorCode::UnsupportedOperationTagAllocate => "UnsupportedOperation.TagAllocate",
             ErrorCode::UnsupportedOperationTagFree => "UnsupportedOperation.TagFree",
-            ErrorCode::UnsupportedOperationTagNotPermit => {
-                "UnsupportedOperation.TagNotPermit"
-            }
-            ErrorCode::UnsupportedOperationTagSystemReservedTagKey => {
-                "UnsupportedOperation.TagSystemReservedTagKey"
-            }
-            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportClb => {
-                "UnsupportedOperation.TrafficMirrorNotSupportClb"
-            }
-            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportSameSrcTarget => {
-                "UnsupportedOperation.TrafficMirrorNotSupportSameSrcTarget"
-            }
-            ErrorCode::UnsupportedOperationTrafficProtectionNotSupportIPv6 => {
-                "UnsupportedOperation.TrafficProtectionNotSupportIPv6"
-            }
-            ErrorCode::UnsupportedOperationTrafficQosPolicyBandwidth => {
-                "UnsupportedOperation.TrafficQosPolicyBandwidth"
-            }
-            ErrorCode::UnsupportedOperationTrafficValidationFailed => {
-                "UnsupportedOperation.TrafficValidationFailed"
-            }
-            ErrorCode::UnsupportedOperationUinNotFound => {
-                "UnsupportedOperation.UinNotFound"
-            }
-            ErrorCode::UnsupportedOperationUnableCrossBorder => {
-                "UnsupportedOperation.UnableCrossBorder"
-            }
-            ErrorCode::UnsupportedOperationUnableCrossFinance => {
-                "UnsupportedOperation.UnableCrossFinance"
-            }
-            ErrorCode::UnsupportedOperationUnassignCidrBlock => {
-                "UnsupportedOperation.UnassignCidrBlock"
-            }
+            ErrorCode::UnsupportedOperationTagNotPermit => "UnsupportedOperation.TagNotPermit",
+            ErrorCode::UnsupportedOperationTagSystemReservedTagKey => "UnsupportedOperation.TagSystemReservedTagKey",
+            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportClb => "UnsupportedOperation.TrafficMirrorNotSupportClb",
+            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportSameSrcTarget => "UnsupportedOperation.TrafficMirrorNotSupportSameSrcTarget",
+            ErrorCode::UnsupportedOperationTrafficProtectionNotSupportIPv6 => "UnsupportedOperation.TrafficProtectionNotSupportIPv6",
+            ErrorCode::UnsupportedOperationTrafficQosPolicyBandwidth => "UnsupportedOperation.TrafficQosPolicyBandwidth",
+            ErrorCode::UnsupportedOperationTrafficValidationFailed => "UnsupportedOperation.TrafficValidationFailed",
+            ErrorCode::UnsupportedOperationUinNotFound => "UnsupportedOperation.UinNotFound",
+            ErrorCode::UnsupportedOperationUnableCrossBorder => "UnsupportedOperation.UnableCrossBorder",
+            ErrorCode::UnsupportedOperationUnableCrossFinance => "UnsupportedOperation.UnableCrossFinance",
+            ErrorCode::UnsupportedOperationUnassignCidrBlock => "UnsupportedOperation.UnassignCidrBlock",
             ErrorCode::UnsupportedOperationUnbindEIP => "UnsupportedOperation.UnbindEIP",
-            ErrorCode::UnsupportedOperationUnpaidOrderAlreadyExists => {
-                "UnsupportedOperation.UnpaidOrderAlreadyExists"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedBindLocalZoneEIP => {
-                "UnsupportedOperation.UnsupportedBindLocalZoneEIP"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedInstanceFamily => {
-                "UnsupportedOperation.UnsupportedInstanceFamily"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedLegacyAccount => {
-                "UnsupportedOperation.UnsupportedLegacyAccount"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedLocalZoneNat => {
-                "UnsupportedOperation.UnsupportedLocalZoneNat"
-            }
-            ErrorCode::UnsupportedOperationUnsupportedRegion => {
-                "UnsupportedOperation.UnsupportedRegion"
-            }
-            ErrorCode::UnsupportedOperationUserAndCcnChargeTypeNotMatch => {
-                "UnsupportedOperation.UserAndCcnChargeTypeNotMatch"
-            }
-            ErrorCode::UnsupportedOperationVersionMismatch => {
-                "UnsupportedOperation.VersionMismatch"
-            }
-            ErrorCode::UnsupportedOperationVersionNotSupported => {
-                "UnsupportedOperation.VersionNotSupported"
-            }
-            ErrorCode::UnsupportedOperationVpcMismatch => {
-                "UnsupportedOperation.VpcMismatch"
-            }
-            ErrorCode::UnsupportedOperationVpcPeerAlreadyExist => {
-                "UnsupportedOperation.VpcPeerAlreadyExist"
-            }
-            ErrorCode::UnsupportedOperationVpcPeerCidrConflict => {
-                "UnsupportedOperation.VpcPeerCidrConflict"
-            }
-            ErrorCode::UnsupportedOperationVpcPeerInvalidStateChange => {
-                "UnsupportedOperation.VpcPeerInvalidStateChange"
-            }
-            ErrorCode::UnsupportedOperationVpcPeerPurviewError => {
-                "UnsupportedOperation.VpcPeerPurviewError"
-            }
-            ErrorCode::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck => {
-                "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck"
-            }
-            ErrorCode::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet => {
-                "UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet"
-            }
-            ErrorCode::UnsupportedOperationVpnConnInvalidState => {
-                "UnsupportedOperation.VpnConnInvalidState"
-            }
-            ErrorCode::UnsupportedOperationVpnConnRouteTypeMixed => {
-                "UnsupportedOperation.VpnConnRouteTypeMixed"
-            }
-            ErrorCode::UnsupportedOperationVpnConnSPDOverlap => {
-                "UnsupportedOperation.VpnConnSPDOverlap"
-            }
-            ErrorCode::UnsupportedOperationVpnGatewayVpcNoIpv6Subnet => {
-                "UnsupportedOperation.VpnGatewayVpcNoIpv6Subnet"
-            }
-            ErrorCode::UnsupportedOperationVpnGwVpcIdMustHave => {
-                "UnsupportedOperation.VpnGwVpcIdMustHave"
-            }
-            ErrorCode::UnsupportedOperationVpnGwVpcIdNotHave => {
-                "UnsupportedOperation.VpnGwVpcIdNotHave"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedBgp => {
-                "UnsupportedOperation.VpnUnsupportedBgp"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAccountOrRegion => {
-                "UnsupportedOperation.VpnUnsupportedBgpAccountOrRegion"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAsnEqual => {
-                "UnsupportedOperation.VpnUnsupportedBgpAsnEqual"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBandwidth => {
-                "UnsupportedOperation.VpnUnsupportedModifyBandwidth"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBgpAsn => {
-                "UnsupportedOperation.VpnUnsupportedModifyBgpAsn"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedNotExistBgpAsn => {
-                "UnsupportedOperation.VpnUnsupportedNotExistBgpAsn"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn => {
-                "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn"
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn => {
-                "UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn"
-            }
-            ErrorCode::UnsupportedOperationWhiteListNotAdd => {
-                "UnsupportedOperation.WhiteListNotAdd"
-            }
-            ErrorCode::UnsupportedOperationZoneMismatch => {
-                "UnsupportedOperation.ZoneMismatch"
-            }
+            ErrorCode::UnsupportedOperationUnpaidOrderAlreadyExists => "UnsupportedOperation.UnpaidOrderAlreadyExists",
+            ErrorCode::UnsupportedOperationUnsupportedBindLocalZoneEIP => "UnsupportedOperation.UnsupportedBindLocalZoneEIP",
+            ErrorCode::UnsupportedOperationUnsupportedInstanceFamily => "UnsupportedOperation.UnsupportedInstanceFamily",
+            ErrorCode::UnsupportedOperationUnsupportedLegacyAccount => "UnsupportedOperation.UnsupportedLegacyAccount",
+            ErrorCode::UnsupportedOperationUnsupportedLocalZoneNat => "UnsupportedOperation.UnsupportedLocalZoneNat",
+            ErrorCode::UnsupportedOperationUnsupportedRegion => "UnsupportedOperation.UnsupportedRegion",
+            ErrorCode::UnsupportedOperationUserAndCcnChargeTypeNotMatch => "UnsupportedOperation.UserAndCcnChargeTypeNotMatch",
+            ErrorCode::UnsupportedOperationVersionMismatch => "UnsupportedOperation.VersionMismatch",
+            ErrorCode::UnsupportedOperationVersionNotSupported => "UnsupportedOperation.VersionNotSupported",
+            ErrorCode::UnsupportedOperationVpcMismatch => "UnsupportedOperation.VpcMismatch",
+            ErrorCode::UnsupportedOperationVpcPeerAlreadyExist => "UnsupportedOperation.VpcPeerAlreadyExist",
+            ErrorCode::UnsupportedOperationVpcPeerCidrConflict => "UnsupportedOperation.VpcPeerCidrConflict",
+            ErrorCode::UnsupportedOperationVpcPeerInvalidStateChange => "UnsupportedOperation.VpcPeerInvalidStateChange",
+            ErrorCode::UnsupportedOperationVpcPeerPurviewError => "UnsupportedOperation.VpcPeerPurviewError",
+            ErrorCode::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck => "UnsupportedOperation.VpnConnCidrNotSupportedHealthCheck",
+            ErrorCode::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet => "UnsupportedOperation.VpnConnDestCidrConflictWithPrivateNet",
+            ErrorCode::UnsupportedOperationVpnConnInvalidState => "UnsupportedOperation.VpnConnInvalidState",
+            ErrorCode::UnsupportedOperationVpnConnRouteTypeMixed => "UnsupportedOperation.VpnConnRouteTypeMixed",
+            ErrorCode::UnsupportedOperationVpnConnSPDOverlap => "UnsupportedOperation.VpnConnSPDOverlap",
+            ErrorCode::UnsupportedOperationVpnGatewayVpcNoIpv6Subnet => "UnsupportedOperation.VpnGatewayVpcNoIpv6Subnet",
+            ErrorCode::UnsupportedOperationVpnGwVpcIdMustHave => "UnsupportedOperation.VpnGwVpcIdMustHave",
+            ErrorCode::UnsupportedOperationVpnGwVpcIdNotHave => "UnsupportedOperation.VpnGwVpcIdNotHave",
+            ErrorCode::UnsupportedOperationVpnUnsupportedBgp => "UnsupportedOperation.VpnUnsupportedBgp",
+            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAccountOrRegion => "UnsupportedOperation.VpnUnsupportedBgpAccountOrRegion",
+            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAsnEqual => "UnsupportedOperation.VpnUnsupportedBgpAsnEqual",
+            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBandwidth => "UnsupportedOperation.VpnUnsupportedModifyBandwidth",
+            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBgpAsn => "UnsupportedOperation.VpnUnsupportedModifyBgpAsn",
+            ErrorCode::UnsupportedOperationVpnUnsupportedNotExistBgpAsn => "UnsupportedOperation.VpnUnsupportedNotExistBgpAsn",
+            ErrorCode::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn => "UnsupportedOperation.VpnUnsupportedRouteEcmpForCvmVpn",
+            ErrorCode::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn => "UnsupportedOperation.VpnUnsupportedUsrGwNotExistBgpAsn",
+            ErrorCode::UnsupportedOperationWhiteListNotAdd => "UnsupportedOperation.WhiteListNotAdd",
+            ErrorCode::UnsupportedOperationZoneMismatch => "UnsupportedOperation.ZoneMismatch",
             ErrorCode::VpcLimitExceeded => "VpcLimitExceeded",
             ErrorCode::Other(code) => code,
         }
@@ -5304,1701 +3370,573 @@ impl ErrorCode {
     #[inline]
     pub fn description(&self) -> Option<&'static str> {
         match self {
-            ErrorCode::AddressQuotaLimitExceeded => {
-                Some(
-                    "账户配额不足，每个腾讯云账户每个地域下最多可创建 20 个 EIP。",
-                )
-            }
-            ErrorCode::AddressQuotaLimitExceededDailyAllocate => {
-                Some(
-                    "申购次数不足，每个腾讯云账户每个地域每天申购次数为配额数*2 次。",
-                )
-            }
+            ErrorCode::AddressQuotaLimitExceeded => Some("账户配额不足，每个腾讯云账户每个地域下最多可创建 20 个 EIP。"),
+            ErrorCode::AddressQuotaLimitExceededDailyAllocate => Some("申购次数不足，每个腾讯云账户每个地域每天申购次数为配额数*2 次。"),
             ErrorCode::AuthFailure => Some("CAM签名/鉴权错误。"),
-            ErrorCode::FailedOperationAddressEniInfoNotFound => {
-                Some("地址没有弹性网卡信息。")
-            }
-            ErrorCode::FailedOperationBalanceInsufficient => {
-                Some("账户余额不足。")
-            }
-            ErrorCode::FailedOperationCreateCcnFailed => {
-                Some(
-                    "创建云联网失败. 请重试你的请求，如果问题仍然存在，请联系腾讯云客服。",
-                )
-            }
-            ErrorCode::FailedOperationCreateVpnGatewayFailed => {
-                Some(
-                    "创建VPN网关失败,请重试你的请求，如果问题仍然存在，请联系腾讯云客服。",
-                )
-            }
+            ErrorCode::FailedOperationAddressEniInfoNotFound => Some("地址没有弹性网卡信息。"),
+            ErrorCode::FailedOperationBalanceInsufficient => Some("账户余额不足。"),
+            ErrorCode::FailedOperationCreateCcnFailed => Some("创建云联网失败. 请重试你的请求，如果问题仍然存在，请联系腾讯云客服。"),
+            ErrorCode::FailedOperationCreateVpnGatewayFailed => Some("创建VPN网关失败,请重试你的请求，如果问题仍然存在，请联系腾讯云客服。"),
             ErrorCode::FailedOperationInvalidRegion => Some("不支持的地域。"),
             ErrorCode::FailedOperationIpTypeNotPermit => Some("不支持的IP类型。"),
-            ErrorCode::FailedOperationMasterEniNotFound => {
-                Some("未找到实例的主网卡。")
-            }
-            ErrorCode::FailedOperationNetDetectTimeOut => {
-                Some("网络探测超时，请稍后重试。")
-            }
+            ErrorCode::FailedOperationMasterEniNotFound => Some("未找到实例的主网卡。"),
+            ErrorCode::FailedOperationNetDetectTimeOut => Some("网络探测超时，请稍后重试。"),
             ErrorCode::FailedOperationTaskFailed => Some("任务执行失败。"),
             ErrorCode::InternalError => Some("内部错误。"),
-            ErrorCode::InternalErrorCreateCkafkaRouteError => {
-                Some("创建Ckafka路由失败，请稍后重试。")
-            }
+            ErrorCode::InternalErrorCreateCkafkaRouteError => Some("创建Ckafka路由失败，请稍后重试。"),
             ErrorCode::InternalErrorModuleError => Some("内部模块错误。"),
             ErrorCode::InternalServerError => Some("操作内部错误。"),
             ErrorCode::InvalidAccountNotSupported => Some("不支持此账户。"),
-            ErrorCode::InvalidAddressIdBlocked => {
-                Some(
-                    "指定EIP处于被封堵状态。当EIP处于封堵状态的时候是不能够进行绑定操作的，需要先进行解封。",
-                )
-            }
+            ErrorCode::InvalidAddressIdBlocked => Some("指定EIP处于被封堵状态。当EIP处于封堵状态的时候是不能够进行绑定操作的，需要先进行解封。"),
             ErrorCode::InvalidAddressIdNotFound => Some("指定的EIP不存在。"),
-            ErrorCode::InvalidAddressIdStateInArrears => {
-                Some("指定EIP处于欠费状态。")
-            }
-            ErrorCode::InvalidAddressIdStatusNotPermit => {
-                Some(
-                    "指定 EIP 当前状态不能进行绑定操作。只有 EIP 的状态是 UNBIND 时才能进行绑定操作。",
-                )
-            }
-            ErrorCode::InvalidAddressState => {
-                Some("指定EIP的当前状态不允许进行该操作。")
-            }
+            ErrorCode::InvalidAddressIdStateInArrears => Some("指定EIP处于欠费状态。"),
+            ErrorCode::InvalidAddressIdStatusNotPermit => Some("指定 EIP 当前状态不能进行绑定操作。只有 EIP 的状态是 UNBIND 时才能进行绑定操作。"),
+            ErrorCode::InvalidAddressState => Some("指定EIP的当前状态不允许进行该操作。"),
             ErrorCode::InvalidInstanceNotSupported => Some("不被支持的实例。"),
-            ErrorCode::InvalidInstanceIdAlreadyBindEip => {
-                Some(
-                    "指定实例已经绑定了EIP。需先解绑当前的EIP才能再次进行绑定操作。",
-                )
-            }
-            ErrorCode::InvalidInstanceIdNotFound => {
-                Some("无效实例ID。指定的实例ID不存在。")
-            }
-            ErrorCode::InvalidNetworkInterfaceIdNotFound => {
-                Some(
-                    "指定 NetworkInterfaceId 不存在或指定的PrivateIpAddress不在NetworkInterfaceId上。",
-                )
-            }
+            ErrorCode::InvalidInstanceIdAlreadyBindEip => Some("指定实例已经绑定了EIP。需先解绑当前的EIP才能再次进行绑定操作。"),
+            ErrorCode::InvalidInstanceIdNotFound => Some("无效实例ID。指定的实例ID不存在。"),
+            ErrorCode::InvalidNetworkInterfaceIdNotFound => Some("指定 NetworkInterfaceId 不存在或指定的PrivateIpAddress不在NetworkInterfaceId上。"),
             ErrorCode::InvalidParameter => Some("参数错误。"),
-            ErrorCode::InvalidParameterAclTypeMismatch => {
-                Some("ACL ID与ACL类型不匹配。")
-            }
+            ErrorCode::InvalidParameterAclTypeMismatch => Some("ACL ID与ACL类型不匹配。"),
             ErrorCode::InvalidParameterCoexist => Some("参数不支持同时指定。"),
-            ErrorCode::InvalidParameter_Conflict => {
-                Some("指定的两个参数冲突，不能同时存在。")
-            }
-            ErrorCode::InvalidParameterDuplicatedLbTrafficMirrorCollectors => {
-                Some("当前IP已在其他公网IP类型的流量镜像中使用。")
-            }
-            ErrorCode::InvalidParameterFilterInvalidKey => {
-                Some("指定过滤条件不存在。")
-            }
-            ErrorCode::InvalidParameterFilterMissParameter => {
-                Some("指定过滤选项缺失")
-            }
-            ErrorCode::InvalidParameterFilterNotDict => {
-                Some("指定过滤条件不是键值对。")
-            }
-            ErrorCode::InvalidParameterFilterValuesNotList => {
-                Some("指定过滤选项值不是列表。")
-            }
-            ErrorCode::InvalidParameterInvalidFilter => {
-                Some("该过滤规则不合法。")
-            }
-            ErrorCode::InvalidParameterInvalidKey => {
-                Some("指定参数值不是预期的字典格式。")
-            }
-            ErrorCode::InvalidParameterMismatchInstanceEniCdc => {
-                Some("子机与弹性网卡所属的CDC集群不一致。")
-            }
-            ErrorCode::InvalidParameterNextHopMismatch => {
-                Some("下一跳类型与下一跳网关不匹配。")
-            }
-            ErrorCode::InvalidParameterNotDict => {
-                Some("指定参数值不是键值对。")
-            }
-            ErrorCode::InvalidParameterNotList => {
-                Some("指定参数值不是一个列表。")
-            }
-            ErrorCode::InvalidParameterNotStr => {
-                Some("指定键值不是一个字符串型。")
-            }
-            ErrorCode::InvalidParameterUnsupportedLbTrafficMirrorAz => {
-                Some("当前公网IP所在的地区不支持流量采集。")
-            }
-            ErrorCode::InvalidParameterVpgHaGroupNotFound => {
-                Some("专线网关跨可用区容灾组不存在。")
-            }
-            ErrorCode::InvalidParameterConflict => {
-                Some(
-                    "指定的两个参数冲突，不能同时存在。 EIP只能绑定在实例上或指定网卡的指定内网 IP 上。",
-                )
-            }
+            ErrorCode::InvalidParameter_Conflict => Some("指定的两个参数冲突，不能同时存在。"),
+            ErrorCode::InvalidParameterDuplicatedLbTrafficMirrorCollectors => Some("当前IP已在其他公网IP类型的流量镜像中使用。"),
+            ErrorCode::InvalidParameterFilterInvalidKey => Some("指定过滤条件不存在。"),
+            ErrorCode::InvalidParameterFilterMissParameter => Some("指定过滤选项缺失"),
+            ErrorCode::InvalidParameterFilterNotDict => Some("指定过滤条件不是键值对。"),
+            ErrorCode::InvalidParameterFilterValuesNotList => Some("指定过滤选项值不是列表。"),
+            ErrorCode::InvalidParameterInvalidFilter => Some("该过滤规则不合法。"),
+            ErrorCode::InvalidParameterInvalidKey => Some("指定参数值不是预期的字典格式。"),
+            ErrorCode::InvalidParameterMismatchInstanceEniCdc => Some("子机与弹性网卡所属的CDC集群不一致。"),
+            ErrorCode::InvalidParameterNextHopMismatch => Some("下一跳类型与下一跳网关不匹配。"),
+            ErrorCode::InvalidParameterNotDict => Some("指定参数值不是键值对。"),
+            ErrorCode::InvalidParameterNotList => Some("指定参数值不是一个列表。"),
+            ErrorCode::InvalidParameterNotStr => Some("指定键值不是一个字符串型。"),
+            ErrorCode::InvalidParameterUnsupportedLbTrafficMirrorAz => Some("当前公网IP所在的地区不支持流量采集。"),
+            ErrorCode::InvalidParameterVpgHaGroupNotFound => Some("专线网关跨可用区容灾组不存在。"),
+            ErrorCode::InvalidParameterConflict => Some("指定的两个参数冲突，不能同时存在。 EIP只能绑定在实例上或指定网卡的指定内网 IP 上。"),
             ErrorCode::InvalidParameterValue => Some("参数取值错误。"),
-            ErrorCode::InvalidParameterValueAccessSubnetMask => {
-                Some("接入网段掩码必须在12-28之间。")
-            }
-            ErrorCode::InvalidParameterValueAccessSubnetPrefix => {
-                Some("接入网段前缀必须是10，172，192开头。")
-            }
-            ErrorCode::InvalidParameterValueAddressAlreadyHasPassThrough => {
-                Some("指定的EIP已开启直通开关，无法再次开启")
-            }
-            ErrorCode::InvalidParameterValueAddressAttacked => {
-                Some("被攻击的IP地址。")
-            }
-            ErrorCode::InvalidParameterValueAddressIdMalformed => {
-                Some("该地址ID不合法。")
-            }
-            ErrorCode::InvalidParameterValueAddressInternetChargeTypeConflict => {
-                Some("\u{8}该地址计费方式与其他地址冲突。")
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotAvailable => {
-                Some("该IP地址现在不可用。")
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotFound => {
-                Some("IP地址未找到。")
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotInVpc => {
-                Some("VPC中不存在此IP地址。")
-            }
-            ErrorCode::InvalidParameterValueAddressIpNotPublic => {
-                Some("此IPv6地址未发布。")
-            }
-            ErrorCode::InvalidParameterValueAddressIpsNotFound => {
-                Some("未查询到该地址。")
-            }
-            ErrorCode::InvalidParameterValueAddressNotApplicable => {
-                Some("该地址不可与此实例申请。")
-            }
-            ErrorCode::InvalidParameterValueAddressNotCalcIP => {
-                Some("该地址不是CalcIP。")
-            }
-            ErrorCode::InvalidParameterValueAddressNotFound => {
-                Some("未找到该地址。")
-            }
-            ErrorCode::InvalidParameterValueAddressPublished => {
-                Some("该IPv6地址已经发布。")
-            }
-            ErrorCode::InvalidParameterValueAddressTypeConflict => {
-                Some("当前IP地址类型不正确。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthOutOfRange => {
-                Some("带宽超出限制。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => {
-                Some("带宽包ID不正确。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageInUse => {
-                Some("该带宽包正在被使用。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthPackageNotFound => {
-                Some("未查询到该带宽包。")
-            }
-            ErrorCode::InvalidParameterValueBandwidthTooSmall => {
-                Some("选择带宽低于可允许的最小范围。")
-            }
-            ErrorCode::InvalidParameterValueCcnAttachBmvpcLimitExceeded => {
-                Some("指定云联网关联黑石私有网络数量达到上限。")
-            }
-            ErrorCode::InvalidParameterValueCidrConflict => {
-                Some("指定CIDR存在重叠。")
-            }
-            ErrorCode::InvalidParameterValueCidrNotInPeerVpc => {
-                Some("目的网段不在对端VPC的CIDR范围内。")
-            }
-            ErrorCode::InvalidParameterValueCidrNotInSslVpnVpc => {
-                Some("指定CIDR不在SSL-VPN所属私有网络CIDR内。")
-            }
+            ErrorCode::InvalidParameterValueAccessSubnetMask => Some("接入网段掩码必须在12-28之间。"),
+            ErrorCode::InvalidParameterValueAccessSubnetPrefix => Some("接入网段前缀必须是10，172，192开头。"),
+            ErrorCode::InvalidParameterValueAddressAlreadyHasPassThrough => Some("指定的EIP已开启直通开关，无法再次开启"),
+            ErrorCode::InvalidParameterValueAddressAttacked => Some("被攻击的IP地址。"),
+            ErrorCode::InvalidParameterValueAddressIdMalformed => Some("该地址ID不合法。"),
+            ErrorCode::InvalidParameterValueAddressInternetChargeTypeConflict => Some("\u{8}该地址计费方式与其他地址冲突。"),
+            ErrorCode::InvalidParameterValueAddressIpNotAvailable => Some("该IP地址现在不可用。"),
+            ErrorCode::InvalidParameterValueAddressIpNotFound => Some("IP地址未找到。"),
+            ErrorCode::InvalidParameterValueAddressIpNotInVpc => Some("VPC中不存在此IP地址。"),
+            ErrorCode::InvalidParameterValueAddressIpNotPublic => Some("此IPv6地址未发布。"),
+            ErrorCode::InvalidParameterValueAddressIpsNotFound => Some("未查询到该地址。"),
+            ErrorCode::InvalidParameterValueAddressNotApplicable => Some("该地址不可与此实例申请。"),
+            ErrorCode::InvalidParameterValueAddressNotCalcIP => Some("该地址不是CalcIP。"),
+            ErrorCode::InvalidParameterValueAddressNotFound => Some("未找到该地址。"),
+            ErrorCode::InvalidParameterValueAddressPublished => Some("该IPv6地址已经发布。"),
+            ErrorCode::InvalidParameterValueAddressTypeConflict => Some("当前IP地址类型不正确。"),
+            ErrorCode::InvalidParameterValueBandwidthOutOfRange => Some("带宽超出限制。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageIdMalformed => Some("带宽包ID不正确。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageInUse => Some("该带宽包正在被使用。"),
+            ErrorCode::InvalidParameterValueBandwidthPackageNotFound => Some("未查询到该带宽包。"),
+            ErrorCode::InvalidParameterValueBandwidthTooSmall => Some("选择带宽低于可允许的最小范围。"),
+            ErrorCode::InvalidParameterValueCcnAttachBmvpcLimitExceeded => Some("指定云联网关联黑石私有网络数量达到上限。"),
+            ErrorCode::InvalidParameterValueCidrConflict => Some("指定CIDR存在重叠。"),
+            ErrorCode::InvalidParameterValueCidrNotInPeerVpc => Some("目的网段不在对端VPC的CIDR范围内。"),
+            ErrorCode::InvalidParameterValueCidrNotInSslVpnVpc => Some("指定CIDR不在SSL-VPN所属私有网络CIDR内。"),
             ErrorCode::InvalidParameterValueCombination => Some("非法入参组合。"),
             ErrorCode::InvalidParameterValueDuplicate => Some("入参重复。"),
-            ErrorCode::InvalidParameterValueDuplicatePara => {
-                Some("参数值存在重复。")
-            }
-            ErrorCode::InvalidParameterValueDuplicateRegion => {
-                Some("本端地域和端地域重复。")
-            }
-            ErrorCode::InvalidParameterValueDuplicatedHaVipAssociations => {
-                Some("指定的HaVip和实例存在绑定。")
-            }
-            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorCollectors => {
-                Some("当前IP已在其他公网IP类型的流量镜像中使用。")
-            }
-            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorReciverEndpoint => {
-                Some(
-                    "当前接收端已在其他的公网IP类型的流量镜像中使用。",
-                )
-            }
-            ErrorCode::InvalidParameterValueEIPBrandWidthOutInvalid => {
-                Some("值超过上限。")
-            }
+            ErrorCode::InvalidParameterValueDuplicatePara => Some("参数值存在重复。"),
+            ErrorCode::InvalidParameterValueDuplicateRegion => Some("本端地域和端地域重复。"),
+            ErrorCode::InvalidParameterValueDuplicatedHaVipAssociations => Some("指定的HaVip和实例存在绑定。"),
+            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorCollectors => Some("当前IP已在其他公网IP类型的流量镜像中使用。"),
+            ErrorCode::InvalidParameterValueDuplicatedLbTrafficMirrorReciverEndpoint => Some("当前接收端已在其他的公网IP类型的流量镜像中使用。"),
+            ErrorCode::InvalidParameterValueEIPBrandWidthOutInvalid => Some("值超过上限。"),
             ErrorCode::InvalidParameterValueEgressConflict => Some("出口不一致"),
             ErrorCode::InvalidParameterValueEmpty => Some("缺少参数。"),
-            ErrorCode::InvalidParameterValueIPv6RuleIdExisted => {
-                Some("IPv6转换实例ID已经存在。")
-            }
-            ErrorCode::InvalidParameterValueIPv6RuleNotChange => {
-                Some("IPv6规则没有更改。")
-            }
+            ErrorCode::InvalidParameterValueIPv6RuleIdExisted => Some("IPv6转换实例ID已经存在。"),
+            ErrorCode::InvalidParameterValueIPv6RuleNotChange => Some("IPv6规则没有更改。"),
             ErrorCode::InvalidParameterValueIllegal => Some("资源格式错误"),
-            ErrorCode::InvalidParameterValueInVpcCidr => {
-                Some("不能在VPC CIDR范围内。")
-            }
-            ErrorCode::InvalidParameterValueInconsistentInstanceInternetChargeType => {
-                Some("该实例的计费方式与其他实例不同。")
-            }
-            ErrorCode::InvalidParameterValueInstanceDoesNotSupportAnycast => {
-                Some("该实例不支持AnycastEIP。")
-            }
-            ErrorCode::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni => {
-                Some(
-                    "实例不支持在网卡上显示EIP。支持的实例ID格式为 ins-xxxxxxxx 和 eks-xxxxxxxx",
-                )
-            }
-            ErrorCode::InvalidParameterValueInstanceHasNoWanIP => {
-                Some("实例不存在公网IP。")
-            }
-            ErrorCode::InvalidParameterValueInstanceHasWanIP => {
-                Some("该实例已有WanIP。")
-            }
-            ErrorCode::InvalidParameterValueInstanceIdMalformed => {
-                Some("实例ID错误。")
-            }
-            ErrorCode::InvalidParameterValueInstanceNoCalcIP => {
-                Some("该实例没有CalcIP，无法完成请求。")
-            }
-            ErrorCode::InvalidParameterValueInstanceNoWanIP => {
-                Some("该实例没有WanIP，无法完成请求。")
-            }
-            ErrorCode::InvalidParameterValueInstanceNormalPublicIpBlocked => {
-                Some("由于该IP被禁用，无法绑定该实例。")
-            }
-            ErrorCode::InvalidParameterValueInstanceNotMatchAssociateEni => {
-                Some("弹性网卡绑定的实例与地址绑定的实例不一致。")
-            }
-            ErrorCode::InvalidParameterValueInstanceNotMatchDisassociateInstance => {
-                Some("指定实例与EIP当前绑定实例不一致。")
-            }
-            ErrorCode::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni => {
-                Some("实例所属的VPC不支持在网卡上显示EIP")
-            }
-            ErrorCode::InvalidParameterValueInternetChargeTypeNotChanged => {
-                Some("网络计费模式没有更改。")
-            }
+            ErrorCode::InvalidParameterValueInVpcCidr => Some("不能在VPC CIDR范围内。"),
+            ErrorCode::InvalidParameterValueInconsistentInstanceInternetChargeType => Some("该实例的计费方式与其他实例不同。"),
+            ErrorCode::InvalidParameterValueInstanceDoesNotSupportAnycast => Some("该实例不支持AnycastEIP。"),
+            ErrorCode::InvalidParameterValueInstanceDoesNotSupportEipVisibleOnEni => Some("实例不支持在网卡上显示EIP。支持的实例ID格式为 ins-xxxxxxxx 和 eks-xxxxxxxx"),
+            ErrorCode::InvalidParameterValueInstanceHasNoWanIP => Some("实例不存在公网IP。"),
+            ErrorCode::InvalidParameterValueInstanceHasWanIP => Some("该实例已有WanIP。"),
+            ErrorCode::InvalidParameterValueInstanceIdMalformed => Some("实例ID错误。"),
+            ErrorCode::InvalidParameterValueInstanceNoCalcIP => Some("该实例没有CalcIP，无法完成请求。"),
+            ErrorCode::InvalidParameterValueInstanceNoWanIP => Some("该实例没有WanIP，无法完成请求。"),
+            ErrorCode::InvalidParameterValueInstanceNormalPublicIpBlocked => Some("由于该IP被禁用，无法绑定该实例。"),
+            ErrorCode::InvalidParameterValueInstanceNotMatchAssociateEni => Some("弹性网卡绑定的实例与地址绑定的实例不一致。"),
+            ErrorCode::InvalidParameterValueInstanceNotMatchDisassociateInstance => Some("指定实例与EIP当前绑定实例不一致。"),
+            ErrorCode::InvalidParameterValueInstanceVpcDoesNotSupportEipVisibleOnEni => Some("实例所属的VPC不支持在网卡上显示EIP"),
+            ErrorCode::InvalidParameterValueInternetChargeTypeNotChanged => Some("网络计费模式没有更改。"),
             ErrorCode::InvalidParameterValueInvalid => Some("参数非法"),
-            ErrorCode::InvalidParameterValueInvalidBandwidthPackageChargeType => {
-                Some("无效的带宽包计费方式。")
-            }
-            ErrorCode::InvalidParameterValueInvalidBusiness => {
-                Some("参数的值不存在或不支持。")
-            }
-            ErrorCode::InvalidParameterValueInvalidDedicatedClusterId => {
-                Some("传入的DedicatedClusterId有误。")
-            }
-            ErrorCode::InvalidParameterValueInvalidEgress => {
-                Some("egress的值无效。")
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceInternetChargeType => {
-                Some("该IP只能绑定小时流量后付费和带宽包实例。")
-            }
-            ErrorCode::InvalidParameterValueInvalidInstanceState => {
-                Some("该实例状态无法完成操作。")
-            }
+            ErrorCode::InvalidParameterValueInvalidBandwidthPackageChargeType => Some("无效的带宽包计费方式。"),
+            ErrorCode::InvalidParameterValueInvalidBusiness => Some("参数的值不存在或不支持。"),
+            ErrorCode::InvalidParameterValueInvalidDedicatedClusterId => Some("传入的DedicatedClusterId有误。"),
+            ErrorCode::InvalidParameterValueInvalidEgress => Some("egress的值无效。"),
+            ErrorCode::InvalidParameterValueInvalidInstanceInternetChargeType => Some("该IP只能绑定小时流量后付费和带宽包实例。"),
+            ErrorCode::InvalidParameterValueInvalidInstanceState => Some("该实例状态无法完成操作。"),
             ErrorCode::InvalidParameterValueInvalidIpv6 => Some("无效的IPv6地址。"),
-            ErrorCode::InvalidParameterValueInvalidLbTrafficMirrorReciverEndpoint => {
-                Some(
-                    "接收端不是一个存在的虚机IP也不是可路由的idc机房IP。",
-                )
-            }
-            ErrorCode::InvalidParameterValueInvalidOldBandwidth => {
-                Some("旧的带宽值无效。")
-            }
+            ErrorCode::InvalidParameterValueInvalidLbTrafficMirrorReciverEndpoint => Some("接收端不是一个存在的虚机IP也不是可路由的idc机房IP。"),
+            ErrorCode::InvalidParameterValueInvalidOldBandwidth => Some("旧的带宽值无效。"),
             ErrorCode::InvalidParameterValueInvalidTag => Some("该Tag不合法。"),
-            ErrorCode::InvalidParameterValueIp6RuleNotFound => {
-                Some("未查询到该IPv6规则。")
-            }
-            ErrorCode::InvalidParameterValueIp6TranslatorNotFound => {
-                Some("未查询到该IPv6翻译器。")
-            }
-            ErrorCode::InvalidParameterValueLBAlreadyBindEip => {
-                Some("负载均衡实例已经绑定了EIP。")
-            }
-            ErrorCode::InvalidParameterValueLimitExceeded => {
-                Some("参数值超出限制。")
-            }
+            ErrorCode::InvalidParameterValueIp6RuleNotFound => Some("未查询到该IPv6规则。"),
+            ErrorCode::InvalidParameterValueIp6TranslatorNotFound => Some("未查询到该IPv6翻译器。"),
+            ErrorCode::InvalidParameterValueLBAlreadyBindEip => Some("负载均衡实例已经绑定了EIP。"),
+            ErrorCode::InvalidParameterValueLimitExceeded => Some("参数值超出限制。"),
             ErrorCode::InvalidParameterValueMalformed => Some("入参格式不合法。"),
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationIdMismatch => {
-                Some("指定审批单号和资源不匹配。")
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationNotApproved => {
-                Some("流程服务审批单未审批。")
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationRejected => {
-                Some("流程服务审批单被拒绝。")
-            }
-            ErrorCode::InvalidParameterValueMemberApprovalApplicationStarted => {
-                Some(
-                    "该请求需要走BPAAS流程服务审批，当前发起审批中。",
-                )
-            }
-            ErrorCode::InvalidParameterValueMirrorLackTargetResource => {
-                Some("流量镜像target的内网带宽不足。")
-            }
-            ErrorCode::InvalidParameterValueMissingAssociateEntity => {
-                Some("缺少绑定的实例。")
-            }
-            ErrorCode::InvalidParameterValueMixedAddressIpSetType => {
-                Some("集群类型不同的IP不可在同一请求中。")
-            }
-            ErrorCode::InvalidParameterValueMustHasOne => {
-                Some("缺少参数，至少提供一个。")
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRuleExisted => {
-                Some("NAT网关的DNAT转换规则已存在。")
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRuleNotExists => {
-                Some("NAT网关的DNAT转换规则不存在。")
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRulePipNeedVm => {
-                Some("DNAT转换规则的内网IP需为虚拟机上网卡所用的IP。")
-            }
-            ErrorCode::InvalidParameterValueNatGatewayDnatRuleRepeated => {
-                Some("新增NAT网关的DNAT转换规则已重复。")
-            }
-            ErrorCode::InvalidParameterValueNatGatewaySnatRuleNotExists => {
-                Some("NAT网关的SNAT转换规则不存在。")
-            }
-            ErrorCode::InvalidParameterValueNatSnatRuleExists => {
-                Some("NAT网关的SNAT规则已经存在。")
-            }
-            ErrorCode::InvalidParameterValueNetDetectInVpc => {
-                Some("探测目的IP和网络探测在同一个VPC内。")
-            }
-            ErrorCode::InvalidParameterValueNetDetectNotFoundIp => {
-                Some(
-                    "探测目的IP在云联网的路由表中找不到匹配的下一跳。",
-                )
-            }
-            ErrorCode::InvalidParameterValueNetDetectSameIp => {
-                Some(
-                    "探测目的IP与同一个私有网络内的同一个子网下的其他网络探测的探测目的IP相同。",
-                )
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceIdMalformed => {
-                Some("网络接口ID不正确。")
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceIdNotMatch => {
-                Some(
-                    "指定的弹性公网IP地址已绑定到网卡 ，不支持绑定到不同的网卡。",
-                )
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceInstanceNotSupport => {
-                Some("网卡所绑定实例不支持绑定弹性公网IPv6")
-            }
-            ErrorCode::InvalidParameterValueNetworkInterfaceNotFound => {
-                Some(
-                    "未找到网络接口ID，或私有IP地址未在网络接口配置。",
-                )
-            }
-            ErrorCode::InvalidParameterValueNotInVpcCidr => {
-                Some("必须在VPC CIDR范围内。")
-            }
-            ErrorCode::InvalidParameterValueNotUtf8EncodingError => {
-                Some("不是UTF8编码。")
-            }
-            ErrorCode::InvalidParameterValueObjectUseInTrafficMirror => {
-                Some("流量镜像采集对象已经被使用。")
-            }
-            ErrorCode::InvalidParameterValueObjectVpcNotCurrentVpc => {
-                Some("流量镜像采集的VPC不是当前VPCID。")
-            }
-            ErrorCode::InvalidParameterValueOnlySupportedForMasterNetworkCard => {
-                Some("该操作仅对主网卡支持。")
-            }
-            ErrorCode::InvalidParameterValueParameterMismatch => {
-                Some("参数值格式不匹配。")
-            }
-            ErrorCode::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni => {
-                Some(
-                    "私网IP是一个辅助IP，不支持其绑定的EIP在网卡上显示",
-                )
-            }
-            ErrorCode::InvalidParameterValuePrivateIpAddressNotMatch => {
-                Some(
-                    "指定的弹性公网IP地址已绑定到私有IP地址，不支持绑定到不同的私有IP地址。",
-                )
-            }
-            ErrorCode::InvalidParameterValuePrivateNatNotExists => {
-                Some("私网NAT网关不存在")
-            }
-            ErrorCode::InvalidParameterValuePrivateNatRuleNotExists => {
-                Some("私网NAT网关规则不存在。")
-            }
-            ErrorCode::InvalidParameterValuePrivateNatSnatRuleNotSupport => {
-                Some("私网NAT网关传入规则类型不支持。")
-            }
-            ErrorCode::InvalidParameterValueQosLevelRequired => {
-                Some("必须携带服务等级。")
-            }
-            ErrorCode::InvalidParameterValueRange => {
-                Some("参数值不在指定范围。")
-            }
-            ErrorCode::InvalidParameterValueReserved => {
-                Some("参数值是一个系统保留对象。")
-            }
-            ErrorCode::InvalidParameterValueResourceAlreadyExisted => {
-                Some("该资源已加入其他带宽包。")
-            }
-            ErrorCode::InvalidParameterValueResourceExpired => {
-                Some("该资源已过期。")
-            }
-            ErrorCode::InvalidParameterValueResourceIdMalformed => {
-                Some("资源ID不正确。")
-            }
-            ErrorCode::InvalidParameterValueResourceNotExisted => {
-                Some("该资源不在此带宽包中。")
-            }
-            ErrorCode::InvalidParameterValueResourceNotFound => {
-                Some("未查询到该资源。")
-            }
-            ErrorCode::InvalidParameterValueResourceNotSupport => {
-                Some("该资源不支持此操作。")
-            }
-            ErrorCode::InvalidParameterValueRouteNextHopInvalid => {
-                Some("自定义路由的下一跳参数不正确。")
-            }
-            ErrorCode::InvalidParameterValueRoutePolicyAssociationExists => {
-                Some("路由策略绑定规则已经存在。")
-            }
-            ErrorCode::InvalidParameterValueRoutePolicyPriorityConflict => {
-                Some(
-                    "指定的优先级之间冲突或与已存在的优先级冲突。",
-                )
-            }
-            ErrorCode::InvalidParameterValueSslCcnVpnServerCidrConflict => {
-                Some(
-                    "SSL-VPN-SERVER 云端网段和SSL-VPN-SERVER 客户端网段重叠。",
-                )
-            }
-            ErrorCode::InvalidParameterValueStopChargingInstanceInUse => {
-                Some("存在关机的主机还在使用当前资源，无法操作。")
-            }
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationIdMismatch => Some("指定审批单号和资源不匹配。"),
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationNotApproved => Some("流程服务审批单未审批。"),
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationRejected => Some("流程服务审批单被拒绝。"),
+            ErrorCode::InvalidParameterValueMemberApprovalApplicationStarted => Some("该请求需要走BPAAS流程服务审批，当前发起审批中。"),
+            ErrorCode::InvalidParameterValueMirrorLackTargetResource => Some("流量镜像target的内网带宽不足。"),
+            ErrorCode::InvalidParameterValueMissingAssociateEntity => Some("缺少绑定的实例。"),
+            ErrorCode::InvalidParameterValueMixedAddressIpSetType => Some("集群类型不同的IP不可在同一请求中。"),
+            ErrorCode::InvalidParameterValueMustHasOne => Some("缺少参数，至少提供一个。"),
+            ErrorCode::InvalidParameterValueNatGatewayDnatRuleExisted => Some("NAT网关的DNAT转换规则已存在。"),
+            ErrorCode::InvalidParameterValueNatGatewayDnatRuleNotExists => Some("NAT网关的DNAT转换规则不存在。"),
+            ErrorCode::InvalidParameterValueNatGatewayDnatRulePipNeedVm => Some("DNAT转换规则的内网IP需为虚拟机上网卡所用的IP。"),
+            ErrorCode::InvalidParameterValueNatGatewayDnatRuleRepeated => Some("新增NAT网关的DNAT转换规则已重复。"),
+            ErrorCode::InvalidParameterValueNatGatewaySnatRuleNotExists => Some("NAT网关的SNAT转换规则不存在。"),
+            ErrorCode::InvalidParameterValueNatSnatRuleExists => Some("NAT网关的SNAT规则已经存在。"),
+            ErrorCode::InvalidParameterValueNetDetectInVpc => Some("探测目的IP和网络探测在同一个VPC内。"),
+            ErrorCode::InvalidParameterValueNetDetectNotFoundIp => Some("探测目的IP在云联网的路由表中找不到匹配的下一跳。"),
+            ErrorCode::InvalidParameterValueNetDetectSameIp => Some("探测目的IP与同一个私有网络内的同一个子网下的其他网络探测的探测目的IP相同。"),
+            ErrorCode::InvalidParameterValueNetworkInterfaceIdMalformed => Some("网络接口ID不正确。"),
+            ErrorCode::InvalidParameterValueNetworkInterfaceIdNotMatch => Some("指定的弹性公网IP地址已绑定到网卡 ，不支持绑定到不同的网卡。"),
+            ErrorCode::InvalidParameterValueNetworkInterfaceInstanceNotSupport => Some("网卡所绑定实例不支持绑定弹性公网IPv6"),
+            ErrorCode::InvalidParameterValueNetworkInterfaceNotFound => Some("未找到网络接口ID，或私有IP地址未在网络接口配置。"),
+            ErrorCode::InvalidParameterValueNotInVpcCidr => Some("必须在VPC CIDR范围内。"),
+            ErrorCode::InvalidParameterValueNotUtf8EncodingError => Some("不是UTF8编码。"),
+            ErrorCode::InvalidParameterValueObjectUseInTrafficMirror => Some("流量镜像采集对象已经被使用。"),
+            ErrorCode::InvalidParameterValueObjectVpcNotCurrentVpc => Some("流量镜像采集的VPC不是当前VPCID。"),
+            ErrorCode::InvalidParameterValueOnlySupportedForMasterNetworkCard => Some("该操作仅对主网卡支持。"),
+            ErrorCode::InvalidParameterValueParameterMismatch => Some("参数值格式不匹配。"),
+            ErrorCode::InvalidParameterValuePrivateIpAddressDoesNotSupportEipVisibleOnEni => Some("私网IP是一个辅助IP，不支持其绑定的EIP在网卡上显示"),
+            ErrorCode::InvalidParameterValuePrivateIpAddressNotMatch => Some("指定的弹性公网IP地址已绑定到私有IP地址，不支持绑定到不同的私有IP地址。"),
+            ErrorCode::InvalidParameterValuePrivateNatNotExists => Some("私网NAT网关不存在"),
+            ErrorCode::InvalidParameterValuePrivateNatRuleNotExists => Some("私网NAT网关规则不存在。"),
+            ErrorCode::InvalidParameterValuePrivateNatSnatRuleNotSupport => Some("私网NAT网关传入规则类型不支持。"),
+            ErrorCode::InvalidParameterValueQosLevelRequired => Some("必须携带服务等级。"),
+            ErrorCode::InvalidParameterValueRange => Some("参数值不在指定范围。"),
+            ErrorCode::InvalidParameterValueReserved => Some("参数值是一个系统保留对象。"),
+            ErrorCode::InvalidParameterValueResourceAlreadyExisted => Some("该资源已加入其他带宽包。"),
+            ErrorCode::InvalidParameterValueResourceExpired => Some("该资源已过期。"),
+            ErrorCode::InvalidParameterValueResourceIdMalformed => Some("资源ID不正确。"),
+            ErrorCode::InvalidParameterValueResourceNotExisted => Some("该资源不在此带宽包中。"),
+            ErrorCode::InvalidParameterValueResourceNotFound => Some("未查询到该资源。"),
+            ErrorCode::InvalidParameterValueResourceNotSupport => Some("该资源不支持此操作。"),
+            ErrorCode::InvalidParameterValueRouteNextHopInvalid => Some("自定义路由的下一跳参数不正确。"),
+            ErrorCode::InvalidParameterValueRoutePolicyAssociationExists => Some("路由策略绑定规则已经存在。"),
+            ErrorCode::InvalidParameterValueRoutePolicyPriorityConflict => Some("指定的优先级之间冲突或与已存在的优先级冲突。"),
+            ErrorCode::InvalidParameterValueSslCcnVpnServerCidrConflict => Some("SSL-VPN-SERVER 云端网段和SSL-VPN-SERVER 客户端网段重叠。"),
+            ErrorCode::InvalidParameterValueStopChargingInstanceInUse => Some("存在关机的主机还在使用当前资源，无法操作。"),
             ErrorCode::InvalidParameterValueSubnetConflict => Some("子网CIDR冲突。"),
-            ErrorCode::InvalidParameterValueSubnetOverlap => {
-                Some("CIDR与同一个私有网络内的另一个子网发生重叠。")
-            }
-            ErrorCode::InvalidParameterValueSubnetOverlapAssistCidr => {
-                Some("子网与辅助Cidr网段重叠。")
-            }
-            ErrorCode::InvalidParameterValueSubnetOverlapRoute => {
-                Some("子网与自定义路由目的Cidr网段完全重叠。")
-            }
+            ErrorCode::InvalidParameterValueSubnetOverlap => Some("CIDR与同一个私有网络内的另一个子网发生重叠。"),
+            ErrorCode::InvalidParameterValueSubnetOverlapAssistCidr => Some("子网与辅助Cidr网段重叠。"),
+            ErrorCode::InvalidParameterValueSubnetOverlapRoute => Some("子网与自定义路由目的Cidr网段完全重叠。"),
             ErrorCode::InvalidParameterValueSubnetRange => Some("子网CIDR不合法。"),
             ErrorCode::InvalidParameterValueTagDuplicateKey => Some("标签键重复。"),
-            ErrorCode::InvalidParameterValueTagDuplicateResourceType => {
-                Some("重复的标签资源类型。")
-            }
+            ErrorCode::InvalidParameterValueTagDuplicateResourceType => Some("重复的标签资源类型。"),
             ErrorCode::InvalidParameterValueTagInvalidKey => Some("标签键无效。"),
-            ErrorCode::InvalidParameterValueTagInvalidKeyLen => {
-                Some("标签键长度无效。")
-            }
+            ErrorCode::InvalidParameterValueTagInvalidKeyLen => Some("标签键长度无效。"),
             ErrorCode::InvalidParameterValueTagInvalidVal => Some("标签值无效。"),
-            ErrorCode::InvalidParameterValueTagKeyNotExists => {
-                Some("标签键不存在。")
-            }
-            ErrorCode::InvalidParameterValueTagNotAllocatedQuota => {
-                Some("标签没有分配配额。")
-            }
-            ErrorCode::InvalidParameterValueTagNotExisted => {
-                Some("该标签不存在。")
-            }
-            ErrorCode::InvalidParameterValueTagNotSupportTag => {
-                Some("不支持的标签。")
-            }
-            ErrorCode::InvalidParameterValueTagResourceFormatError => {
-                Some("标签资源格式错误。")
-            }
-            ErrorCode::InvalidParameterValueTagTimestampExceeded => {
-                Some("标签时间戳超配。")
-            }
-            ErrorCode::InvalidParameterValueTagValNotExists => {
-                Some("标签值不存在。")
-            }
-            ErrorCode::InvalidParameterValueTooLong => {
-                Some("无效参数值。参数值太长。")
-            }
-            ErrorCode::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported => {
-                Some(
-                    "传统公网IPv6地址已默认支持在网卡上显示，无需单独开启此功能",
-                )
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageId => {
-                Some("流量包ID格式错误。")
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageIdMalformed => {
-                Some("该流量包ID不合法。")
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageNotFound => {
-                Some("未查询到此流量包。")
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageNotSupported => {
-                Some("指定的流量包不支持此操作")
-            }
-            ErrorCode::InvalidParameterValueTrafficPackageResourceIdMalformed => {
-                Some("指定的流量包资源ID不合法")
-            }
-            ErrorCode::InvalidParameterValueUnavailableZone => {
-                Some("该可用区不可用。")
-            }
-            ErrorCode::InvalidParameterValueUnsupportedEgress => {
-                Some("账号不支持该egress")
-            }
-            ErrorCode::InvalidParameterValueUnsupportedLbTrafficMirrorAz => {
-                Some("当前公网IP所在的地区不支持流量采集。")
-            }
-            ErrorCode::InvalidParameterValueUnsupportedTrafficMirrorAction => {
-                Some("当前流量镜像不支持此操作。")
-            }
-            ErrorCode::InvalidParameterValueVpcCidrConflict => {
-                Some("目的网段和当前VPC的CIDR冲突。")
-            }
-            ErrorCode::InvalidParameterValueVpcCidrOverlapRoute => {
-                Some("辅助Cidr与自定义子网路由目的Cidr网段完全重叠。")
-            }
-            ErrorCode::InvalidParameterValueVpcIdNotNeededForFlowLog => {
-                Some("流日志不能输入VPC唯一ID。")
-            }
-            ErrorCode::InvalidParameterValueVpgTypeNotMatch => {
-                Some("当前功能不支持此专线网关。")
-            }
-            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrConflict => {
-                Some(
-                    "当前BGP隧道网段：`%(key)s`和已有BGP隧道网段：`%(value)s`重叠。",
-                )
-            }
-            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrMask => {
-                Some("BGP隧道网段必须为掩码为30的网段。")
-            }
-            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported => {
-                Some(
-                    "云端或用户端BGP地址：`%(value)s`必须在BGP隧道网段`%(key)s`内。",
-                )
-            }
-            ErrorCode::InvalidParameterValueVpnConnCidrConflict => {
-                Some("目的网段和当前VPN通道的CIDR冲突。")
-            }
-            ErrorCode::InvalidParameterValueVpnConnHealthCheckIpConflict => {
-                Some("VPN通道探测ip冲突。")
-            }
-            ErrorCode::InvalidParameterValueVpnConnSpdCidrConflict => {
-                Some("SPD规则源目IP有重叠。")
-            }
-            ErrorCode::InvalidParameterValueVpnGatewayRouteDuplicate => {
-                Some("VPN网关路由参数重复。")
-            }
-            ErrorCode::InvalidParameterValueZoneConflict => {
-                Some("参数Zone的值与CDC所在Zone冲突。")
-            }
-            ErrorCode::InvalidPrivateIpAddressAlreadyBindEip => {
-                Some(
-                    "指定弹性网卡的指定内网IP已经绑定了EIP，不能重复绑定。",
-                )
-            }
-            ErrorCode::InvalidRouteIdNotFound => {
-                Some("无效的路由策略ID（RouteId）。")
-            }
-            ErrorCode::InvalidRouteTableIdMalformed => {
-                Some("无效的路由表,路由表实例ID不合法。")
-            }
-            ErrorCode::InvalidRouteTableIdNotFound => {
-                Some(
-                    "无效的路由表,路由表资源不存在，请再次核实您输入的资源信息是否正确。",
-                )
-            }
-            ErrorCode::InvalidSecurityGroupIDMalformed => {
-                Some("无效的安全组,安全组实例ID不合法。")
-            }
-            ErrorCode::InvalidSecurityGroupIDNotFound => {
-                Some("无效的安全组,安全组实例ID不存在。")
-            }
-            ErrorCode::InvalidVpcIdMalformed => {
-                Some("无效的VPC,VPC实例ID不合法。")
-            }
+            ErrorCode::InvalidParameterValueTagKeyNotExists => Some("标签键不存在。"),
+            ErrorCode::InvalidParameterValueTagNotAllocatedQuota => Some("标签没有分配配额。"),
+            ErrorCode::InvalidParameterValueTagNotExisted => Some("该标签不存在。"),
+            ErrorCode::InvalidParameterValueTagNotSupportTag => Some("不支持的标签。"),
+            ErrorCode::InvalidParameterValueTagResourceFormatError => Some("标签资源格式错误。"),
+            ErrorCode::InvalidParameterValueTagTimestampExceeded => Some("标签时间戳超配。"),
+            ErrorCode::InvalidParameterValueTagValNotExists => Some("标签值不存在。"),
+            ErrorCode::InvalidParameterValueTooLong => Some("无效参数值。参数值太长。"),
+            ErrorCode::InvalidParameterValueTraditionalIPv6VisibleOnEniNotSupported => Some("传统公网IPv6地址已默认支持在网卡上显示，无需单独开启此功能"),
+            ErrorCode::InvalidParameterValueTrafficPackageId => Some("流量包ID格式错误。"),
+            ErrorCode::InvalidParameterValueTrafficPackageIdMalformed => Some("该流量包ID不合法。"),
+            ErrorCode::InvalidParameterValueTrafficPackageNotFound => Some("未查询到此流量包。"),
+            ErrorCode::InvalidParameterValueTrafficPackageNotSupported => Some("指定的流量包不支持此操作"),
+            ErrorCode::InvalidParameterValueTrafficPackageResourceIdMalformed => Some("指定的流量包资源ID不合法"),
+            ErrorCode::InvalidParameterValueUnavailableZone => Some("该可用区不可用。"),
+            ErrorCode::InvalidParameterValueUnsupportedEgress => Some("账号不支持该egress"),
+            ErrorCode::InvalidParameterValueUnsupportedLbTrafficMirrorAz => Some("当前公网IP所在的地区不支持流量采集。"),
+            ErrorCode::InvalidParameterValueUnsupportedTrafficMirrorAction => Some("当前流量镜像不支持此操作。"),
+            ErrorCode::InvalidParameterValueVpcCidrConflict => Some("目的网段和当前VPC的CIDR冲突。"),
+            ErrorCode::InvalidParameterValueVpcCidrOverlapRoute => Some("辅助Cidr与自定义子网路由目的Cidr网段完全重叠。"),
+            ErrorCode::InvalidParameterValueVpcIdNotNeededForFlowLog => Some("流日志不能输入VPC唯一ID。"),
+            ErrorCode::InvalidParameterValueVpgTypeNotMatch => Some("当前功能不支持此专线网关。"),
+            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrConflict => Some("当前BGP隧道网段：`%(key)s`和已有BGP隧道网段：`%(value)s`重叠。"),
+            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrMask => Some("BGP隧道网段必须为掩码为30的网段。"),
+            ErrorCode::InvalidParameterValueVpnConnBgpTunnelCidrNotSupported => Some("云端或用户端BGP地址：`%(value)s`必须在BGP隧道网段`%(key)s`内。"),
+            ErrorCode::InvalidParameterValueVpnConnCidrConflict => Some("目的网段和当前VPN通道的CIDR冲突。"),
+            ErrorCode::InvalidParameterValueVpnConnHealthCheckIpConflict => Some("VPN通道探测ip冲突。"),
+            ErrorCode::InvalidParameterValueVpnConnSpdCidrConflict => Some("SPD规则源目IP有重叠。"),
+            ErrorCode::InvalidParameterValueVpnGatewayRouteDuplicate => Some("VPN网关路由参数重复。"),
+            ErrorCode::InvalidParameterValueZoneConflict => Some("参数Zone的值与CDC所在Zone冲突。"),
+            ErrorCode::InvalidPrivateIpAddressAlreadyBindEip => Some("指定弹性网卡的指定内网IP已经绑定了EIP，不能重复绑定。"),
+            ErrorCode::InvalidRouteIdNotFound => Some("无效的路由策略ID（RouteId）。"),
+            ErrorCode::InvalidRouteTableIdMalformed => Some("无效的路由表,路由表实例ID不合法。"),
+            ErrorCode::InvalidRouteTableIdNotFound => Some("无效的路由表,路由表资源不存在，请再次核实您输入的资源信息是否正确。"),
+            ErrorCode::InvalidSecurityGroupIDMalformed => Some("无效的安全组,安全组实例ID不合法。"),
+            ErrorCode::InvalidSecurityGroupIDNotFound => Some("无效的安全组,安全组实例ID不存在。"),
+            ErrorCode::InvalidVpcIdMalformed => Some("无效的VPC,VPC实例ID不合法。"),
             ErrorCode::InvalidVpcIdNotFound => Some("无效的VPC,VPC资源不存在。"),
-            ErrorCode::InvalidVpnGatewayIdMalformed => {
-                Some("无效的VPN网关,VPN实例ID不合法。")
-            }
-            ErrorCode::InvalidVpnGatewayIdNotFound => {
-                Some(
-                    "无效的VPN网关,VPN实例不存在，请再次核实您输入的资源信息是否正确。",
-                )
-            }
+            ErrorCode::InvalidVpnGatewayIdMalformed => Some("无效的VPN网关,VPN实例ID不合法。"),
+            ErrorCode::InvalidVpnGatewayIdNotFound => Some("无效的VPN网关,VPN实例不存在，请再次核实您输入的资源信息是否正确。"),
             ErrorCode::LimitExceeded => Some("超过配额限制。"),
-            ErrorCode::LimitExceededAccountReturnQuota => {
-                Some("账号退还配额超过限制。")
-            }
-            ErrorCode::LimitExceededActionLimited => {
-                Some("接口请求次数超过限频。")
-            }
-            ErrorCode::LimitExceededAddress => {
-                Some("分配IP地址数量达到上限。")
-            }
-            ErrorCode::LimitExceededAddressQuotaLimitExceeded => {
-                Some("租户申请的弹性IP超过上限。")
-            }
-            ErrorCode::LimitExceededAttachedSnapshotPolicyExceeded => {
-                Some("实例关联快照策略数量达到上限。")
-            }
-            ErrorCode::LimitExceededBandwidthPackageQuota => {
-                Some("带宽包配额超过限制。")
-            }
-            ErrorCode::LimitExceededBandwidthPackageResourceQuota => {
-                Some("当前带宽包加入资源上限。")
-            }
-            ErrorCode::LimitExceededCcnRouteBroadcastPolicy => {
-                Some("云联网路由传播策略数量已达到上限。")
-            }
-            ErrorCode::LimitExceededCcnRouteBroadcastPolicyCond => {
-                Some("云联网路由传播策略条件数量已达到上限。")
-            }
+            ErrorCode::LimitExceededAccountReturnQuota => Some("账号退还配额超过限制。"),
+            ErrorCode::LimitExceededActionLimited => Some("接口请求次数超过限频。"),
+            ErrorCode::LimitExceededAddress => Some("分配IP地址数量达到上限。"),
+            ErrorCode::LimitExceededAddressQuotaLimitExceeded => Some("租户申请的弹性IP超过上限。"),
+            ErrorCode::LimitExceededAttachedSnapshotPolicyExceeded => Some("实例关联快照策略数量达到上限。"),
+            ErrorCode::LimitExceededBandwidthPackageQuota => Some("带宽包配额超过限制。"),
+            ErrorCode::LimitExceededBandwidthPackageResourceQuota => Some("当前带宽包加入资源上限。"),
+            ErrorCode::LimitExceededCcnRouteBroadcastPolicy => Some("云联网路由传播策略数量已达到上限。"),
+            ErrorCode::LimitExceededCcnRouteBroadcastPolicyCond => Some("云联网路由传播策略条件数量已达到上限。"),
             ErrorCode::LimitExceededChangeAddressQuota => Some("超过更换IP配额。"),
-            ErrorCode::LimitExceededCidrBlock => {
-                Some("VPC分配网段数量达到上限。")
-            }
-            ErrorCode::LimitExceededCurrentInstanceAttachedCcnInstances => {
-                Some("当前实例关联的云联网数量达到上限。")
-            }
-            ErrorCode::LimitExceededDailyAllocateAddressQuotaLimitExceeded => {
-                Some("租户每天申请的弹性IP超过上限。")
-            }
-            ErrorCode::LimitExceededDailyChangeAddressQuota => {
-                Some("超过每日更换IP配额。")
-            }
-            ErrorCode::LimitExceededDefaultVpcLimitExceeded => {
-                Some("默认VPC数量已达到上限。")
-            }
-            ErrorCode::LimitExceededEniPrivateIpLimit => {
-                Some("弹性网卡的辅助内网IP数量超过上限。")
-            }
-            ErrorCode::LimitExceededInstanceAddressQuota => {
-                Some("实例绑定的弹性IP超过配额。")
-            }
-            ErrorCode::LimitExceededModifyAddressInternetChargeTypeQuota => {
-                Some("修改地址网络计费模式配额超过限制。")
-            }
-            ErrorCode::LimitExceededMonthlyAddressRecoveryQuota => {
-                Some("每月地址找回配额超过限制。")
-            }
-            ErrorCode::LimitExceededNatGatewayDnatLimitExceeded => {
-                Some("NAT网关的DNAT转换规则数量已达到上限。")
-            }
-            ErrorCode::LimitExceededNatGatewayLimitExceeded => {
-                Some("NAT网关数量已达到上限。")
-            }
-            ErrorCode::LimitExceededNatGatewayPerVpcLimitExceeded => {
-                Some("私有网络创建的NAT网关超过上限。")
-            }
-            ErrorCode::LimitExceededNetworkInterfaceLimitExceeded => {
-                Some("VPC内创建的弹性网卡数量超过上限")
-            }
-            ErrorCode::LimitExceededNumberOfFilters => {
-                Some("过滤参数名称超过限制。")
-            }
-            ErrorCode::LimitExceededPrivateNatTranslationAclRule => {
-                Some(
-                    "私网NAT网关转换规则的访问控制规则数量达到上限。",
-                )
-            }
-            ErrorCode::LimitExceededPrivateNatTranslationNatRule => {
-                Some("私网NAT网关的转换数量达到上限。")
-            }
-            ErrorCode::LimitExceededPublicIpAddressPerNatGatewayLimitExceeded => {
-                Some("NAT网关绑定的弹性IP超过上限。")
-            }
-            ErrorCode::LimitExceededSecurityGroupPolicySet => {
-                Some("安全组规则数量超过上限。")
-            }
-            ErrorCode::LimitExceededSslVpnClientLimitExceeded => {
-                Some(
-                    "SSL-VPN客户端个数大于SSL-VPN-SERVER客户端地址池能够分配的个数。",
-                )
-            }
-            ErrorCode::LimitExceededSubnetCidrBlock => {
-                Some("子网分配子网段数量达到上限。")
-            }
+            ErrorCode::LimitExceededCidrBlock => Some("VPC分配网段数量达到上限。"),
+            ErrorCode::LimitExceededCurrentInstanceAttachedCcnInstances => Some("当前实例关联的云联网数量达到上限。"),
+            ErrorCode::LimitExceededDailyAllocateAddressQuotaLimitExceeded => Some("租户每天申请的弹性IP超过上限。"),
+            ErrorCode::LimitExceededDailyChangeAddressQuota => Some("超过每日更换IP配额。"),
+            ErrorCode::LimitExceededDefaultVpcLimitExceeded => Some("默认VPC数量已达到上限。"),
+            ErrorCode::LimitExceededEniPrivateIpLimit => Some("弹性网卡的辅助内网IP数量超过上限。"),
+            ErrorCode::LimitExceededInstanceAddressQuota => Some("实例绑定的弹性IP超过配额。"),
+            ErrorCode::LimitExceededModifyAddressInternetChargeTypeQuota => Some("修改地址网络计费模式配额超过限制。"),
+            ErrorCode::LimitExceededMonthlyAddressRecoveryQuota => Some("每月地址找回配额超过限制。"),
+            ErrorCode::LimitExceededNatGatewayDnatLimitExceeded => Some("NAT网关的DNAT转换规则数量已达到上限。"),
+            ErrorCode::LimitExceededNatGatewayLimitExceeded => Some("NAT网关数量已达到上限。"),
+            ErrorCode::LimitExceededNatGatewayPerVpcLimitExceeded => Some("私有网络创建的NAT网关超过上限。"),
+            ErrorCode::LimitExceededNetworkInterfaceLimitExceeded => Some("VPC内创建的弹性网卡数量超过上限"),
+            ErrorCode::LimitExceededNumberOfFilters => Some("过滤参数名称超过限制。"),
+            ErrorCode::LimitExceededPrivateNatTranslationAclRule => Some("私网NAT网关转换规则的访问控制规则数量达到上限。"),
+            ErrorCode::LimitExceededPrivateNatTranslationNatRule => Some("私网NAT网关的转换数量达到上限。"),
+            ErrorCode::LimitExceededPublicIpAddressPerNatGatewayLimitExceeded => Some("NAT网关绑定的弹性IP超过上限。"),
+            ErrorCode::LimitExceededSecurityGroupPolicySet => Some("安全组规则数量超过上限。"),
+            ErrorCode::LimitExceededSslVpnClientLimitExceeded => Some("SSL-VPN客户端个数大于SSL-VPN-SERVER客户端地址池能够分配的个数。"),
+            ErrorCode::LimitExceededSubnetCidrBlock => Some("子网分配子网段数量达到上限。"),
             ErrorCode::LimitExceededTagKeyExceeded => Some("标签键已达到上限。"),
-            ErrorCode::LimitExceededTagKeyPerResourceExceeded => {
-                Some("每个资源的标签键已达到上限。")
-            }
-            ErrorCode::LimitExceededTagNotEnoughQuota => {
-                Some("没有足够的标签配额。")
-            }
-            ErrorCode::LimitExceededTagQuota => {
-                Some("标签配额已满，无法创建资源。")
-            }
-            ErrorCode::LimitExceededTagQuotaExceeded => {
-                Some("标签配额已达到上限。")
-            }
-            ErrorCode::LimitExceededTagTagsExceeded => {
-                Some("标签键的数目已达到上限。")
-            }
-            ErrorCode::LimitExceededTrafficPackageQuota => {
-                Some("流量包配额超过限制。")
-            }
-            ErrorCode::LimitExceededVpcPeerAvaLimitExceeded => {
-                Some("有效的对等个数超过配额上限。")
-            }
-            ErrorCode::LimitExceededVpcPeerTotalLimitExceeded => {
-                Some("可创建的对等连接个数超过总上限。")
-            }
-            ErrorCode::LimitExceededVpnGatewayRoutesLimitExceeded => {
-                Some(
-                    "VPN网关:`%(value)s`创建的路由条目数超过上限：`%(limit)s`。",
-                )
-            }
+            ErrorCode::LimitExceededTagKeyPerResourceExceeded => Some("每个资源的标签键已达到上限。"),
+            ErrorCode::LimitExceededTagNotEnoughQuota => Some("没有足够的标签配额。"),
+            ErrorCode::LimitExceededTagQuota => Some("标签配额已满，无法创建资源。"),
+            ErrorCode::LimitExceededTagQuotaExceeded => Some("标签配额已达到上限。"),
+            ErrorCode::LimitExceededTagTagsExceeded => Some("标签键的数目已达到上限。"),
+            ErrorCode::LimitExceededTrafficPackageQuota => Some("流量包配额超过限制。"),
+            ErrorCode::LimitExceededVpcPeerAvaLimitExceeded => Some("有效的对等个数超过配额上限。"),
+            ErrorCode::LimitExceededVpcPeerTotalLimitExceeded => Some("可创建的对等连接个数超过总上限。"),
+            ErrorCode::LimitExceededVpnGatewayRoutesLimitExceeded => Some("VPN网关:`%(value)s`创建的路由条目数超过上限：`%(limit)s`。"),
             ErrorCode::MissingParameter => Some("缺少参数错误。"),
-            ErrorCode::MissingParameterMultiMissingParameter => {
-                Some("缺少多个参数错误")
-            }
-            ErrorCode::OperationDeniedAddressDeletionProtectionEnabled => {
-                Some("EIP实例开启了删除保护开关。")
-            }
-            ErrorCode::OperationDeniedAddressInArrears => {
-                Some("指定公网IP处于隔离状态。")
-            }
-            ErrorCode::OperationDeniedMutexTaskRunning => {
-                Some("互斥的任务正在执行。")
-            }
-            ErrorCode::OperationDeniedTrafficExceedThreshold => {
-                Some("资源业务带宽超过防误操作检测阈值。")
-            }
-            ErrorCode::OperationDeniedTrafficValidationFailed => {
-                Some("资源在防误操作检测期间流量验证失败。")
-            }
-            ErrorCode::RequestLimitExceeded => {
-                Some("请求的次数超过了频率限制。")
-            }
+            ErrorCode::MissingParameterMultiMissingParameter => Some("缺少多个参数错误"),
+            ErrorCode::OperationDeniedAddressDeletionProtectionEnabled => Some("EIP实例开启了删除保护开关。"),
+            ErrorCode::OperationDeniedAddressInArrears => Some("指定公网IP处于隔离状态。"),
+            ErrorCode::OperationDeniedMutexTaskRunning => Some("互斥的任务正在执行。"),
+            ErrorCode::OperationDeniedTrafficExceedThreshold => Some("资源业务带宽超过防误操作检测阈值。"),
+            ErrorCode::OperationDeniedTrafficValidationFailed => Some("资源在防误操作检测期间流量验证失败。"),
+            ErrorCode::RequestLimitExceeded => Some("请求的次数超过了频率限制。"),
             ErrorCode::ResourceInUse => Some("资源被占用。"),
-            ErrorCode::ResourceInUseAddress => {
-                Some("指定IP地址已经在使用中。")
-            }
-            ErrorCode::ResourceInUseNatUsedByCFW => {
-                Some("当前NAT实例已关联云防火墙，不可删除。")
-            }
+            ErrorCode::ResourceInUseAddress => Some("指定IP地址已经在使用中。"),
+            ErrorCode::ResourceInUseNatUsedByCFW => Some("当前NAT实例已关联云防火墙，不可删除。"),
             ErrorCode::ResourceInsufficient => Some("资源不足。"),
             ErrorCode::ResourceInsufficientCidrBlock => Some("网段资源不足。"),
-            ErrorCode::ResourceInsufficientInstance => {
-                Some("指定实例类型已售罄。")
-            }
-            ErrorCode::ResourceInsufficientSubnet => {
-                Some("子网IP资源不足, 无法分配IP。")
-            }
+            ErrorCode::ResourceInsufficientInstance => Some("指定实例类型已售罄。"),
+            ErrorCode::ResourceInsufficientSubnet => Some("子网IP资源不足, 无法分配IP。"),
             ErrorCode::ResourceNotFound => Some("资源不存在。"),
             ErrorCode::ResourceNotFoundSvcNotExist => Some("Svc不存在。"),
             ErrorCode::ResourceUnavailable => Some("资源不可用。"),
-            ErrorCode::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr => {
-                Some(
-                    "专线网关所在VPC未创建IPv6 CIDR，专线网关无法开启IPv6功能",
-                )
-            }
-            ErrorCode::ResourceUnavailableFailedGetCdcIdcVip => {
-                Some("获取CDC IDC VIP失败.")
-            }
-            ErrorCode::ResourceUnavailableServiceWhiteListNotAdded => {
-                Some("当前用户不在指定终端节点服务的白名单内。")
-            }
+            ErrorCode::ResourceUnavailableDcgIpv6NeedVpcCreateIPv6Cidr => Some("专线网关所在VPC未创建IPv6 CIDR，专线网关无法开启IPv6功能"),
+            ErrorCode::ResourceUnavailableFailedGetCdcIdcVip => Some("获取CDC IDC VIP失败."),
+            ErrorCode::ResourceUnavailableServiceWhiteListNotAdded => Some("当前用户不在指定终端节点服务的白名单内。"),
             ErrorCode::UnauthorizedOperation => Some("未授权操作。"),
-            ErrorCode::UnauthorizedOperationAnycastEip => {
-                Some("无权限申请AnycastEip资源。")
-            }
-            ErrorCode::UnauthorizedOperationAttachmentNotFound => {
-                Some("绑定关系不存在。")
-            }
-            ErrorCode::UnauthorizedOperationInvalidAccount => {
-                Some("未授权的用户。")
-            }
-            ErrorCode::UnauthorizedOperationNeedApproval => {
-                Some(
-                    "该操作已经被配置为拦截事件的拦截对象，请前往事件中心管理页查询处理。",
-                )
-            }
-            ErrorCode::UnauthorizedOperationNoRealNameAuthentication => {
-                Some("账号未实名。")
-            }
-            ErrorCode::UnauthorizedOperationPrimaryIp => {
-                Some("主IP不支持指定操作。")
-            }
-            ErrorCode::UnauthorizedOperationVpcPeerCidrConflict => {
-                Some(
-                    "对等连接本端VPC与对端VPC存在CIDR冲突,或一端与已建立的对等连接某一端冲突。",
-                )
-            }
+            ErrorCode::UnauthorizedOperationAnycastEip => Some("无权限申请AnycastEip资源。"),
+            ErrorCode::UnauthorizedOperationAttachmentNotFound => Some("绑定关系不存在。"),
+            ErrorCode::UnauthorizedOperationInvalidAccount => Some("未授权的用户。"),
+            ErrorCode::UnauthorizedOperationNeedApproval => Some("该操作已经被配置为拦截事件的拦截对象，请前往事件中心管理页查询处理。"),
+            ErrorCode::UnauthorizedOperationNoRealNameAuthentication => Some("账号未实名。"),
+            ErrorCode::UnauthorizedOperationPrimaryIp => Some("主IP不支持指定操作。"),
+            ErrorCode::UnauthorizedOperationVpcPeerCidrConflict => Some("对等连接本端VPC与对端VPC存在CIDR冲突,或一端与已建立的对等连接某一端冲突。"),
             ErrorCode::UnknownParameter => Some("未知参数错误。"),
-            ErrorCode::UnknownParameterWithGuess => {
-                Some("参数无法识别，可以尝试相似参数代替。")
-            }
+            ErrorCode::UnknownParameterWithGuess => Some("参数无法识别，可以尝试相似参数代替。"),
             ErrorCode::UnsupportedOperation => Some("操作不支持。"),
-            ErrorCode::UnsupportedOperationAccountNotSupported => {
-                Some("不支持的账户。")
-            }
+            ErrorCode::UnsupportedOperationAccountNotSupported => Some("不支持的账户。"),
             ErrorCode::UnsupportedOperationActionNotFound => Some("接口不存在。"),
-            ErrorCode::UnsupportedOperationAddressIpInArrear => {
-                Some("欠费状态不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationAddressIpInternetChargeTypeNotPermit => {
-                Some("\u{8}此付费模式的IP地址不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationAddressIpNotSupportInstance => {
-                Some("绑定此实例的IP地址不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationAddressIpStatusNotPermit => {
-                Some("此IP地址状态不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationAddressStatusNotPermit => {
-                Some("该地址状态不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationAppIdMismatch => {
-                Some("资源不在指定的AppId下。")
-            }
+            ErrorCode::UnsupportedOperationAddressIpInArrear => Some("欠费状态不支持该操作。"),
+            ErrorCode::UnsupportedOperationAddressIpInternetChargeTypeNotPermit => Some("\u{8}此付费模式的IP地址不支持该操作。"),
+            ErrorCode::UnsupportedOperationAddressIpNotSupportInstance => Some("绑定此实例的IP地址不支持该操作。"),
+            ErrorCode::UnsupportedOperationAddressIpStatusNotPermit => Some("此IP地址状态不支持该操作。"),
+            ErrorCode::UnsupportedOperationAddressStatusNotPermit => Some("该地址状态不支持此操作。"),
+            ErrorCode::UnsupportedOperationAppIdMismatch => Some("资源不在指定的AppId下。"),
             ErrorCode::UnsupportedOperationAppIdNotFound => Some("APPId不存在。"),
-            ErrorCode::UnsupportedOperationAssociatedVpcOfCcnHadNatRoute => {
-                Some("CCN关联的其他vpc已经存在nat的路由")
-            }
-            ErrorCode::UnsupportedOperationAttachmentAlreadyExists => {
-                Some("绑定关系已存在。")
-            }
-            ErrorCode::UnsupportedOperationAttachmentNotFound => {
-                Some("绑定关系不存在。")
-            }
-            ErrorCode::UnsupportedOperationBandwidthNotExpired => {
-                Some(
-                    "当前云联网还有预付费带宽未到期，不支持主动删除。",
-                )
-            }
-            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => {
-                Some("该带宽包不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationBandwidthRegionInfoConflict => {
-                Some("创建带宽地域信息冲突。")
-            }
-            ErrorCode::UnsupportedOperationBillingFailed => {
-                Some(
-                    "抱歉，您的操作暂时无法完成，请稍后重试或联系客服。",
-                )
-            }
-            ErrorCode::UnsupportedOperationBindCloudFirewall => {
-                Some("绑定了防火墙，请先到防火墙页面解绑。")
-            }
+            ErrorCode::UnsupportedOperationAssociatedVpcOfCcnHadNatRoute => Some("CCN关联的其他vpc已经存在nat的路由"),
+            ErrorCode::UnsupportedOperationAttachmentAlreadyExists => Some("绑定关系已存在。"),
+            ErrorCode::UnsupportedOperationAttachmentNotFound => Some("绑定关系不存在。"),
+            ErrorCode::UnsupportedOperationBandwidthNotExpired => Some("当前云联网还有预付费带宽未到期，不支持主动删除。"),
+            ErrorCode::UnsupportedOperationBandwidthPackageIdNotSupported => Some("该带宽包不支持此操作。"),
+            ErrorCode::UnsupportedOperationBandwidthRegionInfoConflict => Some("创建带宽地域信息冲突。"),
+            ErrorCode::UnsupportedOperationBillingFailed => Some("抱歉，您的操作暂时无法完成，请稍后重试或联系客服。"),
+            ErrorCode::UnsupportedOperationBindCloudFirewall => Some("绑定了防火墙，请先到防火墙页面解绑。"),
             ErrorCode::UnsupportedOperationBindEIP => Some("已绑定EIP。"),
-            ErrorCode::UnsupportedOperationBpaasResources => {
-                Some("资源在BPAAS审批中。")
-            }
-            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgInstance => {
-                Some("添加 community 时，传播条件只支持 vpg 实例")
-            }
-            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgTypeOrVpgInstance => {
-                Some(
-                    "添加 community 时，传播条件只支持 vpg 类型或 vpg 实例",
-                )
-            }
-            ErrorCode::UnsupportedOperationCIDRUnSupportedClassicLink => {
-                Some(
-                    "指定VPC CIDR范围不支持私有网络和基础网络设备互通。",
-                )
-            }
-            ErrorCode::UnsupportedOperationCanNotAssignDefaultRouteTable => {
-                Some("路由表选择策略不支持默认路由表。")
-            }
+            ErrorCode::UnsupportedOperationBpaasResources => Some("资源在BPAAS审批中。"),
+            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgInstance => Some("添加 community 时，传播条件只支持 vpg 实例"),
+            ErrorCode::UnsupportedOperationBroadcastConditionMustBeVpgTypeOrVpgInstance => Some("添加 community 时，传播条件只支持 vpg 类型或 vpg 实例"),
+            ErrorCode::UnsupportedOperationCIDRUnSupportedClassicLink => Some("指定VPC CIDR范围不支持私有网络和基础网络设备互通。"),
+            ErrorCode::UnsupportedOperationCanNotAssignDefaultRouteTable => Some("路由表选择策略不支持默认路由表。"),
             ErrorCode::UnsupportedOperationCcnAttached => Some("实例已关联CCN。"),
-            ErrorCode::UnsupportedOperationCcnCrossAccount => {
-                Some("云联网实例不支持跨账号关联。")
-            }
-            ErrorCode::UnsupportedOperationCcnDefaultRTBRoute => {
-                Some("云联网默认路由表不支持设置路由接收策略")
-            }
-            ErrorCode::UnsupportedOperationCcnHasFlowLog => {
-                Some("当前云联网有流日志，不支持删除。")
-            }
-            ErrorCode::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom => {
-                Some("CCN实例所属账号未通过联通审批。")
-            }
-            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach => {
-                Some(
-                    "云联网关联实例绑定了策略路由下一跳，不允许解关联，需要先解绑策略路由下一跳",
-                )
-            }
-            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach => {
-                Some(
-                    "云联网关联实例绑定了策略路由规则，不允许解关联，需要先解绑策略路由规则",
-                )
-            }
-            ErrorCode::UnsupportedOperationCcnIpv6NotSupportMultipleRouteTable => {
-                Some("云联网开启ipv6不支持创建多路由表")
-            }
-            ErrorCode::UnsupportedOperationCcnNotAttached => {
-                Some("实例未关联CCN。")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastAndInputPolicy => {
-                Some("当前云联网未开启路由传播和接收策略。")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastPolicy => {
-                Some("当前云联网未开启路由传播策略。")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnableCommunity => {
-                Some("添加 community 时，vpg 需要开通传播 community 白名单")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathAndCommunityFlag => {
-                Some("未开启CCN AsPathAndCommunityFlag")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathFlag => {
-                Some("未开启云联网AsPath策略值功能")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyBasedRoutingFlag => {
-                Some("云联网未开启策略路由开关")
-            }
-            ErrorCode::UnsupportedOperationCcnNotEnablePolicyCommunityFlag => {
-                Some("未开启云联网Community策略值功能")
-            }
-            ErrorCode::UnsupportedOperationCcnOrdinaryAccountRefuseAttach => {
-                Some(
-                    "跨账号场景下不支持自驾云账号实例 关联普通账号云联网。",
-                )
-            }
-            ErrorCode::UnsupportedOperationCcnPolicyDropActionNotSupportOperateParam => {
-                Some("拒绝行为不支持传递策略值参数")
-            }
-            ErrorCode::UnsupportedOperationCcnPolicyOperateSetAndModeMustHaveBoth => {
-                Some("OperateSet和OperateMode必须同时传递")
-            }
-            ErrorCode::UnsupportedOperationCcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource => {
-                Some(
-                    "云联网策略路由非VPC实例类型不支持配置下一跳资源",
-                )
-            }
-            ErrorCode::UnsupportedOperationCcnRouteCidrOverlap => {
-                Some(
-                    "当前路由与已有路由的CIDR重叠，仅能开启其中一条路由。",
-                )
-            }
-            ErrorCode::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported => {
-                Some("云联网路由重叠功能不支持关闭")
-            }
-            ErrorCode::UnsupportedOperationCcnRouteTableNotExist => {
-                Some("指定的路由表不存在。")
-            }
-            ErrorCode::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder => {
-                Some("流量计量类型云联网暂不支持跨境")
-            }
-            ErrorCode::UnsupportedOperationCdcCcnNotSupportRouteTableSelectionPolicies => {
-                Some("CDC CCN不支持路由选择策略。")
-            }
-            ErrorCode::UnsupportedOperationCdcPublishNeedCdcId => {
-                Some("配置Cdc子网发布前需要先设置VPC属性CdcId。")
-            }
-            ErrorCode::UnsupportedOperationCdcSubnetNotSupportUnLocalGateway => {
-                Some("CDC子网不支持创建非本地网关类型的路由。")
-            }
-            ErrorCode::UnsupportedOperationCdcVpgNotExists => {
-                Some("VPG型的CDC网关不存在。")
-            }
-            ErrorCode::UnsupportedOperationClassicInstanceIdAlreadyExists => {
-                Some("实例已经和VPC绑定。")
-            }
-            ErrorCode::UnsupportedOperationClbPolicyExceedLimit => {
-                Some("负载均衡的安全组规则已达到上限。")
-            }
-            ErrorCode::UnsupportedOperationClbPolicyLimit => {
-                Some("公网Clb不支持该规则。")
-            }
-            ErrorCode::UnsupportedOperationConflictWithDockerRoute => {
-                Some("与该VPC下的TKE容器的网段重叠。")
-            }
-            ErrorCode::UnsupportedOperationCopperCcnNotSupportedCreate => {
-                Some("当前账号不允许创建服务质量：铜云联网。")
-            }
-            ErrorCode::UnsupportedOperationCopperCcnSupportedPrepaid => {
-                Some("服务质量：铜云联网仅支持创建预付费模式。")
-            }
-            ErrorCode::UnsupportedOperationCurrentAccountIsNotUnicomAccount => {
-                Some("当前账号非联通账号。")
-            }
-            ErrorCode::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder => {
-                Some("当前查询地域非跨境。")
-            }
-            ErrorCode::UnsupportedOperationCustomerGatewayIpv6 => {
-                Some("当前操作不支持创建Ivp6类型对端网关。")
-            }
-            ErrorCode::UnsupportedOperationDCGatewayNatRuleExists => {
-                Some(
-                    "该专线网关存在关联的NAT规则，不允许删除，请先删调所有的NAT规则。",
-                )
-            }
-            ErrorCode::UnsupportedOperationDcGatewaysNotFoundInVpc => {
-                Some("指定的VPC未发现专线网关。")
-            }
-            ErrorCode::UnsupportedOperationDcgHasFlowLog => {
-                Some("当前专线网关有流日志，不支持删除。")
-            }
-            ErrorCode::UnsupportedOperationDelDefaultRoute => {
-                Some("禁止删除默认路由表。")
-            }
-            ErrorCode::UnsupportedOperationDelRouteWithSubnet => {
-                Some("禁止删除已关联子网的路由表。")
-            }
-            ErrorCode::UnsupportedOperationDeleteCcnExistCcnExpressConnect => {
-                Some("当前云联网存在二层加速通道不支持删除。")
-            }
-            ErrorCode::UnsupportedOperationDeleteVpnConnInvalidState => {
-                Some(
-                    "VPN通道状态为更新中/销毁中/创建中，不支持此操作。",
-                )
-            }
-            ErrorCode::UnsupportedOperationDeletionProtectionEnabled => {
-                Some("NAT网关已开启删除保护，不允许删除")
-            }
+            ErrorCode::UnsupportedOperationCcnCrossAccount => Some("云联网实例不支持跨账号关联。"),
+            ErrorCode::UnsupportedOperationCcnDefaultRTBRoute => Some("云联网默认路由表不支持设置路由接收策略"),
+            ErrorCode::UnsupportedOperationCcnHasFlowLog => Some("当前云联网有流日志，不支持删除。"),
+            ErrorCode::UnsupportedOperationCcnInstanceAccountNotApprovedByUnicom => Some("CCN实例所属账号未通过联通审批。"),
+            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteNextHopNotAllowedDetach => Some("云联网关联实例绑定了策略路由下一跳，不允许解关联，需要先解绑策略路由下一跳"),
+            ErrorCode::UnsupportedOperationCcnInstanceHasBoundPolicyRouteRuleNotAllowedDetach => Some("云联网关联实例绑定了策略路由规则，不允许解关联，需要先解绑策略路由规则"),
+            ErrorCode::UnsupportedOperationCcnIpv6NotSupportMultipleRouteTable => Some("云联网开启ipv6不支持创建多路由表"),
+            ErrorCode::UnsupportedOperationCcnNotAttached => Some("实例未关联CCN。"),
+            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastAndInputPolicy => Some("当前云联网未开启路由传播和接收策略。"),
+            ErrorCode::UnsupportedOperationCcnNotEnableBroadcastPolicy => Some("当前云联网未开启路由传播策略。"),
+            ErrorCode::UnsupportedOperationCcnNotEnableCommunity => Some("添加 community 时，vpg 需要开通传播 community 白名单"),
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathAndCommunityFlag => Some("未开启CCN AsPathAndCommunityFlag"),
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyAsPathFlag => Some("未开启云联网AsPath策略值功能"),
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyBasedRoutingFlag => Some("云联网未开启策略路由开关"),
+            ErrorCode::UnsupportedOperationCcnNotEnablePolicyCommunityFlag => Some("未开启云联网Community策略值功能"),
+            ErrorCode::UnsupportedOperationCcnOrdinaryAccountRefuseAttach => Some("跨账号场景下不支持自驾云账号实例 关联普通账号云联网。"),
+            ErrorCode::UnsupportedOperationCcnPolicyDropActionNotSupportOperateParam => Some("拒绝行为不支持传递策略值参数"),
+            ErrorCode::UnsupportedOperationCcnPolicyOperateSetAndModeMustHaveBoth => Some("OperateSet和OperateMode必须同时传递"),
+            ErrorCode::UnsupportedOperationCcnRouteBasedRouteingNoVpcTypeNotSupportConfigNextHopResource => Some("云联网策略路由非VPC实例类型不支持配置下一跳资源"),
+            ErrorCode::UnsupportedOperationCcnRouteCidrOverlap => Some("当前路由与已有路由的CIDR重叠，仅能开启其中一条路由。"),
+            ErrorCode::UnsupportedOperationCcnRouteOverlapFlagDisableNotSupported => Some("云联网路由重叠功能不支持关闭"),
+            ErrorCode::UnsupportedOperationCcnRouteTableNotExist => Some("指定的路由表不存在。"),
+            ErrorCode::UnsupportedOperationCcnTrafficMeteringUnableCrossBorder => Some("流量计量类型云联网暂不支持跨境"),
+            ErrorCode::UnsupportedOperationCdcCcnNotSupportRouteTableSelectionPolicies => Some("CDC CCN不支持路由选择策略。"),
+            ErrorCode::UnsupportedOperationCdcPublishNeedCdcId => Some("配置Cdc子网发布前需要先设置VPC属性CdcId。"),
+            ErrorCode::UnsupportedOperationCdcSubnetNotSupportUnLocalGateway => Some("CDC子网不支持创建非本地网关类型的路由。"),
+            ErrorCode::UnsupportedOperationCdcVpgNotExists => Some("VPG型的CDC网关不存在。"),
+            ErrorCode::UnsupportedOperationClassicInstanceIdAlreadyExists => Some("实例已经和VPC绑定。"),
+            ErrorCode::UnsupportedOperationClbPolicyExceedLimit => Some("负载均衡的安全组规则已达到上限。"),
+            ErrorCode::UnsupportedOperationClbPolicyLimit => Some("公网Clb不支持该规则。"),
+            ErrorCode::UnsupportedOperationConflictWithDockerRoute => Some("与该VPC下的TKE容器的网段重叠。"),
+            ErrorCode::UnsupportedOperationCopperCcnNotSupportedCreate => Some("当前账号不允许创建服务质量：铜云联网。"),
+            ErrorCode::UnsupportedOperationCopperCcnSupportedPrepaid => Some("服务质量：铜云联网仅支持创建预付费模式。"),
+            ErrorCode::UnsupportedOperationCurrentAccountIsNotUnicomAccount => Some("当前账号非联通账号。"),
+            ErrorCode::UnsupportedOperationCurrentQueryRegionIsNotCrossBorder => Some("当前查询地域非跨境。"),
+            ErrorCode::UnsupportedOperationCustomerGatewayIpv6 => Some("当前操作不支持创建Ivp6类型对端网关。"),
+            ErrorCode::UnsupportedOperationDCGatewayNatRuleExists => Some("该专线网关存在关联的NAT规则，不允许删除，请先删调所有的NAT规则。"),
+            ErrorCode::UnsupportedOperationDcGatewaysNotFoundInVpc => Some("指定的VPC未发现专线网关。"),
+            ErrorCode::UnsupportedOperationDcgHasFlowLog => Some("当前专线网关有流日志，不支持删除。"),
+            ErrorCode::UnsupportedOperationDelDefaultRoute => Some("禁止删除默认路由表。"),
+            ErrorCode::UnsupportedOperationDelRouteWithSubnet => Some("禁止删除已关联子网的路由表。"),
+            ErrorCode::UnsupportedOperationDeleteCcnExistCcnExpressConnect => Some("当前云联网存在二层加速通道不支持删除。"),
+            ErrorCode::UnsupportedOperationDeleteVpnConnInvalidState => Some("VPN通道状态为更新中/销毁中/创建中，不支持此操作。"),
+            ErrorCode::UnsupportedOperationDeletionProtectionEnabled => Some("NAT网关已开启删除保护，不允许删除"),
             ErrorCode::UnsupportedOperationDeliveryFailed => Some("发货失败。"),
-            ErrorCode::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity => {
-                Some("专线网关正在更新BGP Community属性。")
-            }
-            ErrorCode::UnsupportedOperationDisabledNotifyCcn => {
-                Some("指定的路由策略已发布至云联网，请先撤销。")
-            }
-            ErrorCode::UnsupportedOperationDpdkNatFlowLogOnlySupportAllTrafficType => {
-                Some("创建DPDK NAT流日志时，采集类型只支持全部。")
-            }
-            ErrorCode::UnsupportedOperationDuplicatePolicy => {
-                Some("安全组规则重复。")
-            }
+            ErrorCode::UnsupportedOperationDirectConnectGatewayIsUpdatingCommunity => Some("专线网关正在更新BGP Community属性。"),
+            ErrorCode::UnsupportedOperationDisabledNotifyCcn => Some("指定的路由策略已发布至云联网，请先撤销。"),
+            ErrorCode::UnsupportedOperationDpdkNatFlowLogOnlySupportAllTrafficType => Some("创建DPDK NAT流日志时，采集类型只支持全部。"),
+            ErrorCode::UnsupportedOperationDuplicatePolicy => Some("安全组规则重复。"),
             ErrorCode::UnsupportedOperationEcmp => Some("不支持ECMP。"),
-            ErrorCode::UnsupportedOperationEcmpWithCcnRoute => {
-                Some("和云联网的路由形成ECMP。")
-            }
-            ErrorCode::UnsupportedOperationEcmpWithUserRoute => {
-                Some("和用户自定义的路由形成ECMP。")
-            }
-            ErrorCode::UnsupportedOperationEnableMultiCcnBandwidth => {
-                Some(
-                    "开启了多份带宽，不支持关闭流量调度策略功能。",
-                )
-            }
-            ErrorCode::UnsupportedOperationEnableMulticast => {
-                Some("当前地域不支持启用组播。")
-            }
-            ErrorCode::UnsupportedOperationEndPointHadGwlbEipUnassociate => {
-                Some("终端节点需要先解绑 GWLB EIP。")
-            }
-            ErrorCode::UnsupportedOperationEndPointMismatchEndPointServiceCdcId => {
-                Some("终端节点和终端节点服务的CdcId不一致。")
-            }
-            ErrorCode::UnsupportedOperationEndPointService => {
-                Some("终端节点服务本身不能是终端节点。")
-            }
-            ErrorCode::UnsupportedOperationEndPointServiceLoadBalancerInvalidType => {
-                Some("终端节点服务负载均衡类型不为内网负载均衡。")
-            }
-            ErrorCode::UnsupportedOperationEniNotSupportTerminationProtection => {
-                Some("网卡类型不支持删除保护。")
-            }
-            ErrorCode::UnsupportedOperationEniServiceManaged => {
-                Some("资源为托管弹性网卡，不可操作。")
-            }
-            ErrorCode::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn => {
-                Some("存在云联网自定义路由表不允许删除该云联网")
-            }
-            ErrorCode::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn => {
-                Some("存在云联网关联实例不允许删除云联网")
-            }
-            ErrorCode::UnsupportedOperationExistCcnRouteMatchRule => {
-                Some(
-                    "存在路由匹配规则，不支持关闭流量调度策略功能。",
-                )
-            }
-            ErrorCode::UnsupportedOperationExistFixedBandwidthLimits => {
-                Some("已配置固定带宽不允许操作。")
-            }
-            ErrorCode::UnsupportedOperationExistTrafficQosPolicy => {
-                Some(
-                    "存在非默认流量调度策略，不支持关闭流量调度策略功能。",
-                )
-            }
-            ErrorCode::UnsupportedOperationFlowLogInstanceExisted => {
-                Some("指定ResourceId对应的流日志已经创建")
-            }
-            ErrorCode::UnsupportedOperationFlowLogsNotSupportKoInstanceEni => {
-                Some(
-                    "不支持创建流日志：当前弹性网卡绑定的是KO机型。",
-                )
-            }
-            ErrorCode::UnsupportedOperationFlowLogsNotSupportNullInstanceEni => {
-                Some("不支持创建流日志：当前弹性网卡未绑定实例。")
-            }
-            ErrorCode::UnsupportedOperationGUANotSupportAllocateCdcSubnet => {
-                Some("GUA类型的网段不支持分配给CDC子网。")
-            }
-            ErrorCode::UnsupportedOperationGwlbClusterTypeNotDpdkNotSupportCreate => {
-                Some("非DPDK集群类型的GWLB不支持创建策略路由下一跳")
-            }
-            ErrorCode::UnsupportedOperationIPV6CidrNotDeployed => {
-                Some("TGW还没有投放IPv6网段")
-            }
-            ErrorCode::UnsupportedOperationIdempotentParameterMismatch => {
-                Some("指定的客户令牌已经被使用。")
-            }
-            ErrorCode::UnsupportedOperationIdempotentProcessing => {
-                Some("先前的幂等请求仍在处理中，请稍后重试。")
-            }
-            ErrorCode::UnsupportedOperationIncorrectAddressResourceType => {
-                Some("该种类型地址不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationInstanceAndRtbNotMatch => {
-                Some("用户配置的实例和路由表不匹配。")
-            }
-            ErrorCode::UnsupportedOperationInstanceAssociateHavip => {
-                Some("实例在Havip漂移范围内，需要先解绑定关联。")
-            }
-            ErrorCode::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId => {
-                Some(
-                    "当前云联网`%(value)s`的CdcId与传入实例的CdcId不一致，不支持关联。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceMismatch => {
-                Some("指定实例资源不匹配。")
-            }
-            ErrorCode::UnsupportedOperationInstanceNotExist => {
-                Some("路由表选择策略配置的实例不存在。")
-            }
-            ErrorCode::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach => {
-                Some(
-                    "跨账号场景下不支持普通账号实例关联自驾云账号云联网。",
-                )
-            }
-            ErrorCode::UnsupportedOperationInstanceStateNotSupported => {
-                Some("该地址绑定的实例状态不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationInstanceStatusNotPermit => {
-                Some("子机在关机不收费状态下不支持绑定EIP。")
-            }
-            ErrorCode::UnsupportedOperationInsufficientFunds => {
-                Some("账户余额不足。")
-            }
-            ErrorCode::UnsupportedOperationInsufficientInternetServiceProviders => {
-                Some("至少需要两个运营商")
-            }
+            ErrorCode::UnsupportedOperationEcmpWithCcnRoute => Some("和云联网的路由形成ECMP。"),
+            ErrorCode::UnsupportedOperationEcmpWithUserRoute => Some("和用户自定义的路由形成ECMP。"),
+            ErrorCode::UnsupportedOperationEnableMultiCcnBandwidth => Some("开启了多份带宽，不支持关闭流量调度策略功能。"),
+            ErrorCode::UnsupportedOperationEnableMulticast => Some("当前地域不支持启用组播。"),
+            ErrorCode::UnsupportedOperationEndPointHadGwlbEipUnassociate => Some("终端节点需要先解绑 GWLB EIP。"),
+            ErrorCode::UnsupportedOperationEndPointMismatchEndPointServiceCdcId => Some("终端节点和终端节点服务的CdcId不一致。"),
+            ErrorCode::UnsupportedOperationEndPointService => Some("终端节点服务本身不能是终端节点。"),
+            ErrorCode::UnsupportedOperationEndPointServiceLoadBalancerInvalidType => Some("终端节点服务负载均衡类型不为内网负载均衡。"),
+            ErrorCode::UnsupportedOperationEniNotSupportTerminationProtection => Some("网卡类型不支持删除保护。"),
+            ErrorCode::UnsupportedOperationEniServiceManaged => Some("资源为托管弹性网卡，不可操作。"),
+            ErrorCode::UnsupportedOperationExistCcnCustomRouteTablesNotSupportDeleteCcn => Some("存在云联网自定义路由表不允许删除该云联网"),
+            ErrorCode::UnsupportedOperationExistCcnInstancesNotSupportDeleteCcn => Some("存在云联网关联实例不允许删除云联网"),
+            ErrorCode::UnsupportedOperationExistCcnRouteMatchRule => Some("存在路由匹配规则，不支持关闭流量调度策略功能。"),
+            ErrorCode::UnsupportedOperationExistFixedBandwidthLimits => Some("已配置固定带宽不允许操作。"),
+            ErrorCode::UnsupportedOperationExistTrafficQosPolicy => Some("存在非默认流量调度策略，不支持关闭流量调度策略功能。"),
+            ErrorCode::UnsupportedOperationFlowLogInstanceExisted => Some("指定ResourceId对应的流日志已经创建"),
+            ErrorCode::UnsupportedOperationFlowLogsNotSupportKoInstanceEni => Some("不支持创建流日志：当前弹性网卡绑定的是KO机型。"),
+            ErrorCode::UnsupportedOperationFlowLogsNotSupportNullInstanceEni => Some("不支持创建流日志：当前弹性网卡未绑定实例。"),
+            ErrorCode::UnsupportedOperationGUANotSupportAllocateCdcSubnet => Some("GUA类型的网段不支持分配给CDC子网。"),
+            ErrorCode::UnsupportedOperationGwlbClusterTypeNotDpdkNotSupportCreate => Some("非DPDK集群类型的GWLB不支持创建策略路由下一跳"),
+            ErrorCode::UnsupportedOperationIPV6CidrNotDeployed => Some("TGW还没有投放IPv6网段"),
+            ErrorCode::UnsupportedOperationIdempotentParameterMismatch => Some("指定的客户令牌已经被使用。"),
+            ErrorCode::UnsupportedOperationIdempotentProcessing => Some("先前的幂等请求仍在处理中，请稍后重试。"),
+            ErrorCode::UnsupportedOperationIncorrectAddressResourceType => Some("该种类型地址不支持此操作。"),
+            ErrorCode::UnsupportedOperationInstanceAndRtbNotMatch => Some("用户配置的实例和路由表不匹配。"),
+            ErrorCode::UnsupportedOperationInstanceAssociateHavip => Some("实例在Havip漂移范围内，需要先解绑定关联。"),
+            ErrorCode::UnsupportedOperationInstanceCdcIdNotMatchCcnCdcId => Some("当前云联网`%(value)s`的CdcId与传入实例的CdcId不一致，不支持关联。"),
+            ErrorCode::UnsupportedOperationInstanceMismatch => Some("指定实例资源不匹配。"),
+            ErrorCode::UnsupportedOperationInstanceNotExist => Some("路由表选择策略配置的实例不存在。"),
+            ErrorCode::UnsupportedOperationInstanceOrdinaryAccountRefuseAttach => Some("跨账号场景下不支持普通账号实例关联自驾云账号云联网。"),
+            ErrorCode::UnsupportedOperationInstanceStateNotSupported => Some("该地址绑定的实例状态不支持此操作。"),
+            ErrorCode::UnsupportedOperationInstanceStatusNotPermit => Some("子机在关机不收费状态下不支持绑定EIP。"),
+            ErrorCode::UnsupportedOperationInsufficientFunds => Some("账户余额不足。"),
+            ErrorCode::UnsupportedOperationInsufficientInternetServiceProviders => Some("至少需要两个运营商"),
             ErrorCode::UnsupportedOperationInvalidAction => Some("不支持该操作。"),
-            ErrorCode::UnsupportedOperationInvalidAddressInternetChargeType => {
-                Some("该地址的网络付费方式不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationInvalidAddressState => {
-                Some("该地址状态不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationInvalidInstanceState => {
-                Some("无效的实例状态。")
-            }
-            ErrorCode::UnsupportedOperationInvalidResourceInternetChargeType => {
-                Some("该计费方式不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationInvalidResourceProtocol => {
-                Some("不支持加入此协议的带宽包。")
-            }
-            ErrorCode::UnsupportedOperationInvalidState => {
-                Some("资源状态不合法。")
-            }
-            ErrorCode::UnsupportedOperationInvalidStatusNotifyCcn => {
-                Some("当前状态不支持发布至云联网，请重试。")
-            }
+            ErrorCode::UnsupportedOperationInvalidAddressInternetChargeType => Some("该地址的网络付费方式不支持此操作。"),
+            ErrorCode::UnsupportedOperationInvalidAddressState => Some("该地址状态不支持此操作。"),
+            ErrorCode::UnsupportedOperationInvalidInstanceState => Some("无效的实例状态。"),
+            ErrorCode::UnsupportedOperationInvalidResourceInternetChargeType => Some("该计费方式不支持此操作。"),
+            ErrorCode::UnsupportedOperationInvalidResourceProtocol => Some("不支持加入此协议的带宽包。"),
+            ErrorCode::UnsupportedOperationInvalidState => Some("资源状态不合法。"),
+            ErrorCode::UnsupportedOperationInvalidStatusNotifyCcn => Some("当前状态不支持发布至云联网，请重试。"),
             ErrorCode::UnsupportedOperationIpv6NotSupport => Some("不支持IPV6。"),
-            ErrorCode::UnsupportedOperationIpv6NotSupportBgp => {
-                Some("Ipv6不支持Bgp，不支持携带Bgp相关参数。")
-            }
-            ErrorCode::UnsupportedOperationIsNotFinanceAccount => {
-                Some(
-                    "关联当前云联网的实例的账号存在不是金融云账号。",
-                )
-            }
-            ErrorCode::UnsupportedOperationIspNotSupported => {
-                Some("该ISP不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationLDCXDisassociate => {
-                Some("需要先解绑 IDC通道")
-            }
-            ErrorCode::UnsupportedOperationLocalGatewayAlreadyExists => {
-                Some("指定的CDC已存在本地网关。")
-            }
+            ErrorCode::UnsupportedOperationIpv6NotSupportBgp => Some("Ipv6不支持Bgp，不支持携带Bgp相关参数。"),
+            ErrorCode::UnsupportedOperationIsNotFinanceAccount => Some("关联当前云联网的实例的账号存在不是金融云账号。"),
+            ErrorCode::UnsupportedOperationIspNotSupported => Some("该ISP不支持此操作。"),
+            ErrorCode::UnsupportedOperationLDCXDisassociate => Some("需要先解绑 IDC通道"),
+            ErrorCode::UnsupportedOperationLocalGatewayAlreadyExists => Some("指定的CDC已存在本地网关。"),
             ErrorCode::UnsupportedOperationLockedResources => Some("资源被锁定。"),
-            ErrorCode::UnsupportedOperationModifyAddressAttribute => {
-                Some("账户不支持修改公网IP的该属性。")
-            }
-            ErrorCode::UnsupportedOperationMultiplePrimaryIpAddress => {
-                Some("存在多个主IP地址。")
-            }
-            ErrorCode::UnsupportedOperationMultipleVpcNotSupportAttachAccountHasIpv6 => {
-                Some(
-                    "VPC实例内部有账号纬度的IPv6白名单，不支持关联多云联网。",
-                )
-            }
-            ErrorCode::UnsupportedOperationMutexOperationTaskRunning => {
-                Some("资源互斥操作任务正在执行。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayDnatAndFlowLogConflict => {
-                Some(
-                    "传统型NAT网关暂不支持同时创建DNAT规则和开通流日志功能。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNatGatewayEipNotExists => {
-                Some("NAT网关的公网IP不存在。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHadEipUnassociate => {
-                Some("NAT网关存在未解绑的IP。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveHighTraffic => {
-                Some(
-                    "NAT网关最近流量“出/入带宽”峰值取大超过检测带宽阈值。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveRoute => {
-                Some("NAT网关存在路由。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic => {
-                Some(
-                    "NAT网关存在路由和最近流量“出/入带宽”峰值取大超过检测带宽阈值。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNatGatewayHaveTrafficMirror => {
-                Some("NAT实例正在使用流量镜像")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayIsBusy => {
-                Some("NAT实例当前负载较高，请稍后重试")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayRestricted => {
-                Some("NAT网关已被封禁，不支持此操作。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayRulePipExists => {
-                Some(
-                    "SNAT/DNAT转换规则所指定的内网IP已绑定了其他的规则，无法重复绑定。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNatGatewaySnatPipNeedVm => {
-                Some("SNAT转换规则的内网IP需为虚拟机上网卡所用的IP。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewaySnatRuleNotExists => {
-                Some("NAT网关的SNAT转换规则不存在。")
-            }
-            ErrorCode::UnsupportedOperationNatGatewayTypeNotSupportSNAT => {
-                Some("NAT网关类型不支持SNAT规则。")
-            }
-            ErrorCode::UnsupportedOperationNatHasBoundVpg => {
-                Some("NAT网关绑定了vpg，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatHasECMP => {
-                Some("NAT网关开启了ECMP，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatHasEnabledGatewayFlowControl => {
-                Some("NAT网关开启了网关流控，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatHasFlowLog => {
-                Some("NAT网关开启了流日志，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatInstanceExclusive => {
-                Some("独享型NAT不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatNfvUnsupportedRegion => {
-                Some("NFV NAT服务不支持该地域。")
-            }
-            ErrorCode::UnsupportedOperationNatNotSupported => {
-                Some("NAT实例不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatSpecificationExceeded => {
-                Some("NAT网关规格超过标准型nat规格，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatTypeError => {
-                Some("NAT网关实例类型不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationNatUsageExceeded => {
-                Some(
-                    "NAT网关近30天的最大用量超过标准型NAT规格，不支持该操作。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNeedToRetainOneDefaultBandwidth => {
-                Some("需要保留一份默认带宽。")
-            }
+            ErrorCode::UnsupportedOperationModifyAddressAttribute => Some("账户不支持修改公网IP的该属性。"),
+            ErrorCode::UnsupportedOperationMultiplePrimaryIpAddress => Some("存在多个主IP地址。"),
+            ErrorCode::UnsupportedOperationMultipleVpcNotSupportAttachAccountHasIpv6 => Some("VPC实例内部有账号纬度的IPv6白名单，不支持关联多云联网。"),
+            ErrorCode::UnsupportedOperationMutexOperationTaskRunning => Some("资源互斥操作任务正在执行。"),
+            ErrorCode::UnsupportedOperationNatGatewayDnatAndFlowLogConflict => Some("传统型NAT网关暂不支持同时创建DNAT规则和开通流日志功能。"),
+            ErrorCode::UnsupportedOperationNatGatewayEipNotExists => Some("NAT网关的公网IP不存在。"),
+            ErrorCode::UnsupportedOperationNatGatewayHadEipUnassociate => Some("NAT网关存在未解绑的IP。"),
+            ErrorCode::UnsupportedOperationNatGatewayHaveHighTraffic => Some("NAT网关最近流量“出/入带宽”峰值取大超过检测带宽阈值。"),
+            ErrorCode::UnsupportedOperationNatGatewayHaveRoute => Some("NAT网关存在路由。"),
+            ErrorCode::UnsupportedOperationNatGatewayHaveRouteAndHighTraffic => Some("NAT网关存在路由和最近流量“出/入带宽”峰值取大超过检测带宽阈值。"),
+            ErrorCode::UnsupportedOperationNatGatewayHaveTrafficMirror => Some("NAT实例正在使用流量镜像"),
+            ErrorCode::UnsupportedOperationNatGatewayIsBusy => Some("NAT实例当前负载较高，请稍后重试"),
+            ErrorCode::UnsupportedOperationNatGatewayRestricted => Some("NAT网关已被封禁，不支持此操作。"),
+            ErrorCode::UnsupportedOperationNatGatewayRulePipExists => Some("SNAT/DNAT转换规则所指定的内网IP已绑定了其他的规则，无法重复绑定。"),
+            ErrorCode::UnsupportedOperationNatGatewaySnatPipNeedVm => Some("SNAT转换规则的内网IP需为虚拟机上网卡所用的IP。"),
+            ErrorCode::UnsupportedOperationNatGatewaySnatRuleNotExists => Some("NAT网关的SNAT转换规则不存在。"),
+            ErrorCode::UnsupportedOperationNatGatewayTypeNotSupportSNAT => Some("NAT网关类型不支持SNAT规则。"),
+            ErrorCode::UnsupportedOperationNatHasBoundVpg => Some("NAT网关绑定了vpg，不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatHasECMP => Some("NAT网关开启了ECMP，不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatHasEnabledGatewayFlowControl => Some("NAT网关开启了网关流控，不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatHasFlowLog => Some("NAT网关开启了流日志，不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatInstanceExclusive => Some("独享型NAT不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatNfvUnsupportedRegion => Some("NFV NAT服务不支持该地域。"),
+            ErrorCode::UnsupportedOperationNatNotSupported => Some("NAT实例不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatSpecificationExceeded => Some("NAT网关规格超过标准型nat规格，不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatTypeError => Some("NAT网关实例类型不支持该操作。"),
+            ErrorCode::UnsupportedOperationNatUsageExceeded => Some("NAT网关近30天的最大用量超过标准型NAT规格，不支持该操作。"),
+            ErrorCode::UnsupportedOperationNeedToRetainOneDefaultBandwidth => Some("需要保留一份默认带宽。"),
             ErrorCode::UnsupportedOperationNoCdcDcGw => Some("没有CDC专线网关。"),
-            ErrorCode::UnsupportedOperationNormalSubnetNotSupportLocalGateway => {
-                Some("指定的子网不支持创建本地网关类型的路由。")
-            }
-            ErrorCode::UnsupportedOperationNotLockedInstanceOperation => {
-                Some("当前实例已被封禁，无法进行此操作。")
-            }
-            ErrorCode::UnsupportedOperationNotMatchTargetService => {
-                Some(
-                    "目的端的服务在IP申请中使用的实例ID和这里传入的不匹配。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNotPendingCcnInstance => {
-                Some(
-                    "当前云联网实例未处于申请中状态，无法进行操作。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNotPostpaidCcnOperation => {
-                Some("当前云联网为非后付费类型，无法进行此操作。")
-            }
-            ErrorCode::UnsupportedOperationNotPutVpcSnatIpAddress => {
-                Some("该VPC没有投放Snat子网地址池")
-            }
-            ErrorCode::UnsupportedOperationNotSupportAttachEdgeAndCrossBorderInstance => {
-                Some("当前云联网不支持同时关联EDGE实例和跨境实例")
-            }
-            ErrorCode::UnsupportedOperationNotSupportCreateCcnRouteTable => {
-                Some("没有开启多路由表特性，不能创建用户路由表。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportCreateCrossRegionVpcPeer => {
-                Some("不支持创建跨域对等连接")
-            }
-            ErrorCode::UnsupportedOperationNotSupportCreateIpv6VpnGateway => {
-                Some("当前操作不支持创建Ipv6类型VPN网关。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultCcnRouteTable => {
-                Some("默认路由表，不支持删除。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultRouteTable => {
-                Some("不支持删除默认路由表。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportDeleteVpcBmPeer => {
-                Some("公有云到黑石的对等连接不支持删除。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportModifyDefaultCcnRouteTable => {
-                Some("默认路由表，不支持修改。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportRouteType => {
-                Some("不支持的自定义路由类型。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportSameCcnInstanceAndSourceAddress => {
-                Some("不支持编辑相同的实例和源地址。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportZone => {
-                Some("不支持的可用区")
-            }
-            ErrorCode::UnsupportedOperationNotSupportedAddressIpsChargeType => {
-                Some("该地址类型不支持释放操作。")
-            }
-            ErrorCode::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn => {
-                Some("不支持创建后付费流量计费类型云联网")
-            }
-            ErrorCode::UnsupportedOperationNotSupportedLocalAddressType => {
-                Some("当前VPN网关不支持指定客户端网段类型")
-            }
-            ErrorCode::UnsupportedOperationNotSupportedPurchaseCenterEgressResource => {
-                Some(
-                    "此地域没有上线出口二资源，请到北京/广州/南京购买。",
-                )
-            }
-            ErrorCode::UnsupportedOperationNotSupportedUpdateCcnRoutePublish => {
-                Some("当前云联网不支持更新路由发布。")
-            }
-            ErrorCode::UnsupportedOperationNotifyCcn => {
-                Some("指定的路由策略不支持发布或撤销至云联网。")
-            }
-            ErrorCode::UnsupportedOperationOfflineChargeType => {
-                Some("此产品计费方式已下线，请尝试其他计费方式。")
-            }
-            ErrorCode::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy => {
-                Some("仅地域间限速模式才支持流量调度策略功能。")
-            }
-            ErrorCode::UnsupportedOperationOnlySupportProfessionKafka => {
-                Some("仅支持专业版Ckafka。")
-            }
-            ErrorCode::UnsupportedOperationParameterSslVpnProtocol => {
-                Some("参数 `SslVpnProtocol` 不支持修改。")
-            }
-            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering => {
-                Some("预付费云联网只支持带宽计量类型")
-            }
-            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit => {
-                Some("预付费云联网只支持地域间限速。")
-            }
+            ErrorCode::UnsupportedOperationNormalSubnetNotSupportLocalGateway => Some("指定的子网不支持创建本地网关类型的路由。"),
+            ErrorCode::UnsupportedOperationNotLockedInstanceOperation => Some("当前实例已被封禁，无法进行此操作。"),
+            ErrorCode::UnsupportedOperationNotMatchTargetService => Some("目的端的服务在IP申请中使用的实例ID和这里传入的不匹配。"),
+            ErrorCode::UnsupportedOperationNotPendingCcnInstance => Some("当前云联网实例未处于申请中状态，无法进行操作。"),
+            ErrorCode::UnsupportedOperationNotPostpaidCcnOperation => Some("当前云联网为非后付费类型，无法进行此操作。"),
+            ErrorCode::UnsupportedOperationNotPutVpcSnatIpAddress => Some("该VPC没有投放Snat子网地址池"),
+            ErrorCode::UnsupportedOperationNotSupportAttachEdgeAndCrossBorderInstance => Some("当前云联网不支持同时关联EDGE实例和跨境实例"),
+            ErrorCode::UnsupportedOperationNotSupportCreateCcnRouteTable => Some("没有开启多路由表特性，不能创建用户路由表。"),
+            ErrorCode::UnsupportedOperationNotSupportCreateCrossRegionVpcPeer => Some("不支持创建跨域对等连接"),
+            ErrorCode::UnsupportedOperationNotSupportCreateIpv6VpnGateway => Some("当前操作不支持创建Ipv6类型VPN网关。"),
+            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultCcnRouteTable => Some("默认路由表，不支持删除。"),
+            ErrorCode::UnsupportedOperationNotSupportDeleteDefaultRouteTable => Some("不支持删除默认路由表。"),
+            ErrorCode::UnsupportedOperationNotSupportDeleteVpcBmPeer => Some("公有云到黑石的对等连接不支持删除。"),
+            ErrorCode::UnsupportedOperationNotSupportModifyDefaultCcnRouteTable => Some("默认路由表，不支持修改。"),
+            ErrorCode::UnsupportedOperationNotSupportRouteType => Some("不支持的自定义路由类型。"),
+            ErrorCode::UnsupportedOperationNotSupportSameCcnInstanceAndSourceAddress => Some("不支持编辑相同的实例和源地址。"),
+            ErrorCode::UnsupportedOperationNotSupportZone => Some("不支持的可用区"),
+            ErrorCode::UnsupportedOperationNotSupportedAddressIpsChargeType => Some("该地址类型不支持释放操作。"),
+            ErrorCode::UnsupportedOperationNotSupportedCreateTrafficMeteringTypeCcn => Some("不支持创建后付费流量计费类型云联网"),
+            ErrorCode::UnsupportedOperationNotSupportedLocalAddressType => Some("当前VPN网关不支持指定客户端网段类型"),
+            ErrorCode::UnsupportedOperationNotSupportedPurchaseCenterEgressResource => Some("此地域没有上线出口二资源，请到北京/广州/南京购买。"),
+            ErrorCode::UnsupportedOperationNotSupportedUpdateCcnRoutePublish => Some("当前云联网不支持更新路由发布。"),
+            ErrorCode::UnsupportedOperationNotifyCcn => Some("指定的路由策略不支持发布或撤销至云联网。"),
+            ErrorCode::UnsupportedOperationOfflineChargeType => Some("此产品计费方式已下线，请尝试其他计费方式。"),
+            ErrorCode::UnsupportedOperationOnlyInterRegionLimitSupportedCreateTrafficQosPolicy => Some("仅地域间限速模式才支持流量调度策略功能。"),
+            ErrorCode::UnsupportedOperationOnlySupportProfessionKafka => Some("仅支持专业版Ckafka。"),
+            ErrorCode::UnsupportedOperationParameterSslVpnProtocol => Some("参数 `SslVpnProtocol` 不支持修改。"),
+            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportBandwidthMetering => Some("预付费云联网只支持带宽计量类型"),
+            ErrorCode::UnsupportedOperationPrepaidCcnOnlySupportInterRegionLimit => Some("预付费云联网只支持地域间限速。"),
             ErrorCode::UnsupportedOperationPrimaryIp => Some("指定的值是主IP。"),
-            ErrorCode::UnsupportedOperationPrivateBgpVpnGateway => {
-                Some("不支持创建私网BGP类型VPN网关。")
-            }
-            ErrorCode::UnsupportedOperationPrivateNatGatewayAssociationExists => {
-                Some("私网NAT网关存在关联规则。")
-            }
-            ErrorCode::UnsupportedOperationPrivateSslVpnGateway => {
-                Some("不支持创建私网Ssl类型VPN网关。")
-            }
-            ErrorCode::UnsupportedOperationPrivateVpnGateway => {
-                Some("不支持创建私网类型VPN网关。")
-            }
-            ErrorCode::UnsupportedOperationPublicClbNotSupport => {
-                Some("不支持公网CLB。")
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressDisassociate => {
-                Some("Nat网关至少存在一个弹性IP，弹性IP不能解绑。")
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressIsNotBGPIp => {
-                Some("绑定NAT网关的弹性IP不是BGP性质的IP。")
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressIsNotExisted => {
-                Some("绑定NAT网关的弹性IP不存在。")
-            }
-            ErrorCode::UnsupportedOperationPublicIpAddressNotBilledByTraffic => {
-                Some("绑定NAT网关的弹性IP不是按流量计费的。")
-            }
-            ErrorCode::UnsupportedOperationPurchaseLimit => {
-                Some("当前账号不能在该地域使用产品。")
-            }
-            ErrorCode::UnsupportedOperationQueryTimeExceededLimit => {
-                Some("查询时间超过限制。")
-            }
+            ErrorCode::UnsupportedOperationPrivateBgpVpnGateway => Some("不支持创建私网BGP类型VPN网关。"),
+            ErrorCode::UnsupportedOperationPrivateNatGatewayAssociationExists => Some("私网NAT网关存在关联规则。"),
+            ErrorCode::UnsupportedOperationPrivateSslVpnGateway => Some("不支持创建私网Ssl类型VPN网关。"),
+            ErrorCode::UnsupportedOperationPrivateVpnGateway => Some("不支持创建私网类型VPN网关。"),
+            ErrorCode::UnsupportedOperationPublicClbNotSupport => Some("不支持公网CLB。"),
+            ErrorCode::UnsupportedOperationPublicIpAddressDisassociate => Some("Nat网关至少存在一个弹性IP，弹性IP不能解绑。"),
+            ErrorCode::UnsupportedOperationPublicIpAddressIsNotBGPIp => Some("绑定NAT网关的弹性IP不是BGP性质的IP。"),
+            ErrorCode::UnsupportedOperationPublicIpAddressIsNotExisted => Some("绑定NAT网关的弹性IP不存在。"),
+            ErrorCode::UnsupportedOperationPublicIpAddressNotBilledByTraffic => Some("绑定NAT网关的弹性IP不是按流量计费的。"),
+            ErrorCode::UnsupportedOperationPurchaseLimit => Some("当前账号不能在该地域使用产品。"),
+            ErrorCode::UnsupportedOperationQueryTimeExceededLimit => Some("查询时间超过限制。"),
             ErrorCode::UnsupportedOperationRecordExists => Some("记录已存在。"),
             ErrorCode::UnsupportedOperationRecordNotExists => Some("记录不存在。"),
-            ErrorCode::UnsupportedOperationRemoteRegionSgHasReferencedSg => {
-                Some(
-                    "此安全组存在嵌套安全组规则，不支持跨地域克隆。",
-                )
-            }
-            ErrorCode::UnsupportedOperationResourceIsInvalidState => {
-                Some("资源处于不可用状态，禁止操作。")
-            }
-            ErrorCode::UnsupportedOperationResourceMismatch => {
-                Some("输入的资源ID与IP绑定的资源不匹配，请检查。")
-            }
-            ErrorCode::UnsupportedOperationResourceProcessing => {
-                Some("资源正在操作中，请稍后重试。")
-            }
-            ErrorCode::UnsupportedOperationRoleNotFound => {
-                Some("未找到相关角色，请确认角色是否授权。")
-            }
-            ErrorCode::UnsupportedOperationRoutePolicyAssociation => {
-                Some("路由策略被关联到路由表，不支持删除。")
-            }
-            ErrorCode::UnsupportedOperationRoutePvgw2 => {
-                Some("只支持自研VPC创建或修改PVGW2类型路由。")
-            }
-            ErrorCode::UnsupportedOperationRouteTableCanNotDelete => {
-                Some(
-                    "当前路由表删除失败，请先检查是否存在关联的策略。",
-                )
-            }
-            ErrorCode::UnsupportedOperationRouteTableExceedPerVbcLimit => {
-                Some("当前云联网的路由表数量已超过限制。")
-            }
-            ErrorCode::UnsupportedOperationRouteTableHasSubnetRule => {
-                Some("路由表绑定了子网。")
-            }
-            ErrorCode::UnsupportedOperationRouteTableSelectPolicyExceed => {
-                Some("当前云联网的路由表选择策略数量已超过限制。")
-            }
-            ErrorCode::UnsupportedOperationSSLClientCertAlreadyDisableOrCertAbnormal => {
-                Some(
-                    "SslVpnClientIds：`vpnc-20f9b3d7` 证书状态已禁用或Client证书状态不可用，不支持禁用证书。",
-                )
-            }
-            ErrorCode::UnsupportedOperationSSLClientCertAlreadyEnableOrCertAbnormal => {
-                Some(
-                    "SslVpnClientIds：`vpnc-20f9b3d7` 证书状态已启用或Client证书状态不可用，不支持启用证书。",
-                )
-            }
-            ErrorCode::UnsupportedOperationSSLClientCertDisableUnsupportedDownloadSSLClientCert => {
-                Some("SSL客户端状态不可用，不支持下载")
-            }
-            ErrorCode::UnsupportedOperationServiceUnsupportedRegion => {
-                Some("服务在当前地域不支持。")
-            }
-            ErrorCode::UnsupportedOperationSgNumExceedLimit => {
-                Some("安全组展开后的规则已达到上限。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotAttached => {
-                Some("实例已关联快照策略。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotBackupTypeModify => {
-                Some("快照备份策略不支持修改。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotFileFailed => {
-                Some("快照文件生成失败。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotFileNoExist => {
-                Some("快照文件已过期或删除。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotFileProcessing => {
-                Some("快照文件正在生成中，请稍后查看。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotInstanceRegionDiff => {
-                Some("一次仅支持关联一个地域的实例。")
-            }
-            ErrorCode::UnsupportedOperationSnapshotNotAttached => {
-                Some("实例未关联快照策略。")
-            }
-            ErrorCode::UnsupportedOperationSnatSubnet => {
-                Some("SNAT子网 不支持分配IP。")
-            }
-            ErrorCode::UnsupportedOperationSpecialEndPointService => {
-                Some(
-                    "指定的终端节点服务所创建的终端节点不支持绑定安全组。",
-                )
-            }
-            ErrorCode::UnsupportedOperationSslVpnClientIdNotFound => {
-                Some("SslVpnClientId 不存在。")
-            }
-            ErrorCode::UnsupportedOperationSubEniNotSupportTrunking => {
-                Some("中继网卡不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationSubnetMismatchVpcCdcId => {
-                Some("子网与Vpc配置的CdcId不一致。")
-            }
+            ErrorCode::UnsupportedOperationRemoteRegionSgHasReferencedSg => Some("此安全组存在嵌套安全组规则，不支持跨地域克隆。"),
+            ErrorCode::UnsupportedOperationResourceIsInvalidState => Some("资源处于不可用状态，禁止操作。"),
+            ErrorCode::UnsupportedOperationResourceMismatch => Some("输入的资源ID与IP绑定的资源不匹配，请检查。"),
+            ErrorCode::UnsupportedOperationResourceProcessing => Some("资源正在操作中，请稍后重试。"),
+            ErrorCode::UnsupportedOperationRoleNotFound => Some("未找到相关角色，请确认角色是否授权。"),
+            ErrorCode::UnsupportedOperationRoutePolicyAssociation => Some("路由策略被关联到路由表，不支持删除。"),
+            ErrorCode::UnsupportedOperationRoutePvgw2 => Some("只支持自研VPC创建或修改PVGW2类型路由。"),
+            ErrorCode::UnsupportedOperationRouteTableCanNotDelete => Some("当前路由表删除失败，请先检查是否存在关联的策略。"),
+            ErrorCode::UnsupportedOperationRouteTableExceedPerVbcLimit => Some("当前云联网的路由表数量已超过限制。"),
+            ErrorCode::UnsupportedOperationRouteTableHasSubnetRule => Some("路由表绑定了子网。"),
+            ErrorCode::UnsupportedOperationRouteTableSelectPolicyExceed => Some("当前云联网的路由表选择策略数量已超过限制。"),
+            ErrorCode::UnsupportedOperationSSLClientCertAlreadyDisableOrCertAbnormal => Some("SslVpnClientIds：`vpnc-20f9b3d7` 证书状态已禁用或Client证书状态不可用，不支持禁用证书。"),
+            ErrorCode::UnsupportedOperationSSLClientCertAlreadyEnableOrCertAbnormal => Some("SslVpnClientIds：`vpnc-20f9b3d7` 证书状态已启用或Client证书状态不可用，不支持启用证书。"),
+            ErrorCode::UnsupportedOperationSSLClientCertDisableUnsupportedDownloadSSLClientCert => Some("SSL客户端状态不可用，不支持下载"),
+            ErrorCode::UnsupportedOperationServiceUnsupportedRegion => Some("服务在当前地域不支持。"),
+            ErrorCode::UnsupportedOperationSgNumExceedLimit => Some("安全组展开后的规则已达到上限。"),
+            ErrorCode::UnsupportedOperationSnapshotAttached => Some("实例已关联快照策略。"),
+            ErrorCode::UnsupportedOperationSnapshotBackupTypeModify => Some("快照备份策略不支持修改。"),
+            ErrorCode::UnsupportedOperationSnapshotFileFailed => Some("快照文件生成失败。"),
+            ErrorCode::UnsupportedOperationSnapshotFileNoExist => Some("快照文件已过期或删除。"),
+            ErrorCode::UnsupportedOperationSnapshotFileProcessing => Some("快照文件正在生成中，请稍后查看。"),
+            ErrorCode::UnsupportedOperationSnapshotInstanceRegionDiff => Some("一次仅支持关联一个地域的实例。"),
+            ErrorCode::UnsupportedOperationSnapshotNotAttached => Some("实例未关联快照策略。"),
+            ErrorCode::UnsupportedOperationSnatSubnet => Some("SNAT子网 不支持分配IP。"),
+            ErrorCode::UnsupportedOperationSpecialEndPointService => Some("指定的终端节点服务所创建的终端节点不支持绑定安全组。"),
+            ErrorCode::UnsupportedOperationSslVpnClientIdNotFound => Some("SslVpnClientId 不存在。"),
+            ErrorCode::UnsupportedOperationSubEniNotSupportTrunking => Some("中继网卡不支持该操作。"),
+            ErrorCode::UnsupportedOperationSubnetMismatchVpcCdcId => Some("子网与Vpc配置的CdcId不一致。"),
             ErrorCode::UnsupportedOperationSubnetNotExists => Some("子网不存在。"),
-            ErrorCode::UnsupportedOperationSystemRoute => {
-                Some("系统路由，禁止操作。")
-            }
-            ErrorCode::UnsupportedOperationTagAllocate => {
-                Some("标签正在分配中。")
-            }
+            ErrorCode::UnsupportedOperationSystemRoute => Some("系统路由，禁止操作。"),
+            ErrorCode::UnsupportedOperationTagAllocate => Some("标签正在分配中。"),
             ErrorCode::UnsupportedOperationTagFree => Some("标签正在释放中。"),
             ErrorCode::UnsupportedOperationTagNotPermit => Some("标签没有权限。"),
-            ErrorCode::UnsupportedOperationTagSystemReservedTagKey => {
-                Some("不支持使用系统预留的标签键。")
-            }
-            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportClb => {
-                Some("流量镜像不支持目标Clb。")
-            }
-            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportSameSrcTarget => {
-                Some("流量镜像源、目的不可同端。")
-            }
-            ErrorCode::UnsupportedOperationTrafficProtectionNotSupportIPv6 => {
-                Some("流量保护不支持IPv6。")
-            }
-            ErrorCode::UnsupportedOperationTrafficQosPolicyBandwidth => {
-                Some(
-                    "流量调度策略分配带宽和地域间带宽不一致，不支持关闭流量调度策略功能。",
-                )
-            }
-            ErrorCode::UnsupportedOperationTrafficValidationFailed => {
-                Some("资源业务带宽超过防误操作检测阈值。")
-            }
+            ErrorCode::UnsupportedOperationTagSystemReservedTagKey => Some("不支持使用系统预留的标签键。"),
+            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportClb => Some("流量镜像不支持目标Clb。"),
+            ErrorCode::UnsupportedOperationTrafficMirrorNotSupportSameSrcTarget => Some("流量镜像源、目的不可同端。"),
+            ErrorCode::UnsupportedOperationTrafficProtectionNotSupportIPv6 => Some("流量保护不支持IPv6。"),
+            ErrorCode::UnsupportedOperationTrafficQosPolicyBandwidth => Some("流量调度策略分配带宽和地域间带宽不一致，不支持关闭流量调度策略功能。"),
+            ErrorCode::UnsupportedOperationTrafficValidationFailed => Some("资源业务带宽超过防误操作检测阈值。"),
             ErrorCode::UnsupportedOperationUinNotFound => Some("账号ID不存在。"),
-            ErrorCode::UnsupportedOperationUnableCrossBorder => {
-                Some("不支持跨境。")
-            }
-            ErrorCode::UnsupportedOperationUnableCrossFinance => {
-                Some("当前云联网无法关联金融云实例。")
-            }
-            ErrorCode::UnsupportedOperationUnassignCidrBlock => {
-                Some("未分配IPv6网段。")
-            }
+            ErrorCode::UnsupportedOperationUnableCrossBorder => Some("不支持跨境。"),
+            ErrorCode::UnsupportedOperationUnableCrossFinance => Some("当前云联网无法关联金融云实例。"),
+            ErrorCode::UnsupportedOperationUnassignCidrBlock => Some("未分配IPv6网段。"),
             ErrorCode::UnsupportedOperationUnbindEIP => Some("未绑定EIP。"),
-            ErrorCode::UnsupportedOperationUnpaidOrderAlreadyExists => {
-                Some("账户还有未支付订单，请先完成付款。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedBindLocalZoneEIP => {
-                Some("不支持绑定LocalZone弹性公网IP。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedInstanceFamily => {
-                Some("指定机型不支持弹性网卡。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedLegacyAccount => {
-                Some("传统型账号不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedLocalZoneNat => {
-                Some("NAT网关部署在local zone，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationUnsupportedRegion => {
-                Some("暂无法在此国家/地区提供该服务。")
-            }
-            ErrorCode::UnsupportedOperationUserAndCcnChargeTypeNotMatch => {
-                Some(
-                    "当前用户付费类型不支持创建所选付费类型的云联网。",
-                )
-            }
-            ErrorCode::UnsupportedOperationVersionMismatch => {
-                Some("指定安全组规则版本号和当前最新版本不一致。")
-            }
-            ErrorCode::UnsupportedOperationVersionNotSupported => {
-                Some("当前VPN版本小于4.0，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationVpcMismatch => {
-                Some("资源不属于同一个VPC。")
-            }
-            ErrorCode::UnsupportedOperationVpcPeerAlreadyExist => {
-                Some("对等连接已存在。")
-            }
-            ErrorCode::UnsupportedOperationVpcPeerCidrConflict => {
-                Some("VPC网段存在CIDR冲突。")
-            }
-            ErrorCode::UnsupportedOperationVpcPeerInvalidStateChange => {
-                Some("对等连接状态错误。")
-            }
-            ErrorCode::UnsupportedOperationVpcPeerPurviewError => {
-                Some("该账不能发起操作。")
-            }
-            ErrorCode::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck => {
-                Some("VPN SPD通道不支持配置健康检查")
-            }
-            ErrorCode::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet => {
-                Some(
-                    "私网VPN通道目的网段与私网VPN网关的私网网段冲突，请修改后重试。",
-                )
-            }
-            ErrorCode::UnsupportedOperationVpnConnInvalidState => {
-                Some("当前通道为非可用状态，不支持该操作。")
-            }
-            ErrorCode::UnsupportedOperationVpnConnRouteTypeMixed => {
-                Some(
-                    "VPN网关下的通道不支持动态路由与非动态路由混用，请检查后重试。",
-                )
-            }
-            ErrorCode::UnsupportedOperationVpnConnSPDOverlap => {
-                Some("SPD本端网段冲突，请检查后重试。")
-            }
-            ErrorCode::UnsupportedOperationVpnGatewayVpcNoIpv6Subnet => {
-                Some("当前创建VPN网关所使用的VPC没有分配IPV6子网。")
-            }
-            ErrorCode::UnsupportedOperationVpnGwVpcIdMustHave => {
-                Some("VPC类型VPN网关必须携带VpcId。")
-            }
-            ErrorCode::UnsupportedOperationVpnGwVpcIdNotHave => {
-                Some("CCN类型VPN网关 不用携带VpcId")
-            }
+            ErrorCode::UnsupportedOperationUnpaidOrderAlreadyExists => Some("账户还有未支付订单，请先完成付款。"),
+            ErrorCode::UnsupportedOperationUnsupportedBindLocalZoneEIP => Some("不支持绑定LocalZone弹性公网IP。"),
+            ErrorCode::UnsupportedOperationUnsupportedInstanceFamily => Some("指定机型不支持弹性网卡。"),
+            ErrorCode::UnsupportedOperationUnsupportedLegacyAccount => Some("传统型账号不支持该操作。"),
+            ErrorCode::UnsupportedOperationUnsupportedLocalZoneNat => Some("NAT网关部署在local zone，不支持该操作。"),
+            ErrorCode::UnsupportedOperationUnsupportedRegion => Some("暂无法在此国家/地区提供该服务。"),
+            ErrorCode::UnsupportedOperationUserAndCcnChargeTypeNotMatch => Some("当前用户付费类型不支持创建所选付费类型的云联网。"),
+            ErrorCode::UnsupportedOperationVersionMismatch => Some("指定安全组规则版本号和当前最新版本不一致。"),
+            ErrorCode::UnsupportedOperationVersionNotSupported => Some("当前VPN版本小于4.0，不支持该操作。"),
+            ErrorCode::UnsupportedOperationVpcMismatch => Some("资源不属于同一个VPC。"),
+            ErrorCode::UnsupportedOperationVpcPeerAlreadyExist => Some("对等连接已存在。"),
+            ErrorCode::UnsupportedOperationVpcPeerCidrConflict => Some("VPC网段存在CIDR冲突。"),
+            ErrorCode::UnsupportedOperationVpcPeerInvalidStateChange => Some("对等连接状态错误。"),
+            ErrorCode::UnsupportedOperationVpcPeerPurviewError => Some("该账不能发起操作。"),
+            ErrorCode::UnsupportedOperationVpnConnCidrNotSupportedHealthCheck => Some("VPN SPD通道不支持配置健康检查"),
+            ErrorCode::UnsupportedOperationVpnConnDestCidrConflictWithPrivateNet => Some("私网VPN通道目的网段与私网VPN网关的私网网段冲突，请修改后重试。"),
+            ErrorCode::UnsupportedOperationVpnConnInvalidState => Some("当前通道为非可用状态，不支持该操作。"),
+            ErrorCode::UnsupportedOperationVpnConnRouteTypeMixed => Some("VPN网关下的通道不支持动态路由与非动态路由混用，请检查后重试。"),
+            ErrorCode::UnsupportedOperationVpnConnSPDOverlap => Some("SPD本端网段冲突，请检查后重试。"),
+            ErrorCode::UnsupportedOperationVpnGatewayVpcNoIpv6Subnet => Some("当前创建VPN网关所使用的VPC没有分配IPV6子网。"),
+            ErrorCode::UnsupportedOperationVpnGwVpcIdMustHave => Some("VPC类型VPN网关必须携带VpcId。"),
+            ErrorCode::UnsupportedOperationVpnGwVpcIdNotHave => Some("CCN类型VPN网关 不用携带VpcId"),
             ErrorCode::UnsupportedOperationVpnUnsupportedBgp => Some("VPN不支持BGP"),
-            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAccountOrRegion => {
-                Some("当前账号或地域，VPN不支持BGP。")
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAsnEqual => {
-                Some(
-                    "对端网关BGP ASN和已有的通道对端或云上VPN的BGP ASN相同。",
-                )
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBandwidth => {
-                Some("`%(value)s`，不支持降低VPN带宽。")
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBgpAsn => {
-                Some("VPN不支持修改BGP ASN。")
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedNotExistBgpAsn => {
-                Some("VPN未配置BGP ASN。")
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn => {
-                Some("3.1以下版本VPN网关不支持配置ecmp路由")
-            }
-            ErrorCode::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn => {
-                Some("对端网关不存在BGP ASN。")
-            }
-            ErrorCode::UnsupportedOperationWhiteListNotAdd => {
-                Some("没在白名单内，不支持当前操作。")
-            }
-            ErrorCode::UnsupportedOperationZoneMismatch => {
-                Some("指定资源在不同的可用区。")
-            }
-            ErrorCode::VpcLimitExceeded => {
-                Some("已经达到指定区域vpc资源申请数量上限。")
-            }
+            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAccountOrRegion => Some("当前账号或地域，VPN不支持BGP。"),
+            ErrorCode::UnsupportedOperationVpnUnsupportedBgpAsnEqual => Some("对端网关BGP ASN和已有的通道对端或云上VPN的BGP ASN相同。"),
+            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBandwidth => Some("`%(value)s`，不支持降低VPN带宽。"),
+            ErrorCode::UnsupportedOperationVpnUnsupportedModifyBgpAsn => Some("VPN不支持修改BGP ASN。"),
+            ErrorCode::UnsupportedOperationVpnUnsupportedNotExistBgpAsn => Some("VPN未配置BGP ASN。"),
+            ErrorCode::UnsupportedOperationVpnUnsupportedRouteEcmpForCvmVpn => Some("3.1以下版本VPN网关不支持配置ecmp路由"),
+            ErrorCode::UnsupportedOperationVpnUnsupportedUsrGwNotExistBgpAsn => Some("对端网关不存在BGP ASN。"),
+            ErrorCode::UnsupportedOperationWhiteListNotAdd => Some("没在白名单内，不支持当前操作。"),
+            ErrorCode::UnsupportedOperationZoneMismatch => Some("指定资源在不同的可用区。"),
+            ErrorCode::VpcLimitExceeded => Some("已经达到指定区域vpc资源申请数量上限。"),
             ErrorCode::Other(_) => None,
         }
     }
 }
+
 impl From<&str> for ErrorCode {
     #[inline]
     fn from(code: &str) -> Self {
         ErrorCode::parse(code)
     }
 }
+
 impl std::str::FromStr for ErrorCode {
     type Err = std::convert::Infallible;
     #[inline]
@@ -7006,6 +3944,7 @@ impl std::str::FromStr for ErrorCode {
         Ok(ErrorCode::parse(code))
     }
 }
+
 impl std::fmt::Display for ErrorCode {
     #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -15,25 +15,21 @@
 //! # Ok(())
 //! # }
 //! ```
+
 pub use tencentcloud_mock::{Fault, MockBuilder, MockServer, ReceivedRequest};
+
 /// Each action's input fields and example reply, and the shared types.
 pub const SPEC: &str = include_str!("mock_spec.json");
+
 /// A mock endpoint that knows this version's actions: it validates
 /// params and answers with the example replies.
 pub fn builder() -> MockBuilder {
     MockServer::builder(&super::SERVICE).spec(SPEC)
 }
+
 /// Decodes a reply body of `action` as a call does, into the action's
 /// typed reply, and gives that back as JSON; `None` for an action this
 /// version does not have. The example checks use it.
-pub fn decode_reply(
-    action: &str,
-    body: &[u8],
-) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
-    tencentcloud_runtime::operation::decode(
-        super::OPERATIONS,
-        super::SERVICE.family,
-        action,
-        body,
-    )
+pub fn decode_reply(action: &str, body: &[u8]) -> Option<Result<serde_json::Value, tencentcloud_runtime::Error>> {
+    tencentcloud_runtime::operation::decode(super::OPERATIONS, super::SERVICE.family, action, body)
 }

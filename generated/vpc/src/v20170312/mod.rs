@@ -4,23 +4,30 @@
 //! 私有网络 (`vpc`) API version 2017-03-12.
 //!
 //! 介绍如何使用API对私有网络进行操作，包括带宽包、IPV6转换服务、安全组、弹性网卡等。
+
 #[rustfmt::skip]
 mod models;
+
 /// The output types: what replies carry, read leniently.
 #[rustfmt::skip]
 pub mod output;
+
 #[rustfmt::skip]
 mod paginators;
+
 #[rustfmt::skip]
 pub mod errors;
+
 /// A local endpoint that serves this API version, for tests and
 /// offline runs.
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
 pub mod mock;
+
 pub use models::*;
 use tencentcloud_runtime as runtime;
 use tencentcloud_runtime::Error;
+
 /// The wire rules of this API version.
 pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     service: "vpc",
@@ -29,15 +36,12 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
     host: "vpc.tencentcloudapi.com",
     regional_host: Some("vpc.{region}.tencentcloudapi.com"),
     path: "/",
-    signing_methods: &[
-        runtime::SigningMethod::Tc3HmacSha256,
-        runtime::SigningMethod::HmacSha256,
-        runtime::SigningMethod::HmacSha1,
-    ],
+    signing_methods: &[runtime::SigningMethod::Tc3HmacSha256, runtime::SigningMethod::HmacSha256, runtime::SigningMethod::HmacSha1],
     default_signing_method: runtime::SigningMethod::Tc3HmacSha256,
     http_methods: &[runtime::HttpMethod::Post, runtime::HttpMethod::Get],
     list_index_base: 0,
 };
+
 /// Client of vpc API version 2017-03-12.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -45,6 +49,7 @@ pub const SERVICE: runtime::ServiceInfo = runtime::ServiceInfo {
 pub struct Client {
     inner: tencentcloud_runtime::Client,
 }
+
 impl Client {
     /// Checks the configuration against what this API version accepts.
     pub fn new(config: runtime::ClientConfig) -> Result<Self, Error> {
@@ -59,28 +64,19 @@ impl Client {
     /// Accepts instance association to a CCN
     ///
     /// This API (AcceptAttachCcnInstances) is used to associate instances across accounts. Cloud Connect Network (CCN) owners accept and agree to the operations.
-    pub async fn accept_attach_ccn_instances(
-        &self,
-        request: AcceptAttachCcnInstancesRequest,
-    ) -> Result<AcceptAttachCcnInstancesResponse, Error> {
+    pub async fn accept_attach_ccn_instances(&self, request: AcceptAttachCcnInstancesRequest) -> Result<AcceptAttachCcnInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 接受对等连接
     ///
     /// (Chinese only) 本接口（AcceptVpcPeeringConnection）用于接受对等连接请求。
-    pub async fn accept_vpc_peering_connection(
-        &self,
-        request: AcceptVpcPeeringConnectionRequest,
-    ) -> Result<AcceptVpcPeeringConnectionResponse, Error> {
+    pub async fn accept_vpc_peering_connection(&self, request: AcceptVpcPeeringConnectionRequest) -> Result<AcceptVpcPeeringConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds one or more resources to a bandwidth package
     ///
     /// This API is used to add resources to a bandwidth package, including [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), [Cloud Load Balancer](https://intl.cloud.tencent.com/document/product/214/517?from_cn_redirect=1), and so on.
-    pub async fn add_bandwidth_package_resources(
-        &self,
-        request: AddBandwidthPackageResourcesRequest,
-    ) -> Result<AddBandwidthPackageResourcesResponse, Error> {
+    pub async fn add_bandwidth_package_resources(&self, request: AddBandwidthPackageResourcesRequest) -> Result<AddBandwidthPackageResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 添加IPV6转换规则
@@ -88,28 +84,19 @@ impl Client {
     /// (Chinese only) 1. 该接口用于在转换实例下添加IPV6转换规则。
     /// 2. 支持在同一个转换实例下批量添加转换规则，一个账户在一个地域最多50个。
     /// 3. 一个完整的转换规则包括vip6:vport6:protocol:vip:vport，其中vip6:vport6:protocol必须是唯一。
-    pub async fn add_ip6_rules(
-        &self,
-        request: AddIp6RulesRequest,
-    ) -> Result<AddIp6RulesResponse, Error> {
+    pub async fn add_ip6_rules(&self, request: AddIp6RulesRequest) -> Result<AddIp6RulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds a parameter template
     ///
     /// This API is used to add a parameter template of the IP address, protocol port, IP address group, or protocol port group type.
-    pub async fn add_template_member(
-        &self,
-        request: AddTemplateMemberRequest,
-    ) -> Result<AddTemplateMemberResponse, Error> {
+    pub async fn add_template_member(&self, request: AddTemplateMemberRequest) -> Result<AddTemplateMemberResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Changes public IPs
     ///
     /// This API is used to change the public IP of a CVM or the EIP of the associated bandwidth package.
-    pub async fn adjust_public_address(
-        &self,
-        request: AdjustPublicAddressRequest,
-    ) -> Result<AdjustPublicAddressResponse, Error> {
+    pub async fn adjust_public_address(&self, request: AdjustPublicAddressRequest) -> Result<AdjustPublicAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an EIP
@@ -118,10 +105,7 @@ impl Client {
     /// * An EIP is a static IP address that is dedicated for dynamic cloud computing. You can quickly re-map an EIP to another instance under your account to protect against instance failures.
     /// * Your EIP is associated with your Tencent Cloud account rather than an instance. It remains associated with your Tencent Cloud account until you choose to explicitly release it or your account is in arrears for more than 24 hours.
     /// * The maximum number of EIPs that can be applied for a Tencent Cloud account in each region is restricted. For more information, see [EIP Product Introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). You can get the quota information through the DescribeAddressQuota API.
-    pub async fn allocate_addresses(
-        &self,
-        request: AllocateAddressesRequest,
-    ) -> Result<AllocateAddressesResponse, Error> {
+    pub async fn allocate_addresses(&self, request: AllocateAddressesRequest) -> Result<AllocateAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an EIPv6
@@ -131,10 +115,7 @@ impl Client {
     /// - EIPv6 is a fixed public IPv6 address that can be independently applied for and held in a Tencent Cloud region, providing a consistent product experience with Elastic IPv4.
     /// - You can quickly bind an EIPv6 instance to the private IPv6 address of a cloud resource, so as to quickly enable IPv6 public bandwidth for the cloud resource.
     /// - You can also bind an EIPv6 instance to other cloud resources as needed, so as to shield instance failures.
-    pub async fn allocate_ipv6_addresses(
-        &self,
-        request: AllocateIpv6AddressesRequest,
-    ) -> Result<AllocateIpv6AddressesResponse, Error> {
+    pub async fn allocate_ipv6_addresses(&self, request: AllocateIpv6AddressesRequest) -> Result<AllocateIpv6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Allocates the IPv6 public network bandwidth
@@ -143,10 +124,7 @@ impl Client {
     ///
     /// - Classic elastic public IPv6 addresses only have the private network communication capability by default. They can have the IPv6 public network communication capability and be displayed in the list of Classic Elastic Public IPv6 only after IPv6 public network bandwidth is allocated in the console or by calling this API.
     /// - You can allocate public network bandwidth for one or multiple Classic elastic public IPv6 addresses each time.
-    pub async fn allocate_ip6_addresses_bandwidth(
-        &self,
-        request: AllocateIp6AddressesBandwidthRequest,
-    ) -> Result<AllocateIp6AddressesBandwidthResponse, Error> {
+    pub async fn allocate_ip6_addresses_bandwidth(&self, request: AllocateIp6AddressesBandwidthRequest) -> Result<AllocateIp6AddressesBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Assigns an IPv6 address
@@ -158,10 +136,7 @@ impl Client {
     /// * You can apply for a specified IPv6 address. Currently, the IPv6 address can only be used as a secondary IP, instead of the primary IP.
     /// * The address must be an idle IP in the subnet to which the ENI belongs.
     /// * When applying for one or more secondary IPv6 addresses for an ENI, the API will return the specified number of secondary IPv6 addresses in the subnet range where the ENI is located.
-    pub async fn assign_ipv6_addresses(
-        &self,
-        request: AssignIpv6AddressesRequest,
-    ) -> Result<AssignIpv6AddressesResponse, Error> {
+    pub async fn assign_ipv6_addresses(&self, request: AssignIpv6AddressesRequest) -> Result<AssignIpv6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Assigns an IPv6 IP range
@@ -169,10 +144,7 @@ impl Client {
     /// This API is used to assign IPv6 ranges.
     /// * To use this API, you must already have a VPC instance. If you do not have a VPC instance yet, use the [CreateVpc](https://intl.cloud.tencent.com/document/api/215/15774?from_cn_redirect=1) API to create one.
     /// * Each VPC can apply for only one IPv6 range.
-    pub async fn assign_ipv6_cidr_block(
-        &self,
-        request: AssignIpv6CidrBlockRequest,
-    ) -> Result<AssignIpv6CidrBlockResponse, Error> {
+    pub async fn assign_ipv6_cidr_block(&self, request: AssignIpv6CidrBlockRequest) -> Result<AssignIpv6CidrBlockResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Assigns an IPv6 subnet IP range
@@ -180,10 +152,7 @@ impl Client {
     /// This API (AssignIpv6SubnetCidrBlock) is used to assign IPv6 subnet IP ranges.
     /// * To assign an `IPv6` IP range to a subnet, the `VPC` that the subnet belongs to should have obtained the `IPv6` IP range. If this has not been assigned, use the `AssignIpv6CidrBlock` API to assign an `IPv6` IP range to the `VPC` to which the subnet belongs. Otherwise, the `IPv6` subnet IP range cannot be assigned.
     /// * Each subnet can only be assigned one IPv6 IP range.
-    pub async fn assign_ipv6_subnet_cidr_block(
-        &self,
-        request: AssignIpv6SubnetCidrBlockRequest,
-    ) -> Result<AssignIpv6SubnetCidrBlockResponse, Error> {
+    pub async fn assign_ipv6_subnet_cidr_block(&self, request: AssignIpv6SubnetCidrBlockRequest) -> Result<AssignIpv6SubnetCidrBlockResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Applies for private IPs for an ENI
@@ -194,10 +163,7 @@ impl Client {
     /// * You can apply for more than one secondary private IP on the ENI. The API will return the specified number of secondary private IPs in the subnet IP range.
     /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
-    pub async fn assign_private_ip_addresses(
-        &self,
-        request: AssignPrivateIpAddressesRequest,
-    ) -> Result<AssignPrivateIpAddressesResponse, Error> {
+    pub async fn assign_private_ip_addresses(&self, request: AssignPrivateIpAddressesRequest) -> Result<AssignPrivateIpAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds an Elastic IP
@@ -209,10 +175,7 @@ impl Client {
     /// * To bind an EIP to a NAT Gateway, use the API [AssociateNatGatewayAddress](https://intl.cloud.tencent.com/document/product/215/36722?from_cn_redirect=1).
     /// * An EIP cannot be bound if it’s overdue or blocked
     /// * Only EIP in the `UNBIND` status can be bound.
-    pub async fn associate_address(
-        &self,
-        request: AssociateAddressRequest,
-    ) -> Result<AssociateAddressResponse, Error> {
+    pub async fn associate_address(&self, request: AssociateAddressRequest) -> Result<AssociateAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) DhcpIp绑定EIP
@@ -221,28 +184,19 @@ impl Client {
     ///
     /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
     /// >
-    pub async fn associate_dhcp_ip_with_address_ip(
-        &self,
-        request: AssociateDhcpIpWithAddressIpRequest,
-    ) -> Result<AssociateDhcpIpWithAddressIpResponse, Error> {
+    pub async fn associate_dhcp_ip_with_address_ip(&self, request: AssociateDhcpIpWithAddressIpRequest) -> Result<AssociateDhcpIpWithAddressIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds a direct connect gateway to a NAT Gateway
     ///
     /// This API is used to bind a direct connect gateway with a NAT gateway, and direct its default route to the NAT Gateway.
-    pub async fn associate_direct_connect_gateway_nat_gateway(
-        &self,
-        request: AssociateDirectConnectGatewayNatGatewayRequest,
-    ) -> Result<AssociateDirectConnectGatewayNatGatewayResponse, Error> {
+    pub async fn associate_direct_connect_gateway_nat_gateway(&self, request: AssociateDirectConnectGatewayNatGatewayRequest) -> Result<AssociateDirectConnectGatewayNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) HAVIP绑定子机或网卡
     ///
     /// (Chinese only) 本接口（AssociateHaVipInstance）用于HAVIP绑定子机或网卡（限制HaVip的漂移范围）。
-    pub async fn associate_ha_vip_instance(
-        &self,
-        request: AssociateHaVipInstanceRequest,
-    ) -> Result<AssociateHaVipInstanceResponse, Error> {
+    pub async fn associate_ha_vip_instance(&self, request: AssociateHaVipInstanceRequest) -> Result<AssociateHaVipInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds an EIPv6
@@ -251,46 +205,31 @@ impl Client {
     ///
     /// - Binding an EIPv6 to the CVM essentially indicates binding the EIPv6 to the private IPv6 address configured on the ENI of the CVM.
     /// - Before binding an EIPv6 to the private IPv6 of a specified ENI, ensure that the private IPv6 address is unbound before the binding operation is performed.
-    pub async fn associate_ipv6_address(
-        &self,
-        request: AssociateIpv6AddressRequest,
-    ) -> Result<AssociateIpv6AddressResponse, Error> {
+    pub async fn associate_ipv6_address(&self, request: AssociateIpv6AddressRequest) -> Result<AssociateIpv6AddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 关联云联网实例到指定的云联网路由表
     ///
     /// (Chinese only) 本接口（AssociateInstancesToCcnRouteTable）用于将指定的云联网实例关联到指定的云联网路由表。
-    pub async fn associate_instances_to_ccn_route_table(
-        &self,
-        request: AssociateInstancesToCcnRouteTableRequest,
-    ) -> Result<AssociateInstancesToCcnRouteTableResponse, Error> {
+    pub async fn associate_instances_to_ccn_route_table(&self, request: AssociateInstancesToCcnRouteTableRequest) -> Result<AssociateInstancesToCcnRouteTableResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds an EIP to a NAT gateway
     ///
     /// This API is used to bind an EIP to a NAT gateway.
-    pub async fn associate_nat_gateway_address(
-        &self,
-        request: AssociateNatGatewayAddressRequest,
-    ) -> Result<AssociateNatGatewayAddressResponse, Error> {
+    pub async fn associate_nat_gateway_address(&self, request: AssociateNatGatewayAddressRequest) -> Result<AssociateNatGatewayAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a network ACL with subnets
     ///
     /// This API is used to associate a network ACL with subnets in a VPC instance.
-    pub async fn associate_network_acl_subnets(
-        &self,
-        request: AssociateNetworkAclSubnetsRequest,
-    ) -> Result<AssociateNetworkAclSubnetsResponse, Error> {
+    pub async fn associate_network_acl_subnets(&self, request: AssociateNetworkAclSubnetsRequest) -> Result<AssociateNetworkAclSubnetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Attaches a security group to an ENI.
     ///
     /// This API (AssociateNetworkInterfaceSecurityGroups) is used to attach a security group to an ENI.
-    pub async fn associate_network_interface_security_groups(
-        &self,
-        request: AssociateNetworkInterfaceSecurityGroupsRequest,
-    ) -> Result<AssociateNetworkInterfaceSecurityGroupsResponse, Error> {
+    pub async fn associate_network_interface_security_groups(&self, request: AssociateNetworkInterfaceSecurityGroupsRequest) -> Result<AssociateNetworkInterfaceSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates an instance with a CCN
@@ -298,10 +237,7 @@ impl Client {
     /// This API is used to add a network instance to a CCN instance. Network instances include VPCs and Direct Connect gateways.
     ///
     /// The number of network instances that each CCN can be associated with is limited. For more information, see the product documentation. If you need to associate more instances, please submit a ticket.
-    pub async fn attach_ccn_instances(
-        &self,
-        request: AttachCcnInstancesRequest,
-    ) -> Result<AttachCcnInstancesResponse, Error> {
+    pub async fn attach_ccn_instances(&self, request: AttachCcnInstancesRequest) -> Result<AttachCcnInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a Classiclink
@@ -311,10 +247,7 @@ impl Client {
     /// * For differences between VPC and the classic network, see [VPC and Classic Network](https://intl.cloud.tencent.com/document/product/215/30720?from_cn_redirect=1).
     /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
-    pub async fn attach_classic_link_vpc(
-        &self,
-        request: AttachClassicLinkVpcRequest,
-    ) -> Result<AttachClassicLinkVpcResponse, Error> {
+    pub async fn attach_classic_link_vpc(&self, request: AttachClassicLinkVpcRequest) -> Result<AttachClassicLinkVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds an ENI to a CVM
@@ -327,19 +260,13 @@ impl Client {
     /// * An ENI can only be bound to a VPC-based CVM under the same availability zone as the ENI subnet.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn attach_network_interface(
-        &self,
-        request: AttachNetworkInterfaceRequest,
-    ) -> Result<AttachNetworkInterfaceResponse, Error> {
+    pub async fn attach_network_interface(&self, request: AttachNetworkInterfaceRequest) -> Result<AttachNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Associates a snapshot policy with specified instances
     ///
     /// This API is used to associate a snapshot policy with specified instances.
-    pub async fn attach_snapshot_instances(
-        &self,
-        request: AttachSnapshotInstancesRequest,
-    ) -> Result<AttachSnapshotInstancesResponse, Error> {
+    pub async fn attach_snapshot_instances(&self, request: AttachSnapshotInstancesRequest) -> Result<AttachSnapshotInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Performs a compliance audit
@@ -347,10 +274,7 @@ impl Client {
     /// This API is used by the service provider to perform a compliance audit.
     /// * This API is only provided for service providers to audit compliance review requests received. Tencent Cloud will verify the identity of the service provider by the `APPID`.
     /// * The status of the review request can be changed between `APPROVED` and `DENY`.
-    pub async fn audit_cross_border_compliance(
-        &self,
-        request: AuditCrossBorderComplianceRequest,
-    ) -> Result<AuditCrossBorderComplianceResponse, Error> {
+    pub async fn audit_cross_border_compliance(&self, request: AuditCrossBorderComplianceRequest) -> Result<AuditCrossBorderComplianceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Checks secondary CIDR block overlaps
@@ -359,82 +283,55 @@ impl Client {
     /// * Check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the current VPC.
     /// * Check whether the secondary CIDR block overlaps with the routing destination of the current VPC.
     /// * If the current VPC is used in a peering connection, check whether the secondary CIDR block overlaps with the primary/secondary CIDR block of the peer VPC.
-    pub async fn check_assistant_cidr(
-        &self,
-        request: CheckAssistantCidrRequest,
-    ) -> Result<CheckAssistantCidrResponse, Error> {
+    pub async fn check_assistant_cidr(&self, request: CheckAssistantCidrRequest) -> Result<CheckAssistantCidrResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 预判是否可建默认子网
     ///
     /// (Chinese only) 本接口（CheckDefaultSubnet）用于预判是否可建默认子网。
-    pub async fn check_default_subnet(
-        &self,
-        request: CheckDefaultSubnetRequest,
-    ) -> Result<CheckDefaultSubnetResponse, Error> {
+    pub async fn check_default_subnet(&self, request: CheckDefaultSubnetRequest) -> Result<CheckDefaultSubnetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries whether the gateway traffic monitoring is enabled
     ///
     /// This API is used to query whether the gateway traffic monitoring is enabled.
-    pub async fn check_gateway_flow_monitor(
-        &self,
-        request: CheckGatewayFlowMonitorRequest,
-    ) -> Result<CheckGatewayFlowMonitorResponse, Error> {
+    pub async fn check_gateway_flow_monitor(&self, request: CheckGatewayFlowMonitorRequest) -> Result<CheckGatewayFlowMonitorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// CheckNetDetectState
     ///
     /// This API is used to verify the network detection status.
-    pub async fn check_net_detect_state(
-        &self,
-        request: CheckNetDetectStateRequest,
-    ) -> Result<CheckNetDetectStateResponse, Error> {
+    pub async fn check_net_detect_state(&self, request: CheckNetDetectStateRequest) -> Result<CheckNetDetectStateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Checks the collector and receiver for traffic mirroring
     ///
     /// This API is used to check the collector and receiver for traffic mirroring (public IP address type).
-    pub async fn check_traffic_mirror(
-        &self,
-        request: CheckTrafficMirrorRequest,
-    ) -> Result<CheckTrafficMirrorResponse, Error> {
+    pub async fn check_traffic_mirror(&self, request: CheckTrafficMirrorRequest) -> Result<CheckTrafficMirrorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 清空云联网路由表选择策略
     ///
     /// (Chinese only) 本接口（ClearRouteTableSelectionPolicies）用于清空指定云联网的路由表选择策略。
-    pub async fn clear_route_table_selection_policies(
-        &self,
-        request: ClearRouteTableSelectionPoliciesRequest,
-    ) -> Result<ClearRouteTableSelectionPoliciesResponse, Error> {
+    pub async fn clear_route_table_selection_policies(&self, request: ClearRouteTableSelectionPoliciesRequest) -> Result<ClearRouteTableSelectionPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Clones an security group
     ///
     /// This API is used to create a security group with the same rule configurations as an existing security group. The cloning only copies the security group and its rules, but not the security group tags.
-    pub async fn clone_security_group(
-        &self,
-        request: CloneSecurityGroupRequest,
-    ) -> Result<CloneSecurityGroupResponse, Error> {
+    pub async fn clone_security_group(&self, request: CloneSecurityGroupRequest) -> Result<CloneSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an IP address template
     ///
     /// This API is used to create an IP address template.
-    pub async fn create_address_template(
-        &self,
-        request: CreateAddressTemplateRequest,
-    ) -> Result<CreateAddressTemplateResponse, Error> {
+    pub async fn create_address_template(&self, request: CreateAddressTemplateRequest) -> Result<CreateAddressTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an IP address template group
     ///
     /// This API is used to create an IP address template group.
-    pub async fn create_address_template_group(
-        &self,
-        request: CreateAddressTemplateGroupRequest,
-    ) -> Result<CreateAddressTemplateGroupResponse, Error> {
+    pub async fn create_address_template_group(&self, request: CreateAddressTemplateGroupRequest) -> Result<CreateAddressTemplateGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an ENI and binds it to a CVM
@@ -447,28 +344,19 @@ impl Client {
     /// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
     /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
-    pub async fn create_and_attach_network_interface(
-        &self,
-        request: CreateAndAttachNetworkInterfaceRequest,
-    ) -> Result<CreateAndAttachNetworkInterfaceResponse, Error> {
+    pub async fn create_and_attach_network_interface(&self, request: CreateAndAttachNetworkInterfaceRequest) -> Result<CreateAndAttachNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a secondary CIDR block
     ///
     /// This API is used to batch create secondary CIDR blocks.
-    pub async fn create_assistant_cidr(
-        &self,
-        request: CreateAssistantCidrRequest,
-    ) -> Result<CreateAssistantCidrResponse, Error> {
+    pub async fn create_assistant_cidr(&self, request: CreateAssistantCidrRequest) -> Result<CreateAssistantCidrResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a bandwidth package
     ///
     /// This API is used to create a [device bandwidth package](https://intl.cloud.tencent.com/document/product/684/15245?from_cn_redirect=1#bwptype) or an [IP bandwidth package](https://intl.cloud.tencent.com/document/product/684/15245?from_cn_redirect=1#bwptype).
-    pub async fn create_bandwidth_package(
-        &self,
-        request: CreateBandwidthPackageRequest,
-    ) -> Result<CreateBandwidthPackageResponse, Error> {
+    pub async fn create_bandwidth_package(&self, request: CreateBandwidthPackageRequest) -> Result<CreateBandwidthPackageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a CCN
@@ -476,64 +364,43 @@ impl Client {
     /// This API is used to create a CCN instance.
     /// * You can add tags to a CCN instance upon the creation. The tags are added successfully if they are listed in the response.
     /// * There is a quota of CCN instances for each account. For more information, see product documentation. To increase the quota, please submit a ticket.
-    pub async fn create_ccn(
-        &self,
-        request: CreateCcnRequest,
-    ) -> Result<CreateCcnResponse, Error> {
+    pub async fn create_ccn(&self, request: CreateCcnRequest) -> Result<CreateCcnResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建云联网策略路由下一跳
     ///
     /// (Chinese only) 创建云联网策略路由下一跳
-    pub async fn create_ccn_policy_based_routing_next_hop(
-        &self,
-        request: CreateCcnPolicyBasedRoutingNextHopRequest,
-    ) -> Result<CreateCcnPolicyBasedRoutingNextHopResponse, Error> {
+    pub async fn create_ccn_policy_based_routing_next_hop(&self, request: CreateCcnPolicyBasedRoutingNextHopRequest) -> Result<CreateCcnPolicyBasedRoutingNextHopResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 批量创建云联网策略路由匹配规则
     ///
     /// (Chinese only) 创建云联网策略路由匹配规则
-    pub async fn create_ccn_policy_based_routing_rules(
-        &self,
-        request: CreateCcnPolicyBasedRoutingRulesRequest,
-    ) -> Result<CreateCcnPolicyBasedRoutingRulesResponse, Error> {
+    pub async fn create_ccn_policy_based_routing_rules(&self, request: CreateCcnPolicyBasedRoutingRulesRequest) -> Result<CreateCcnPolicyBasedRoutingRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 新建云联网路由表
     ///
     /// (Chinese only) 本接口（CreateCcnRouteTables）用于给指定的云联网实例新建路由表。
-    pub async fn create_ccn_route_tables(
-        &self,
-        request: CreateCcnRouteTablesRequest,
-    ) -> Result<CreateCcnRouteTablesResponse, Error> {
+    pub async fn create_ccn_route_tables(&self, request: CreateCcnRouteTablesRequest) -> Result<CreateCcnRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建 IDC 通道
     ///
     /// (Chinese only) 创建 IDC 通道
-    pub async fn create_cdc_ldcx_list(
-        &self,
-        request: CreateCdcLdcxListRequest,
-    ) -> Result<CreateCdcLdcxListResponse, Error> {
+    pub async fn create_cdc_ldcx_list(&self, request: CreateCdcLdcxListRequest) -> Result<CreateCdcLdcxListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建虚拟连接
     ///
     /// (Chinese only) 创建虚拟连接，用于支持 CDC 多租户模式
-    pub async fn create_cdc_net_planes(
-        &self,
-        request: CreateCdcNetPlanesRequest,
-    ) -> Result<CreateCdcNetPlanesResponse, Error> {
+    pub async fn create_cdc_net_planes(&self, request: CreateCdcNetPlanesRequest) -> Result<CreateCdcNetPlanesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a customer gateway
     ///
     /// This API (CreateCustomerGateway) is used to create customer gateways.
-    pub async fn create_customer_gateway(
-        &self,
-        request: CreateCustomerGatewayRequest,
-    ) -> Result<CreateCustomerGatewayResponse, Error> {
+    pub async fn create_customer_gateway(&self, request: CreateCustomerGatewayRequest) -> Result<CreateCustomerGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建默认安全组
@@ -542,10 +409,7 @@ impl Client {
     /// * 每个账户下每个地域的每个项目的[安全组数量限制](https://cloud.tencent.com/document/product/213/12453)。
     /// * 默认安全组会放通所有IPv4规则，在创建后通常您需要再调用CreateSecurityGroupPolicies将安全组的规则设置为需要的规则。
     /// * 创建安全组同时可以绑定标签, 应答里的标签列表代表添加成功的标签。
-    pub async fn create_default_security_group(
-        &self,
-        request: CreateDefaultSecurityGroupRequest,
-    ) -> Result<CreateDefaultSecurityGroupResponse, Error> {
+    pub async fn create_default_security_group(&self, request: CreateDefaultSecurityGroupRequest) -> Result<CreateDefaultSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a default VPC and subnets
@@ -559,166 +423,112 @@ impl Client {
     /// * If only VPC is supported, the default VPC information is returned.
     ///
     /// You can also use the `Force` parameter to forcibly return a default VPC.
-    pub async fn create_default_vpc(
-        &self,
-        request: CreateDefaultVpcRequest,
-    ) -> Result<CreateDefaultVpcResponse, Error> {
+    pub async fn create_default_vpc(&self, request: CreateDefaultVpcRequest) -> Result<CreateDefaultVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建DhcpIp
     ///
     /// (Chinese only) 本接口（CreateDhcpIp）用于创建DhcpIp。
-    pub async fn create_dhcp_ip(
-        &self,
-        request: CreateDhcpIpRequest,
-    ) -> Result<CreateDhcpIpResponse, Error> {
+    pub async fn create_dhcp_ip(&self, request: CreateDhcpIpRequest) -> Result<CreateDhcpIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a direct connect gateway
     ///
     /// This API is used to create a direct connect gateway.
-    pub async fn create_direct_connect_gateway(
-        &self,
-        request: CreateDirectConnectGatewayRequest,
-    ) -> Result<CreateDirectConnectGatewayResponse, Error> {
+    pub async fn create_direct_connect_gateway(&self, request: CreateDirectConnectGatewayRequest) -> Result<CreateDirectConnectGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates the CCN route of a Direct Connect gateway
     ///
     /// This API (CreateDirectConnectGatewayCcnRoutes) is used to create the CCN route (IDC IP range) of a Direct Connect gateway.
-    pub async fn create_direct_connect_gateway_ccn_routes(
-        &self,
-        request: CreateDirectConnectGatewayCcnRoutesRequest,
-    ) -> Result<CreateDirectConnectGatewayCcnRoutesResponse, Error> {
+    pub async fn create_direct_connect_gateway_ccn_routes(&self, request: CreateDirectConnectGatewayCcnRoutesRequest) -> Result<CreateDirectConnectGatewayCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a flow log
     ///
     /// This API is used to create a flow log.
-    pub async fn create_flow_log(
-        &self,
-        request: CreateFlowLogRequest,
-    ) -> Result<CreateFlowLogResponse, Error> {
+    pub async fn create_flow_log(&self, request: CreateFlowLogRequest) -> Result<CreateFlowLogResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建全局路由
     ///
     /// (Chinese only) 本接口（CreateGlobalRoutes）用于创建全局路由。
-    pub async fn create_global_routes(
-        &self,
-        request: CreateGlobalRoutesRequest,
-    ) -> Result<CreateGlobalRoutesResponse, Error> {
+    pub async fn create_global_routes(&self, request: CreateGlobalRoutesRequest) -> Result<CreateGlobalRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates the HAVIP
     ///
     /// This API is used to create a highly available virtual IP (HAVIP).
-    pub async fn create_ha_vip(
-        &self,
-        request: CreateHaVipRequest,
-    ) -> Result<CreateHaVipResponse, Error> {
+    pub async fn create_ha_vip(&self, request: CreateHaVipRequest) -> Result<CreateHaVipResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建高优路由表
     ///
     /// (Chinese only) 高优路由表创建
-    pub async fn create_high_priority_route_table(
-        &self,
-        request: CreateHighPriorityRouteTableRequest,
-    ) -> Result<CreateHighPriorityRouteTableResponse, Error> {
+    pub async fn create_high_priority_route_table(&self, request: CreateHighPriorityRouteTableRequest) -> Result<CreateHighPriorityRouteTableResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建高优路由表条目
     ///
     /// (Chinese only) 创建高优路由表条目。
-    pub async fn create_high_priority_routes(
-        &self,
-        request: CreateHighPriorityRoutesRequest,
-    ) -> Result<CreateHighPriorityRoutesResponse, Error> {
+    pub async fn create_high_priority_routes(&self, request: CreateHighPriorityRoutesRequest) -> Result<CreateHighPriorityRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建IPV6转换IPV4实例
     ///
     /// (Chinese only) 1. 该接口用于创建IPV6转换IPV4实例，支持批量
     /// 2. 同一个账户在一个地域最多允许创建10个转换实例
-    pub async fn create_ip6_translators(
-        &self,
-        request: CreateIp6TranslatorsRequest,
-    ) -> Result<CreateIp6TranslatorsResponse, Error> {
+    pub async fn create_ip6_translators(&self, request: CreateIp6TranslatorsRequest) -> Result<CreateIp6TranslatorsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a local gateway
     ///
     /// This API is used to create a local gateway for a CDC instance.
-    pub async fn create_local_gateway(
-        &self,
-        request: CreateLocalGatewayRequest,
-    ) -> Result<CreateLocalGatewayResponse, Error> {
+    pub async fn create_local_gateway(&self, request: CreateLocalGatewayRequest) -> Result<CreateLocalGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a NAT gateway
     ///
     /// This API is used to create a NAT Gateway.
     /// Before taking actions on a NAT gateway, ensure that it has been successfully created, namely, the `State` field in the response of the `DescribeNatGateway` API is `AVAILABLE`.
-    pub async fn create_nat_gateway(
-        &self,
-        request: CreateNatGatewayRequest,
-    ) -> Result<CreateNatGatewayResponse, Error> {
+    pub async fn create_nat_gateway(&self, request: CreateNatGatewayRequest) -> Result<CreateNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates the port forwarding rule of a NAT gateway
     ///
     /// This API is used to create the port forwarding rules of a NAT gateway.
-    pub async fn create_nat_gateway_destination_ip_port_translation_nat_rule(
-        &self,
-        request: CreateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    ) -> Result<CreateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
+    pub async fn create_nat_gateway_destination_ip_port_translation_nat_rule(&self, request: CreateNatGatewayDestinationIpPortTranslationNatRuleRequest) -> Result<CreateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates SNAT rules for a NAT gateway
     ///
     /// This API is used to create SNAT rules for a NAT gateway.
-    pub async fn create_nat_gateway_source_ip_translation_nat_rule(
-        &self,
-        request: CreateNatGatewaySourceIpTranslationNatRuleRequest,
-    ) -> Result<CreateNatGatewaySourceIpTranslationNatRuleResponse, Error> {
+    pub async fn create_nat_gateway_source_ip_translation_nat_rule(&self, request: CreateNatGatewaySourceIpTranslationNatRuleRequest) -> Result<CreateNatGatewaySourceIpTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// CreateNetDetect
     ///
     /// This API is used to create a network probe.
-    pub async fn create_net_detect(
-        &self,
-        request: CreateNetDetectRequest,
-    ) -> Result<CreateNetDetectResponse, Error> {
+    pub async fn create_net_detect(&self, request: CreateNetDetectRequest) -> Result<CreateNetDetectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a network ACL
     ///
     /// This API is used to create a [network ACL](https://intl.cloud.tencent.com/document/product/215/20088?from_cn_redirect=1).
     /// * The inbound and outbound rules for a new network ACL are "Deny All" by default. You need to call `ModifyNetworkAclEntries` to set rules for the new network ACL as needed.
-    pub async fn create_network_acl(
-        &self,
-        request: CreateNetworkAclRequest,
-    ) -> Result<CreateNetworkAclResponse, Error> {
+    pub async fn create_network_acl(&self, request: CreateNetworkAclRequest) -> Result<CreateNetworkAclResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 增量添加网络ACL三元组规则接口
     ///
     /// (Chinese only) 本接口（CreateNetworkAclEntries）用于增量添加网络ACL三元组的入站规则和出站规则。
-    pub async fn create_network_acl_entries(
-        &self,
-        request: CreateNetworkAclEntriesRequest,
-    ) -> Result<CreateNetworkAclEntriesResponse, Error> {
+    pub async fn create_network_acl_entries(&self, request: CreateNetworkAclEntriesRequest) -> Result<CreateNetworkAclEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds rules of the network ACL quintuple
     ///
     /// This API is used to add one or more in/outbound rules of the network ACL quintuple.
-    pub async fn create_network_acl_quintuple_entries(
-        &self,
-        request: CreateNetworkAclQuintupleEntriesRequest,
-    ) -> Result<CreateNetworkAclQuintupleEntriesResponse, Error> {
+    pub async fn create_network_acl_quintuple_entries(&self, request: CreateNetworkAclQuintupleEntriesRequest) -> Result<CreateNetworkAclQuintupleEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an ENI
@@ -731,85 +541,55 @@ impl Client {
     /// * You can bind a tag when creating an ENI. The tag list in the response indicates the tags that have been successfully added.
     /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
-    pub async fn create_network_interface(
-        &self,
-        request: CreateNetworkInterfaceRequest,
-    ) -> Result<CreateNetworkInterfaceResponse, Error> {
+    pub async fn create_network_interface(&self, request: CreateNetworkInterfaceRequest) -> Result<CreateNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关
     ///
     /// (Chinese only) 本接口（CreatePrivateNatGateway）用于创建私网NAT网关。
-    pub async fn create_private_nat_gateway(
-        &self,
-        request: CreatePrivateNatGatewayRequest,
-    ) -> Result<CreatePrivateNatGatewayResponse, Error> {
+    pub async fn create_private_nat_gateway(&self, request: CreatePrivateNatGatewayRequest) -> Result<CreatePrivateNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关目的端口转换规则
     ///
     /// (Chinese only) 本接口（CreatePrivateNatGatewayDestinationIpPortTranslationNatRule）用于创建私网NAT网关目的端口转换规则
-    pub async fn create_private_nat_gateway_destination_ip_port_translation_nat_rule(
-        &self,
-        request: CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    ) -> Result<
-        CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
-        Error,
-    > {
+    pub async fn create_private_nat_gateway_destination_ip_port_translation_nat_rule(&self, request: CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest) -> Result<CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关源端转换访问控制规则
     ///
     /// (Chinese only) 本接口（ CreatePrivateNatGatewayTranslationAclRule）用于创建私网NAT网关源端转换访问控制规则
-    pub async fn create_private_nat_gateway_translation_acl_rule(
-        &self,
-        request: CreatePrivateNatGatewayTranslationAclRuleRequest,
-    ) -> Result<CreatePrivateNatGatewayTranslationAclRuleResponse, Error> {
+    pub async fn create_private_nat_gateway_translation_acl_rule(&self, request: CreatePrivateNatGatewayTranslationAclRuleRequest) -> Result<CreatePrivateNatGatewayTranslationAclRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私网NAT网关源端转换规则
     ///
     /// (Chinese only) 本接口（CreatePrivateNatGatewayTranslationNatRule）用于创建私网NAT网关源端转换规则。
-    pub async fn create_private_nat_gateway_translation_nat_rule(
-        &self,
-        request: CreatePrivateNatGatewayTranslationNatRuleRequest,
-    ) -> Result<CreatePrivateNatGatewayTranslationNatRuleResponse, Error> {
+    pub async fn create_private_nat_gateway_translation_nat_rule(&self, request: CreatePrivateNatGatewayTranslationNatRuleRequest) -> Result<CreatePrivateNatGatewayTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a reserved private IP address
     ///
     /// This API is used to create a reserved private IP address.
-    pub async fn create_reserve_ip_addresses(
-        &self,
-        request: CreateReserveIpAddressesRequest,
-    ) -> Result<CreateReserveIpAddressesResponse, Error> {
+    pub async fn create_reserve_ip_addresses(&self, request: CreateReserveIpAddressesRequest) -> Result<CreateReserveIpAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create a routing policy and policy entry
     ///
     /// This API is used to create a VPC route reception policy, including name, description and policy entries.
-    pub async fn create_route_policy(
-        &self,
-        request: CreateRoutePolicyRequest,
-    ) -> Result<CreateRoutePolicyResponse, Error> {
+    pub async fn create_route_policy(&self, request: CreateRoutePolicyRequest) -> Result<CreateRoutePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a route reception policy binding
     ///
     /// This API is used to create route reception policy bindings (the binding relationship between policy instances and route table instances as well as set priorities).
-    pub async fn create_route_policy_associations(
-        &self,
-        request: CreateRoutePolicyAssociationsRequest,
-    ) -> Result<CreateRoutePolicyAssociationsResponse, Error> {
+    pub async fn create_route_policy_associations(&self, request: CreateRoutePolicyAssociationsRequest) -> Result<CreateRoutePolicyAssociationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Create a route reception policy entry
     ///
     /// This API is used to create route reception policy entries.
-    pub async fn create_route_policy_entries(
-        &self,
-        request: CreateRoutePolicyEntriesRequest,
-    ) -> Result<CreateRoutePolicyEntriesResponse, Error> {
+    pub async fn create_route_policy_entries(&self, request: CreateRoutePolicyEntriesRequest) -> Result<CreateRoutePolicyEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a route table
@@ -817,20 +597,14 @@ impl Client {
     /// This API is used to create a route table.
     /// * After the VPC instance has been created, the system creates a default route table with which all newly created subnets will be associated. By default, you can use this route table to manage your routing policies. If you have multiple routing policies, you can call the API for creating route tables to create more route tables to manage these routing policies.
     /// * You can bind a tag when creating a route table. The tag list in the response indicates the tags that have been successfully added.
-    pub async fn create_route_table(
-        &self,
-        request: CreateRouteTableRequest,
-    ) -> Result<CreateRouteTableResponse, Error> {
+    pub async fn create_route_table(&self, request: CreateRouteTableRequest) -> Result<CreateRouteTableResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a routing policy
     ///
     /// This API is used to create routes.
     /// * You can batch add routes to a specified route table.
-    pub async fn create_routes(
-        &self,
-        request: CreateRoutesRequest,
-    ) -> Result<CreateRoutesResponse, Error> {
+    pub async fn create_routes(&self, request: CreateRoutesRequest) -> Result<CreateRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a security group
@@ -839,10 +613,7 @@ impl Client {
     /// * Note the [maximum number of security groups](https://intl.cloud.tencent.com/document/product/213/12453?from_cn_redirect=1) per project in each region under each account.
     /// * Both the inbound and outbound rules for a newly created security group are "Deny All" by default. You need to call CreateSecurityGroupPolicies to set security group rules based on your needs.
     /// * You can bind a tag when creating a security group. The tag list in the response indicates the tags that have been successfully added.
-    pub async fn create_security_group(
-        &self,
-        request: CreateSecurityGroupRequest,
-    ) -> Result<CreateSecurityGroupResponse, Error> {
+    pub async fn create_security_group(&self, request: CreateSecurityGroupRequest) -> Result<CreateSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adds policies to a security group
@@ -861,10 +632,7 @@ impl Client {
     /// - `Action`: `ACCEPT` or `DROP`.
     /// - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are mutually exclusive. `Protocol` + `Port` and `ServiceTemplate` are mutually exclusive. `IPv6CidrBlock` and `ICMP` are mutually exclusive; to use them, enter `ICMPV6`.
     /// - You can only create policies in one direction in each request. To specify the `PolicyIndex` parameter, use the same index number in policies. If you want to insert a rule before the first rule, enter 0; if you want to add a rule after the last rule, leave it empty.
-    pub async fn create_security_group_policies(
-        &self,
-        request: CreateSecurityGroupPoliciesRequest,
-    ) -> Result<CreateSecurityGroupPoliciesResponse, Error> {
+    pub async fn create_security_group_policies(&self, request: CreateSecurityGroupPoliciesRequest) -> Result<CreateSecurityGroupPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates security groups and policies
@@ -884,37 +652,25 @@ impl Client {
     /// * `Action`: Values can be `ACCEPT` or `DROP`.
     /// * `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are exclusive to one another. "Protocol + Port" and `ServiceTemplate` are mutually exclusive.
     /// * Only policies in one direction can be created in each request. If you need to specify the `PolicyIndex` parameter, the indexes of policies must be consistent.
-    pub async fn create_security_group_with_policies(
-        &self,
-        request: CreateSecurityGroupWithPoliciesRequest,
-    ) -> Result<CreateSecurityGroupWithPoliciesResponse, Error> {
+    pub async fn create_security_group_with_policies(&self, request: CreateSecurityGroupWithPoliciesRequest) -> Result<CreateSecurityGroupWithPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a protocol port template
     ///
     /// This API (CreateServiceTemplate) is used to create a protocol port template.
-    pub async fn create_service_template(
-        &self,
-        request: CreateServiceTemplateRequest,
-    ) -> Result<CreateServiceTemplateResponse, Error> {
+    pub async fn create_service_template(&self, request: CreateServiceTemplateRequest) -> Result<CreateServiceTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a protocol port template group
     ///
     /// This API (CreateServiceTemplateGroup) is used to create a protocol port template group.
-    pub async fn create_service_template_group(
-        &self,
-        request: CreateServiceTemplateGroupRequest,
-    ) -> Result<CreateServiceTemplateGroupResponse, Error> {
+    pub async fn create_service_template_group(&self, request: CreateServiceTemplateGroupRequest) -> Result<CreateServiceTemplateGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates snapshot policies
     ///
     /// This API is used to create snapshot policies.
-    pub async fn create_snapshot_policies(
-        &self,
-        request: CreateSnapshotPoliciesRequest,
-    ) -> Result<CreateSnapshotPoliciesResponse, Error> {
+    pub async fn create_snapshot_policies(&self, request: CreateSnapshotPoliciesRequest) -> Result<CreateSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a subnet
@@ -926,10 +682,7 @@ impl Client {
     /// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
     /// * A subnet is automatically associated with the default route table once created.
     /// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
-    pub async fn create_subnet(
-        &self,
-        request: CreateSubnetRequest,
-    ) -> Result<CreateSubnetResponse, Error> {
+    pub async fn create_subnet(&self, request: CreateSubnetRequest) -> Result<CreateSubnetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates subnets in batches
@@ -941,37 +694,25 @@ impl Client {
     /// * IP address ranges of different subnets cannot overlap with each other within the same VPC instance.
     /// * A subnet is automatically associated with the default route table once created.
     /// * You can bind a tag when creating a subnet. The tag list in the response indicates the tags that have been successfully added.
-    pub async fn create_subnets(
-        &self,
-        request: CreateSubnetsRequest,
-    ) -> Result<CreateSubnetsResponse, Error> {
+    pub async fn create_subnets(&self, request: CreateSubnetsRequest) -> Result<CreateSubnetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates traffic mirroring
     ///
     /// This API is used to create a traffic mirroring instance.
-    pub async fn create_traffic_mirror(
-        &self,
-        request: CreateTrafficMirrorRequest,
-    ) -> Result<CreateTrafficMirrorResponse, Error> {
+    pub async fn create_traffic_mirror(&self, request: CreateTrafficMirrorRequest) -> Result<CreateTrafficMirrorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建流量镜像过滤规则。
     ///
     /// (Chinese only) 创建流量镜像五元组过滤规则。
-    pub async fn create_traffic_mirror_filter_rules(
-        &self,
-        request: CreateTrafficMirrorFilterRulesRequest,
-    ) -> Result<CreateTrafficMirrorFilterRulesResponse, Error> {
+    pub async fn create_traffic_mirror_filter_rules(&self, request: CreateTrafficMirrorFilterRulesRequest) -> Result<CreateTrafficMirrorFilterRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建共享流量包
     ///
     /// (Chinese only) 本接口 (CreateTrafficPackages) 用于创建共享流量包。
-    pub async fn create_traffic_packages(
-        &self,
-        request: CreateTrafficPackagesRequest,
-    ) -> Result<CreateTrafficPackagesResponse, Error> {
+    pub async fn create_traffic_packages(&self, request: CreateTrafficPackagesRequest) -> Result<CreateTrafficPackagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a VPC
@@ -980,46 +721,31 @@ impl Client {
     /// * The subnet mask of the smallest IP address range that can be created is 28 (16 IP addresses), that of the largest IP address ranges 10.0.0.0/12 and 172.16.0.0/12 is 12 (1,048,576 IP addresses), and that of the largest IP address range 192.168.0.0/16 is 16 (65,536 IP addresses). For more information on how to plan VPC IP ranges, see [Network Planning](https://intl.cloud.tencent.com/document/product/215/30313?from_cn_redirect=1).
     /// * The number of VPC instances that can be created in a region is limited. For more information, see [VPC Use Limits](https://intl.cloud.tencent.com/doc/product/215/537?from_cn_redirect=1). To request more resources, [submit a ticket](https://console.cloud.tencent.com/workorder/category).
     /// * You can bind tags when creating a VPC instance. The tag list in the response indicates the tags that have been successfully added.
-    pub async fn create_vpc(
-        &self,
-        request: CreateVpcRequest,
-    ) -> Result<CreateVpcResponse, Error> {
+    pub async fn create_vpc(&self, request: CreateVpcRequest) -> Result<CreateVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an endpoint
     ///
     /// This API is used to create an endpoint.
-    pub async fn create_vpc_end_point(
-        &self,
-        request: CreateVpcEndPointRequest,
-    ) -> Result<CreateVpcEndPointResponse, Error> {
+    pub async fn create_vpc_end_point(&self, request: CreateVpcEndPointRequest) -> Result<CreateVpcEndPointResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates an endpoint service
     ///
     /// This API is used to create an endpoint service.
-    pub async fn create_vpc_end_point_service(
-        &self,
-        request: CreateVpcEndPointServiceRequest,
-    ) -> Result<CreateVpcEndPointServiceResponse, Error> {
+    pub async fn create_vpc_end_point_service(&self, request: CreateVpcEndPointServiceRequest) -> Result<CreateVpcEndPointServiceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates the endpoint service allowlist
     ///
     /// This API is used to create the endpoint service allowlist.
-    pub async fn create_vpc_end_point_service_white_list(
-        &self,
-        request: CreateVpcEndPointServiceWhiteListRequest,
-    ) -> Result<CreateVpcEndPointServiceWhiteListResponse, Error> {
+    pub async fn create_vpc_end_point_service_white_list(&self, request: CreateVpcEndPointServiceWhiteListRequest) -> Result<CreateVpcEndPointServiceWhiteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建私有网络对等连接
     ///
     /// (Chinese only) 本接口（CreateVpcPeeringConnection）用于创建私有网络对等连接。
-    pub async fn create_vpc_peering_connection(
-        &self,
-        request: CreateVpcPeeringConnectionRequest,
-    ) -> Result<CreateVpcPeeringConnectionResponse, Error> {
+    pub async fn create_vpc_peering_connection(&self, request: CreateVpcPeeringConnectionRequest) -> Result<CreateVpcPeeringConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a VPN tunnel
@@ -1027,82 +753,55 @@ impl Client {
     /// This API is used to create a VPN tunnel.
     /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
-    pub async fn create_vpn_connection(
-        &self,
-        request: CreateVpnConnectionRequest,
-    ) -> Result<CreateVpnConnectionResponse, Error> {
+    pub async fn create_vpn_connection(&self, request: CreateVpnConnectionRequest) -> Result<CreateVpnConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates a VPN gateway
     ///
     /// This API (CreateVpnGateway) is used to create a VPN gateway.
-    pub async fn create_vpn_gateway(
-        &self,
-        request: CreateVpnGatewayRequest,
-    ) -> Result<CreateVpnGatewayResponse, Error> {
+    pub async fn create_vpn_gateway(&self, request: CreateVpnGatewayRequest) -> Result<CreateVpnGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Creates routes of a VPN gateway
     ///
     /// This API is used to create destination routes of a route-based VPN gateway.
-    pub async fn create_vpn_gateway_routes(
-        &self,
-        request: CreateVpnGatewayRoutesRequest,
-    ) -> Result<CreateVpnGatewayRoutesResponse, Error> {
+    pub async fn create_vpn_gateway_routes(&self, request: CreateVpnGatewayRoutesRequest) -> Result<CreateVpnGatewayRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建SSL-VPN-CLIENT
     ///
     /// (Chinese only) 创建SSL-VPN-CLIENT
-    pub async fn create_vpn_gateway_ssl_client(
-        &self,
-        request: CreateVpnGatewaySslClientRequest,
-    ) -> Result<CreateVpnGatewaySslClientResponse, Error> {
+    pub async fn create_vpn_gateway_ssl_client(&self, request: CreateVpnGatewaySslClientRequest) -> Result<CreateVpnGatewaySslClientResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建SSL-VPN Server端
     ///
     /// (Chinese only) 本接口（CreateVpnGatewaySslServer）用于创建SSL-VPN Server端。
-    pub async fn create_vpn_gateway_ssl_server(
-        &self,
-        request: CreateVpnGatewaySslServerRequest,
-    ) -> Result<CreateVpnGatewaySslServerResponse, Error> {
+    pub async fn create_vpn_gateway_ssl_server(&self, request: CreateVpnGatewaySslServerRequest) -> Result<CreateVpnGatewaySslServerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an IP address template
     ///
     /// This API (DeleteAddressTemplate) is used to delete an IP address template.
-    pub async fn delete_address_template(
-        &self,
-        request: DeleteAddressTemplateRequest,
-    ) -> Result<DeleteAddressTemplateResponse, Error> {
+    pub async fn delete_address_template(&self, request: DeleteAddressTemplateRequest) -> Result<DeleteAddressTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an IP address template group
     ///
     /// This API (DeleteAddressTemplateGroup) is used to delete an IP address template group.
-    pub async fn delete_address_template_group(
-        &self,
-        request: DeleteAddressTemplateGroupRequest,
-    ) -> Result<DeleteAddressTemplateGroupResponse, Error> {
+    pub async fn delete_address_template_group(&self, request: DeleteAddressTemplateGroupRequest) -> Result<DeleteAddressTemplateGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a secondary CIDR block
     ///
     /// This API is used to delete a secondary CIDR block.
-    pub async fn delete_assistant_cidr(
-        &self,
-        request: DeleteAssistantCidrRequest,
-    ) -> Result<DeleteAssistantCidrResponse, Error> {
+    pub async fn delete_assistant_cidr(&self, request: DeleteAssistantCidrRequest) -> Result<DeleteAssistantCidrResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a bandwidth package
     ///
     /// This API is used to delete bandwidth packages, including [device bandwidth packages](https://intl.cloud.tencent.com/document/product/684/15246?from_cn_redirect=1#.E8.AE.BE.E5.A4.87.E5.B8.A6.E5.AE.BD.E5.8C.85) and [IP bandwidth packages](https://intl.cloud.tencent.com/document/product/684/15246?from_cn_redirect=1#ip-.E5.B8.A6.E5.AE.BD.E5.8C.85).
-    pub async fn delete_bandwidth_package(
-        &self,
-        request: DeleteBandwidthPackageRequest,
-    ) -> Result<DeleteBandwidthPackageResponse, Error> {
+    pub async fn delete_bandwidth_package(&self, request: DeleteBandwidthPackageRequest) -> Result<DeleteBandwidthPackageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a CCN
@@ -1110,64 +809,43 @@ impl Client {
     /// This API (DeleteCcn) is used to delete CCNs.
     /// * After deletion, the routes between all instances associated with the CCN will be deleted, and the network will be interrupted. Please confirm this operation in advance.
     /// * CCN deletion is an irreversible operation. Please proceed with caution.
-    pub async fn delete_ccn(
-        &self,
-        request: DeleteCcnRequest,
-    ) -> Result<DeleteCcnResponse, Error> {
+    pub async fn delete_ccn(&self, request: DeleteCcnRequest) -> Result<DeleteCcnResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除云联网策略路由下一跳
     ///
     /// (Chinese only) 删除云联网策略路由下一跳
-    pub async fn delete_ccn_policy_based_routing_next_hop(
-        &self,
-        request: DeleteCcnPolicyBasedRoutingNextHopRequest,
-    ) -> Result<DeleteCcnPolicyBasedRoutingNextHopResponse, Error> {
+    pub async fn delete_ccn_policy_based_routing_next_hop(&self, request: DeleteCcnPolicyBasedRoutingNextHopRequest) -> Result<DeleteCcnPolicyBasedRoutingNextHopResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除云联网策略路由匹配规则
     ///
     /// (Chinese only) 删除云联网策略路由匹配规则
-    pub async fn delete_ccn_policy_based_routing_rule(
-        &self,
-        request: DeleteCcnPolicyBasedRoutingRuleRequest,
-    ) -> Result<DeleteCcnPolicyBasedRoutingRuleResponse, Error> {
+    pub async fn delete_ccn_policy_based_routing_rule(&self, request: DeleteCcnPolicyBasedRoutingRuleRequest) -> Result<DeleteCcnPolicyBasedRoutingRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除云联网路由表
     ///
     /// (Chinese only) 本接口（DeleteCcnRouteTables）用于删除云联网路由表。
-    pub async fn delete_ccn_route_tables(
-        &self,
-        request: DeleteCcnRouteTablesRequest,
-    ) -> Result<DeleteCcnRouteTablesResponse, Error> {
+    pub async fn delete_ccn_route_tables(&self, request: DeleteCcnRouteTablesRequest) -> Result<DeleteCcnRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除 IDC通道
     ///
     /// (Chinese only) 删除 IDC通道
-    pub async fn delete_cdc_ldcx_list(
-        &self,
-        request: DeleteCdcLdcxListRequest,
-    ) -> Result<DeleteCdcLdcxListResponse, Error> {
+    pub async fn delete_cdc_ldcx_list(&self, request: DeleteCdcLdcxListRequest) -> Result<DeleteCdcLdcxListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除虚拟连接
     ///
     /// (Chinese only) 删除虚拟连接
-    pub async fn delete_cdc_net_planes(
-        &self,
-        request: DeleteCdcNetPlanesRequest,
-    ) -> Result<DeleteCdcNetPlanesResponse, Error> {
+    pub async fn delete_cdc_net_planes(&self, request: DeleteCdcNetPlanesRequest) -> Result<DeleteCdcNetPlanesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a customer gateway
     ///
     /// This API (DeleteCustomerGateway) is used to delete customer gateways.
-    pub async fn delete_customer_gateway(
-        &self,
-        request: DeleteCustomerGatewayRequest,
-    ) -> Result<DeleteCustomerGatewayResponse, Error> {
+    pub async fn delete_customer_gateway(&self, request: DeleteCustomerGatewayRequest) -> Result<DeleteCustomerGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除DhcpIp
@@ -1175,10 +853,7 @@ impl Client {
     /// (Chinese only) 本接口（DeleteDhcpIp）用于删除DhcpIp。
     /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
     /// >
-    pub async fn delete_dhcp_ip(
-        &self,
-        request: DeleteDhcpIpRequest,
-    ) -> Result<DeleteDhcpIpResponse, Error> {
+    pub async fn delete_dhcp_ip(&self, request: DeleteDhcpIpRequest) -> Result<DeleteDhcpIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a direct connect gateway
@@ -1188,37 +863,25 @@ impl Client {
     /// - For a NAT gateway, NAT and ACL rules will be cleared upon the deletion of a direct connect gateway.
     /// - After the deletion of a direct connect gateway, the routing policy associated with the gateway in the route table will also be deleted.
     ///   This API is completed asynchronously. If you need to query the async job execution results, please use the `RequestId` returned by this API to poll the `QueryTask` API.
-    pub async fn delete_direct_connect_gateway(
-        &self,
-        request: DeleteDirectConnectGatewayRequest,
-    ) -> Result<DeleteDirectConnectGatewayResponse, Error> {
+    pub async fn delete_direct_connect_gateway(&self, request: DeleteDirectConnectGatewayRequest) -> Result<DeleteDirectConnectGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes CCN routes of a Direct Connect gateway
     ///
     /// This API (DeleteDirectConnectGatewayCcnRoutes) is used to delete the CCN routes (IDC IP range) of a Direct Connect gateway.
-    pub async fn delete_direct_connect_gateway_ccn_routes(
-        &self,
-        request: DeleteDirectConnectGatewayCcnRoutesRequest,
-    ) -> Result<DeleteDirectConnectGatewayCcnRoutesResponse, Error> {
+    pub async fn delete_direct_connect_gateway_ccn_routes(&self, request: DeleteDirectConnectGatewayCcnRoutesRequest) -> Result<DeleteDirectConnectGatewayCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a flow log
     ///
     /// This API is used to delete a flow log.
-    pub async fn delete_flow_log(
-        &self,
-        request: DeleteFlowLogRequest,
-    ) -> Result<DeleteFlowLogResponse, Error> {
+    pub async fn delete_flow_log(&self, request: DeleteFlowLogRequest) -> Result<DeleteFlowLogResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除全局路由
     ///
     /// (Chinese only) 删除全局路由。
-    pub async fn delete_global_routes(
-        &self,
-        request: DeleteGlobalRoutesRequest,
-    ) -> Result<DeleteGlobalRoutesResponse, Error> {
+    pub async fn delete_global_routes(&self, request: DeleteGlobalRoutesRequest) -> Result<DeleteGlobalRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an HAVIP
@@ -1226,93 +889,63 @@ impl Client {
     /// This API is used to delete an HAVIP.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn delete_ha_vip(
-        &self,
-        request: DeleteHaVipRequest,
-    ) -> Result<DeleteHaVipResponse, Error> {
+    pub async fn delete_ha_vip(&self, request: DeleteHaVipRequest) -> Result<DeleteHaVipResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除高优路由表
     ///
     /// (Chinese only) 删除高优路由表
-    pub async fn delete_high_priority_route_tables(
-        &self,
-        request: DeleteHighPriorityRouteTablesRequest,
-    ) -> Result<DeleteHighPriorityRouteTablesResponse, Error> {
+    pub async fn delete_high_priority_route_tables(&self, request: DeleteHighPriorityRouteTablesRequest) -> Result<DeleteHighPriorityRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除高优路由表条目
     ///
     /// (Chinese only) 删除高优路由表的路由条目。
-    pub async fn delete_high_priority_routes(
-        &self,
-        request: DeleteHighPriorityRoutesRequest,
-    ) -> Result<DeleteHighPriorityRoutesResponse, Error> {
+    pub async fn delete_high_priority_routes(&self, request: DeleteHighPriorityRoutesRequest) -> Result<DeleteHighPriorityRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 释放IPV6转换实例
     ///
     /// (Chinese only) 1. 该接口用于释放IPV6转换实例，支持批量。
     /// 2. 如果IPV6转换实例建立有转换规则，会一并删除。
-    pub async fn delete_ip6_translators(
-        &self,
-        request: DeleteIp6TranslatorsRequest,
-    ) -> Result<DeleteIp6TranslatorsResponse, Error> {
+    pub async fn delete_ip6_translators(&self, request: DeleteIp6TranslatorsRequest) -> Result<DeleteIp6TranslatorsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a local gateway
     ///
     /// This API is used to delete the local gateway of a CDC instance.
-    pub async fn delete_local_gateway(
-        &self,
-        request: DeleteLocalGatewayRequest,
-    ) -> Result<DeleteLocalGatewayResponse, Error> {
+    pub async fn delete_local_gateway(&self, request: DeleteLocalGatewayRequest) -> Result<DeleteLocalGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a NAT gateway
     ///
     /// This API is used to delete a NAT gateway.
     /// When a NAT gateway is deleted, all routes containing this gateway are deleted automatically, and associated EIPs are unbound.When deleting a NAT gateway, you need to unbind the associated EIPs. Therefore, the caller must have CAM permissions for vpc:DisassociateAddress and vpc:ModifyAddressesBandwidth.
-    pub async fn delete_nat_gateway(
-        &self,
-        request: DeleteNatGatewayRequest,
-    ) -> Result<DeleteNatGatewayResponse, Error> {
+    pub async fn delete_nat_gateway(&self, request: DeleteNatGatewayRequest) -> Result<DeleteNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the port forwarding rule of a NAT gateway
     ///
     /// This API is used to delete the port forwarding rule of a NAT gateway.
-    pub async fn delete_nat_gateway_destination_ip_port_translation_nat_rule(
-        &self,
-        request: DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    ) -> Result<DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
+    pub async fn delete_nat_gateway_destination_ip_port_translation_nat_rule(&self, request: DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest) -> Result<DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a SNAT forwarding rule of a NAT Gateway
     ///
     /// This API is used to delete a SNAT forwarding rule of a NAT gateway.
-    pub async fn delete_nat_gateway_source_ip_translation_nat_rule(
-        &self,
-        request: DeleteNatGatewaySourceIpTranslationNatRuleRequest,
-    ) -> Result<DeleteNatGatewaySourceIpTranslationNatRuleResponse, Error> {
+    pub async fn delete_nat_gateway_source_ip_translation_nat_rule(&self, request: DeleteNatGatewaySourceIpTranslationNatRuleRequest) -> Result<DeleteNatGatewaySourceIpTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DeleteNetDetect
     ///
     /// This API is used to delete a network probe.
-    pub async fn delete_net_detect(
-        &self,
-        request: DeleteNetDetectRequest,
-    ) -> Result<DeleteNetDetectResponse, Error> {
+    pub async fn delete_net_detect(&self, request: DeleteNetDetectRequest) -> Result<DeleteNetDetectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a network ACL
     ///
     /// This API is used to delete a network ACL.
-    pub async fn delete_network_acl(
-        &self,
-        request: DeleteNetworkAclRequest,
-    ) -> Result<DeleteNetworkAclResponse, Error> {
+    pub async fn delete_network_acl(&self, request: DeleteNetworkAclRequest) -> Result<DeleteNetworkAclResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除ACL三元组单条规则
@@ -1320,19 +953,13 @@ impl Client {
     /// (Chinese only) 本接口（DeleteNetworkAclEntries）用于删除三元组网络ACL的入站规则和出站规则。在NetworkAclEntrySet参数中：
     /// * 删除IPv4规则，需要传入NetworkAclIpv4EntryId。
     /// * 删除IPv6规则，需要传入NetworkAclIpv6EntryId。
-    pub async fn delete_network_acl_entries(
-        &self,
-        request: DeleteNetworkAclEntriesRequest,
-    ) -> Result<DeleteNetworkAclEntriesResponse, Error> {
+    pub async fn delete_network_acl_entries(&self, request: DeleteNetworkAclEntriesRequest) -> Result<DeleteNetworkAclEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes specified rules of the network ACL quintuple.
     ///
     /// This API is used to delete specified in/outbound rules of the network ACL quintuple. In the `NetworkAclQuintupleEntrySet` parameters, `NetworkAclQuintupleEntryId` is required for `NetworkAclQuintupleEntry`.
-    pub async fn delete_network_acl_quintuple_entries(
-        &self,
-        request: DeleteNetworkAclQuintupleEntriesRequest,
-    ) -> Result<DeleteNetworkAclQuintupleEntriesResponse, Error> {
+    pub async fn delete_network_acl_quintuple_entries(&self, request: DeleteNetworkAclQuintupleEntriesRequest) -> Result<DeleteNetworkAclQuintupleEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an ENI
@@ -1342,103 +969,67 @@ impl Client {
     /// * After the deletion, all of its private IP addresses will be released.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn delete_network_interface(
-        &self,
-        request: DeleteNetworkInterfaceRequest,
-    ) -> Result<DeleteNetworkInterfaceResponse, Error> {
+    pub async fn delete_network_interface(&self, request: DeleteNetworkInterfaceRequest) -> Result<DeleteNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关
     ///
     /// (Chinese only) 本接口（DeletePrivateNatGateway）用于删除私网NAT网关。
-    pub async fn delete_private_nat_gateway(
-        &self,
-        request: DeletePrivateNatGatewayRequest,
-    ) -> Result<DeletePrivateNatGatewayResponse, Error> {
+    pub async fn delete_private_nat_gateway(&self, request: DeletePrivateNatGatewayRequest) -> Result<DeletePrivateNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关目的端口转换规则
     ///
     /// (Chinese only) 本接口（DeletePrivateNatGatewayDestinationIpPortTranslationNatRule）用于删除私网NAT网关目的端口转换规则
-    pub async fn delete_private_nat_gateway_destination_ip_port_translation_nat_rule(
-        &self,
-        request: DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    ) -> Result<
-        DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
-        Error,
-    > {
+    pub async fn delete_private_nat_gateway_destination_ip_port_translation_nat_rule(&self, request: DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest) -> Result<DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关源端转换访问控制规则
     ///
     /// (Chinese only) 本接口（DeletePrivateNatGatewayTranslationAclRule）用于删除私网NAT网关源端转换访问控制规则
-    pub async fn delete_private_nat_gateway_translation_acl_rule(
-        &self,
-        request: DeletePrivateNatGatewayTranslationAclRuleRequest,
-    ) -> Result<DeletePrivateNatGatewayTranslationAclRuleResponse, Error> {
+    pub async fn delete_private_nat_gateway_translation_acl_rule(&self, request: DeletePrivateNatGatewayTranslationAclRuleRequest) -> Result<DeletePrivateNatGatewayTranslationAclRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私网NAT网关源端转换规则
     ///
     /// (Chinese only) 本接口（DeletePrivateNatGatewayTranslationNatRule）用于删除私网NAT网关源端转换规则
-    pub async fn delete_private_nat_gateway_translation_nat_rule(
-        &self,
-        request: DeletePrivateNatGatewayTranslationNatRuleRequest,
-    ) -> Result<DeletePrivateNatGatewayTranslationNatRuleResponse, Error> {
+    pub async fn delete_private_nat_gateway_translation_nat_rule(&self, request: DeletePrivateNatGatewayTranslationNatRuleRequest) -> Result<DeletePrivateNatGatewayTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a reserved private IP address
     ///
     /// This API is used to delete a reserved private IP address.
-    pub async fn delete_reserve_ip_addresses(
-        &self,
-        request: DeleteReserveIpAddressesRequest,
-    ) -> Result<DeleteReserveIpAddressesResponse, Error> {
+    pub async fn delete_reserve_ip_addresses(&self, request: DeleteReserveIpAddressesRequest) -> Result<DeleteReserveIpAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Delete a route reception policy and entries
     ///
     /// This API is used to delete a route reception policy and entries.
-    pub async fn delete_route_policy(
-        &self,
-        request: DeleteRoutePolicyRequest,
-    ) -> Result<DeleteRoutePolicyResponse, Error> {
+    pub async fn delete_route_policy(&self, request: DeleteRoutePolicyRequest) -> Result<DeleteRoutePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Delete a route reception policy binding
     ///
     /// This API is used to delete route reception policy bindings (the binding relationship between route reception policy objects and route tables).
-    pub async fn delete_route_policy_associations(
-        &self,
-        request: DeleteRoutePolicyAssociationsRequest,
-    ) -> Result<DeleteRoutePolicyAssociationsResponse, Error> {
+    pub async fn delete_route_policy_associations(&self, request: DeleteRoutePolicyAssociationsRequest) -> Result<DeleteRoutePolicyAssociationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Delete a route reception policy entry
     ///
     /// This API is used to delete route reception policy entries.
-    pub async fn delete_route_policy_entries(
-        &self,
-        request: DeleteRoutePolicyEntriesRequest,
-    ) -> Result<DeleteRoutePolicyEntriesResponse, Error> {
+    pub async fn delete_route_policy_entries(&self, request: DeleteRoutePolicyEntriesRequest) -> Result<DeleteRoutePolicyEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a route table
     ///
     /// This API is used to delete a route table.
-    pub async fn delete_route_table(
-        &self,
-        request: DeleteRouteTableRequest,
-    ) -> Result<DeleteRouteTableResponse, Error> {
+    pub async fn delete_route_table(&self, request: DeleteRouteTableRequest) -> Result<DeleteRouteTableResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a routing policy
     ///
     /// This API (DeleteRoutes) is used to delete routing policies in batches from a route table.
-    pub async fn delete_routes(
-        &self,
-        request: DeleteRoutesRequest,
-    ) -> Result<DeleteRoutesResponse, Error> {
+    pub async fn delete_routes(&self, request: DeleteRoutesRequest) -> Result<DeleteRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a security group
@@ -1447,93 +1038,63 @@ impl Client {
     /// * Only security groups under the current account can be deleted.
     /// * A security group cannot be deleted directly if its instance ID is used in the policy of another security group. You need to modify the policy first and then delete the security group.
     /// * A security group cannot be recovered after deletion, please proceed with caution.
-    pub async fn delete_security_group(
-        &self,
-        request: DeleteSecurityGroupRequest,
-    ) -> Result<DeleteSecurityGroupResponse, Error> {
+    pub async fn delete_security_group(&self, request: DeleteSecurityGroupRequest) -> Result<DeleteSecurityGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes security group policies
     ///
     /// This API (DeleteSecurityGroupPolicies) is used to delete security group policies (SecurityGroupPolicy).
     /// * SecurityGroupPolicySet.Version is used to specify the version of the security group you are operating. If the specified Version number differs from the latest version of the current security group, a failure will be returned. If Version is not specified, the policy of the specified PolicyIndex will be deleted directly.
-    pub async fn delete_security_group_policies(
-        &self,
-        request: DeleteSecurityGroupPoliciesRequest,
-    ) -> Result<DeleteSecurityGroupPoliciesResponse, Error> {
+    pub async fn delete_security_group_policies(&self, request: DeleteSecurityGroupPoliciesRequest) -> Result<DeleteSecurityGroupPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a protocol port template
     ///
     /// This API (DeleteServiceTemplate) is used to delete a protocol port template.
-    pub async fn delete_service_template(
-        &self,
-        request: DeleteServiceTemplateRequest,
-    ) -> Result<DeleteServiceTemplateResponse, Error> {
+    pub async fn delete_service_template(&self, request: DeleteServiceTemplateRequest) -> Result<DeleteServiceTemplateResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a protocol port template group
     ///
     /// This API (DeleteServiceTemplateGroup) is used to delete a protocol port template group.
-    pub async fn delete_service_template_group(
-        &self,
-        request: DeleteServiceTemplateGroupRequest,
-    ) -> Result<DeleteServiceTemplateGroupResponse, Error> {
+    pub async fn delete_service_template_group(&self, request: DeleteServiceTemplateGroupRequest) -> Result<DeleteServiceTemplateGroupResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes snapshot policies
     ///
     /// This API is used to delete snapshot policies.
-    pub async fn delete_snapshot_policies(
-        &self,
-        request: DeleteSnapshotPoliciesRequest,
-    ) -> Result<DeleteSnapshotPoliciesResponse, Error> {
+    pub async fn delete_snapshot_policies(&self, request: DeleteSnapshotPoliciesRequest) -> Result<DeleteSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a subnet
     ///
     /// This API is used to delete a subnet.
     /// * Remove all resources in the subnet before deleting it
-    pub async fn delete_subnet(
-        &self,
-        request: DeleteSubnetRequest,
-    ) -> Result<DeleteSubnetResponse, Error> {
+    pub async fn delete_subnet(&self, request: DeleteSubnetRequest) -> Result<DeleteSubnetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a parameter template
     ///
     /// This API is used to delete a parameter template of the IP address, protocol port, IP address group, or protocol port group type.
-    pub async fn delete_template_member(
-        &self,
-        request: DeleteTemplateMemberRequest,
-    ) -> Result<DeleteTemplateMemberResponse, Error> {
+    pub async fn delete_template_member(&self, request: DeleteTemplateMemberRequest) -> Result<DeleteTemplateMemberResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes traffic mirroring
     ///
     /// This API is used to delete a traffic mirroring instance.
-    pub async fn delete_traffic_mirror(
-        &self,
-        request: DeleteTrafficMirrorRequest,
-    ) -> Result<DeleteTrafficMirrorResponse, Error> {
+    pub async fn delete_traffic_mirror(&self, request: DeleteTrafficMirrorRequest) -> Result<DeleteTrafficMirrorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除流量镜像过滤规则。
     ///
     /// (Chinese only) 删除流量镜像五元组过滤规则。
-    pub async fn delete_traffic_mirror_filter_rules(
-        &self,
-        request: DeleteTrafficMirrorFilterRulesRequest,
-    ) -> Result<DeleteTrafficMirrorFilterRulesResponse, Error> {
+    pub async fn delete_traffic_mirror_filter_rules(&self, request: DeleteTrafficMirrorFilterRulesRequest) -> Result<DeleteTrafficMirrorFilterRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes traffic packages.
     ///
     /// This API is used to delete traffic packages. Note that only non-valid traffic packages can be deleted.
-    pub async fn delete_traffic_packages(
-        &self,
-        request: DeleteTrafficPackagesRequest,
-    ) -> Result<DeleteTrafficPackagesResponse, Error> {
+    pub async fn delete_traffic_packages(&self, request: DeleteTrafficPackagesRequest) -> Result<DeleteTrafficPackagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a VPC
@@ -1541,335 +1102,224 @@ impl Client {
     /// This API (DeleteVpc) is used to delete VPCs.
     /// * Before deleting a VPC, ensure that the VPC contains no resources, including CVMs, cloud databases, NoSQL databases, VPN gateways, direct connect gateways, load balancers, peering connections, and basic network devices that are linked to the VPC.
     /// * The deletion of VPCs is irreversible. Proceed with caution.
-    pub async fn delete_vpc(
-        &self,
-        request: DeleteVpcRequest,
-    ) -> Result<DeleteVpcResponse, Error> {
+    pub async fn delete_vpc(&self, request: DeleteVpcRequest) -> Result<DeleteVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an endpoint
     ///
     /// This API is used to delete an endpoint.
-    pub async fn delete_vpc_end_point(
-        &self,
-        request: DeleteVpcEndPointRequest,
-    ) -> Result<DeleteVpcEndPointResponse, Error> {
+    pub async fn delete_vpc_end_point(&self, request: DeleteVpcEndPointRequest) -> Result<DeleteVpcEndPointResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes an endpoint service
     ///
     /// This API is used to delete an endpoint service.
-    pub async fn delete_vpc_end_point_service(
-        &self,
-        request: DeleteVpcEndPointServiceRequest,
-    ) -> Result<DeleteVpcEndPointServiceResponse, Error> {
+    pub async fn delete_vpc_end_point_service(&self, request: DeleteVpcEndPointServiceRequest) -> Result<DeleteVpcEndPointServiceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes the endpoint service allowlist
     ///
     /// This API is used to delete the endpoint service allowlist.
-    pub async fn delete_vpc_end_point_service_white_list(
-        &self,
-        request: DeleteVpcEndPointServiceWhiteListRequest,
-    ) -> Result<DeleteVpcEndPointServiceWhiteListResponse, Error> {
+    pub async fn delete_vpc_end_point_service_white_list(&self, request: DeleteVpcEndPointServiceWhiteListRequest) -> Result<DeleteVpcEndPointServiceWhiteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除私有网络对等连接
     ///
     /// (Chinese only) 本接口（DeleteVpcPeeringConnection）用于删除私有网络对等连接。
-    pub async fn delete_vpc_peering_connection(
-        &self,
-        request: DeleteVpcPeeringConnectionRequest,
-    ) -> Result<DeleteVpcPeeringConnectionResponse, Error> {
+    pub async fn delete_vpc_peering_connection(&self, request: DeleteVpcPeeringConnectionRequest) -> Result<DeleteVpcPeeringConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes VPN tunnels
     ///
     /// This API is used to delete a VPN tunnel.
-    pub async fn delete_vpn_connection(
-        &self,
-        request: DeleteVpnConnectionRequest,
-    ) -> Result<DeleteVpnConnectionResponse, Error> {
+    pub async fn delete_vpn_connection(&self, request: DeleteVpnConnectionRequest) -> Result<DeleteVpnConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a VPN gateway
     ///
     /// This API (DeleteVpnGateway) is used to delete a VPN gateway. Currently, only deletion of pay-as-you-go IPSEC gateway instances in running status is supported.
-    pub async fn delete_vpn_gateway(
-        &self,
-        request: DeleteVpnGatewayRequest,
-    ) -> Result<DeleteVpnGatewayResponse, Error> {
+    pub async fn delete_vpn_gateway(&self, request: DeleteVpnGatewayRequest) -> Result<DeleteVpnGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes routes of a VPN gateway
     ///
     /// This API is used to delete routes of a VPN gateway.
-    pub async fn delete_vpn_gateway_routes(
-        &self,
-        request: DeleteVpnGatewayRoutesRequest,
-    ) -> Result<DeleteVpnGatewayRoutesResponse, Error> {
+    pub async fn delete_vpn_gateway_routes(&self, request: DeleteVpnGatewayRoutesRequest) -> Result<DeleteVpnGatewayRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除SSL-VPN-CLIENT
     ///
     /// (Chinese only) 本接口（DeleteVpnGatewaySslClient）用于删除SSL-VPN-CLIENT。
-    pub async fn delete_vpn_gateway_ssl_client(
-        &self,
-        request: DeleteVpnGatewaySslClientRequest,
-    ) -> Result<DeleteVpnGatewaySslClientResponse, Error> {
+    pub async fn delete_vpn_gateway_ssl_client(&self, request: DeleteVpnGatewaySslClientRequest) -> Result<DeleteVpnGatewaySslClientResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除SSL-VPN-SERVER
     ///
     /// (Chinese only) 删除SSL-VPN-SERVER 实例
-    pub async fn delete_vpn_gateway_ssl_server(
-        &self,
-        request: DeleteVpnGatewaySslServerRequest,
-    ) -> Result<DeleteVpnGatewaySslServerResponse, Error> {
+    pub async fn delete_vpn_gateway_ssl_server(&self, request: DeleteVpnGatewaySslServerRequest) -> Result<DeleteVpnGatewaySslServerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries account attributes
     ///
     /// This API (DescribeAccountAttributes) is used to query your account attributes.
-    pub async fn describe_account_attributes(
-        &self,
-        request: DescribeAccountAttributesRequest,
-    ) -> Result<DescribeAccountAttributesResponse, Error> {
+    pub async fn describe_account_attributes(&self, request: DescribeAccountAttributesRequest) -> Result<DescribeAccountAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定EIP带宽上下限
     ///
     /// (Chinese only) 本接口（DescribeAddressBandwidthRange）用于查询指定EIP的带宽上下限范围。
-    pub async fn describe_address_bandwidth_range(
-        &self,
-        request: DescribeAddressBandwidthRangeRequest,
-    ) -> Result<DescribeAddressBandwidthRangeResponse, Error> {
+    pub async fn describe_address_bandwidth_range(&self, request: DescribeAddressBandwidthRangeRequest) -> Result<DescribeAddressBandwidthRangeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries EIP quotas
     ///
     /// This API (DescribeAddressQuota) is used to query the quota information of your [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP) in the current region. For more information, see [EIP product introduction](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1).
-    pub async fn describe_address_quota(
-        &self,
-        request: DescribeAddressQuotaRequest,
-    ) -> Result<DescribeAddressQuotaResponse, Error> {
+    pub async fn describe_address_quota(&self, request: DescribeAddressQuotaRequest) -> Result<DescribeAddressQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板IP地址组关联的实例列表
     ///
     /// (Chinese only) 本接口（DescribeAddressTemplateGroupInstances）用于查询参数模板IP地址组口关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
-    pub async fn describe_address_template_group_instances(
-        &self,
-        request: DescribeAddressTemplateGroupInstancesRequest,
-    ) -> Result<DescribeAddressTemplateGroupInstancesResponse, Error> {
+    pub async fn describe_address_template_group_instances(&self, request: DescribeAddressTemplateGroupInstancesRequest) -> Result<DescribeAddressTemplateGroupInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries an IP address template group
     ///
     /// This API (DescribeAddressTemplateGroups) is used to query an IP address template group.
-    pub async fn describe_address_template_groups(
-        &self,
-        request: DescribeAddressTemplateGroupsRequest,
-    ) -> Result<DescribeAddressTemplateGroupsResponse, Error> {
+    pub async fn describe_address_template_groups(&self, request: DescribeAddressTemplateGroupsRequest) -> Result<DescribeAddressTemplateGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板IP地址关联的实例列表
     ///
     /// (Chinese only) 本接口（DescribeAddressTemplateInstances）用于查询参数模板IP地址关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
-    pub async fn describe_address_template_instances(
-        &self,
-        request: DescribeAddressTemplateInstancesRequest,
-    ) -> Result<DescribeAddressTemplateInstancesResponse, Error> {
+    pub async fn describe_address_template_instances(&self, request: DescribeAddressTemplateInstancesRequest) -> Result<DescribeAddressTemplateInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries an IP address template
     ///
     /// This API (DescribeAddressTemplates) is used to query an IP address template.
-    pub async fn describe_address_templates(
-        &self,
-        request: DescribeAddressTemplatesRequest,
-    ) -> Result<DescribeAddressTemplatesResponse, Error> {
+    pub async fn describe_address_templates(&self, request: DescribeAddressTemplatesRequest) -> Result<DescribeAddressTemplatesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the EIP list
     ///
     /// This API (DescribeAddresses) is used to query the information of one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
     /// * If the parameter is empty, a number (as specified by the `Limit`, the default value is 20) of EIPs will be returned.
-    pub async fn describe_addresses(
-        &self,
-        request: DescribeAddressesRequest,
-    ) -> Result<DescribeAddressesResponse, Error> {
+    pub async fn describe_addresses(&self, request: DescribeAddressesRequest) -> Result<DescribeAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of secondary CIDR blocks
     ///
     /// This API is used to query the list of secondary CIDR blocks.
-    pub async fn describe_assistant_cidr(
-        &self,
-        request: DescribeAssistantCidrRequest,
-    ) -> Result<DescribeAssistantCidrResponse, Error> {
+    pub async fn describe_assistant_cidr(&self, request: DescribeAssistantCidrRequest) -> Result<DescribeAssistantCidrResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定带宽包带宽上下限
     ///
     /// (Chinese only) 查询指定带宽包的带宽上下限范围
-    pub async fn describe_bandwidth_package_bandwidth_range(
-        &self,
-        request: DescribeBandwidthPackageBandwidthRangeRequest,
-    ) -> Result<DescribeBandwidthPackageBandwidthRangeResponse, Error> {
+    pub async fn describe_bandwidth_package_bandwidth_range(&self, request: DescribeBandwidthPackageBandwidthRangeRequest) -> Result<DescribeBandwidthPackageBandwidthRangeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the current usage of a pay-as-you-go bandwidth package.
     ///
     /// This API is used to query the current billable usage of a pay-as-you-go bandwidth package.
-    pub async fn describe_bandwidth_package_bill_usage(
-        &self,
-        request: DescribeBandwidthPackageBillUsageRequest,
-    ) -> Result<DescribeBandwidthPackageBillUsageResponse, Error> {
+    pub async fn describe_bandwidth_package_bill_usage(&self, request: DescribeBandwidthPackageBillUsageRequest) -> Result<DescribeBandwidthPackageBillUsageResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the bandwidth package quota
     ///
     /// This API is used to query the maximum and used number of bandwidth packages under the account in the current region.
-    pub async fn describe_bandwidth_package_quota(
-        &self,
-        request: DescribeBandwidthPackageQuotaRequest,
-    ) -> Result<DescribeBandwidthPackageQuotaResponse, Error> {
+    pub async fn describe_bandwidth_package_quota(&self, request: DescribeBandwidthPackageQuotaRequest) -> Result<DescribeBandwidthPackageQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries resources in a bandwidth package
     ///
     /// This API is used to query the list of resources in a Bandwidth Package according to its unique ID, support conditional filtering of query results and paging query.
-    pub async fn describe_bandwidth_package_resources(
-        &self,
-        request: DescribeBandwidthPackageResourcesRequest,
-    ) -> Result<DescribeBandwidthPackageResourcesResponse, Error> {
+    pub async fn describe_bandwidth_package_resources(&self, request: DescribeBandwidthPackageResourcesRequest) -> Result<DescribeBandwidthPackageResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries bandwidth package resources
     ///
     /// This API is used to query bandwidth package information, including the unique ID of the bandwidth package, the type, the billing mode, the name, and the resource information.
-    pub async fn describe_bandwidth_packages(
-        &self,
-        request: DescribeBandwidthPackagesRequest,
-    ) -> Result<DescribeBandwidthPackagesResponse, Error> {
+    pub async fn describe_bandwidth_packages(&self, request: DescribeBandwidthPackagesRequest) -> Result<DescribeBandwidthPackagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of instances associated with a CCN
     ///
     /// This API (DescribeCcnAttachedInstances) is used to query the network instances associated with the CCN instance.
-    pub async fn describe_ccn_attached_instances(
-        &self,
-        request: DescribeCcnAttachedInstancesRequest,
-    ) -> Result<DescribeCcnAttachedInstancesResponse, Error> {
+    pub async fn describe_ccn_attached_instances(&self, request: DescribeCcnAttachedInstancesRequest) -> Result<DescribeCcnAttachedInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网策略路由下一跳
     ///
     /// (Chinese only) 查询云联网策略路由下一跳
-    pub async fn describe_ccn_policy_based_routing_next_hop(
-        &self,
-        request: DescribeCcnPolicyBasedRoutingNextHopRequest,
-    ) -> Result<DescribeCcnPolicyBasedRoutingNextHopResponse, Error> {
+    pub async fn describe_ccn_policy_based_routing_next_hop(&self, request: DescribeCcnPolicyBasedRoutingNextHopRequest) -> Result<DescribeCcnPolicyBasedRoutingNextHopResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网策略路由匹配规则
     ///
     /// (Chinese only) 查询云联网策略路由匹配规则
-    pub async fn describe_ccn_policy_based_routing_rule(
-        &self,
-        request: DescribeCcnPolicyBasedRoutingRuleRequest,
-    ) -> Result<DescribeCcnPolicyBasedRoutingRuleResponse, Error> {
+    pub async fn describe_ccn_policy_based_routing_rule(&self, request: DescribeCcnPolicyBasedRoutingRuleRequest) -> Result<DescribeCcnPolicyBasedRoutingRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the outbound bandwidth caps of all regions connected with the specified CCN instance
     ///
     /// This API is used to query the outbound bandwidth caps of all regions connected with a CCN instance. The API only returns regions included in the associated network instances.
-    pub async fn describe_ccn_region_bandwidth_limits(
-        &self,
-        request: DescribeCcnRegionBandwidthLimitsRequest,
-    ) -> Result<DescribeCcnRegionBandwidthLimitsResponse, Error> {
+    pub async fn describe_ccn_region_bandwidth_limits(&self, request: DescribeCcnRegionBandwidthLimitsRequest) -> Result<DescribeCcnRegionBandwidthLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由传播策略
     ///
     /// (Chinese only) 本接口(DescribeCcnRouteTableBroadcastPolicys)用于查询指定云联网路由表的路由传播策略。
-    pub async fn describe_ccn_route_table_broadcast_policys(
-        &self,
-        request: DescribeCcnRouteTableBroadcastPolicysRequest,
-    ) -> Result<DescribeCcnRouteTableBroadcastPolicysResponse, Error> {
+    pub async fn describe_ccn_route_table_broadcast_policys(&self, request: DescribeCcnRouteTableBroadcastPolicysRequest) -> Result<DescribeCcnRouteTableBroadcastPolicysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由接收策略
     ///
     /// (Chinese only) 本接口(DescribeCcnRouteTableInputPolicys)用于查询指定云联网路由表的路由接收策略。
-    pub async fn describe_ccn_route_table_input_policys(
-        &self,
-        request: DescribeCcnRouteTableInputPolicysRequest,
-    ) -> Result<DescribeCcnRouteTableInputPolicysResponse, Error> {
+    pub async fn describe_ccn_route_table_input_policys(&self, request: DescribeCcnRouteTableInputPolicysRequest) -> Result<DescribeCcnRouteTableInputPolicysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由表信息
     ///
     /// (Chinese only) 该接口用于查询指定的云联网实例的路由表信息。
-    pub async fn describe_ccn_route_tables(
-        &self,
-        request: DescribeCcnRouteTablesRequest,
-    ) -> Result<DescribeCcnRouteTablesResponse, Error> {
+    pub async fn describe_ccn_route_tables(&self, request: DescribeCcnRouteTablesRequest) -> Result<DescribeCcnRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CCN routing policy
     ///
     /// This API (DescribeCcnRoutes) is used to query routes that have been added to a CCN.
-    pub async fn describe_ccn_routes(
-        &self,
-        request: DescribeCcnRoutesRequest,
-    ) -> Result<DescribeCcnRoutesResponse, Error> {
+    pub async fn describe_ccn_routes(&self, request: DescribeCcnRoutesRequest) -> Result<DescribeCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CCN list
     ///
     /// This API (DescribeCcns) is used to query the CCN list.
-    pub async fn describe_ccns(
-        &self,
-        request: DescribeCcnsRequest,
-    ) -> Result<DescribeCcnsResponse, Error> {
+    pub async fn describe_ccns(&self, request: DescribeCcnsRequest) -> Result<DescribeCcnsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询 IDC通道信息
     ///
     /// (Chinese only) 查询 IDC通道信息
-    pub async fn describe_cdc_ldcx_list(
-        &self,
-        request: DescribeCdcLdcxListRequest,
-    ) -> Result<DescribeCdcLdcxListResponse, Error> {
+    pub async fn describe_cdc_ldcx_list(&self, request: DescribeCdcLdcxListRequest) -> Result<DescribeCdcLdcxListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询虚拟连接
     ///
     /// (Chinese only) 查询虚拟连接
-    pub async fn describe_cdc_net_planes(
-        &self,
-        request: DescribeCdcNetPlanesRequest,
-    ) -> Result<DescribeCdcNetPlanesResponse, Error> {
+    pub async fn describe_cdc_net_planes(&self, request: DescribeCdcNetPlanesRequest) -> Result<DescribeCdcNetPlanesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询IDC使用的 VLAN
     ///
     /// (Chinese only) 查询IDC使用的 VLAN
-    pub async fn describe_cdc_used_idc_vlan(
-        &self,
-        request: DescribeCdcUsedIdcVlanRequest,
-    ) -> Result<DescribeCdcUsedIdcVlanResponse, Error> {
+    pub async fn describe_cdc_used_idc_vlan(&self, request: DescribeCdcUsedIdcVlanRequest) -> Result<DescribeCdcUsedIdcVlanResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of Classiclink
     ///
     /// This API (DescribeClassicLinkInstances) is used to query the Classiclink instances list.
-    pub async fn describe_classic_link_instances(
-        &self,
-        request: DescribeClassicLinkInstancesRequest,
-    ) -> Result<DescribeClassicLinkInstancesResponse, Error> {
+    pub async fn describe_classic_link_instances(&self, request: DescribeClassicLinkInstancesRequest) -> Result<DescribeClassicLinkInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网跨境限速实例
@@ -1877,101 +1327,68 @@ impl Client {
     /// (Chinese only) 本接口（DescribeCrossBorderCcnRegionBandwidthLimits）用于获取要锁定的限速实例列表。
     /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（DescribeTenantCcns）
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
-    pub async fn describe_cross_border_ccn_region_bandwidth_limits(
-        &self,
-        request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
-    ) -> Result<DescribeCrossBorderCcnRegionBandwidthLimitsResponse, Error> {
+    pub async fn describe_cross_border_ccn_region_bandwidth_limits(&self, request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest) -> Result<DescribeCrossBorderCcnRegionBandwidthLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a compliance review request
     ///
     /// This API is used to query the compliance review requests created by the user.
     /// A service provider can query all review requests created by any `APPID` under its account. Other users can only query their own review requests.
-    pub async fn describe_cross_border_compliance(
-        &self,
-        request: DescribeCrossBorderComplianceRequest,
-    ) -> Result<DescribeCrossBorderComplianceResponse, Error> {
+    pub async fn describe_cross_border_compliance(&self, request: DescribeCrossBorderComplianceRequest) -> Result<DescribeCrossBorderComplianceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询跨境带宽监控数据
     ///
     /// (Chinese only) 本接口（DescribeCrossBorderFlowMonitor）用于查询跨境带宽监控数据，该接口目前只提供给服务商联通使用。
-    pub async fn describe_cross_border_flow_monitor(
-        &self,
-        request: DescribeCrossBorderFlowMonitorRequest,
-    ) -> Result<DescribeCrossBorderFlowMonitorResponse, Error> {
+    pub async fn describe_cross_border_flow_monitor(&self, request: DescribeCrossBorderFlowMonitorRequest) -> Result<DescribeCrossBorderFlowMonitorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the information of supported customer gateway vendors
     ///
     /// This API (DescribeCustomerGatewayVendors) is used to query the information of supported customer gateway vendors.
-    pub async fn describe_customer_gateway_vendors(
-        &self,
-        request: DescribeCustomerGatewayVendorsRequest,
-    ) -> Result<DescribeCustomerGatewayVendorsResponse, Error> {
+    pub async fn describe_customer_gateway_vendors(&self, request: DescribeCustomerGatewayVendorsRequest) -> Result<DescribeCustomerGatewayVendorsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries customer gateways
     ///
     /// This API (DescribeCustomerGateways) is used to query the customer gateway list.
-    pub async fn describe_customer_gateways(
-        &self,
-        request: DescribeCustomerGatewaysRequest,
-    ) -> Result<DescribeCustomerGatewaysResponse, Error> {
+    pub async fn describe_customer_gateways(&self, request: DescribeCustomerGatewaysRequest) -> Result<DescribeCustomerGatewaysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户当前地域下可指定的特殊可用区
     ///
     /// (Chinese only) 用于查询用户创建带宽包时可指定的可用区信息
-    pub async fn describe_designated_zones(
-        &self,
-        request: DescribeDesignatedZonesRequest,
-    ) -> Result<DescribeDesignatedZonesResponse, Error> {
+    pub async fn describe_designated_zones(&self, request: DescribeDesignatedZonesRequest) -> Result<DescribeDesignatedZonesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询DhcpIp列表
     ///
     /// (Chinese only) 本接口（DescribeDhcpIps）用于查询DhcpIp列表
-    pub async fn describe_dhcp_ips(
-        &self,
-        request: DescribeDhcpIpsRequest,
-    ) -> Result<DescribeDhcpIpsResponse, Error> {
+    pub async fn describe_dhcp_ips(&self, request: DescribeDhcpIpsRequest) -> Result<DescribeDhcpIpsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the CCN routes of a Direct Connect gateway
     ///
     /// This API (DescribeDirectConnectGatewayCcnRoutes) is used to query the CCN routes (IDC IP range) of the Direct Connect gateway.
-    pub async fn describe_direct_connect_gateway_ccn_routes(
-        &self,
-        request: DescribeDirectConnectGatewayCcnRoutesRequest,
-    ) -> Result<DescribeDirectConnectGatewayCcnRoutesResponse, Error> {
+    pub async fn describe_direct_connect_gateway_ccn_routes(&self, request: DescribeDirectConnectGatewayCcnRoutesRequest) -> Result<DescribeDirectConnectGatewayCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries direct connect gateways
     ///
     /// This API is used to query direct connect gateways.
-    pub async fn describe_direct_connect_gateways(
-        &self,
-        request: DescribeDirectConnectGatewaysRequest,
-    ) -> Result<DescribeDirectConnectGatewaysResponse, Error> {
+    pub async fn describe_direct_connect_gateways(&self, request: DescribeDirectConnectGatewaysRequest) -> Result<DescribeDirectConnectGatewaysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries information of a flow log
     ///
     /// This API is used to query the information of a flow log.
-    pub async fn describe_flow_log(
-        &self,
-        request: DescribeFlowLogRequest,
-    ) -> Result<DescribeFlowLogResponse, Error> {
+    pub async fn describe_flow_log(&self, request: DescribeFlowLogRequest) -> Result<DescribeFlowLogResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of flow logs
     ///
     /// This API is used to query all the flow logs of the current account.
-    pub async fn describe_flow_logs(
-        &self,
-        request: DescribeFlowLogsRequest,
-    ) -> Result<DescribeFlowLogsResponse, Error> {
+    pub async fn describe_flow_logs(&self, request: DescribeFlowLogsRequest) -> Result<DescribeFlowLogsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the monitoring details of a gateway
@@ -1979,55 +1396,37 @@ impl Client {
     /// This API is used to query the traffic monitoring details of the gateway.
     /// * You can only use this API to query a single gateway instance, which means you must pass in only one of `VpnId`, `DirectConnectGatewayId`, `PeeringConnectionId`, or `NatId`.
     /// * If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring has been enabled in the corresponding gateway details page in the console.
-    pub async fn describe_gateway_flow_monitor_detail(
-        &self,
-        request: DescribeGatewayFlowMonitorDetailRequest,
-    ) -> Result<DescribeGatewayFlowMonitorDetailResponse, Error> {
+    pub async fn describe_gateway_flow_monitor_detail(&self, request: DescribeGatewayFlowMonitorDetailRequest) -> Result<DescribeGatewayFlowMonitorDetailResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the inbound IP bandwidth limit of a gateway.
     ///
     /// This API is used to query the inbound IP bandwidth limit of a gateway.
-    pub async fn describe_gateway_flow_qos(
-        &self,
-        request: DescribeGatewayFlowQosRequest,
-    ) -> Result<DescribeGatewayFlowQosResponse, Error> {
+    pub async fn describe_gateway_flow_qos(&self, request: DescribeGatewayFlowQosRequest) -> Result<DescribeGatewayFlowQosResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询全局路由列表。
     ///
     /// (Chinese only) 查询全局路由列表。
-    pub async fn describe_global_routes(
-        &self,
-        request: DescribeGlobalRoutesRequest,
-    ) -> Result<DescribeGlobalRoutesResponse, Error> {
+    pub async fn describe_global_routes(&self, request: DescribeGlobalRoutesRequest) -> Result<DescribeGlobalRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the HAVIP list
     ///
     /// This API (DescribeHaVips) is used to query the list of highly available virtual IPs (HAVIP).
-    pub async fn describe_ha_vips(
-        &self,
-        request: DescribeHaVipsRequest,
-    ) -> Result<DescribeHaVipsResponse, Error> {
+    pub async fn describe_ha_vips(&self, request: DescribeHaVipsRequest) -> Result<DescribeHaVipsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询高优路由表
     ///
     /// (Chinese only) 查询高优路由表。
-    pub async fn describe_high_priority_route_tables(
-        &self,
-        request: DescribeHighPriorityRouteTablesRequest,
-    ) -> Result<DescribeHighPriorityRouteTablesResponse, Error> {
+    pub async fn describe_high_priority_route_tables(&self, request: DescribeHighPriorityRouteTablesRequest) -> Result<DescribeHighPriorityRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询高优路由表条目
     ///
     /// (Chinese only) 查询高优路由表条目信息。
-    pub async fn describe_high_priority_routes(
-        &self,
-        request: DescribeHighPriorityRoutesRequest,
-    ) -> Result<DescribeHighPriorityRoutesResponse, Error> {
+    pub async fn describe_high_priority_routes(&self, request: DescribeHighPriorityRoutesRequest) -> Result<DescribeHighPriorityRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the EIPv6 list
@@ -2036,10 +1435,7 @@ impl Client {
     ///
     /// - You can query EIPv6 and traditional EIPv6 instance information in a specified region.
     /// - The system returns a certain number (as specified by the Limit, the default value is 20) of EIPv6 instances of the current user if the parameter is empty.
-    pub async fn describe_ipv6_addresses(
-        &self,
-        request: DescribeIpv6AddressesRequest,
-    ) -> Result<DescribeIpv6AddressesResponse, Error> {
+    pub async fn describe_ipv6_addresses(&self, request: DescribeIpv6AddressesRequest) -> Result<DescribeIpv6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries whether a specified cvm supports jumbo frames
@@ -2048,85 +1444,58 @@ impl Client {
     /// Usage limits.
     /// This API is used to perform operations that require CAM policy authorization and read access to the corresponding instance. The API accesses CVM instances, so it verifies whether there are CAM permissions for the instance. For example: CAM action allows vpc:DescribeInstanceJumbo; resource allows qcs::cvm:ap-guangzhou:uin/2126195383:instance/*.
     /// This API is used to check the jumbo frame status before and after instance migration. The status returned by this API may be inconsistent before and after migration. You need to check whether the host machines of the instance before and after migration both support jumbo frames. One possible reason is that the instance has been migrated to a host machine that does not support jumbo frames.
-    pub async fn describe_instance_jumbo(
-        &self,
-        request: DescribeInstanceJumboRequest,
-    ) -> Result<DescribeInstanceJumboResponse, Error> {
+    pub async fn describe_instance_jumbo(&self, request: DescribeInstanceJumboRequest) -> Result<DescribeInstanceJumboResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of classic elastic public IPv6 instances
     ///
     /// This API is used to query the detailed information on one or multiple classic elastic public IPv6 instances.
-    pub async fn describe_ip6_addresses(
-        &self,
-        request: DescribeIp6AddressesRequest,
-    ) -> Result<DescribeIp6AddressesResponse, Error> {
+    pub async fn describe_ip6_addresses(&self, request: DescribeIp6AddressesRequest) -> Result<DescribeIp6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询账户在指定地域IPV6转换实例和规则的配额
     ///
     /// (Chinese only) 查询账户在指定地域IPV6转换实例和规则的配额
-    pub async fn describe_ip6_translator_quota(
-        &self,
-        request: DescribeIp6TranslatorQuotaRequest,
-    ) -> Result<DescribeIp6TranslatorQuotaResponse, Error> {
+    pub async fn describe_ip6_translator_quota(&self, request: DescribeIp6TranslatorQuotaRequest) -> Result<DescribeIp6TranslatorQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询IPV6转换实例及其绑定规则信息
     ///
     /// (Chinese only) 1. 该接口用于查询账户下的IPV6转换实例及其绑定的转换规则信息
     /// 2. 支持过滤查询
-    pub async fn describe_ip6_translators(
-        &self,
-        request: DescribeIp6TranslatorsRequest,
-    ) -> Result<DescribeIp6TranslatorsResponse, Error> {
+    pub async fn describe_ip6_translators(&self, request: DescribeIp6TranslatorsRequest) -> Result<DescribeIp6TranslatorsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Obtains the download link of an IP location database
     ///
     /// This API is used to obtain the download link of an IP location database.
     /// This API will be discontinued soon and is only available for existing users.
-    pub async fn describe_ip_geolocation_database_url(
-        &self,
-        request: DescribeIpGeolocationDatabaseUrlRequest,
-    ) -> Result<DescribeIpGeolocationDatabaseUrlResponse, Error> {
+    pub async fn describe_ip_geolocation_database_url(&self, request: DescribeIpGeolocationDatabaseUrlRequest) -> Result<DescribeIpGeolocationDatabaseUrlResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries IP location
     ///
     /// This API is used to query the location and network information of one or more IP addresses.
     /// This API will be discontinued soon and is only available for existing users.
-    pub async fn describe_ip_geolocation_infos(
-        &self,
-        request: DescribeIpGeolocationInfosRequest,
-    ) -> Result<DescribeIpGeolocationInfosResponse, Error> {
+    pub async fn describe_ip_geolocation_infos(&self, request: DescribeIpGeolocationInfosRequest) -> Result<DescribeIpGeolocationInfosResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries local gateways
     ///
     /// This API is used to query local gateways of a CDC instance.
-    pub async fn describe_local_gateway(
-        &self,
-        request: DescribeLocalGatewayRequest,
-    ) -> Result<DescribeLocalGatewayResponse, Error> {
+    pub async fn describe_local_gateway(&self, request: DescribeLocalGatewayRequest) -> Result<DescribeLocalGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the port forwarding rule of a NAT gateway
     ///
     /// This API is used to query the array of objects of a NAT gateway's port forwarding rules.
-    pub async fn describe_nat_gateway_destination_ip_port_translation_nat_rules(
-        &self,
-        request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
-    ) -> Result<DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse, Error> {
+    pub async fn describe_nat_gateway_destination_ip_port_translation_nat_rules(&self, request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest) -> Result<DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the routes between a NAT gateway and Direct Connect
     ///
     /// This API is used to query the routes between a NAT gateway and Direct Connect.
-    pub async fn describe_nat_gateway_direct_connect_gateway_route(
-        &self,
-        request: DescribeNatGatewayDirectConnectGatewayRouteRequest,
-    ) -> Result<DescribeNatGatewayDirectConnectGatewayRouteResponse, Error> {
+    pub async fn describe_nat_gateway_direct_connect_gateway_route(&self, request: DescribeNatGatewayDirectConnectGatewayRouteRequest) -> Result<DescribeNatGatewayDirectConnectGatewayRouteResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the traffic control details of a NAT gateway
@@ -2134,418 +1503,277 @@ impl Client {
     /// This API is used to query the traffic monitoring details of a NAT gateway.
     ///
     /// - You can only use this API to query a single gateway instance. The input parameter `NatGatewayId` supports at most one value, and it must be passed.- If the gateway has traffic, but no data is returned when this API is called, please check whether gateway traffic monitoring is enabled in the corresponding gateway details page in the console.
-    pub async fn describe_nat_gateway_flow_monitor_detail(
-        &self,
-        request: DescribeNatGatewayFlowMonitorDetailRequest,
-    ) -> Result<DescribeNatGatewayFlowMonitorDetailResponse, Error> {
+    pub async fn describe_nat_gateway_flow_monitor_detail(&self, request: DescribeNatGatewayFlowMonitorDetailRequest) -> Result<DescribeNatGatewayFlowMonitorDetailResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a NAT gateway's SNAT forwarding rules
     ///
     /// This API is used to query the NAT gateway's SNAT forwarding rules.
-    pub async fn describe_nat_gateway_source_ip_translation_nat_rules(
-        &self,
-        request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
-    ) -> Result<DescribeNatGatewaySourceIpTranslationNatRulesResponse, Error> {
+    pub async fn describe_nat_gateway_source_ip_translation_nat_rules(&self, request: DescribeNatGatewaySourceIpTranslationNatRulesRequest) -> Result<DescribeNatGatewaySourceIpTranslationNatRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the information of saleable AZs for NAT gateways
     ///
     /// This API is used to query the information of saleable availability zones (AZs) for NAT gateways.
-    pub async fn describe_nat_gateway_zones(
-        &self,
-        request: DescribeNatGatewayZonesRequest,
-    ) -> Result<DescribeNatGatewayZonesResponse, Error> {
+    pub async fn describe_nat_gateway_zones(&self, request: DescribeNatGatewayZonesRequest) -> Result<DescribeNatGatewayZonesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries NAT gateways
     ///
     /// This API is used to query NAT gateways.
-    pub async fn describe_nat_gateways(
-        &self,
-        request: DescribeNatGatewaysRequest,
-    ) -> Result<DescribeNatGatewaysResponse, Error> {
+    pub async fn describe_nat_gateways(&self, request: DescribeNatGatewaysRequest) -> Result<DescribeNatGatewaysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DescribeNetDetectStates
     ///
     /// This API (DescribeNetDetectStates) is used to query the list of network detection verification results.
-    pub async fn describe_net_detect_states(
-        &self,
-        request: DescribeNetDetectStatesRequest,
-    ) -> Result<DescribeNetDetectStatesResponse, Error> {
+    pub async fn describe_net_detect_states(&self, request: DescribeNetDetectStatesRequest) -> Result<DescribeNetDetectStatesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DescribeNetDetects
     ///
     /// This API (DescribeNetDetects) is used to query the list of network detection instances.
-    pub async fn describe_net_detects(
-        &self,
-        request: DescribeNetDetectsRequest,
-    ) -> Result<DescribeNetDetectsResponse, Error> {
+    pub async fn describe_net_detects(&self, request: DescribeNetDetectsRequest) -> Result<DescribeNetDetectsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户网络类型
     ///
     /// (Chinese only) 判断用户在网络侧的用户类型，如标准（带宽上移），传统（非上移）。
-    pub async fn describe_network_account_type(
-        &self,
-        request: DescribeNetworkAccountTypeRequest,
-    ) -> Result<DescribeNetworkAccountTypeResponse, Error> {
+    pub async fn describe_network_account_type(&self, request: DescribeNetworkAccountTypeRequest) -> Result<DescribeNetworkAccountTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of the network ACL quintuple entries
     ///
     /// This API is used to query the list of in/outbound network ACL quintuple entries.
-    pub async fn describe_network_acl_quintuple_entries(
-        &self,
-        request: DescribeNetworkAclQuintupleEntriesRequest,
-    ) -> Result<DescribeNetworkAclQuintupleEntriesResponse, Error> {
+    pub async fn describe_network_acl_quintuple_entries(&self, request: DescribeNetworkAclQuintupleEntriesRequest) -> Result<DescribeNetworkAclQuintupleEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of network ACLs
     ///
     /// This API is used to query a list of network ACLs.
-    pub async fn describe_network_acls(
-        &self,
-        request: DescribeNetworkAclsRequest,
-    ) -> Result<DescribeNetworkAclsResponse, Error> {
+    pub async fn describe_network_acls(&self, request: DescribeNetworkAclsRequest) -> Result<DescribeNetworkAclsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// DescribeNetworkInterfaceLimit
     ///
     /// This API (DescribeNetworkInterfaceLimit) is used to query the ENI quota based on the ID of CVM instance or ENI. It returns the ENI quota to which the CVM instance can be bound and the IP address quota that can be allocated to the ENI.
-    pub async fn describe_network_interface_limit(
-        &self,
-        request: DescribeNetworkInterfaceLimitRequest,
-    ) -> Result<DescribeNetworkInterfaceLimitResponse, Error> {
+    pub async fn describe_network_interface_limit(&self, request: DescribeNetworkInterfaceLimitRequest) -> Result<DescribeNetworkInterfaceLimitResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the ENI list
     ///
     /// This API (DescribeNetworkInterfaces) is used to query the ENI list.
-    pub async fn describe_network_interfaces(
-        &self,
-        request: DescribeNetworkInterfacesRequest,
-    ) -> Result<DescribeNetworkInterfacesResponse, Error> {
+    pub async fn describe_network_interfaces(&self, request: DescribeNetworkInterfacesRequest) -> Result<DescribeNetworkInterfacesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关目的端口转换规则
     ///
     /// (Chinese only) 本接口（DescribePrivateNatGatewayDestinationIpPortTranslationNatRules）用于查询私网NAT网关目的端口转换规则
-    pub async fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules(
-        &self,
-        request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
-    ) -> Result<
-        DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse,
-        Error,
-    > {
+    pub async fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules(&self, request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest) -> Result<DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询可创建的私网NAT网关配额数量
     ///
     /// (Chinese only) 本接口（DescribePrivateNatGatewayLimits）用于查询可创建的私网NAT网关配额数量
-    pub async fn describe_private_nat_gateway_limits(
-        &self,
-        request: DescribePrivateNatGatewayLimitsRequest,
-    ) -> Result<DescribePrivateNatGatewayLimitsResponse, Error> {
+    pub async fn describe_private_nat_gateway_limits(&self, request: DescribePrivateNatGatewayLimitsRequest) -> Result<DescribePrivateNatGatewayLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关可支持地域
     ///
     /// (Chinese only) 本接口（DescribePrivateNatGatewayRegions）用于查询查询私网NAT网关可支持地域
-    pub async fn describe_private_nat_gateway_regions(
-        &self,
-        request: DescribePrivateNatGatewayRegionsRequest,
-    ) -> Result<DescribePrivateNatGatewayRegionsResponse, Error> {
+    pub async fn describe_private_nat_gateway_regions(&self, request: DescribePrivateNatGatewayRegionsRequest) -> Result<DescribePrivateNatGatewayRegionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关源端转换访问控制规则
     ///
     /// (Chinese only) 本接口（DescribePrivateNatGatewayTranslationAclRules）用于查询私网NAT网关源端转换访问控制规则
-    pub async fn describe_private_nat_gateway_translation_acl_rules(
-        &self,
-        request: DescribePrivateNatGatewayTranslationAclRulesRequest,
-    ) -> Result<DescribePrivateNatGatewayTranslationAclRulesResponse, Error> {
+    pub async fn describe_private_nat_gateway_translation_acl_rules(&self, request: DescribePrivateNatGatewayTranslationAclRulesRequest) -> Result<DescribePrivateNatGatewayTranslationAclRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关源端转换规则
     ///
     /// (Chinese only) 本接口（DescribePrivateNatGatewayTranslationNatRules）用于查询私网NAT网关源端转换规则
-    pub async fn describe_private_nat_gateway_translation_nat_rules(
-        &self,
-        request: DescribePrivateNatGatewayTranslationNatRulesRequest,
-    ) -> Result<DescribePrivateNatGatewayTranslationNatRulesResponse, Error> {
+    pub async fn describe_private_nat_gateway_translation_nat_rules(&self, request: DescribePrivateNatGatewayTranslationNatRulesRequest) -> Result<DescribePrivateNatGatewayTranslationNatRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私网NAT网关
     ///
     /// (Chinese only) 本接口（DescribePrivateNatGateways）用于查询私网NAT网关
-    pub async fn describe_private_nat_gateways(
-        &self,
-        request: DescribePrivateNatGatewaysRequest,
-    ) -> Result<DescribePrivateNatGatewaysResponse, Error> {
+    pub async fn describe_private_nat_gateways(&self, request: DescribePrivateNatGatewaysRequest) -> Result<DescribePrivateNatGatewaysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询网络产品配额信息
     ///
     /// (Chinese only) 本接口（DescribeProductQuota）用于查询网络产品的配额信息。
-    pub async fn describe_product_quota(
-        &self,
-        request: DescribeProductQuotaRequest,
-    ) -> Result<DescribeProductQuotaResponse, Error> {
+    pub async fn describe_product_quota(&self, request: DescribeProductQuotaRequest) -> Result<DescribeProductQuotaResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries reserved private IP addresses
     ///
     /// This API is used to query reserved private IP addresses.
-    pub async fn describe_reserve_ip_addresses(
-        &self,
-        request: DescribeReserveIpAddressesRequest,
-    ) -> Result<DescribeReserveIpAddressesResponse, Error> {
+    pub async fn describe_reserve_ip_addresses(&self, request: DescribeReserveIpAddressesRequest) -> Result<DescribeReserveIpAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询路由策略冲突列表
     ///
     /// (Chinese only) 本接口（DescribeRouteConflicts）用于查询自定义路由策略与云联网路由策略冲突列表。
-    pub async fn describe_route_conflicts(
-        &self,
-        request: DescribeRouteConflictsRequest,
-    ) -> Result<DescribeRouteConflictsResponse, Error> {
+    pub async fn describe_route_conflicts(&self, request: DescribeRouteConflictsRequest) -> Result<DescribeRouteConflictsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询路由条目列表
     ///
     /// (Chinese only) 本接口（DescribeRouteList）用于查询路由条目列表。
-    pub async fn describe_route_list(
-        &self,
-        request: DescribeRouteListRequest,
-    ) -> Result<DescribeRouteListResponse, Error> {
+    pub async fn describe_route_list(&self, request: DescribeRouteListRequest) -> Result<DescribeRouteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 用户查询路由策略列表
     ///
     /// (Chinese only) 本接口（DescribeRoutePolicies）用于查询路由策略列表。
-    pub async fn describe_route_policies(
-        &self,
-        request: DescribeRoutePoliciesRequest,
-    ) -> Result<DescribeRoutePoliciesResponse, Error> {
+    pub async fn describe_route_policies(&self, request: DescribeRoutePoliciesRequest) -> Result<DescribeRoutePoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// View a route reception policy entry
     ///
     /// This API is used to query the route reception policy entry list.
-    pub async fn describe_route_policy_entries(
-        &self,
-        request: DescribeRoutePolicyEntriesRequest,
-    ) -> Result<DescribeRoutePolicyEntriesResponse, Error> {
+    pub async fn describe_route_policy_entries(&self, request: DescribeRoutePolicyEntriesRequest) -> Result<DescribeRoutePolicyEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询实例绑定路由表信息
     ///
     /// (Chinese only) 本接口（DescribeRouteTableAssociatedInstances）用于查询指定的云联网关联的实例所绑定的路由表信息。
-    pub async fn describe_route_table_associated_instances(
-        &self,
-        request: DescribeRouteTableAssociatedInstancesRequest,
-    ) -> Result<DescribeRouteTableAssociatedInstancesResponse, Error> {
+    pub async fn describe_route_table_associated_instances(&self, request: DescribeRouteTableAssociatedInstancesRequest) -> Result<DescribeRouteTableAssociatedInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询云联网路由表选择策略信息
     ///
     /// (Chinese only) 本接口（DescribeRouteTableSelectionPolicies）用于查询云联网路由表选择策略。
-    pub async fn describe_route_table_selection_policies(
-        &self,
-        request: DescribeRouteTableSelectionPoliciesRequest,
-    ) -> Result<DescribeRouteTableSelectionPoliciesResponse, Error> {
+    pub async fn describe_route_table_selection_policies(&self, request: DescribeRouteTableSelectionPoliciesRequest) -> Result<DescribeRouteTableSelectionPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the route table list
     ///
     /// This API is used to query route tables.
-    pub async fn describe_route_tables(
-        &self,
-        request: DescribeRouteTablesRequest,
-    ) -> Result<DescribeRouteTablesResponse, Error> {
+    pub async fn describe_route_tables(&self, request: DescribeRouteTablesRequest) -> Result<DescribeRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询路由列表
     ///
     /// (Chinese only) 本接口（DescribeRoutes）用于查询路由列表。
-    pub async fn describe_routes(
-        &self,
-        request: DescribeRoutesRequest,
-    ) -> Result<DescribeRoutesResponse, Error> {
+    pub async fn describe_routes(&self, request: DescribeRoutesRequest) -> Result<DescribeRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries statistics on the instances associated with a security group
     ///
     /// This API (DescribeSecurityGroupAssociationStatistics) is used to query statistics on the instances associated with a security group.
-    pub async fn describe_security_group_association_statistics(
-        &self,
-        request: DescribeSecurityGroupAssociationStatisticsRequest,
-    ) -> Result<DescribeSecurityGroupAssociationStatisticsResponse, Error> {
+    pub async fn describe_security_group_association_statistics(&self, request: DescribeSecurityGroupAssociationStatisticsRequest) -> Result<DescribeSecurityGroupAssociationStatisticsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查看参数模板展开后的安全组规则
     ///
     /// (Chinese only) 本接口（DescribeSecurityGroupExpandedPolicies）用于查看参数模板展开后的安全组规则。本接口会通过缓存降低请求后端服务的调用次数，因此拉取结果会存在延迟（缓存超时时间为1分钟）。
-    pub async fn describe_security_group_expanded_policies(
-        &self,
-        request: DescribeSecurityGroupExpandedPoliciesRequest,
-    ) -> Result<DescribeSecurityGroupExpandedPoliciesResponse, Error> {
+    pub async fn describe_security_group_expanded_policies(&self, request: DescribeSecurityGroupExpandedPoliciesRequest) -> Result<DescribeSecurityGroupExpandedPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询用户安全组配额
     ///
     /// (Chinese only) 本接口(DescribeSecurityGroupLimits)用于查询用户安全组配额。
-    pub async fn describe_security_group_limits(
-        &self,
-        request: DescribeSecurityGroupLimitsRequest,
-    ) -> Result<DescribeSecurityGroupLimitsResponse, Error> {
+    pub async fn describe_security_group_limits(&self, request: DescribeSecurityGroupLimitsRequest) -> Result<DescribeSecurityGroupLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries security group policies
     ///
     /// This API (DescribeSecurityGroupPolicies) is used to query security group policies.
-    pub async fn describe_security_group_policies(
-        &self,
-        request: DescribeSecurityGroupPoliciesRequest,
-    ) -> Result<DescribeSecurityGroupPoliciesResponse, Error> {
+    pub async fn describe_security_group_policies(&self, request: DescribeSecurityGroupPoliciesRequest) -> Result<DescribeSecurityGroupPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries referred security groups
     ///
     /// This API (DescribeSecurityGroupReferences) is used to query referred security groups.
-    pub async fn describe_security_group_references(
-        &self,
-        request: DescribeSecurityGroupReferencesRequest,
-    ) -> Result<DescribeSecurityGroupReferencesResponse, Error> {
+    pub async fn describe_security_group_references(&self, request: DescribeSecurityGroupReferencesRequest) -> Result<DescribeSecurityGroupReferencesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries security groups
     ///
     /// This API (DescribeSecurityGroups) is used to query security groups.
-    pub async fn describe_security_groups(
-        &self,
-        request: DescribeSecurityGroupsRequest,
-    ) -> Result<DescribeSecurityGroupsResponse, Error> {
+    pub async fn describe_security_groups(&self, request: DescribeSecurityGroupsRequest) -> Result<DescribeSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板协议端口组关联的实例列表
     ///
     /// (Chinese only) 本接口（DescribeServiceTemplateGroupInstances）用于查询参数模板协议端口组关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
-    pub async fn describe_service_template_group_instances(
-        &self,
-        request: DescribeServiceTemplateGroupInstancesRequest,
-    ) -> Result<DescribeServiceTemplateGroupInstancesResponse, Error> {
+    pub async fn describe_service_template_group_instances(&self, request: DescribeServiceTemplateGroupInstancesRequest) -> Result<DescribeServiceTemplateGroupInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a protocol port template group
     ///
     /// This API (DescribeServiceTemplateGroups) is used to query a protocol port template group.
-    pub async fn describe_service_template_groups(
-        &self,
-        request: DescribeServiceTemplateGroupsRequest,
-    ) -> Result<DescribeServiceTemplateGroupsResponse, Error> {
+    pub async fn describe_service_template_groups(&self, request: DescribeServiceTemplateGroupsRequest) -> Result<DescribeServiceTemplateGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板协议端口关联的实例列表
     ///
     /// (Chinese only) 本接口（DescribeServiceTemplateInstances）用于查询参数模板协议端口关联的实例列表。本接口不会返回查询的结果，需要根据返回的RequestId调用DescribeVpcTaskResult接口获取结果。
-    pub async fn describe_service_template_instances(
-        &self,
-        request: DescribeServiceTemplateInstancesRequest,
-    ) -> Result<DescribeServiceTemplateInstancesResponse, Error> {
+    pub async fn describe_service_template_instances(&self, request: DescribeServiceTemplateInstancesRequest) -> Result<DescribeServiceTemplateInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a protocol port template
     ///
     /// This API (DescribeServiceTemplates) is used to query protocol port templates.
-    pub async fn describe_service_templates(
-        &self,
-        request: DescribeServiceTemplatesRequest,
-    ) -> Result<DescribeServiceTemplatesResponse, Error> {
+    pub async fn describe_service_templates(&self, request: DescribeServiceTemplatesRequest) -> Result<DescribeServiceTemplatesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying contents of snapshot files
     ///
     /// This API is used to query the snapshot file contents.
-    pub async fn describe_sg_snapshot_file_content(
-        &self,
-        request: DescribeSgSnapshotFileContentRequest,
-    ) -> Result<DescribeSgSnapshotFileContentResponse, Error> {
+    pub async fn describe_sg_snapshot_file_content(&self, request: DescribeSgSnapshotFileContentRequest) -> Result<DescribeSgSnapshotFileContentResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries instances associated with a snapshot policy
     ///
     /// This API is used to query instances associated with a snapshot policy.
-    pub async fn describe_snapshot_attached_instances(
-        &self,
-        request: DescribeSnapshotAttachedInstancesRequest,
-    ) -> Result<DescribeSnapshotAttachedInstancesResponse, Error> {
+    pub async fn describe_snapshot_attached_instances(&self, request: DescribeSnapshotAttachedInstancesRequest) -> Result<DescribeSnapshotAttachedInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Query snapshot files
     ///
     /// This API is used to query snapshot files.
-    pub async fn describe_snapshot_files(
-        &self,
-        request: DescribeSnapshotFilesRequest,
-    ) -> Result<DescribeSnapshotFilesResponse, Error> {
+    pub async fn describe_snapshot_files(&self, request: DescribeSnapshotFilesRequest) -> Result<DescribeSnapshotFilesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries snapshot policies
     ///
     /// This API is used to query snapshot policies.
-    pub async fn describe_snapshot_policies(
-        &self,
-        request: DescribeSnapshotPoliciesRequest,
-    ) -> Result<DescribeSnapshotPoliciesResponse, Error> {
+    pub async fn describe_snapshot_policies(&self, request: DescribeSnapshotPoliciesRequest) -> Result<DescribeSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询指定共享流量包的用量明细
     ///
     /// (Chinese only) 本接口 (DescribeSpecificTrafficPackageUsedDetails) 用于查询指定 共享流量包 的用量明细。
-    pub async fn describe_specific_traffic_package_used_details(
-        &self,
-        request: DescribeSpecificTrafficPackageUsedDetailsRequest,
-    ) -> Result<DescribeSpecificTrafficPackageUsedDetailsResponse, Error> {
+    pub async fn describe_specific_traffic_package_used_details(&self, request: DescribeSpecificTrafficPackageUsedDetailsRequest) -> Result<DescribeSpecificTrafficPackageUsedDetailsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries resources associated with the subnet
     ///
     /// This API is used to query the subnet resource.
-    pub async fn describe_subnet_resource_dashboard(
-        &self,
-        request: DescribeSubnetResourceDashboardRequest,
-    ) -> Result<DescribeSubnetResourceDashboardResponse, Error> {
+    pub async fn describe_subnet_resource_dashboard(&self, request: DescribeSubnetResourceDashboardRequest) -> Result<DescribeSubnetResourceDashboardResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the subnet list
     ///
     /// This API (DescribeSubnets) is used to query the list of subnets.
-    pub async fn describe_subnets(
-        &self,
-        request: DescribeSubnetsRequest,
-    ) -> Result<DescribeSubnetsResponse, Error> {
+    pub async fn describe_subnets(&self, request: DescribeSubnetsRequest) -> Result<DescribeSubnetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the async job execution results
     ///
     /// This API is used to query the EIP async job execution results.
-    pub async fn describe_task_result(
-        &self,
-        request: DescribeTaskResultRequest,
-    ) -> Result<DescribeTaskResultResponse, Error> {
+    pub async fn describe_task_result(&self, request: DescribeTaskResultRequest) -> Result<DescribeTaskResultResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询参数模板配额列表
     ///
     /// (Chinese only) 本接口（DescribeTemplateLimits）用于查询参数模板配额列表。
-    pub async fn describe_template_limits(
-        &self,
-        request: DescribeTemplateLimitsRequest,
-    ) -> Result<DescribeTemplateLimitsResponse, Error> {
+    pub async fn describe_template_limits(&self, request: DescribeTemplateLimitsRequest) -> Result<DescribeTemplateLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询租户云联网实例
@@ -2553,102 +1781,69 @@ impl Client {
     /// (Chinese only) 本接口（DescribeTenantCcns）用于获取要锁定的云联网实例列表。
     /// 该接口一般用来封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间封禁, 只能按更粗的云联网实例粒度封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度封禁（DescribeCrossBorderCcnRegionBandwidthLimits）
     /// 如有需要, 可以封禁任意云联网实例, 可接入到内部运营系统
-    pub async fn describe_tenant_ccns(
-        &self,
-        request: DescribeTenantCcnsRequest,
-    ) -> Result<DescribeTenantCcnsResponse, Error> {
+    pub async fn describe_tenant_ccns(&self, request: DescribeTenantCcnsRequest) -> Result<DescribeTenantCcnsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询流量镜像过滤规则。
     ///
     /// (Chinese only) 查询流量镜像五元组过滤规则。
-    pub async fn describe_traffic_mirror_filter_rules(
-        &self,
-        request: DescribeTrafficMirrorFilterRulesRequest,
-    ) -> Result<DescribeTrafficMirrorFilterRulesResponse, Error> {
+    pub async fn describe_traffic_mirror_filter_rules(&self, request: DescribeTrafficMirrorFilterRulesRequest) -> Result<DescribeTrafficMirrorFilterRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries traffic mirroring for a user
     ///
     /// This API is used to query the information of a traffic mirroring instance.
-    pub async fn describe_traffic_mirrors(
-        &self,
-        request: DescribeTrafficMirrorsRequest,
-    ) -> Result<DescribeTrafficMirrorsResponse, Error> {
+    pub async fn describe_traffic_mirrors(&self, request: DescribeTrafficMirrorsRequest) -> Result<DescribeTrafficMirrorsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the list of shared traffic packages
     ///
     /// This API is used to query the details of shared traffic packages.
-    pub async fn describe_traffic_packages(
-        &self,
-        request: DescribeTrafficPackagesRequest,
-    ) -> Result<DescribeTrafficPackagesResponse, Error> {
+    pub async fn describe_traffic_packages(&self, request: DescribeTrafficPackagesRequest) -> Result<DescribeTrafficPackagesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询流量调度规则
     ///
     /// (Chinese only) 查询流量调度规则
-    pub async fn describe_traffic_qos_policy(
-        &self,
-        request: DescribeTrafficQosPolicyRequest,
-    ) -> Result<DescribeTrafficQosPolicyResponse, Error> {
+    pub async fn describe_traffic_qos_policy(&self, request: DescribeTrafficQosPolicyRequest) -> Result<DescribeTrafficQosPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries IP usage of the subnet or VPC
     ///
     /// This API is used to query the IP usage of a subnet or VPC.
     /// If the IP is occupied, the resource type and ID associated with the are is returned. If the IP is not used, it returns null.
-    pub async fn describe_used_ip_address(
-        &self,
-        request: DescribeUsedIpAddressRequest,
-    ) -> Result<DescribeUsedIpAddressResponse, Error> {
+    pub async fn describe_used_ip_address(&self, request: DescribeUsedIpAddressRequest) -> Result<DescribeUsedIpAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the endpoint list
     ///
     /// This API is used to query the endpoint list.
-    pub async fn describe_vpc_end_point(
-        &self,
-        request: DescribeVpcEndPointRequest,
-    ) -> Result<DescribeVpcEndPointResponse, Error> {
+    pub async fn describe_vpc_end_point(&self, request: DescribeVpcEndPointRequest) -> Result<DescribeVpcEndPointResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the endpoint service list
     ///
     /// This API is used to query the endpoint service list.
-    pub async fn describe_vpc_end_point_service(
-        &self,
-        request: DescribeVpcEndPointServiceRequest,
-    ) -> Result<DescribeVpcEndPointServiceResponse, Error> {
+    pub async fn describe_vpc_end_point_service(&self, request: DescribeVpcEndPointServiceRequest) -> Result<DescribeVpcEndPointServiceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the endpoint service allowlist
     ///
     /// This API is used to query the endpoint service allowlist.
-    pub async fn describe_vpc_end_point_service_white_list(
-        &self,
-        request: DescribeVpcEndPointServiceWhiteListRequest,
-    ) -> Result<DescribeVpcEndPointServiceWhiteListResponse, Error> {
+    pub async fn describe_vpc_end_point_service_white_list(&self, request: DescribeVpcEndPointServiceWhiteListRequest) -> Result<DescribeVpcEndPointServiceWhiteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries a list of VCM instances on VPC
     ///
     /// This API (DescribeVpcInstances) is used to query a list of VCM instances on VPC.
-    pub async fn describe_vpc_instances(
-        &self,
-        request: DescribeVpcInstancesRequest,
-    ) -> Result<DescribeVpcInstancesResponse, Error> {
+    pub async fn describe_vpc_instances(&self, request: DescribeVpcInstancesRequest) -> Result<DescribeVpcInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the IPv6 list of a VPC
     ///
     /// This API (DescribeVpcIpv6Addresses) is used to query `VPC` `IPv6` information.
     /// This API is used to query only the information of `IPv6` addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
-    pub async fn describe_vpc_ipv6_addresses(
-        &self,
-        request: DescribeVpcIpv6AddressesRequest,
-    ) -> Result<DescribeVpcIpv6AddressesResponse, Error> {
+    pub async fn describe_vpc_ipv6_addresses(&self, request: DescribeVpcIpv6AddressesRequest) -> Result<DescribeVpcIpv6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 获取私有网络配额
@@ -2691,19 +1886,13 @@ impl Client {
     /// * vpc-max-bgp-ipv6-cidrs （每个VPC可创建的默认IPv6 CIDR个数）。
     /// * vpc-max-custom-ipv6-cidrs （每个VPC可创建的自定义IPv6 CIDR个数）。
     /// * vpc-max-ula-ipv6-cidrs （每个VPC可创建的ULA IPv6 CIDR个数）。
-    pub async fn describe_vpc_limits(
-        &self,
-        request: DescribeVpcLimitsRequest,
-    ) -> Result<DescribeVpcLimitsResponse, Error> {
+    pub async fn describe_vpc_limits(&self, request: DescribeVpcLimitsRequest) -> Result<DescribeVpcLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询私有网络对等连接
     ///
     /// (Chinese only) 查询私有网络对等连接。
-    pub async fn describe_vpc_peering_connections(
-        &self,
-        request: DescribeVpcPeeringConnectionsRequest,
-    ) -> Result<DescribeVpcPeeringConnectionsResponse, Error> {
+    pub async fn describe_vpc_peering_connections(&self, request: DescribeVpcPeeringConnectionsRequest) -> Result<DescribeVpcPeeringConnectionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the private IP information of a VPC
@@ -2711,91 +1900,61 @@ impl Client {
     /// This API (DescribeVpcPrivateIpAddresses) is used to query the private IP information of a VPC.
     ///
     /// This API is used to query only the information of IP addresses that are already in use. When querying IPs that have not yet been used, this API will not report an error, but the IPs will not appear in the returned results.
-    pub async fn describe_vpc_private_ip_addresses(
-        &self,
-        request: DescribeVpcPrivateIpAddressesRequest,
-    ) -> Result<DescribeVpcPrivateIpAddressesResponse, Error> {
+    pub async fn describe_vpc_private_ip_addresses(&self, request: DescribeVpcPrivateIpAddressesRequest) -> Result<DescribeVpcPrivateIpAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Views VPC resources.
     ///
     /// View VPC resources.
-    pub async fn describe_vpc_resource_dashboard(
-        &self,
-        request: DescribeVpcResourceDashboardRequest,
-    ) -> Result<DescribeVpcResourceDashboardResponse, Error> {
+    pub async fn describe_vpc_resource_dashboard(&self, request: DescribeVpcResourceDashboardRequest) -> Result<DescribeVpcResourceDashboardResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries VPC async task execution results
     ///
     /// This API is used to query the execution result of a VPC task.
-    pub async fn describe_vpc_task_result(
-        &self,
-        request: DescribeVpcTaskResultRequest,
-    ) -> Result<DescribeVpcTaskResultResponse, Error> {
+    pub async fn describe_vpc_task_result(&self, request: DescribeVpcTaskResultRequest) -> Result<DescribeVpcTaskResultResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the VPC list
     ///
     /// This API (DescribeVpcs) is used to query the VPC list.
-    pub async fn describe_vpcs(
-        &self,
-        request: DescribeVpcsRequest,
-    ) -> Result<DescribeVpcsResponse, Error> {
+    pub async fn describe_vpcs(&self, request: DescribeVpcsRequest) -> Result<DescribeVpcsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the VPN tunnel list
     ///
     /// This API is used to used to query the list of VPN tunnels.
-    pub async fn describe_vpn_connections(
-        &self,
-        request: DescribeVpnConnectionsRequest,
-    ) -> Result<DescribeVpnConnectionsResponse, Error> {
+    pub async fn describe_vpn_connections(&self, request: DescribeVpnConnectionsRequest) -> Result<DescribeVpnConnectionsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Querying VPN gateway-based CCN routes
     ///
     /// This API is used to query VPN gateway-based CCN routes.
-    pub async fn describe_vpn_gateway_ccn_routes(
-        &self,
-        request: DescribeVpnGatewayCcnRoutesRequest,
-    ) -> Result<DescribeVpnGatewayCcnRoutesResponse, Error> {
+    pub async fn describe_vpn_gateway_ccn_routes(&self, request: DescribeVpnGatewayCcnRoutesRequest) -> Result<DescribeVpnGatewayCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries routes of a VPN gateway
     ///
     /// This API is used to query VPN gateway routes.
-    pub async fn describe_vpn_gateway_routes(
-        &self,
-        request: DescribeVpnGatewayRoutesRequest,
-    ) -> Result<DescribeVpnGatewayRoutesResponse, Error> {
+    pub async fn describe_vpn_gateway_routes(&self, request: DescribeVpnGatewayRoutesRequest) -> Result<DescribeVpnGatewayRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询SSL-VPN-CLIENT 列表
     ///
     /// (Chinese only) 本接口（DescribeVpnGatewaySslClients）用于查询SSL-VPN-CLIENT 列表。
-    pub async fn describe_vpn_gateway_ssl_clients(
-        &self,
-        request: DescribeVpnGatewaySslClientsRequest,
-    ) -> Result<DescribeVpnGatewaySslClientsResponse, Error> {
+    pub async fn describe_vpn_gateway_ssl_clients(&self, request: DescribeVpnGatewaySslClientsRequest) -> Result<DescribeVpnGatewaySslClientsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 查询SSL-VPN SERVER 列表
     ///
     /// (Chinese only) 本接口（DescribeVpnGatewaySslServers）用于查询SSL-VPN SERVER 列表信息。
-    pub async fn describe_vpn_gateway_ssl_servers(
-        &self,
-        request: DescribeVpnGatewaySslServersRequest,
-    ) -> Result<DescribeVpnGatewaySslServersResponse, Error> {
+    pub async fn describe_vpn_gateway_ssl_servers(&self, request: DescribeVpnGatewaySslServersRequest) -> Result<DescribeVpnGatewaySslServersResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries VPN gateways
     ///
     /// This API (DescribeVpnGateways) is used to query the VPN gateway list.
-    pub async fn describe_vpn_gateways(
-        &self,
-        request: DescribeVpnGatewaysRequest,
-    ) -> Result<DescribeVpnGatewaysResponse, Error> {
+    pub async fn describe_vpn_gateways(&self, request: DescribeVpnGatewaysRequest) -> Result<DescribeVpnGatewaysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds instances from a CCN
@@ -2803,10 +1962,7 @@ impl Client {
     /// This API (DetachCcnInstances) is used to unbind a specified network instance from a CCN instance.
     ///
     /// After unbinding the network instance, the corresponding routing policy will also be deleted.
-    pub async fn detach_ccn_instances(
-        &self,
-        request: DetachCcnInstancesRequest,
-    ) -> Result<DetachCcnInstancesResponse, Error> {
+    pub async fn detach_ccn_instances(&self, request: DetachCcnInstancesRequest) -> Result<DetachCcnInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a Classiclink
@@ -2814,83 +1970,56 @@ impl Client {
     /// This API is used to delete a Classiclink.
     /// > ?This API is async. You can call the [`DescribeVpcTaskResult`](https://intl.cloud.tencent.com/document/api/215/59037?from_cn_redirect=1) API to query the task result. When the task is completed, you can continue other tasks.
     /// >
-    pub async fn detach_classic_link_vpc(
-        &self,
-        request: DetachClassicLinkVpcRequest,
-    ) -> Result<DetachClassicLinkVpcResponse, Error> {
+    pub async fn detach_classic_link_vpc(&self, request: DetachClassicLinkVpcRequest) -> Result<DetachClassicLinkVpcResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an ENI from a CVM
     ///
     /// This API is used to unbind an ENI from a CVM.
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn detach_network_interface(
-        &self,
-        request: DetachNetworkInterfaceRequest,
-    ) -> Result<DetachNetworkInterfaceResponse, Error> {
+    pub async fn detach_network_interface(&self, request: DetachNetworkInterfaceRequest) -> Result<DetachNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates a snapshot policy with instances
     ///
     /// This API is used to disassociate a snapshot policy with instances.
-    pub async fn detach_snapshot_instances(
-        &self,
-        request: DetachSnapshotInstancesRequest,
-    ) -> Result<DetachSnapshotInstancesResponse, Error> {
+    pub async fn detach_snapshot_instances(&self, request: DetachSnapshotInstancesRequest) -> Result<DetachSnapshotInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables CCN routes
     ///
     /// This API (DisableCcnRoutes) is used to disable CCN routes that are already enabled.
-    pub async fn disable_ccn_routes(
-        &self,
-        request: DisableCcnRoutesRequest,
-    ) -> Result<DisableCcnRoutesResponse, Error> {
+    pub async fn disable_ccn_routes(&self, request: DisableCcnRoutesRequest) -> Result<DisableCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables flow log
     ///
     /// This API is used to disable flow log.
-    pub async fn disable_flow_logs(
-        &self,
-        request: DisableFlowLogsRequest,
-    ) -> Result<DisableFlowLogsResponse, Error> {
+    pub async fn disable_flow_logs(&self, request: DisableFlowLogsRequest) -> Result<DisableFlowLogsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables gateway traffic monitor
     ///
     /// This API is used to disable gateway traffic monitor.
-    pub async fn disable_gateway_flow_monitor(
-        &self,
-        request: DisableGatewayFlowMonitorRequest,
-    ) -> Result<DisableGatewayFlowMonitorResponse, Error> {
+    pub async fn disable_gateway_flow_monitor(&self, request: DisableGatewayFlowMonitorRequest) -> Result<DisableGatewayFlowMonitorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables subnet routes
     ///
     /// This API is used to disable enabled subnet routes.
-    pub async fn disable_routes(
-        &self,
-        request: DisableRoutesRequest,
-    ) -> Result<DisableRoutesResponse, Error> {
+    pub async fn disable_routes(&self, request: DisableRoutesRequest) -> Result<DisableRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables specified snapshot policies
     ///
     /// This API is used to disable specified snapshot policies.
-    pub async fn disable_snapshot_policies(
-        &self,
-        request: DisableSnapshotPoliciesRequest,
-    ) -> Result<DisableSnapshotPoliciesResponse, Error> {
+    pub async fn disable_snapshot_policies(&self, request: DisableSnapshotPoliciesRequest) -> Result<DisableSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 禁用SSL-VPN-CLIENT 证书
     ///
     /// (Chinese only) 禁用SSL-VPN-CLIENT 证书
-    pub async fn disable_vpn_gateway_ssl_client_cert(
-        &self,
-        request: DisableVpnGatewaySslClientCertRequest,
-    ) -> Result<DisableVpnGatewaySslClientCertResponse, Error> {
+    pub async fn disable_vpn_gateway_ssl_client_cert(&self, request: DisableVpnGatewaySslClientCertRequest) -> Result<DisableVpnGatewaySslClientCertResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIP
@@ -2900,10 +2029,7 @@ impl Client {
     /// * This API does not support unbinding an EIP from a NAT Gateway. To unbind an EIP from a NAT Gateway, use the [`DisassociateNatGatewayAddress`](https://intl.cloud.tencent.com/document/api/215/36716?from_cn_redirect=1) API.
     /// * Only EIPs in BIND or BIND_ENI status can be unbound.
     /// * Blocked EIPs cannot be unbound.
-    pub async fn disassociate_address(
-        &self,
-        request: DisassociateAddressRequest,
-    ) -> Result<DisassociateAddressResponse, Error> {
+    pub async fn disassociate_address(&self, request: DisassociateAddressRequest) -> Result<DisassociateAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) DhcpIp解绑EIP
@@ -2912,28 +2038,19 @@ impl Client {
     ///
     /// > ?本接口为异步接口，可调用 [DescribeVpcTaskResult](https://cloud.tencent.com/document/api/215/59037) 接口查询任务执行结果，待任务执行成功后再进行其他操作。
     /// >
-    pub async fn disassociate_dhcp_ip_with_address_ip(
-        &self,
-        request: DisassociateDhcpIpWithAddressIpRequest,
-    ) -> Result<DisassociateDhcpIpWithAddressIpResponse, Error> {
+    pub async fn disassociate_dhcp_ip_with_address_ip(&self, request: DisassociateDhcpIpWithAddressIpRequest) -> Result<DisassociateDhcpIpWithAddressIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds a direct connect gateway from a NAT Gateway
     ///
     /// This API is used to unbind a direct connect gateway from a NAT Gateway. After unbinding, the direct connect gateway cannot access internet through the NAT Gateway.
-    pub async fn disassociate_direct_connect_gateway_nat_gateway(
-        &self,
-        request: DisassociateDirectConnectGatewayNatGatewayRequest,
-    ) -> Result<DisassociateDirectConnectGatewayNatGatewayResponse, Error> {
+    pub async fn disassociate_direct_connect_gateway_nat_gateway(&self, request: DisassociateDirectConnectGatewayNatGatewayRequest) -> Result<DisassociateDirectConnectGatewayNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) HAVIP解绑定子机或网卡
     ///
     /// (Chinese only) 本接口（DisassociateHaVipInstance）用于HAVIP解绑子机或网卡（去掉HaVip飘移范围）。
-    pub async fn disassociate_ha_vip_instance(
-        &self,
-        request: DisassociateHaVipInstanceRequest,
-    ) -> Result<DisassociateHaVipInstanceResponse, Error> {
+    pub async fn disassociate_ha_vip_instance(&self, request: DisassociateHaVipInstanceRequest) -> Result<DisassociateHaVipInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIPv6
@@ -2942,64 +2059,43 @@ impl Client {
     ///
     /// - You can unbind EIPv6 instances bound to Cloud Virtual Machine (CVM) or Elastic Network Interface (ENI).
     /// - Only EIPv6 instances in BIND or BIND_ENI status can be unbound.
-    pub async fn disassociate_ipv6_address(
-        &self,
-        request: DisassociateIpv6AddressRequest,
-    ) -> Result<DisassociateIpv6AddressResponse, Error> {
+    pub async fn disassociate_ipv6_address(&self, request: DisassociateIpv6AddressRequest) -> Result<DisassociateIpv6AddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIP from a NAT gateway
     ///
     /// This API is used to unbind an EIP from a NAT gateway.
-    pub async fn disassociate_nat_gateway_address(
-        &self,
-        request: DisassociateNatGatewayAddressRequest,
-    ) -> Result<DisassociateNatGatewayAddressResponse, Error> {
+    pub async fn disassociate_nat_gateway_address(&self, request: DisassociateNatGatewayAddressRequest) -> Result<DisassociateNatGatewayAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disassociates a network ACL from a subnet
     ///
     /// This API is used to disassociate a network ACL from subnets in a VPC instance.
-    pub async fn disassociate_network_acl_subnets(
-        &self,
-        request: DisassociateNetworkAclSubnetsRequest,
-    ) -> Result<DisassociateNetworkAclSubnetsResponse, Error> {
+    pub async fn disassociate_network_acl_subnets(&self, request: DisassociateNetworkAclSubnetsRequest) -> Result<DisassociateNetworkAclSubnetsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Detaches a security group from an ENI.
     ///
     /// This API (DisassociateNetworkInterfaceSecurityGroups) is used to detach (or fully detach if possible) a security group from an ENI.
-    pub async fn disassociate_network_interface_security_groups(
-        &self,
-        request: DisassociateNetworkInterfaceSecurityGroupsRequest,
-    ) -> Result<DisassociateNetworkInterfaceSecurityGroupsResponse, Error> {
+    pub async fn disassociate_network_interface_security_groups(&self, request: DisassociateNetworkInterfaceSecurityGroupsRequest) -> Result<DisassociateNetworkInterfaceSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an endpoint from a security group
     ///
     /// This API is used to unbind an endpoint from a security group.
-    pub async fn disassociate_vpc_end_point_security_groups(
-        &self,
-        request: DisassociateVpcEndPointSecurityGroupsRequest,
-    ) -> Result<DisassociateVpcEndPointSecurityGroupsResponse, Error> {
+    pub async fn disassociate_vpc_end_point_security_groups(&self, request: DisassociateVpcEndPointSecurityGroupsRequest) -> Result<DisassociateVpcEndPointSecurityGroupsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Downloads a VPN tunnel configuration
     ///
     /// This API is used to download VPN tunnel configurations.
-    pub async fn download_customer_gateway_configuration(
-        &self,
-        request: DownloadCustomerGatewayConfigurationRequest,
-    ) -> Result<DownloadCustomerGatewayConfigurationResponse, Error> {
+    pub async fn download_customer_gateway_configuration(&self, request: DownloadCustomerGatewayConfigurationRequest) -> Result<DownloadCustomerGatewayConfigurationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 下载SSL-VPN-CLIENT 客户端证书
     ///
     /// (Chinese only) 本接口（DownloadVpnGatewaySslClientCert）用于下载SSL-VPN-CLIENT 客户端证书。
-    pub async fn download_vpn_gateway_ssl_client_cert(
-        &self,
-        request: DownloadVpnGatewaySslClientCertRequest,
-    ) -> Result<DownloadVpnGatewaySslClientCertResponse, Error> {
+    pub async fn download_vpn_gateway_ssl_client_cert(&self, request: DownloadVpnGatewaySslClientCertRequest) -> Result<DownloadVpnGatewaySslClientCertResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables CCN routes
@@ -3007,28 +2103,19 @@ impl Client {
     /// This API (EnableCcnRoutes) is used to enable CCN routes that are already added.
     ///
     /// This API is used to verify whether there will be conflict with an existing route after a CCN route is enabled. If there is a conflict, the route will not be enabled, and the process will fail. When a conflict occurs, you must disable the conflicting route before you can enable the desired route.
-    pub async fn enable_ccn_routes(
-        &self,
-        request: EnableCcnRoutesRequest,
-    ) -> Result<EnableCcnRoutesResponse, Error> {
+    pub async fn enable_ccn_routes(&self, request: EnableCcnRoutesRequest) -> Result<EnableCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables flow log
     ///
     /// This API is used to enable flow log.
-    pub async fn enable_flow_logs(
-        &self,
-        request: EnableFlowLogsRequest,
-    ) -> Result<EnableFlowLogsResponse, Error> {
+    pub async fn enable_flow_logs(&self, request: EnableFlowLogsRequest) -> Result<EnableFlowLogsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables gateway traffic monitor
     ///
     /// This API is used to enable gateway traffic monitor.
-    pub async fn enable_gateway_flow_monitor(
-        &self,
-        request: EnableGatewayFlowMonitorRequest,
-    ) -> Result<EnableGatewayFlowMonitorResponse, Error> {
+    pub async fn enable_gateway_flow_monitor(&self, request: EnableGatewayFlowMonitorRequest) -> Result<EnableGatewayFlowMonitorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables subnet routes
@@ -3036,55 +2123,37 @@ impl Client {
     /// This API is used to enable disabled subnet routes.
     ///
     /// The API is used to verify whether the enabled route conflicts with existing routes. If they conflict, the new route cannot be enabled and will result in a failure. When a route conflict occurs, you need to first disable the conflicting route before you can enable the new one.
-    pub async fn enable_routes(
-        &self,
-        request: EnableRoutesRequest,
-    ) -> Result<EnableRoutesResponse, Error> {
+    pub async fn enable_routes(&self, request: EnableRoutesRequest) -> Result<EnableRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables specified snapshot policies
     ///
     /// This API is used to enable specified snapshot policies.
-    pub async fn enable_snapshot_policies(
-        &self,
-        request: EnableSnapshotPoliciesRequest,
-    ) -> Result<EnableSnapshotPoliciesResponse, Error> {
+    pub async fn enable_snapshot_policies(&self, request: EnableSnapshotPoliciesRequest) -> Result<EnableSnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Determines whether to accept the request of connecting with an endpoint
     ///
     /// This API is used to determine whether to accept the request of connecting with an endpoint.
-    pub async fn enable_vpc_end_point_connect(
-        &self,
-        request: EnableVpcEndPointConnectRequest,
-    ) -> Result<EnableVpcEndPointConnectResponse, Error> {
+    pub async fn enable_vpc_end_point_connect(&self, request: EnableVpcEndPointConnectRequest) -> Result<EnableVpcEndPointConnectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 启用SSL-VPN-CLIENT 证书
     ///
     /// (Chinese only) 本接口（EnableVpnGatewaySslClientCert）用于启用SSL-VPN-CLIENT 证书。
-    pub async fn enable_vpn_gateway_ssl_client_cert(
-        &self,
-        request: EnableVpnGatewaySslClientCertRequest,
-    ) -> Result<EnableVpnGatewaySslClientCertResponse, Error> {
+    pub async fn enable_vpn_gateway_ssl_client_cert(&self, request: EnableVpnGatewaySslClientCertRequest) -> Result<EnableVpnGatewaySslClientCertResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Obtains a pair of VPN tunnel health check addresses
     ///
     /// This API is used to get a pair of VPN tunnel health check addresses.
-    pub async fn generate_vpn_connection_default_health_check_ip(
-        &self,
-        request: GenerateVpnConnectionDefaultHealthCheckIpRequest,
-    ) -> Result<GenerateVpnConnectionDefaultHealthCheckIpResponse, Error> {
+    pub async fn generate_vpn_connection_default_health_check_ip(&self, request: GenerateVpnConnectionDefaultHealthCheckIpRequest) -> Result<GenerateVpnConnectionDefaultHealthCheckIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the inter-region bandwidth limits of a CCN
     ///
     /// This API is used to query the bandwidth limits of a CCN instance. Monthly-subscribed CCNs only support Inter-region Bandwidth Limits, while the pay-as-you-go CCNs support both the Inter-region Bandwidth Limits and Region Outbound Bandwidth Limits.
-    pub async fn get_ccn_region_bandwidth_limits(
-        &self,
-        request: GetCcnRegionBandwidthLimitsRequest,
-    ) -> Result<GetCcnRegionBandwidthLimitsResponse, Error> {
+    pub async fn get_ccn_region_bandwidth_limits(&self, request: GetCcnRegionBandwidthLimitsRequest) -> Result<GetCcnRegionBandwidthLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Binds an EIP to an HAVIP
@@ -3092,10 +2161,7 @@ impl Client {
     /// This API is used to bind an EIP to an HAVIP.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn ha_vip_associate_address_ip(
-        &self,
-        request: HaVipAssociateAddressIpRequest,
-    ) -> Result<HaVipAssociateAddressIpResponse, Error> {
+    pub async fn ha_vip_associate_address_ip(&self, request: HaVipAssociateAddressIpRequest) -> Result<HaVipAssociateAddressIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds an EIP from HAVIP
@@ -3103,73 +2169,49 @@ impl Client {
     /// This API is used to unbind an EIP from an HAVIP.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn ha_vip_disassociate_address_ip(
-        &self,
-        request: HaVipDisassociateAddressIpRequest,
-    ) -> Result<HaVipDisassociateAddressIpResponse, Error> {
+    pub async fn ha_vip_disassociate_address_ip(&self, request: HaVipDisassociateAddressIpRequest) -> Result<HaVipDisassociateAddressIpResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of creating a direct connect gateway
     ///
     /// This API is used to query the price of creating a direct connect gateway.
-    pub async fn inquire_price_create_direct_connect_gateway(
-        &self,
-        request: InquirePriceCreateDirectConnectGatewayRequest,
-    ) -> Result<InquirePriceCreateDirectConnectGatewayResponse, Error> {
+    pub async fn inquire_price_create_direct_connect_gateway(&self, request: InquirePriceCreateDirectConnectGatewayRequest) -> Result<InquirePriceCreateDirectConnectGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries new purchase of Elastic Public IP
     ///
     /// This API (InquiryPriceAllocateAddresses) is used to query the price of purchasing EIPs.
-    pub async fn inquiry_price_allocate_addresses(
-        &self,
-        request: InquiryPriceAllocateAddressesRequest,
-    ) -> Result<InquiryPriceAllocateAddressesResponse, Error> {
+    pub async fn inquiry_price_allocate_addresses(&self, request: InquiryPriceAllocateAddressesRequest) -> Result<InquiryPriceAllocateAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 创建VPN网关询价
     ///
     /// (Chinese only) 本接口（InquiryPriceCreateVpnGateway）用于创建VPN网关询价。
-    pub async fn inquiry_price_create_vpn_gateway(
-        &self,
-        request: InquiryPriceCreateVpnGatewayRequest,
-    ) -> Result<InquiryPriceCreateVpnGatewayResponse, Error> {
+    pub async fn inquiry_price_create_vpn_gateway(&self, request: InquiryPriceCreateVpnGatewayRequest) -> Result<InquiryPriceCreateVpnGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Elastic Public IP Bandwidth Adjustment Pricing Inquiry
     ///
     /// This API is used to query the price of modifying EIP bandwidth.
-    pub async fn inquiry_price_modify_addresses_bandwidth(
-        &self,
-        request: InquiryPriceModifyAddressesBandwidthRequest,
-    ) -> Result<InquiryPriceModifyAddressesBandwidthResponse, Error> {
+    pub async fn inquiry_price_modify_addresses_bandwidth(&self, request: InquiryPriceModifyAddressesBandwidthRequest) -> Result<InquiryPriceModifyAddressesBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price of renewing elastic public IPs
     ///
     /// This API (InquiryPriceRenewAddresses) is used to query the price of renewing prepaid EIPs.
-    pub async fn inquiry_price_renew_addresses(
-        &self,
-        request: InquiryPriceRenewAddressesRequest,
-    ) -> Result<InquiryPriceRenewAddressesResponse, Error> {
+    pub async fn inquiry_price_renew_addresses(&self, request: InquiryPriceRenewAddressesRequest) -> Result<InquiryPriceRenewAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price for VPN gateway renewal
     ///
     /// This API (InquiryPriceRenewVpnGateway) is used to query the price for VPN gateway renewal. Currently, only querying prices for IPSEC-type gateways is supported.
-    pub async fn inquiry_price_renew_vpn_gateway(
-        &self,
-        request: InquiryPriceRenewVpnGatewayRequest,
-    ) -> Result<InquiryPriceRenewVpnGatewayResponse, Error> {
+    pub async fn inquiry_price_renew_vpn_gateway(&self, request: InquiryPriceRenewVpnGatewayRequest) -> Result<InquiryPriceRenewVpnGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Queries the price for adjusting the bandwidth cap of a VPN gateway
     ///
     /// This API (InquiryPriceResetVpnGatewayInternetMaxBandwidth) is used to query the price for adjusting the bandwidth cap of a VPN gateway.
-    pub async fn inquiry_price_reset_vpn_gateway_internet_max_bandwidth(
-        &self,
-        request: InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest,
-    ) -> Result<InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse, Error> {
+    pub async fn inquiry_price_reset_vpn_gateway_internet_max_bandwidth(&self, request: InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest) -> Result<InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全锁定云联网带宽
@@ -3177,10 +2219,7 @@ impl Client {
     /// (Chinese only) 本接口（LockCcnBandwidths）用户锁定云联网限速实例。
     /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（LockCcns）。
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统。
-    pub async fn lock_ccn_bandwidths(
-        &self,
-        request: LockCcnBandwidthsRequest,
-    ) -> Result<LockCcnBandwidthsResponse, Error> {
+    pub async fn lock_ccn_bandwidths(&self, request: LockCcnBandwidthsRequest) -> Result<LockCcnBandwidthsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全锁定云联网实例
@@ -3190,29 +2229,20 @@ impl Client {
     /// 该接口一般用来封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间封禁, 只能按更粗的云联网实例粒度封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度封禁（LockCcnBandwidths）
     ///
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
-    pub async fn lock_ccns(
-        &self,
-        request: LockCcnsRequest,
-    ) -> Result<LockCcnsResponse, Error> {
+    pub async fn lock_ccns(&self, request: LockCcnsRequest) -> Result<LockCcnsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 共享带宽包资源迁移接口
     ///
     /// (Chinese only) 本接口 (MigrateBandwidthPackageResources) 用于共享带宽包之间迁移资源
-    pub async fn migrate_bandwidth_package_resources(
-        &self,
-        request: MigrateBandwidthPackageResourcesRequest,
-    ) -> Result<MigrateBandwidthPackageResourcesResponse, Error> {
+    pub async fn migrate_bandwidth_package_resources(&self, request: MigrateBandwidthPackageResourcesRequest) -> Result<MigrateBandwidthPackageResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Migrates an ENI
     ///
     /// This API is used to migrate ENIs.
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn migrate_network_interface(
-        &self,
-        request: MigrateNetworkInterfaceRequest,
-    ) -> Result<MigrateNetworkInterfaceResponse, Error> {
+    pub async fn migrate_network_interface(&self, request: MigrateNetworkInterfaceRequest) -> Result<MigrateNetworkInterfaceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Migrates private IPs of an ENI
@@ -3222,19 +2252,13 @@ impl Client {
     /// * The source and destination ENI must be within the same subnet.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn migrate_private_ip_address(
-        &self,
-        request: MigratePrivateIpAddressRequest,
-    ) -> Result<MigratePrivateIpAddressResponse, Error> {
+    pub async fn migrate_private_ip_address(&self, request: MigratePrivateIpAddressRequest) -> Result<MigratePrivateIpAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies EIP attributes
     ///
     /// This API (ModifyAddressAttribute) is used to modify the name of an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
-    pub async fn modify_address_attribute(
-        &self,
-        request: ModifyAddressAttributeRequest,
-    ) -> Result<ModifyAddressAttributeResponse, Error> {
+    pub async fn modify_address_attribute(&self, request: ModifyAddressAttributeRequest) -> Result<ModifyAddressAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts EIP billing modes
@@ -3242,244 +2266,163 @@ impl Client {
     /// This API is used to adjust the network billing mode of an EIP. Please note that it's available to users whose network fees are billed on IPs but not CVMs.
     /// * The network billing mode can be switched between `BANDWIDTH_PREPAID_BY_MONTH` and `TRAFFIC_POSTPAID_BY_HOUR`.
     /// * The network billing mode for each EIP be changed for up to twice.
-    pub async fn modify_address_internet_charge_type(
-        &self,
-        request: ModifyAddressInternetChargeTypeRequest,
-    ) -> Result<ModifyAddressInternetChargeTypeResponse, Error> {
+    pub async fn modify_address_internet_charge_type(&self, request: ModifyAddressInternetChargeTypeRequest) -> Result<ModifyAddressInternetChargeTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies an IP address template
     ///
     /// This API (ModifyAddressTemplateAttribute) is used to modify an IP address template.
-    pub async fn modify_address_template_attribute(
-        &self,
-        request: ModifyAddressTemplateAttributeRequest,
-    ) -> Result<ModifyAddressTemplateAttributeResponse, Error> {
+    pub async fn modify_address_template_attribute(&self, request: ModifyAddressTemplateAttributeRequest) -> Result<ModifyAddressTemplateAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies an IP address template group
     ///
     /// This API (ModifyAddressTemplateGroupAttribute) is used to modify an IP address template group.
-    pub async fn modify_address_template_group_attribute(
-        &self,
-        request: ModifyAddressTemplateGroupAttributeRequest,
-    ) -> Result<ModifyAddressTemplateGroupAttributeResponse, Error> {
+    pub async fn modify_address_template_group_attribute(&self, request: ModifyAddressTemplateGroupAttributeRequest) -> Result<ModifyAddressTemplateGroupAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the EIP bandwidth
     ///
     /// This API is used to adjust the bandwidth of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), including EIP billed on a pay-as-you-go, monthly subscription, and bandwidth package basis.
-    pub async fn modify_addresses_bandwidth(
-        &self,
-        request: ModifyAddressesBandwidthRequest,
-    ) -> Result<ModifyAddressesBandwidthResponse, Error> {
+    pub async fn modify_addresses_bandwidth(&self, request: ModifyAddressesBandwidthRequest) -> Result<ModifyAddressesBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the renewal flag for the monthly subscription EIP
     ///
     /// This API is used to adjust the renewal flag for the monthly subscription EIP.
-    pub async fn modify_addresses_renew_flag(
-        &self,
-        request: ModifyAddressesRenewFlagRequest,
-    ) -> Result<ModifyAddressesRenewFlagResponse, Error> {
+    pub async fn modify_addresses_renew_flag(&self, request: ModifyAddressesRenewFlagRequest) -> Result<ModifyAddressesRenewFlagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies secondary CIDR blocks
     ///
     /// This API is used to batch modify (add or delete) secondary CIDR blocks.
-    pub async fn modify_assistant_cidr(
-        &self,
-        request: ModifyAssistantCidrRequest,
-    ) -> Result<ModifyAssistantCidrResponse, Error> {
+    pub async fn modify_assistant_cidr(&self, request: ModifyAssistantCidrRequest) -> Result<ModifyAssistantCidrResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a bandwidth package
     ///
     /// This API is used to modify the attributes of a bandwidth package, including the bandwidth package name, and so on.
-    pub async fn modify_bandwidth_package_attribute(
-        &self,
-        request: ModifyBandwidthPackageAttributeRequest,
-    ) -> Result<ModifyBandwidthPackageAttributeResponse, Error> {
+    pub async fn modify_bandwidth_package_attribute(&self, request: ModifyBandwidthPackageAttributeRequest) -> Result<ModifyBandwidthPackageAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// ModifyBandwidthPackageBandwidth
     ///
     /// This API is used to adjust the bandwidth of a [bandwidth package](https://www.tencentcloud.com/document/product/684/15245).
-    pub async fn modify_bandwidth_package_bandwidth(
-        &self,
-        request: ModifyBandwidthPackageBandwidthRequest,
-    ) -> Result<ModifyBandwidthPackageBandwidthResponse, Error> {
+    pub async fn modify_bandwidth_package_bandwidth(&self, request: ModifyBandwidthPackageBandwidthRequest) -> Result<ModifyBandwidthPackageBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies CCN-associated instance attributes
     ///
     /// This API is used to modify CCN-associated instance attributes. Currently, only the `description` can be modified.
-    pub async fn modify_ccn_attached_instances_attribute(
-        &self,
-        request: ModifyCcnAttachedInstancesAttributeRequest,
-    ) -> Result<ModifyCcnAttachedInstancesAttributeResponse, Error> {
+    pub async fn modify_ccn_attached_instances_attribute(&self, request: ModifyCcnAttachedInstancesAttributeRequest) -> Result<ModifyCcnAttachedInstancesAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies CCN attributes
     ///
     /// This API (ModifyCcnAttribute) is used to modify CCN attributes.
-    pub async fn modify_ccn_attribute(
-        &self,
-        request: ModifyCcnAttributeRequest,
-    ) -> Result<ModifyCcnAttributeResponse, Error> {
+    pub async fn modify_ccn_attribute(&self, request: ModifyCcnAttributeRequest) -> Result<ModifyCcnAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新云联网策略路由下一跳参数
     ///
     /// (Chinese only) 更新云联网策略路由下一跳参数
-    pub async fn modify_ccn_policy_based_routing_next_hop_attribute(
-        &self,
-        request: ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
-    ) -> Result<ModifyCcnPolicyBasedRoutingNextHopAttributeResponse, Error> {
+    pub async fn modify_ccn_policy_based_routing_next_hop_attribute(&self, request: ModifyCcnPolicyBasedRoutingNextHopAttributeRequest) -> Result<ModifyCcnPolicyBasedRoutingNextHopAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新云联网策略路由匹配规则参数
     ///
     /// (Chinese only) 更新云联网策略路由匹配规则参数
-    pub async fn modify_ccn_policy_based_routing_rule_attribute(
-        &self,
-        request: ModifyCcnPolicyBasedRoutingRuleAttributeRequest,
-    ) -> Result<ModifyCcnPolicyBasedRoutingRuleAttributeResponse, Error> {
+    pub async fn modify_ccn_policy_based_routing_rule_attribute(&self, request: ModifyCcnPolicyBasedRoutingRuleAttributeRequest) -> Result<ModifyCcnPolicyBasedRoutingRuleAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the bandwidth limit policy of a postpaid instance
     ///
     /// This API is used to modify the bandwidth limit policy of a postpaid CCN instance.
-    pub async fn modify_ccn_region_bandwidth_limits_type(
-        &self,
-        request: ModifyCcnRegionBandwidthLimitsTypeRequest,
-    ) -> Result<ModifyCcnRegionBandwidthLimitsTypeResponse, Error> {
+    pub async fn modify_ccn_region_bandwidth_limits_type(&self, request: ModifyCcnRegionBandwidthLimitsTypeRequest) -> Result<ModifyCcnRegionBandwidthLimitsTypeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改云联网路由表
     ///
     /// (Chinese only) 该接口用于修改云联网路由表名称和备注。
-    pub async fn modify_ccn_route_tables(
-        &self,
-        request: ModifyCcnRouteTablesRequest,
-    ) -> Result<ModifyCcnRouteTablesResponse, Error> {
+    pub async fn modify_ccn_route_tables(&self, request: ModifyCcnRouteTablesRequest) -> Result<ModifyCcnRouteTablesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改 IDC通道信息
     ///
     /// (Chinese only) 修改 IDC通道信息
-    pub async fn modify_cdc_ldcx_attribute(
-        &self,
-        request: ModifyCdcLdcxAttributeRequest,
-    ) -> Result<ModifyCdcLdcxAttributeResponse, Error> {
+    pub async fn modify_cdc_ldcx_attribute(&self, request: ModifyCdcLdcxAttributeRequest) -> Result<ModifyCdcLdcxAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改虚拟连接
     ///
     /// (Chinese only) 修改虚拟连接
-    pub async fn modify_cdc_net_plane_attribute(
-        &self,
-        request: ModifyCdcNetPlaneAttributeRequest,
-    ) -> Result<ModifyCdcNetPlaneAttributeResponse, Error> {
+    pub async fn modify_cdc_net_plane_attribute(&self, request: ModifyCdcNetPlaneAttributeRequest) -> Result<ModifyCdcNetPlaneAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a customer gateway
     ///
     /// This API (ModifyCustomerGatewayAttribute) is used to modify the customer gateway information.
-    pub async fn modify_customer_gateway_attribute(
-        &self,
-        request: ModifyCustomerGatewayAttributeRequest,
-    ) -> Result<ModifyCustomerGatewayAttributeResponse, Error> {
+    pub async fn modify_customer_gateway_attribute(&self, request: ModifyCustomerGatewayAttributeRequest) -> Result<ModifyCustomerGatewayAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改DhcpIp属性
     ///
     /// (Chinese only) 本接口（ModifyDhcpIpAttribute）用于修改DhcpIp属性
-    pub async fn modify_dhcp_ip_attribute(
-        &self,
-        request: ModifyDhcpIpAttributeRequest,
-    ) -> Result<ModifyDhcpIpAttributeResponse, Error> {
+    pub async fn modify_dhcp_ip_attribute(&self, request: ModifyDhcpIpAttributeRequest) -> Result<ModifyDhcpIpAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a direct connect gateway
     ///
     /// This API is used to modify the attributes of a direct connect gateway.
-    pub async fn modify_direct_connect_gateway_attribute(
-        &self,
-        request: ModifyDirectConnectGatewayAttributeRequest,
-    ) -> Result<ModifyDirectConnectGatewayAttributeResponse, Error> {
+    pub async fn modify_direct_connect_gateway_attribute(&self, request: ModifyDirectConnectGatewayAttributeRequest) -> Result<ModifyDirectConnectGatewayAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a flow log
     ///
     /// This API is used to modify the attributes of a flow log.
-    pub async fn modify_flow_log_attribute(
-        &self,
-        request: ModifyFlowLogAttributeRequest,
-    ) -> Result<ModifyFlowLogAttributeResponse, Error> {
+    pub async fn modify_flow_log_attribute(&self, request: ModifyFlowLogAttributeRequest) -> Result<ModifyFlowLogAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the bandwidth limit of a gateway
     ///
     /// This API is used to adjust the bandwidth limit of a gateway.
-    pub async fn modify_gateway_flow_qos(
-        &self,
-        request: ModifyGatewayFlowQosRequest,
-    ) -> Result<ModifyGatewayFlowQosResponse, Error> {
+    pub async fn modify_gateway_flow_qos(&self, request: ModifyGatewayFlowQosRequest) -> Result<ModifyGatewayFlowQosResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改全局路由ECMP的HASH算法
     ///
     /// (Chinese only) 修改全局路由表ECMP算法 HASH 策略。
-    pub async fn modify_global_route_ecmp_algorithm(
-        &self,
-        request: ModifyGlobalRouteEcmpAlgorithmRequest,
-    ) -> Result<ModifyGlobalRouteEcmpAlgorithmResponse, Error> {
+    pub async fn modify_global_route_ecmp_algorithm(&self, request: ModifyGlobalRouteEcmpAlgorithmRequest) -> Result<ModifyGlobalRouteEcmpAlgorithmResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改全局路由。
     ///
     /// (Chinese only) 修改全局路由。
-    pub async fn modify_global_routes(
-        &self,
-        request: ModifyGlobalRoutesRequest,
-    ) -> Result<ModifyGlobalRoutesResponse, Error> {
+    pub async fn modify_global_routes(&self, request: ModifyGlobalRoutesRequest) -> Result<ModifyGlobalRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies HAVIP attributes
     ///
     /// This API (ModifyHaVipAttribute) is used to modify HAVIP attributes.
-    pub async fn modify_ha_vip_attribute(
-        &self,
-        request: ModifyHaVipAttributeRequest,
-    ) -> Result<ModifyHaVipAttributeResponse, Error> {
+    pub async fn modify_ha_vip_attribute(&self, request: ModifyHaVipAttributeRequest) -> Result<ModifyHaVipAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高优路由表条目属性
     ///
     /// (Chinese only) 修改高优路由表条目属性。
-    pub async fn modify_high_priority_route_attribute(
-        &self,
-        request: ModifyHighPriorityRouteAttributeRequest,
-    ) -> Result<ModifyHighPriorityRouteAttributeResponse, Error> {
+    pub async fn modify_high_priority_route_attribute(&self, request: ModifyHighPriorityRouteAttributeRequest) -> Result<ModifyHighPriorityRouteAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高优路由ECMP的HASH算法
     ///
     /// (Chinese only) 修改高优路由表 HASH 策略。
-    pub async fn modify_high_priority_route_ecmp_algorithm(
-        &self,
-        request: ModifyHighPriorityRouteEcmpAlgorithmRequest,
-    ) -> Result<ModifyHighPriorityRouteEcmpAlgorithmResponse, Error> {
+    pub async fn modify_high_priority_route_ecmp_algorithm(&self, request: ModifyHighPriorityRouteEcmpAlgorithmRequest) -> Result<ModifyHighPriorityRouteEcmpAlgorithmResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改高优路由表属性
     ///
     /// (Chinese only) 修改高优路由表属性
-    pub async fn modify_high_priority_route_table_attribute(
-        &self,
-        request: ModifyHighPriorityRouteTableAttributeRequest,
-    ) -> Result<ModifyHighPriorityRouteTableAttributeResponse, Error> {
+    pub async fn modify_high_priority_route_table_attribute(&self, request: ModifyHighPriorityRouteTableAttributeRequest) -> Result<ModifyHighPriorityRouteTableAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies EIPv6 attributes
@@ -3487,19 +2430,13 @@ impl Client {
     /// This API is used to modify the name of an EIPv6 instance.
     ///
     /// - You can modify the name of both EIPv6 and traditional EIPv6 instances.
-    pub async fn modify_ipv6_addresses_attributes(
-        &self,
-        request: ModifyIpv6AddressesAttributesRequest,
-    ) -> Result<ModifyIpv6AddressesAttributesResponse, Error> {
+    pub async fn modify_ipv6_addresses_attributes(&self, request: ModifyIpv6AddressesAttributesRequest) -> Result<ModifyIpv6AddressesAttributesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the EIPv6 bandwidth
     ///
     /// This API is used to modify the bandwidth cap of an EIPv6 instance.
-    pub async fn modify_ipv6_addresses_bandwidth(
-        &self,
-        request: ModifyIpv6AddressesBandwidthRequest,
-    ) -> Result<ModifyIpv6AddressesBandwidthResponse, Error> {
+    pub async fn modify_ipv6_addresses_bandwidth(&self, request: ModifyIpv6AddressesBandwidthRequest) -> Result<ModifyIpv6AddressesBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the bandwidth limit of a classic elastic public IPv6 instance
@@ -3508,100 +2445,67 @@ impl Client {
     ///
     /// - You can adjust the bandwidth limit of only classic elastic public IPv6 instances.
     /// - To adjust the bandwidth limit of an elastic public IPv6 instance, call the ModifyIPv6AddressesBandwidth API.
-    pub async fn modify_ip6_addresses_bandwidth(
-        &self,
-        request: ModifyIp6AddressesBandwidthRequest,
-    ) -> Result<ModifyIp6AddressesBandwidthResponse, Error> {
+    pub async fn modify_ip6_addresses_bandwidth(&self, request: ModifyIp6AddressesBandwidthRequest) -> Result<ModifyIp6AddressesBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改IPV6转换规则属性
     ///
     /// (Chinese only) 该接口用于修改IPV6转换规则，当前仅支持修改转换规则名称，IPV4地址和IPV4端口号
-    pub async fn modify_ip6_rule(
-        &self,
-        request: ModifyIp6RuleRequest,
-    ) -> Result<ModifyIp6RuleResponse, Error> {
+    pub async fn modify_ip6_rule(&self, request: ModifyIp6RuleRequest) -> Result<ModifyIp6RuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改IP6转换实例属性
     ///
     /// (Chinese only) 该接口用于修改IP6转换实例属性，当前仅支持修改实例名称。
-    pub async fn modify_ip6_translator(
-        &self,
-        request: ModifyIp6TranslatorRequest,
-    ) -> Result<ModifyIp6TranslatorResponse, Error> {
+    pub async fn modify_ip6_translator(&self, request: ModifyIp6TranslatorRequest) -> Result<ModifyIp6TranslatorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the IPv6 address attributes of an ENI
     ///
     /// This API (ModifyIpv6AddressesAttribute) is used to modify the private IPv6 address attributes of an ENI.
-    pub async fn modify_ipv6_addresses_attribute(
-        &self,
-        request: ModifyIpv6AddressesAttributeRequest,
-    ) -> Result<ModifyIpv6AddressesAttributeResponse, Error> {
+    pub async fn modify_ipv6_addresses_attribute(&self, request: ModifyIpv6AddressesAttributeRequest) -> Result<ModifyIpv6AddressesAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a local gateway
     ///
     /// This API is used to modify the local gateway of a CDC instance.
-    pub async fn modify_local_gateway(
-        &self,
-        request: ModifyLocalGatewayRequest,
-    ) -> Result<ModifyLocalGatewayResponse, Error> {
+    pub async fn modify_local_gateway(&self, request: ModifyLocalGatewayRequest) -> Result<ModifyLocalGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改NAT网关高级属性
     ///
     /// (Chinese only) 本接口（ModifyNatGatewayAdvancedAttribute）用于修改NAT网关的高级属性。
-    pub async fn modify_nat_gateway_advanced_attribute(
-        &self,
-        request: ModifyNatGatewayAdvancedAttributeRequest,
-    ) -> Result<ModifyNatGatewayAdvancedAttributeResponse, Error> {
+    pub async fn modify_nat_gateway_advanced_attribute(&self, request: ModifyNatGatewayAdvancedAttributeRequest) -> Result<ModifyNatGatewayAdvancedAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of a NAT gateway
     ///
     /// This API is used to modify the attributes of a NAT gateway.
-    pub async fn modify_nat_gateway_attribute(
-        &self,
-        request: ModifyNatGatewayAttributeRequest,
-    ) -> Result<ModifyNatGatewayAttributeResponse, Error> {
+    pub async fn modify_nat_gateway_attribute(&self, request: ModifyNatGatewayAttributeRequest) -> Result<ModifyNatGatewayAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the port forwarding rule of a NAT gateway
     ///
     /// This API is used to modify the port forwarding rule of a NAT gateway.
-    pub async fn modify_nat_gateway_destination_ip_port_translation_nat_rule(
-        &self,
-        request: ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    ) -> Result<ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
+    pub async fn modify_nat_gateway_destination_ip_port_translation_nat_rule(&self, request: ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest) -> Result<ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a NAT gateway's SNAT forwarding rules
     ///
     /// This API is used to modify a NAT gateway's SNAT forwarding rules.
-    pub async fn modify_nat_gateway_source_ip_translation_nat_rule(
-        &self,
-        request: ModifyNatGatewaySourceIpTranslationNatRuleRequest,
-    ) -> Result<ModifyNatGatewaySourceIpTranslationNatRuleResponse, Error> {
+    pub async fn modify_nat_gateway_source_ip_translation_nat_rule(&self, request: ModifyNatGatewaySourceIpTranslationNatRuleRequest) -> Result<ModifyNatGatewaySourceIpTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// ModifyNetDetect
     ///
     /// This API (ModifyNetDetect) is used to modify network detection parameters.
-    pub async fn modify_net_detect(
-        &self,
-        request: ModifyNetDetectRequest,
-    ) -> Result<ModifyNetDetectResponse, Error> {
+    pub async fn modify_net_detect(&self, request: ModifyNetDetectRequest) -> Result<ModifyNetDetectResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies network ACL attributes
     ///
     /// This API is used to modify the attributes of a network ACL.
-    pub async fn modify_network_acl_attribute(
-        &self,
-        request: ModifyNetworkAclAttributeRequest,
-    ) -> Result<ModifyNetworkAclAttributeResponse, Error> {
+    pub async fn modify_network_acl_attribute(&self, request: ModifyNetworkAclAttributeRequest) -> Result<ModifyNetworkAclAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies network ACL rules
@@ -3609,130 +2513,85 @@ impl Client {
     /// This API is used to modify (add or delete) the inbound and outbound rules of a network ACL. In `NetworkAclEntrySet` parameters,
     /// * Passing in the new inbound/outbound rules will reset the original rules.
     /// * Passing in the inbound rules will only reset the original inbound rules and not affect the original outbound rules, and vice versa.
-    pub async fn modify_network_acl_entries(
-        &self,
-        request: ModifyNetworkAclEntriesRequest,
-    ) -> Result<ModifyNetworkAclEntriesResponse, Error> {
+    pub async fn modify_network_acl_entries(&self, request: ModifyNetworkAclEntriesRequest) -> Result<ModifyNetworkAclEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the network ACL quintuple rules incrementally
     ///
     /// This API is used to modify the in/outbound rules of the network ACL quintuple. In the `NetworkAclQuintupleEntrySet` parameters, `NetworkAclQuintupleEntryId` is required for `NetworkAclQuintupleEntry`.
-    pub async fn modify_network_acl_quintuple_entries(
-        &self,
-        request: ModifyNetworkAclQuintupleEntriesRequest,
-    ) -> Result<ModifyNetworkAclQuintupleEntriesResponse, Error> {
+    pub async fn modify_network_acl_quintuple_entries(&self, request: ModifyNetworkAclQuintupleEntriesRequest) -> Result<ModifyNetworkAclQuintupleEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies an ENI
     ///
     /// This API (ModifyNetworkInterfaceAttribute) is used to modify ENI attributes.
-    pub async fn modify_network_interface_attribute(
-        &self,
-        request: ModifyNetworkInterfaceAttributeRequest,
-    ) -> Result<ModifyNetworkInterfaceAttributeResponse, Error> {
+    pub async fn modify_network_interface_attribute(&self, request: ModifyNetworkInterfaceAttributeRequest) -> Result<ModifyNetworkInterfaceAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改弹性网卡服务质量
     ///
     /// (Chinese only) 本接口（ModifyNetworkInterfaceQos）用于修改弹性网卡服务质量。
-    pub async fn modify_network_interface_qos(
-        &self,
-        request: ModifyNetworkInterfaceQosRequest,
-    ) -> Result<ModifyNetworkInterfaceQosResponse, Error> {
+    pub async fn modify_network_interface_qos(&self, request: ModifyNetworkInterfaceQosRequest) -> Result<ModifyNetworkInterfaceQosResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the private IP information of an ENI
     ///
     /// This API (ModifyPrivateIpAddressesAttribute) is used to modify the private IP attributes of an ENI.
-    pub async fn modify_private_ip_addresses_attribute(
-        &self,
-        request: ModifyPrivateIpAddressesAttributeRequest,
-    ) -> Result<ModifyPrivateIpAddressesAttributeResponse, Error> {
+    pub async fn modify_private_ip_addresses_attribute(&self, request: ModifyPrivateIpAddressesAttributeRequest) -> Result<ModifyPrivateIpAddressesAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关属性
     ///
     /// (Chinese only) 本接口（ModifyPrivateNatGatewayAttribute）用于修改私网NAT网关属性
-    pub async fn modify_private_nat_gateway_attribute(
-        &self,
-        request: ModifyPrivateNatGatewayAttributeRequest,
-    ) -> Result<ModifyPrivateNatGatewayAttributeResponse, Error> {
+    pub async fn modify_private_nat_gateway_attribute(&self, request: ModifyPrivateNatGatewayAttributeRequest) -> Result<ModifyPrivateNatGatewayAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关目的端口转换规则
     ///
     /// (Chinese only) 本接口（ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule）用于修改私网NAT网关目的端口转换规则
-    pub async fn modify_private_nat_gateway_destination_ip_port_translation_nat_rule(
-        &self,
-        request: ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    ) -> Result<
-        ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse,
-        Error,
-    > {
+    pub async fn modify_private_nat_gateway_destination_ip_port_translation_nat_rule(&self, request: ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest) -> Result<ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关源端转换访问控制规则
     ///
     /// (Chinese only) 本接口（ModifyPrivateNatGatewayTranslationAclRule）用于修改私网NAT网关源端转换访问控制规则
-    pub async fn modify_private_nat_gateway_translation_acl_rule(
-        &self,
-        request: ModifyPrivateNatGatewayTranslationAclRuleRequest,
-    ) -> Result<ModifyPrivateNatGatewayTranslationAclRuleResponse, Error> {
+    pub async fn modify_private_nat_gateway_translation_acl_rule(&self, request: ModifyPrivateNatGatewayTranslationAclRuleRequest) -> Result<ModifyPrivateNatGatewayTranslationAclRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私网NAT网关源端转换规则
     ///
     /// (Chinese only) 本接口（ModifyPrivateNatGatewayTranslationNatRule）用于修改私网NAT网关源端转换规则
-    pub async fn modify_private_nat_gateway_translation_nat_rule(
-        &self,
-        request: ModifyPrivateNatGatewayTranslationNatRuleRequest,
-    ) -> Result<ModifyPrivateNatGatewayTranslationNatRuleResponse, Error> {
+    pub async fn modify_private_nat_gateway_translation_nat_rule(&self, request: ModifyPrivateNatGatewayTranslationNatRuleRequest) -> Result<ModifyPrivateNatGatewayTranslationNatRuleResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a reserved private IP address
     ///
     /// This API is used to modify a reserved private IP address.
-    pub async fn modify_reserve_ip_address(
-        &self,
-        request: ModifyReserveIpAddressRequest,
-    ) -> Result<ModifyReserveIpAddressResponse, Error> {
+    pub async fn modify_reserve_ip_address(&self, request: ModifyReserveIpAddressRequest) -> Result<ModifyReserveIpAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modify the routing strategy attribute
     ///
     /// This API is used to modify the route reception policy attribute.
-    pub async fn modify_route_policy_attribute(
-        &self,
-        request: ModifyRoutePolicyAttributeRequest,
-    ) -> Result<ModifyRoutePolicyAttributeResponse, Error> {
+    pub async fn modify_route_policy_attribute(&self, request: ModifyRoutePolicyAttributeRequest) -> Result<ModifyRoutePolicyAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies route table attributes
     ///
     /// This API (ModifyRouteTableAttribute) is used to modify the attributes of a route table.
-    pub async fn modify_route_table_attribute(
-        &self,
-        request: ModifyRouteTableAttributeRequest,
-    ) -> Result<ModifyRouteTableAttributeResponse, Error> {
+    pub async fn modify_route_table_attribute(&self, request: ModifyRouteTableAttributeRequest) -> Result<ModifyRouteTableAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 编辑云联网路由表选择策略
     ///
     /// (Chinese only) 该接口用于编辑云联网路由表选择策略
-    pub async fn modify_route_table_selection_policies(
-        &self,
-        request: ModifyRouteTableSelectionPoliciesRequest,
-    ) -> Result<ModifyRouteTableSelectionPoliciesResponse, Error> {
+    pub async fn modify_route_table_selection_policies(&self, request: ModifyRouteTableSelectionPoliciesRequest) -> Result<ModifyRouteTableSelectionPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies security group attributes
     ///
     /// This API (ModifySecurityGroupAttribute) is used to modify the attributes of a security group (SecurityGroupPolicy).
-    pub async fn modify_security_group_attribute(
-        &self,
-        request: ModifySecurityGroupAttributeRequest,
-    ) -> Result<ModifySecurityGroupAttributeResponse, Error> {
+    pub async fn modify_security_group_attribute(&self, request: ModifySecurityGroupAttributeRequest) -> Result<ModifySecurityGroupAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the outbound and inbound policies of a security group
@@ -3750,209 +2609,140 @@ impl Client {
     /// - `Port`: a single port number such as 80, or a port range in the format of '8000-8010'. You may use this field only if the `Protocol` field takes the value `TCP` or `UDP`.
     /// - `Action`: only allows `ACCEPT` or `DROP`.
     /// - `CidrBlock`, `Ipv6CidrBlock`, `SecurityGroupId`, and `AddressTemplate` are mutually exclusive. `Protocol` + `Port` and `ServiceTemplate` are mutually exclusive.
-    pub async fn modify_security_group_policies(
-        &self,
-        request: ModifySecurityGroupPoliciesRequest,
-    ) -> Result<ModifySecurityGroupPoliciesResponse, Error> {
+    pub async fn modify_security_group_policies(&self, request: ModifySecurityGroupPoliciesRequest) -> Result<ModifySecurityGroupPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a protocol port template
     ///
     /// This API (ModifyServiceTemplateAttribute) is used to modify a protocol port template.
-    pub async fn modify_service_template_attribute(
-        &self,
-        request: ModifyServiceTemplateAttributeRequest,
-    ) -> Result<ModifyServiceTemplateAttributeResponse, Error> {
+    pub async fn modify_service_template_attribute(&self, request: ModifyServiceTemplateAttributeRequest) -> Result<ModifyServiceTemplateAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a protocol port template group
     ///
     /// This API (ModifyServiceTemplateGroupAttribute) is used to modify a protocol port template group.
-    pub async fn modify_service_template_group_attribute(
-        &self,
-        request: ModifyServiceTemplateGroupAttributeRequest,
-    ) -> Result<ModifyServiceTemplateGroupAttributeResponse, Error> {
+    pub async fn modify_service_template_group_attribute(&self, request: ModifyServiceTemplateGroupAttributeRequest) -> Result<ModifyServiceTemplateGroupAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies specified snapshot policies
     ///
     /// This API is used to modify specified snapshot policies.
-    pub async fn modify_snapshot_policies(
-        &self,
-        request: ModifySnapshotPoliciesRequest,
-    ) -> Result<ModifySnapshotPoliciesResponse, Error> {
+    pub async fn modify_snapshot_policies(&self, request: ModifySnapshotPoliciesRequest) -> Result<ModifySnapshotPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies subnet attributes
     ///
     /// This API (ModifySubnetAttribute) is used to modify subnet attributes.
-    pub async fn modify_subnet_attribute(
-        &self,
-        request: ModifySubnetAttributeRequest,
-    ) -> Result<ModifySubnetAttributeResponse, Error> {
+    pub async fn modify_subnet_attribute(&self, request: ModifySubnetAttributeRequest) -> Result<ModifySubnetAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies a parameter template
     ///
     /// This API is used to modify a parameter template of the IP address, protocol port, IP address group, or protocol port group type.
-    pub async fn modify_template_member(
-        &self,
-        request: ModifyTemplateMemberRequest,
-    ) -> Result<ModifyTemplateMemberResponse, Error> {
+    pub async fn modify_template_member(&self, request: ModifyTemplateMemberRequest) -> Result<ModifyTemplateMemberResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies traffic mirroring attributes
     ///
     /// This API is used to modify the attributes of a traffic mirroring instance.
     /// Note: Only the name and description can be modified.
-    pub async fn modify_traffic_mirror_attribute(
-        &self,
-        request: ModifyTrafficMirrorAttributeRequest,
-    ) -> Result<ModifyTrafficMirrorAttributeResponse, Error> {
+    pub async fn modify_traffic_mirror_attribute(&self, request: ModifyTrafficMirrorAttributeRequest) -> Result<ModifyTrafficMirrorAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改流量镜像过滤规则。
     ///
     /// (Chinese only) 修改流量镜像五元组过滤规则。
-    pub async fn modify_traffic_mirror_filter_rules(
-        &self,
-        request: ModifyTrafficMirrorFilterRulesRequest,
-    ) -> Result<ModifyTrafficMirrorFilterRulesResponse, Error> {
+    pub async fn modify_traffic_mirror_filter_rules(&self, request: ModifyTrafficMirrorFilterRulesRequest) -> Result<ModifyTrafficMirrorFilterRulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies VPC attributes
     ///
     /// This API (ModifyVpcAttribute) is used to modify VPC attributes.
-    pub async fn modify_vpc_attribute(
-        &self,
-        request: ModifyVpcAttributeRequest,
-    ) -> Result<ModifyVpcAttributeResponse, Error> {
+    pub async fn modify_vpc_attribute(&self, request: ModifyVpcAttributeRequest) -> Result<ModifyVpcAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies endpoint attributes
     ///
     /// This API is used to modify endpoint attributes.
-    pub async fn modify_vpc_end_point_attribute(
-        &self,
-        request: ModifyVpcEndPointAttributeRequest,
-    ) -> Result<ModifyVpcEndPointAttributeResponse, Error> {
+    pub async fn modify_vpc_end_point_attribute(&self, request: ModifyVpcEndPointAttributeRequest) -> Result<ModifyVpcEndPointAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies endpoint service attributes
     ///
     /// This API is used to modify the VPC endpoint service attributes.
-    pub async fn modify_vpc_end_point_service_attribute(
-        &self,
-        request: ModifyVpcEndPointServiceAttributeRequest,
-    ) -> Result<ModifyVpcEndPointServiceAttributeResponse, Error> {
+    pub async fn modify_vpc_end_point_service_attribute(&self, request: ModifyVpcEndPointServiceAttributeRequest) -> Result<ModifyVpcEndPointServiceAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the attributes of the endpoint service allowlist
     ///
     /// This API is used to modify the attributes of the endpoint service allowlist.
-    pub async fn modify_vpc_end_point_service_white_list(
-        &self,
-        request: ModifyVpcEndPointServiceWhiteListRequest,
-    ) -> Result<ModifyVpcEndPointServiceWhiteListResponse, Error> {
+    pub async fn modify_vpc_end_point_service_white_list(&self, request: ModifyVpcEndPointServiceWhiteListRequest) -> Result<ModifyVpcEndPointServiceWhiteListResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改私有网络对等连接属性
     ///
     /// (Chinese only) 本接口（ModifyVpcPeeringConnection）用于修改私有网络对等连接属性。
-    pub async fn modify_vpc_peering_connection(
-        &self,
-        request: ModifyVpcPeeringConnectionRequest,
-    ) -> Result<ModifyVpcPeeringConnectionResponse, Error> {
+    pub async fn modify_vpc_peering_connection(&self, request: ModifyVpcPeeringConnectionRequest) -> Result<ModifyVpcPeeringConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the VPN tunnel
     ///
     /// This API (ModifyVpnConnectionAttribute) is used to modify VPN tunnels.
-    pub async fn modify_vpn_connection_attribute(
-        &self,
-        request: ModifyVpnConnectionAttributeRequest,
-    ) -> Result<ModifyVpnConnectionAttributeResponse, Error> {
+    pub async fn modify_vpn_connection_attribute(&self, request: ModifyVpnConnectionAttributeRequest) -> Result<ModifyVpnConnectionAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies VPN gateway attributes
     ///
     /// This API (ModifyVpnGatewayAttribute) is used to modify the attributes of VPN gateways.
-    pub async fn modify_vpn_gateway_attribute(
-        &self,
-        request: ModifyVpnGatewayAttributeRequest,
-    ) -> Result<ModifyVpnGatewayAttributeResponse, Error> {
+    pub async fn modify_vpn_gateway_attribute(&self, request: ModifyVpnGatewayAttributeRequest) -> Result<ModifyVpnGatewayAttributeResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifying VPN gateway-based CCN routes
     ///
     /// This API is used to modify VPN gateway-based CCN routes.
-    pub async fn modify_vpn_gateway_ccn_routes(
-        &self,
-        request: ModifyVpnGatewayCcnRoutesRequest,
-    ) -> Result<ModifyVpnGatewayCcnRoutesResponse, Error> {
+    pub async fn modify_vpn_gateway_ccn_routes(&self, request: ModifyVpnGatewayCcnRoutesRequest) -> Result<ModifyVpnGatewayCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Modifies the route status of a VPN gateway
     ///
     /// This API is used to modify VPN gateway routes.
-    pub async fn modify_vpn_gateway_routes(
-        &self,
-        request: ModifyVpnGatewayRoutesRequest,
-    ) -> Result<ModifyVpnGatewayRoutesResponse, Error> {
+    pub async fn modify_vpn_gateway_routes(&self, request: ModifyVpnGatewayRoutesRequest) -> Result<ModifyVpnGatewayRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 更新SslVpnClient证书
     ///
     /// (Chinese only) 更新SslVpnClient证书
-    pub async fn modify_vpn_gateway_ssl_client_cert(
-        &self,
-        request: ModifyVpnGatewaySslClientCertRequest,
-    ) -> Result<ModifyVpnGatewaySslClientCertResponse, Error> {
+    pub async fn modify_vpn_gateway_ssl_client_cert(&self, request: ModifyVpnGatewaySslClientCertRequest) -> Result<ModifyVpnGatewaySslClientCertResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 修改SSL-VPN 服务端属性
     ///
     /// (Chinese only) 本接口用于修改 SSL-VPN 服务端属性
-    pub async fn modify_vpn_gateway_ssl_server(
-        &self,
-        request: ModifyVpnGatewaySslServerRequest,
-    ) -> Result<ModifyVpnGatewaySslServerResponse, Error> {
+    pub async fn modify_vpn_gateway_ssl_server(&self, request: ModifyVpnGatewaySslServerRequest) -> Result<ModifyVpnGatewaySslServerResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Publishes a route to CCN
     ///
     /// This API is used to publish a route to CCN. This can also be done by clicking "Publish to CCN" in the operation column on the page of route table list.
-    pub async fn notify_routes(
-        &self,
-        request: NotifyRoutesRequest,
-    ) -> Result<NotifyRoutesResponse, Error> {
+    pub async fn notify_routes(&self, request: NotifyRoutesRequest) -> Result<NotifyRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Refreshes the route between a NAT gateway and Direct Connect
     ///
     /// This API is used to refresh the route between a NAT gateway and Direct Connect and update the associated route table.
-    pub async fn refresh_direct_connect_gateway_route_to_nat_gateway(
-        &self,
-        request: RefreshDirectConnectGatewayRouteToNatGatewayRequest,
-    ) -> Result<RefreshDirectConnectGatewayRouteToNatGatewayResponse, Error> {
+    pub async fn refresh_direct_connect_gateway_route_to_nat_gateway(&self, request: RefreshDirectConnectGatewayRouteToNatGatewayRequest) -> Result<RefreshDirectConnectGatewayRouteToNatGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Rejects instance association
     ///
     /// This API (RejectAttachCcnInstances) is used to reject association operations when instances are associated across accounts for the CCN owner.
-    pub async fn reject_attach_ccn_instances(
-        &self,
-        request: RejectAttachCcnInstancesRequest,
-    ) -> Result<RejectAttachCcnInstancesResponse, Error> {
+    pub async fn reject_attach_ccn_instances(&self, request: RejectAttachCcnInstancesRequest) -> Result<RejectAttachCcnInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 驳回对等连接
     ///
     /// (Chinese only) 本接口（RejectVpcPeeringConnection）用于驳回对等连接请求。
-    pub async fn reject_vpc_peering_connection(
-        &self,
-        request: RejectVpcPeeringConnectionRequest,
-    ) -> Result<RejectVpcPeeringConnectionResponse, Error> {
+    pub async fn reject_vpc_peering_connection(&self, request: RejectVpcPeeringConnectionRequest) -> Result<RejectVpcPeeringConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Releases the EIP
@@ -3960,10 +2750,7 @@ impl Client {
     /// This API (ReleaseAddresses) is used to release one or multiple [Elastic IPs](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1).
     /// * This operation is irreversible. Once you release an EIP, the IP address associated with the EIP no longer belongs to you.
     /// * Only EIPs in UNBIND status can be released.
-    pub async fn release_addresses(
-        &self,
-        request: ReleaseAddressesRequest,
-    ) -> Result<ReleaseAddressesResponse, Error> {
+    pub async fn release_addresses(&self, request: ReleaseAddressesRequest) -> Result<ReleaseAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Releases an EIPv6
@@ -3972,10 +2759,7 @@ impl Client {
     ///
     /// - You can release the obtained EIPv6 instances. To use them again, please reapply.
     /// - Only EIPv6 instances in UNBIND status can be released.
-    pub async fn release_ipv6_addresses(
-        &self,
-        request: ReleaseIpv6AddressesRequest,
-    ) -> Result<ReleaseIpv6AddressesResponse, Error> {
+    pub async fn release_ipv6_addresses(&self, request: ReleaseIpv6AddressesRequest) -> Result<ReleaseIpv6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Releases the IPv6 public network bandwidth
@@ -3984,47 +2768,32 @@ impl Client {
     ///
     /// - Classic elastic public IPv6 addresses still have the IPv6 private network communication capability after the public network bandwidth is released.
     /// - To allocate IPV6 public network bandwidth, call the AllocateIp6AddressesBandwidth API.
-    pub async fn release_ip6_addresses_bandwidth(
-        &self,
-        request: ReleaseIp6AddressesBandwidthRequest,
-    ) -> Result<ReleaseIp6AddressesBandwidthResponse, Error> {
+    pub async fn release_ip6_addresses_bandwidth(&self, request: ReleaseIp6AddressesBandwidthRequest) -> Result<ReleaseIp6AddressesBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Deletes a bandwidth package resource
     ///
     /// This API is used to delete a bandwidth package resource, including [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1), [Cloud Load Balancer](https://intl.cloud.tencent.com/document/product/214/517?from_cn_redirect=1), and so on.
-    pub async fn remove_bandwidth_package_resources(
-        &self,
-        request: RemoveBandwidthPackageResourcesRequest,
-    ) -> Result<RemoveBandwidthPackageResourcesResponse, Error> {
+    pub async fn remove_bandwidth_package_resources(&self, request: RemoveBandwidthPackageResourcesRequest) -> Result<RemoveBandwidthPackageResourcesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 删除IPV6转换规则
     ///
     /// (Chinese only) 1. 该接口用于删除IPV6转换规则
     /// 2. 支持批量删除同一个转换实例下的多个转换规则
-    pub async fn remove_ip6_rules(
-        &self,
-        request: RemoveIp6RulesRequest,
-    ) -> Result<RemoveIp6RulesResponse, Error> {
+    pub async fn remove_ip6_rules(&self, request: RemoveIp6RulesRequest) -> Result<RemoveIp6RulesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 续费包月带宽弹性公网IP
     ///
     /// (Chinese only) 本接口（RenewAddresses）用于续费包月带宽计费模式的弹性公网IP。
-    pub async fn renew_addresses(
-        &self,
-        request: RenewAddressesRequest,
-    ) -> Result<RenewAddressesResponse, Error> {
+    pub async fn renew_addresses(&self, request: RenewAddressesRequest) -> Result<RenewAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Renews a VPN gateway
     ///
     /// This API (RenewVpnGateway) is used to renew prepaid (yearly/monthly subscription) VPN gateways. Currently, only IPSEC gateways are supported.
-    pub async fn renew_vpn_gateway(
-        &self,
-        request: RenewVpnGatewayRequest,
-    ) -> Result<RenewVpnGatewayResponse, Error> {
+    pub async fn renew_vpn_gateway(&self, request: RenewVpnGatewayRequest) -> Result<RenewVpnGatewayResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换云联网路由传播策略
@@ -4050,10 +2819,7 @@ impl Client {
     /// - 一条策略内的单个条件类型，最大支持设置 `25` 个条件值
     /// - 一张路由表，最大支持 `100` 条路由传播策略
     /// - 路由条件类型中，只有 `cidr-block` 类型支持模糊匹配和精确匹配两种，其它类型只支持精确匹配一种模式
-    pub async fn replace_ccn_route_table_broadcast_policys(
-        &self,
-        request: ReplaceCcnRouteTableBroadcastPolicysRequest,
-    ) -> Result<ReplaceCcnRouteTableBroadcastPolicysResponse, Error> {
+    pub async fn replace_ccn_route_table_broadcast_policys(&self, request: ReplaceCcnRouteTableBroadcastPolicysRequest) -> Result<ReplaceCcnRouteTableBroadcastPolicysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换云联网路由接收策略
@@ -4073,148 +2839,100 @@ impl Client {
     /// - 一条策略内的单个条件类型，最大支持设置 `25` 个条件值
     /// - 一张路由表，最大支持 `100` 条路由接收策略
     /// - 路由条件类型中，只有 `cidr-block` 类型支持模糊匹配和精确匹配两种，其它类型只支持精确匹配一种模式
-    pub async fn replace_ccn_route_table_input_policys(
-        &self,
-        request: ReplaceCcnRouteTableInputPolicysRequest,
-    ) -> Result<ReplaceCcnRouteTableInputPolicysResponse, Error> {
+    pub async fn replace_ccn_route_table_input_policys(&self, request: ReplaceCcnRouteTableInputPolicysRequest) -> Result<ReplaceCcnRouteTableInputPolicysResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replaces the CCN routes of a Direct Connect gateway
     ///
     /// This API (ReplaceDirectConnectGatewayCcnRoutes) is used to modify the specified route according to the route ID. Batch modification is supported.
-    pub async fn replace_direct_connect_gateway_ccn_routes(
-        &self,
-        request: ReplaceDirectConnectGatewayCcnRoutesRequest,
-    ) -> Result<ReplaceDirectConnectGatewayCcnRoutesResponse, Error> {
+    pub async fn replace_direct_connect_gateway_ccn_routes(&self, request: ReplaceDirectConnectGatewayCcnRoutesRequest) -> Result<ReplaceDirectConnectGatewayCcnRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换高优路由表和子网绑定关系
     ///
     /// (Chinese only) 替换高优路由表和子网绑定关系。
-    pub async fn replace_high_priority_route_table_association(
-        &self,
-        request: ReplaceHighPriorityRouteTableAssociationRequest,
-    ) -> Result<ReplaceHighPriorityRouteTableAssociationResponse, Error> {
+    pub async fn replace_high_priority_route_table_association(&self, request: ReplaceHighPriorityRouteTableAssociationRequest) -> Result<ReplaceHighPriorityRouteTableAssociationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 替换高优路由表条目信息。
     ///
     /// (Chinese only) 替换高优路由表条目信息。
-    pub async fn replace_high_priority_routes(
-        &self,
-        request: ReplaceHighPriorityRoutesRequest,
-    ) -> Result<ReplaceHighPriorityRoutesResponse, Error> {
+    pub async fn replace_high_priority_routes(&self, request: ReplaceHighPriorityRoutesRequest) -> Result<ReplaceHighPriorityRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replace a route reception policy binding
     ///
     /// This API is used to modify the binding Priority (Priority) based on the route reception policy instance ID (RoutePolicyId) and route table instance ID (RouteTableId), supporting batch modification.
-    pub async fn replace_route_policy_associations(
-        &self,
-        request: ReplaceRoutePolicyAssociationsRequest,
-    ) -> Result<ReplaceRoutePolicyAssociationsResponse, Error> {
+    pub async fn replace_route_policy_associations(&self, request: ReplaceRoutePolicyAssociationsRequest) -> Result<ReplaceRoutePolicyAssociationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replace a route reception policy entry
     ///
     /// This API is used to modify specified routing policy entries based on route reception policy rule ID and supports batch modification.
-    pub async fn replace_route_policy_entries(
-        &self,
-        request: ReplaceRoutePolicyEntriesRequest,
-    ) -> Result<ReplaceRoutePolicyEntriesResponse, Error> {
+    pub async fn replace_route_policy_entries(&self, request: ReplaceRoutePolicyEntriesRequest) -> Result<ReplaceRoutePolicyEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replaces the association relation of a route table
     ///
     /// This API (ReplaceRouteTableAssociation) is used to modify the route table associated with a subnet.
     /// * A subnet can only be associated with one route table.
-    pub async fn replace_route_table_association(
-        &self,
-        request: ReplaceRouteTableAssociationRequest,
-    ) -> Result<ReplaceRouteTableAssociationResponse, Error> {
+    pub async fn replace_route_table_association(&self, request: ReplaceRouteTableAssociationRequest) -> Result<ReplaceRouteTableAssociationResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replaces a routing policy
     ///
     /// This API (ReplaceRoutes) is used to modify a specified routing policy by its ID (RouteId). Batch modification is supported.
-    pub async fn replace_routes(
-        &self,
-        request: ReplaceRoutesRequest,
-    ) -> Result<ReplaceRoutesResponse, Error> {
+    pub async fn replace_routes(&self, request: ReplaceRoutesRequest) -> Result<ReplaceRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Match route reception policy
     ///
     /// This API (ReplaceRoutes) modifies the specified routing policy (Route) based on the routing policy ID (RouteId), supporting batch modifications.
-    pub async fn replace_routes_with_route_policy(
-        &self,
-        request: ReplaceRoutesWithRoutePolicyRequest,
-    ) -> Result<ReplaceRoutesWithRoutePolicyResponse, Error> {
+    pub async fn replace_routes_with_route_policy(&self, request: ReplaceRoutesWithRoutePolicyRequest) -> Result<ReplaceRoutesWithRoutePolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Batch modifies security group policies
     ///
     /// This API is used to batch modify security group policies.
     /// Policies to modify must be in the same direction. `PolicyIndex` must be specified.
-    pub async fn replace_security_group_policies(
-        &self,
-        request: ReplaceSecurityGroupPoliciesRequest,
-    ) -> Result<ReplaceSecurityGroupPoliciesResponse, Error> {
+    pub async fn replace_security_group_policies(&self, request: ReplaceSecurityGroupPoliciesRequest) -> Result<ReplaceSecurityGroupPoliciesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Replaces a single security group rule
     ///
     /// This API (ReplaceSecurityGroupPolicy) is used to replace a single security group policy (SecurityGroupPolicy).
     /// Only one policy in a single direction can be replaced in each request, and the PolicyIndex parameter must be specified.
-    pub async fn replace_security_group_policy(
-        &self,
-        request: ReplaceSecurityGroupPolicyRequest,
-    ) -> Result<ReplaceSecurityGroupPolicyResponse, Error> {
+    pub async fn replace_security_group_policy(&self, request: ReplaceSecurityGroupPolicyRequest) -> Result<ReplaceSecurityGroupPolicyResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Re-applies for the instance association
     ///
     /// This API (ResetAttachCcnInstances) is used to re-apply for the association operation when the application for cross-account instance association expires.
-    pub async fn reset_attach_ccn_instances(
-        &self,
-        request: ResetAttachCcnInstancesRequest,
-    ) -> Result<ResetAttachCcnInstancesResponse, Error> {
+    pub async fn reset_attach_ccn_instances(&self, request: ResetAttachCcnInstancesRequest) -> Result<ResetAttachCcnInstancesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 重置高优路由表路由
     ///
     /// (Chinese only) 重置高优路由表。
-    pub async fn reset_high_priority_routes(
-        &self,
-        request: ResetHighPriorityRoutesRequest,
-    ) -> Result<ResetHighPriorityRoutesResponse, Error> {
+    pub async fn reset_high_priority_routes(&self, request: ResetHighPriorityRoutesRequest) -> Result<ResetHighPriorityRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the concurrent connection cap for the NAT gateway
     ///
     /// This API is used to adjust concurrent connection cap for the NAT gateway.
-    pub async fn reset_nat_gateway_connection(
-        &self,
-        request: ResetNatGatewayConnectionRequest,
-    ) -> Result<ResetNatGatewayConnectionResponse, Error> {
+    pub async fn reset_nat_gateway_connection(&self, request: ResetNatGatewayConnectionRequest) -> Result<ResetNatGatewayConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Reset a route policy binding
     ///
     /// This API is used to unbind the routing policy instance already bound to a specific route table instance, set up alarms for the new binding routing policy and priority.
-    pub async fn reset_route_policy_associations(
-        &self,
-        request: ResetRoutePolicyAssociationsRequest,
-    ) -> Result<ResetRoutePolicyAssociationsResponse, Error> {
+    pub async fn reset_route_policy_associations(&self, request: ResetRoutePolicyAssociationsRequest) -> Result<ResetRoutePolicyAssociationsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Reset a route reception policy entry
     ///
     /// This API is used to reset the designated route reception policy entry based on the rule ID and supports batch modification.
-    pub async fn reset_route_policy_entries(
-        &self,
-        request: ResetRoutePolicyEntriesRequest,
-    ) -> Result<ResetRoutePolicyEntriesResponse, Error> {
+    pub async fn reset_route_policy_entries(&self, request: ResetRoutePolicyEntriesRequest) -> Result<ResetRoutePolicyEntriesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Resets the names and routing policies of route tables
@@ -4222,121 +2940,82 @@ impl Client {
     /// This API (ResetRoutes) is used to reset the name of a route table and all its routing policies.
     ///
     /// Note: When this API is called, all routing policies in the current route table are deleted before new routing policies are saved, which may incur network interruption.
-    pub async fn reset_routes(
-        &self,
-        request: ResetRoutesRequest,
-    ) -> Result<ResetRoutesResponse, Error> {
+    pub async fn reset_routes(&self, request: ResetRoutesRequest) -> Result<ResetRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a traffic mirroring filter rule
     ///
     /// This API is used to update a traffic mirroring instance filter rule.
     /// Note: A traffic mirroring instance cannot simultaneously support filtering based on NAT gateway and five tuple rules.
-    pub async fn reset_traffic_mirror_filter(
-        &self,
-        request: ResetTrafficMirrorFilterRequest,
-    ) -> Result<ResetTrafficMirrorFilterResponse, Error> {
+    pub async fn reset_traffic_mirror_filter(&self, request: ResetTrafficMirrorFilterRequest) -> Result<ResetTrafficMirrorFilterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Resets the traffic mirroring collection object
     ///
     /// This API is used to reset the collection object of a traffic mirroring instance.
-    pub async fn reset_traffic_mirror_srcs(
-        &self,
-        request: ResetTrafficMirrorSrcsRequest,
-    ) -> Result<ResetTrafficMirrorSrcsResponse, Error> {
+    pub async fn reset_traffic_mirror_srcs(&self, request: ResetTrafficMirrorSrcsRequest) -> Result<ResetTrafficMirrorSrcsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the traffic mirroring receiving destination information
     ///
     /// This API is used to update the receiving destination information of a traffic mirroring instance.
-    pub async fn reset_traffic_mirror_target(
-        &self,
-        request: ResetTrafficMirrorTargetRequest,
-    ) -> Result<ResetTrafficMirrorTargetResponse, Error> {
+    pub async fn reset_traffic_mirror_target(&self, request: ResetTrafficMirrorTargetRequest) -> Result<ResetTrafficMirrorTargetResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Resets a VPN tunnel
     ///
     /// The API is used to reset a VPN tunnel.
-    pub async fn reset_vpn_connection(
-        &self,
-        request: ResetVpnConnectionRequest,
-    ) -> Result<ResetVpnConnectionResponse, Error> {
+    pub async fn reset_vpn_connection(&self, request: ResetVpnConnectionRequest) -> Result<ResetVpnConnectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Adjusts the bandwidth cap of a VPN gateway
     ///
     /// This API is used to adjust the bandwidth cap of a VPN gateway. The adjustment of the VPN gateway bandwidth is limited to \[5,100\] Mbps and \[200,1000\] Mbps.
-    pub async fn reset_vpn_gateway_internet_max_bandwidth(
-        &self,
-        request: ResetVpnGatewayInternetMaxBandwidthRequest,
-    ) -> Result<ResetVpnGatewayInternetMaxBandwidthResponse, Error> {
+    pub async fn reset_vpn_gateway_internet_max_bandwidth(&self, request: ResetVpnGatewayInternetMaxBandwidthRequest) -> Result<ResetVpnGatewayInternetMaxBandwidthResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Restores security group policies
     ///
     /// This API is used to restore security group policies with a backup.
-    pub async fn resume_snapshot_instance(
-        &self,
-        request: ResumeSnapshotInstanceRequest,
-    ) -> Result<ResumeSnapshotInstanceResponse, Error> {
+    pub async fn resume_snapshot_instance(&self, request: ResumeSnapshotInstanceRequest) -> Result<ResumeSnapshotInstanceResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Unbinds and releases public IPs
     ///
     /// This API is used to unbind and release public IPs.
     /// Note: Starting from Dec 15, 2022, CAM authorization is required for a sub-account to call this API. For more details, see [Authorization Guide](https://intl.cloud.tencent.com/document/product/598/34545?from_cn_redirect=1).
-    pub async fn return_normal_addresses(
-        &self,
-        request: ReturnNormalAddressesRequest,
-    ) -> Result<ReturnNormalAddressesResponse, Error> {
+    pub async fn return_normal_addresses(&self, request: ReturnNormalAddressesRequest) -> Result<ReturnNormalAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Sets the outbound bandwidth cap of each CCN region
     ///
     /// This API (SetCcnRegionBandwidthLimits) is used to set the outbound bandwidth cap for CCNs in each region. This API can only set the outbound bandwidth cap for regions in the network instances that have already been associated.
-    pub async fn set_ccn_region_bandwidth_limits(
-        &self,
-        request: SetCcnRegionBandwidthLimitsRequest,
-    ) -> Result<SetCcnRegionBandwidthLimitsResponse, Error> {
+    pub async fn set_ccn_region_bandwidth_limits(&self, request: SetCcnRegionBandwidthLimitsRequest) -> Result<SetCcnRegionBandwidthLimitsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Specifies whether to enable auto-renewal for the VPN gateway
     ///
     /// This API is used set the auto-renewal configuration of a VPN gateway.
-    pub async fn set_vpn_gateways_renew_flag(
-        &self,
-        request: SetVpnGatewaysRenewFlagRequest,
-    ) -> Result<SetVpnGatewaysRenewFlagResponse, Error> {
+    pub async fn set_vpn_gateways_renew_flag(&self, request: SetVpnGatewaysRenewFlagRequest) -> Result<SetVpnGatewaysRenewFlagResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Enables traffic mirroring
     ///
     /// This API is used to start a traffic mirroring instance.
-    pub async fn start_traffic_mirror(
-        &self,
-        request: StartTrafficMirrorRequest,
-    ) -> Result<StartTrafficMirrorResponse, Error> {
+    pub async fn start_traffic_mirror(&self, request: StartTrafficMirrorRequest) -> Result<StartTrafficMirrorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Disables traffic mirroring
     ///
     /// This API is used to stop a traffic mirroring instance.
-    pub async fn stop_traffic_mirror(
-        &self,
-        request: StopTrafficMirrorRequest,
-    ) -> Result<StopTrafficMirrorResponse, Error> {
+    pub async fn stop_traffic_mirror(&self, request: StopTrafficMirrorRequest) -> Result<StopTrafficMirrorResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Switches an ordinary IP to an EIP
     ///
     /// This API is used to convert a common public IP into an [Elastic IP](https://intl.cloud.tencent.com/document/product/213/1941?from_cn_redirect=1) (EIP for short).
     /// * Tencent Cloud limits the number of times that a user can unbind EIPs and reassign public IPs in each region per day. For more information, see product introduction of [Elastic IP](https://intl.cloud.tencent.com/document/product/213/5733?from_cn_redirect=1). The preceding quota can be obtained through the API [DescribeAddressQuota](https://intl.cloud.tencent.com/document/product/215/16701).
-    pub async fn transform_address(
-        &self,
-        request: TransformAddressRequest,
-    ) -> Result<TransformAddressResponse, Error> {
+    pub async fn transform_address(&self, request: TransformAddressRequest) -> Result<TransformAddressResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Releases IPv6 addresses
@@ -4344,30 +3023,21 @@ impl Client {
     /// This API is used to release the IPv6 addresses of an ENI.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn unassign_ipv6_addresses(
-        &self,
-        request: UnassignIpv6AddressesRequest,
-    ) -> Result<UnassignIpv6AddressesResponse, Error> {
+    pub async fn unassign_ipv6_addresses(&self, request: UnassignIpv6AddressesRequest) -> Result<UnassignIpv6AddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Releases IPv6 IP range
     ///
     /// This API (UnassignIpv6CidrBlock) is used to release IPv6 IP ranges.
     /// If the IP range still has occupied IPs that are not yet repossessed, the IP range cannot be released.
-    pub async fn unassign_ipv6_cidr_block(
-        &self,
-        request: UnassignIpv6CidrBlockRequest,
-    ) -> Result<UnassignIpv6CidrBlockResponse, Error> {
+    pub async fn unassign_ipv6_cidr_block(&self, request: UnassignIpv6CidrBlockRequest) -> Result<UnassignIpv6CidrBlockResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Releases the IPv6 subnet IP range
     ///
     /// This API (UnassignIpv6SubnetCidrBlock) is used to release IPv6 subnet IP ranges.
     /// If the subnet IP range still has occupied IPs that are not yet repossessed, the subnet IP range cannot be released.
-    pub async fn unassign_ipv6_subnet_cidr_block(
-        &self,
-        request: UnassignIpv6SubnetCidrBlockRequest,
-    ) -> Result<UnassignIpv6SubnetCidrBlockResponse, Error> {
+    pub async fn unassign_ipv6_subnet_cidr_block(&self, request: UnassignIpv6SubnetCidrBlockRequest) -> Result<UnassignIpv6SubnetCidrBlockResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Returns the private IPs of an ENI
@@ -4376,10 +3046,7 @@ impl Client {
     /// * If a secondary private IP of an ENI is returned, the EIP will be automatically unassociated as well. The primary private IP of the ENI cannot be returned.
     ///
     /// This API is completed asynchronously. If you need to query the execution result of an async task, please use the `RequestId` returned by this API to poll the `DescribeVpcTaskResult` API.
-    pub async fn unassign_private_ip_addresses(
-        &self,
-        request: UnassignPrivateIpAddressesRequest,
-    ) -> Result<UnassignPrivateIpAddressesResponse, Error> {
+    pub async fn unassign_private_ip_addresses(&self, request: UnassignPrivateIpAddressesRequest) -> Result<UnassignPrivateIpAddressesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全解锁云联网带宽
@@ -4387,10 +3054,7 @@ impl Client {
     /// (Chinese only) 本接口（UnlockCcnBandwidths）用户解锁云联网限速实例。
     /// 该接口一般用来封禁地域间限速的云联网实例下的限速实例, 目前联通内部运营系统通过云API调用, 如果是出口限速, 一般使用更粗的云联网实例粒度封禁（SecurityUnlockCcns）。
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统。
-    pub async fn unlock_ccn_bandwidths(
-        &self,
-        request: UnlockCcnBandwidthsRequest,
-    ) -> Result<UnlockCcnBandwidthsResponse, Error> {
+    pub async fn unlock_ccn_bandwidths(&self, request: UnlockCcnBandwidthsRequest) -> Result<UnlockCcnBandwidthsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 安全解锁云联网实例
@@ -4400,59 +3064,41 @@ impl Client {
     /// 该接口一般用来解封禁出口限速的云联网实例, 目前联通内部运营系统通过云API调用, 因为出口限速无法按地域间解封禁, 只能按更粗的云联网实例粒度解封禁, 如果是地域间限速, 一般可以通过更细的限速实例粒度解封禁（UnlockCcnBandwidths）
     ///
     /// 如有需要, 可以封禁任意限速实例, 可接入到内部运营系统
-    pub async fn unlock_ccns(
-        &self,
-        request: UnlockCcnsRequest,
-    ) -> Result<UnlockCcnsResponse, Error> {
+    pub async fn unlock_ccns(&self, request: UnlockCcnsRequest) -> Result<UnlockCcnsResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates a traffic mirroring filter rule or collection object
     ///
     /// This API is used to update the filter rule or collection object of a traffic mirroring instance.
-    pub async fn update_traffic_mirror_all_filter(
-        &self,
-        request: UpdateTrafficMirrorAllFilterRequest,
-    ) -> Result<UpdateTrafficMirrorAllFilterResponse, Error> {
+    pub async fn update_traffic_mirror_all_filter(&self, request: UpdateTrafficMirrorAllFilterRequest) -> Result<UpdateTrafficMirrorAllFilterResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Updates the traffic mirroring collection direction
     ///
     /// This API is used to update the collection direction of a traffic mirroring instance.
-    pub async fn update_traffic_mirror_direction(
-        &self,
-        request: UpdateTrafficMirrorDirectionRequest,
-    ) -> Result<UpdateTrafficMirrorDirectionResponse, Error> {
+    pub async fn update_traffic_mirror_direction(&self, request: UpdateTrafficMirrorDirectionRequest) -> Result<UpdateTrafficMirrorDirectionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// (Chinese only) 升级NAT实例产品版本
     ///
     /// (Chinese only) 本接口（UpgradeNatGatewayProductVersion）用于升级NAT实例产品版本，将传统型NAT实例升级到标准型NAT。
-    pub async fn upgrade_nat_gateway_product_version(
-        &self,
-        request: UpgradeNatGatewayProductVersionRequest,
-    ) -> Result<UpgradeNatGatewayProductVersionResponse, Error> {
+    pub async fn upgrade_nat_gateway_product_version(&self, request: UpgradeNatGatewayProductVersionRequest) -> Result<UpgradeNatGatewayProductVersionResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Withdraws a route from CCN
     ///
     /// This API is used to withdraw a route from CCN.
-    pub async fn withdraw_notify_routes(
-        &self,
-        request: WithdrawNotifyRoutesRequest,
-    ) -> Result<WithdrawNotifyRoutesResponse, Error> {
+    pub async fn withdraw_notify_routes(&self, request: WithdrawNotifyRoutesRequest) -> Result<WithdrawNotifyRoutesResponse, Error> {
         runtime::operation::send(&self.inner, request).await
     }
     /// Calls an action by its name with JSON params, through its typed
     /// request and reply: the params must fit the request struct.
     #[cfg(feature = "json")]
-    pub async fn invoke(
-        &self,
-        action: &str,
-        params: serde_json::Value,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn invoke(&self, action: &str, params: serde_json::Value) -> Result<serde_json::Value, Error> {
         runtime::operation::invoke(&self.inner, OPERATIONS, action, params).await
     }
 }
+
 impl runtime::operation::Operation for AcceptAttachCcnInstancesRequest {
     type Output = AcceptAttachCcnInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4462,6 +3108,7 @@ impl runtime::operation::Operation for AcceptAttachCcnInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AcceptVpcPeeringConnectionRequest {
     type Output = AcceptVpcPeeringConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4471,6 +3118,7 @@ impl runtime::operation::Operation for AcceptVpcPeeringConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddBandwidthPackageResourcesRequest {
     type Output = AddBandwidthPackageResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4480,6 +3128,7 @@ impl runtime::operation::Operation for AddBandwidthPackageResourcesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddIp6RulesRequest {
     type Output = AddIp6RulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4489,6 +3138,7 @@ impl runtime::operation::Operation for AddIp6RulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AddTemplateMemberRequest {
     type Output = AddTemplateMemberResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4498,6 +3148,7 @@ impl runtime::operation::Operation for AddTemplateMemberRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AdjustPublicAddressRequest {
     type Output = AdjustPublicAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4507,6 +3158,7 @@ impl runtime::operation::Operation for AdjustPublicAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AllocateAddressesRequest {
     type Output = AllocateAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4516,6 +3168,7 @@ impl runtime::operation::Operation for AllocateAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AllocateIpv6AddressesRequest {
     type Output = AllocateIpv6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4525,6 +3178,7 @@ impl runtime::operation::Operation for AllocateIpv6AddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AllocateIp6AddressesBandwidthRequest {
     type Output = AllocateIp6AddressesBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4534,6 +3188,7 @@ impl runtime::operation::Operation for AllocateIp6AddressesBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssignIpv6AddressesRequest {
     type Output = AssignIpv6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4543,6 +3198,7 @@ impl runtime::operation::Operation for AssignIpv6AddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssignIpv6CidrBlockRequest {
     type Output = AssignIpv6CidrBlockResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4552,6 +3208,7 @@ impl runtime::operation::Operation for AssignIpv6CidrBlockRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssignIpv6SubnetCidrBlockRequest {
     type Output = AssignIpv6SubnetCidrBlockResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4561,6 +3218,7 @@ impl runtime::operation::Operation for AssignIpv6SubnetCidrBlockRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssignPrivateIpAddressesRequest {
     type Output = AssignPrivateIpAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4570,6 +3228,7 @@ impl runtime::operation::Operation for AssignPrivateIpAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateAddressRequest {
     type Output = AssociateAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4579,6 +3238,7 @@ impl runtime::operation::Operation for AssociateAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateDhcpIpWithAddressIpRequest {
     type Output = AssociateDhcpIpWithAddressIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4588,6 +3248,7 @@ impl runtime::operation::Operation for AssociateDhcpIpWithAddressIpRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateDirectConnectGatewayNatGatewayRequest {
     type Output = AssociateDirectConnectGatewayNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4597,6 +3258,7 @@ impl runtime::operation::Operation for AssociateDirectConnectGatewayNatGatewayRe
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateHaVipInstanceRequest {
     type Output = AssociateHaVipInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4606,6 +3268,7 @@ impl runtime::operation::Operation for AssociateHaVipInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateIpv6AddressRequest {
     type Output = AssociateIpv6AddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4615,6 +3278,7 @@ impl runtime::operation::Operation for AssociateIpv6AddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateInstancesToCcnRouteTableRequest {
     type Output = AssociateInstancesToCcnRouteTableResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4624,6 +3288,7 @@ impl runtime::operation::Operation for AssociateInstancesToCcnRouteTableRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateNatGatewayAddressRequest {
     type Output = AssociateNatGatewayAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4633,6 +3298,7 @@ impl runtime::operation::Operation for AssociateNatGatewayAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateNetworkAclSubnetsRequest {
     type Output = AssociateNetworkAclSubnetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4642,6 +3308,7 @@ impl runtime::operation::Operation for AssociateNetworkAclSubnetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AssociateNetworkInterfaceSecurityGroupsRequest {
     type Output = AssociateNetworkInterfaceSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4651,6 +3318,7 @@ impl runtime::operation::Operation for AssociateNetworkInterfaceSecurityGroupsRe
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachCcnInstancesRequest {
     type Output = AttachCcnInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4660,6 +3328,7 @@ impl runtime::operation::Operation for AttachCcnInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachClassicLinkVpcRequest {
     type Output = AttachClassicLinkVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4669,6 +3338,7 @@ impl runtime::operation::Operation for AttachClassicLinkVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachNetworkInterfaceRequest {
     type Output = AttachNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4678,6 +3348,7 @@ impl runtime::operation::Operation for AttachNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AttachSnapshotInstancesRequest {
     type Output = AttachSnapshotInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4687,6 +3358,7 @@ impl runtime::operation::Operation for AttachSnapshotInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for AuditCrossBorderComplianceRequest {
     type Output = AuditCrossBorderComplianceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4696,6 +3368,7 @@ impl runtime::operation::Operation for AuditCrossBorderComplianceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CheckAssistantCidrRequest {
     type Output = CheckAssistantCidrResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4705,6 +3378,7 @@ impl runtime::operation::Operation for CheckAssistantCidrRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for CheckDefaultSubnetRequest {
     type Output = CheckDefaultSubnetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4714,6 +3388,7 @@ impl runtime::operation::Operation for CheckDefaultSubnetRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for CheckGatewayFlowMonitorRequest {
     type Output = CheckGatewayFlowMonitorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4723,6 +3398,7 @@ impl runtime::operation::Operation for CheckGatewayFlowMonitorRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for CheckNetDetectStateRequest {
     type Output = CheckNetDetectStateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4732,6 +3408,7 @@ impl runtime::operation::Operation for CheckNetDetectStateRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for CheckTrafficMirrorRequest {
     type Output = CheckTrafficMirrorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4741,6 +3418,7 @@ impl runtime::operation::Operation for CheckTrafficMirrorRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for ClearRouteTableSelectionPoliciesRequest {
     type Output = ClearRouteTableSelectionPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4750,6 +3428,7 @@ impl runtime::operation::Operation for ClearRouteTableSelectionPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CloneSecurityGroupRequest {
     type Output = CloneSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4759,6 +3438,7 @@ impl runtime::operation::Operation for CloneSecurityGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAddressTemplateRequest {
     type Output = CreateAddressTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4768,6 +3448,7 @@ impl runtime::operation::Operation for CreateAddressTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAddressTemplateGroupRequest {
     type Output = CreateAddressTemplateGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4777,6 +3458,7 @@ impl runtime::operation::Operation for CreateAddressTemplateGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAndAttachNetworkInterfaceRequest {
     type Output = CreateAndAttachNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4786,6 +3468,7 @@ impl runtime::operation::Operation for CreateAndAttachNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateAssistantCidrRequest {
     type Output = CreateAssistantCidrResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4795,6 +3478,7 @@ impl runtime::operation::Operation for CreateAssistantCidrRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateBandwidthPackageRequest {
     type Output = CreateBandwidthPackageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4804,6 +3488,7 @@ impl runtime::operation::Operation for CreateBandwidthPackageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCcnRequest {
     type Output = CreateCcnResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4813,6 +3498,7 @@ impl runtime::operation::Operation for CreateCcnRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCcnPolicyBasedRoutingNextHopRequest {
     type Output = CreateCcnPolicyBasedRoutingNextHopResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4822,6 +3508,7 @@ impl runtime::operation::Operation for CreateCcnPolicyBasedRoutingNextHopRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCcnPolicyBasedRoutingRulesRequest {
     type Output = CreateCcnPolicyBasedRoutingRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4831,6 +3518,7 @@ impl runtime::operation::Operation for CreateCcnPolicyBasedRoutingRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCcnRouteTablesRequest {
     type Output = CreateCcnRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4840,6 +3528,7 @@ impl runtime::operation::Operation for CreateCcnRouteTablesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCdcLdcxListRequest {
     type Output = CreateCdcLdcxListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4849,6 +3538,7 @@ impl runtime::operation::Operation for CreateCdcLdcxListRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCdcNetPlanesRequest {
     type Output = CreateCdcNetPlanesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4858,6 +3548,7 @@ impl runtime::operation::Operation for CreateCdcNetPlanesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateCustomerGatewayRequest {
     type Output = CreateCustomerGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4867,6 +3558,7 @@ impl runtime::operation::Operation for CreateCustomerGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDefaultSecurityGroupRequest {
     type Output = CreateDefaultSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4876,6 +3568,7 @@ impl runtime::operation::Operation for CreateDefaultSecurityGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDefaultVpcRequest {
     type Output = CreateDefaultVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4885,6 +3578,7 @@ impl runtime::operation::Operation for CreateDefaultVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDhcpIpRequest {
     type Output = CreateDhcpIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4894,6 +3588,7 @@ impl runtime::operation::Operation for CreateDhcpIpRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDirectConnectGatewayRequest {
     type Output = CreateDirectConnectGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4903,6 +3598,7 @@ impl runtime::operation::Operation for CreateDirectConnectGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateDirectConnectGatewayCcnRoutesRequest {
     type Output = CreateDirectConnectGatewayCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4912,6 +3608,7 @@ impl runtime::operation::Operation for CreateDirectConnectGatewayCcnRoutesReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateFlowLogRequest {
     type Output = CreateFlowLogResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4921,6 +3618,7 @@ impl runtime::operation::Operation for CreateFlowLogRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateGlobalRoutesRequest {
     type Output = CreateGlobalRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4930,6 +3628,7 @@ impl runtime::operation::Operation for CreateGlobalRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateHaVipRequest {
     type Output = CreateHaVipResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4939,6 +3638,7 @@ impl runtime::operation::Operation for CreateHaVipRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateHighPriorityRouteTableRequest {
     type Output = CreateHighPriorityRouteTableResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4948,6 +3648,7 @@ impl runtime::operation::Operation for CreateHighPriorityRouteTableRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateHighPriorityRoutesRequest {
     type Output = CreateHighPriorityRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4957,6 +3658,7 @@ impl runtime::operation::Operation for CreateHighPriorityRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateIp6TranslatorsRequest {
     type Output = CreateIp6TranslatorsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4966,6 +3668,7 @@ impl runtime::operation::Operation for CreateIp6TranslatorsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateLocalGatewayRequest {
     type Output = CreateLocalGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4975,6 +3678,7 @@ impl runtime::operation::Operation for CreateLocalGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNatGatewayRequest {
     type Output = CreateNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -4984,8 +3688,8 @@ impl runtime::operation::Operation for CreateNatGatewayRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     type Output = CreateNatGatewayDestinationIpPortTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "CreateNatGatewayDestinationIpPortTranslationNatRule",
@@ -4994,8 +3698,8 @@ for CreateNatGatewayDestinationIpPortTranslationNatRuleRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for CreateNatGatewaySourceIpTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for CreateNatGatewaySourceIpTranslationNatRuleRequest {
     type Output = CreateNatGatewaySourceIpTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "CreateNatGatewaySourceIpTranslationNatRule",
@@ -5004,6 +3708,7 @@ for CreateNatGatewaySourceIpTranslationNatRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNetDetectRequest {
     type Output = CreateNetDetectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5013,6 +3718,7 @@ impl runtime::operation::Operation for CreateNetDetectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNetworkAclRequest {
     type Output = CreateNetworkAclResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5022,6 +3728,7 @@ impl runtime::operation::Operation for CreateNetworkAclRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNetworkAclEntriesRequest {
     type Output = CreateNetworkAclEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5031,6 +3738,7 @@ impl runtime::operation::Operation for CreateNetworkAclEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNetworkAclQuintupleEntriesRequest {
     type Output = CreateNetworkAclQuintupleEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5040,6 +3748,7 @@ impl runtime::operation::Operation for CreateNetworkAclQuintupleEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateNetworkInterfaceRequest {
     type Output = CreateNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5049,6 +3758,7 @@ impl runtime::operation::Operation for CreateNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrivateNatGatewayRequest {
     type Output = CreatePrivateNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5058,8 +3768,8 @@ impl runtime::operation::Operation for CreatePrivateNatGatewayRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     type Output = CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "CreatePrivateNatGatewayDestinationIpPortTranslationNatRule",
@@ -5068,6 +3778,7 @@ for CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrivateNatGatewayTranslationAclRuleRequest {
     type Output = CreatePrivateNatGatewayTranslationAclRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5077,6 +3788,7 @@ impl runtime::operation::Operation for CreatePrivateNatGatewayTranslationAclRule
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreatePrivateNatGatewayTranslationNatRuleRequest {
     type Output = CreatePrivateNatGatewayTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5086,6 +3798,7 @@ impl runtime::operation::Operation for CreatePrivateNatGatewayTranslationNatRule
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateReserveIpAddressesRequest {
     type Output = CreateReserveIpAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5095,6 +3808,7 @@ impl runtime::operation::Operation for CreateReserveIpAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRoutePolicyRequest {
     type Output = CreateRoutePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5104,6 +3818,7 @@ impl runtime::operation::Operation for CreateRoutePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRoutePolicyAssociationsRequest {
     type Output = CreateRoutePolicyAssociationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5113,6 +3828,7 @@ impl runtime::operation::Operation for CreateRoutePolicyAssociationsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRoutePolicyEntriesRequest {
     type Output = CreateRoutePolicyEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5122,6 +3838,7 @@ impl runtime::operation::Operation for CreateRoutePolicyEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRouteTableRequest {
     type Output = CreateRouteTableResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5131,6 +3848,7 @@ impl runtime::operation::Operation for CreateRouteTableRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateRoutesRequest {
     type Output = CreateRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5140,6 +3858,7 @@ impl runtime::operation::Operation for CreateRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSecurityGroupRequest {
     type Output = CreateSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5149,6 +3868,7 @@ impl runtime::operation::Operation for CreateSecurityGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSecurityGroupPoliciesRequest {
     type Output = CreateSecurityGroupPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5158,6 +3878,7 @@ impl runtime::operation::Operation for CreateSecurityGroupPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSecurityGroupWithPoliciesRequest {
     type Output = CreateSecurityGroupWithPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5167,6 +3888,7 @@ impl runtime::operation::Operation for CreateSecurityGroupWithPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateServiceTemplateRequest {
     type Output = CreateServiceTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5176,6 +3898,7 @@ impl runtime::operation::Operation for CreateServiceTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateServiceTemplateGroupRequest {
     type Output = CreateServiceTemplateGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5185,6 +3908,7 @@ impl runtime::operation::Operation for CreateServiceTemplateGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSnapshotPoliciesRequest {
     type Output = CreateSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5194,6 +3918,7 @@ impl runtime::operation::Operation for CreateSnapshotPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSubnetRequest {
     type Output = CreateSubnetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5203,6 +3928,7 @@ impl runtime::operation::Operation for CreateSubnetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateSubnetsRequest {
     type Output = CreateSubnetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5212,6 +3938,7 @@ impl runtime::operation::Operation for CreateSubnetsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTrafficMirrorRequest {
     type Output = CreateTrafficMirrorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5221,6 +3948,7 @@ impl runtime::operation::Operation for CreateTrafficMirrorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTrafficMirrorFilterRulesRequest {
     type Output = CreateTrafficMirrorFilterRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5230,6 +3958,7 @@ impl runtime::operation::Operation for CreateTrafficMirrorFilterRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateTrafficPackagesRequest {
     type Output = CreateTrafficPackagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5239,6 +3968,7 @@ impl runtime::operation::Operation for CreateTrafficPackagesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpcRequest {
     type Output = CreateVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5248,6 +3978,7 @@ impl runtime::operation::Operation for CreateVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpcEndPointRequest {
     type Output = CreateVpcEndPointResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5257,6 +3988,7 @@ impl runtime::operation::Operation for CreateVpcEndPointRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpcEndPointServiceRequest {
     type Output = CreateVpcEndPointServiceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5266,6 +3998,7 @@ impl runtime::operation::Operation for CreateVpcEndPointServiceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpcEndPointServiceWhiteListRequest {
     type Output = CreateVpcEndPointServiceWhiteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5275,6 +4008,7 @@ impl runtime::operation::Operation for CreateVpcEndPointServiceWhiteListRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpcPeeringConnectionRequest {
     type Output = CreateVpcPeeringConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5284,6 +4018,7 @@ impl runtime::operation::Operation for CreateVpcPeeringConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpnConnectionRequest {
     type Output = CreateVpnConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5293,6 +4028,7 @@ impl runtime::operation::Operation for CreateVpnConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpnGatewayRequest {
     type Output = CreateVpnGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5302,6 +4038,7 @@ impl runtime::operation::Operation for CreateVpnGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpnGatewayRoutesRequest {
     type Output = CreateVpnGatewayRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5311,6 +4048,7 @@ impl runtime::operation::Operation for CreateVpnGatewayRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpnGatewaySslClientRequest {
     type Output = CreateVpnGatewaySslClientResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5320,6 +4058,7 @@ impl runtime::operation::Operation for CreateVpnGatewaySslClientRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for CreateVpnGatewaySslServerRequest {
     type Output = CreateVpnGatewaySslServerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5329,6 +4068,7 @@ impl runtime::operation::Operation for CreateVpnGatewaySslServerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAddressTemplateRequest {
     type Output = DeleteAddressTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5338,6 +4078,7 @@ impl runtime::operation::Operation for DeleteAddressTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAddressTemplateGroupRequest {
     type Output = DeleteAddressTemplateGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5347,6 +4088,7 @@ impl runtime::operation::Operation for DeleteAddressTemplateGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteAssistantCidrRequest {
     type Output = DeleteAssistantCidrResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5356,6 +4098,7 @@ impl runtime::operation::Operation for DeleteAssistantCidrRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteBandwidthPackageRequest {
     type Output = DeleteBandwidthPackageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5365,6 +4108,7 @@ impl runtime::operation::Operation for DeleteBandwidthPackageRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCcnRequest {
     type Output = DeleteCcnResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5374,6 +4118,7 @@ impl runtime::operation::Operation for DeleteCcnRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCcnPolicyBasedRoutingNextHopRequest {
     type Output = DeleteCcnPolicyBasedRoutingNextHopResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5383,6 +4128,7 @@ impl runtime::operation::Operation for DeleteCcnPolicyBasedRoutingNextHopRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCcnPolicyBasedRoutingRuleRequest {
     type Output = DeleteCcnPolicyBasedRoutingRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5392,6 +4138,7 @@ impl runtime::operation::Operation for DeleteCcnPolicyBasedRoutingRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCcnRouteTablesRequest {
     type Output = DeleteCcnRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5401,6 +4148,7 @@ impl runtime::operation::Operation for DeleteCcnRouteTablesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCdcLdcxListRequest {
     type Output = DeleteCdcLdcxListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5410,6 +4158,7 @@ impl runtime::operation::Operation for DeleteCdcLdcxListRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCdcNetPlanesRequest {
     type Output = DeleteCdcNetPlanesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5419,6 +4168,7 @@ impl runtime::operation::Operation for DeleteCdcNetPlanesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteCustomerGatewayRequest {
     type Output = DeleteCustomerGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5428,6 +4178,7 @@ impl runtime::operation::Operation for DeleteCustomerGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteDhcpIpRequest {
     type Output = DeleteDhcpIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5437,6 +4188,7 @@ impl runtime::operation::Operation for DeleteDhcpIpRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteDirectConnectGatewayRequest {
     type Output = DeleteDirectConnectGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5446,6 +4198,7 @@ impl runtime::operation::Operation for DeleteDirectConnectGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteDirectConnectGatewayCcnRoutesRequest {
     type Output = DeleteDirectConnectGatewayCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5455,6 +4208,7 @@ impl runtime::operation::Operation for DeleteDirectConnectGatewayCcnRoutesReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteFlowLogRequest {
     type Output = DeleteFlowLogResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5464,6 +4218,7 @@ impl runtime::operation::Operation for DeleteFlowLogRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteGlobalRoutesRequest {
     type Output = DeleteGlobalRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5473,6 +4228,7 @@ impl runtime::operation::Operation for DeleteGlobalRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteHaVipRequest {
     type Output = DeleteHaVipResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5482,6 +4238,7 @@ impl runtime::operation::Operation for DeleteHaVipRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteHighPriorityRouteTablesRequest {
     type Output = DeleteHighPriorityRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5491,6 +4248,7 @@ impl runtime::operation::Operation for DeleteHighPriorityRouteTablesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteHighPriorityRoutesRequest {
     type Output = DeleteHighPriorityRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5500,6 +4258,7 @@ impl runtime::operation::Operation for DeleteHighPriorityRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteIp6TranslatorsRequest {
     type Output = DeleteIp6TranslatorsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5509,6 +4268,7 @@ impl runtime::operation::Operation for DeleteIp6TranslatorsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteLocalGatewayRequest {
     type Output = DeleteLocalGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5518,6 +4278,7 @@ impl runtime::operation::Operation for DeleteLocalGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNatGatewayRequest {
     type Output = DeleteNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5527,8 +4288,8 @@ impl runtime::operation::Operation for DeleteNatGatewayRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
     type Output = DeleteNatGatewayDestinationIpPortTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DeleteNatGatewayDestinationIpPortTranslationNatRule",
@@ -5537,8 +4298,8 @@ for DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
     type Output = DeleteNatGatewaySourceIpTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DeleteNatGatewaySourceIpTranslationNatRule",
@@ -5547,6 +4308,7 @@ for DeleteNatGatewaySourceIpTranslationNatRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNetDetectRequest {
     type Output = DeleteNetDetectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5556,6 +4318,7 @@ impl runtime::operation::Operation for DeleteNetDetectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNetworkAclRequest {
     type Output = DeleteNetworkAclResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5565,6 +4328,7 @@ impl runtime::operation::Operation for DeleteNetworkAclRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNetworkAclEntriesRequest {
     type Output = DeleteNetworkAclEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5574,6 +4338,7 @@ impl runtime::operation::Operation for DeleteNetworkAclEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNetworkAclQuintupleEntriesRequest {
     type Output = DeleteNetworkAclQuintupleEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5583,6 +4348,7 @@ impl runtime::operation::Operation for DeleteNetworkAclQuintupleEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteNetworkInterfaceRequest {
     type Output = DeleteNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5592,6 +4358,7 @@ impl runtime::operation::Operation for DeleteNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrivateNatGatewayRequest {
     type Output = DeletePrivateNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5601,8 +4368,8 @@ impl runtime::operation::Operation for DeletePrivateNatGatewayRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     type Output = DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DeletePrivateNatGatewayDestinationIpPortTranslationNatRule",
@@ -5611,6 +4378,7 @@ for DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrivateNatGatewayTranslationAclRuleRequest {
     type Output = DeletePrivateNatGatewayTranslationAclRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5620,6 +4388,7 @@ impl runtime::operation::Operation for DeletePrivateNatGatewayTranslationAclRule
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeletePrivateNatGatewayTranslationNatRuleRequest {
     type Output = DeletePrivateNatGatewayTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5629,6 +4398,7 @@ impl runtime::operation::Operation for DeletePrivateNatGatewayTranslationNatRule
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteReserveIpAddressesRequest {
     type Output = DeleteReserveIpAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5638,6 +4408,7 @@ impl runtime::operation::Operation for DeleteReserveIpAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRoutePolicyRequest {
     type Output = DeleteRoutePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5647,6 +4418,7 @@ impl runtime::operation::Operation for DeleteRoutePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRoutePolicyAssociationsRequest {
     type Output = DeleteRoutePolicyAssociationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5656,6 +4428,7 @@ impl runtime::operation::Operation for DeleteRoutePolicyAssociationsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRoutePolicyEntriesRequest {
     type Output = DeleteRoutePolicyEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5665,6 +4438,7 @@ impl runtime::operation::Operation for DeleteRoutePolicyEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRouteTableRequest {
     type Output = DeleteRouteTableResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5674,6 +4448,7 @@ impl runtime::operation::Operation for DeleteRouteTableRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteRoutesRequest {
     type Output = DeleteRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5683,6 +4458,7 @@ impl runtime::operation::Operation for DeleteRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSecurityGroupRequest {
     type Output = DeleteSecurityGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5692,6 +4468,7 @@ impl runtime::operation::Operation for DeleteSecurityGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSecurityGroupPoliciesRequest {
     type Output = DeleteSecurityGroupPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5701,6 +4478,7 @@ impl runtime::operation::Operation for DeleteSecurityGroupPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteServiceTemplateRequest {
     type Output = DeleteServiceTemplateResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5710,6 +4488,7 @@ impl runtime::operation::Operation for DeleteServiceTemplateRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteServiceTemplateGroupRequest {
     type Output = DeleteServiceTemplateGroupResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5719,6 +4498,7 @@ impl runtime::operation::Operation for DeleteServiceTemplateGroupRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSnapshotPoliciesRequest {
     type Output = DeleteSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5728,6 +4508,7 @@ impl runtime::operation::Operation for DeleteSnapshotPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteSubnetRequest {
     type Output = DeleteSubnetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5737,6 +4518,7 @@ impl runtime::operation::Operation for DeleteSubnetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTemplateMemberRequest {
     type Output = DeleteTemplateMemberResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5746,6 +4528,7 @@ impl runtime::operation::Operation for DeleteTemplateMemberRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTrafficMirrorRequest {
     type Output = DeleteTrafficMirrorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5755,6 +4538,7 @@ impl runtime::operation::Operation for DeleteTrafficMirrorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTrafficMirrorFilterRulesRequest {
     type Output = DeleteTrafficMirrorFilterRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5764,6 +4548,7 @@ impl runtime::operation::Operation for DeleteTrafficMirrorFilterRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteTrafficPackagesRequest {
     type Output = DeleteTrafficPackagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5773,6 +4558,7 @@ impl runtime::operation::Operation for DeleteTrafficPackagesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpcRequest {
     type Output = DeleteVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5782,6 +4568,7 @@ impl runtime::operation::Operation for DeleteVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpcEndPointRequest {
     type Output = DeleteVpcEndPointResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5791,6 +4578,7 @@ impl runtime::operation::Operation for DeleteVpcEndPointRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpcEndPointServiceRequest {
     type Output = DeleteVpcEndPointServiceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5800,6 +4588,7 @@ impl runtime::operation::Operation for DeleteVpcEndPointServiceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpcEndPointServiceWhiteListRequest {
     type Output = DeleteVpcEndPointServiceWhiteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5809,6 +4598,7 @@ impl runtime::operation::Operation for DeleteVpcEndPointServiceWhiteListRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpcPeeringConnectionRequest {
     type Output = DeleteVpcPeeringConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5818,6 +4608,7 @@ impl runtime::operation::Operation for DeleteVpcPeeringConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpnConnectionRequest {
     type Output = DeleteVpnConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5827,6 +4618,7 @@ impl runtime::operation::Operation for DeleteVpnConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpnGatewayRequest {
     type Output = DeleteVpnGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5836,6 +4628,7 @@ impl runtime::operation::Operation for DeleteVpnGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpnGatewayRoutesRequest {
     type Output = DeleteVpnGatewayRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5845,6 +4638,7 @@ impl runtime::operation::Operation for DeleteVpnGatewayRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpnGatewaySslClientRequest {
     type Output = DeleteVpnGatewaySslClientResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5854,6 +4648,7 @@ impl runtime::operation::Operation for DeleteVpnGatewaySslClientRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DeleteVpnGatewaySslServerRequest {
     type Output = DeleteVpnGatewaySslServerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5863,6 +4658,7 @@ impl runtime::operation::Operation for DeleteVpnGatewaySslServerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DescribeAccountAttributesRequest {
     type Output = DescribeAccountAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5872,6 +4668,7 @@ impl runtime::operation::Operation for DescribeAccountAttributesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressBandwidthRangeRequest {
     type Output = DescribeAddressBandwidthRangeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5881,6 +4678,7 @@ impl runtime::operation::Operation for DescribeAddressBandwidthRangeRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressQuotaRequest {
     type Output = DescribeAddressQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5890,6 +4688,7 @@ impl runtime::operation::Operation for DescribeAddressQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressTemplateGroupInstancesRequest {
     type Output = DescribeAddressTemplateGroupInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5899,6 +4698,7 @@ impl runtime::operation::Operation for DescribeAddressTemplateGroupInstancesRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressTemplateGroupsRequest {
     type Output = DescribeAddressTemplateGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5908,6 +4708,7 @@ impl runtime::operation::Operation for DescribeAddressTemplateGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressTemplateInstancesRequest {
     type Output = DescribeAddressTemplateInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5917,6 +4718,7 @@ impl runtime::operation::Operation for DescribeAddressTemplateInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressTemplatesRequest {
     type Output = DescribeAddressTemplatesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5926,6 +4728,7 @@ impl runtime::operation::Operation for DescribeAddressTemplatesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAddressesRequest {
     type Output = DescribeAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5935,6 +4738,7 @@ impl runtime::operation::Operation for DescribeAddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeAssistantCidrRequest {
     type Output = DescribeAssistantCidrResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5944,6 +4748,7 @@ impl runtime::operation::Operation for DescribeAssistantCidrRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBandwidthPackageBandwidthRangeRequest {
     type Output = DescribeBandwidthPackageBandwidthRangeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5953,6 +4758,7 @@ impl runtime::operation::Operation for DescribeBandwidthPackageBandwidthRangeReq
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBandwidthPackageBillUsageRequest {
     type Output = DescribeBandwidthPackageBillUsageResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5962,6 +4768,7 @@ impl runtime::operation::Operation for DescribeBandwidthPackageBillUsageRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBandwidthPackageQuotaRequest {
     type Output = DescribeBandwidthPackageQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5971,6 +4778,7 @@ impl runtime::operation::Operation for DescribeBandwidthPackageQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBandwidthPackageResourcesRequest {
     type Output = DescribeBandwidthPackageResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5980,6 +4788,7 @@ impl runtime::operation::Operation for DescribeBandwidthPackageResourcesRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeBandwidthPackagesRequest {
     type Output = DescribeBandwidthPackagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5989,6 +4798,7 @@ impl runtime::operation::Operation for DescribeBandwidthPackagesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnAttachedInstancesRequest {
     type Output = DescribeCcnAttachedInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -5998,6 +4808,7 @@ impl runtime::operation::Operation for DescribeCcnAttachedInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnPolicyBasedRoutingNextHopRequest {
     type Output = DescribeCcnPolicyBasedRoutingNextHopResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6007,6 +4818,7 @@ impl runtime::operation::Operation for DescribeCcnPolicyBasedRoutingNextHopReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnPolicyBasedRoutingRuleRequest {
     type Output = DescribeCcnPolicyBasedRoutingRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6016,6 +4828,7 @@ impl runtime::operation::Operation for DescribeCcnPolicyBasedRoutingRuleRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnRegionBandwidthLimitsRequest {
     type Output = DescribeCcnRegionBandwidthLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6025,6 +4838,7 @@ impl runtime::operation::Operation for DescribeCcnRegionBandwidthLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnRouteTableBroadcastPolicysRequest {
     type Output = DescribeCcnRouteTableBroadcastPolicysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6034,6 +4848,7 @@ impl runtime::operation::Operation for DescribeCcnRouteTableBroadcastPolicysRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnRouteTableInputPolicysRequest {
     type Output = DescribeCcnRouteTableInputPolicysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6043,6 +4858,7 @@ impl runtime::operation::Operation for DescribeCcnRouteTableInputPolicysRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnRouteTablesRequest {
     type Output = DescribeCcnRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6052,6 +4868,7 @@ impl runtime::operation::Operation for DescribeCcnRouteTablesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnRoutesRequest {
     type Output = DescribeCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6061,6 +4878,7 @@ impl runtime::operation::Operation for DescribeCcnRoutesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCcnsRequest {
     type Output = DescribeCcnsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6070,6 +4888,7 @@ impl runtime::operation::Operation for DescribeCcnsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCdcLdcxListRequest {
     type Output = DescribeCdcLdcxListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6079,6 +4898,7 @@ impl runtime::operation::Operation for DescribeCdcLdcxListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCdcNetPlanesRequest {
     type Output = DescribeCdcNetPlanesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6088,6 +4908,7 @@ impl runtime::operation::Operation for DescribeCdcNetPlanesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCdcUsedIdcVlanRequest {
     type Output = DescribeCdcUsedIdcVlanResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6097,6 +4918,7 @@ impl runtime::operation::Operation for DescribeCdcUsedIdcVlanRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeClassicLinkInstancesRequest {
     type Output = DescribeClassicLinkInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6106,8 +4928,8 @@ impl runtime::operation::Operation for DescribeClassicLinkInstancesRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
+
+impl runtime::operation::Operation for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     type Output = DescribeCrossBorderCcnRegionBandwidthLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeCrossBorderCcnRegionBandwidthLimits",
@@ -6116,6 +4938,7 @@ for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCrossBorderComplianceRequest {
     type Output = DescribeCrossBorderComplianceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6125,6 +4948,7 @@ impl runtime::operation::Operation for DescribeCrossBorderComplianceRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCrossBorderFlowMonitorRequest {
     type Output = DescribeCrossBorderFlowMonitorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6134,6 +4958,7 @@ impl runtime::operation::Operation for DescribeCrossBorderFlowMonitorRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCustomerGatewayVendorsRequest {
     type Output = DescribeCustomerGatewayVendorsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6143,6 +4968,7 @@ impl runtime::operation::Operation for DescribeCustomerGatewayVendorsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeCustomerGatewaysRequest {
     type Output = DescribeCustomerGatewaysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6152,6 +4978,7 @@ impl runtime::operation::Operation for DescribeCustomerGatewaysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDesignatedZonesRequest {
     type Output = DescribeDesignatedZonesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6161,6 +4988,7 @@ impl runtime::operation::Operation for DescribeDesignatedZonesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDhcpIpsRequest {
     type Output = DescribeDhcpIpsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6170,6 +4998,7 @@ impl runtime::operation::Operation for DescribeDhcpIpsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDirectConnectGatewayCcnRoutesRequest {
     type Output = DescribeDirectConnectGatewayCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6179,6 +5008,7 @@ impl runtime::operation::Operation for DescribeDirectConnectGatewayCcnRoutesRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeDirectConnectGatewaysRequest {
     type Output = DescribeDirectConnectGatewaysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6188,6 +5018,7 @@ impl runtime::operation::Operation for DescribeDirectConnectGatewaysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeFlowLogRequest {
     type Output = DescribeFlowLogResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6197,6 +5028,7 @@ impl runtime::operation::Operation for DescribeFlowLogRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeFlowLogsRequest {
     type Output = DescribeFlowLogsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6206,6 +5038,7 @@ impl runtime::operation::Operation for DescribeFlowLogsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGatewayFlowMonitorDetailRequest {
     type Output = DescribeGatewayFlowMonitorDetailResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6215,6 +5048,7 @@ impl runtime::operation::Operation for DescribeGatewayFlowMonitorDetailRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGatewayFlowQosRequest {
     type Output = DescribeGatewayFlowQosResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6224,6 +5058,7 @@ impl runtime::operation::Operation for DescribeGatewayFlowQosRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeGlobalRoutesRequest {
     type Output = DescribeGlobalRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6233,6 +5068,7 @@ impl runtime::operation::Operation for DescribeGlobalRoutesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeHaVipsRequest {
     type Output = DescribeHaVipsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6242,6 +5078,7 @@ impl runtime::operation::Operation for DescribeHaVipsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeHighPriorityRouteTablesRequest {
     type Output = DescribeHighPriorityRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6251,6 +5088,7 @@ impl runtime::operation::Operation for DescribeHighPriorityRouteTablesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeHighPriorityRoutesRequest {
     type Output = DescribeHighPriorityRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6260,6 +5098,7 @@ impl runtime::operation::Operation for DescribeHighPriorityRoutesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIpv6AddressesRequest {
     type Output = DescribeIpv6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6269,6 +5108,7 @@ impl runtime::operation::Operation for DescribeIpv6AddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeInstanceJumboRequest {
     type Output = DescribeInstanceJumboResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6278,6 +5118,7 @@ impl runtime::operation::Operation for DescribeInstanceJumboRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIp6AddressesRequest {
     type Output = DescribeIp6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6287,6 +5128,7 @@ impl runtime::operation::Operation for DescribeIp6AddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIp6TranslatorQuotaRequest {
     type Output = DescribeIp6TranslatorQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6296,6 +5138,7 @@ impl runtime::operation::Operation for DescribeIp6TranslatorQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIp6TranslatorsRequest {
     type Output = DescribeIp6TranslatorsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6305,6 +5148,7 @@ impl runtime::operation::Operation for DescribeIp6TranslatorsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIpGeolocationDatabaseUrlRequest {
     type Output = DescribeIpGeolocationDatabaseUrlResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6314,6 +5158,7 @@ impl runtime::operation::Operation for DescribeIpGeolocationDatabaseUrlRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeIpGeolocationInfosRequest {
     type Output = DescribeIpGeolocationInfosResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6323,6 +5168,7 @@ impl runtime::operation::Operation for DescribeIpGeolocationInfosRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeLocalGatewayRequest {
     type Output = DescribeLocalGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6332,8 +5178,8 @@ impl runtime::operation::Operation for DescribeLocalGatewayRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
+
+impl runtime::operation::Operation for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     type Output = DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeNatGatewayDestinationIpPortTranslationNatRules",
@@ -6342,8 +5188,8 @@ for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeNatGatewayDirectConnectGatewayRouteRequest {
+
+impl runtime::operation::Operation for DescribeNatGatewayDirectConnectGatewayRouteRequest {
     type Output = DescribeNatGatewayDirectConnectGatewayRouteResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeNatGatewayDirectConnectGatewayRoute",
@@ -6352,6 +5198,7 @@ for DescribeNatGatewayDirectConnectGatewayRouteRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNatGatewayFlowMonitorDetailRequest {
     type Output = DescribeNatGatewayFlowMonitorDetailResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6361,8 +5208,8 @@ impl runtime::operation::Operation for DescribeNatGatewayFlowMonitorDetailReques
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
+
+impl runtime::operation::Operation for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     type Output = DescribeNatGatewaySourceIpTranslationNatRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeNatGatewaySourceIpTranslationNatRules",
@@ -6371,6 +5218,7 @@ for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNatGatewayZonesRequest {
     type Output = DescribeNatGatewayZonesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6380,6 +5228,7 @@ impl runtime::operation::Operation for DescribeNatGatewayZonesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNatGatewaysRequest {
     type Output = DescribeNatGatewaysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6389,6 +5238,7 @@ impl runtime::operation::Operation for DescribeNatGatewaysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetDetectStatesRequest {
     type Output = DescribeNetDetectStatesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6398,6 +5248,7 @@ impl runtime::operation::Operation for DescribeNetDetectStatesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetDetectsRequest {
     type Output = DescribeNetDetectsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6407,6 +5258,7 @@ impl runtime::operation::Operation for DescribeNetDetectsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetworkAccountTypeRequest {
     type Output = DescribeNetworkAccountTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6416,6 +5268,7 @@ impl runtime::operation::Operation for DescribeNetworkAccountTypeRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetworkAclQuintupleEntriesRequest {
     type Output = DescribeNetworkAclQuintupleEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6425,6 +5278,7 @@ impl runtime::operation::Operation for DescribeNetworkAclQuintupleEntriesRequest
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetworkAclsRequest {
     type Output = DescribeNetworkAclsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6434,6 +5288,7 @@ impl runtime::operation::Operation for DescribeNetworkAclsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetworkInterfaceLimitRequest {
     type Output = DescribeNetworkInterfaceLimitResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6443,6 +5298,7 @@ impl runtime::operation::Operation for DescribeNetworkInterfaceLimitRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeNetworkInterfacesRequest {
     type Output = DescribeNetworkInterfacesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6452,8 +5308,8 @@ impl runtime::operation::Operation for DescribeNetworkInterfacesRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
+
+impl runtime::operation::Operation for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     type Output = DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
@@ -6462,6 +5318,7 @@ for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrivateNatGatewayLimitsRequest {
     type Output = DescribePrivateNatGatewayLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6471,6 +5328,7 @@ impl runtime::operation::Operation for DescribePrivateNatGatewayLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrivateNatGatewayRegionsRequest {
     type Output = DescribePrivateNatGatewayRegionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6480,8 +5338,8 @@ impl runtime::operation::Operation for DescribePrivateNatGatewayRegionsRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribePrivateNatGatewayTranslationAclRulesRequest {
+
+impl runtime::operation::Operation for DescribePrivateNatGatewayTranslationAclRulesRequest {
     type Output = DescribePrivateNatGatewayTranslationAclRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribePrivateNatGatewayTranslationAclRules",
@@ -6490,8 +5348,8 @@ for DescribePrivateNatGatewayTranslationAclRulesRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribePrivateNatGatewayTranslationNatRulesRequest {
+
+impl runtime::operation::Operation for DescribePrivateNatGatewayTranslationNatRulesRequest {
     type Output = DescribePrivateNatGatewayTranslationNatRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribePrivateNatGatewayTranslationNatRules",
@@ -6500,6 +5358,7 @@ for DescribePrivateNatGatewayTranslationNatRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribePrivateNatGatewaysRequest {
     type Output = DescribePrivateNatGatewaysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6509,6 +5368,7 @@ impl runtime::operation::Operation for DescribePrivateNatGatewaysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeProductQuotaRequest {
     type Output = DescribeProductQuotaResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6518,6 +5378,7 @@ impl runtime::operation::Operation for DescribeProductQuotaRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeReserveIpAddressesRequest {
     type Output = DescribeReserveIpAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6527,6 +5388,7 @@ impl runtime::operation::Operation for DescribeReserveIpAddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRouteConflictsRequest {
     type Output = DescribeRouteConflictsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6536,6 +5398,7 @@ impl runtime::operation::Operation for DescribeRouteConflictsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRouteListRequest {
     type Output = DescribeRouteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6545,6 +5408,7 @@ impl runtime::operation::Operation for DescribeRouteListRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRoutePoliciesRequest {
     type Output = DescribeRoutePoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6554,6 +5418,7 @@ impl runtime::operation::Operation for DescribeRoutePoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRoutePolicyEntriesRequest {
     type Output = DescribeRoutePolicyEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6563,6 +5428,7 @@ impl runtime::operation::Operation for DescribeRoutePolicyEntriesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRouteTableAssociatedInstancesRequest {
     type Output = DescribeRouteTableAssociatedInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6572,6 +5438,7 @@ impl runtime::operation::Operation for DescribeRouteTableAssociatedInstancesRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRouteTableSelectionPoliciesRequest {
     type Output = DescribeRouteTableSelectionPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6581,6 +5448,7 @@ impl runtime::operation::Operation for DescribeRouteTableSelectionPoliciesReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRouteTablesRequest {
     type Output = DescribeRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6590,6 +5458,7 @@ impl runtime::operation::Operation for DescribeRouteTablesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeRoutesRequest {
     type Output = DescribeRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6599,8 +5468,8 @@ impl runtime::operation::Operation for DescribeRoutesRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for DescribeSecurityGroupAssociationStatisticsRequest {
+
+impl runtime::operation::Operation for DescribeSecurityGroupAssociationStatisticsRequest {
     type Output = DescribeSecurityGroupAssociationStatisticsResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DescribeSecurityGroupAssociationStatistics",
@@ -6609,6 +5478,7 @@ for DescribeSecurityGroupAssociationStatisticsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupExpandedPoliciesRequest {
     type Output = DescribeSecurityGroupExpandedPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6618,6 +5488,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupExpandedPoliciesRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupLimitsRequest {
     type Output = DescribeSecurityGroupLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6627,6 +5498,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupPoliciesRequest {
     type Output = DescribeSecurityGroupPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6636,6 +5508,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupReferencesRequest {
     type Output = DescribeSecurityGroupReferencesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6645,6 +5518,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupReferencesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSecurityGroupsRequest {
     type Output = DescribeSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6654,6 +5528,7 @@ impl runtime::operation::Operation for DescribeSecurityGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeServiceTemplateGroupInstancesRequest {
     type Output = DescribeServiceTemplateGroupInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6663,6 +5538,7 @@ impl runtime::operation::Operation for DescribeServiceTemplateGroupInstancesRequ
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeServiceTemplateGroupsRequest {
     type Output = DescribeServiceTemplateGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6672,6 +5548,7 @@ impl runtime::operation::Operation for DescribeServiceTemplateGroupsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeServiceTemplateInstancesRequest {
     type Output = DescribeServiceTemplateInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6681,6 +5558,7 @@ impl runtime::operation::Operation for DescribeServiceTemplateInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeServiceTemplatesRequest {
     type Output = DescribeServiceTemplatesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6690,6 +5568,7 @@ impl runtime::operation::Operation for DescribeServiceTemplatesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSgSnapshotFileContentRequest {
     type Output = DescribeSgSnapshotFileContentResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6699,6 +5578,7 @@ impl runtime::operation::Operation for DescribeSgSnapshotFileContentRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotAttachedInstancesRequest {
     type Output = DescribeSnapshotAttachedInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6708,6 +5588,7 @@ impl runtime::operation::Operation for DescribeSnapshotAttachedInstancesRequest 
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotFilesRequest {
     type Output = DescribeSnapshotFilesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6717,6 +5598,7 @@ impl runtime::operation::Operation for DescribeSnapshotFilesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSnapshotPoliciesRequest {
     type Output = DescribeSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6726,6 +5608,7 @@ impl runtime::operation::Operation for DescribeSnapshotPoliciesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSpecificTrafficPackageUsedDetailsRequest {
     type Output = DescribeSpecificTrafficPackageUsedDetailsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6735,6 +5618,7 @@ impl runtime::operation::Operation for DescribeSpecificTrafficPackageUsedDetails
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSubnetResourceDashboardRequest {
     type Output = DescribeSubnetResourceDashboardResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6744,6 +5628,7 @@ impl runtime::operation::Operation for DescribeSubnetResourceDashboardRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeSubnetsRequest {
     type Output = DescribeSubnetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6753,6 +5638,7 @@ impl runtime::operation::Operation for DescribeSubnetsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTaskResultRequest {
     type Output = DescribeTaskResultResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6762,6 +5648,7 @@ impl runtime::operation::Operation for DescribeTaskResultRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTemplateLimitsRequest {
     type Output = DescribeTemplateLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6771,6 +5658,7 @@ impl runtime::operation::Operation for DescribeTemplateLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTenantCcnsRequest {
     type Output = DescribeTenantCcnsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6780,6 +5668,7 @@ impl runtime::operation::Operation for DescribeTenantCcnsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTrafficMirrorFilterRulesRequest {
     type Output = DescribeTrafficMirrorFilterRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6789,6 +5678,7 @@ impl runtime::operation::Operation for DescribeTrafficMirrorFilterRulesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTrafficMirrorsRequest {
     type Output = DescribeTrafficMirrorsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6798,6 +5688,7 @@ impl runtime::operation::Operation for DescribeTrafficMirrorsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTrafficPackagesRequest {
     type Output = DescribeTrafficPackagesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6807,6 +5698,7 @@ impl runtime::operation::Operation for DescribeTrafficPackagesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeTrafficQosPolicyRequest {
     type Output = DescribeTrafficQosPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6816,6 +5708,7 @@ impl runtime::operation::Operation for DescribeTrafficQosPolicyRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeUsedIpAddressRequest {
     type Output = DescribeUsedIpAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6825,6 +5718,7 @@ impl runtime::operation::Operation for DescribeUsedIpAddressRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcEndPointRequest {
     type Output = DescribeVpcEndPointResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6834,6 +5728,7 @@ impl runtime::operation::Operation for DescribeVpcEndPointRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcEndPointServiceRequest {
     type Output = DescribeVpcEndPointServiceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6843,6 +5738,7 @@ impl runtime::operation::Operation for DescribeVpcEndPointServiceRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcEndPointServiceWhiteListRequest {
     type Output = DescribeVpcEndPointServiceWhiteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6852,6 +5748,7 @@ impl runtime::operation::Operation for DescribeVpcEndPointServiceWhiteListReques
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcInstancesRequest {
     type Output = DescribeVpcInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6861,6 +5758,7 @@ impl runtime::operation::Operation for DescribeVpcInstancesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcIpv6AddressesRequest {
     type Output = DescribeVpcIpv6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6870,6 +5768,7 @@ impl runtime::operation::Operation for DescribeVpcIpv6AddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcLimitsRequest {
     type Output = DescribeVpcLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6879,6 +5778,7 @@ impl runtime::operation::Operation for DescribeVpcLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcPeeringConnectionsRequest {
     type Output = DescribeVpcPeeringConnectionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6888,6 +5788,7 @@ impl runtime::operation::Operation for DescribeVpcPeeringConnectionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcPrivateIpAddressesRequest {
     type Output = DescribeVpcPrivateIpAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6897,6 +5798,7 @@ impl runtime::operation::Operation for DescribeVpcPrivateIpAddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcResourceDashboardRequest {
     type Output = DescribeVpcResourceDashboardResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6906,6 +5808,7 @@ impl runtime::operation::Operation for DescribeVpcResourceDashboardRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcTaskResultRequest {
     type Output = DescribeVpcTaskResultResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6915,6 +5818,7 @@ impl runtime::operation::Operation for DescribeVpcTaskResultRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpcsRequest {
     type Output = DescribeVpcsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6924,6 +5828,7 @@ impl runtime::operation::Operation for DescribeVpcsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpnConnectionsRequest {
     type Output = DescribeVpnConnectionsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6933,6 +5838,7 @@ impl runtime::operation::Operation for DescribeVpnConnectionsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpnGatewayCcnRoutesRequest {
     type Output = DescribeVpnGatewayCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6942,6 +5848,7 @@ impl runtime::operation::Operation for DescribeVpnGatewayCcnRoutesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpnGatewayRoutesRequest {
     type Output = DescribeVpnGatewayRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6951,6 +5858,7 @@ impl runtime::operation::Operation for DescribeVpnGatewayRoutesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpnGatewaySslClientsRequest {
     type Output = DescribeVpnGatewaySslClientsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6960,6 +5868,7 @@ impl runtime::operation::Operation for DescribeVpnGatewaySslClientsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpnGatewaySslServersRequest {
     type Output = DescribeVpnGatewaySslServersResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6969,6 +5878,7 @@ impl runtime::operation::Operation for DescribeVpnGatewaySslServersRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DescribeVpnGatewaysRequest {
     type Output = DescribeVpnGatewaysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6978,6 +5888,7 @@ impl runtime::operation::Operation for DescribeVpnGatewaysRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for DetachCcnInstancesRequest {
     type Output = DetachCcnInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6987,6 +5898,7 @@ impl runtime::operation::Operation for DetachCcnInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DetachClassicLinkVpcRequest {
     type Output = DetachClassicLinkVpcResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -6996,6 +5908,7 @@ impl runtime::operation::Operation for DetachClassicLinkVpcRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DetachNetworkInterfaceRequest {
     type Output = DetachNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7005,6 +5918,7 @@ impl runtime::operation::Operation for DetachNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DetachSnapshotInstancesRequest {
     type Output = DetachSnapshotInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7014,6 +5928,7 @@ impl runtime::operation::Operation for DetachSnapshotInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableCcnRoutesRequest {
     type Output = DisableCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7023,6 +5938,7 @@ impl runtime::operation::Operation for DisableCcnRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableFlowLogsRequest {
     type Output = DisableFlowLogsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7032,6 +5948,7 @@ impl runtime::operation::Operation for DisableFlowLogsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableGatewayFlowMonitorRequest {
     type Output = DisableGatewayFlowMonitorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7041,6 +5958,7 @@ impl runtime::operation::Operation for DisableGatewayFlowMonitorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableRoutesRequest {
     type Output = DisableRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7050,6 +5968,7 @@ impl runtime::operation::Operation for DisableRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableSnapshotPoliciesRequest {
     type Output = DisableSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7059,6 +5978,7 @@ impl runtime::operation::Operation for DisableSnapshotPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisableVpnGatewaySslClientCertRequest {
     type Output = DisableVpnGatewaySslClientCertResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7068,6 +5988,7 @@ impl runtime::operation::Operation for DisableVpnGatewaySslClientCertRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateAddressRequest {
     type Output = DisassociateAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7077,6 +5998,7 @@ impl runtime::operation::Operation for DisassociateAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateDhcpIpWithAddressIpRequest {
     type Output = DisassociateDhcpIpWithAddressIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7086,8 +6008,8 @@ impl runtime::operation::Operation for DisassociateDhcpIpWithAddressIpRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for DisassociateDirectConnectGatewayNatGatewayRequest {
+
+impl runtime::operation::Operation for DisassociateDirectConnectGatewayNatGatewayRequest {
     type Output = DisassociateDirectConnectGatewayNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DisassociateDirectConnectGatewayNatGateway",
@@ -7096,6 +6018,7 @@ for DisassociateDirectConnectGatewayNatGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateHaVipInstanceRequest {
     type Output = DisassociateHaVipInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7105,6 +6028,7 @@ impl runtime::operation::Operation for DisassociateHaVipInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateIpv6AddressRequest {
     type Output = DisassociateIpv6AddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7114,6 +6038,7 @@ impl runtime::operation::Operation for DisassociateIpv6AddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateNatGatewayAddressRequest {
     type Output = DisassociateNatGatewayAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7123,6 +6048,7 @@ impl runtime::operation::Operation for DisassociateNatGatewayAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateNetworkAclSubnetsRequest {
     type Output = DisassociateNetworkAclSubnetsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7132,8 +6058,8 @@ impl runtime::operation::Operation for DisassociateNetworkAclSubnetsRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for DisassociateNetworkInterfaceSecurityGroupsRequest {
+
+impl runtime::operation::Operation for DisassociateNetworkInterfaceSecurityGroupsRequest {
     type Output = DisassociateNetworkInterfaceSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "DisassociateNetworkInterfaceSecurityGroups",
@@ -7142,6 +6068,7 @@ for DisassociateNetworkInterfaceSecurityGroupsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DisassociateVpcEndPointSecurityGroupsRequest {
     type Output = DisassociateVpcEndPointSecurityGroupsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7151,6 +6078,7 @@ impl runtime::operation::Operation for DisassociateVpcEndPointSecurityGroupsRequ
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DownloadCustomerGatewayConfigurationRequest {
     type Output = DownloadCustomerGatewayConfigurationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7160,6 +6088,7 @@ impl runtime::operation::Operation for DownloadCustomerGatewayConfigurationReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for DownloadVpnGatewaySslClientCertRequest {
     type Output = DownloadVpnGatewaySslClientCertResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7169,6 +6098,7 @@ impl runtime::operation::Operation for DownloadVpnGatewaySslClientCertRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableCcnRoutesRequest {
     type Output = EnableCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7178,6 +6108,7 @@ impl runtime::operation::Operation for EnableCcnRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableFlowLogsRequest {
     type Output = EnableFlowLogsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7187,6 +6118,7 @@ impl runtime::operation::Operation for EnableFlowLogsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableGatewayFlowMonitorRequest {
     type Output = EnableGatewayFlowMonitorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7196,6 +6128,7 @@ impl runtime::operation::Operation for EnableGatewayFlowMonitorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableRoutesRequest {
     type Output = EnableRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7205,6 +6138,7 @@ impl runtime::operation::Operation for EnableRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableSnapshotPoliciesRequest {
     type Output = EnableSnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7214,6 +6148,7 @@ impl runtime::operation::Operation for EnableSnapshotPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableVpcEndPointConnectRequest {
     type Output = EnableVpcEndPointConnectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7223,6 +6158,7 @@ impl runtime::operation::Operation for EnableVpcEndPointConnectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for EnableVpnGatewaySslClientCertRequest {
     type Output = EnableVpnGatewaySslClientCertResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7232,6 +6168,7 @@ impl runtime::operation::Operation for EnableVpnGatewaySslClientCertRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GenerateVpnConnectionDefaultHealthCheckIpRequest {
     type Output = GenerateVpnConnectionDefaultHealthCheckIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7241,6 +6178,7 @@ impl runtime::operation::Operation for GenerateVpnConnectionDefaultHealthCheckIp
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for GetCcnRegionBandwidthLimitsRequest {
     type Output = GetCcnRegionBandwidthLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7250,6 +6188,7 @@ impl runtime::operation::Operation for GetCcnRegionBandwidthLimitsRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for HaVipAssociateAddressIpRequest {
     type Output = HaVipAssociateAddressIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7259,6 +6198,7 @@ impl runtime::operation::Operation for HaVipAssociateAddressIpRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for HaVipDisassociateAddressIpRequest {
     type Output = HaVipDisassociateAddressIpResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7268,6 +6208,7 @@ impl runtime::operation::Operation for HaVipDisassociateAddressIpRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for InquirePriceCreateDirectConnectGatewayRequest {
     type Output = InquirePriceCreateDirectConnectGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7277,6 +6218,7 @@ impl runtime::operation::Operation for InquirePriceCreateDirectConnectGatewayReq
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceAllocateAddressesRequest {
     type Output = InquiryPriceAllocateAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7286,6 +6228,7 @@ impl runtime::operation::Operation for InquiryPriceAllocateAddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceCreateVpnGatewayRequest {
     type Output = InquiryPriceCreateVpnGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7295,6 +6238,7 @@ impl runtime::operation::Operation for InquiryPriceCreateVpnGatewayRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceModifyAddressesBandwidthRequest {
     type Output = InquiryPriceModifyAddressesBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7304,6 +6248,7 @@ impl runtime::operation::Operation for InquiryPriceModifyAddressesBandwidthReque
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRenewAddressesRequest {
     type Output = InquiryPriceRenewAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7313,6 +6258,7 @@ impl runtime::operation::Operation for InquiryPriceRenewAddressesRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for InquiryPriceRenewVpnGatewayRequest {
     type Output = InquiryPriceRenewVpnGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7322,8 +6268,8 @@ impl runtime::operation::Operation for InquiryPriceRenewVpnGatewayRequest {
         read_only: true,
     };
 }
-impl runtime::operation::Operation
-for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
+
+impl runtime::operation::Operation for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
     type Output = InquiryPriceResetVpnGatewayInternetMaxBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "InquiryPriceResetVpnGatewayInternetMaxBandwidth",
@@ -7332,6 +6278,7 @@ for InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest {
         read_only: true,
     };
 }
+
 impl runtime::operation::Operation for LockCcnBandwidthsRequest {
     type Output = LockCcnBandwidthsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7341,6 +6288,7 @@ impl runtime::operation::Operation for LockCcnBandwidthsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for LockCcnsRequest {
     type Output = LockCcnsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7350,6 +6298,7 @@ impl runtime::operation::Operation for LockCcnsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for MigrateBandwidthPackageResourcesRequest {
     type Output = MigrateBandwidthPackageResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7359,6 +6308,7 @@ impl runtime::operation::Operation for MigrateBandwidthPackageResourcesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for MigrateNetworkInterfaceRequest {
     type Output = MigrateNetworkInterfaceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7368,6 +6318,7 @@ impl runtime::operation::Operation for MigrateNetworkInterfaceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for MigratePrivateIpAddressRequest {
     type Output = MigratePrivateIpAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7377,6 +6328,7 @@ impl runtime::operation::Operation for MigratePrivateIpAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAddressAttributeRequest {
     type Output = ModifyAddressAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7386,6 +6338,7 @@ impl runtime::operation::Operation for ModifyAddressAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAddressInternetChargeTypeRequest {
     type Output = ModifyAddressInternetChargeTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7395,6 +6348,7 @@ impl runtime::operation::Operation for ModifyAddressInternetChargeTypeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAddressTemplateAttributeRequest {
     type Output = ModifyAddressTemplateAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7404,6 +6358,7 @@ impl runtime::operation::Operation for ModifyAddressTemplateAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAddressTemplateGroupAttributeRequest {
     type Output = ModifyAddressTemplateGroupAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7413,6 +6368,7 @@ impl runtime::operation::Operation for ModifyAddressTemplateGroupAttributeReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAddressesBandwidthRequest {
     type Output = ModifyAddressesBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7422,6 +6378,7 @@ impl runtime::operation::Operation for ModifyAddressesBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAddressesRenewFlagRequest {
     type Output = ModifyAddressesRenewFlagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7431,6 +6388,7 @@ impl runtime::operation::Operation for ModifyAddressesRenewFlagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyAssistantCidrRequest {
     type Output = ModifyAssistantCidrResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7440,6 +6398,7 @@ impl runtime::operation::Operation for ModifyAssistantCidrRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyBandwidthPackageAttributeRequest {
     type Output = ModifyBandwidthPackageAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7449,6 +6408,7 @@ impl runtime::operation::Operation for ModifyBandwidthPackageAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyBandwidthPackageBandwidthRequest {
     type Output = ModifyBandwidthPackageBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7458,6 +6418,7 @@ impl runtime::operation::Operation for ModifyBandwidthPackageBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCcnAttachedInstancesAttributeRequest {
     type Output = ModifyCcnAttachedInstancesAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7467,6 +6428,7 @@ impl runtime::operation::Operation for ModifyCcnAttachedInstancesAttributeReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCcnAttributeRequest {
     type Output = ModifyCcnAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7476,8 +6438,8 @@ impl runtime::operation::Operation for ModifyCcnAttributeRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
+
+impl runtime::operation::Operation for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
     type Output = ModifyCcnPolicyBasedRoutingNextHopAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "ModifyCcnPolicyBasedRoutingNextHopAttribute",
@@ -7486,6 +6448,7 @@ for ModifyCcnPolicyBasedRoutingNextHopAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCcnPolicyBasedRoutingRuleAttributeRequest {
     type Output = ModifyCcnPolicyBasedRoutingRuleAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7495,6 +6458,7 @@ impl runtime::operation::Operation for ModifyCcnPolicyBasedRoutingRuleAttributeR
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCcnRegionBandwidthLimitsTypeRequest {
     type Output = ModifyCcnRegionBandwidthLimitsTypeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7504,6 +6468,7 @@ impl runtime::operation::Operation for ModifyCcnRegionBandwidthLimitsTypeRequest
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCcnRouteTablesRequest {
     type Output = ModifyCcnRouteTablesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7513,6 +6478,7 @@ impl runtime::operation::Operation for ModifyCcnRouteTablesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCdcLdcxAttributeRequest {
     type Output = ModifyCdcLdcxAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7522,6 +6488,7 @@ impl runtime::operation::Operation for ModifyCdcLdcxAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCdcNetPlaneAttributeRequest {
     type Output = ModifyCdcNetPlaneAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7531,6 +6498,7 @@ impl runtime::operation::Operation for ModifyCdcNetPlaneAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyCustomerGatewayAttributeRequest {
     type Output = ModifyCustomerGatewayAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7540,6 +6508,7 @@ impl runtime::operation::Operation for ModifyCustomerGatewayAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDhcpIpAttributeRequest {
     type Output = ModifyDhcpIpAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7549,6 +6518,7 @@ impl runtime::operation::Operation for ModifyDhcpIpAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyDirectConnectGatewayAttributeRequest {
     type Output = ModifyDirectConnectGatewayAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7558,6 +6528,7 @@ impl runtime::operation::Operation for ModifyDirectConnectGatewayAttributeReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyFlowLogAttributeRequest {
     type Output = ModifyFlowLogAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7567,6 +6538,7 @@ impl runtime::operation::Operation for ModifyFlowLogAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyGatewayFlowQosRequest {
     type Output = ModifyGatewayFlowQosResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7576,6 +6548,7 @@ impl runtime::operation::Operation for ModifyGatewayFlowQosRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyGlobalRouteEcmpAlgorithmRequest {
     type Output = ModifyGlobalRouteEcmpAlgorithmResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7585,6 +6558,7 @@ impl runtime::operation::Operation for ModifyGlobalRouteEcmpAlgorithmRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyGlobalRoutesRequest {
     type Output = ModifyGlobalRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7594,6 +6568,7 @@ impl runtime::operation::Operation for ModifyGlobalRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyHaVipAttributeRequest {
     type Output = ModifyHaVipAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7603,6 +6578,7 @@ impl runtime::operation::Operation for ModifyHaVipAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyHighPriorityRouteAttributeRequest {
     type Output = ModifyHighPriorityRouteAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7612,6 +6588,7 @@ impl runtime::operation::Operation for ModifyHighPriorityRouteAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyHighPriorityRouteEcmpAlgorithmRequest {
     type Output = ModifyHighPriorityRouteEcmpAlgorithmResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7621,6 +6598,7 @@ impl runtime::operation::Operation for ModifyHighPriorityRouteEcmpAlgorithmReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyHighPriorityRouteTableAttributeRequest {
     type Output = ModifyHighPriorityRouteTableAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7630,6 +6608,7 @@ impl runtime::operation::Operation for ModifyHighPriorityRouteTableAttributeRequ
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIpv6AddressesAttributesRequest {
     type Output = ModifyIpv6AddressesAttributesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7639,6 +6618,7 @@ impl runtime::operation::Operation for ModifyIpv6AddressesAttributesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIpv6AddressesBandwidthRequest {
     type Output = ModifyIpv6AddressesBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7648,6 +6628,7 @@ impl runtime::operation::Operation for ModifyIpv6AddressesBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIp6AddressesBandwidthRequest {
     type Output = ModifyIp6AddressesBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7657,6 +6638,7 @@ impl runtime::operation::Operation for ModifyIp6AddressesBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIp6RuleRequest {
     type Output = ModifyIp6RuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7666,6 +6648,7 @@ impl runtime::operation::Operation for ModifyIp6RuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIp6TranslatorRequest {
     type Output = ModifyIp6TranslatorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7675,6 +6658,7 @@ impl runtime::operation::Operation for ModifyIp6TranslatorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyIpv6AddressesAttributeRequest {
     type Output = ModifyIpv6AddressesAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7684,6 +6668,7 @@ impl runtime::operation::Operation for ModifyIpv6AddressesAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyLocalGatewayRequest {
     type Output = ModifyLocalGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7693,6 +6678,7 @@ impl runtime::operation::Operation for ModifyLocalGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNatGatewayAdvancedAttributeRequest {
     type Output = ModifyNatGatewayAdvancedAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7702,6 +6688,7 @@ impl runtime::operation::Operation for ModifyNatGatewayAdvancedAttributeRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNatGatewayAttributeRequest {
     type Output = ModifyNatGatewayAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7711,8 +6698,8 @@ impl runtime::operation::Operation for ModifyNatGatewayAttributeRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
     type Output = ModifyNatGatewayDestinationIpPortTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "ModifyNatGatewayDestinationIpPortTranslationNatRule",
@@ -7721,8 +6708,8 @@ for ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
     type Output = ModifyNatGatewaySourceIpTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "ModifyNatGatewaySourceIpTranslationNatRule",
@@ -7731,6 +6718,7 @@ for ModifyNatGatewaySourceIpTranslationNatRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNetDetectRequest {
     type Output = ModifyNetDetectResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7740,6 +6728,7 @@ impl runtime::operation::Operation for ModifyNetDetectRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNetworkAclAttributeRequest {
     type Output = ModifyNetworkAclAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7749,6 +6738,7 @@ impl runtime::operation::Operation for ModifyNetworkAclAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNetworkAclEntriesRequest {
     type Output = ModifyNetworkAclEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7758,6 +6748,7 @@ impl runtime::operation::Operation for ModifyNetworkAclEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNetworkAclQuintupleEntriesRequest {
     type Output = ModifyNetworkAclQuintupleEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7767,6 +6758,7 @@ impl runtime::operation::Operation for ModifyNetworkAclQuintupleEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNetworkInterfaceAttributeRequest {
     type Output = ModifyNetworkInterfaceAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7776,6 +6768,7 @@ impl runtime::operation::Operation for ModifyNetworkInterfaceAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyNetworkInterfaceQosRequest {
     type Output = ModifyNetworkInterfaceQosResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7785,6 +6778,7 @@ impl runtime::operation::Operation for ModifyNetworkInterfaceQosRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrivateIpAddressesAttributeRequest {
     type Output = ModifyPrivateIpAddressesAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7794,6 +6788,7 @@ impl runtime::operation::Operation for ModifyPrivateIpAddressesAttributeRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrivateNatGatewayAttributeRequest {
     type Output = ModifyPrivateNatGatewayAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7803,8 +6798,8 @@ impl runtime::operation::Operation for ModifyPrivateNatGatewayAttributeRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
+
+impl runtime::operation::Operation for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
     type Output = ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "ModifyPrivateNatGatewayDestinationIpPortTranslationNatRule",
@@ -7813,6 +6808,7 @@ for ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrivateNatGatewayTranslationAclRuleRequest {
     type Output = ModifyPrivateNatGatewayTranslationAclRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7822,6 +6818,7 @@ impl runtime::operation::Operation for ModifyPrivateNatGatewayTranslationAclRule
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyPrivateNatGatewayTranslationNatRuleRequest {
     type Output = ModifyPrivateNatGatewayTranslationNatRuleResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7831,6 +6828,7 @@ impl runtime::operation::Operation for ModifyPrivateNatGatewayTranslationNatRule
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyReserveIpAddressRequest {
     type Output = ModifyReserveIpAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7840,6 +6838,7 @@ impl runtime::operation::Operation for ModifyReserveIpAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyRoutePolicyAttributeRequest {
     type Output = ModifyRoutePolicyAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7849,6 +6848,7 @@ impl runtime::operation::Operation for ModifyRoutePolicyAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyRouteTableAttributeRequest {
     type Output = ModifyRouteTableAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7858,6 +6858,7 @@ impl runtime::operation::Operation for ModifyRouteTableAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyRouteTableSelectionPoliciesRequest {
     type Output = ModifyRouteTableSelectionPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7867,6 +6868,7 @@ impl runtime::operation::Operation for ModifyRouteTableSelectionPoliciesRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySecurityGroupAttributeRequest {
     type Output = ModifySecurityGroupAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7876,6 +6878,7 @@ impl runtime::operation::Operation for ModifySecurityGroupAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySecurityGroupPoliciesRequest {
     type Output = ModifySecurityGroupPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7885,6 +6888,7 @@ impl runtime::operation::Operation for ModifySecurityGroupPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyServiceTemplateAttributeRequest {
     type Output = ModifyServiceTemplateAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7894,6 +6898,7 @@ impl runtime::operation::Operation for ModifyServiceTemplateAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyServiceTemplateGroupAttributeRequest {
     type Output = ModifyServiceTemplateGroupAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7903,6 +6908,7 @@ impl runtime::operation::Operation for ModifyServiceTemplateGroupAttributeReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySnapshotPoliciesRequest {
     type Output = ModifySnapshotPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7912,6 +6918,7 @@ impl runtime::operation::Operation for ModifySnapshotPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifySubnetAttributeRequest {
     type Output = ModifySubnetAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7921,6 +6928,7 @@ impl runtime::operation::Operation for ModifySubnetAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTemplateMemberRequest {
     type Output = ModifyTemplateMemberResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7930,6 +6938,7 @@ impl runtime::operation::Operation for ModifyTemplateMemberRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTrafficMirrorAttributeRequest {
     type Output = ModifyTrafficMirrorAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7939,6 +6948,7 @@ impl runtime::operation::Operation for ModifyTrafficMirrorAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyTrafficMirrorFilterRulesRequest {
     type Output = ModifyTrafficMirrorFilterRulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7948,6 +6958,7 @@ impl runtime::operation::Operation for ModifyTrafficMirrorFilterRulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpcAttributeRequest {
     type Output = ModifyVpcAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7957,6 +6968,7 @@ impl runtime::operation::Operation for ModifyVpcAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpcEndPointAttributeRequest {
     type Output = ModifyVpcEndPointAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7966,6 +6978,7 @@ impl runtime::operation::Operation for ModifyVpcEndPointAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpcEndPointServiceAttributeRequest {
     type Output = ModifyVpcEndPointServiceAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7975,6 +6988,7 @@ impl runtime::operation::Operation for ModifyVpcEndPointServiceAttributeRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpcEndPointServiceWhiteListRequest {
     type Output = ModifyVpcEndPointServiceWhiteListResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7984,6 +6998,7 @@ impl runtime::operation::Operation for ModifyVpcEndPointServiceWhiteListRequest 
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpcPeeringConnectionRequest {
     type Output = ModifyVpcPeeringConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -7993,6 +7008,7 @@ impl runtime::operation::Operation for ModifyVpcPeeringConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpnConnectionAttributeRequest {
     type Output = ModifyVpnConnectionAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8002,6 +7018,7 @@ impl runtime::operation::Operation for ModifyVpnConnectionAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpnGatewayAttributeRequest {
     type Output = ModifyVpnGatewayAttributeResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8011,6 +7028,7 @@ impl runtime::operation::Operation for ModifyVpnGatewayAttributeRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpnGatewayCcnRoutesRequest {
     type Output = ModifyVpnGatewayCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8020,6 +7038,7 @@ impl runtime::operation::Operation for ModifyVpnGatewayCcnRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpnGatewayRoutesRequest {
     type Output = ModifyVpnGatewayRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8029,6 +7048,7 @@ impl runtime::operation::Operation for ModifyVpnGatewayRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpnGatewaySslClientCertRequest {
     type Output = ModifyVpnGatewaySslClientCertResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8038,6 +7058,7 @@ impl runtime::operation::Operation for ModifyVpnGatewaySslClientCertRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ModifyVpnGatewaySslServerRequest {
     type Output = ModifyVpnGatewaySslServerResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8047,6 +7068,7 @@ impl runtime::operation::Operation for ModifyVpnGatewaySslServerRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for NotifyRoutesRequest {
     type Output = NotifyRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8056,8 +7078,8 @@ impl runtime::operation::Operation for NotifyRoutesRequest {
         read_only: false,
     };
 }
-impl runtime::operation::Operation
-for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
+
+impl runtime::operation::Operation for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
     type Output = RefreshDirectConnectGatewayRouteToNatGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
         name: "RefreshDirectConnectGatewayRouteToNatGateway",
@@ -8066,6 +7088,7 @@ for RefreshDirectConnectGatewayRouteToNatGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RejectAttachCcnInstancesRequest {
     type Output = RejectAttachCcnInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8075,6 +7098,7 @@ impl runtime::operation::Operation for RejectAttachCcnInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RejectVpcPeeringConnectionRequest {
     type Output = RejectVpcPeeringConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8084,6 +7108,7 @@ impl runtime::operation::Operation for RejectVpcPeeringConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReleaseAddressesRequest {
     type Output = ReleaseAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8093,6 +7118,7 @@ impl runtime::operation::Operation for ReleaseAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReleaseIpv6AddressesRequest {
     type Output = ReleaseIpv6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8102,6 +7128,7 @@ impl runtime::operation::Operation for ReleaseIpv6AddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReleaseIp6AddressesBandwidthRequest {
     type Output = ReleaseIp6AddressesBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8111,6 +7138,7 @@ impl runtime::operation::Operation for ReleaseIp6AddressesBandwidthRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveBandwidthPackageResourcesRequest {
     type Output = RemoveBandwidthPackageResourcesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8120,6 +7148,7 @@ impl runtime::operation::Operation for RemoveBandwidthPackageResourcesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RemoveIp6RulesRequest {
     type Output = RemoveIp6RulesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8129,6 +7158,7 @@ impl runtime::operation::Operation for RemoveIp6RulesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewAddressesRequest {
     type Output = RenewAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8138,6 +7168,7 @@ impl runtime::operation::Operation for RenewAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for RenewVpnGatewayRequest {
     type Output = RenewVpnGatewayResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8147,6 +7178,7 @@ impl runtime::operation::Operation for RenewVpnGatewayRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceCcnRouteTableBroadcastPolicysRequest {
     type Output = ReplaceCcnRouteTableBroadcastPolicysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8156,6 +7188,7 @@ impl runtime::operation::Operation for ReplaceCcnRouteTableBroadcastPolicysReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceCcnRouteTableInputPolicysRequest {
     type Output = ReplaceCcnRouteTableInputPolicysResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8165,6 +7198,7 @@ impl runtime::operation::Operation for ReplaceCcnRouteTableInputPolicysRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceDirectConnectGatewayCcnRoutesRequest {
     type Output = ReplaceDirectConnectGatewayCcnRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8174,6 +7208,7 @@ impl runtime::operation::Operation for ReplaceDirectConnectGatewayCcnRoutesReque
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceHighPriorityRouteTableAssociationRequest {
     type Output = ReplaceHighPriorityRouteTableAssociationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8183,6 +7218,7 @@ impl runtime::operation::Operation for ReplaceHighPriorityRouteTableAssociationR
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceHighPriorityRoutesRequest {
     type Output = ReplaceHighPriorityRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8192,6 +7228,7 @@ impl runtime::operation::Operation for ReplaceHighPriorityRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceRoutePolicyAssociationsRequest {
     type Output = ReplaceRoutePolicyAssociationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8201,6 +7238,7 @@ impl runtime::operation::Operation for ReplaceRoutePolicyAssociationsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceRoutePolicyEntriesRequest {
     type Output = ReplaceRoutePolicyEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8210,6 +7248,7 @@ impl runtime::operation::Operation for ReplaceRoutePolicyEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceRouteTableAssociationRequest {
     type Output = ReplaceRouteTableAssociationResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8219,6 +7258,7 @@ impl runtime::operation::Operation for ReplaceRouteTableAssociationRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceRoutesRequest {
     type Output = ReplaceRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8228,6 +7268,7 @@ impl runtime::operation::Operation for ReplaceRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceRoutesWithRoutePolicyRequest {
     type Output = ReplaceRoutesWithRoutePolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8237,6 +7278,7 @@ impl runtime::operation::Operation for ReplaceRoutesWithRoutePolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceSecurityGroupPoliciesRequest {
     type Output = ReplaceSecurityGroupPoliciesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8246,6 +7288,7 @@ impl runtime::operation::Operation for ReplaceSecurityGroupPoliciesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReplaceSecurityGroupPolicyRequest {
     type Output = ReplaceSecurityGroupPolicyResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8255,6 +7298,7 @@ impl runtime::operation::Operation for ReplaceSecurityGroupPolicyRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetAttachCcnInstancesRequest {
     type Output = ResetAttachCcnInstancesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8264,6 +7308,7 @@ impl runtime::operation::Operation for ResetAttachCcnInstancesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetHighPriorityRoutesRequest {
     type Output = ResetHighPriorityRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8273,6 +7318,7 @@ impl runtime::operation::Operation for ResetHighPriorityRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetNatGatewayConnectionRequest {
     type Output = ResetNatGatewayConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8282,6 +7328,7 @@ impl runtime::operation::Operation for ResetNatGatewayConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetRoutePolicyAssociationsRequest {
     type Output = ResetRoutePolicyAssociationsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8291,6 +7338,7 @@ impl runtime::operation::Operation for ResetRoutePolicyAssociationsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetRoutePolicyEntriesRequest {
     type Output = ResetRoutePolicyEntriesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8300,6 +7348,7 @@ impl runtime::operation::Operation for ResetRoutePolicyEntriesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetRoutesRequest {
     type Output = ResetRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8309,6 +7358,7 @@ impl runtime::operation::Operation for ResetRoutesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetTrafficMirrorFilterRequest {
     type Output = ResetTrafficMirrorFilterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8318,6 +7368,7 @@ impl runtime::operation::Operation for ResetTrafficMirrorFilterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetTrafficMirrorSrcsRequest {
     type Output = ResetTrafficMirrorSrcsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8327,6 +7378,7 @@ impl runtime::operation::Operation for ResetTrafficMirrorSrcsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetTrafficMirrorTargetRequest {
     type Output = ResetTrafficMirrorTargetResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8336,6 +7388,7 @@ impl runtime::operation::Operation for ResetTrafficMirrorTargetRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetVpnConnectionRequest {
     type Output = ResetVpnConnectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8345,6 +7398,7 @@ impl runtime::operation::Operation for ResetVpnConnectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResetVpnGatewayInternetMaxBandwidthRequest {
     type Output = ResetVpnGatewayInternetMaxBandwidthResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8354,6 +7408,7 @@ impl runtime::operation::Operation for ResetVpnGatewayInternetMaxBandwidthReques
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ResumeSnapshotInstanceRequest {
     type Output = ResumeSnapshotInstanceResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8363,6 +7418,7 @@ impl runtime::operation::Operation for ResumeSnapshotInstanceRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for ReturnNormalAddressesRequest {
     type Output = ReturnNormalAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8372,6 +7428,7 @@ impl runtime::operation::Operation for ReturnNormalAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetCcnRegionBandwidthLimitsRequest {
     type Output = SetCcnRegionBandwidthLimitsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8381,6 +7438,7 @@ impl runtime::operation::Operation for SetCcnRegionBandwidthLimitsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for SetVpnGatewaysRenewFlagRequest {
     type Output = SetVpnGatewaysRenewFlagResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8390,6 +7448,7 @@ impl runtime::operation::Operation for SetVpnGatewaysRenewFlagRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for StartTrafficMirrorRequest {
     type Output = StartTrafficMirrorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8399,6 +7458,7 @@ impl runtime::operation::Operation for StartTrafficMirrorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for StopTrafficMirrorRequest {
     type Output = StopTrafficMirrorResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8408,6 +7468,7 @@ impl runtime::operation::Operation for StopTrafficMirrorRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for TransformAddressRequest {
     type Output = TransformAddressResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8417,6 +7478,7 @@ impl runtime::operation::Operation for TransformAddressRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnassignIpv6AddressesRequest {
     type Output = UnassignIpv6AddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8426,6 +7488,7 @@ impl runtime::operation::Operation for UnassignIpv6AddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnassignIpv6CidrBlockRequest {
     type Output = UnassignIpv6CidrBlockResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8435,6 +7498,7 @@ impl runtime::operation::Operation for UnassignIpv6CidrBlockRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnassignIpv6SubnetCidrBlockRequest {
     type Output = UnassignIpv6SubnetCidrBlockResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8444,6 +7508,7 @@ impl runtime::operation::Operation for UnassignIpv6SubnetCidrBlockRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnassignPrivateIpAddressesRequest {
     type Output = UnassignPrivateIpAddressesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8453,6 +7518,7 @@ impl runtime::operation::Operation for UnassignPrivateIpAddressesRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnlockCcnBandwidthsRequest {
     type Output = UnlockCcnBandwidthsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8462,6 +7528,7 @@ impl runtime::operation::Operation for UnlockCcnBandwidthsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UnlockCcnsRequest {
     type Output = UnlockCcnsResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8471,6 +7538,7 @@ impl runtime::operation::Operation for UnlockCcnsRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateTrafficMirrorAllFilterRequest {
     type Output = UpdateTrafficMirrorAllFilterResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8480,6 +7548,7 @@ impl runtime::operation::Operation for UpdateTrafficMirrorAllFilterRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpdateTrafficMirrorDirectionRequest {
     type Output = UpdateTrafficMirrorDirectionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8489,6 +7558,7 @@ impl runtime::operation::Operation for UpdateTrafficMirrorDirectionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for UpgradeNatGatewayProductVersionRequest {
     type Output = UpgradeNatGatewayProductVersionResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8498,6 +7568,7 @@ impl runtime::operation::Operation for UpgradeNatGatewayProductVersionRequest {
         read_only: false,
     };
 }
+
 impl runtime::operation::Operation for WithdrawNotifyRoutesRequest {
     type Output = WithdrawNotifyRoutesResponse;
     const ACTION: runtime::Action = runtime::Action {
@@ -8507,6 +7578,7 @@ impl runtime::operation::Operation for WithdrawNotifyRoutesRequest {
         read_only: false,
     };
 }
+
 /// Every action of this version, by name: what `Client::invoke` and
 /// the mock's `decode_reply` look actions up in.
 #[cfg(feature = "json")]
@@ -8570,9 +7642,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<CreateIp6TranslatorsRequest>(),
     runtime::operation::Entry::of::<CreateLocalGatewayRequest>(),
     runtime::operation::Entry::of::<CreateNatGatewayRequest>(),
-    runtime::operation::Entry::of::<
-        CreateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    >(),
+    runtime::operation::Entry::of::<CreateNatGatewayDestinationIpPortTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<CreateNatGatewaySourceIpTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<CreateNetDetectRequest>(),
     runtime::operation::Entry::of::<CreateNetworkAclRequest>(),
@@ -8580,9 +7650,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<CreateNetworkAclQuintupleEntriesRequest>(),
     runtime::operation::Entry::of::<CreateNetworkInterfaceRequest>(),
     runtime::operation::Entry::of::<CreatePrivateNatGatewayRequest>(),
-    runtime::operation::Entry::of::<
-        CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    >(),
+    runtime::operation::Entry::of::<CreatePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<CreatePrivateNatGatewayTranslationAclRuleRequest>(),
     runtime::operation::Entry::of::<CreatePrivateNatGatewayTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<CreateReserveIpAddressesRequest>(),
@@ -8634,9 +7702,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DeleteIp6TranslatorsRequest>(),
     runtime::operation::Entry::of::<DeleteLocalGatewayRequest>(),
     runtime::operation::Entry::of::<DeleteNatGatewayRequest>(),
-    runtime::operation::Entry::of::<
-        DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    >(),
+    runtime::operation::Entry::of::<DeleteNatGatewayDestinationIpPortTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<DeleteNatGatewaySourceIpTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<DeleteNetDetectRequest>(),
     runtime::operation::Entry::of::<DeleteNetworkAclRequest>(),
@@ -8644,9 +7710,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DeleteNetworkAclQuintupleEntriesRequest>(),
     runtime::operation::Entry::of::<DeleteNetworkInterfaceRequest>(),
     runtime::operation::Entry::of::<DeletePrivateNatGatewayRequest>(),
-    runtime::operation::Entry::of::<
-        DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    >(),
+    runtime::operation::Entry::of::<DeletePrivateNatGatewayDestinationIpPortTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<DeletePrivateNatGatewayTranslationAclRuleRequest>(),
     runtime::operation::Entry::of::<DeletePrivateNatGatewayTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<DeleteReserveIpAddressesRequest>(),
@@ -8702,9 +7766,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeCdcNetPlanesRequest>(),
     runtime::operation::Entry::of::<DescribeCdcUsedIdcVlanRequest>(),
     runtime::operation::Entry::of::<DescribeClassicLinkInstancesRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeCrossBorderCcnRegionBandwidthLimitsRequest>(),
     runtime::operation::Entry::of::<DescribeCrossBorderComplianceRequest>(),
     runtime::operation::Entry::of::<DescribeCrossBorderFlowMonitorRequest>(),
     runtime::operation::Entry::of::<DescribeCustomerGatewayVendorsRequest>(),
@@ -8729,16 +7791,10 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeIpGeolocationDatabaseUrlRequest>(),
     runtime::operation::Entry::of::<DescribeIpGeolocationInfosRequest>(),
     runtime::operation::Entry::of::<DescribeLocalGatewayRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
-    >(),
-    runtime::operation::Entry::of::<
-        DescribeNatGatewayDirectConnectGatewayRouteRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest>(),
+    runtime::operation::Entry::of::<DescribeNatGatewayDirectConnectGatewayRouteRequest>(),
     runtime::operation::Entry::of::<DescribeNatGatewayFlowMonitorDetailRequest>(),
-    runtime::operation::Entry::of::<
-        DescribeNatGatewaySourceIpTranslationNatRulesRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribeNatGatewaySourceIpTranslationNatRulesRequest>(),
     runtime::operation::Entry::of::<DescribeNatGatewayZonesRequest>(),
     runtime::operation::Entry::of::<DescribeNatGatewaysRequest>(),
     runtime::operation::Entry::of::<DescribeNetDetectStatesRequest>(),
@@ -8748,17 +7804,11 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<DescribeNetworkAclsRequest>(),
     runtime::operation::Entry::of::<DescribeNetworkInterfaceLimitRequest>(),
     runtime::operation::Entry::of::<DescribeNetworkInterfacesRequest>(),
-    runtime::operation::Entry::of::<
-        DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest>(),
     runtime::operation::Entry::of::<DescribePrivateNatGatewayLimitsRequest>(),
     runtime::operation::Entry::of::<DescribePrivateNatGatewayRegionsRequest>(),
-    runtime::operation::Entry::of::<
-        DescribePrivateNatGatewayTranslationAclRulesRequest,
-    >(),
-    runtime::operation::Entry::of::<
-        DescribePrivateNatGatewayTranslationNatRulesRequest,
-    >(),
+    runtime::operation::Entry::of::<DescribePrivateNatGatewayTranslationAclRulesRequest>(),
+    runtime::operation::Entry::of::<DescribePrivateNatGatewayTranslationNatRulesRequest>(),
     runtime::operation::Entry::of::<DescribePrivateNatGatewaysRequest>(),
     runtime::operation::Entry::of::<DescribeProductQuotaRequest>(),
     runtime::operation::Entry::of::<DescribeReserveIpAddressesRequest>(),
@@ -8850,9 +7900,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<InquiryPriceModifyAddressesBandwidthRequest>(),
     runtime::operation::Entry::of::<InquiryPriceRenewAddressesRequest>(),
     runtime::operation::Entry::of::<InquiryPriceRenewVpnGatewayRequest>(),
-    runtime::operation::Entry::of::<
-        InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest,
-    >(),
+    runtime::operation::Entry::of::<InquiryPriceResetVpnGatewayInternetMaxBandwidthRequest>(),
     runtime::operation::Entry::of::<LockCcnBandwidthsRequest>(),
     runtime::operation::Entry::of::<LockCcnsRequest>(),
     runtime::operation::Entry::of::<MigrateBandwidthPackageResourcesRequest>(),
@@ -8869,9 +7917,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<ModifyBandwidthPackageBandwidthRequest>(),
     runtime::operation::Entry::of::<ModifyCcnAttachedInstancesAttributeRequest>(),
     runtime::operation::Entry::of::<ModifyCcnAttributeRequest>(),
-    runtime::operation::Entry::of::<
-        ModifyCcnPolicyBasedRoutingNextHopAttributeRequest,
-    >(),
+    runtime::operation::Entry::of::<ModifyCcnPolicyBasedRoutingNextHopAttributeRequest>(),
     runtime::operation::Entry::of::<ModifyCcnPolicyBasedRoutingRuleAttributeRequest>(),
     runtime::operation::Entry::of::<ModifyCcnRegionBandwidthLimitsTypeRequest>(),
     runtime::operation::Entry::of::<ModifyCcnRouteTablesRequest>(),
@@ -8897,9 +7943,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<ModifyLocalGatewayRequest>(),
     runtime::operation::Entry::of::<ModifyNatGatewayAdvancedAttributeRequest>(),
     runtime::operation::Entry::of::<ModifyNatGatewayAttributeRequest>(),
-    runtime::operation::Entry::of::<
-        ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    >(),
+    runtime::operation::Entry::of::<ModifyNatGatewayDestinationIpPortTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<ModifyNatGatewaySourceIpTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<ModifyNetDetectRequest>(),
     runtime::operation::Entry::of::<ModifyNetworkAclAttributeRequest>(),
@@ -8909,9 +7953,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<ModifyNetworkInterfaceQosRequest>(),
     runtime::operation::Entry::of::<ModifyPrivateIpAddressesAttributeRequest>(),
     runtime::operation::Entry::of::<ModifyPrivateNatGatewayAttributeRequest>(),
-    runtime::operation::Entry::of::<
-        ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest,
-    >(),
+    runtime::operation::Entry::of::<ModifyPrivateNatGatewayDestinationIpPortTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<ModifyPrivateNatGatewayTranslationAclRuleRequest>(),
     runtime::operation::Entry::of::<ModifyPrivateNatGatewayTranslationNatRuleRequest>(),
     runtime::operation::Entry::of::<ModifyReserveIpAddressRequest>(),
@@ -8939,9 +7981,7 @@ pub const OPERATIONS: &[runtime::operation::Entry] = &[
     runtime::operation::Entry::of::<ModifyVpnGatewaySslClientCertRequest>(),
     runtime::operation::Entry::of::<ModifyVpnGatewaySslServerRequest>(),
     runtime::operation::Entry::of::<NotifyRoutesRequest>(),
-    runtime::operation::Entry::of::<
-        RefreshDirectConnectGatewayRouteToNatGatewayRequest,
-    >(),
+    runtime::operation::Entry::of::<RefreshDirectConnectGatewayRouteToNatGatewayRequest>(),
     runtime::operation::Entry::of::<RejectAttachCcnInstancesRequest>(),
     runtime::operation::Entry::of::<RejectVpcPeeringConnectionRequest>(),
     runtime::operation::Entry::of::<ReleaseAddressesRequest>(),

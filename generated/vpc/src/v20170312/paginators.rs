@@ -3,8 +3,11 @@
 
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
+
 use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+
 use super::*;
+
 impl PagedRequest for DescribeAddressTemplateGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -18,6 +21,7 @@ impl PagedRequest for DescribeAddressTemplateGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeAddressTemplateGroupsResponse {
     type Item = output::AddressTemplateGroup;
     fn total_count(&self) -> Option<u64> {
@@ -30,30 +34,21 @@ impl Page for DescribeAddressTemplateGroupsResponse {
         self.address_template_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_address_template_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_address_template_groups_paginator(
-        &self,
-        request: DescribeAddressTemplateGroupsRequest,
-    ) -> Paginator<
-        DescribeAddressTemplateGroupsRequest,
-        DescribeAddressTemplateGroupsResponse,
-    > {
+    pub fn describe_address_template_groups_paginator(&self, request: DescribeAddressTemplateGroupsRequest) -> Paginator<DescribeAddressTemplateGroupsRequest, DescribeAddressTemplateGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeAddressTemplateGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_address_template_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeAddressTemplateGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_address_template_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeAddressTemplatesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -67,6 +62,7 @@ impl PagedRequest for DescribeAddressTemplatesRequest {
         self
     }
 }
+
 impl Page for DescribeAddressTemplatesResponse {
     type Item = output::AddressTemplate;
     fn total_count(&self) -> Option<u64> {
@@ -79,27 +75,21 @@ impl Page for DescribeAddressTemplatesResponse {
         self.address_template_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_address_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_address_templates_paginator(
-        &self,
-        request: DescribeAddressTemplatesRequest,
-    ) -> Paginator<DescribeAddressTemplatesRequest, DescribeAddressTemplatesResponse> {
+    pub fn describe_address_templates_paginator(&self, request: DescribeAddressTemplatesRequest) -> Paginator<DescribeAddressTemplatesRequest, DescribeAddressTemplatesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeAddressTemplates",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_address_templates(request).await }
-            },
-        )
+        Paginator::new("DescribeAddressTemplates", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_address_templates(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeAddressesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -113,6 +103,7 @@ impl PagedRequest for DescribeAddressesRequest {
         self
     }
 }
+
 impl Page for DescribeAddressesResponse {
     type Item = output::Address;
     fn total_count(&self) -> Option<u64> {
@@ -125,27 +116,21 @@ impl Page for DescribeAddressesResponse {
         self.address_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_addresses_paginator(
-        &self,
-        request: DescribeAddressesRequest,
-    ) -> Paginator<DescribeAddressesRequest, DescribeAddressesResponse> {
+    pub fn describe_addresses_paginator(&self, request: DescribeAddressesRequest) -> Paginator<DescribeAddressesRequest, DescribeAddressesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeAddresses",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_addresses(request).await }
-            },
-        )
+        Paginator::new("DescribeAddresses", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_addresses(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeAssistantCidrRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -159,6 +144,7 @@ impl PagedRequest for DescribeAssistantCidrRequest {
         self
     }
 }
+
 impl Page for DescribeAssistantCidrResponse {
     type Item = output::AssistantCidr;
     fn total_count(&self) -> Option<u64> {
@@ -171,27 +157,21 @@ impl Page for DescribeAssistantCidrResponse {
         self.assistant_cidr_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_assistant_cidr`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_assistant_cidr_paginator(
-        &self,
-        request: DescribeAssistantCidrRequest,
-    ) -> Paginator<DescribeAssistantCidrRequest, DescribeAssistantCidrResponse> {
+    pub fn describe_assistant_cidr_paginator(&self, request: DescribeAssistantCidrRequest) -> Paginator<DescribeAssistantCidrRequest, DescribeAssistantCidrResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeAssistantCidr",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_assistant_cidr(request).await }
-            },
-        )
+        Paginator::new("DescribeAssistantCidr", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_assistant_cidr(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeBandwidthPackageResourcesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -205,6 +185,7 @@ impl PagedRequest for DescribeBandwidthPackageResourcesRequest {
         self
     }
 }
+
 impl Page for DescribeBandwidthPackageResourcesResponse {
     type Item = output::Resource;
     fn total_count(&self) -> Option<u64> {
@@ -217,30 +198,21 @@ impl Page for DescribeBandwidthPackageResourcesResponse {
         self.resource_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_bandwidth_package_resources`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_bandwidth_package_resources_paginator(
-        &self,
-        request: DescribeBandwidthPackageResourcesRequest,
-    ) -> Paginator<
-        DescribeBandwidthPackageResourcesRequest,
-        DescribeBandwidthPackageResourcesResponse,
-    > {
+    pub fn describe_bandwidth_package_resources_paginator(&self, request: DescribeBandwidthPackageResourcesRequest) -> Paginator<DescribeBandwidthPackageResourcesRequest, DescribeBandwidthPackageResourcesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeBandwidthPackageResources",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_bandwidth_package_resources(request).await }
-            },
-        )
+        Paginator::new("DescribeBandwidthPackageResources", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_bandwidth_package_resources(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeBandwidthPackagesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -254,6 +226,7 @@ impl PagedRequest for DescribeBandwidthPackagesRequest {
         self
     }
 }
+
 impl Page for DescribeBandwidthPackagesResponse {
     type Item = output::BandwidthPackage;
     fn total_count(&self) -> Option<u64> {
@@ -266,27 +239,21 @@ impl Page for DescribeBandwidthPackagesResponse {
         self.bandwidth_package_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_bandwidth_packages`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_bandwidth_packages_paginator(
-        &self,
-        request: DescribeBandwidthPackagesRequest,
-    ) -> Paginator<DescribeBandwidthPackagesRequest, DescribeBandwidthPackagesResponse> {
+    pub fn describe_bandwidth_packages_paginator(&self, request: DescribeBandwidthPackagesRequest) -> Paginator<DescribeBandwidthPackagesRequest, DescribeBandwidthPackagesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeBandwidthPackages",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_bandwidth_packages(request).await }
-            },
-        )
+        Paginator::new("DescribeBandwidthPackages", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_bandwidth_packages(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCcnAttachedInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -300,6 +267,7 @@ impl PagedRequest for DescribeCcnAttachedInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeCcnAttachedInstancesResponse {
     type Item = output::CcnAttachedInstance;
     fn total_count(&self) -> Option<u64> {
@@ -312,30 +280,21 @@ impl Page for DescribeCcnAttachedInstancesResponse {
         self.instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ccn_attached_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ccn_attached_instances_paginator(
-        &self,
-        request: DescribeCcnAttachedInstancesRequest,
-    ) -> Paginator<
-        DescribeCcnAttachedInstancesRequest,
-        DescribeCcnAttachedInstancesResponse,
-    > {
+    pub fn describe_ccn_attached_instances_paginator(&self, request: DescribeCcnAttachedInstancesRequest) -> Paginator<DescribeCcnAttachedInstancesRequest, DescribeCcnAttachedInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCcnAttachedInstances",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ccn_attached_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeCcnAttachedInstances", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ccn_attached_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCcnPolicyBasedRoutingNextHopRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -349,6 +308,7 @@ impl PagedRequest for DescribeCcnPolicyBasedRoutingNextHopRequest {
         self
     }
 }
+
 impl Page for DescribeCcnPolicyBasedRoutingNextHopResponse {
     type Item = output::CcnPolicyBasedRoutingNextHop;
     fn total_count(&self) -> Option<u64> {
@@ -361,32 +321,21 @@ impl Page for DescribeCcnPolicyBasedRoutingNextHopResponse {
         self.ccn_policy_based_routing_next_hop_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ccn_policy_based_routing_next_hop`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ccn_policy_based_routing_next_hop_paginator(
-        &self,
-        request: DescribeCcnPolicyBasedRoutingNextHopRequest,
-    ) -> Paginator<
-        DescribeCcnPolicyBasedRoutingNextHopRequest,
-        DescribeCcnPolicyBasedRoutingNextHopResponse,
-    > {
+    pub fn describe_ccn_policy_based_routing_next_hop_paginator(&self, request: DescribeCcnPolicyBasedRoutingNextHopRequest) -> Paginator<DescribeCcnPolicyBasedRoutingNextHopRequest, DescribeCcnPolicyBasedRoutingNextHopResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCcnPolicyBasedRoutingNextHop",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_ccn_policy_based_routing_next_hop(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeCcnPolicyBasedRoutingNextHop", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ccn_policy_based_routing_next_hop(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCcnPolicyBasedRoutingRuleRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -400,6 +349,7 @@ impl PagedRequest for DescribeCcnPolicyBasedRoutingRuleRequest {
         self
     }
 }
+
 impl Page for DescribeCcnPolicyBasedRoutingRuleResponse {
     type Item = output::CcnPolicyBasedRoutingRule;
     fn total_count(&self) -> Option<u64> {
@@ -412,32 +362,21 @@ impl Page for DescribeCcnPolicyBasedRoutingRuleResponse {
         self.ccn_policy_based_routing_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ccn_policy_based_routing_rule`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ccn_policy_based_routing_rule_paginator(
-        &self,
-        request: DescribeCcnPolicyBasedRoutingRuleRequest,
-    ) -> Paginator<
-        DescribeCcnPolicyBasedRoutingRuleRequest,
-        DescribeCcnPolicyBasedRoutingRuleResponse,
-    > {
+    pub fn describe_ccn_policy_based_routing_rule_paginator(&self, request: DescribeCcnPolicyBasedRoutingRuleRequest) -> Paginator<DescribeCcnPolicyBasedRoutingRuleRequest, DescribeCcnPolicyBasedRoutingRuleResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCcnPolicyBasedRoutingRule",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_ccn_policy_based_routing_rule(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeCcnPolicyBasedRoutingRule", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ccn_policy_based_routing_rule(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCcnRouteTablesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -451,6 +390,7 @@ impl PagedRequest for DescribeCcnRouteTablesRequest {
         self
     }
 }
+
 impl Page for DescribeCcnRouteTablesResponse {
     type Item = output::CcnRouteTable;
     fn total_count(&self) -> Option<u64> {
@@ -463,27 +403,21 @@ impl Page for DescribeCcnRouteTablesResponse {
         self.ccn_route_table_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ccn_route_tables`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ccn_route_tables_paginator(
-        &self,
-        request: DescribeCcnRouteTablesRequest,
-    ) -> Paginator<DescribeCcnRouteTablesRequest, DescribeCcnRouteTablesResponse> {
+    pub fn describe_ccn_route_tables_paginator(&self, request: DescribeCcnRouteTablesRequest) -> Paginator<DescribeCcnRouteTablesRequest, DescribeCcnRouteTablesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCcnRouteTables",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ccn_route_tables(request).await }
-            },
-        )
+        Paginator::new("DescribeCcnRouteTables", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ccn_route_tables(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCcnRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -497,6 +431,7 @@ impl PagedRequest for DescribeCcnRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeCcnRoutesResponse {
     type Item = output::CcnRoute;
     fn total_count(&self) -> Option<u64> {
@@ -509,27 +444,21 @@ impl Page for DescribeCcnRoutesResponse {
         self.route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ccn_routes_paginator(
-        &self,
-        request: DescribeCcnRoutesRequest,
-    ) -> Paginator<DescribeCcnRoutesRequest, DescribeCcnRoutesResponse> {
+    pub fn describe_ccn_routes_paginator(&self, request: DescribeCcnRoutesRequest) -> Paginator<DescribeCcnRoutesRequest, DescribeCcnRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCcnRoutes",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ccn_routes(request).await }
-            },
-        )
+        Paginator::new("DescribeCcnRoutes", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ccn_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCcnsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -543,6 +472,7 @@ impl PagedRequest for DescribeCcnsRequest {
         self
     }
 }
+
 impl Page for DescribeCcnsResponse {
     type Item = output::Ccn;
     fn total_count(&self) -> Option<u64> {
@@ -555,27 +485,21 @@ impl Page for DescribeCcnsResponse {
         self.ccn_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ccns`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ccns_paginator(
-        &self,
-        request: DescribeCcnsRequest,
-    ) -> Paginator<DescribeCcnsRequest, DescribeCcnsResponse> {
+    pub fn describe_ccns_paginator(&self, request: DescribeCcnsRequest) -> Paginator<DescribeCcnsRequest, DescribeCcnsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCcns",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ccns(request).await }
-            },
-        )
+        Paginator::new("DescribeCcns", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ccns(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeClassicLinkInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -589,6 +513,7 @@ impl PagedRequest for DescribeClassicLinkInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeClassicLinkInstancesResponse {
     type Item = output::ClassicLinkInstance;
     fn total_count(&self) -> Option<u64> {
@@ -601,30 +526,21 @@ impl Page for DescribeClassicLinkInstancesResponse {
         self.classic_link_instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_classic_link_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_classic_link_instances_paginator(
-        &self,
-        request: DescribeClassicLinkInstancesRequest,
-    ) -> Paginator<
-        DescribeClassicLinkInstancesRequest,
-        DescribeClassicLinkInstancesResponse,
-    > {
+    pub fn describe_classic_link_instances_paginator(&self, request: DescribeClassicLinkInstancesRequest) -> Paginator<DescribeClassicLinkInstancesRequest, DescribeClassicLinkInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeClassicLinkInstances",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_classic_link_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeClassicLinkInstances", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_classic_link_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -638,6 +554,7 @@ impl PagedRequest for DescribeCrossBorderCcnRegionBandwidthLimitsRequest {
         self
     }
 }
+
 impl Page for DescribeCrossBorderCcnRegionBandwidthLimitsResponse {
     type Item = output::CcnBandwidth;
     fn total_count(&self) -> Option<u64> {
@@ -650,34 +567,21 @@ impl Page for DescribeCrossBorderCcnRegionBandwidthLimitsResponse {
         self.ccn_bandwidth_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_cross_border_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_cross_border_ccn_region_bandwidth_limits_paginator(
-        &self,
-        request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
-    ) -> Paginator<
-        DescribeCrossBorderCcnRegionBandwidthLimitsRequest,
-        DescribeCrossBorderCcnRegionBandwidthLimitsResponse,
-    > {
+    pub fn describe_cross_border_ccn_region_bandwidth_limits_paginator(&self, request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest) -> Paginator<DescribeCrossBorderCcnRegionBandwidthLimitsRequest, DescribeCrossBorderCcnRegionBandwidthLimitsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCrossBorderCcnRegionBandwidthLimits",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_cross_border_ccn_region_bandwidth_limits(request)
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribeCrossBorderCcnRegionBandwidthLimits", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_cross_border_ccn_region_bandwidth_limits(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCrossBorderComplianceRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -691,6 +595,7 @@ impl PagedRequest for DescribeCrossBorderComplianceRequest {
         self
     }
 }
+
 impl Page for DescribeCrossBorderComplianceResponse {
     type Item = output::CrossBorderCompliance;
     fn total_count(&self) -> Option<u64> {
@@ -703,30 +608,21 @@ impl Page for DescribeCrossBorderComplianceResponse {
         self.cross_border_compliance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_cross_border_compliance`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_cross_border_compliance_paginator(
-        &self,
-        request: DescribeCrossBorderComplianceRequest,
-    ) -> Paginator<
-        DescribeCrossBorderComplianceRequest,
-        DescribeCrossBorderComplianceResponse,
-    > {
+    pub fn describe_cross_border_compliance_paginator(&self, request: DescribeCrossBorderComplianceRequest) -> Paginator<DescribeCrossBorderComplianceRequest, DescribeCrossBorderComplianceResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCrossBorderCompliance",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_cross_border_compliance(request).await }
-            },
-        )
+        Paginator::new("DescribeCrossBorderCompliance", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_cross_border_compliance(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeCustomerGatewaysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -740,6 +636,7 @@ impl PagedRequest for DescribeCustomerGatewaysRequest {
         self
     }
 }
+
 impl Page for DescribeCustomerGatewaysResponse {
     type Item = output::CustomerGateway;
     fn total_count(&self) -> Option<u64> {
@@ -752,27 +649,21 @@ impl Page for DescribeCustomerGatewaysResponse {
         self.customer_gateway_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_customer_gateways`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_customer_gateways_paginator(
-        &self,
-        request: DescribeCustomerGatewaysRequest,
-    ) -> Paginator<DescribeCustomerGatewaysRequest, DescribeCustomerGatewaysResponse> {
+    pub fn describe_customer_gateways_paginator(&self, request: DescribeCustomerGatewaysRequest) -> Paginator<DescribeCustomerGatewaysRequest, DescribeCustomerGatewaysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeCustomerGateways",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_customer_gateways(request).await }
-            },
-        )
+        Paginator::new("DescribeCustomerGateways", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_customer_gateways(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeDhcpIpsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -786,6 +677,7 @@ impl PagedRequest for DescribeDhcpIpsRequest {
         self
     }
 }
+
 impl Page for DescribeDhcpIpsResponse {
     type Item = output::DhcpIp;
     fn total_count(&self) -> Option<u64> {
@@ -798,27 +690,21 @@ impl Page for DescribeDhcpIpsResponse {
         self.dhcp_ip_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_dhcp_ips`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_dhcp_ips_paginator(
-        &self,
-        request: DescribeDhcpIpsRequest,
-    ) -> Paginator<DescribeDhcpIpsRequest, DescribeDhcpIpsResponse> {
+    pub fn describe_dhcp_ips_paginator(&self, request: DescribeDhcpIpsRequest) -> Paginator<DescribeDhcpIpsRequest, DescribeDhcpIpsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeDhcpIps",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_dhcp_ips(request).await }
-            },
-        )
+        Paginator::new("DescribeDhcpIps", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_dhcp_ips(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeDirectConnectGatewayCcnRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -832,6 +718,7 @@ impl PagedRequest for DescribeDirectConnectGatewayCcnRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeDirectConnectGatewayCcnRoutesResponse {
     type Item = output::DirectConnectGatewayCcnRoute;
     fn total_count(&self) -> Option<u64> {
@@ -844,32 +731,21 @@ impl Page for DescribeDirectConnectGatewayCcnRoutesResponse {
         self.route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_direct_connect_gateway_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_direct_connect_gateway_ccn_routes_paginator(
-        &self,
-        request: DescribeDirectConnectGatewayCcnRoutesRequest,
-    ) -> Paginator<
-        DescribeDirectConnectGatewayCcnRoutesRequest,
-        DescribeDirectConnectGatewayCcnRoutesResponse,
-    > {
+    pub fn describe_direct_connect_gateway_ccn_routes_paginator(&self, request: DescribeDirectConnectGatewayCcnRoutesRequest) -> Paginator<DescribeDirectConnectGatewayCcnRoutesRequest, DescribeDirectConnectGatewayCcnRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeDirectConnectGatewayCcnRoutes",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_direct_connect_gateway_ccn_routes(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeDirectConnectGatewayCcnRoutes", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_direct_connect_gateway_ccn_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeDirectConnectGatewaysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -883,6 +759,7 @@ impl PagedRequest for DescribeDirectConnectGatewaysRequest {
         self
     }
 }
+
 impl Page for DescribeDirectConnectGatewaysResponse {
     type Item = output::DirectConnectGateway;
     fn total_count(&self) -> Option<u64> {
@@ -895,30 +772,21 @@ impl Page for DescribeDirectConnectGatewaysResponse {
         self.direct_connect_gateway_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_direct_connect_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_direct_connect_gateways_paginator(
-        &self,
-        request: DescribeDirectConnectGatewaysRequest,
-    ) -> Paginator<
-        DescribeDirectConnectGatewaysRequest,
-        DescribeDirectConnectGatewaysResponse,
-    > {
+    pub fn describe_direct_connect_gateways_paginator(&self, request: DescribeDirectConnectGatewaysRequest) -> Paginator<DescribeDirectConnectGatewaysRequest, DescribeDirectConnectGatewaysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeDirectConnectGateways",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_direct_connect_gateways(request).await }
-            },
-        )
+        Paginator::new("DescribeDirectConnectGateways", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_direct_connect_gateways(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeGatewayFlowMonitorDetailRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -932,6 +800,7 @@ impl PagedRequest for DescribeGatewayFlowMonitorDetailRequest {
         self
     }
 }
+
 impl Page for DescribeGatewayFlowMonitorDetailResponse {
     type Item = output::GatewayFlowMonitorDetail;
     fn total_count(&self) -> Option<u64> {
@@ -944,30 +813,21 @@ impl Page for DescribeGatewayFlowMonitorDetailResponse {
         self.gateway_flow_monitor_detail_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_gateway_flow_monitor_detail`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_gateway_flow_monitor_detail_paginator(
-        &self,
-        request: DescribeGatewayFlowMonitorDetailRequest,
-    ) -> Paginator<
-        DescribeGatewayFlowMonitorDetailRequest,
-        DescribeGatewayFlowMonitorDetailResponse,
-    > {
+    pub fn describe_gateway_flow_monitor_detail_paginator(&self, request: DescribeGatewayFlowMonitorDetailRequest) -> Paginator<DescribeGatewayFlowMonitorDetailRequest, DescribeGatewayFlowMonitorDetailResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeGatewayFlowMonitorDetail",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_gateway_flow_monitor_detail(request).await }
-            },
-        )
+        Paginator::new("DescribeGatewayFlowMonitorDetail", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_gateway_flow_monitor_detail(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeGatewayFlowQosRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -981,6 +841,7 @@ impl PagedRequest for DescribeGatewayFlowQosRequest {
         self
     }
 }
+
 impl Page for DescribeGatewayFlowQosResponse {
     type Item = output::GatewayQos;
     fn total_count(&self) -> Option<u64> {
@@ -993,27 +854,21 @@ impl Page for DescribeGatewayFlowQosResponse {
         self.gateway_qos_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_gateway_flow_qos`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_gateway_flow_qos_paginator(
-        &self,
-        request: DescribeGatewayFlowQosRequest,
-    ) -> Paginator<DescribeGatewayFlowQosRequest, DescribeGatewayFlowQosResponse> {
+    pub fn describe_gateway_flow_qos_paginator(&self, request: DescribeGatewayFlowQosRequest) -> Paginator<DescribeGatewayFlowQosRequest, DescribeGatewayFlowQosResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeGatewayFlowQos",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_gateway_flow_qos(request).await }
-            },
-        )
+        Paginator::new("DescribeGatewayFlowQos", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_gateway_flow_qos(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeGlobalRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1027,6 +882,7 @@ impl PagedRequest for DescribeGlobalRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeGlobalRoutesResponse {
     type Item = output::GlobalRoute;
     fn total_count(&self) -> Option<u64> {
@@ -1039,27 +895,21 @@ impl Page for DescribeGlobalRoutesResponse {
         self.global_route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_global_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_global_routes_paginator(
-        &self,
-        request: DescribeGlobalRoutesRequest,
-    ) -> Paginator<DescribeGlobalRoutesRequest, DescribeGlobalRoutesResponse> {
+    pub fn describe_global_routes_paginator(&self, request: DescribeGlobalRoutesRequest) -> Paginator<DescribeGlobalRoutesRequest, DescribeGlobalRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeGlobalRoutes",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_global_routes(request).await }
-            },
-        )
+        Paginator::new("DescribeGlobalRoutes", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_global_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeHaVipsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1073,6 +923,7 @@ impl PagedRequest for DescribeHaVipsRequest {
         self
     }
 }
+
 impl Page for DescribeHaVipsResponse {
     type Item = output::HaVip;
     fn total_count(&self) -> Option<u64> {
@@ -1085,27 +936,21 @@ impl Page for DescribeHaVipsResponse {
         self.ha_vip_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ha_vips`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ha_vips_paginator(
-        &self,
-        request: DescribeHaVipsRequest,
-    ) -> Paginator<DescribeHaVipsRequest, DescribeHaVipsResponse> {
+    pub fn describe_ha_vips_paginator(&self, request: DescribeHaVipsRequest) -> Paginator<DescribeHaVipsRequest, DescribeHaVipsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeHaVips",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ha_vips(request).await }
-            },
-        )
+        Paginator::new("DescribeHaVips", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ha_vips(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeHighPriorityRouteTablesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1119,6 +964,7 @@ impl PagedRequest for DescribeHighPriorityRouteTablesRequest {
         self
     }
 }
+
 impl Page for DescribeHighPriorityRouteTablesResponse {
     type Item = output::HighPriorityRouteTable;
     fn total_count(&self) -> Option<u64> {
@@ -1131,30 +977,21 @@ impl Page for DescribeHighPriorityRouteTablesResponse {
         self.high_priority_route_table_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_high_priority_route_tables`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_high_priority_route_tables_paginator(
-        &self,
-        request: DescribeHighPriorityRouteTablesRequest,
-    ) -> Paginator<
-        DescribeHighPriorityRouteTablesRequest,
-        DescribeHighPriorityRouteTablesResponse,
-    > {
+    pub fn describe_high_priority_route_tables_paginator(&self, request: DescribeHighPriorityRouteTablesRequest) -> Paginator<DescribeHighPriorityRouteTablesRequest, DescribeHighPriorityRouteTablesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeHighPriorityRouteTables",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_high_priority_route_tables(request).await }
-            },
-        )
+        Paginator::new("DescribeHighPriorityRouteTables", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_high_priority_route_tables(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeHighPriorityRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1168,6 +1005,7 @@ impl PagedRequest for DescribeHighPriorityRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeHighPriorityRoutesResponse {
     type Item = output::HighPriorityRoute;
     fn total_count(&self) -> Option<u64> {
@@ -1180,30 +1018,21 @@ impl Page for DescribeHighPriorityRoutesResponse {
         self.high_priority_route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_high_priority_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_high_priority_routes_paginator(
-        &self,
-        request: DescribeHighPriorityRoutesRequest,
-    ) -> Paginator<
-        DescribeHighPriorityRoutesRequest,
-        DescribeHighPriorityRoutesResponse,
-    > {
+    pub fn describe_high_priority_routes_paginator(&self, request: DescribeHighPriorityRoutesRequest) -> Paginator<DescribeHighPriorityRoutesRequest, DescribeHighPriorityRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeHighPriorityRoutes",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_high_priority_routes(request).await }
-            },
-        )
+        Paginator::new("DescribeHighPriorityRoutes", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_high_priority_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeIpv6AddressesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1217,6 +1046,7 @@ impl PagedRequest for DescribeIpv6AddressesRequest {
         self
     }
 }
+
 impl Page for DescribeIpv6AddressesResponse {
     type Item = output::Address;
     fn total_count(&self) -> Option<u64> {
@@ -1229,27 +1059,21 @@ impl Page for DescribeIpv6AddressesResponse {
         self.address_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ipv6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ipv6_addresses_paginator(
-        &self,
-        request: DescribeIpv6AddressesRequest,
-    ) -> Paginator<DescribeIpv6AddressesRequest, DescribeIpv6AddressesResponse> {
+    pub fn describe_ipv6_addresses_paginator(&self, request: DescribeIpv6AddressesRequest) -> Paginator<DescribeIpv6AddressesRequest, DescribeIpv6AddressesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeIPv6Addresses",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ipv6_addresses(request).await }
-            },
-        )
+        Paginator::new("DescribeIPv6Addresses", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ipv6_addresses(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeIp6AddressesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1263,6 +1087,7 @@ impl PagedRequest for DescribeIp6AddressesRequest {
         self
     }
 }
+
 impl Page for DescribeIp6AddressesResponse {
     type Item = output::Address;
     fn total_count(&self) -> Option<u64> {
@@ -1275,27 +1100,21 @@ impl Page for DescribeIp6AddressesResponse {
         self.address_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ip6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ip6_addresses_paginator(
-        &self,
-        request: DescribeIp6AddressesRequest,
-    ) -> Paginator<DescribeIp6AddressesRequest, DescribeIp6AddressesResponse> {
+    pub fn describe_ip6_addresses_paginator(&self, request: DescribeIp6AddressesRequest) -> Paginator<DescribeIp6AddressesRequest, DescribeIp6AddressesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeIp6Addresses",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ip6_addresses(request).await }
-            },
-        )
+        Paginator::new("DescribeIp6Addresses", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ip6_addresses(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeIp6TranslatorsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1309,6 +1128,7 @@ impl PagedRequest for DescribeIp6TranslatorsRequest {
         self
     }
 }
+
 impl Page for DescribeIp6TranslatorsResponse {
     type Item = output::Ip6Translator;
     fn total_count(&self) -> Option<u64> {
@@ -1321,27 +1141,21 @@ impl Page for DescribeIp6TranslatorsResponse {
         self.ip6_translator_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_ip6_translators`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_ip6_translators_paginator(
-        &self,
-        request: DescribeIp6TranslatorsRequest,
-    ) -> Paginator<DescribeIp6TranslatorsRequest, DescribeIp6TranslatorsResponse> {
+    pub fn describe_ip6_translators_paginator(&self, request: DescribeIp6TranslatorsRequest) -> Paginator<DescribeIp6TranslatorsRequest, DescribeIp6TranslatorsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeIp6Translators",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_ip6_translators(request).await }
-            },
-        )
+        Paginator::new("DescribeIp6Translators", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_ip6_translators(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeLocalGatewayRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1355,6 +1169,7 @@ impl PagedRequest for DescribeLocalGatewayRequest {
         self
     }
 }
+
 impl Page for DescribeLocalGatewayResponse {
     type Item = output::LocalGateway;
     fn total_count(&self) -> Option<u64> {
@@ -1367,27 +1182,21 @@ impl Page for DescribeLocalGatewayResponse {
         self.local_gateway_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_local_gateway`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_local_gateway_paginator(
-        &self,
-        request: DescribeLocalGatewayRequest,
-    ) -> Paginator<DescribeLocalGatewayRequest, DescribeLocalGatewayResponse> {
+    pub fn describe_local_gateway_paginator(&self, request: DescribeLocalGatewayRequest) -> Paginator<DescribeLocalGatewayRequest, DescribeLocalGatewayResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeLocalGateway",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_local_gateway(request).await }
-            },
-        )
+        Paginator::new("DescribeLocalGateway", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_local_gateway(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1401,6 +1210,7 @@ impl PagedRequest for DescribeNatGatewayDestinationIpPortTranslationNatRulesRequ
         self
     }
 }
+
 impl Page for DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse {
     type Item = output::NatGatewayDestinationIpPortTranslationNatRule;
     fn total_count(&self) -> Option<u64> {
@@ -1413,36 +1223,21 @@ impl Page for DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse {
         self.nat_gateway_destination_ip_port_translation_nat_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_nat_gateway_destination_ip_port_translation_nat_rules_paginator(
-        &self,
-        request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
-    ) -> Paginator<
-        DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest,
-        DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse,
-    > {
+    pub fn describe_nat_gateway_destination_ip_port_translation_nat_rules_paginator(&self, request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest) -> Paginator<DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest, DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNatGatewayDestinationIpPortTranslationNatRules",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_nat_gateway_destination_ip_port_translation_nat_rules(
-                            request,
-                        )
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribeNatGatewayDestinationIpPortTranslationNatRules", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_nat_gateway_destination_ip_port_translation_nat_rules(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1456,6 +1251,7 @@ impl PagedRequest for DescribeNatGatewaySourceIpTranslationNatRulesRequest {
         self
     }
 }
+
 impl Page for DescribeNatGatewaySourceIpTranslationNatRulesResponse {
     type Item = output::SourceIpTranslationNatRule;
     fn total_count(&self) -> Option<u64> {
@@ -1468,34 +1264,21 @@ impl Page for DescribeNatGatewaySourceIpTranslationNatRulesResponse {
         self.source_ip_translation_nat_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_nat_gateway_source_ip_translation_nat_rules`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_nat_gateway_source_ip_translation_nat_rules_paginator(
-        &self,
-        request: DescribeNatGatewaySourceIpTranslationNatRulesRequest,
-    ) -> Paginator<
-        DescribeNatGatewaySourceIpTranslationNatRulesRequest,
-        DescribeNatGatewaySourceIpTranslationNatRulesResponse,
-    > {
+    pub fn describe_nat_gateway_source_ip_translation_nat_rules_paginator(&self, request: DescribeNatGatewaySourceIpTranslationNatRulesRequest) -> Paginator<DescribeNatGatewaySourceIpTranslationNatRulesRequest, DescribeNatGatewaySourceIpTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNatGatewaySourceIpTranslationNatRules",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_nat_gateway_source_ip_translation_nat_rules(request)
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribeNatGatewaySourceIpTranslationNatRules", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_nat_gateway_source_ip_translation_nat_rules(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNatGatewaysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1509,6 +1292,7 @@ impl PagedRequest for DescribeNatGatewaysRequest {
         self
     }
 }
+
 impl Page for DescribeNatGatewaysResponse {
     type Item = output::NatGateway;
     fn total_count(&self) -> Option<u64> {
@@ -1521,27 +1305,21 @@ impl Page for DescribeNatGatewaysResponse {
         self.nat_gateway_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_nat_gateways`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_nat_gateways_paginator(
-        &self,
-        request: DescribeNatGatewaysRequest,
-    ) -> Paginator<DescribeNatGatewaysRequest, DescribeNatGatewaysResponse> {
+    pub fn describe_nat_gateways_paginator(&self, request: DescribeNatGatewaysRequest) -> Paginator<DescribeNatGatewaysRequest, DescribeNatGatewaysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNatGateways",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_nat_gateways(request).await }
-            },
-        )
+        Paginator::new("DescribeNatGateways", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_nat_gateways(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNetDetectStatesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1555,6 +1333,7 @@ impl PagedRequest for DescribeNetDetectStatesRequest {
         self
     }
 }
+
 impl Page for DescribeNetDetectStatesResponse {
     type Item = output::NetDetectState;
     fn total_count(&self) -> Option<u64> {
@@ -1567,27 +1346,21 @@ impl Page for DescribeNetDetectStatesResponse {
         self.net_detect_state_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_net_detect_states`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_net_detect_states_paginator(
-        &self,
-        request: DescribeNetDetectStatesRequest,
-    ) -> Paginator<DescribeNetDetectStatesRequest, DescribeNetDetectStatesResponse> {
+    pub fn describe_net_detect_states_paginator(&self, request: DescribeNetDetectStatesRequest) -> Paginator<DescribeNetDetectStatesRequest, DescribeNetDetectStatesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNetDetectStates",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_net_detect_states(request).await }
-            },
-        )
+        Paginator::new("DescribeNetDetectStates", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_net_detect_states(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNetDetectsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1601,6 +1374,7 @@ impl PagedRequest for DescribeNetDetectsRequest {
         self
     }
 }
+
 impl Page for DescribeNetDetectsResponse {
     type Item = output::NetDetect;
     fn total_count(&self) -> Option<u64> {
@@ -1613,27 +1387,21 @@ impl Page for DescribeNetDetectsResponse {
         self.net_detect_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_net_detects`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_net_detects_paginator(
-        &self,
-        request: DescribeNetDetectsRequest,
-    ) -> Paginator<DescribeNetDetectsRequest, DescribeNetDetectsResponse> {
+    pub fn describe_net_detects_paginator(&self, request: DescribeNetDetectsRequest) -> Paginator<DescribeNetDetectsRequest, DescribeNetDetectsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNetDetects",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_net_detects(request).await }
-            },
-        )
+        Paginator::new("DescribeNetDetects", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_net_detects(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNetworkAclQuintupleEntriesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1647,6 +1415,7 @@ impl PagedRequest for DescribeNetworkAclQuintupleEntriesRequest {
         self
     }
 }
+
 impl Page for DescribeNetworkAclQuintupleEntriesResponse {
     type Item = output::NetworkAclQuintupleEntry;
     fn total_count(&self) -> Option<u64> {
@@ -1659,32 +1428,21 @@ impl Page for DescribeNetworkAclQuintupleEntriesResponse {
         self.network_acl_quintuple_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_network_acl_quintuple_entries`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_network_acl_quintuple_entries_paginator(
-        &self,
-        request: DescribeNetworkAclQuintupleEntriesRequest,
-    ) -> Paginator<
-        DescribeNetworkAclQuintupleEntriesRequest,
-        DescribeNetworkAclQuintupleEntriesResponse,
-    > {
+    pub fn describe_network_acl_quintuple_entries_paginator(&self, request: DescribeNetworkAclQuintupleEntriesRequest) -> Paginator<DescribeNetworkAclQuintupleEntriesRequest, DescribeNetworkAclQuintupleEntriesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNetworkAclQuintupleEntries",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_network_acl_quintuple_entries(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeNetworkAclQuintupleEntries", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_network_acl_quintuple_entries(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNetworkAclsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1698,6 +1456,7 @@ impl PagedRequest for DescribeNetworkAclsRequest {
         self
     }
 }
+
 impl Page for DescribeNetworkAclsResponse {
     type Item = output::NetworkAcl;
     fn total_count(&self) -> Option<u64> {
@@ -1710,27 +1469,21 @@ impl Page for DescribeNetworkAclsResponse {
         self.network_acl_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_network_acls`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_network_acls_paginator(
-        &self,
-        request: DescribeNetworkAclsRequest,
-    ) -> Paginator<DescribeNetworkAclsRequest, DescribeNetworkAclsResponse> {
+    pub fn describe_network_acls_paginator(&self, request: DescribeNetworkAclsRequest) -> Paginator<DescribeNetworkAclsRequest, DescribeNetworkAclsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNetworkAcls",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_network_acls(request).await }
-            },
-        )
+        Paginator::new("DescribeNetworkAcls", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_network_acls(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeNetworkInterfacesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1744,6 +1497,7 @@ impl PagedRequest for DescribeNetworkInterfacesRequest {
         self
     }
 }
+
 impl Page for DescribeNetworkInterfacesResponse {
     type Item = output::NetworkInterface;
     fn total_count(&self) -> Option<u64> {
@@ -1756,29 +1510,22 @@ impl Page for DescribeNetworkInterfacesResponse {
         self.network_interface_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_network_interfaces`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_network_interfaces_paginator(
-        &self,
-        request: DescribeNetworkInterfacesRequest,
-    ) -> Paginator<DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResponse> {
+    pub fn describe_network_interfaces_paginator(&self, request: DescribeNetworkInterfacesRequest) -> Paginator<DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeNetworkInterfaces",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_network_interfaces(request).await }
-            },
-        )
+        Paginator::new("DescribeNetworkInterfaces", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_network_interfaces(request).await }
+        })
     }
 }
-impl PagedRequest
-for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
+
+impl PagedRequest for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
     }
@@ -1791,6 +1538,7 @@ for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest {
         self
     }
 }
+
 impl Page for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse {
     type Item = output::PrivateNatDestinationIpPortTranslationNatRule;
     fn total_count(&self) -> Option<u64> {
@@ -1803,36 +1551,21 @@ impl Page for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRespo
         self.local_destination_ip_port_translation_nat_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules_paginator(
-        &self,
-        request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
-    ) -> Paginator<
-        DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest,
-        DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse,
-    > {
+    pub fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules_paginator(&self, request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest) -> Paginator<DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest, DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrivateNatGatewayDestinationIpPortTranslationNatRules",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_private_nat_gateway_destination_ip_port_translation_nat_rules(
-                            request,
-                        )
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribePrivateNatGatewayDestinationIpPortTranslationNatRules", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_private_nat_gateway_destination_ip_port_translation_nat_rules(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrivateNatGatewayLimitsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1846,6 +1579,7 @@ impl PagedRequest for DescribePrivateNatGatewayLimitsRequest {
         self
     }
 }
+
 impl Page for DescribePrivateNatGatewayLimitsResponse {
     type Item = output::PrivateNatGatewayLimit;
     fn total_count(&self) -> Option<u64> {
@@ -1858,30 +1592,21 @@ impl Page for DescribePrivateNatGatewayLimitsResponse {
         self.private_nat_gateway_limit_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_private_nat_gateway_limits_paginator(
-        &self,
-        request: DescribePrivateNatGatewayLimitsRequest,
-    ) -> Paginator<
-        DescribePrivateNatGatewayLimitsRequest,
-        DescribePrivateNatGatewayLimitsResponse,
-    > {
+    pub fn describe_private_nat_gateway_limits_paginator(&self, request: DescribePrivateNatGatewayLimitsRequest) -> Paginator<DescribePrivateNatGatewayLimitsRequest, DescribePrivateNatGatewayLimitsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrivateNatGatewayLimits",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_private_nat_gateway_limits(request).await }
-            },
-        )
+        Paginator::new("DescribePrivateNatGatewayLimits", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_private_nat_gateway_limits(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrivateNatGatewayTranslationAclRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1895,6 +1620,7 @@ impl PagedRequest for DescribePrivateNatGatewayTranslationAclRulesRequest {
         self
     }
 }
+
 impl Page for DescribePrivateNatGatewayTranslationAclRulesResponse {
     type Item = output::TranslationAclRule;
     fn total_count(&self) -> Option<u64> {
@@ -1907,34 +1633,21 @@ impl Page for DescribePrivateNatGatewayTranslationAclRulesResponse {
         self.translation_acl_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_translation_acl_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_private_nat_gateway_translation_acl_rules_paginator(
-        &self,
-        request: DescribePrivateNatGatewayTranslationAclRulesRequest,
-    ) -> Paginator<
-        DescribePrivateNatGatewayTranslationAclRulesRequest,
-        DescribePrivateNatGatewayTranslationAclRulesResponse,
-    > {
+    pub fn describe_private_nat_gateway_translation_acl_rules_paginator(&self, request: DescribePrivateNatGatewayTranslationAclRulesRequest) -> Paginator<DescribePrivateNatGatewayTranslationAclRulesRequest, DescribePrivateNatGatewayTranslationAclRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrivateNatGatewayTranslationAclRules",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_private_nat_gateway_translation_acl_rules(request)
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribePrivateNatGatewayTranslationAclRules", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_private_nat_gateway_translation_acl_rules(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrivateNatGatewayTranslationNatRulesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -1948,6 +1661,7 @@ impl PagedRequest for DescribePrivateNatGatewayTranslationNatRulesRequest {
         self
     }
 }
+
 impl Page for DescribePrivateNatGatewayTranslationNatRulesResponse {
     type Item = output::TranslationNatRule;
     fn total_count(&self) -> Option<u64> {
@@ -1960,34 +1674,21 @@ impl Page for DescribePrivateNatGatewayTranslationNatRulesResponse {
         self.translation_nat_rule_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_private_nat_gateway_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_private_nat_gateway_translation_nat_rules_paginator(
-        &self,
-        request: DescribePrivateNatGatewayTranslationNatRulesRequest,
-    ) -> Paginator<
-        DescribePrivateNatGatewayTranslationNatRulesRequest,
-        DescribePrivateNatGatewayTranslationNatRulesResponse,
-    > {
+    pub fn describe_private_nat_gateway_translation_nat_rules_paginator(&self, request: DescribePrivateNatGatewayTranslationNatRulesRequest) -> Paginator<DescribePrivateNatGatewayTranslationNatRulesRequest, DescribePrivateNatGatewayTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrivateNatGatewayTranslationNatRules",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client
-                        .describe_private_nat_gateway_translation_nat_rules(request)
-                        .await
-                }
-            },
-        )
+        Paginator::new("DescribePrivateNatGatewayTranslationNatRules", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_private_nat_gateway_translation_nat_rules(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribePrivateNatGatewaysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2001,6 +1702,7 @@ impl PagedRequest for DescribePrivateNatGatewaysRequest {
         self
     }
 }
+
 impl Page for DescribePrivateNatGatewaysResponse {
     type Item = output::PrivateNatGateway;
     fn total_count(&self) -> Option<u64> {
@@ -2013,30 +1715,21 @@ impl Page for DescribePrivateNatGatewaysResponse {
         self.private_nat_gateway_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_private_nat_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_private_nat_gateways_paginator(
-        &self,
-        request: DescribePrivateNatGatewaysRequest,
-    ) -> Paginator<
-        DescribePrivateNatGatewaysRequest,
-        DescribePrivateNatGatewaysResponse,
-    > {
+    pub fn describe_private_nat_gateways_paginator(&self, request: DescribePrivateNatGatewaysRequest) -> Paginator<DescribePrivateNatGatewaysRequest, DescribePrivateNatGatewaysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribePrivateNatGateways",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_private_nat_gateways(request).await }
-            },
-        )
+        Paginator::new("DescribePrivateNatGateways", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_private_nat_gateways(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeReserveIpAddressesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2050,6 +1743,7 @@ impl PagedRequest for DescribeReserveIpAddressesRequest {
         self
     }
 }
+
 impl Page for DescribeReserveIpAddressesResponse {
     type Item = output::ReserveIpAddressInfo;
     fn total_count(&self) -> Option<u64> {
@@ -2062,30 +1756,21 @@ impl Page for DescribeReserveIpAddressesResponse {
         self.reserve_ip_address_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_reserve_ip_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_reserve_ip_addresses_paginator(
-        &self,
-        request: DescribeReserveIpAddressesRequest,
-    ) -> Paginator<
-        DescribeReserveIpAddressesRequest,
-        DescribeReserveIpAddressesResponse,
-    > {
+    pub fn describe_reserve_ip_addresses_paginator(&self, request: DescribeReserveIpAddressesRequest) -> Paginator<DescribeReserveIpAddressesRequest, DescribeReserveIpAddressesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeReserveIpAddresses",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_reserve_ip_addresses(request).await }
-            },
-        )
+        Paginator::new("DescribeReserveIpAddresses", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_reserve_ip_addresses(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRouteListRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2099,6 +1784,7 @@ impl PagedRequest for DescribeRouteListRequest {
         self
     }
 }
+
 impl Page for DescribeRouteListResponse {
     type Item = output::Route;
     fn total_count(&self) -> Option<u64> {
@@ -2111,27 +1797,21 @@ impl Page for DescribeRouteListResponse {
         self.route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_route_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_route_list_paginator(
-        &self,
-        request: DescribeRouteListRequest,
-    ) -> Paginator<DescribeRouteListRequest, DescribeRouteListResponse> {
+    pub fn describe_route_list_paginator(&self, request: DescribeRouteListRequest) -> Paginator<DescribeRouteListRequest, DescribeRouteListResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRouteList",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_route_list(request).await }
-            },
-        )
+        Paginator::new("DescribeRouteList", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_route_list(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRoutePoliciesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2145,6 +1825,7 @@ impl PagedRequest for DescribeRoutePoliciesRequest {
         self
     }
 }
+
 impl Page for DescribeRoutePoliciesResponse {
     type Item = output::RoutePolicy;
     fn total_count(&self) -> Option<u64> {
@@ -2157,27 +1838,21 @@ impl Page for DescribeRoutePoliciesResponse {
         self.route_policy_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_route_policies`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_route_policies_paginator(
-        &self,
-        request: DescribeRoutePoliciesRequest,
-    ) -> Paginator<DescribeRoutePoliciesRequest, DescribeRoutePoliciesResponse> {
+    pub fn describe_route_policies_paginator(&self, request: DescribeRoutePoliciesRequest) -> Paginator<DescribeRoutePoliciesRequest, DescribeRoutePoliciesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRoutePolicies",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_route_policies(request).await }
-            },
-        )
+        Paginator::new("DescribeRoutePolicies", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_route_policies(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRoutePolicyEntriesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2191,6 +1866,7 @@ impl PagedRequest for DescribeRoutePolicyEntriesRequest {
         self
     }
 }
+
 impl Page for DescribeRoutePolicyEntriesResponse {
     type Item = output::RoutePolicyEntry;
     fn total_count(&self) -> Option<u64> {
@@ -2203,30 +1879,21 @@ impl Page for DescribeRoutePolicyEntriesResponse {
         self.route_policy_entry_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_route_policy_entries`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_route_policy_entries_paginator(
-        &self,
-        request: DescribeRoutePolicyEntriesRequest,
-    ) -> Paginator<
-        DescribeRoutePolicyEntriesRequest,
-        DescribeRoutePolicyEntriesResponse,
-    > {
+    pub fn describe_route_policy_entries_paginator(&self, request: DescribeRoutePolicyEntriesRequest) -> Paginator<DescribeRoutePolicyEntriesRequest, DescribeRoutePolicyEntriesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRoutePolicyEntries",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_route_policy_entries(request).await }
-            },
-        )
+        Paginator::new("DescribeRoutePolicyEntries", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_route_policy_entries(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRouteTableAssociatedInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2240,6 +1907,7 @@ impl PagedRequest for DescribeRouteTableAssociatedInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeRouteTableAssociatedInstancesResponse {
     type Item = output::InstanceBind;
     fn total_count(&self) -> Option<u64> {
@@ -2252,32 +1920,21 @@ impl Page for DescribeRouteTableAssociatedInstancesResponse {
         self.instance_bind_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_route_table_associated_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_route_table_associated_instances_paginator(
-        &self,
-        request: DescribeRouteTableAssociatedInstancesRequest,
-    ) -> Paginator<
-        DescribeRouteTableAssociatedInstancesRequest,
-        DescribeRouteTableAssociatedInstancesResponse,
-    > {
+    pub fn describe_route_table_associated_instances_paginator(&self, request: DescribeRouteTableAssociatedInstancesRequest) -> Paginator<DescribeRouteTableAssociatedInstancesRequest, DescribeRouteTableAssociatedInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRouteTableAssociatedInstances",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_route_table_associated_instances(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeRouteTableAssociatedInstances", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_route_table_associated_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRouteTableSelectionPoliciesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2291,6 +1948,7 @@ impl PagedRequest for DescribeRouteTableSelectionPoliciesRequest {
         self
     }
 }
+
 impl Page for DescribeRouteTableSelectionPoliciesResponse {
     type Item = output::RouteSelectionPolicy;
     fn total_count(&self) -> Option<u64> {
@@ -2303,32 +1961,21 @@ impl Page for DescribeRouteTableSelectionPoliciesResponse {
         self.route_selection_policy_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_route_table_selection_policies`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_route_table_selection_policies_paginator(
-        &self,
-        request: DescribeRouteTableSelectionPoliciesRequest,
-    ) -> Paginator<
-        DescribeRouteTableSelectionPoliciesRequest,
-        DescribeRouteTableSelectionPoliciesResponse,
-    > {
+    pub fn describe_route_table_selection_policies_paginator(&self, request: DescribeRouteTableSelectionPoliciesRequest) -> Paginator<DescribeRouteTableSelectionPoliciesRequest, DescribeRouteTableSelectionPoliciesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRouteTableSelectionPolicies",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_route_table_selection_policies(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeRouteTableSelectionPolicies", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_route_table_selection_policies(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRouteTablesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2342,6 +1989,7 @@ impl PagedRequest for DescribeRouteTablesRequest {
         self
     }
 }
+
 impl Page for DescribeRouteTablesResponse {
     type Item = output::RouteTable;
     fn total_count(&self) -> Option<u64> {
@@ -2354,27 +2002,21 @@ impl Page for DescribeRouteTablesResponse {
         self.route_table_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_route_tables`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_route_tables_paginator(
-        &self,
-        request: DescribeRouteTablesRequest,
-    ) -> Paginator<DescribeRouteTablesRequest, DescribeRouteTablesResponse> {
+    pub fn describe_route_tables_paginator(&self, request: DescribeRouteTablesRequest) -> Paginator<DescribeRouteTablesRequest, DescribeRouteTablesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRouteTables",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_route_tables(request).await }
-            },
-        )
+        Paginator::new("DescribeRouteTables", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_route_tables(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2388,6 +2030,7 @@ impl PagedRequest for DescribeRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeRoutesResponse {
     type Item = output::Route;
     fn total_count(&self) -> Option<u64> {
@@ -2400,27 +2043,21 @@ impl Page for DescribeRoutesResponse {
         self.route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_routes_paginator(
-        &self,
-        request: DescribeRoutesRequest,
-    ) -> Paginator<DescribeRoutesRequest, DescribeRoutesResponse> {
+    pub fn describe_routes_paginator(&self, request: DescribeRoutesRequest) -> Paginator<DescribeRoutesRequest, DescribeRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeRoutes",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_routes(request).await }
-            },
-        )
+        Paginator::new("DescribeRoutes", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSecurityGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2434,6 +2071,7 @@ impl PagedRequest for DescribeSecurityGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeSecurityGroupsResponse {
     type Item = output::SecurityGroup;
     fn total_count(&self) -> Option<u64> {
@@ -2446,27 +2084,21 @@ impl Page for DescribeSecurityGroupsResponse {
         self.security_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_security_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_security_groups_paginator(
-        &self,
-        request: DescribeSecurityGroupsRequest,
-    ) -> Paginator<DescribeSecurityGroupsRequest, DescribeSecurityGroupsResponse> {
+    pub fn describe_security_groups_paginator(&self, request: DescribeSecurityGroupsRequest) -> Paginator<DescribeSecurityGroupsRequest, DescribeSecurityGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSecurityGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_security_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeSecurityGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_security_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeServiceTemplateGroupsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2480,6 +2112,7 @@ impl PagedRequest for DescribeServiceTemplateGroupsRequest {
         self
     }
 }
+
 impl Page for DescribeServiceTemplateGroupsResponse {
     type Item = output::ServiceTemplateGroup;
     fn total_count(&self) -> Option<u64> {
@@ -2492,30 +2125,21 @@ impl Page for DescribeServiceTemplateGroupsResponse {
         self.service_template_group_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_service_template_groups`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_service_template_groups_paginator(
-        &self,
-        request: DescribeServiceTemplateGroupsRequest,
-    ) -> Paginator<
-        DescribeServiceTemplateGroupsRequest,
-        DescribeServiceTemplateGroupsResponse,
-    > {
+    pub fn describe_service_template_groups_paginator(&self, request: DescribeServiceTemplateGroupsRequest) -> Paginator<DescribeServiceTemplateGroupsRequest, DescribeServiceTemplateGroupsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeServiceTemplateGroups",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_service_template_groups(request).await }
-            },
-        )
+        Paginator::new("DescribeServiceTemplateGroups", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_service_template_groups(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeServiceTemplatesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2529,6 +2153,7 @@ impl PagedRequest for DescribeServiceTemplatesRequest {
         self
     }
 }
+
 impl Page for DescribeServiceTemplatesResponse {
     type Item = output::ServiceTemplate;
     fn total_count(&self) -> Option<u64> {
@@ -2541,27 +2166,21 @@ impl Page for DescribeServiceTemplatesResponse {
         self.service_template_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_service_templates`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_service_templates_paginator(
-        &self,
-        request: DescribeServiceTemplatesRequest,
-    ) -> Paginator<DescribeServiceTemplatesRequest, DescribeServiceTemplatesResponse> {
+    pub fn describe_service_templates_paginator(&self, request: DescribeServiceTemplatesRequest) -> Paginator<DescribeServiceTemplatesRequest, DescribeServiceTemplatesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeServiceTemplates",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_service_templates(request).await }
-            },
-        )
+        Paginator::new("DescribeServiceTemplates", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_service_templates(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSnapshotAttachedInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2575,6 +2194,7 @@ impl PagedRequest for DescribeSnapshotAttachedInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeSnapshotAttachedInstancesResponse {
     type Item = output::SnapshotInstance;
     fn total_count(&self) -> Option<u64> {
@@ -2587,30 +2207,21 @@ impl Page for DescribeSnapshotAttachedInstancesResponse {
         self.instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_snapshot_attached_instances`] with `Offset` and `Limit` (at most 200 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_snapshot_attached_instances_paginator(
-        &self,
-        request: DescribeSnapshotAttachedInstancesRequest,
-    ) -> Paginator<
-        DescribeSnapshotAttachedInstancesRequest,
-        DescribeSnapshotAttachedInstancesResponse,
-    > {
+    pub fn describe_snapshot_attached_instances_paginator(&self, request: DescribeSnapshotAttachedInstancesRequest) -> Paginator<DescribeSnapshotAttachedInstancesRequest, DescribeSnapshotAttachedInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSnapshotAttachedInstances",
-            200,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_snapshot_attached_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeSnapshotAttachedInstances", 200, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_snapshot_attached_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSnapshotFilesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2624,6 +2235,7 @@ impl PagedRequest for DescribeSnapshotFilesRequest {
         self
     }
 }
+
 impl Page for DescribeSnapshotFilesResponse {
     type Item = output::SnapshotFileInfo;
     fn total_count(&self) -> Option<u64> {
@@ -2636,27 +2248,21 @@ impl Page for DescribeSnapshotFilesResponse {
         self.snapshot_file_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_snapshot_files`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_snapshot_files_paginator(
-        &self,
-        request: DescribeSnapshotFilesRequest,
-    ) -> Paginator<DescribeSnapshotFilesRequest, DescribeSnapshotFilesResponse> {
+    pub fn describe_snapshot_files_paginator(&self, request: DescribeSnapshotFilesRequest) -> Paginator<DescribeSnapshotFilesRequest, DescribeSnapshotFilesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSnapshotFiles",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_snapshot_files(request).await }
-            },
-        )
+        Paginator::new("DescribeSnapshotFiles", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_snapshot_files(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSnapshotPoliciesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2670,6 +2276,7 @@ impl PagedRequest for DescribeSnapshotPoliciesRequest {
         self
     }
 }
+
 impl Page for DescribeSnapshotPoliciesResponse {
     type Item = output::SnapshotPolicy;
     fn total_count(&self) -> Option<u64> {
@@ -2682,27 +2289,21 @@ impl Page for DescribeSnapshotPoliciesResponse {
         self.snapshot_policy_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_snapshot_policies`] with `Offset` and `Limit` (at most 200 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_snapshot_policies_paginator(
-        &self,
-        request: DescribeSnapshotPoliciesRequest,
-    ) -> Paginator<DescribeSnapshotPoliciesRequest, DescribeSnapshotPoliciesResponse> {
+    pub fn describe_snapshot_policies_paginator(&self, request: DescribeSnapshotPoliciesRequest) -> Paginator<DescribeSnapshotPoliciesRequest, DescribeSnapshotPoliciesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSnapshotPolicies",
-            200,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_snapshot_policies(request).await }
-            },
-        )
+        Paginator::new("DescribeSnapshotPolicies", 200, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_snapshot_policies(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSpecificTrafficPackageUsedDetailsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2716,6 +2317,7 @@ impl PagedRequest for DescribeSpecificTrafficPackageUsedDetailsRequest {
         self
     }
 }
+
 impl Page for DescribeSpecificTrafficPackageUsedDetailsResponse {
     type Item = output::UsedDetail;
     fn total_count(&self) -> Option<u64> {
@@ -2728,32 +2330,21 @@ impl Page for DescribeSpecificTrafficPackageUsedDetailsResponse {
         self.used_detail_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_specific_traffic_package_used_details`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_specific_traffic_package_used_details_paginator(
-        &self,
-        request: DescribeSpecificTrafficPackageUsedDetailsRequest,
-    ) -> Paginator<
-        DescribeSpecificTrafficPackageUsedDetailsRequest,
-        DescribeSpecificTrafficPackageUsedDetailsResponse,
-    > {
+    pub fn describe_specific_traffic_package_used_details_paginator(&self, request: DescribeSpecificTrafficPackageUsedDetailsRequest) -> Paginator<DescribeSpecificTrafficPackageUsedDetailsRequest, DescribeSpecificTrafficPackageUsedDetailsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSpecificTrafficPackageUsedDetails",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move {
-                    client.describe_specific_traffic_package_used_details(request).await
-                }
-            },
-        )
+        Paginator::new("DescribeSpecificTrafficPackageUsedDetails", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_specific_traffic_package_used_details(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeSubnetsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2767,6 +2358,7 @@ impl PagedRequest for DescribeSubnetsRequest {
         self
     }
 }
+
 impl Page for DescribeSubnetsResponse {
     type Item = output::Subnet;
     fn total_count(&self) -> Option<u64> {
@@ -2779,27 +2371,21 @@ impl Page for DescribeSubnetsResponse {
         self.subnet_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_subnets`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_subnets_paginator(
-        &self,
-        request: DescribeSubnetsRequest,
-    ) -> Paginator<DescribeSubnetsRequest, DescribeSubnetsResponse> {
+    pub fn describe_subnets_paginator(&self, request: DescribeSubnetsRequest) -> Paginator<DescribeSubnetsRequest, DescribeSubnetsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeSubnets",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_subnets(request).await }
-            },
-        )
+        Paginator::new("DescribeSubnets", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_subnets(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTenantCcnsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2813,6 +2399,7 @@ impl PagedRequest for DescribeTenantCcnsRequest {
         self
     }
 }
+
 impl Page for DescribeTenantCcnsResponse {
     type Item = output::CcnInstanceInfo;
     fn total_count(&self) -> Option<u64> {
@@ -2825,27 +2412,21 @@ impl Page for DescribeTenantCcnsResponse {
         self.ccn_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_tenant_ccns`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_tenant_ccns_paginator(
-        &self,
-        request: DescribeTenantCcnsRequest,
-    ) -> Paginator<DescribeTenantCcnsRequest, DescribeTenantCcnsResponse> {
+    pub fn describe_tenant_ccns_paginator(&self, request: DescribeTenantCcnsRequest) -> Paginator<DescribeTenantCcnsRequest, DescribeTenantCcnsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTenantCcns",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_tenant_ccns(request).await }
-            },
-        )
+        Paginator::new("DescribeTenantCcns", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_tenant_ccns(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTrafficMirrorsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2859,6 +2440,7 @@ impl PagedRequest for DescribeTrafficMirrorsRequest {
         self
     }
 }
+
 impl Page for DescribeTrafficMirrorsResponse {
     type Item = output::TrafficMirror;
     fn total_count(&self) -> Option<u64> {
@@ -2871,27 +2453,21 @@ impl Page for DescribeTrafficMirrorsResponse {
         self.traffic_mirror_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_traffic_mirrors`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_traffic_mirrors_paginator(
-        &self,
-        request: DescribeTrafficMirrorsRequest,
-    ) -> Paginator<DescribeTrafficMirrorsRequest, DescribeTrafficMirrorsResponse> {
+    pub fn describe_traffic_mirrors_paginator(&self, request: DescribeTrafficMirrorsRequest) -> Paginator<DescribeTrafficMirrorsRequest, DescribeTrafficMirrorsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTrafficMirrors",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_traffic_mirrors(request).await }
-            },
-        )
+        Paginator::new("DescribeTrafficMirrors", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_traffic_mirrors(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeTrafficPackagesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2905,6 +2481,7 @@ impl PagedRequest for DescribeTrafficPackagesRequest {
         self
     }
 }
+
 impl Page for DescribeTrafficPackagesResponse {
     type Item = output::TrafficPackage;
     fn total_count(&self) -> Option<u64> {
@@ -2917,27 +2494,21 @@ impl Page for DescribeTrafficPackagesResponse {
         self.traffic_package_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_traffic_packages`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_traffic_packages_paginator(
-        &self,
-        request: DescribeTrafficPackagesRequest,
-    ) -> Paginator<DescribeTrafficPackagesRequest, DescribeTrafficPackagesResponse> {
+    pub fn describe_traffic_packages_paginator(&self, request: DescribeTrafficPackagesRequest) -> Paginator<DescribeTrafficPackagesRequest, DescribeTrafficPackagesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeTrafficPackages",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_traffic_packages(request).await }
-            },
-        )
+        Paginator::new("DescribeTrafficPackages", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_traffic_packages(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeUsedIpAddressRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2951,6 +2522,7 @@ impl PagedRequest for DescribeUsedIpAddressRequest {
         self
     }
 }
+
 impl Page for DescribeUsedIpAddressResponse {
     type Item = output::IpAddressStates;
     fn total_count(&self) -> Option<u64> {
@@ -2963,27 +2535,21 @@ impl Page for DescribeUsedIpAddressResponse {
         self.ip_address_states
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_used_ip_address`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_used_ip_address_paginator(
-        &self,
-        request: DescribeUsedIpAddressRequest,
-    ) -> Paginator<DescribeUsedIpAddressRequest, DescribeUsedIpAddressResponse> {
+    pub fn describe_used_ip_address_paginator(&self, request: DescribeUsedIpAddressRequest) -> Paginator<DescribeUsedIpAddressRequest, DescribeUsedIpAddressResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeUsedIpAddress",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_used_ip_address(request).await }
-            },
-        )
+        Paginator::new("DescribeUsedIpAddress", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_used_ip_address(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpcEndPointRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -2997,6 +2563,7 @@ impl PagedRequest for DescribeVpcEndPointRequest {
         self
     }
 }
+
 impl Page for DescribeVpcEndPointResponse {
     type Item = output::EndPoint;
     fn total_count(&self) -> Option<u64> {
@@ -3009,27 +2576,21 @@ impl Page for DescribeVpcEndPointResponse {
         self.end_point_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpc_end_point`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpc_end_point_paginator(
-        &self,
-        request: DescribeVpcEndPointRequest,
-    ) -> Paginator<DescribeVpcEndPointRequest, DescribeVpcEndPointResponse> {
+    pub fn describe_vpc_end_point_paginator(&self, request: DescribeVpcEndPointRequest) -> Paginator<DescribeVpcEndPointRequest, DescribeVpcEndPointResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpcEndPoint",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpc_end_point(request).await }
-            },
-        )
+        Paginator::new("DescribeVpcEndPoint", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpc_end_point(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpcEndPointServiceRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3043,6 +2604,7 @@ impl PagedRequest for DescribeVpcEndPointServiceRequest {
         self
     }
 }
+
 impl Page for DescribeVpcEndPointServiceResponse {
     type Item = output::EndPointService;
     fn total_count(&self) -> Option<u64> {
@@ -3055,30 +2617,21 @@ impl Page for DescribeVpcEndPointServiceResponse {
         self.end_point_service_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpc_end_point_service`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpc_end_point_service_paginator(
-        &self,
-        request: DescribeVpcEndPointServiceRequest,
-    ) -> Paginator<
-        DescribeVpcEndPointServiceRequest,
-        DescribeVpcEndPointServiceResponse,
-    > {
+    pub fn describe_vpc_end_point_service_paginator(&self, request: DescribeVpcEndPointServiceRequest) -> Paginator<DescribeVpcEndPointServiceRequest, DescribeVpcEndPointServiceResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpcEndPointService",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpc_end_point_service(request).await }
-            },
-        )
+        Paginator::new("DescribeVpcEndPointService", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpc_end_point_service(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpcInstancesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3092,6 +2645,7 @@ impl PagedRequest for DescribeVpcInstancesRequest {
         self
     }
 }
+
 impl Page for DescribeVpcInstancesResponse {
     type Item = output::CvmInstance;
     fn total_count(&self) -> Option<u64> {
@@ -3104,27 +2658,21 @@ impl Page for DescribeVpcInstancesResponse {
         self.instance_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpc_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpc_instances_paginator(
-        &self,
-        request: DescribeVpcInstancesRequest,
-    ) -> Paginator<DescribeVpcInstancesRequest, DescribeVpcInstancesResponse> {
+    pub fn describe_vpc_instances_paginator(&self, request: DescribeVpcInstancesRequest) -> Paginator<DescribeVpcInstancesRequest, DescribeVpcInstancesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpcInstances",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpc_instances(request).await }
-            },
-        )
+        Paginator::new("DescribeVpcInstances", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpc_instances(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpcIpv6AddressesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3138,6 +2686,7 @@ impl PagedRequest for DescribeVpcIpv6AddressesRequest {
         self
     }
 }
+
 impl Page for DescribeVpcIpv6AddressesResponse {
     type Item = output::VpcIpv6Address;
     fn total_count(&self) -> Option<u64> {
@@ -3150,27 +2699,21 @@ impl Page for DescribeVpcIpv6AddressesResponse {
         self.ipv6_address_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpc_ipv6_addresses`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpc_ipv6_addresses_paginator(
-        &self,
-        request: DescribeVpcIpv6AddressesRequest,
-    ) -> Paginator<DescribeVpcIpv6AddressesRequest, DescribeVpcIpv6AddressesResponse> {
+    pub fn describe_vpc_ipv6_addresses_paginator(&self, request: DescribeVpcIpv6AddressesRequest) -> Paginator<DescribeVpcIpv6AddressesRequest, DescribeVpcIpv6AddressesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpcIpv6Addresses",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpc_ipv6_addresses(request).await }
-            },
-        )
+        Paginator::new("DescribeVpcIpv6Addresses", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpc_ipv6_addresses(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpcPeeringConnectionsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3184,6 +2727,7 @@ impl PagedRequest for DescribeVpcPeeringConnectionsRequest {
         self
     }
 }
+
 impl Page for DescribeVpcPeeringConnectionsResponse {
     type Item = output::PeerConnection;
     fn total_count(&self) -> Option<u64> {
@@ -3196,30 +2740,21 @@ impl Page for DescribeVpcPeeringConnectionsResponse {
         self.peer_connection_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpc_peering_connections`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpc_peering_connections_paginator(
-        &self,
-        request: DescribeVpcPeeringConnectionsRequest,
-    ) -> Paginator<
-        DescribeVpcPeeringConnectionsRequest,
-        DescribeVpcPeeringConnectionsResponse,
-    > {
+    pub fn describe_vpc_peering_connections_paginator(&self, request: DescribeVpcPeeringConnectionsRequest) -> Paginator<DescribeVpcPeeringConnectionsRequest, DescribeVpcPeeringConnectionsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpcPeeringConnections",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpc_peering_connections(request).await }
-            },
-        )
+        Paginator::new("DescribeVpcPeeringConnections", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpc_peering_connections(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpcsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3233,6 +2768,7 @@ impl PagedRequest for DescribeVpcsRequest {
         self
     }
 }
+
 impl Page for DescribeVpcsResponse {
     type Item = output::Vpc;
     fn total_count(&self) -> Option<u64> {
@@ -3245,27 +2781,21 @@ impl Page for DescribeVpcsResponse {
         self.vpc_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpcs`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpcs_paginator(
-        &self,
-        request: DescribeVpcsRequest,
-    ) -> Paginator<DescribeVpcsRequest, DescribeVpcsResponse> {
+    pub fn describe_vpcs_paginator(&self, request: DescribeVpcsRequest) -> Paginator<DescribeVpcsRequest, DescribeVpcsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpcs",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpcs(request).await }
-            },
-        )
+        Paginator::new("DescribeVpcs", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpcs(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpnConnectionsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3279,6 +2809,7 @@ impl PagedRequest for DescribeVpnConnectionsRequest {
         self
     }
 }
+
 impl Page for DescribeVpnConnectionsResponse {
     type Item = output::VpnConnection;
     fn total_count(&self) -> Option<u64> {
@@ -3291,27 +2822,21 @@ impl Page for DescribeVpnConnectionsResponse {
         self.vpn_connection_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpn_connections`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpn_connections_paginator(
-        &self,
-        request: DescribeVpnConnectionsRequest,
-    ) -> Paginator<DescribeVpnConnectionsRequest, DescribeVpnConnectionsResponse> {
+    pub fn describe_vpn_connections_paginator(&self, request: DescribeVpnConnectionsRequest) -> Paginator<DescribeVpnConnectionsRequest, DescribeVpnConnectionsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpnConnections",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpn_connections(request).await }
-            },
-        )
+        Paginator::new("DescribeVpnConnections", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpn_connections(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpnGatewayCcnRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3325,6 +2850,7 @@ impl PagedRequest for DescribeVpnGatewayCcnRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeVpnGatewayCcnRoutesResponse {
     type Item = output::VpngwCcnRoutes;
     fn total_count(&self) -> Option<u64> {
@@ -3337,30 +2863,21 @@ impl Page for DescribeVpnGatewayCcnRoutesResponse {
         self.route_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpn_gateway_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpn_gateway_ccn_routes_paginator(
-        &self,
-        request: DescribeVpnGatewayCcnRoutesRequest,
-    ) -> Paginator<
-        DescribeVpnGatewayCcnRoutesRequest,
-        DescribeVpnGatewayCcnRoutesResponse,
-    > {
+    pub fn describe_vpn_gateway_ccn_routes_paginator(&self, request: DescribeVpnGatewayCcnRoutesRequest) -> Paginator<DescribeVpnGatewayCcnRoutesRequest, DescribeVpnGatewayCcnRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpnGatewayCcnRoutes",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpn_gateway_ccn_routes(request).await }
-            },
-        )
+        Paginator::new("DescribeVpnGatewayCcnRoutes", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpn_gateway_ccn_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpnGatewayRoutesRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3374,6 +2891,7 @@ impl PagedRequest for DescribeVpnGatewayRoutesRequest {
         self
     }
 }
+
 impl Page for DescribeVpnGatewayRoutesResponse {
     type Item = output::VpnGatewayRoute;
     fn total_count(&self) -> Option<u64> {
@@ -3386,27 +2904,21 @@ impl Page for DescribeVpnGatewayRoutesResponse {
         self.routes
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpn_gateway_routes`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpn_gateway_routes_paginator(
-        &self,
-        request: DescribeVpnGatewayRoutesRequest,
-    ) -> Paginator<DescribeVpnGatewayRoutesRequest, DescribeVpnGatewayRoutesResponse> {
+    pub fn describe_vpn_gateway_routes_paginator(&self, request: DescribeVpnGatewayRoutesRequest) -> Paginator<DescribeVpnGatewayRoutesRequest, DescribeVpnGatewayRoutesResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpnGatewayRoutes",
-            100,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpn_gateway_routes(request).await }
-            },
-        )
+        Paginator::new("DescribeVpnGatewayRoutes", 100, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpn_gateway_routes(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpnGatewaySslClientsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3420,6 +2932,7 @@ impl PagedRequest for DescribeVpnGatewaySslClientsRequest {
         self
     }
 }
+
 impl Page for DescribeVpnGatewaySslClientsResponse {
     type Item = output::SslVpnClient;
     fn total_count(&self) -> Option<u64> {
@@ -3432,30 +2945,21 @@ impl Page for DescribeVpnGatewaySslClientsResponse {
         self.ssl_vpn_client_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpn_gateway_ssl_clients`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpn_gateway_ssl_clients_paginator(
-        &self,
-        request: DescribeVpnGatewaySslClientsRequest,
-    ) -> Paginator<
-        DescribeVpnGatewaySslClientsRequest,
-        DescribeVpnGatewaySslClientsResponse,
-    > {
+    pub fn describe_vpn_gateway_ssl_clients_paginator(&self, request: DescribeVpnGatewaySslClientsRequest) -> Paginator<DescribeVpnGatewaySslClientsRequest, DescribeVpnGatewaySslClientsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpnGatewaySslClients",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpn_gateway_ssl_clients(request).await }
-            },
-        )
+        Paginator::new("DescribeVpnGatewaySslClients", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpn_gateway_ssl_clients(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpnGatewaySslServersRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3469,6 +2973,7 @@ impl PagedRequest for DescribeVpnGatewaySslServersRequest {
         self
     }
 }
+
 impl Page for DescribeVpnGatewaySslServersResponse {
     type Item = output::SslVpnSever;
     fn total_count(&self) -> Option<u64> {
@@ -3481,30 +2986,21 @@ impl Page for DescribeVpnGatewaySslServersResponse {
         self.ssl_vpn_sever_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpn_gateway_ssl_servers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpn_gateway_ssl_servers_paginator(
-        &self,
-        request: DescribeVpnGatewaySslServersRequest,
-    ) -> Paginator<
-        DescribeVpnGatewaySslServersRequest,
-        DescribeVpnGatewaySslServersResponse,
-    > {
+    pub fn describe_vpn_gateway_ssl_servers_paginator(&self, request: DescribeVpnGatewaySslServersRequest) -> Paginator<DescribeVpnGatewaySslServersRequest, DescribeVpnGatewaySslServersResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpnGatewaySslServers",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpn_gateway_ssl_servers(request).await }
-            },
-        )
+        Paginator::new("DescribeVpnGatewaySslServers", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpn_gateway_ssl_servers(request).await }
+        })
     }
 }
+
 impl PagedRequest for DescribeVpnGatewaysRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3518,6 +3014,7 @@ impl PagedRequest for DescribeVpnGatewaysRequest {
         self
     }
 }
+
 impl Page for DescribeVpnGatewaysResponse {
     type Item = output::VpnGateway;
     fn total_count(&self) -> Option<u64> {
@@ -3530,27 +3027,21 @@ impl Page for DescribeVpnGatewaysResponse {
         self.vpn_gateway_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::describe_vpn_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn describe_vpn_gateways_paginator(
-        &self,
-        request: DescribeVpnGatewaysRequest,
-    ) -> Paginator<DescribeVpnGatewaysRequest, DescribeVpnGatewaysResponse> {
+    pub fn describe_vpn_gateways_paginator(&self, request: DescribeVpnGatewaysRequest) -> Paginator<DescribeVpnGatewaysRequest, DescribeVpnGatewaysResponse> {
         let client = self.clone();
-        Paginator::new(
-            "DescribeVpnGateways",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.describe_vpn_gateways(request).await }
-            },
-        )
+        Paginator::new("DescribeVpnGateways", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.describe_vpn_gateways(request).await }
+        })
     }
 }
+
 impl PagedRequest for GetCcnRegionBandwidthLimitsRequest {
     fn offset(&self) -> Option<u64> {
         self.offset.as_ref().and_then(PageParam::to_page)
@@ -3564,6 +3055,7 @@ impl PagedRequest for GetCcnRegionBandwidthLimitsRequest {
         self
     }
 }
+
 impl Page for GetCcnRegionBandwidthLimitsResponse {
     type Item = output::CcnBandwidthInfo;
     fn total_count(&self) -> Option<u64> {
@@ -3576,27 +3068,17 @@ impl Page for GetCcnRegionBandwidthLimitsResponse {
         self.ccn_bandwidth_set
     }
 }
+
 impl Client {
     /// Pages through [`Client::get_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
-    pub fn get_ccn_region_bandwidth_limits_paginator(
-        &self,
-        request: GetCcnRegionBandwidthLimitsRequest,
-    ) -> Paginator<
-        GetCcnRegionBandwidthLimitsRequest,
-        GetCcnRegionBandwidthLimitsResponse,
-    > {
+    pub fn get_ccn_region_bandwidth_limits_paginator(&self, request: GetCcnRegionBandwidthLimitsRequest) -> Paginator<GetCcnRegionBandwidthLimitsRequest, GetCcnRegionBandwidthLimitsResponse> {
         let client = self.clone();
-        Paginator::new(
-            "GetCcnRegionBandwidthLimits",
-            20,
-            request,
-            move |request| {
-                let client = client.clone();
-                async move { client.get_ccn_region_bandwidth_limits(request).await }
-            },
-        )
+        Paginator::new("GetCcnRegionBandwidthLimits", 20, request, move |request| {
+            let client = client.clone();
+            async move { client.get_ccn_region_bandwidth_limits(request).await }
+        })
     }
 }
