@@ -85,16 +85,33 @@ pub fn crate_files(krate: &Crate) -> FileTree {
     files
 }
 
+/// `text` as a TOML basic string. Rust's `{:?}` is not one: it writes
+/// control and some other characters as `\u{..}`, which TOML rejects.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn cargo_toml(krate: &Crate) -> String {
-    let description = format!(
+    let description = toml_string(&format!(
         "Tencent Cloud {} ({}) API bindings",
         krate.title, krate.service
-    );
+    ));
     format!(
         "{header}[package]\n\
          name = \"{package}\"\n\
          version = \"{CRATE_VERSION}\"\n\
-         description = {description:?}\n\
+         description = {description}\n\
          edition.workspace = true\n\
          license.workspace = true\n\
          rust-version.workspace = true\n\
@@ -121,4 +138,17 @@ fn cargo_toml(krate: &Crate) -> String {
             ""
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toml_string;
+
+    #[test]
+    fn toml_strings_escape_quotes_backslashes_and_controls() {
+        assert_eq!(toml_string("plain 云服务器"), r#""plain 云服务器""#);
+        assert_eq!(toml_string("a\"b\\c"), r#""a\"b\\c""#);
+        // `{:?}` would give `\u{1b}` and `\u{85}`, which TOML rejects.
+        assert_eq!(toml_string("x\u{1b}y\u{85}\n"), r#""x\u001By\u0085\u000A""#);
+    }
 }

@@ -723,7 +723,7 @@ fn release_manifest(
     let keywords: Vec<String> = keywords
         .into_iter()
         .take(5)
-        .map(|k| format!("{k:?}"))
+        .map(|k| tencentcloud_codegen::render::toml_string(&k))
         .collect();
     let description = format!(
         "Tencent Cloud API bindings for {service} ({title}): async, signed, typed calls, \
@@ -736,7 +736,10 @@ fn release_manifest(
             out.push_str(&format!("version = \"{version}\"\n"));
             version_done = true;
         } else if line.starts_with("description = ") {
-            out.push_str(&format!("description = {description:?}\n"));
+            out.push_str(&format!(
+                "description = {}\n",
+                tencentcloud_codegen::render::toml_string(&description)
+            ));
         } else if !repository_done && line.starts_with("repository") {
             out.push_str(line);
             out.push('\n');
