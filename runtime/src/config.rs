@@ -188,14 +188,9 @@ impl ClientConfig {
     }
 
     /// Sends every request through this proxy URL.
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+    pub fn proxy(self, url: impl Into<String>) -> Self {
         let url = url.into();
-        self.proxy = ProxySetting::Explicit {
-            https: Some(url.clone()),
-            http: Some(url),
-            no_proxy: None,
-        };
-        self
+        self.proxies(Some(url.clone()), Some(url), None)
     }
 
     /// Sends https requests through `https` and http ones through `http`
