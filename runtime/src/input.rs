@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 use serde::de::{Error, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::lenient::{Key, Scalar, ScalarSeed, ScalarsSeed};
+use crate::lenient::{read_scalars, Key, Scalar, ScalarSeed};
 
 /// A request or input type, as generated code describes it.
 pub trait Input: Sized {
@@ -94,9 +94,7 @@ pub fn scalars<'de, A: MapAccess<'de>, V: Scalar>(
     slot: &mut Option<Option<Vec<V>>>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    read(map, slot, name, |map| {
-        map.next_value_seed(ScalarsSeed::<V>(PhantomData))
-    })
+    read(map, slot, name, read_scalars)
 }
 
 /// The one reader behind [`field`], [`scalar`] and [`scalars`]: the value

@@ -22,8 +22,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{
-    DeserializeOwned, DeserializeSeed, Error, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
-    Visitor,
+    DeserializeOwned, DeserializeSeed, Error, IgnoredAny, IntoDeserializer, MapAccess, Visitor,
 };
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -196,42 +195,24 @@ impl<'de, T: Scalar> Visitor<'de> for ScalarSeed<T> {
     }
 }
 
-/// Reads a list of scalars, or `null` as `None`.
-pub(crate) struct ScalarsSeed<T>(pub PhantomData<T>);
+/// One scalar in a list, where `null` is an error.
+struct Element<T>(T);
 
-impl<'de, T: Scalar> DeserializeSeed<'de> for ScalarsSeed<T> {
-    type Value = Option<Vec<T>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
+impl<'de, T: Scalar> Deserialize<'de> for Element<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match ScalarSeed(PhantomData).deserialize(deserializer)? {
+            Some(item) => Ok(Element(item)),
+            None => Err(D::Error::custom("null in a list of scalars")),
+        }
     }
 }
 
-impl<'de, T: Scalar> Visitor<'de> for ScalarsSeed<T> {
-    type Value = Option<Vec<T>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a list of {}", T::EXPECTED)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element_seed(ScalarSeed::<T>(PhantomData))? {
-            match item {
-                Some(item) => items.push(item),
-                None => return Err(A::Error::custom("null in a list of scalars")),
-            }
-        }
-        Ok(Some(items))
-    }
-    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
+/// Reads a list of scalars, or `null` as `None`.
+pub(crate) fn read_scalars<'de, A: MapAccess<'de>, T: Scalar>(
+    map: &mut A,
+) -> Result<Option<Vec<T>>, A::Error> {
+    let list: Option<Vec<Element<T>>> = map.next_value()?;
+    Ok(list.map(|items| items.into_iter().map(|Element(item)| item).collect()))
 }
 
 /// An optional number or bool, also from its string form; `null` is `None`.
@@ -248,9 +229,7 @@ pub fn scalars<'de, A: MapAccess<'de>, T: Scalar>(
     map: &mut A,
     slot: &mut Vec<T>,
 ) -> Result<(), A::Error> {
-    *slot = map
-        .next_value_seed(ScalarsSeed::<T>(PhantomData))?
-        .unwrap_or_default();
+    *slot = read_scalars(map)?.unwrap_or_default();
     Ok(())
 }
 
@@ -259,7 +238,7 @@ pub fn opt_scalars<'de, A: MapAccess<'de>, T: Scalar>(
     map: &mut A,
     slot: &mut Option<Vec<T>>,
 ) -> Result<(), A::Error> {
-    *slot = map.next_value_seed(ScalarsSeed::<T>(PhantomData))?;
+    *slot = read_scalars(map)?;
     Ok(())
 }
 
