@@ -142,8 +142,11 @@ mod tests {
 
     #[test]
     fn all_proxy_stands_for_both_schemes() {
-        let config = env_settings(config(), env(&[("ALL_PROXY", "socks5://proxy.example:1080")]))
-            .expect("valid environment");
+        let config = env_settings(
+            config(),
+            env(&[("ALL_PROXY", "socks5://proxy.example:1080")]),
+        )
+        .expect("valid environment");
         let debug = format!("{config:?}");
         assert!(
             debug.contains(

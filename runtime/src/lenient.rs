@@ -27,6 +27,8 @@ use serde::de::{
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::input::unknown_field;
+
 /// A reply or output type, as generated code describes it.
 pub trait Reply: Default {
     /// The Rust type name.
@@ -104,12 +106,9 @@ impl<'de> Visitor<'de> for Key {
     /// Replies list their members in the documented order nearly always,
     /// so the scan is short in practice.
     fn visit_str<E: Error>(self, name: &str) -> Result<Option<usize>, E> {
-        match (self.fields.iter().position(|known| *known == name), self.strict) {
-            (None, Some(ty)) => Err(E::custom(crate::input::unknown_field(
-                name,
-                ty,
-                self.fields,
-            ))),
+        let index = self.fields.iter().position(|known| *known == name);
+        match (index, self.strict) {
+            (None, Some(ty)) => Err(E::custom(unknown_field(name, ty, self.fields))),
             (index, _) => Ok(index),
         }
     }

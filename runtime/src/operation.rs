@@ -90,7 +90,10 @@ where
     O::Output: Serialize,
 {
     let action = O::ACTION.name;
-    to_json(action, crate::client::decode_reply::<O::Output>(family, action, 200, body)?)
+    to_json(
+        action,
+        crate::client::decode_reply::<O::Output>(family, action, 200, body)?,
+    )
 }
 
 /// A typed reply as JSON.
