@@ -2,7 +2,9 @@
 //! the environment, the profile file (`~/.tencentcloud/credentials`), the
 //! CVM instance role, TKE's OIDC exchange and STS AssumeRole, cached and
 //! refreshed before they expire ([`CachedProvider`]), and the default chain
-//! that tries them in the official SDKs' order ([`DefaultCredentialsChain`]).
+//! that tries them in the official SDKs' order ([`DefaultCredentialsChain`]);
+//! and the other settings the SDKs read from the environment, the region
+//! and the proxies ([`env_settings`], [`config_from_env`]).
 //!
 //! A client with fixed keys needs none of this: `tencentcloud-runtime`'s
 //! [`Credentials`] provide themselves. The key and the token never appear
@@ -13,6 +15,7 @@ mod chain;
 mod cvm_role;
 mod env;
 mod profile;
+mod settings;
 mod sts;
 
 pub use cache::{CachedProvider, Clock, SystemClock, DEFAULT_REFRESH_MARGIN};
@@ -29,6 +32,9 @@ pub use profile::{
     load_profile, parse_profiles, ProfileProvider, Section, DEFAULT_PROFILE, ENV_CREDENTIALS_FILE,
     ENV_PROFILE, SYSTEM_CREDENTIALS_FILE,
 };
+pub use settings::{
+    config_from_env, config_from_env_with, env_settings, ENV_NO_PROXY, ENV_PROXIES, ENV_REGION,
+};
 pub use sts::{
     AssumeRoleProvider, AssumeRoleProviderBuilder, OidcRoleProvider, OidcRoleProviderBuilder,
     DEFAULT_STS_REGION, ENV_TKE_PROVIDER_ID, ENV_TKE_REGION, ENV_TKE_ROLE_ARN,
@@ -37,13 +43,3 @@ pub use sts::{
 pub use tencentcloud_runtime::credentials::{
     BoxFuture, Credentials, ProvideCredentials, SharedCredentialsProvider,
 };
-
-use tencentcloud_runtime::{ClientConfig, Error};
-
-/// A client configuration whose credentials come from the default chain
-/// (explicit environment, profile, CVM role, OIDC, AssumeRole), with the
-/// region, proxy and other settings read from the environment as
-/// [`ClientConfig::from_env`] reads them.
-pub fn config_from_env() -> Result<ClientConfig, Error> {
-    ClientConfig::from_env_with(DefaultCredentialsChain::new())
-}

@@ -20,7 +20,7 @@ use crate::service::{HttpMethod, ServiceInfo, SigningMethod};
 
 pub use crate::config::{
     ClientConfig, Language, DEFAULT_MAX_REPLY_BYTES, DEFAULT_REQUEST_CLIENT, DEFAULT_ROOT_DOMAIN,
-    DEFAULT_TIMEOUT, ENV_NO_PROXY, ENV_PROXIES, ENV_REGION, INTERNATIONAL_ROOT_DOMAIN,
+    DEFAULT_TIMEOUT, INTERNATIONAL_ROOT_DOMAIN,
 };
 pub use crate::prepare::{new_client_token, PreparedRequest, SigningContext};
 pub use crate::reply::{decode_reply, decode_reply_with_id};

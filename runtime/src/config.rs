@@ -1,5 +1,6 @@
-//! Configuration: [`ClientConfig`], its checks against a service, the
-//! environment and proxy settings, and the HTTP client they make.
+//! Configuration: [`ClientConfig`], a plain builder, and its checks
+//! against a service. Reading settings from the environment is
+//! `tencentcloud-credentials`' job (`config_from_env`, `env_settings`).
 
 use std::any::Any;
 use std::sync::Arc;
@@ -10,7 +11,6 @@ use crate::error::Error;
 use crate::limit::{LimitConfig, Limiter};
 use crate::retry::RetryConfig;
 use crate::service::{HttpMethod, ServiceInfo, SigningMethod};
-use crate::Credentials;
 
 /// Reply language for messages and names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,24 +52,10 @@ pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
 /// The root domain of Tencent Cloud International ([`ClientConfig::international`]).
 pub const INTERNATIONAL_ROOT_DOMAIN: &str = "intl.tencentcloudapi.com";
 
-/// Environment variables read by [`ClientConfig::from_env`] and
-/// [`ClientConfig::env`], as the official SDKs and tccli read them.
-pub const ENV_REGION: &str = "TENCENTCLOUD_REGION";
-/// Proxy variables, as curl, Go's and Python's HTTP clients read them.
-pub const ENV_PROXIES: [&str; 6] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-pub const ENV_NO_PROXY: [&str; 2] = ["NO_PROXY", "no_proxy"];
-
 /// Where the client sends requests through.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) enum ProxySetting {
-    /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the transport.
+    /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the HTTP client.
     System,
     None,
     /// `https` / `http`: proxies by scheme; `no_proxy`: hosts to reach directly.
@@ -106,7 +92,7 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// `credentials` is fixed [`Credentials`] or any provider of them.
+    /// `credentials` is fixed [`Credentials`](crate::Credentials) or any provider of them.
     pub fn new(credentials: impl ProvideCredentials + 'static) -> Self {
         ClientConfig {
             credentials: SharedCredentialsProvider::new(credentials),
@@ -128,79 +114,6 @@ impl ClientConfig {
             fill_client_token: true,
             extensions: Extensions::default(),
         }
-    }
-
-    /// Credentials from `TENCENTCLOUD_SECRET_ID`, `TENCENTCLOUD_SECRET_KEY`
-    /// and `TENCENTCLOUD_SESSION_TOKEN`, and the settings of
-    /// [`ClientConfig::env`] from the process environment.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(Credentials::from_env()?).env_settings()
-    }
-
-    /// Credentials from `provider` (e.g. `tencentcloud-credentials`'
-    /// default chain), and the settings of [`ClientConfig::env`] from the
-    /// process environment.
-    pub fn from_env_with(provider: impl ProvideCredentials + 'static) -> Result<Self, Error> {
-        Self::new(provider).env_settings()
-    }
-
-    /// [`ClientConfig::env`] over the process environment; a value that is
-    /// not UTF-8 is an error naming its variable.
-    fn env_settings(self) -> Result<Self, Error> {
-        let mut bad = None;
-        let lookup = |name: &str| match std::env::var(name) {
-            Ok(value) => Some(value),
-            Err(std::env::VarError::NotPresent) => None,
-            Err(std::env::VarError::NotUnicode(_)) => {
-                bad.get_or_insert_with(|| name.to_owned());
-                None
-            }
-        };
-        let config = self.env(lookup);
-        if let Some(name) = bad {
-            return Err(Error::Config(format!(
-                "environment variable {name}: the value is not valid UTF-8"
-            )));
-        }
-        config
-    }
-
-    /// Reads the settings the official SDKs take from the environment
-    /// through `lookup` (e.g. `|name| std::env::var(name).ok()`):
-    /// the region from `TENCENTCLOUD_REGION`, and proxies from
-    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (or their
-    /// lower-case forms). Empty values count as unset. A bad value is an
-    /// error that names the variable.
-    pub fn env(mut self, lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, Error> {
-        let mut lookup = lookup;
-        let mut read = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-        let env_error =
-            |name: &str, why: String| Error::Config(format!("environment variable {name}: {why}"));
-        if let Some(region) = read(ENV_REGION) {
-            validate_region(&region).map_err(|why| env_error(ENV_REGION, why))?;
-            self.region = Some(region);
-        }
-        let mut first = |names: &[&'static str]| {
-            names
-                .iter()
-                .find_map(|name| read(name).map(|value| (*name, value)))
-        };
-        let https = first(&ENV_PROXIES[0..2]);
-        let http = first(&ENV_PROXIES[2..4]);
-        let all = first(&ENV_PROXIES[4..6]);
-        let no_proxy = first(&ENV_NO_PROXY);
-        for (name, url) in [&https, &http, &all].into_iter().flatten() {
-            validate_proxy(url).map_err(|why| env_error(name, why))?;
-        }
-        if https.is_some() || http.is_some() || all.is_some() {
-            let all = all.map(|(_, url)| url);
-            self.proxy = ProxySetting::Explicit {
-                https: https.map(|(_, url)| url).or_else(|| all.clone()),
-                http: http.map(|(_, url)| url).or(all),
-                no_proxy: no_proxy.map(|(_, hosts)| hosts),
-            };
-        }
-        Ok(self)
     }
 
     /// The region, e.g. `ap-guangzhou`.
@@ -275,12 +188,26 @@ impl ClientConfig {
     }
 
     /// Sends every request through this proxy URL.
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+    pub fn proxy(self, url: impl Into<String>) -> Self {
         let url = url.into();
+        self.proxies(Some(url.clone()), Some(url), None)
+    }
+
+    /// Sends https requests through `https` and http ones through `http`
+    /// (`None`: directly), except to the hosts of `no_proxy`, a
+    /// comma-separated list as `NO_PROXY` takes it. What
+    /// `tencentcloud-credentials`' `env_settings` sets from `HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    pub fn proxies(
+        mut self,
+        https: Option<String>,
+        http: Option<String>,
+        no_proxy: Option<String>,
+    ) -> Self {
         self.proxy = ProxySetting::Explicit {
-            https: Some(url.clone()),
-            http: Some(url),
-            no_proxy: None,
+            https,
+            http,
+            no_proxy,
         };
         self
     }
@@ -489,7 +416,9 @@ impl ClientConfig {
     }
 }
 
-fn validate_region(region: &str) -> Result<(), String> {
+/// The check [`Client::new`](crate::Client::new) runs on the region, for
+/// loaders that name where a value came from.
+pub fn validate_region(region: &str) -> Result<(), String> {
     let valid = !region.is_empty()
         && region.len() <= 64
         && region
@@ -523,7 +452,9 @@ fn validate_root_domain(domain: &str) -> Result<(), String> {
     }
 }
 
-pub(crate) fn validate_proxy(url: &str) -> Result<(), String> {
+/// The check [`Client::new`](crate::Client::new) runs on a proxy URL; the
+/// message shows the URL without its password.
+pub fn validate_proxy(url: &str) -> Result<(), String> {
     let shown = redact_url(url);
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("proxy `{shown}`: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h")
@@ -555,64 +486,10 @@ pub(crate) fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> impl FnMut(&str) -> Option<String> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        }
-    }
+    use crate::Credentials;
 
     fn config() -> ClientConfig {
         ClientConfig::new(Credentials::new("AKIDtest", "key"))
-    }
-
-    #[test]
-    fn the_environment_sets_region_and_proxies() {
-        let config = config()
-            .env(env(&[
-                ("TENCENTCLOUD_REGION", "ap-shanghai"),
-                ("https_proxy", "http://proxy.example:3128"),
-                ("NO_PROXY", "127.0.0.1,localhost"),
-            ]))
-            .expect("valid environment");
-        assert_eq!(config.region_name(), Some("ap-shanghai"));
-        assert_eq!(
-            config.proxy,
-            ProxySetting::Explicit {
-                https: Some("http://proxy.example:3128".into()),
-                http: None,
-                no_proxy: Some("127.0.0.1,localhost".into()),
-            }
-        );
-        let untouched = config.clone().env(env(&[])).expect("empty environment");
-        assert_eq!(untouched.region_name(), Some("ap-shanghai"));
-    }
-
-    #[test]
-    fn a_bad_environment_value_names_its_variable() {
-        let error = config()
-            .env(env(&[("TENCENTCLOUD_REGION", "Ap Guangzhou")]))
-            .expect_err("an invalid region");
-        assert_eq!(
-            error.to_string(),
-            "invalid client configuration: environment variable TENCENTCLOUD_REGION: region `Ap Guangzhou`: expected lowercase letters, digits and `-`, like ap-guangzhou"
-        );
-        let error = config()
-            .env(env(&[("HTTP_PROXY", "http://user:hunter2@[bad")]))
-            .expect_err("an invalid proxy");
-        let text = error.to_string();
-        assert!(
-            text.contains("environment variable HTTP_PROXY: proxy"),
-            "{text}"
-        );
-        assert!(!text.contains("hunter2"), "{text}");
     }
 
     #[test]

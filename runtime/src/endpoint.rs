@@ -32,6 +32,16 @@ impl Target {
             url,
         })
     }
+
+    /// `scheme://authority/path`, with room for `extra` more bytes (a query).
+    pub fn url_text(&self, extra: usize) -> String {
+        let parts = [&self.scheme, "://", &self.authority, &self.path];
+        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + extra);
+        for part in parts {
+            url.push_str(part);
+        }
+        url
+    }
 }
 
 /// A client's resolved endpoints.

@@ -11,14 +11,16 @@
 //! unknown field `Limt` in DescribeInstancesRequest, did you mean `Limit`? at line 1 column 7
 //! ```
 //!
-//! Replies are read leniently instead ([`crate::de`]).
+//! Replies are read leniently instead ([`crate::lenient`]), with the same
+//! lookup of member names and the same scalar readers.
 
-use std::fmt::{self, Display};
+use std::fmt;
 use std::marker::PhantomData;
-use std::str::FromStr;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, Error, MapAccess, Visitor};
+use serde::de::{Error, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+
+use crate::lenient::{read_scalars, Key, Scalar, ScalarSeed};
 
 /// A request or input type, as generated code describes it.
 pub trait Input: Sized {
@@ -55,7 +57,12 @@ impl<'de, T: Input> Visitor<'de> for InputVisitor<T> {
 pub fn next_field<'de, T: Input, A: MapAccess<'de>>(
     map: &mut A,
 ) -> Result<Option<usize>, A::Error> {
-    map.next_key_seed(FieldSeed::<T>(PhantomData))
+    let key = Key {
+        fields: T::FIELDS,
+        strict: Some(T::NAME),
+    };
+    // A strict key is never unknown (`Some(None)`): that is an error.
+    Ok(map.next_key_seed(key)?.flatten())
 }
 
 /// Reads the value of the member `name` into `slot`; `null` reads as
@@ -65,76 +72,44 @@ pub fn field<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
     slot: &mut Option<Option<V>>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    read(map, slot, name, |value: Option<V>| value)
+    read(map, slot, name, |map| map.next_value())
 }
 
 /// [`field`] for a number or bool, which may also come as its string
 /// form (`"Limit": "10"`, as Tencent's own examples write it). Any other
 /// text is an error.
-pub fn scalar<'de, A, V>(
+pub fn scalar<'de, A: MapAccess<'de>, V: Scalar>(
     map: &mut A,
     slot: &mut Option<Option<V>>,
     name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    V: DeserializeOwned + FromStr,
-    V::Err: Display,
-{
-    read(map, slot, name, |value: Scalar<V>| value.0)
+) -> Result<(), A::Error> {
+    read(map, slot, name, |map| {
+        map.next_value_seed(ScalarSeed::<V>(PhantomData))
+    })
 }
 
 /// [`scalar`] for a list of numbers or bools.
-pub fn scalars<'de, A, V>(
+pub fn scalars<'de, A: MapAccess<'de>, V: Scalar>(
     map: &mut A,
     slot: &mut Option<Option<Vec<V>>>,
     name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    V: DeserializeOwned + FromStr,
-    V::Err: Display,
-{
-    read(map, slot, name, |value: Scalars<V>| value.0)
+) -> Result<(), A::Error> {
+    read(map, slot, name, read_scalars)
 }
 
 /// The one reader behind [`field`], [`scalar`] and [`scalars`]: the value
-/// read as `W`, turned into the slot's `Option<V>`.
-fn read<'de, A: MapAccess<'de>, W: Deserialize<'de>, V>(
+/// `next` reads becomes the slot's, once.
+fn read<'de, A: MapAccess<'de>, V>(
     map: &mut A,
     slot: &mut Option<Option<V>>,
     name: &'static str,
-    into: impl FnOnce(W) -> Option<V>,
+    next: impl FnOnce(&mut A) -> Result<Option<V>, A::Error>,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(A::Error::duplicate_field(name));
     }
-    *slot = Some(into(map.next_value::<W>()?));
+    *slot = Some(next(map)?);
     Ok(())
-}
-
-struct Scalar<V>(Option<V>);
-
-impl<'de, V> Deserialize<'de> for Scalar<V>
-where
-    V: DeserializeOwned + FromStr,
-    V::Err: Display,
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::de::lenient_option(deserializer).map(Scalar)
-    }
-}
-
-struct Scalars<V>(Option<Vec<V>>);
-
-impl<'de, V> Deserialize<'de> for Scalars<V>
-where
-    V: DeserializeOwned + FromStr,
-    V::Err: Display,
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::de::lenient_option_list(deserializer).map(Scalars)
-    }
 }
 
 /// The value of a required member, or an error naming it and its type;
@@ -146,41 +121,6 @@ pub fn required<V, E: Error>(
 ) -> Result<V, E> {
     slot.flatten()
         .ok_or_else(|| E::custom(format_args!("missing field `{name}` in {ty}")))
-}
-
-struct FieldSeed<T>(PhantomData<T>);
-
-impl<'de, T: Input> DeserializeSeed<'de> for FieldSeed<T> {
-    type Value = usize;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_identifier(self)
-    }
-}
-
-impl<'de, T: Input> Visitor<'de> for FieldSeed<T> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a member name of {}", T::NAME)
-    }
-
-    fn visit_str<E: Error>(self, name: &str) -> Result<usize, E> {
-        match T::FIELDS.iter().position(|known| *known == name) {
-            Some(index) => Ok(index),
-            None => Err(E::custom(unknown_field(name, T::NAME, T::FIELDS))),
-        }
-    }
-
-    fn visit_bytes<E: Error>(self, name: &[u8]) -> Result<usize, E> {
-        match std::str::from_utf8(name) {
-            Ok(name) => self.visit_str(name),
-            Err(_) => Err(E::custom(format_args!(
-                "a member name of {} is not UTF-8",
-                T::NAME
-            ))),
-        }
-    }
 }
 
 /// How many known names an error lists when none is near.
@@ -339,7 +279,7 @@ mod tests {
         );
         assert_eq!(
             parse(r#"{"Name": "a", "Limit": "five"}"#),
-            Err("`five`: invalid digit found in string at line 1 column 30".into())
+            Err("`five`: invalid digit found in string at line 1 column 29".into())
         );
         assert_eq!(
             parse(r#"{"Name": null}"#),

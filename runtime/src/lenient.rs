@@ -9,10 +9,11 @@
 //! lenient field, a wrapper type with its own impls: most of the compile
 //! time of a generated crate.
 //!
-//! The rules are those of [`crate::de`]: a missing or `null` member is
-//! `None` or an empty list, numbers and bools may come as strings
-//! (`"10"`, `"true"`), unknown members are ignored, and a later duplicate
-//! wins. A value of the wrong kind is an error naming it.
+//! A missing or `null` member is `None` or an empty list, numbers and bools
+//! may come as strings (`"10"`, `"true"`), unknown members are ignored, and
+//! a later duplicate wins. A value of the wrong kind is an error naming it.
+//! The strict reading of requests ([`crate::input`]) shares the member
+//! names' lookup and the scalar readers.
 //!
 //! Serializing goes through [`fields`]: one call per member, leaving out
 //! `None` and empty lists, as the derive's `skip_serializing_if` did.
@@ -20,9 +21,13 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Error, IgnoredAny, IntoDeserializer, MapAccess, Visitor,
+};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::input::unknown_field;
 
 /// A reply or output type, as generated code describes it.
 pub trait Reply: Default {
@@ -55,7 +60,11 @@ impl<'de, T: Reply> Visitor<'de> for ReplyVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::default();
-        while let Some(index) = map.next_key_seed(Key(T::FIELDS))? {
+        let key = Key {
+            fields: T::FIELDS,
+            strict: None,
+        };
+        while let Some(index) = map.next_key_seed(key)? {
             match index {
                 Some(index) => value.read_field(index, &mut map)?,
                 None => {
@@ -67,9 +76,14 @@ impl<'de, T: Reply> Visitor<'de> for ReplyVisitor<T> {
     }
 }
 
-/// A member name, as its index in the list of known names (`None` for an
-/// unknown one, which is skipped).
-struct Key(&'static [&'static str]);
+/// A member name, as its index among `fields`. An unknown one is `None`
+/// (skipped), or, when reading strictly (`strict`: the type's name), an
+/// error that names it and the nearest known name.
+#[derive(Clone, Copy)]
+pub(crate) struct Key {
+    pub fields: &'static [&'static str],
+    pub strict: Option<&'static str>,
+}
 
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = Option<usize>;
@@ -83,128 +97,59 @@ impl<'de> Visitor<'de> for Key {
     type Value = Option<usize>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
+        match self.strict {
+            Some(ty) => write!(f, "a member name of {ty}"),
+            None => f.write_str("a member name"),
+        }
     }
 
+    /// Replies list their members in the documented order nearly always,
+    /// so the scan is short in practice.
     fn visit_str<E: Error>(self, name: &str) -> Result<Option<usize>, E> {
-        Ok(position(self.0, name.as_bytes()))
+        let index = self.fields.iter().position(|known| *known == name);
+        match (index, self.strict) {
+            (None, Some(ty)) => Err(E::custom(unknown_field(name, ty, self.fields))),
+            (index, _) => Ok(index),
+        }
     }
 
     fn visit_bytes<E: Error>(self, name: &[u8]) -> Result<Option<usize>, E> {
-        Ok(position(self.0, name))
+        match (std::str::from_utf8(name), self.strict) {
+            (Ok(name), _) => self.visit_str(name),
+            (Err(_), None) => Ok(None),
+            (Err(_), Some(ty)) => Err(E::custom(format_args!(
+                "a member name of {ty} is not UTF-8"
+            ))),
+        }
     }
 }
 
-/// The index of `name` among `fields`. Replies list their members in the
-/// documented order nearly always, so the scan is short in practice.
-fn position(fields: &[&str], name: &[u8]) -> Option<usize> {
-    fields.iter().position(|known| known.as_bytes() == name)
-}
-
-/// A number or bool as a reply may carry it: itself, or its string form.
-pub trait Scalar: Sized {
+/// A number or bool as a reply (or a request from a file) may carry it:
+/// itself, converted as serde converts it (`-1` is no `u64`, `1` no
+/// `bool`), or its string form, parsed (`"10"`, `" 2"`, `"true"`).
+pub trait Scalar: DeserializeOwned + std::str::FromStr<Err: fmt::Display> {
     /// What the error message says was expected.
     const EXPECTED: &'static str;
-    fn from_i64<E: Error>(value: i64) -> Result<Self, E>;
-    fn from_u64<E: Error>(value: u64) -> Result<Self, E>;
-    fn from_f64<E: Error>(value: f64) -> Result<Self, E>;
-    fn from_bool<E: Error>(value: bool) -> Result<Self, E>;
-    fn from_text<E: Error>(text: &str) -> Result<Self, E>;
-}
-
-fn invalid<T, E: Error>(what: fmt::Arguments<'_>, expected: &str) -> Result<T, E> {
-    Err(E::custom(format_args!(
-        "invalid type: {what}, expected {expected}"
-    )))
-}
-
-fn parse<T: std::str::FromStr, E: Error>(text: &str) -> Result<T, E>
-where
-    T::Err: fmt::Display,
-{
-    text.trim()
-        .parse()
-        .map_err(|e| E::custom(format_args!("`{text}`: {e}")))
 }
 
 impl Scalar for i64 {
     const EXPECTED: &'static str = "i64";
-    fn from_i64<E: Error>(value: i64) -> Result<Self, E> {
-        Ok(value)
-    }
-    fn from_u64<E: Error>(value: u64) -> Result<Self, E> {
-        i64::try_from(value).or_else(|_| invalid(format_args!("integer `{value}`"), "i64"))
-    }
-    fn from_f64<E: Error>(value: f64) -> Result<Self, E> {
-        invalid(format_args!("floating point `{value}`"), "i64")
-    }
-    fn from_bool<E: Error>(value: bool) -> Result<Self, E> {
-        invalid(format_args!("boolean `{value}`"), "i64")
-    }
-    fn from_text<E: Error>(text: &str) -> Result<Self, E> {
-        parse(text)
-    }
 }
 
 impl Scalar for u64 {
     const EXPECTED: &'static str = "u64";
-    fn from_i64<E: Error>(value: i64) -> Result<Self, E> {
-        u64::try_from(value).or_else(|_| invalid(format_args!("integer `{value}`"), "u64"))
-    }
-    fn from_u64<E: Error>(value: u64) -> Result<Self, E> {
-        Ok(value)
-    }
-    fn from_f64<E: Error>(value: f64) -> Result<Self, E> {
-        invalid(format_args!("floating point `{value}`"), "u64")
-    }
-    fn from_bool<E: Error>(value: bool) -> Result<Self, E> {
-        invalid(format_args!("boolean `{value}`"), "u64")
-    }
-    fn from_text<E: Error>(text: &str) -> Result<Self, E> {
-        parse(text)
-    }
 }
 
 impl Scalar for f64 {
     const EXPECTED: &'static str = "f64";
-    fn from_i64<E: Error>(value: i64) -> Result<Self, E> {
-        Ok(value as f64)
-    }
-    fn from_u64<E: Error>(value: u64) -> Result<Self, E> {
-        Ok(value as f64)
-    }
-    fn from_f64<E: Error>(value: f64) -> Result<Self, E> {
-        Ok(value)
-    }
-    fn from_bool<E: Error>(value: bool) -> Result<Self, E> {
-        invalid(format_args!("boolean `{value}`"), "f64")
-    }
-    fn from_text<E: Error>(text: &str) -> Result<Self, E> {
-        parse(text)
-    }
 }
 
 impl Scalar for bool {
     const EXPECTED: &'static str = "a boolean";
-    fn from_i64<E: Error>(value: i64) -> Result<Self, E> {
-        invalid(format_args!("integer `{value}`"), "a boolean")
-    }
-    fn from_u64<E: Error>(value: u64) -> Result<Self, E> {
-        invalid(format_args!("integer `{value}`"), "a boolean")
-    }
-    fn from_f64<E: Error>(value: f64) -> Result<Self, E> {
-        invalid(format_args!("floating point `{value}`"), "a boolean")
-    }
-    fn from_bool<E: Error>(value: bool) -> Result<Self, E> {
-        Ok(value)
-    }
-    fn from_text<E: Error>(text: &str) -> Result<Self, E> {
-        parse(text)
-    }
 }
 
 /// Reads one scalar, or `null` as `None`.
-struct ScalarSeed<T>(PhantomData<T>);
+pub(crate) struct ScalarSeed<T>(pub PhantomData<T>);
 
 impl<'de, T: Scalar> DeserializeSeed<'de> for ScalarSeed<T> {
     type Value = Option<T>;
@@ -221,19 +166,22 @@ impl<'de, T: Scalar> Visitor<'de> for ScalarSeed<T> {
         write!(f, "{} or its string form", T::EXPECTED)
     }
     fn visit_i64<E: Error>(self, value: i64) -> Result<Option<T>, E> {
-        T::from_i64(value).map(Some)
+        T::deserialize(value.into_deserializer()).map(Some)
     }
     fn visit_u64<E: Error>(self, value: u64) -> Result<Option<T>, E> {
-        T::from_u64(value).map(Some)
+        T::deserialize(value.into_deserializer()).map(Some)
     }
     fn visit_f64<E: Error>(self, value: f64) -> Result<Option<T>, E> {
-        T::from_f64(value).map(Some)
+        T::deserialize(value.into_deserializer()).map(Some)
     }
     fn visit_bool<E: Error>(self, value: bool) -> Result<Option<T>, E> {
-        T::from_bool(value).map(Some)
+        T::deserialize(value.into_deserializer()).map(Some)
     }
     fn visit_str<E: Error>(self, text: &str) -> Result<Option<T>, E> {
-        T::from_text(text).map(Some)
+        let parsed = text.trim().parse();
+        parsed
+            .map(Some)
+            .map_err(|e| E::custom(format_args!("`{text}`: {e}")))
     }
     fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
         Ok(None)
@@ -246,42 +194,24 @@ impl<'de, T: Scalar> Visitor<'de> for ScalarSeed<T> {
     }
 }
 
-/// Reads a list of scalars, or `null` as `None`.
-struct ScalarsSeed<T>(PhantomData<T>);
+/// One scalar in a list, where `null` is an error.
+struct Element<T>(T);
 
-impl<'de, T: Scalar> DeserializeSeed<'de> for ScalarsSeed<T> {
-    type Value = Option<Vec<T>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
+impl<'de, T: Scalar> Deserialize<'de> for Element<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match ScalarSeed(PhantomData).deserialize(deserializer)? {
+            Some(item) => Ok(Element(item)),
+            None => Err(D::Error::custom("null in a list of scalars")),
+        }
     }
 }
 
-impl<'de, T: Scalar> Visitor<'de> for ScalarsSeed<T> {
-    type Value = Option<Vec<T>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a list of {}", T::EXPECTED)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(item) = seq.next_element_seed(ScalarSeed::<T>(PhantomData))? {
-            match item {
-                Some(item) => items.push(item),
-                None => return Err(A::Error::custom("null in a list of scalars")),
-            }
-        }
-        Ok(Some(items))
-    }
-    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
+/// Reads a list of scalars, or `null` as `None`.
+pub(crate) fn read_scalars<'de, A: MapAccess<'de>, T: Scalar>(
+    map: &mut A,
+) -> Result<Option<Vec<T>>, A::Error> {
+    let list: Option<Vec<Element<T>>> = map.next_value()?;
+    Ok(list.map(|items| items.into_iter().map(|Element(item)| item).collect()))
 }
 
 /// An optional number or bool, also from its string form; `null` is `None`.
@@ -298,9 +228,7 @@ pub fn scalars<'de, A: MapAccess<'de>, T: Scalar>(
     map: &mut A,
     slot: &mut Vec<T>,
 ) -> Result<(), A::Error> {
-    *slot = map
-        .next_value_seed(ScalarsSeed::<T>(PhantomData))?
-        .unwrap_or_default();
+    *slot = read_scalars(map)?.unwrap_or_default();
     Ok(())
 }
 
@@ -309,7 +237,7 @@ pub fn opt_scalars<'de, A: MapAccess<'de>, T: Scalar>(
     map: &mut A,
     slot: &mut Option<Vec<T>>,
 ) -> Result<(), A::Error> {
-    *slot = map.next_value_seed(ScalarsSeed::<T>(PhantomData))?;
+    *slot = read_scalars(map)?;
     Ok(())
 }
 

@@ -7,7 +7,6 @@ pub mod action;
 pub mod client;
 pub mod config;
 pub mod credentials;
-pub mod de;
 mod endpoint;
 pub mod error;
 pub mod input;

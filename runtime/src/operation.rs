@@ -80,13 +80,7 @@ where
             action: action.to_owned(),
             message: format!("the params do not fit the request: {e}"),
         })?;
-        let reply = send(client, request).await?;
-        serde_json::to_value(reply).map_err(|e| Error::Decode {
-            action: action.to_owned(),
-            status: 200,
-            message: e.to_string(),
-            body: String::new(),
-        })
+        to_json(action, send(client, request).await?)
     })
 }
 
@@ -96,7 +90,14 @@ where
     O::Output: Serialize,
 {
     let action = O::ACTION.name;
-    let reply: O::Output = crate::client::decode_reply(family, action, 200, body)?;
+    to_json(
+        action,
+        crate::client::decode_reply::<O::Output>(family, action, 200, body)?,
+    )
+}
+
+/// A typed reply as JSON.
+fn to_json(action: &str, reply: impl Serialize) -> Result<Value, Error> {
     serde_json::to_value(reply).map_err(|e| Error::Decode {
         action: action.to_owned(),
         status: 200,

@@ -385,12 +385,7 @@ impl Client {
                 .into_iter()
                 .filter_map(|(name, value)| Some((name.to_owned(), value?))),
         );
-        let mut url = String::with_capacity(
-            target.scheme.len() + target.authority.len() + target.path.len() + query.len() + 4,
-        );
-        for part in [&target.scheme, "://", &target.authority, &target.path] {
-            url.push_str(part);
-        }
+        let mut url = target.url_text(query.len() + 1);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -462,16 +457,7 @@ impl Client {
         params.push_with("Signature", |out| {
             v1::push_signature(out, credentials.secret_key(), algorithm, &string_to_sign)
         });
-        let mut url = String::with_capacity(
-            target.scheme.len()
-                + target.authority.len()
-                + target.path.len()
-                + 4
-                + params.encoded_length_hint(),
-        );
-        for part in [&target.scheme, "://", &target.authority, &target.path] {
-            url.push_str(part);
-        }
+        let mut url = target.url_text(params.encoded_length_hint() + 1);
         let (headers, body) = match inner.http_method {
             HttpMethod::Get => {
                 url.push('?');

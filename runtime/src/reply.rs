@@ -73,15 +73,20 @@ fn api2_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<Resp> {
         code: Option<Value>,
     }
     let head: Head = serde_json::from_slice(body).ok()?;
-    let ok = match head.code {
-        Some(Value::Number(n)) => n.as_i64() == Some(0),
-        Some(Value::String(s)) => s == "0",
-        _ => false,
-    };
-    if !ok {
+    if api2_code_ok(head.code.as_ref()) != Some(true) {
         return None;
     }
     serde_json::from_slice(body).ok()
+}
+
+/// Whether an API 2.0 `code` says success (0 or `"0"`); `None` when it is
+/// missing or no code at all.
+fn api2_code_ok(code: Option<&Value>) -> Option<bool> {
+    match code? {
+        Value::Number(n) => Some(n.as_i64() == Some(0)),
+        Value::String(s) => Some(s == "0"),
+        _ => None,
+    }
 }
 
 /// A reply that is not a typed success, and what it says.
@@ -161,10 +166,8 @@ impl Failure<'_> {
     /// An API 2.0 reply: `code` 0 is a success, anything else an error.
     fn api2<Resp: DeserializeOwned>(&self, json: &Value) -> Result<Resp, Error> {
         let code = json.get("code");
-        let ok = match code {
-            Some(Value::Number(n)) => n.as_i64() == Some(0),
-            Some(Value::String(s)) => s == "0",
-            _ => return Err(self.or_http("no `code` field")),
+        let Some(ok) = api2_code_ok(code) else {
+            return Err(self.or_http("no `code` field"));
         };
         if !ok {
             return Err(ApiError {

@@ -25,7 +25,7 @@ pub async fn target(mock: MockBuilder) -> Result<Target, Box<dyn std::error::Err
     if set(ENV_SECRET_ID) && set(ENV_SECRET_KEY) {
         println!("Using the credentials in {ENV_SECRET_ID}: calling Tencent Cloud.");
         return Ok(Target {
-            config: ClientConfig::from_env()?,
+            config: tencentcloud_credentials::config_from_env_with(Credentials::from_env()?)?,
             mock: None,
         });
     }

@@ -506,10 +506,11 @@ fn bad_settings_get_errors_that_say_what_is_wrong() {
     .contains("rate limit per action"));
     assert!(error(base().request_client("has space")).contains("request client `has space`"));
     assert!(error(base().endpoint("ftp://x")).contains("endpoint `ftp://x`"));
-    let env = base()
-        .env(|name| (name == "HTTPS_PROXY").then(|| "not a url".to_owned()))
-        .err()
-        .map(|e| e.to_string());
+    let env = tencentcloud_credentials::env_settings(base(), |name| {
+        (name == "HTTPS_PROXY").then(|| "not a url".to_owned())
+    })
+    .err()
+    .map(|e| e.to_string());
     assert_eq!(
         env.as_deref(),
         Some("invalid client configuration: environment variable HTTPS_PROXY: proxy `not a url`: relative URL without a base")

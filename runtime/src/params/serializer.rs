@@ -1,10 +1,10 @@
 //! The `.N` serializer: a request's `Serialize` straight to [`Params`],
 //! without a JSON `Value`.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
-use serde::ser::{self, Serialize};
-use serde_json::Value;
+use serde::ser::{self, Error as _, Serialize};
+use serde_json::{Error, Value};
 
 use super::Params;
 
@@ -13,47 +13,29 @@ use super::Params;
 /// `serde_json::to_value(value)`. Nulls and `None` are left out, non-finite
 /// floats too (serde_json makes them null); numbers are written as
 /// serde_json writes them; unit variants are their names; newtype variants
-/// are one-field objects. `value` must serialize to an object.
+/// are one-field objects. `value` must serialize to an object. Errors read
+/// as serde_json's would.
 ///
 /// One difference: a key repeated within one object (which neither derived
 /// structs nor std's maps produce) is sent each time, where the `Value`
 /// would keep only the last value, at the first one's place.
 pub fn to_params<T: Serialize + ?Sized>(value: &T, index_base: usize) -> Result<Params, String> {
-    let mut writer = ParamWriter {
+    let mut writer = Writer {
         params: Params::with_capacity(256, 16),
         name: String::with_capacity(64),
         base: index_base,
     };
-    value
-        .serialize(ValueSerializer {
-            writer: &mut writer,
-            top: true,
-        })
-        .map_err(|error| error.0)?;
+    let top = Ser {
+        writer: &mut writer,
+        top: true,
+    };
+    value.serialize(top).map_err(|error| error.to_string())?;
     Ok(writer.params)
 }
 
 const NOT_AN_OBJECT: &str = "a request must serialize to a JSON object";
 
-/// Why [`to_params`] failed.
-#[derive(Debug)]
-struct EncodeError(String);
-
-impl fmt::Display for EncodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for EncodeError {}
-
-impl ser::Error for EncodeError {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        EncodeError(message.to_string())
-    }
-}
-
-struct ParamWriter {
+struct Writer {
     params: Params,
     /// The name of the value being written; each level appends its part
     /// and cuts it off again when done.
@@ -61,83 +43,80 @@ struct ParamWriter {
     base: usize,
 }
 
-impl ParamWriter {
-    fn push_str(&mut self, value: &str) {
-        self.params.push(&self.name, value);
+impl Writer {
+    /// A param named by the current name, whose value `write` appends.
+    fn push(&mut self, write: impl FnOnce(&mut String)) {
+        self.params.push_with(&self.name, write);
     }
 
-    fn push_display(&mut self, value: impl fmt::Display) {
-        // Writing to a String cannot fail.
-        self.params.push_with(&self.name, |text| {
-            let _ = write!(text, "{value}");
-        });
-    }
-
-    fn push_index(&mut self, index: usize) {
-        self.name.push('.');
-        self.name
-            .push_str(itoa::Buffer::new().format(index + self.base));
-    }
-
-    fn error(&self, what: &str) -> EncodeError {
-        if self.name.is_empty() {
-            EncodeError(what.to_owned())
-        } else {
-            EncodeError(format!("`{}`: {what}", self.name))
+    fn error(&self, what: &str) -> Error {
+        match self.name.as_str() {
+            "" => Error::custom(what),
+            name => Error::custom(format_args!("`{name}`: {what}")),
         }
     }
 }
 
 /// Serializes one value under the writer's current name. At the top (`top`)
 /// only objects are accepted, and their keys take no leading `.`.
-struct ValueSerializer<'a> {
-    writer: &'a mut ParamWriter,
+struct Ser<'a> {
+    writer: &'a mut Writer,
     top: bool,
 }
 
-impl<'a> ValueSerializer<'a> {
-    fn scalar(self, write: impl FnOnce(&mut ParamWriter)) -> Result<(), EncodeError> {
-        if self.top {
-            return Err(EncodeError(NOT_AN_OBJECT.into()));
-        }
-        write(self.writer);
+impl<'a> Ser<'a> {
+    fn scalar(self, write: impl FnOnce(&mut String)) -> Result<(), Error> {
+        self.null()?;
+        self.writer.push(write);
         Ok(())
     }
 
-    /// A JSON null: nothing is sent.
-    fn null(self) -> Result<(), EncodeError> {
-        self.scalar(|_| {})
+    /// A JSON null: nothing is sent (and nothing is an object).
+    fn null(&self) -> Result<(), Error> {
+        match self.top {
+            true => Err(Error::custom(NOT_AN_OBJECT)),
+            false => Ok(()),
+        }
     }
 
-    fn integer(self, value: impl itoa::Integer) -> Result<(), EncodeError> {
-        self.scalar(|writer| {
-            let name = &writer.name;
-            writer.params.push_with(name, |text| {
-                text.push_str(itoa::Buffer::new().format(value));
-            });
-        })
+    fn integer(self, value: impl itoa::Integer) -> Result<(), Error> {
+        self.scalar(|text| text.push_str(itoa::Buffer::new().format(value)))
     }
 
-    /// A one-field object `{variant: ...}`, as serde_json writes variants
-    /// with data; returns the name's length before the variant.
+    /// A number as serde_json writes it; a non-finite one is null.
+    fn float(self, value: Value) -> Result<(), Error> {
+        match value {
+            Value::Number(number) => self.scalar(|text| {
+                // Writing to a String cannot fail.
+                let _ = write!(text, "{number}");
+            }),
+            _ => self.null(),
+        }
+    }
+
+    /// A variant with data is a one-field object `{variant: ...}`, as
+    /// serde_json writes it: its name is appended, and what it holds is
+    /// inside that object. Returns the name's length before the variant.
     fn enter_variant(&mut self, variant: &str) -> usize {
         let length = self.writer.name.len();
         if !self.top {
             self.writer.name.push('.');
         }
         self.writer.name.push_str(variant);
+        self.top = false;
         length
     }
 
-    fn map(self, restore: usize) -> MapSerializer<'a> {
-        let top = self.top;
-        let prefix = self.writer.name.len();
-        MapSerializer {
-            writer: self.writer,
-            prefix,
-            dot: !top,
+    /// A list or an object under the current name; `restore` is the name's
+    /// length to go back to when it ends.
+    fn compound(self, restore: usize) -> Compound<'a> {
+        Compound {
+            prefix: self.writer.name.len(),
             restore,
-            key_written: false,
+            index: 0,
+            dot: !self.top,
+            keyed: false,
+            writer: self.writer,
         }
     }
 }
@@ -146,26 +125,26 @@ impl<'a> ValueSerializer<'a> {
 macro_rules! integers {
     ($($method:ident: $ty:ty),*) => {
         $(
-            fn $method(self, value: $ty) -> Result<(), EncodeError> {
+            fn $method(self, value: $ty) -> Result<(), Error> {
                 self.integer(value)
             }
         )*
     };
 }
 
-impl<'a> ser::Serializer for ValueSerializer<'a> {
+impl<'a> ser::Serializer for Ser<'a> {
     type Ok = ();
-    type Error = EncodeError;
-    type SerializeSeq = SeqSerializer<'a>;
-    type SerializeTuple = SeqSerializer<'a>;
-    type SerializeTupleStruct = SeqSerializer<'a>;
-    type SerializeTupleVariant = SeqSerializer<'a>;
-    type SerializeMap = MapSerializer<'a>;
-    type SerializeStruct = MapSerializer<'a>;
-    type SerializeStructVariant = MapSerializer<'a>;
+    type Error = Error;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
 
-    fn serialize_bool(self, value: bool) -> Result<(), EncodeError> {
-        self.scalar(|writer| writer.push_str(if value { "true" } else { "false" }))
+    fn serialize_bool(self, value: bool) -> Result<(), Error> {
+        self.scalar(|text| text.push_str(if value { "true" } else { "false" }))
     }
 
     integers!(
@@ -174,7 +153,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
     );
 
     /// serde_json's numbers are 64-bit: wider values must fit.
-    fn serialize_i128(self, value: i128) -> Result<(), EncodeError> {
+    fn serialize_i128(self, value: i128) -> Result<(), Error> {
         if let Ok(value) = u64::try_from(value) {
             self.integer(value)
         } else if let Ok(value) = i64::try_from(value) {
@@ -184,7 +163,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         }
     }
 
-    fn serialize_u128(self, value: u128) -> Result<(), EncodeError> {
+    fn serialize_u128(self, value: u128) -> Result<(), Error> {
         match u64::try_from(value) {
             Ok(value) => self.integer(value),
             Err(_) => Err(self.writer.error("number out of range")),
@@ -192,56 +171,44 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
     }
 
     /// Through serde_json's own `Number`, so the text is exactly its text.
-    fn serialize_f32(self, value: f32) -> Result<(), EncodeError> {
-        match Value::from(value) {
-            Value::Number(number) => self.scalar(|writer| writer.push_display(number)),
-            _ => self.null(),
-        }
+    fn serialize_f32(self, value: f32) -> Result<(), Error> {
+        self.float(Value::from(value))
     }
 
-    fn serialize_f64(self, value: f64) -> Result<(), EncodeError> {
-        match serde_json::Number::from_f64(value) {
-            Some(number) => self.scalar(|writer| writer.push_display(number)),
-            None => self.null(),
-        }
+    fn serialize_f64(self, value: f64) -> Result<(), Error> {
+        self.float(Value::from(value))
     }
 
-    fn serialize_char(self, value: char) -> Result<(), EncodeError> {
-        self.scalar(|writer| writer.push_str(value.encode_utf8(&mut [0; 4])))
+    fn serialize_char(self, value: char) -> Result<(), Error> {
+        self.scalar(|text| text.push(value))
     }
 
-    fn serialize_str(self, value: &str) -> Result<(), EncodeError> {
-        self.scalar(|writer| writer.push_str(value))
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        self.scalar(|text| text.push_str(value))
     }
 
     /// serde_json writes bytes as a list of numbers.
-    fn serialize_bytes(self, value: &[u8]) -> Result<(), EncodeError> {
-        self.scalar(|writer| {
-            let length = writer.name.len();
-            for (i, byte) in value.iter().enumerate() {
-                writer.push_index(i);
-                let name = &writer.name;
-                writer.params.push_with(name, |text| {
-                    text.push_str(itoa::Buffer::new().format(*byte));
-                });
-                writer.name.truncate(length);
-            }
-        })
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), Error> {
+        let mut list = self.serialize_seq(Some(value.len()))?;
+        for byte in value {
+            list.element(byte)?;
+        }
+        list.finish()
     }
 
-    fn serialize_none(self) -> Result<(), EncodeError> {
+    fn serialize_none(self) -> Result<(), Error> {
         self.null()
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
         value.serialize(self)
     }
 
-    fn serialize_unit(self) -> Result<(), EncodeError> {
+    fn serialize_unit(self) -> Result<(), Error> {
         self.null()
     }
 
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), EncodeError> {
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
         self.null()
     }
 
@@ -250,7 +217,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _name: &'static str,
         _index: u32,
         variant: &'static str,
-    ) -> Result<(), EncodeError> {
+    ) -> Result<(), Error> {
         self.serialize_str(variant)
     }
 
@@ -258,7 +225,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         self,
         _name: &'static str,
         value: &T,
-    ) -> Result<(), EncodeError> {
+    ) -> Result<(), Error> {
         value.serialize(self)
     }
 
@@ -268,30 +235,21 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _index: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<(), EncodeError> {
+    ) -> Result<(), Error> {
         let length = self.enter_variant(variant);
-        value.serialize(ValueSerializer {
-            writer: self.writer,
-            top: false,
-        })?;
-        self.writer.name.truncate(length);
+        let writer = &mut *self.writer;
+        value.serialize(Ser { writer, top: false })?;
+        writer.name.truncate(length);
         Ok(())
     }
 
-    fn serialize_seq(self, _len: Option<usize>) -> Result<SeqSerializer<'a>, EncodeError> {
-        if self.top {
-            return Err(EncodeError(NOT_AN_OBJECT.into()));
-        }
-        let prefix = self.writer.name.len();
-        Ok(SeqSerializer {
-            writer: self.writer,
-            prefix,
-            index: 0,
-            restore: prefix,
-        })
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
+        self.null()?;
+        let restore = self.writer.name.len();
+        Ok(self.compound(restore))
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<SeqSerializer<'a>, EncodeError> {
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, Error> {
         self.serialize_seq(Some(len))
     }
 
@@ -299,7 +257,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         self,
         _name: &'static str,
         len: usize,
-    ) -> Result<SeqSerializer<'a>, EncodeError> {
+    ) -> Result<Compound<'a>, Error> {
         self.serialize_seq(Some(len))
     }
 
@@ -309,27 +267,17 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<SeqSerializer<'a>, EncodeError> {
+    ) -> Result<Compound<'a>, Error> {
         let restore = self.enter_variant(variant);
-        let prefix = self.writer.name.len();
-        Ok(SeqSerializer {
-            writer: self.writer,
-            prefix,
-            index: 0,
-            restore,
-        })
+        Ok(self.compound(restore))
     }
 
-    fn serialize_map(self, _len: Option<usize>) -> Result<MapSerializer<'a>, EncodeError> {
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
         let restore = self.writer.name.len();
-        Ok(self.map(restore))
+        Ok(self.compound(restore))
     }
 
-    fn serialize_struct(
-        self,
-        _name: &'static str,
-        len: usize,
-    ) -> Result<MapSerializer<'a>, EncodeError> {
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
         self.serialize_map(Some(len))
     }
 
@@ -339,54 +287,78 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         _index: u32,
         variant: &'static str,
         _len: usize,
-    ) -> Result<MapSerializer<'a>, EncodeError> {
+    ) -> Result<Compound<'a>, Error> {
         let restore = self.enter_variant(variant);
-        // The variant's fields are inside the variant's object.
-        self.top = false;
-        Ok(self.map(restore))
+        Ok(self.compound(restore))
     }
 }
 
-/// A list: each element is named `<name>.<index>`, from the base.
-struct SeqSerializer<'a> {
-    writer: &'a mut ParamWriter,
+/// A list or an object being written: a list's elements are named
+/// `<name>.<index>`, from the base; an object's members `<name>.<key>`
+/// (`<key>` at the top).
+struct Compound<'a> {
+    writer: &'a mut Writer,
+    /// The length of the list's or object's own name.
     prefix: usize,
-    index: usize,
-    /// The name's length to go back to when the list ends.
+    /// The name's length to go back to when it ends.
     restore: usize,
+    /// The next element's index, before the base is added.
+    index: usize,
+    /// Whether keys take a leading `.` (everywhere but at the top).
+    dot: bool,
+    /// Set between a map's key and its value.
+    keyed: bool,
 }
 
-impl SeqSerializer<'_> {
-    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.writer.push_index(self.index);
+impl Compound<'_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let index = self.index + self.writer.base;
         self.index += 1;
-        value.serialize(ValueSerializer {
-            writer: self.writer,
-            top: false,
-        })?;
+        self.writer.name.push('.');
+        self.writer.name.push_str(itoa::Buffer::new().format(index));
+        self.value(value)
+    }
+
+    /// Puts `key` after the object's name, for the value that follows.
+    fn key(&mut self, key: &str) {
         self.writer.name.truncate(self.prefix);
+        if self.dot {
+            self.writer.name.push('.');
+        }
+        self.writer.name.push_str(key);
+    }
+
+    /// Writes `value` under the name made for it, then cuts that off.
+    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let writer = &mut *self.writer;
+        value.serialize(Ser { writer, top: false })?;
+        writer.name.truncate(self.prefix);
         Ok(())
     }
 
-    fn finish(self) -> Result<(), EncodeError> {
+    fn prefix_name(&self) -> &str {
+        &self.writer.name[..self.prefix]
+    }
+
+    fn finish(self) -> Result<(), Error> {
         self.writer.name.truncate(self.restore);
         Ok(())
     }
 }
 
-/// The list traits, each an alias of [`SeqSerializer::element`].
+/// The list traits, each an alias of [`Compound::element`].
 macro_rules! list_traits {
     ($($trait:ident::$method:ident),*) => {
         $(
-            impl ser::$trait for SeqSerializer<'_> {
+            impl ser::$trait for Compound<'_> {
                 type Ok = ();
-                type Error = EncodeError;
+                type Error = Error;
 
-                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
                     self.element(value)
                 }
 
-                fn end(self) -> Result<(), EncodeError> {
+                fn end(self) -> Result<(), Error> {
                     self.finish()
                 }
             }
@@ -401,96 +373,24 @@ list_traits!(
     SerializeTupleVariant::serialize_field
 );
 
-/// An object: each field is named `<name>.<key>` (`<key>` at the top).
-struct MapSerializer<'a> {
-    writer: &'a mut ParamWriter,
-    prefix: usize,
-    dot: bool,
-    restore: usize,
-    /// Set between a key and its value.
-    key_written: bool,
-}
-
-impl MapSerializer<'_> {
-    fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
-        let key = map_key(key).map_err(|error| match self.prefix_name() {
-            "" => error,
-            under => EncodeError(format!("a key under `{under}`: {error}")),
-        })?;
-        self.field_name(&key);
-        Ok(())
-    }
-
-    /// Puts `key` after the object's name, for the value that follows.
-    fn field_name(&mut self, key: &str) {
-        self.writer.name.truncate(self.prefix);
-        if self.dot {
-            self.writer.name.push('.');
-        }
-        self.writer.name.push_str(key);
-        self.key_written = true;
-    }
-
-    fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        if !std::mem::take(&mut self.key_written) {
-            return Err(EncodeError(format!(
-                "a value under `{}` came without its key",
-                self.prefix_name()
-            )));
-        }
-        value.serialize(ValueSerializer {
-            writer: self.writer,
-            top: false,
-        })?;
-        self.writer.name.truncate(self.prefix);
-        Ok(())
-    }
-
-    fn prefix_name(&self) -> &str {
-        &self.writer.name[..self.prefix]
-    }
-
-    fn finish(self) -> Result<(), EncodeError> {
-        self.writer.name.truncate(self.restore);
-        Ok(())
-    }
-}
-
-impl ser::SerializeMap for MapSerializer<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
-        self.key(key)
-    }
-
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        self.value(value)
-    }
-
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
 /// The struct traits: their field names are the keys, as written.
 macro_rules! struct_traits {
     ($($trait:ident),*) => {
         $(
-            impl ser::$trait for MapSerializer<'_> {
+            impl ser::$trait for Compound<'_> {
                 type Ok = ();
-                type Error = EncodeError;
+                type Error = Error;
 
                 fn serialize_field<T: Serialize + ?Sized>(
                     &mut self,
                     key: &'static str,
                     value: &T,
-                ) -> Result<(), EncodeError> {
-                    self.field_name(key);
+                ) -> Result<(), Error> {
+                    self.key(key);
                     self.value(value)
                 }
 
-                fn end(self) -> Result<(), EncodeError> {
+                fn end(self) -> Result<(), Error> {
                     self.finish()
                 }
             }
@@ -500,11 +400,40 @@ macro_rules! struct_traits {
 
 struct_traits!(SerializeStruct, SerializeStructVariant);
 
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        let key = map_key(key).map_err(|error| match self.prefix_name() {
+            "" => error,
+            under => Error::custom(format_args!("a key under `{under}`: {error}")),
+        })?;
+        self.key(&key);
+        self.keyed = true;
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        if !std::mem::take(&mut self.keyed) {
+            return Err(Error::custom(format_args!(
+                "a value under `{}` came without its key",
+                self.prefix_name()
+            )));
+        }
+        self.value(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.finish()
+    }
+}
+
 /// A map key as serde_json writes it, by serde_json's own rules (strings,
 /// chars, bools, numbers, unit variants and newtype structs of those): the
 /// key of a one-entry object it makes. Maps are rare in requests; struct
-/// fields take [`MapSerializer::field_name`].
-fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, EncodeError> {
+/// fields take [`Compound::key`].
+fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, Error> {
     struct OneKey<'k, K: ?Sized>(&'k K);
     impl<K: Serialize + ?Sized> Serialize for OneKey<'_, K> {
         fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -514,10 +443,10 @@ fn map_key<T: Serialize + ?Sized>(key: &T) -> Result<String, EncodeError> {
             map.end()
         }
     }
-    let object = serde_json::to_value(OneKey(key)).map_err(|e| EncodeError(e.to_string()))?;
+    let object = serde_json::to_value(OneKey(key))?;
     object
         .as_object()
         .and_then(|object| object.keys().next())
         .cloned()
-        .ok_or_else(|| EncodeError("key must be a string".into()))
+        .ok_or_else(|| Error::custom("key must be a string"))
 }
