@@ -2,6 +2,7 @@
 //! its client token filled, and the whole signed (TC3 or v1) into a
 //! [`PreparedRequest`].
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -220,14 +221,34 @@ impl SigningContext {
             .map_or(0, |d| d.as_secs() as i64);
         SigningContext {
             timestamp,
-            nonce: rand::random::<u32>().max(1),
+            nonce: u32::from_ne_bytes(random_bytes()).max(1),
         }
     }
 }
 
+/// Bytes from the operating system's random source, which every platform
+/// the TLS stack runs on has (ring draws its keys from it). Should it ever
+/// fail, the clock and a counter stand in: a nonce, a retry's jitter or a
+/// client token only need to differ, never to be secret.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let seed = (nanos ^ (u128::from(count) << 64)).to_le_bytes();
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = seed[i % seed.len()].wrapping_add((i / seed.len()) as u8);
+        }
+    }
+    bytes
+}
+
 /// A random (version 4) UUID in its usual text form.
 pub fn new_client_token() -> String {
-    let mut bytes: [u8; 16] = rand::random();
+    let mut bytes: [u8; 16] = random_bytes();
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex = hex::encode(bytes);
@@ -494,6 +515,21 @@ mod tests {
             unreachable!()
         };
         (String::from_utf8(body).expect("UTF-8"), carries)
+    }
+
+    #[test]
+    fn random_draws_differ() {
+        let tokens: std::collections::BTreeSet<String> =
+            (0..1000).map(|_| new_client_token()).collect();
+        assert_eq!(tokens.len(), 1000);
+        let nonces: std::collections::BTreeSet<u32> =
+            (0..1000).map(|_| SigningContext::now().nonce).collect();
+        assert!(
+            nonces.len() > 990 && !nonces.contains(&0),
+            "{}",
+            nonces.len()
+        );
+        assert_ne!(random_bytes::<32>(), random_bytes::<32>());
     }
 
     #[test]
