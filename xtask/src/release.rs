@@ -152,7 +152,7 @@ pub fn release_in(
         return Ok(report);
     }
     // The ledger and changelogs follow the packages that now exist.
-    let changelogs = ledger::changelog_dir(&root);
+    let changelogs = ledger::changelog_dir(root);
     for (package, text) in &planned.changelogs {
         write_if_changed(&changelogs.join(format!("{package}.md")), text)?;
     }
@@ -596,7 +596,7 @@ fn build_workspace(
         "tccli {} with English docs from tccli-intl-en {}",
         pins.tccli.version, pins.tccli_intl_en.version
     );
-    let changelog_dir = ledger::changelog_dir(&root);
+    let changelog_dir = ledger::changelog_dir(root);
     let mut members: Vec<String> = runtime
         .values()
         .map(|c| c.dir.to_string_lossy().replace('\\', "/"))
