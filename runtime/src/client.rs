@@ -330,7 +330,7 @@ impl<'a> CallAttempts<'a> {
             self.attempt,
             self.started.elapsed(),
             self.idempotent,
-            unit_random(),
+            crate::random::unit_random(),
         )
     }
 }
@@ -377,10 +377,4 @@ impl CallInfo<'static> {
             read_only: action.read_only,
         }
     }
-}
-
-/// A uniform number in `[0, 1)`: a retry's jitter.
-fn unit_random() -> f64 {
-    // The top 53 bits, as many as an f64 holds exactly.
-    (u64::from_ne_bytes(crate::prepare::random_bytes()) >> 11) as f64 / (1u64 << 53) as f64
 }

@@ -16,6 +16,7 @@ pub mod operation;
 pub mod paginate;
 pub mod params;
 pub mod prepare;
+mod random;
 mod reply;
 pub mod retry;
 pub mod service;

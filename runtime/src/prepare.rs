@@ -2,7 +2,6 @@
 //! its client token filled, and the whole signed (TC3 or v1) into a
 //! [`PreparedRequest`].
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -12,6 +11,7 @@ use crate::config::Language;
 use crate::endpoint::Target;
 use crate::error::Error;
 use crate::params::{to_params, Params};
+use crate::random::random_bytes;
 use crate::service::{Family, HttpMethod, SigningMethod};
 use crate::signing::{tc3, v1};
 use crate::Credentials;
@@ -224,26 +224,6 @@ impl SigningContext {
             nonce: u32::from_ne_bytes(random_bytes()).max(1),
         }
     }
-}
-
-/// Bytes from the operating system's random source, which every platform
-/// the TLS stack runs on has (ring draws its keys from it). Should it ever
-/// fail, the clock and a counter stand in: a nonce, a retry's jitter or a
-/// client token only need to differ, never to be secret.
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    if getrandom::getrandom(&mut bytes).is_err() {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let seed = (nanos ^ (u128::from(count) << 64)).to_le_bytes();
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = seed[i % seed.len()].wrapping_add((i / seed.len()) as u8);
-        }
-    }
-    bytes
 }
 
 /// A random (version 4) UUID in its usual text form.
@@ -515,21 +495,6 @@ mod tests {
             unreachable!()
         };
         (String::from_utf8(body).expect("UTF-8"), carries)
-    }
-
-    #[test]
-    fn random_draws_differ() {
-        let tokens: std::collections::BTreeSet<String> =
-            (0..1000).map(|_| new_client_token()).collect();
-        assert_eq!(tokens.len(), 1000);
-        let nonces: std::collections::BTreeSet<u32> =
-            (0..1000).map(|_| SigningContext::now().nonce).collect();
-        assert!(
-            nonces.len() > 990 && !nonces.contains(&0),
-            "{}",
-            nonces.len()
-        );
-        assert_ne!(random_bytes::<32>(), random_bytes::<32>());
     }
 
     #[test]
