@@ -12,6 +12,13 @@ pub mod pagination;
 pub mod streaming;
 pub mod waiters;
 
+/// An action a rule (pagination, streaming) passed over, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub action: String,
+    pub reason: String,
+}
+
 /// One generated crate: every version of one service.
 #[derive(Debug, Clone)]
 pub struct Crate {

@@ -1,6 +1,6 @@
 //! Which actions get a paginator ([`crate::resolve::paginate`] decides).
 
-use super::RustType;
+use super::{RustType, Skipped};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paginator {
@@ -44,16 +44,10 @@ pub enum LimitSource {
     Fallback,
 }
 
-/// An action with Offset or Limit that got no paginator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub action: String,
-    pub reason: String,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pagination {
     /// In action order.
     pub paginators: Vec<Paginator>,
+    /// Actions with Offset or Limit that got no paginator.
     pub skipped: Vec<Skipped>,
 }

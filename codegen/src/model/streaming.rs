@@ -1,5 +1,7 @@
 //! Which actions stream their reply ([`crate::resolve::streaming`]).
 
+use super::Skipped;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamingAction {
     pub action: String,
@@ -19,17 +21,11 @@ pub struct StreamingAction {
     pub read_only: bool,
 }
 
-/// An action with a `Stream` member that gets no streaming method.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    pub action: String,
-    pub reason: String,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Streaming {
     /// In action order.
     pub actions: Vec<StreamingAction>,
+    /// Actions with a `Stream` member that get no streaming method.
     pub skipped: Vec<Skipped>,
 }
 

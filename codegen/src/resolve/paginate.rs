@@ -15,7 +15,8 @@
 //! Tencent Cloud list action documents.
 
 use crate::docs::to_markdown;
-use crate::model::pagination::{LimitSource, PageMember, Pagination, Paginator, Skipped};
+use crate::model::pagination::{LimitSource, PageMember, Pagination, Paginator};
+use crate::model::Skipped;
 use crate::model::{find_struct, Member, Operation, Repr, RustType, Struct};
 
 /// Page size when the documentation names no maximum and no default.

@@ -9,7 +9,8 @@
 //! The events are decoded into the action's reply type; the reading is
 //! `tencentcloud-stream`'s.
 
-use crate::model::streaming::{Skipped, Streaming, StreamingAction};
+use crate::model::streaming::{Streaming, StreamingAction};
+use crate::model::Skipped;
 use crate::model::{find_struct, Operation, Repr, RustType, Struct};
 
 /// Finds the streaming actions among `operations`.
