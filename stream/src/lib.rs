@@ -232,12 +232,7 @@ pub fn decode_stream<T: DeserializeOwned>(
     bytes: &[u8],
     limits: SseLimits,
 ) -> Vec<Result<T, Error>> {
-    let mut parser = SseParser::new(limits);
-    let mut events = Vec::new();
-    let error = parser
-        .feed(bytes, |event| events.push(event))
-        .and_then(|()| parser.finish())
-        .err();
+    let (events, error) = sse::parse_all(bytes, limits);
     let mut out = Vec::with_capacity(events.len());
     for (index, event) in events.iter().enumerate() {
         match decode_event(action, 200, None, index as u64, &event.data) {
