@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -112,10 +113,9 @@ fn index_line(package: &Package, cksum: &str) -> Value {
     line
 }
 
-/// Writes `registry/index/` for every `<name>-<version>.crate` in
-/// `registry`, reading the packages' dependencies from the workspace `ws`
-/// they were packaged from.
-pub fn write_index(ws: &Path, registry: &Path) -> Result<(), String> {
+/// `cargo metadata --no-deps` of the workspace at `ws`, read as `T` (each
+/// caller declares the part it reads).
+pub fn cargo_metadata<T: DeserializeOwned>(ws: &Path) -> Result<T, String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(ws)
         .args([
@@ -134,8 +134,14 @@ pub fn write_index(ws: &Path, registry: &Path) -> Result<(), String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let metadata: Metadata = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("cargo metadata's output: {e}"))?;
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata's output: {e}"))
+}
+
+/// Writes `registry/index/` for every `<name>-<version>.crate` in
+/// `registry`, reading the packages' dependencies from the workspace `ws`
+/// they were packaged from.
+pub fn write_index(ws: &Path, registry: &Path) -> Result<(), String> {
+    let metadata: Metadata = cargo_metadata(ws)?;
     for package in &metadata.packages {
         let file = registry.join(format!("{}-{}.crate", package.name, package.version));
         if !file.is_file() {

@@ -406,19 +406,7 @@ fn runtime_crates(
         kind: Option<String>,
         path: Option<PathBuf>,
     }
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .output()
-        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let metadata: Metadata = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("cargo metadata's output: {e}"))?;
+    let metadata: Metadata = crate::registry::cargo_metadata(root)?;
     let by_name: BTreeMap<&str, &Package> = metadata
         .packages
         .iter()
