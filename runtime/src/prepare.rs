@@ -31,13 +31,6 @@ pub struct PreparedRequest {
     pub string_to_sign: String,
 }
 
-/// What a TC3 request carries: a JSON body (POST) or a query (GET).
-struct Tc3Payload {
-    content_type: &'static str,
-    query: String,
-    body: Vec<u8>,
-}
-
 /// A request's params, encoded once per call and signed for each attempt.
 #[derive(Clone)]
 pub(crate) enum Encoded {
@@ -293,34 +286,27 @@ impl Client {
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
         let inner = &*self.inner;
-        let target = inner.endpoints.target(host);
-        let prepared = target.and_then(|target| {
-            let algorithm = match inner.signing_method {
+        let prepared = inner.endpoints.target(host).and_then(|target| {
+            let v1 = match inner.signing_method {
                 SigningMethod::Tc3HmacSha256 => None,
                 SigningMethod::HmacSha256 => Some(v1::V1Algorithm::HmacSha256),
                 SigningMethod::HmacSha1 => Some(v1::V1Algorithm::HmacSha1),
             };
-            match (algorithm, encoded) {
+            match (v1, encoded) {
                 (None, Encoded::Body(body)) => {
-                    let payload = Tc3Payload {
-                        content_type: "application/json; charset=utf-8",
-                        query: String::new(),
-                        body,
-                    };
+                    let json = "application/json; charset=utf-8";
+                    let payload = (json, String::new(), body);
                     self.prepare_tc3(credentials, action, payload, &target, context)
                 }
-                (Some(_), Encoded::Body(_)) => Err("a JSON body is only sent with TC3".into()),
                 (None, Encoded::Params(params)) => {
-                    let payload = Tc3Payload {
-                        content_type: "application/x-www-form-urlencoded",
-                        query: params.encode_query(),
-                        body: Vec::new(),
-                    };
+                    let form = "application/x-www-form-urlencoded";
+                    let payload = (form, params.encode_query(), Vec::new());
                     self.prepare_tc3(credentials, action, payload, &target, context)
                 }
                 (Some(algorithm), Encoded::Params(params)) => {
                     self.prepare_v1(credentials, action, params, &target, context, algorithm)
                 }
+                (Some(_), Encoded::Body(_)) => Err("a JSON body is only sent with TC3".into()),
             }
         });
         prepared.map_err(|message| Error::Encode {
@@ -329,20 +315,16 @@ impl Client {
         })
     }
 
+    /// A TC3 request: a JSON body (POST) or a query (GET).
     fn prepare_tc3(
         &self,
         credentials: &Credentials,
         action: &str,
-        payload: Tc3Payload,
+        (content_type, query, body): (&str, String, Vec<u8>),
         target: &Target,
         context: SigningContext,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
-        let Tc3Payload {
-            content_type,
-            query,
-            body,
-        } = payload;
         let action_lower = action.to_ascii_lowercase();
         let signed = [
             ("content-type", content_type),
@@ -362,30 +344,25 @@ impl Client {
                 payload: &body,
             },
         );
-        let mut headers = vec![
-            ("Authorization".to_owned(), signature.authorization),
-            ("Content-Type".to_owned(), content_type.to_owned()),
-            ("X-TC-Action".to_owned(), action.to_owned()),
-            ("X-TC-Timestamp".to_owned(), context.timestamp.to_string()),
-            ("X-TC-Version".to_owned(), inner.service.version.to_owned()),
-        ];
-        let optional = [
-            ("X-TC-Region", inner.config.region.clone()),
+        let config = &inner.config;
+        let headers = [
+            ("Authorization", Some(signature.authorization)),
+            ("Content-Type", Some(content_type.to_owned())),
+            ("X-TC-Action", Some(action.to_owned())),
+            ("X-TC-Timestamp", Some(context.timestamp.to_string())),
+            ("X-TC-Version", Some(inner.service.version.to_owned())),
+            ("X-TC-Region", config.region.clone()),
             ("X-TC-Token", credentials.token().map(str::to_owned)),
             (
                 "X-TC-Language",
-                inner.config.language.map(|l| l.as_str().to_owned()),
+                config.language.map(|l| l.as_str().to_owned()),
             ),
-            (
-                "X-TC-RequestClient",
-                Some(inner.config.request_client.clone()),
-            ),
+            ("X-TC-RequestClient", Some(config.request_client.clone())),
         ];
-        headers.extend(
-            optional
-                .into_iter()
-                .filter_map(|(name, value)| Some((name.to_owned(), value?))),
-        );
+        let headers = headers
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+            .collect();
         let mut url = target.url_text(query.len() + 1);
         if !query.is_empty() {
             url.push('?');
@@ -449,15 +426,10 @@ impl Client {
             }
         }
         let method = inner.http_method.as_str();
-        let string_to_sign = v1::string_to_sign_of(
-            method,
-            &target.authority,
-            &target.path,
-            params.iter().collect(),
-        );
-        params.push_with("Signature", |out| {
-            v1::push_signature(out, credentials.secret_key(), algorithm, &string_to_sign)
-        });
+        let unsigned: Vec<_> = params.iter().collect();
+        let string_to_sign = v1::string_to_sign(method, &target.authority, &target.path, &unsigned);
+        let signature = v1::signature(credentials.secret_key(), algorithm, &string_to_sign);
+        params.push("Signature", &signature);
         let mut url = target.url_text(params.encoded_length_hint() + 1);
         let (headers, body) = match inner.http_method {
             HttpMethod::Get => {

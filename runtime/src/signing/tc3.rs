@@ -1,9 +1,8 @@
 //! TC3-HMAC-SHA256, stage by stage: canonical request, string to sign,
-//! signature, Authorization header.
+//! signature, Authorization header. [`sign`] runs the stages in order.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::fmt::Write as _;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -37,42 +36,33 @@ pub struct Tc3Signature {
     pub authorization: String,
 }
 
-/// Lowercased, sorted header names joined by `;`.
-pub fn signed_headers(headers: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(64);
-    push_signed_headers(&mut out, &sorted_headers(headers));
-    out
-}
-
-/// (lowercased name, trimmed value), sorted. Names are usually lowercase
-/// already, so this borrows them.
+/// (lowercased name, trimmed value), sorted by name. Names are usually
+/// lowercase already, so this borrows them.
 fn sorted_headers<'a>(headers: &[(&'a str, &'a str)]) -> Vec<(Cow<'a, str>, &'a str)> {
-    let mut out: Vec<(Cow<'a, str>, &'a str)> = headers
+    let mut out: Vec<_> = headers
         .iter()
-        .map(|&(name, value)| {
-            let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(name.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(name)
-            };
-            (name, value.trim())
-        })
+        .map(
+            |&(name, value)| match name.bytes().any(|b| b.is_ascii_uppercase()) {
+                true => (Cow::Owned(name.to_ascii_lowercase()), value.trim()),
+                false => (Cow::Borrowed(name), value.trim()),
+            },
+        )
         .collect();
     out.sort_unstable();
     out
 }
 
-fn push_signed_headers(out: &mut String, sorted: &[(Cow<'_, str>, &str)]) {
-    for (i, (name, _)) in sorted.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(name);
-    }
+/// Lowercased, sorted header names joined by `;`.
+pub fn signed_headers(headers: &[(&str, &str)]) -> String {
+    joined_names(&sorted_headers(headers))
 }
 
-/// Appends the lowercase hex of a SHA-256 digest or MAC, encoded by the
-/// hex crate on the stack.
+fn joined_names(sorted: &[(Cow<'_, str>, &str)]) -> String {
+    let names: Vec<&str> = sorted.iter().map(|(name, _)| name.as_ref()).collect();
+    names.join(";")
+}
+
+/// Appends the lowercase hex of a SHA-256 digest or MAC, encoded on the stack.
 fn push_hex(out: &mut String, bytes: &[u8; 32]) {
     let mut text = [0u8; 64];
     // 32 bytes always fit in 64 digits, and the digits are ASCII.
@@ -81,11 +71,12 @@ fn push_hex(out: &mut String, bytes: &[u8; 32]) {
     }
 }
 
-fn write_canonical_request(
-    out: &mut String,
-    request: &Tc3Request<'_>,
-    sorted: &[(Cow<'_, str>, &str)],
-) {
+pub fn canonical_request(request: &Tc3Request<'_>) -> String {
+    canonical_request_of(request, &sorted_headers(request.headers))
+}
+
+fn canonical_request_of(request: &Tc3Request<'_>, sorted: &[(Cow<'_, str>, &str)]) -> String {
+    let mut out = String::with_capacity(256 + request.canonical_query.len());
     for part in [
         request.method,
         request.canonical_uri,
@@ -95,20 +86,14 @@ fn write_canonical_request(
         out.push('\n');
     }
     for (name, value) in sorted {
-        out.push_str(name);
-        out.push(':');
-        out.push_str(value);
-        out.push('\n');
+        for part in [name, ":", value, "\n"] {
+            out.push_str(part);
+        }
     }
     out.push('\n');
-    push_signed_headers(out, sorted);
+    out.push_str(&joined_names(sorted));
     out.push('\n');
-    push_hex(out, &Sha256::digest(request.payload).into());
-}
-
-pub fn canonical_request(request: &Tc3Request<'_>) -> String {
-    let mut out = String::with_capacity(256 + request.canonical_query.len());
-    write_canonical_request(&mut out, request, &sorted_headers(request.headers));
+    push_hex(&mut out, &Sha256::digest(request.payload).into());
     out
 }
 
@@ -117,63 +102,37 @@ pub fn date_of(timestamp: i64) -> String {
     let date = time::OffsetDateTime::from_unix_timestamp(timestamp)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
         .date();
-    let mut out = String::with_capacity(10);
+    let month = u8::from(date.month());
     // Years past 9999 are out of `time`'s default range, so four digits do.
-    let year = date.year().clamp(0, 9999) as u32;
-    for (value, width) in [
-        (year, 4),
-        (u32::from(u8::from(date.month())), 2),
-        (u32::from(date.day()), 2),
-    ] {
-        if !out.is_empty() {
-            out.push('-');
-        }
-        for place in (0..width).rev() {
-            let digit = value / 10u32.pow(place) % 10;
-            out.push(char::from(b'0' + digit as u8));
-        }
-    }
-    out
-}
-
-fn push_credential_scope(out: &mut String, date: &str, service: &str) {
-    out.push_str(date);
-    out.push('/');
-    out.push_str(service);
-    out.push_str("/tc3_request");
+    let year = date.year().clamp(0, 9999);
+    format!("{year:04}-{month:02}-{:02}", date.day())
 }
 
 pub fn credential_scope(timestamp: i64, service: &str) -> String {
-    let mut out = String::with_capacity(32 + service.len());
-    push_credential_scope(&mut out, &date_of(timestamp), service);
-    out
+    scope_of(&date_of(timestamp), service)
 }
 
-fn write_string_to_sign(
-    out: &mut String,
-    canonical_request: &str,
-    timestamp: i64,
-    date: &str,
-    service: &str,
-) {
-    out.push_str(ALGORITHM);
-    out.push('\n');
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{timestamp}");
-    out.push('\n');
-    push_credential_scope(out, date, service);
-    out.push('\n');
-    push_hex(out, &Sha256::digest(canonical_request.as_bytes()).into());
+fn scope_of(date: &str, service: &str) -> String {
+    [date, "/", service, "/tc3_request"].concat()
 }
 
 pub fn string_to_sign(canonical_request: &str, timestamp: i64, service: &str) -> String {
-    let mut out = String::with_capacity(128);
-    write_string_to_sign(
-        &mut out,
+    string_to_sign_of(
         canonical_request,
         timestamp,
-        &date_of(timestamp),
-        service,
+        &credential_scope(timestamp, service),
+    )
+}
+
+fn string_to_sign_of(canonical_request: &str, timestamp: i64, scope: &str) -> String {
+    let mut out = String::with_capacity(128);
+    let mut stamp = itoa::Buffer::new();
+    for part in [ALGORITHM, "\n", stamp.format(timestamp), "\n", scope, "\n"] {
+        out.push_str(part);
+    }
+    push_hex(
+        &mut out,
+        &Sha256::digest(canonical_request.as_bytes()).into(),
     );
     out
 }
@@ -181,10 +140,7 @@ pub fn string_to_sign(canonical_request: &str, timestamp: i64, service: &str) ->
 /// The HMAC keyed with the derived signing key: the chain over date,
 /// service and `tc3_request`.
 fn derive_signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha256> {
-    let mut date_key = Vec::with_capacity(3 + secret_key.len());
-    date_key.extend_from_slice(b"TC3");
-    date_key.extend_from_slice(secret_key.as_bytes());
-    let secret_date = hmac_sha256(&date_key, date.as_bytes());
+    let secret_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
     let secret_service = hmac_sha256(&secret_date, service.as_bytes());
     let secret_signing = hmac_sha256(&secret_service, b"tc3_request");
     match Hmac::<Sha256>::new_from_slice(&secret_signing) {
@@ -193,42 +149,32 @@ fn derive_signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha25
     }
 }
 
-/// A derived signing key, valid for one secret key, UTC day and service.
-struct CachedKey {
-    secret_key: String,
-    date: String,
-    service: String,
-    mac: Hmac<Sha256>,
-}
-
 /// How many (key, day, service) triples each thread remembers.
 const CACHED_KEYS: usize = 4;
 
 thread_local! {
     /// The key derivation costs three HMACs, more than the rest of the
     /// signature; it changes once a day per secret key and service.
-    static SIGNING_KEYS: RefCell<Vec<CachedKey>> = const { RefCell::new(Vec::new()) };
+    static SIGNING_KEYS: RefCell<Vec<((String, String, String), Hmac<Sha256>)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
+/// [`derive_signing_mac`], from this thread's cache when it has the key.
 fn signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha256> {
     SIGNING_KEYS.with(|cell| {
         let mut keys = cell.borrow_mut();
-        if let Some(found) = keys
+        let found = keys
             .iter()
-            .find(|k| k.date == date && k.service == service && k.secret_key == secret_key)
-        {
-            return found.mac.clone();
+            .find(|((k, d, s), _)| d == date && s == service && k == secret_key);
+        if let Some((_, mac)) = found {
+            return mac.clone();
         }
         let mac = derive_signing_mac(secret_key, date, service);
         if keys.len() == CACHED_KEYS {
             keys.remove(0);
         }
-        keys.push(CachedKey {
-            secret_key: secret_key.to_owned(),
-            date: date.to_owned(),
-            service: service.to_owned(),
-            mac: mac.clone(),
-        });
+        let key = (secret_key.to_owned(), date.to_owned(), service.to_owned());
+        keys.push((key, mac.clone()));
         mac
     })
 }
@@ -247,25 +193,6 @@ pub fn signature(secret_key: &str, timestamp: i64, service: &str, string_to_sign
     hex_signature(mac, string_to_sign)
 }
 
-fn write_authorization(
-    out: &mut String,
-    secret_id: &str,
-    date: &str,
-    service: &str,
-    signed_headers: impl FnOnce(&mut String),
-    signature: &str,
-) {
-    out.push_str(ALGORITHM);
-    out.push_str(" Credential=");
-    out.push_str(secret_id);
-    out.push('/');
-    push_credential_scope(out, date, service);
-    out.push_str(", SignedHeaders=");
-    signed_headers(out);
-    out.push_str(", Signature=");
-    out.push_str(signature);
-}
-
 pub fn authorization(
     secret_id: &str,
     timestamp: i64,
@@ -273,20 +200,27 @@ pub fn authorization(
     signed_headers: &str,
     signature: &str,
 ) -> String {
-    let mut out = String::with_capacity(192);
-    write_authorization(
-        &mut out,
-        secret_id,
-        &date_of(timestamp),
-        service,
-        |out| out.push_str(signed_headers),
-        signature,
-    );
-    out
+    let scope = credential_scope(timestamp, service);
+    authorization_of(secret_id, &scope, signed_headers, signature)
 }
 
-/// Runs every stage, each into one buffer, with the derived key cached per
-/// thread for the day.
+fn authorization_of(secret_id: &str, scope: &str, signed_headers: &str, signature: &str) -> String {
+    [
+        ALGORITHM,
+        " Credential=",
+        secret_id,
+        "/",
+        scope,
+        ", SignedHeaders=",
+        signed_headers,
+        ", Signature=",
+        signature,
+    ]
+    .concat()
+}
+
+/// Runs every stage, the date and the sorted headers worked out once, with
+/// the derived key cached per thread for the day.
 pub fn sign(
     secret_id: &str,
     secret_key: &str,
@@ -295,27 +229,12 @@ pub fn sign(
     request: &Tc3Request<'_>,
 ) -> Tc3Signature {
     let sorted = sorted_headers(request.headers);
-    let mut canonical_request = String::with_capacity(256 + request.canonical_query.len());
-    write_canonical_request(&mut canonical_request, request, &sorted);
     let date = date_of(timestamp);
-    let mut string_to_sign = String::with_capacity(128);
-    write_string_to_sign(
-        &mut string_to_sign,
-        &canonical_request,
-        timestamp,
-        &date,
-        service,
-    );
+    let scope = scope_of(&date, service);
+    let canonical_request = canonical_request_of(request, &sorted);
+    let string_to_sign = string_to_sign_of(&canonical_request, timestamp, &scope);
     let signature = hex_signature(signing_mac(secret_key, &date, service), &string_to_sign);
-    let mut authorization = String::with_capacity(192);
-    write_authorization(
-        &mut authorization,
-        secret_id,
-        &date,
-        service,
-        |out| push_signed_headers(out, &sorted),
-        &signature,
-    );
+    let authorization = authorization_of(secret_id, &scope, &joined_names(&sorted), &signature);
     Tc3Signature {
         canonical_request,
         string_to_sign,

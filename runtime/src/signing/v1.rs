@@ -24,43 +24,24 @@ impl V1Algorithm {
 
 /// METHOD + host + path + `?` + params sorted by name, joined as `k=v` with
 /// `&`. Values are raw (not URL-encoded) and `_` in names becomes `.`.
-pub fn string_to_sign(method: &str, host: &str, path: &str, params: &[(String, String)]) -> String {
-    let borrowed = params
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
-    string_to_sign_of(method, host, path, borrowed)
-}
-
-/// [`string_to_sign`] of borrowed params, which it sorts in place.
-pub fn string_to_sign_of(
+pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
     method: &str,
     host: &str,
     path: &str,
-    mut params: Vec<(&str, &str)>,
+    params: &[(N, V)],
 ) -> String {
+    let mut sorted: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(name, value)| (name.as_ref(), value.as_ref()))
+        .collect();
     // Stable, so repeated names keep their order.
-    params.sort_by(|a, b| a.0.cmp(b.0));
-    let length: usize = params.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(method.len() + host.len() + path.len() + 1 + length);
-    out.push_str(method);
-    out.push_str(host);
-    out.push_str(path);
-    out.push('?');
-    for (i, (name, value)) in params.into_iter().enumerate() {
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = format!("{method}{host}{path}?");
+    for (i, (name, value)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        if name.contains('_') {
-            for (j, part) in name.split('_').enumerate() {
-                if j > 0 {
-                    out.push('.');
-                }
-                out.push_str(part);
-            }
-        } else {
-            out.push_str(name);
-        }
+        out.extend(name.chars().map(|c| if c == '_' { '.' } else { c }));
         out.push('=');
         out.push_str(value);
     }
@@ -69,27 +50,15 @@ pub fn string_to_sign_of(
 
 /// Base64 of the HMAC of the string to sign.
 pub fn signature(secret_key: &str, algorithm: V1Algorithm, string_to_sign: &str) -> String {
-    let mut out = String::with_capacity(44);
-    push_signature(&mut out, secret_key, algorithm, string_to_sign);
-    out
-}
-
-/// [`signature`] appended to `out`.
-pub fn push_signature(
-    out: &mut String,
-    secret_key: &str,
-    algorithm: V1Algorithm,
-    string_to_sign: &str,
-) {
     let engine = &base64::engine::general_purpose::STANDARD;
     match keyed_mac(secret_key, algorithm) {
         KeyedMac::Sha1(mut mac) => {
             mac.update(string_to_sign.as_bytes());
-            engine.encode_string(mac.finalize().into_bytes(), out);
+            engine.encode(mac.finalize().into_bytes())
         }
         KeyedMac::Sha256(mut mac) => {
             mac.update(string_to_sign.as_bytes());
-            engine.encode_string(mac.finalize().into_bytes(), out);
+            engine.encode(mac.finalize().into_bytes())
         }
     }
 }
@@ -101,38 +70,29 @@ enum KeyedMac {
     Sha256(Hmac<sha2::Sha256>),
 }
 
-struct CachedMac {
-    secret_key: String,
-    algorithm: V1Algorithm,
-    mac: KeyedMac,
-}
-
 /// How many (secret key, algorithm) pairs each thread remembers.
 const CACHED_MACS: usize = 2;
 
 thread_local! {
     /// Keying an HMAC hashes two blocks (the padded key, inner and outer):
     /// a fifth of a short request's signature, the same for every request.
-    static KEYED_MACS: RefCell<Vec<CachedMac>> = const { RefCell::new(Vec::new()) };
+    static KEYED_MACS: RefCell<Vec<(String, V1Algorithm, KeyedMac)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 fn keyed_mac(secret_key: &str, algorithm: V1Algorithm) -> KeyedMac {
     KEYED_MACS.with(|cell| {
         let mut macs = cell.borrow_mut();
-        if let Some(found) = macs
+        let found = macs
             .iter()
-            .find(|m| m.algorithm == algorithm && m.secret_key == secret_key)
-        {
-            return found.mac.clone();
+            .find(|(key, used, _)| *used == algorithm && key == secret_key);
+        if let Some((_, _, mac)) = found {
+            return mac.clone();
         }
-        // HMAC accepts keys of any length, so keying cannot fail.
+        let key = secret_key.as_bytes();
         let mac = match algorithm {
-            V1Algorithm::HmacSha1 => {
-                Hmac::new_from_slice(secret_key.as_bytes()).map(KeyedMac::Sha1)
-            }
-            V1Algorithm::HmacSha256 => {
-                Hmac::new_from_slice(secret_key.as_bytes()).map(KeyedMac::Sha256)
-            }
+            V1Algorithm::HmacSha1 => Hmac::new_from_slice(key).map(KeyedMac::Sha1),
+            V1Algorithm::HmacSha256 => Hmac::new_from_slice(key).map(KeyedMac::Sha256),
         };
         let Ok(mac) = mac else {
             unreachable!("HMAC takes keys of any length")
@@ -140,11 +100,7 @@ fn keyed_mac(secret_key: &str, algorithm: V1Algorithm) -> KeyedMac {
         if macs.len() == CACHED_MACS {
             macs.remove(0);
         }
-        macs.push(CachedMac {
-            secret_key: secret_key.to_owned(),
-            algorithm,
-            mac: mac.clone(),
-        });
+        macs.push((secret_key.to_owned(), algorithm, mac.clone()));
         mac
     })
 }
