@@ -152,11 +152,13 @@ fn derive_signing_mac(secret_key: &str, date: &str, service: &str) -> Hmac<Sha25
 /// How many (key, day, service) triples each thread remembers.
 const CACHED_KEYS: usize = 4;
 
+/// (secret key, date, service) and the HMAC keyed with their signing key.
+type CachedKey = ((String, String, String), Hmac<Sha256>);
+
 thread_local! {
     /// The key derivation costs three HMACs, more than the rest of the
     /// signature; it changes once a day per secret key and service.
-    static SIGNING_KEYS: RefCell<Vec<((String, String, String), Hmac<Sha256>)>> =
-        const { RefCell::new(Vec::new()) };
+    static SIGNING_KEYS: RefCell<Vec<CachedKey>> = const { RefCell::new(Vec::new()) };
 }
 
 /// [`derive_signing_mac`], from this thread's cache when it has the key.
