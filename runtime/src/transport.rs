@@ -4,9 +4,8 @@
 //! URL), and so whether the request reached the service
 //! ([`SendState`](crate::error::SendState)).
 
-use std::time::Duration;
-
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Duration;
 
 use crate::client::PreparedRequest;
 use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, USER_AGENT};
