@@ -41,36 +41,26 @@ pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
 pub const INTERNATIONAL_ROOT_DOMAIN: &str = "intl.tencentcloudapi.com";
 
 /// Where the client sends requests through.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ProxySetting {
     /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the HTTP client.
     System,
     None,
     /// `https` / `http`: proxies by scheme; `no_proxy`: hosts to reach directly.
     Explicit {
-        https: Option<String>,
-        http: Option<String>,
+        https: Option<ProxyUrl>,
+        http: Option<ProxyUrl>,
         no_proxy: Option<String>,
     },
 }
 
-// A proxy URL may carry a password: Debug shows it redacted.
-impl std::fmt::Debug for ProxySetting {
+/// A proxy URL. It may carry a password: Debug shows it redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct ProxyUrl(pub String);
+
+impl std::fmt::Debug for ProxyUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProxySetting::System => f.write_str("System"),
-            ProxySetting::None => f.write_str("None"),
-            ProxySetting::Explicit {
-                https,
-                http,
-                no_proxy,
-            } => f
-                .debug_struct("Explicit")
-                .field("https", &https.as_deref().map(redact_url))
-                .field("http", &http.as_deref().map(redact_url))
-                .field("no_proxy", no_proxy)
-                .finish(),
-        }
+        std::fmt::Debug::fmt(&redact_url(&self.0), f)
     }
 }
 
@@ -220,8 +210,8 @@ impl ClientConfig {
         no_proxy: Option<String>,
     ) -> Self {
         self.proxy = ProxySetting::Explicit {
-            https,
-            http,
+            https: https.map(ProxyUrl),
+            http: http.map(ProxyUrl),
             no_proxy,
         };
         self

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
 use crate::client::PreparedRequest;
-use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, USER_AGENT};
+use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, ProxyUrl, USER_AGENT};
 use crate::error::{Error, Phase};
 use crate::service::HttpMethod;
 
@@ -51,7 +51,7 @@ impl ClientConfig {
                 // Without any proxy, the builder must still ignore the environment.
                 builder = builder.no_proxy();
                 for (url, https_only) in [(https, true), (http, false)] {
-                    let Some(url) = url else { continue };
+                    let Some(ProxyUrl(url)) = url else { continue };
                     validate_proxy(url).map_err(Error::Config)?;
                     let proxy = if https_only {
                         reqwest::Proxy::https(url)
