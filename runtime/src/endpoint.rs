@@ -1,8 +1,6 @@
-//! Endpoint resolution: where a client's requests go, worked out once when
-//! the client is built. An endpoint override from the configuration wins;
-//! then the region's own host (`regional_endpoint`); then the action's or
-//! the service's host under the configured root domain, with the service's
-//! path.
+//! Where a client's requests go, worked out once when the client is built:
+//! an endpoint override, else the region's own host, else the action's or
+//! the service's host under the configured root domain.
 
 use std::borrow::Cow;
 
@@ -37,9 +35,7 @@ impl Target {
     pub fn url_text(&self, extra: usize) -> String {
         let parts = [&self.scheme, "://", &self.authority, &self.path];
         let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + extra);
-        for part in parts {
-            url.push_str(part);
-        }
+        url.extend(parts);
         url
     }
 }
@@ -119,15 +115,12 @@ fn with_root_domain(host: &str, root_domain: &str) -> String {
 struct Endpoint {
     scheme: String,
     authority: String,
-    /// The override's own path; `None` (no path, or `/`) keeps the
-    /// service's path, `/v2/index.php` for API 2.0.
+    /// `None` (no path, or `/`) keeps the service's path.
     path: Option<String>,
 }
 
 impl Endpoint {
-    /// A bare host (`cvm.api.qcloud.com`, `127.0.0.1:8080`, reached over
-    /// https) or an http(s) URL. Anything else is an [`Error::Config`]
-    /// naming the value.
+    /// Anything but a bare host or an http(s) URL is an [`Error::Config`] naming the value.
     fn parse(value: &str) -> Result<Endpoint, Error> {
         // A URL with a password is refused, and named without it.
         let shown = redact_url(value);
