@@ -85,7 +85,6 @@ pub struct ClientConfig {
     pub(crate) log_bodies: bool,
     pub(crate) max_reply_bytes: usize,
     pub(crate) fill_client_token: bool,
-    /// Settings of crates that extend the client, one value per type.
     extensions: Extensions,
 }
 
@@ -200,9 +199,7 @@ impl ClientConfig {
 
     /// Sends https requests through `https` and http ones through `http`
     /// (`None`: directly), except to the hosts of `no_proxy`, a
-    /// comma-separated list as `NO_PROXY` takes it. What
-    /// `tencentcloud-credentials`' `env_settings` sets from `HTTPS_PROXY`,
-    /// `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    /// comma-separated list as `NO_PROXY` takes it.
     pub fn proxies(
         mut self,
         https: Option<String>,
@@ -301,8 +298,7 @@ impl ClientConfig {
     }
 
     /// Sets a setting of a crate that extends the client (e.g.
-    /// `tencentcloud-stream`'s `StreamConfig`), replacing one of the same
-    /// type.
+    /// `tencentcloud-stream`'s `StreamConfig`), replacing one of its type.
     pub fn extension<T: Any + Send + Sync>(mut self, value: T) -> Self {
         self.extensions.0.retain(|other| !other.is::<T>());
         self.extensions.0.push(Arc::new(value));

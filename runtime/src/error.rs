@@ -41,7 +41,6 @@ pub enum Error {
     },
     /// No reply within the timeout: the connect timeout while connecting,
     /// else the request timeout, counted from the start of the attempt.
-    /// [`Error::is_timeout`] is true.
     #[error("{action}: timed out after {after:?} while {phase}{}", .phase.state_note(*.status))]
     Timeout {
         action: String,
@@ -60,9 +59,8 @@ pub enum Error {
         message: String,
         body: String,
     },
-    /// The reply body is longer than the client's limit
-    /// ([`ClientConfig::max_reply_bytes`](crate::ClientConfig::max_reply_bytes));
-    /// reading stopped there.
+    /// The reply body is longer than the client's
+    /// [`max_reply_bytes`](crate::ClientConfig::max_reply_bytes); reading stopped there.
     #[error("{action}: the reply (HTTP {status}) is larger than the limit of {limit} bytes")]
     ReplyTooLarge {
         action: String,

@@ -28,9 +28,8 @@ pub(crate) struct Reply {
 }
 
 impl ClientConfig {
-    /// The HTTP client these settings ask for: proxies, connect timeout.
-    /// Requests are small and answered at once, so Nagle's algorithm is
-    /// off; connections are kept alive and reused. The request timeout is
+    /// The HTTP client these settings ask for. Requests are small and
+    /// answered at once, so Nagle's algorithm is off; the request timeout is
     /// applied by [`exchange`], one timer per attempt.
     pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
         let mut builder = reqwest::Client::builder()
