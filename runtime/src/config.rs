@@ -28,18 +28,6 @@ impl Language {
     }
 }
 
-impl std::str::FromStr for Language {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "zh-CN" => Ok(Language::ZhCn),
-            "en-US" => Ok(Language::EnUs),
-            other => Err(format!("language `{other}`: expected zh-CN or en-US")),
-        }
-    }
-}
-
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest reply body a client reads by default: far above any real
 /// reply, low enough that a broken or hostile endpoint cannot exhaust memory.
@@ -53,17 +41,27 @@ pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
 pub const INTERNATIONAL_ROOT_DOMAIN: &str = "intl.tencentcloudapi.com";
 
 /// Where the client sends requests through.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ProxySetting {
     /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY of the process, read by the HTTP client.
     System,
     None,
     /// `https` / `http`: proxies by scheme; `no_proxy`: hosts to reach directly.
     Explicit {
-        https: Option<String>,
-        http: Option<String>,
+        https: Option<ProxyUrl>,
+        http: Option<ProxyUrl>,
         no_proxy: Option<String>,
     },
+}
+
+/// A proxy URL. It may carry a password: Debug shows it redacted.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct ProxyUrl(pub String);
+
+impl std::fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&redact_url(&self.0), f)
+    }
 }
 
 /// Settings of a client. Everything but the credentials is optional; the
@@ -87,8 +85,18 @@ pub struct ClientConfig {
     pub(crate) log_bodies: bool,
     pub(crate) max_reply_bytes: usize,
     pub(crate) fill_client_token: bool,
-    /// Settings of crates that extend the client, one value per type.
     extensions: Extensions,
+}
+
+/// Settings for crates that extend the client, such as
+/// `tencentcloud-stream`'s `StreamConfig`: at most one value of each type.
+#[derive(Clone, Default)]
+struct Extensions(Vec<Arc<dyn Any + Send + Sync>>);
+
+impl std::fmt::Debug for Extensions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Extensions({})", self.0.len())
+    }
 }
 
 impl ClientConfig {
@@ -174,12 +182,8 @@ impl ClientConfig {
         self
     }
 
-    /// Tencent Cloud International: API 3.0 hosts become
-    /// `<service>.intl.tencentcloudapi.com`, and with
-    /// [`regional_endpoint`](Self::regional_endpoint)
-    /// `<service>.<region>.intl.tencentcloudapi.com`, as tccli-intl-en
-    /// configures them. The same as `root_domain("intl.tencentcloudapi.com")`;
-    /// `false` goes back to the default domain.
+    /// Tencent Cloud International, as tccli-intl-en configures it: the same as
+    /// `root_domain("intl.tencentcloudapi.com")`; `false` goes back to the default.
     pub fn international(self, on: bool) -> Self {
         self.root_domain(match on {
             true => INTERNATIONAL_ROOT_DOMAIN,
@@ -195,9 +199,7 @@ impl ClientConfig {
 
     /// Sends https requests through `https` and http ones through `http`
     /// (`None`: directly), except to the hosts of `no_proxy`, a
-    /// comma-separated list as `NO_PROXY` takes it. What
-    /// `tencentcloud-credentials`' `env_settings` sets from `HTTPS_PROXY`,
-    /// `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`.
+    /// comma-separated list as `NO_PROXY` takes it.
     pub fn proxies(
         mut self,
         https: Option<String>,
@@ -205,8 +207,8 @@ impl ClientConfig {
         no_proxy: Option<String>,
     ) -> Self {
         self.proxy = ProxySetting::Explicit {
-            https,
-            http,
+            https: https.map(ProxyUrl),
+            http: http.map(ProxyUrl),
             no_proxy,
         };
         self
@@ -294,23 +296,9 @@ impl ClientConfig {
     pub fn credentials(&self) -> &SharedCredentialsProvider {
         &self.credentials
     }
-}
 
-/// Settings for crates that extend the client, such as
-/// `tencentcloud-stream`'s `StreamConfig`: at most one value of each type.
-#[derive(Clone, Default)]
-struct Extensions(Vec<Arc<dyn Any + Send + Sync>>);
-
-impl std::fmt::Debug for Extensions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Extensions({})", self.0.len())
-    }
-}
-
-impl ClientConfig {
     /// Sets a setting of a crate that extends the client (e.g.
-    /// `tencentcloud-stream`'s `StreamConfig`), replacing one of the same
-    /// type.
+    /// `tencentcloud-stream`'s `StreamConfig`), replacing one of its type.
     pub fn extension<T: Any + Send + Sync>(mut self, value: T) -> Self {
         self.extensions.0.retain(|other| !other.is::<T>());
         self.extensions.0.push(Arc::new(value));
@@ -339,29 +327,7 @@ impl ClientConfig {
     pub fn logs_bodies(&self) -> bool {
         self.log_bodies
     }
-}
 
-// A proxy URL may carry a password: Debug shows it redacted.
-impl std::fmt::Debug for ProxySetting {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProxySetting::System => f.write_str("System"),
-            ProxySetting::None => f.write_str("None"),
-            ProxySetting::Explicit {
-                https,
-                http,
-                no_proxy,
-            } => f
-                .debug_struct("Explicit")
-                .field("https", &https.as_deref().map(redact_url))
-                .field("http", &http.as_deref().map(redact_url))
-                .field("no_proxy", no_proxy)
-                .finish(),
-        }
-    }
-}
-
-impl ClientConfig {
     /// Checks every setting against what `service` accepts, and picks the
     /// signing and HTTP methods.
     pub(crate) fn check(
@@ -419,37 +385,32 @@ impl ClientConfig {
 /// The check [`Client::new`](crate::Client::new) runs on the region, for
 /// loaders that name where a value came from.
 pub fn validate_region(region: &str) -> Result<(), String> {
-    let valid = !region.is_empty()
-        && region.len() <= 64
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
+    if !is_label(region, 64, |c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+        return Err(format!(
             "region `{region}`: expected lowercase letters, digits and `-`, like ap-guangzhou"
-        ))
+        ));
     }
+    Ok(())
 }
 
 fn validate_root_domain(domain: &str) -> Result<(), String> {
-    let label_ok = |label: &str| {
-        !label.is_empty()
-            && label.len() <= 63
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-    };
-    if domain.len() <= 253 && domain.contains('.') && domain.split('.').all(label_ok) {
-        Ok(())
-    } else {
-        Err(format!(
+    let label = |label: &str| is_label(label, 63, |c| c.is_ascii_alphanumeric());
+    if domain.len() > 253 || !domain.contains('.') || !domain.split('.').all(label) {
+        return Err(format!(
             "root domain `{domain}`: expected a DNS name like tencentcloudapi.com"
-        ))
+        ));
     }
+    Ok(())
+}
+
+/// 1 to `max` characters that are `allowed` or `-`, with no `-` at either
+/// end: a DNS label, which a region also has to be.
+fn is_label(text: &str, max: usize, allowed: impl Fn(char) -> bool) -> bool {
+    !text.is_empty()
+        && text.len() <= max
+        && text.chars().all(|c| c == '-' || allowed(c))
+        && !text.starts_with('-')
+        && !text.ends_with('-')
 }
 
 /// The check [`Client::new`](crate::Client::new) runs on a proxy URL; the

@@ -116,17 +116,12 @@ impl Credentials {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let secret_id = read(ENV_SECRET_ID)
-            .ok_or_else(|| Error::Credentials(format!("{ENV_SECRET_ID} is not set or empty")))?;
-        let secret_key = read(ENV_SECRET_KEY)
-            .ok_or_else(|| Error::Credentials(format!("{ENV_SECRET_KEY} is not set or empty")))?;
-        let credentials = Credentials::new(secret_id, secret_key);
-        Ok(
-            match read(ENV_SESSION_TOKEN).or_else(|| read(ENV_TOKEN_TCCLI)) {
-                Some(token) => credentials.with_token(token),
-                None => credentials,
-            },
-        )
+        let required = |name: &str| {
+            read(name).ok_or_else(|| Error::Credentials(format!("{name} is not set or empty")))
+        };
+        let mut credentials = Credentials::new(required(ENV_SECRET_ID)?, required(ENV_SECRET_KEY)?);
+        credentials.token = read(ENV_SESSION_TOKEN).or_else(|| read(ENV_TOKEN_TCCLI));
+        Ok(credentials)
     }
 
     pub fn secret_id(&self) -> &str {
@@ -147,23 +142,19 @@ impl Credentials {
 
     /// Checks that the parts can go into a signature and a header.
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |value: &str| {
-            value.is_empty() || value.chars().any(|c| c.is_control() || c.is_whitespace())
-        };
-        if bad(&self.secret_id) {
-            return Err(Error::Credentials(
-                "the SecretId is empty or contains whitespace or control characters".into(),
-            ));
-        }
-        if bad(&self.secret_key) {
-            return Err(Error::Credentials(
-                "the SecretKey is empty or contains whitespace or control characters".into(),
-            ));
-        }
-        if self.token.as_deref().is_some_and(bad) {
-            return Err(Error::Credentials(
-                "the session token is empty or contains whitespace or control characters".into(),
-            ));
+        let bad =
+            |v: &String| v.is_empty() || v.chars().any(|c| c.is_control() || c.is_whitespace());
+        let parts = [
+            ("SecretId", Some(&self.secret_id)),
+            ("SecretKey", Some(&self.secret_key)),
+            ("session token", self.token.as_ref()),
+        ];
+        for (name, value) in parts {
+            if value.is_some_and(bad) {
+                return Err(Error::Credentials(format!(
+                    "the {name} is empty or contains whitespace or control characters"
+                )));
+            }
         }
         Ok(())
     }

@@ -1,8 +1,6 @@
-//! Endpoint resolution: where a client's requests go, worked out once when
-//! the client is built. An endpoint override from the configuration wins;
-//! then the region's own host (`regional_endpoint`); then the action's or
-//! the service's host under the configured root domain, with the service's
-//! path.
+//! Where a client's requests go, worked out once when the client is built:
+//! an endpoint override, else the region's own host, else the action's or
+//! the service's host under the configured root domain.
 
 use std::borrow::Cow;
 
@@ -37,9 +35,7 @@ impl Target {
     pub fn url_text(&self, extra: usize) -> String {
         let parts = [&self.scheme, "://", &self.authority, &self.path];
         let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + extra);
-        for part in parts {
-            url.push_str(part);
-        }
+        url.extend(parts);
         url
     }
 }
@@ -58,14 +54,7 @@ pub(crate) struct Endpoints {
 impl Endpoints {
     pub fn resolve(service: &ServiceInfo, config: &ClientConfig) -> Result<Endpoints, Error> {
         let root_domain = config.root_domain.clone();
-        let https = |host: &str| {
-            Target::new(
-                "https",
-                with_root_domain(host, &root_domain),
-                service.path.to_owned(),
-            )
-            .map_err(Error::Config)
-        };
+        let https = |host: &str| hosted(host, &root_domain, service.path).map_err(Error::Config);
         let (default, fixed) = match (&config.endpoint, config.regional_endpoint) {
             (Some(endpoint), _) => (Endpoint::parse(endpoint)?.target(service.path)?, true),
             (None, true) => {
@@ -93,15 +82,21 @@ impl Endpoints {
     /// has one.
     pub fn target(&self, host: Option<&str>) -> Result<Cow<'_, Target>, String> {
         match host {
-            Some(host) if !self.fixed => Target::new(
-                "https",
-                with_root_domain(host, &self.root_domain),
-                self.service_path.to_owned(),
-            )
-            .map(Cow::Owned),
+            Some(host) if !self.fixed => {
+                hosted(host, &self.root_domain, self.service_path).map(Cow::Owned)
+            }
             _ => Ok(Cow::Borrowed(&self.default)),
         }
     }
+}
+
+/// A service's (or action's) own host, reached over https under `root_domain`.
+fn hosted(host: &str, root_domain: &str, path: &str) -> Result<Target, String> {
+    Target::new(
+        "https",
+        with_root_domain(host, root_domain),
+        path.to_owned(),
+    )
 }
 
 /// Moves a host under the default root domain to the configured one.
@@ -120,15 +115,12 @@ fn with_root_domain(host: &str, root_domain: &str) -> String {
 struct Endpoint {
     scheme: String,
     authority: String,
-    /// The override's own path; `None` (no path, or `/`) keeps the
-    /// service's path, `/v2/index.php` for API 2.0.
+    /// `None` (no path, or `/`) keeps the service's path.
     path: Option<String>,
 }
 
 impl Endpoint {
-    /// A bare host (`cvm.api.qcloud.com`, `127.0.0.1:8080`, reached over
-    /// https) or an http(s) URL. Anything else is an [`Error::Config`]
-    /// naming the value.
+    /// Anything but a bare host or an http(s) URL is an [`Error::Config`] naming the value.
     fn parse(value: &str) -> Result<Endpoint, Error> {
         // A URL with a password is refused, and named without it.
         let shown = redact_url(value);
@@ -140,21 +132,18 @@ impl Endpoint {
         if value.trim().is_empty() {
             return Err(bad("empty"));
         }
-        let full;
-        let with_scheme = if value.contains("://") {
-            value
-        } else {
-            full = format!("https://{value}");
-            &full
+        let with_scheme = match value.contains("://") {
+            true => Cow::Borrowed(value),
+            false => Cow::Owned(format!("https://{value}")),
         };
-        let parsed = reqwest::Url::parse(with_scheme).map_err(|e| bad(&e.to_string()))?;
+        let parsed = reqwest::Url::parse(&with_scheme).map_err(|e| bad(&e.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(bad("the scheme must be http or https"));
         }
-        let host = match parsed.host_str() {
-            Some(host) if !host.is_empty() => host,
-            _ => return Err(bad("no host")),
-        };
+        let host = parsed
+            .host_str()
+            .filter(|host| !host.is_empty())
+            .ok_or_else(|| bad("no host"))?;
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(bad("a query or fragment is not allowed"));
         }

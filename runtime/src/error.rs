@@ -41,7 +41,6 @@ pub enum Error {
     },
     /// No reply within the timeout: the connect timeout while connecting,
     /// else the request timeout, counted from the start of the attempt.
-    /// [`Error::is_timeout`] is true.
     #[error("{action}: timed out after {after:?} while {phase}{}", .phase.state_note(*.status))]
     Timeout {
         action: String,
@@ -60,9 +59,8 @@ pub enum Error {
         message: String,
         body: String,
     },
-    /// The reply body is longer than the client's limit
-    /// ([`ClientConfig::max_reply_bytes`](crate::ClientConfig::max_reply_bytes));
-    /// reading stopped there.
+    /// The reply body is longer than the client's
+    /// [`max_reply_bytes`](crate::ClientConfig::max_reply_bytes); reading stopped there.
     #[error("{action}: the reply (HTTP {status}) is larger than the limit of {limit} bytes")]
     ReplyTooLarge {
         action: String,
@@ -212,14 +210,9 @@ impl Error {
     }
 }
 
-/// Whether a failed request reached the wire ([`Error::send_state`]).
-///
-/// Only [`SendState::NotSent`] proves that the service did nothing. After
-/// [`SendState::SentNoReply`] the service may have acted, so only a
-/// read-only action or one with an idempotency token (`ClientToken`) is
-/// sent again. [`SendState::Replied`] errors carry the service's (or a
-/// gateway's) answer, which decides: throttling did nothing, an internal
-/// error or a 5xx may have done something.
+/// Whether a failed request reached the wire ([`Error::send_state`]): only
+/// [`SendState::NotSent`] proves that the service did nothing (what a retry
+/// does with the others: [`crate::retry::decide`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SendState {
     /// Nothing left the client: a bad configuration, missing or malformed
@@ -236,20 +229,14 @@ pub enum SendState {
     Replied,
 }
 
-impl SendState {
-    /// A short phrase for messages: `the request was not sent`.
-    pub fn describe(self) -> &'static str {
-        match self {
+/// A short phrase for messages: `the request was not sent`.
+impl fmt::Display for SendState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
             SendState::NotSent => "the request was not sent",
             SendState::SentNoReply => "the request may have been sent; no reply came",
             SendState::Replied => "the reply had begun",
-        }
-    }
-}
-
-impl fmt::Display for SendState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.describe())
+        })
     }
 }
 
@@ -398,23 +385,18 @@ impl std::error::Error for ApiError {}
 /// The first [`BODY_SNIPPET_CHARS`] characters of a body, lossily decoded.
 pub fn body_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut snippet: String = text.chars().take(BODY_SNIPPET_CHARS).collect();
-    if text.chars().count() > BODY_SNIPPET_CHARS {
-        snippet.push('…');
-    }
-    snippet
+    cut(&text, BODY_SNIPPET_CHARS).unwrap_or_else(|| text.into_owned())
 }
 
 /// `text` cut to [`REPLY_TEXT_CHARS`] characters, marked with `…` if cut.
 pub fn bounded(text: String) -> String {
-    match text.char_indices().nth(REPLY_TEXT_CHARS) {
-        Some((end, _)) => {
-            let mut cut = text[..end].to_owned();
-            cut.push('…');
-            cut
-        }
-        None => text,
-    }
+    cut(&text, REPLY_TEXT_CHARS).unwrap_or(text)
+}
+
+/// The first `chars` characters of `text` and `…`, if it is longer.
+fn cut(text: &str, chars: usize) -> Option<String> {
+    let (end, _) = text.char_indices().nth(chars)?;
+    Some(format!("{}…", &text[..end]))
 }
 
 /// Why a stream stopped, in [`Error::Stream`].

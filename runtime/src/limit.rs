@@ -26,16 +26,10 @@ pub struct Rate {
 }
 
 impl Rate {
-    pub fn per_second(calls: f64, burst: u32) -> Rate {
+    /// `calls` a second on average, up to `burst` at once.
+    pub const fn per_second(calls: f64, burst: u32) -> Rate {
         Rate {
             per_second: calls,
-            burst,
-        }
-    }
-
-    pub fn per_minute(calls: f64, burst: u32) -> Rate {
-        Rate {
-            per_second: calls / 60.0,
             burst,
         }
     }
@@ -51,20 +45,11 @@ impl Rate {
 }
 
 /// API 3.0: many actions allow 20 calls a second.
-pub const API3_ACTION_DEFAULT: Rate = Rate {
-    per_second: 15.0,
-    burst: 5,
-};
+pub const API3_ACTION_DEFAULT: Rate = Rate::per_second(15.0, 5);
 /// API 2.0: at most 100 calls a minute per action…
-pub const API2_ACTION_DEFAULT: Rate = Rate {
-    per_second: 90.0 / 60.0,
-    burst: 10,
-};
+pub const API2_ACTION_DEFAULT: Rate = Rate::per_second(90.0 / 60.0, 10);
 /// …and 1,000 a minute per account.
-pub const API2_ACCOUNT_DEFAULT: Rate = Rate {
-    per_second: 950.0 / 60.0,
-    burst: 50,
-};
+pub const API2_ACCOUNT_DEFAULT: Rate = Rate::per_second(950.0 / 60.0, 50);
 
 /// Rate limit settings. The default follows the documented quotas of each
 /// API family; [`LimitConfig::disabled`] turns limiting off.
@@ -96,10 +81,6 @@ impl LimitConfig {
             enabled: false,
             ..LimitConfig::default()
         }
-    }
-
-    pub fn is_enabled(&self) -> bool {
-        self.enabled
     }
 
     /// The rate of every action without its own setting.
@@ -185,22 +166,15 @@ impl Bucket {
         }
     }
 
+    /// The rate climbs back from the slowed one in a straight line.
     fn current_rate(&self, now: Instant, recovery: Duration) -> f64 {
         let nominal = self.rate.per_second;
         match self.slowed {
-            None => nominal,
-            Some((slowed, since)) => {
-                let progress = if recovery.is_zero() {
-                    1.0
-                } else {
-                    (now - since).as_secs_f64() / recovery.as_secs_f64()
-                };
-                if progress >= 1.0 {
-                    nominal
-                } else {
-                    slowed + (nominal - slowed) * progress
-                }
+            Some((slowed, since)) if now - since < recovery => {
+                let progress = (now - since).as_secs_f64() / recovery.as_secs_f64();
+                slowed + (nominal - slowed) * progress
             }
+            _ => nominal,
         }
     }
 
@@ -276,24 +250,17 @@ impl Limiter {
         service: &'static str,
         action: &str,
     ) -> Vec<(Key, Rate)> {
-        let mut keys = vec![(
-            Key {
-                account: account.to_owned(),
-                service,
-                action: Some(action.to_owned()),
-            },
-            self.config.action_rate(family, action),
-        )];
-        if let Some(rate) = self.config.account_rate(family) {
-            keys.push((
-                Key {
-                    account: account.to_owned(),
-                    service,
-                    action: None,
-                },
-                rate,
-            ));
-        }
+        let key = |action: Option<&str>| Key {
+            account: account.to_owned(),
+            service,
+            action: action.map(str::to_owned),
+        };
+        let mut keys = vec![(key(Some(action)), self.config.action_rate(family, action))];
+        keys.extend(
+            self.config
+                .account_rate(family)
+                .map(|rate| (key(None), rate)),
+        );
         keys
     }
 

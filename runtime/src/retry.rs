@@ -75,20 +75,17 @@ impl RetryConfig {
         Ok(())
     }
 
-    /// The backoff cap before attempt `next` (2 for the first retry).
-    fn cap(&self, next: u32, kind: RetryKind) -> Duration {
+    /// The wait before attempt `next` (2 for the first retry): `unit` of a
+    /// cap that doubles each attempt ("full jitter", so that many clients
+    /// do not retry in step).
+    fn backoff_for(&self, next: u32, kind: RetryKind, unit: f64) -> Duration {
         let base = match kind {
             RetryKind::Throttled => self.throttle_backoff,
             _ => self.base_backoff,
         };
         let doublings = next.saturating_sub(2).min(20);
-        base.saturating_mul(1 << doublings).min(self.max_backoff)
-    }
-
-    /// The wait before attempt `next`, drawn uniformly from zero to the cap
-    /// ("full jitter", so that many clients do not retry in step).
-    pub fn backoff_for(&self, next: u32, kind: RetryKind, unit: f64) -> Duration {
-        self.cap(next, kind).mul_f64(unit.clamp(0.0, 1.0))
+        let cap = base.saturating_mul(1 << doublings).min(self.max_backoff);
+        cap.mul_f64(unit.clamp(0.0, 1.0))
     }
 }
 
@@ -117,17 +114,11 @@ pub fn decide(
     unit: f64,
 ) -> Decision {
     let kind = error.retry_kind();
-    match (error.send_state(), kind) {
-        // A request that is wrong or refused stays so.
-        (_, RetryKind::Never) => return Decision::Stop("not retryable"),
-        // Nothing reached the service, or it refused the rate and did nothing.
-        (SendState::NotSent, _) | (_, RetryKind::Throttled) => {}
-        // Sent without a reply, or answered with a failure: the service may
-        // have acted, so only an idempotent action goes again.
-        (SendState::SentNoReply | SendState::Replied, _) if !idempotent => {
-            return Decision::Stop("may have taken effect and the action is not idempotent")
-        }
-        _ => {}
+    if kind == RetryKind::Never {
+        return Decision::Stop("not retryable");
+    }
+    if error.send_state() != SendState::NotSent && kind != RetryKind::Throttled && !idempotent {
+        return Decision::Stop("may have taken effect and the action is not idempotent");
     }
     if attempt >= config.max_attempts {
         return Decision::Stop("attempts exhausted");

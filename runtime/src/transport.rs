@@ -4,12 +4,11 @@
 //! URL), and so whether the request reached the service
 //! ([`SendState`](crate::error::SendState)).
 
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
-use std::sync::atomic::{AtomicU16, Ordering};
-
 use crate::client::PreparedRequest;
-use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, USER_AGENT};
+use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, ProxyUrl, USER_AGENT};
 use crate::error::{Error, Phase};
 use crate::service::HttpMethod;
 
@@ -29,9 +28,8 @@ pub(crate) struct Reply {
 }
 
 impl ClientConfig {
-    /// The HTTP client these settings ask for: proxies, connect timeout.
-    /// Requests are small and answered at once, so Nagle's algorithm is
-    /// off; connections are kept alive and reused. The request timeout is
+    /// The HTTP client these settings ask for. Requests are small and
+    /// answered at once, so Nagle's algorithm is off; the request timeout is
     /// applied by [`exchange`], one timer per attempt.
     pub(crate) fn http_client(&self) -> Result<reqwest::Client, Error> {
         let mut builder = reqwest::Client::builder()
@@ -52,7 +50,7 @@ impl ClientConfig {
                 // Without any proxy, the builder must still ignore the environment.
                 builder = builder.no_proxy();
                 for (url, https_only) in [(https, true), (http, false)] {
-                    let Some(url) = url else { continue };
+                    let Some(ProxyUrl(url)) = url else { continue };
                     validate_proxy(url).map_err(Error::Config)?;
                     let proxy = if https_only {
                         reqwest::Proxy::https(url)
