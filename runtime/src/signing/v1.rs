@@ -36,12 +36,19 @@ pub fn string_to_sign<N: AsRef<str>, V: AsRef<str>>(
         .collect();
     // Stable, so repeated names keep their order.
     sorted.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = format!("{method}{host}{path}?");
+    let length: usize = sorted.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(method.len() + host.len() + path.len() + 1 + length);
+    for part in [method, host, path, "?"] {
+        out.push_str(part);
+    }
     for (i, (name, value)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.extend(name.chars().map(|c| if c == '_' { '.' } else { c }));
+        match name.contains('_') {
+            true => out.extend(name.chars().map(|c| if c == '_' { '.' } else { c })),
+            false => out.push_str(name),
+        }
         out.push('=');
         out.push_str(value);
     }
