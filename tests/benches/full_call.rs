@@ -318,6 +318,71 @@ fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize, in_task: 
     }
 }
 
+/// CPU per exchange of the HTTP layer alone, without the SDK: the same
+/// small POST to the same server through reqwest (the SDK's HTTP client,
+/// set up as the SDK sets it up) and through hyper's HTTP/1 connection API
+/// driven inside the calling future, with no connection task to wake.
+/// The floor under a full call, and what the HTTP client costs of it.
+fn transport_floor(rt: &tokio::runtime::Runtime, port: u16, calls: usize) -> [Duration; 2] {
+    use http_body_util::{BodyExt, Full};
+    const BODY: &[u8] = br#"{"Limit":1}"#;
+    let cpu = || {
+        let (user, system) = user_and_system_time();
+        user + system
+    };
+    rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .tcp_nodelay(true)
+            .no_proxy()
+            .build()
+            .expect("an HTTP client");
+        let url = format!("http://127.0.0.1:{port}/");
+        let exchange = || async {
+            let reply = http.post(&url).body(BODY).send().await.expect("sent");
+            reply.bytes().await.expect("read")
+        };
+        exchange().await;
+        let before = cpu();
+        for _ in 0..calls {
+            exchange().await;
+        }
+        let with_reqwest = (cpu() - before) / calls as u32;
+
+        let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connects");
+        stream.set_nodelay(true).expect("sets TCP_NODELAY");
+        let io = hyper_util::rt::TokioIo::new(stream);
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(io)
+            .await
+            .expect("an HTTP/1 connection");
+        let mut connection = std::pin::pin!(connection);
+        let mut exchange = async || {
+            let call = async {
+                sender.ready().await.expect("the connection is ready");
+                let request = hyper::Request::post("/")
+                    .header("host", format!("127.0.0.1:{port}"))
+                    .header("content-type", "application/json")
+                    .body(Full::new(bytes::Bytes::from_static(BODY)))
+                    .expect("a request");
+                let reply = sender.send_request(request).await.expect("sent");
+                reply.into_body().collect().await.expect("read");
+            };
+            tokio::select! {
+                biased;
+                () = call => {}
+                ended = connection.as_mut() => panic!("the connection ended: {ended:?}"),
+            }
+        };
+        exchange().await;
+        let before = cpu();
+        for _ in 0..calls {
+            exchange().await;
+        }
+        [with_reqwest, (cpu() - before) / calls as u32]
+    })
+}
+
 fn side_by_side(server: &Server) {
     const CALLS: usize = 6400;
     let multi = loop_figures(&runtime(), server.port, CALLS, false);
@@ -327,6 +392,17 @@ fn side_by_side(server: &Server) {
     multi.print("rust, multi-thread");
     in_task.print("rust, multi-thread task");
     single.print("rust, current_thread");
+    for (name, rt) in [
+        ("multi-thread", runtime()),
+        ("current_thread", current_thread_runtime()),
+    ] {
+        let [reqwest, hyper] = transport_floor(&rt, server.port, CALLS);
+        println!(
+            "  HTTP exchange alone, {name:<14}: client CPU {:>6.1} µs with reqwest, {:>6.1} µs with hyper's connection driven in the call",
+            reqwest.as_secs_f64() * 1e6,
+            hyper.as_secs_f64() * 1e6
+        );
+    }
     let Ok(python) = std::env::var(PYTHON_ENV) else {
         println!("  (set {PYTHON_ENV} to a Python with tencentcloud-sdk-python to compare)");
         return;
