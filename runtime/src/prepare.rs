@@ -10,7 +10,7 @@ use crate::client::Client;
 use crate::config::Language;
 use crate::endpoint::Target;
 use crate::error::Error;
-use crate::params::{to_params, Params};
+use crate::params::{decode_query, encode_component, to_params, Params};
 use crate::random::random_bytes;
 use crate::service::{Family, HttpMethod, SigningMethod};
 use crate::signing::{tc3, v1};
@@ -48,8 +48,8 @@ impl Encoded {
     pub fn fill_client_token(&mut self, field: &str, fill: bool) -> bool {
         match self {
             Encoded::Params(params) => match params.get(field) {
-                Some(token) if !token.is_empty() => true,
-                _ if !fill => false,
+                Some(token) if !token.is_empty() => return true,
+                _ if !fill => return false,
                 Some(_) => {
                     let token = new_client_token();
                     let mut filled = Params::new();
@@ -57,39 +57,27 @@ impl Encoded {
                         filled.push(name, if name == field { &token } else { value });
                     }
                     *params = filled;
-                    true
                 }
-                None => {
-                    params.push(field, &new_client_token());
-                    true
+                None => params.push(field, &new_client_token()),
+            },
+            Encoded::Body(body) => match json_token_slot(body, field) {
+                TokenSlot::Set | TokenSlot::NotAnObject => return true,
+                _ if !fill => return false,
+                TokenSlot::Empty(range) => {
+                    body.splice(range, format!("\"{}\"", new_client_token()).into_bytes());
+                }
+                TokenSlot::Absent => {
+                    // Appended as the object's last member.
+                    body.pop();
+                    if body.len() > 1 {
+                        body.push(b',');
+                    }
+                    let _ = serde_json::to_writer(&mut *body, field);
+                    body.extend_from_slice(format!(":\"{}\"}}", new_client_token()).as_bytes());
                 }
             },
-            Encoded::Body(body) => {
-                let slot = json_token_slot(body, field);
-                if !fill || matches!(slot, TokenSlot::Set | TokenSlot::NotAnObject) {
-                    return matches!(slot, TokenSlot::Set | TokenSlot::NotAnObject);
-                }
-                let token = format!("\"{}\"", new_client_token());
-                match slot {
-                    TokenSlot::Empty(range) => {
-                        body.splice(range, token.into_bytes());
-                    }
-                    _ => {
-                        // Appended as the object's last member.
-                        let end = body.len() - 1;
-                        let mut member = Vec::with_capacity(field.len() + token.len() + 4);
-                        if end > 1 {
-                            member.push(b',');
-                        }
-                        let _ = serde_json::to_writer(&mut member, field);
-                        member.push(b':');
-                        member.extend_from_slice(token.as_bytes());
-                        body.splice(end..end, member);
-                    }
-                }
-                true
-            }
         }
+        true
     }
 
     /// The params as text, for `log_bodies`.
@@ -165,35 +153,21 @@ fn json_token_slot(body: &[u8], field: &str) -> TokenSlot {
 impl std::fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let body = String::from_utf8_lossy(&self.body);
-        let query = self.url.split_once('?').map_or("", |(_, query)| query);
-        let mut tokens: Vec<String> = self
-            .headers
-            .iter()
-            .filter(|(name, _)| name.eq_ignore_ascii_case("X-TC-Token"))
-            .map(|(_, value)| value.clone())
-            .collect();
-        for text in [query, body.as_ref()] {
-            tokens.extend(
-                crate::params::decode_query(text)
-                    .into_iter()
-                    .filter(|(name, _)| name == "Token")
-                    .map(|(_, value)| value),
-            );
-        }
         let mut text = format!(
             "PreparedRequest {{ method: {:?}, url: {:?}, headers: {:?}, body: {:?}, canonical_request: {:?}, string_to_sign: {:?} }}",
             self.method, self.url, self.headers, body, self.canonical_request, self.string_to_sign
         );
+        let query = self.url.split_once('?').map_or("", |(_, query)| query);
+        let params = [query, &body].into_iter().flat_map(decode_query);
+        let headers = self.headers.iter().cloned();
+        let headers = headers.filter(|(name, _)| name.eq_ignore_ascii_case("X-TC-Token"));
+        let tokens = headers.chain(params.filter(|(name, _)| name == "Token"));
         // Every form the token takes in the text: raw, percent-encoded, Debug-escaped.
-        for token in tokens.iter().filter(|t| !t.is_empty()) {
+        for (_, token) in tokens.filter(|(_, token)| !token.is_empty()) {
             let escaped = format!("{token:?}");
-            let forms = [
-                token.clone(),
-                crate::params::encode_component(token),
-                escaped.trim_matches('"').to_owned(),
-            ];
-            for form in forms {
-                text = text.replace(&form, "<redacted>");
+            let encoded = encode_component(&token);
+            for form in [token.as_str(), &encoded, escaped.trim_matches('"')] {
+                text = text.replace(form, "<redacted>");
             }
         }
         f.write_str(&text)
@@ -224,15 +198,11 @@ pub fn new_client_token() -> String {
     let mut bytes: [u8; 16] = random_bytes();
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = hex::encode(bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    let mut text = hex::encode(bytes);
+    for at in [20, 16, 12, 8] {
+        text.insert(at, '-');
+    }
+    text
 }
 
 impl Client {
@@ -388,6 +358,7 @@ impl Client {
         algorithm: v1::V1Algorithm,
     ) -> Result<PreparedRequest, String> {
         let inner = &*self.inner;
+        let config = &inner.config;
         let api3 = inner.service.family == Family::Api3;
         let mut timestamp = itoa::Buffer::new();
         let mut nonce = itoa::Buffer::new();
@@ -395,19 +366,15 @@ impl Client {
         let common = [
             (true, "Action", Some(action)),
             (api3, "Version", Some(inner.service.version)),
-            (true, "Region", inner.config.region.as_deref()),
+            (true, "Region", config.region.as_deref()),
             (true, "Timestamp", Some(timestamp.format(context.timestamp))),
             (true, "Nonce", Some(nonce.format(context.nonce))),
             (true, "SecretId", Some(credentials.secret_id())),
             (true, "SignatureMethod", Some(algorithm.param_value())),
             (true, "Token", credentials.token()),
-            (
-                true,
-                "Language",
-                inner.config.language.map(Language::as_str),
-            ),
+            (true, "Language", config.language.map(Language::as_str)),
             // API 2.0 documents no such param; only API 3.0 gets it.
-            (api3, "RequestClient", Some(&inner.config.request_client)),
+            (api3, "RequestClient", Some(&config.request_client)),
         ];
         let is_common = |name: &str| {
             common
