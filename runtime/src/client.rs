@@ -119,6 +119,16 @@ impl Client {
         self.execute(CallInfo::of(action), request).await
     }
 
+    /// The parsed URL of a prepared request: the target's own, parsed when
+    /// the client was built, unless a query was added to it.
+    fn url_of(&self, host: Option<&str>, url: &str) -> Result<reqwest::Url, Error> {
+        let target = self.inner.endpoints.target(host).map_err(Error::Config)?;
+        if target.url.as_str() == url {
+            return Ok(target.url.clone());
+        }
+        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("request URL: {e}")))
+    }
+
     async fn execute<Req, Resp>(
         &self,
         call: CallInfo<'_>,
@@ -287,7 +297,7 @@ impl<'a> CallAttempts<'a> {
     /// The next attempt's request, signed, with its URL, headers and body,
     /// and no timeout: the caller sends it and bounds the wait.
     pub async fn next_request(&mut self) -> Result<reqwest::RequestBuilder, Error> {
-        let inner = &*self.client.inner;
+        let (client, inner) = (&self.client, &*self.client.inner);
         self.attempt += 1;
         tracing::Span::current().record("attempt", self.attempt);
         let credentials = inner.config.credentials.provide_credentials().await?;
@@ -295,23 +305,14 @@ impl<'a> CallAttempts<'a> {
         let (family, service) = (inner.service.family, inner.service.service);
         let (action, host) = (self.call.name, self.call.host);
         let secret_id = credentials.secret_id();
-        inner
-            .config
-            .limiter
-            .acquire(family, secret_id, service, action)
-            .await;
+        let limiter = &inner.config.limiter;
+        limiter.acquire(family, secret_id, service, action).await;
         if self.secret_id != secret_id {
             secret_id.clone_into(&mut self.secret_id);
         }
-        let context = SigningContext::now();
-        let prepared = self.client.prepare_encoded(
-            &credentials,
-            action,
-            host,
-            self.encoded.clone(),
-            context,
-        )?;
-        let url = self.client.url_of(host, &prepared.url)?;
+        let (encoded, context) = (self.encoded.clone(), SigningContext::now());
+        let prepared = client.prepare_encoded(&credentials, action, host, encoded, context)?;
+        let url = client.url_of(host, &prepared.url)?;
         crate::transport::request(&inner.http, action, url, prepared)
     }
 
@@ -332,18 +333,6 @@ impl<'a> CallAttempts<'a> {
             self.idempotent,
             crate::random::unit_random(),
         )
-    }
-}
-
-impl Client {
-    /// The parsed URL of a prepared request: the target's own, parsed when
-    /// the client was built, unless a query was added to it.
-    fn url_of(&self, host: Option<&str>, url: &str) -> Result<reqwest::Url, Error> {
-        let target = self.inner.endpoints.target(host).map_err(Error::Config)?;
-        if target.url.as_str() == url {
-            return Ok(target.url.clone());
-        }
-        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("request URL: {e}")))
     }
 }
 
