@@ -210,29 +210,9 @@ fn api3_success<Resp: DeserializeOwned>(body: &[u8]) -> Option<(Resp, Option<Str
 }
 
 /// An object key, borrowed from the body unless it had escapes.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(key)))
-            }
-            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key.to_owned())))
-            }
-            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key)))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
 
 /// The top level: exactly one `Response`; other keys are skipped, as the
 /// general path skips them.
@@ -264,13 +244,11 @@ struct ResponseSeed<Resp>(PhantomData<Resp>);
 impl<'de, Resp: DeserializeOwned> DeserializeSeed<'de> for ResponseSeed<Resp> {
     type Value = (Resp, Option<String>);
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(ResponseVisitor(PhantomData))
+        deserializer.deserialize_map(self)
     }
 }
 
-struct ResponseVisitor<Resp>(PhantomData<Resp>);
-
-impl<'de, Resp: DeserializeOwned> Visitor<'de> for ResponseVisitor<Resp> {
+impl<'de, Resp: DeserializeOwned> Visitor<'de> for ResponseSeed<Resp> {
     type Value = (Resp, Option<String>);
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a `Response` object")
@@ -327,8 +305,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for NoErrorMap<'_, A> {
         if !self.at_request_id {
             return self.map.next_value_seed(seed);
         }
-        let value: serde_json::Value = self.map.next_value()?;
-        if let serde_json::Value::String(id) = &value {
+        let value: Value = self.map.next_value()?;
+        if let Value::String(id) = &value {
             *self.request_id = Some(id.clone());
         }
         seed.deserialize(value).map_err(de::Error::custom)
