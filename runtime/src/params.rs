@@ -33,14 +33,6 @@ struct Span {
 }
 
 impl Params {
-    /// Room for `text` bytes of names and values, and `params` params.
-    fn with_capacity(text: usize, params: usize) -> Params {
-        Params {
-            text: String::with_capacity(text),
-            spans: Vec::with_capacity(params),
-        }
-    }
-
     pub fn new() -> Params {
         Params::default()
     }

@@ -21,7 +21,10 @@ use super::Params;
 /// would keep only the last value, at the first one's place.
 pub fn to_params<T: Serialize + ?Sized>(value: &T, index_base: usize) -> Result<Params, String> {
     let mut writer = Writer {
-        params: Params::with_capacity(256, 16),
+        params: Params {
+            text: String::with_capacity(256),
+            spans: Vec::with_capacity(16),
+        },
         name: String::with_capacity(64),
         base: index_base,
     };
@@ -44,11 +47,6 @@ struct Writer {
 }
 
 impl Writer {
-    /// A param named by the current name, whose value `write` appends.
-    fn push(&mut self, write: impl FnOnce(&mut String)) {
-        self.params.push_with(&self.name, write);
-    }
-
     fn error(&self, what: &str) -> Error {
         match self.name.as_str() {
             "" => Error::custom(what),
@@ -67,7 +65,7 @@ struct Ser<'a> {
 impl<'a> Ser<'a> {
     fn scalar(self, write: impl FnOnce(&mut String)) -> Result<(), Error> {
         self.null()?;
-        self.writer.push(write);
+        self.writer.params.push_with(&self.writer.name, write);
         Ok(())
     }
 
@@ -94,30 +92,32 @@ impl<'a> Ser<'a> {
         }
     }
 
-    /// A variant with data is a one-field object `{variant: ...}`, as
-    /// serde_json writes it: its name is appended, and what it holds is
-    /// inside that object. Returns the name's length before the variant.
-    fn enter_variant(&mut self, variant: &str) -> usize {
-        let length = self.writer.name.len();
-        if !self.top {
-            self.writer.name.push('.');
-        }
-        self.writer.name.push_str(variant);
-        self.top = false;
-        length
-    }
-
-    /// A list or an object under the current name; `restore` is the name's
-    /// length to go back to when it ends.
-    fn compound(self, restore: usize) -> Compound<'a> {
+    /// A list or an object under the current name.
+    fn compound(self) -> Compound<'a> {
+        let prefix = self.writer.name.len();
         Compound {
-            prefix: self.writer.name.len(),
-            restore,
+            prefix,
+            restore: prefix,
             index: 0,
             dot: !self.top,
             keyed: false,
             writer: self.writer,
         }
+    }
+
+    /// A variant with data is a one-field object `{variant: ...}`, as
+    /// serde_json writes it: what it holds is written under the variant's
+    /// name, which is cut off again when it ends.
+    fn variant(mut self, variant: &str) -> Compound<'a> {
+        let restore = self.writer.name.len();
+        if !self.top {
+            self.writer.name.push('.');
+        }
+        self.writer.name.push_str(variant);
+        self.top = false;
+        let mut object = self.compound();
+        object.restore = restore;
+        object
     }
 }
 
@@ -154,20 +154,15 @@ impl<'a> ser::Serializer for Ser<'a> {
 
     /// serde_json's numbers are 64-bit: wider values must fit.
     fn serialize_i128(self, value: i128) -> Result<(), Error> {
-        if let Ok(value) = u64::try_from(value) {
-            self.integer(value)
-        } else if let Ok(value) = i64::try_from(value) {
-            self.integer(value)
-        } else {
-            Err(self.writer.error("number out of range"))
+        match (i128::from(i64::MIN)..=i128::from(u64::MAX)).contains(&value) {
+            true => self.integer(value),
+            false => Err(self.writer.error("number out of range")),
         }
     }
 
     fn serialize_u128(self, value: u128) -> Result<(), Error> {
-        match u64::try_from(value) {
-            Ok(value) => self.integer(value),
-            Err(_) => Err(self.writer.error("number out of range")),
-        }
+        // Beyond i128 is beyond u64 too.
+        self.serialize_i128(i128::try_from(value).unwrap_or(i128::MAX))
     }
 
     /// Through serde_json's own `Number`, so the text is exactly its text.
@@ -230,23 +225,20 @@ impl<'a> ser::Serializer for Ser<'a> {
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        mut self,
+        self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let length = self.enter_variant(variant);
-        let writer = &mut *self.writer;
-        value.serialize(Ser { writer, top: false })?;
-        writer.name.truncate(length);
-        Ok(())
+        let mut variant = self.variant(variant);
+        variant.value(value)?;
+        variant.finish()
     }
 
     fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
         self.null()?;
-        let restore = self.writer.name.len();
-        Ok(self.compound(restore))
+        Ok(self.compound())
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Compound<'a>, Error> {
@@ -262,19 +254,17 @@ impl<'a> ser::Serializer for Ser<'a> {
     }
 
     fn serialize_tuple_variant(
-        mut self,
+        self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        let restore = self.enter_variant(variant);
-        Ok(self.compound(restore))
+        Ok(self.variant(variant))
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
-        let restore = self.writer.name.len();
-        Ok(self.compound(restore))
+        Ok(self.compound())
     }
 
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a>, Error> {
@@ -282,14 +272,13 @@ impl<'a> ser::Serializer for Ser<'a> {
     }
 
     fn serialize_struct_variant(
-        mut self,
+        self,
         _name: &'static str,
         _index: u32,
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        let restore = self.enter_variant(variant);
-        Ok(self.compound(restore))
+        Ok(self.variant(variant))
     }
 }
 
