@@ -148,9 +148,8 @@ where
             request: self.request,
             fetch: self.fetch,
             previous: None,
-            done: false,
         };
-        stream::unfold(state, next_page).boxed()
+        stream::unfold(Some(state), next_page).boxed()
     }
 
     /// Every item of every page, in order.
@@ -170,29 +169,25 @@ struct State<R, P: Page> {
     limit: u64,
     /// The last page's items, to notice a service that ignores `Offset`.
     previous: Option<Vec<P::Item>>,
-    done: bool,
 }
 
-async fn next_page<R, P>(mut state: State<R, P>) -> Option<(Result<P, Error>, State<R, P>)>
+/// The next page, and the state for the one after it, if any.
+async fn next_page<R, P>(
+    state: Option<State<R, P>>,
+) -> Option<(Result<P, Error>, Option<State<R, P>>)>
 where
     R: PagedRequest,
     P: Page,
     P::Item: PartialEq + Clone,
 {
-    if state.done {
-        return None;
-    }
+    let mut state = state?;
     let request = state.request.clone().with_page(state.offset, state.limit);
     let page = match (state.fetch)(request).await {
         Ok(page) => page,
-        Err(error) => {
-            state.done = true;
-            return Some((Err(error), state));
-        }
+        Err(error) => return Some((Err(error), None)),
     };
     let received = page.items().len() as u64;
     if received > 0 && state.previous.as_deref() == Some(page.items()) {
-        state.done = true;
         let error = Error::Decode {
             action: state.action.to_owned(),
             status: 200,
@@ -202,17 +197,19 @@ where
             ),
             body: String::new(),
         };
-        return Some((Err(error), state));
+        return Some((Err(error), None));
     }
-    let next = state.offset.saturating_add(received);
-    state.done = received == 0
+    state.offset = state.offset.saturating_add(received);
+    let done = received == 0
         || match page.total_count() {
-            Some(total) => next >= total,
+            Some(total) => state.offset >= total,
             None => received < state.limit,
         };
-    state.offset = next;
-    state.previous = (!state.done).then(|| page.items().to_vec());
-    Some((Ok(page), state))
+    if done {
+        return Some((Ok(page), None));
+    }
+    state.previous = Some(page.items().to_vec());
+    Some((Ok(page), Some(state)))
 }
 
 #[cfg(test)]
