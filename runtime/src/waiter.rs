@@ -155,20 +155,17 @@ where
             Ok(observed) => {
                 for id in ids {
                     let seen = observed.iter().find(|o| &o.id == id);
+                    let state = seen.and_then(|s| s.state.clone());
                     match judge(spec, seen) {
                         Outcome::Success => {}
                         Outcome::Failure => {
                             return Err(WaitError::FailureState {
                                 waiter: spec.name,
                                 id: id.clone(),
-                                state: seen
-                                    .and_then(|s| s.state.clone())
-                                    .unwrap_or_else(|| "absent".into()),
+                                state: state.unwrap_or_else(|| "absent".into()),
                             })
                         }
-                        Outcome::Retry => {
-                            pending.push((id.clone(), seen.and_then(|s| s.state.clone())))
-                        }
+                        Outcome::Retry => pending.push((id.clone(), state)),
                     }
                 }
                 if pending.is_empty() {
