@@ -73,16 +73,12 @@ impl Client {
     /// overrides the service host for actions served elsewhere. Without the
     /// action's metadata, it is retried after an ambiguous failure only when
     /// its name says it reads; [`Client::call_action`] knows better.
-    pub async fn call<Req, Resp>(
+    pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         action: &str,
         host: Option<&str>,
         request: &Req,
-    ) -> Result<Resp, Error>
-    where
-        Req: Serialize,
-        Resp: DeserializeOwned,
-    {
+    ) -> Result<Resp, Error> {
         let call = CallInfo {
             name: action,
             host,
@@ -94,28 +90,20 @@ impl Client {
 
     /// Calls an action described by its generated metadata: fills in its
     /// idempotency token, and retries and limits it accordingly.
-    pub async fn call_action<Req, Resp>(
+    pub async fn call_action<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         action: &Action,
         request: &Req,
-    ) -> Result<Resp, Error>
-    where
-        Req: Serialize,
-        Resp: DeserializeOwned,
-    {
+    ) -> Result<Resp, Error> {
         self.call_with_report(action, request).await.0
     }
 
     /// [`Client::call_action`], also telling how many attempts the call took.
-    pub async fn call_with_report<Req, Resp>(
+    pub async fn call_with_report<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         action: &Action,
         request: &Req,
-    ) -> (Result<Resp, Error>, CallReport)
-    where
-        Req: Serialize,
-        Resp: DeserializeOwned,
-    {
+    ) -> (Result<Resp, Error>, CallReport) {
         self.execute(CallInfo::of(action), request).await
     }
 
@@ -129,15 +117,11 @@ impl Client {
         reqwest::Url::parse(url).map_err(|e| Error::Config(format!("request URL: {e}")))
     }
 
-    async fn execute<Req, Resp>(
+    async fn execute<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         call: CallInfo<'_>,
         request: &Req,
-    ) -> (Result<Resp, Error>, CallReport)
-    where
-        Req: Serialize,
-        Resp: DeserializeOwned,
-    {
+    ) -> (Result<Resp, Error>, CallReport) {
         let inner = &*self.inner;
         let span = tracing::info_span!(
             "tencentcloud.call",
@@ -162,16 +146,12 @@ impl Client {
         (result, report)
     }
 
-    async fn attempts<Req, Resp>(
+    async fn attempts<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         call: CallInfo<'_>,
         request: &Req,
         report: &mut CallReport,
-    ) -> Result<Resp, Error>
-    where
-        Req: Serialize,
-        Resp: DeserializeOwned,
-    {
+    ) -> Result<Resp, Error> {
         let inner = &*self.inner;
         let config = &inner.config;
         let span = tracing::Span::current();
