@@ -172,12 +172,10 @@ struct State<R, P: Page> {
 }
 
 /// The next page, and the state for the one after it, if any.
-async fn next_page<R, P>(
+async fn next_page<R: PagedRequest, P: Page>(
     state: Option<State<R, P>>,
 ) -> Option<(Result<P, Error>, Option<State<R, P>>)>
 where
-    R: PagedRequest,
-    P: Page,
     P::Item: PartialEq + Clone,
 {
     let mut state = state?;
