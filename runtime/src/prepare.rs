@@ -16,6 +16,9 @@ use crate::service::{Family, HttpMethod, SigningMethod};
 use crate::signing::{tc3, v1};
 use crate::Credentials;
 
+const JSON: &str = "application/json; charset=utf-8";
+const FORM: &str = "application/x-www-form-urlencoded";
+
 /// A signed request, ready to send: what the wire carries. Its `Debug`
 /// output hides the session token (header, param and signed text).
 #[derive(Clone, PartialEq, Eq)]
@@ -262,17 +265,10 @@ impl Client {
                 SigningMethod::HmacSha256 => Some(v1::V1Algorithm::HmacSha256),
                 SigningMethod::HmacSha1 => Some(v1::V1Algorithm::HmacSha1),
             };
+            let tc3 = |payload| self.prepare_tc3(credentials, action, payload, &target, context);
             match (v1, encoded) {
-                (None, Encoded::Body(body)) => {
-                    let json = "application/json; charset=utf-8";
-                    let payload = (json, String::new(), body);
-                    self.prepare_tc3(credentials, action, payload, &target, context)
-                }
-                (None, Encoded::Params(params)) => {
-                    let form = "application/x-www-form-urlencoded";
-                    let payload = (form, params.encode_query(), Vec::new());
-                    self.prepare_tc3(credentials, action, payload, &target, context)
-                }
+                (None, Encoded::Body(body)) => tc3((JSON, String::new(), body)),
+                (None, Encoded::Params(params)) => tc3((FORM, params.encode_query(), Vec::new())),
                 (Some(algorithm), Encoded::Params(params)) => {
                     self.prepare_v1(credentials, action, params, &target, context, algorithm)
                 }
@@ -323,10 +319,7 @@ impl Client {
             ("X-TC-Version", Some(inner.service.version.to_owned())),
             ("X-TC-Region", config.region.clone()),
             ("X-TC-Token", credentials.token().map(str::to_owned)),
-            (
-                "X-TC-Language",
-                config.language.map(|l| l.as_str().to_owned()),
-            ),
+            ("X-TC-Language", config.language.map(|l| l.as_str().into())),
             ("X-TC-RequestClient", Some(config.request_client.clone())),
         ];
         let headers = headers
@@ -405,10 +398,7 @@ impl Client {
                 (Vec::new(), Vec::new())
             }
             HttpMethod::Post => (
-                vec![(
-                    "Content-Type".to_owned(),
-                    "application/x-www-form-urlencoded".to_owned(),
-                )],
+                vec![("Content-Type".to_owned(), FORM.to_owned())],
                 params.encode_query().into_bytes(),
             ),
         };
