@@ -216,13 +216,8 @@ impl Client {
 
 /// The attempts of one call: the low-level hook for callers that send each
 /// attempt and read its reply themselves, such as streamed replies
-/// (`tencentcloud-stream`); [`Client::call_action`] runs on it too.
-///
-/// The params are encoded once, with the client token filled (and logged
-/// with `log_bodies`). Each [`CallAttempts::next_request`] takes fresh
-/// credentials and its turn under the quota limits, and signs the request
-/// anew. After a failure, [`CallAttempts::decide`] tells the limiter of
-/// throttling and decides, as for every call, whether to retry.
+/// (`tencentcloud-stream`); [`Client::call_action`] runs on it too. The
+/// params are encoded once, with the client token filled, for every attempt.
 pub struct CallAttempts<'a> {
     client: Client,
     call: CallInfo<'a>,
@@ -274,8 +269,9 @@ impl<'a> CallAttempts<'a> {
         self.attempt
     }
 
-    /// The next attempt's request, signed, with its URL, headers and body,
-    /// and no timeout: the caller sends it and bounds the wait.
+    /// The next attempt's request, with fresh credentials, after its turn
+    /// under the quota limits, signed; without a timeout: the caller sends it
+    /// and bounds the wait.
     pub async fn next_request(&mut self) -> Result<reqwest::RequestBuilder, Error> {
         let (client, inner) = (&self.client, &*self.client.inner);
         self.attempt += 1;

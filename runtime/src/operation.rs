@@ -84,16 +84,13 @@ where
     })
 }
 
-fn decode_typed<O>(family: Family, body: &[u8]) -> Result<Value, Error>
+fn decode_typed<O: Operation>(family: Family, body: &[u8]) -> Result<Value, Error>
 where
-    O: Operation,
     O::Output: Serialize,
 {
     let action = O::ACTION.name;
-    to_json(
-        action,
-        crate::client::decode_reply::<O::Output>(family, action, 200, body)?,
-    )
+    let reply = crate::reply::decode_reply::<O::Output>(family, action, 200, body)?;
+    to_json(action, reply)
 }
 
 /// A typed reply as JSON.
