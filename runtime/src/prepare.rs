@@ -369,11 +369,7 @@ impl Client {
             // API 2.0 documents no such param; only API 3.0 gets it.
             (api3, "RequestClient", Some(&config.request_client)),
         ];
-        let is_common = |name: &str| {
-            common
-                .iter()
-                .any(|(sent, common, _)| *sent && *common == name)
-        };
+        let is_common = |name: &str| common.iter().any(|&(sent, known, _)| sent && known == name);
         // One pass over the request's params (names differ in length mostly).
         if let Some((name, _)) = params.iter().find(|(name, _)| is_common(name)) {
             return Err(format!(
