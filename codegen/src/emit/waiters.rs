@@ -1,6 +1,7 @@
 //! `<version>/waiters.rs`: per declared waiter, a static `WaiterSpec` and a
-//! thin `wait_until_*` method that polls the action once per call of the
-//! runtime's `waiter::wait`.
+//! one-line `wait_until_*` method; per distinct way of polling (the action,
+//! its request and reply fields), one private function that hands the
+//! runtime's `waiter::wait` a closure polling the action once.
 
 use super::writer::{quoted, RustWriter};
 use crate::model::waiters::{Matcher, Waiter};
@@ -24,8 +25,28 @@ pub fn waiters_rs(version: &Version) -> Option<String> {
     w.line("use tencentcloud_runtime::waiter::{wait, Acceptor, Matcher, Observed, Outcome};");
     w.blank();
     w.line("use super::*;");
+    // Waiters that poll alike (CVM's running, stopped and gone states all
+    // read DescribeInstancesStatus) share one polling function.
+    let mut pollers: Vec<(&Waiter, String)> = Vec::new();
     for waiter in &version.waiters {
-        write_waiter(&mut w, waiter);
+        let poller = match pollers.iter().find(|(first, _)| polls_alike(first, waiter)) {
+            Some((_, name)) => name.clone(),
+            None => {
+                let taken = pollers
+                    .iter()
+                    .filter(|(first, _)| first.call == waiter.call);
+                let name = match taken.count() {
+                    0 => format!("wait_by_{}", waiter.call),
+                    n => format!("wait_by_{}_{}", waiter.call, n + 1),
+                };
+                pollers.push((waiter, name.clone()));
+                name
+            }
+        };
+        write_waiter(&mut w, waiter, &poller);
+    }
+    for (waiter, name) in &pollers {
+        write_poller(&mut w, waiter, name);
     }
     Some(w.finish())
 }
@@ -46,7 +67,30 @@ fn outcome(result: AcceptorResult) -> &'static str {
     }
 }
 
-fn write_waiter(w: &mut RustWriter, waiter: &Waiter) {
+/// Whether two waiters build the same request and read the same reply fields.
+fn polls_alike(a: &Waiter, b: &Waiter) -> bool {
+    (
+        &a.call,
+        &a.request,
+        &a.ids,
+        &a.limit,
+        &a.items,
+        &a.id,
+        &a.state,
+        a.numeric_state,
+    ) == (
+        &b.call,
+        &b.request,
+        &b.ids,
+        &b.limit,
+        &b.items,
+        &b.id,
+        &b.state,
+        b.numeric_state,
+    )
+}
+
+fn write_waiter(w: &mut RustWriter, waiter: &Waiter, poller: &str) {
     w.blank();
     w.doc(&format!(
         "The `{}` waiter as `waiters.json` declares it.",
@@ -93,14 +137,30 @@ fn write_waiter(w: &mut RustWriter, waiter: &Waiter) {
                 waiter.method
             ),
             "}",
-            |w| wait_body(w, waiter),
+            |w| {
+                w.line(format_args!(
+                    "{poller}(self, &{}, ids.into_iter().map(Into::into).collect(), config).await",
+                    waiter.constant
+                ))
+            },
         );
     });
 }
 
-/// Builds the request for the given ids and polls until `wait` decides.
-fn wait_body(w: &mut RustWriter, waiter: &Waiter) {
-    w.line("let ids: Vec<String> = ids.into_iter().map(Into::into).collect();");
+/// The private function that builds the request for the given ids and
+/// polls until `wait` decides, for every waiter that polls like `waiter`.
+fn write_poller(w: &mut RustWriter, waiter: &Waiter, name: &str) {
+    w.blank();
+    w.block(
+        format_args!(
+            "async fn {name}(client: &Client, spec: &'static WaiterSpec, ids: Vec<String>, config: WaiterConfig) -> Result<(), WaitError> {{"
+        ),
+        "}",
+        |w| poll_body(w, waiter),
+    );
+}
+
+fn poll_body(w: &mut RustWriter, waiter: &Waiter) {
     w.line(format_args!("let mut request = {}::new();", waiter.request));
     w.line(format_args!("request.{} = Some(ids.clone());", waiter.ids));
     if let Some(limit) = &waiter.limit {
@@ -108,34 +168,30 @@ fn wait_body(w: &mut RustWriter, waiter: &Waiter) {
             "request.{limit} = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));"
         ));
     }
-    w.block(
-        format_args!("wait(&{}, config, &ids, || {{", waiter.constant),
-        "}).await",
-        |w| {
-            w.line("let request = request.clone();");
-            w.block("async move {", "}", |w| {
-                w.line(format_args!(
-                    "let reply = self.{}(request).await?;",
-                    waiter.call
-                ));
-                w.block(
-                    format_args!(
-                        "Ok(reply.{}.into_iter().map(|item| Observed {{",
-                        waiter.items
-                    ),
-                    "}).collect())",
-                    |w| {
-                        w.line(format_args!("id: item.{}.unwrap_or_default(),", waiter.id));
-                        match waiter.numeric_state {
-                            true => w.line(format_args!(
-                                "state: item.{}.map(|s| s.to_string()),",
-                                waiter.state
-                            )),
-                            false => w.line(format_args!("state: item.{},", waiter.state)),
-                        }
-                    },
-                );
-            });
-        },
-    );
+    w.block("wait(spec, config, &ids, || {", "}).await", |w| {
+        w.line("let request = request.clone();");
+        w.block("async move {", "}", |w| {
+            w.line(format_args!(
+                "let reply = client.{}(request).await?;",
+                waiter.call
+            ));
+            w.block(
+                format_args!(
+                    "Ok(reply.{}.into_iter().map(|item| Observed {{",
+                    waiter.items
+                ),
+                "}).collect())",
+                |w| {
+                    w.line(format_args!("id: item.{}.unwrap_or_default(),", waiter.id));
+                    match waiter.numeric_state {
+                        true => w.line(format_args!(
+                            "state: item.{}.map(|s| s.to_string()),",
+                            waiter.state
+                        )),
+                        false => w.line(format_args!("state: item.{},", waiter.state)),
+                    }
+                },
+            );
+        });
+    });
 }

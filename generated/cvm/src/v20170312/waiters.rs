@@ -42,20 +42,7 @@ impl Client {
     ///
     /// Polls [`Client::describe_instances_status`] every 5 s (default) for at most 600 s (default); `config` overrides both. Errors: [`WaitError::FailureState`], [`WaitError::Timeout`], [`WaitError::Api`].
     pub async fn wait_until_instances_running(&self, ids: impl IntoIterator<Item = impl Into<String>>, config: WaiterConfig) -> Result<(), WaitError> {
-        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-        let mut request = DescribeInstancesStatusRequest::new();
-        request.instance_ids = Some(ids.clone());
-        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
-        wait(&INSTANCES_RUNNING, config, &ids, || {
-            let request = request.clone();
-            async move {
-                let reply = self.describe_instances_status(request).await?;
-                Ok(reply.instance_status_set.into_iter().map(|item| Observed {
-                    id: item.instance_id.unwrap_or_default(),
-                    state: item.instance_state,
-                }).collect())
-            }
-        }).await
+        wait_by_describe_instances_status(self, &INSTANCES_RUNNING, ids.into_iter().map(Into::into).collect(), config).await
     }
 }
 
@@ -90,20 +77,7 @@ impl Client {
     ///
     /// Polls [`Client::describe_instances_status`] every 5 s (default) for at most 600 s (default); `config` overrides both. Errors: [`WaitError::FailureState`], [`WaitError::Timeout`], [`WaitError::Api`].
     pub async fn wait_until_instances_stopped(&self, ids: impl IntoIterator<Item = impl Into<String>>, config: WaiterConfig) -> Result<(), WaitError> {
-        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-        let mut request = DescribeInstancesStatusRequest::new();
-        request.instance_ids = Some(ids.clone());
-        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
-        wait(&INSTANCES_STOPPED, config, &ids, || {
-            let request = request.clone();
-            async move {
-                let reply = self.describe_instances_status(request).await?;
-                Ok(reply.instance_status_set.into_iter().map(|item| Observed {
-                    id: item.instance_id.unwrap_or_default(),
-                    state: item.instance_state,
-                }).collect())
-            }
-        }).await
+        wait_by_describe_instances_status(self, &INSTANCES_STOPPED, ids.into_iter().map(Into::into).collect(), config).await
     }
 }
 
@@ -130,19 +104,38 @@ impl Client {
     ///
     /// Polls [`Client::describe_instances`] every 5 s (default) for at most 900 s (default); `config` overrides both. Errors: [`WaitError::FailureState`], [`WaitError::Timeout`], [`WaitError::Api`].
     pub async fn wait_until_instances_gone(&self, ids: impl IntoIterator<Item = impl Into<String>>, config: WaiterConfig) -> Result<(), WaitError> {
-        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-        let mut request = DescribeInstancesRequest::new();
-        request.instance_ids = Some(ids.clone());
-        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
-        wait(&INSTANCES_GONE, config, &ids, || {
-            let request = request.clone();
-            async move {
-                let reply = self.describe_instances(request).await?;
-                Ok(reply.instance_set.into_iter().map(|item| Observed {
-                    id: item.instance_id.unwrap_or_default(),
-                    state: item.instance_state,
-                }).collect())
-            }
-        }).await
+        wait_by_describe_instances(self, &INSTANCES_GONE, ids.into_iter().map(Into::into).collect(), config).await
     }
+}
+
+async fn wait_by_describe_instances_status(client: &Client, spec: &'static WaiterSpec, ids: Vec<String>, config: WaiterConfig) -> Result<(), WaitError> {
+    let mut request = DescribeInstancesStatusRequest::new();
+    request.instance_ids = Some(ids.clone());
+    request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
+    wait(spec, config, &ids, || {
+        let request = request.clone();
+        async move {
+            let reply = client.describe_instances_status(request).await?;
+            Ok(reply.instance_status_set.into_iter().map(|item| Observed {
+                id: item.instance_id.unwrap_or_default(),
+                state: item.instance_state,
+            }).collect())
+        }
+    }).await
+}
+
+async fn wait_by_describe_instances(client: &Client, spec: &'static WaiterSpec, ids: Vec<String>, config: WaiterConfig) -> Result<(), WaitError> {
+    let mut request = DescribeInstancesRequest::new();
+    request.instance_ids = Some(ids.clone());
+    request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
+    wait(spec, config, &ids, || {
+        let request = request.clone();
+        async move {
+            let reply = client.describe_instances(request).await?;
+            Ok(reply.instance_set.into_iter().map(|item| Observed {
+                id: item.instance_id.unwrap_or_default(),
+                state: item.instance_state,
+            }).collect())
+        }
+    }).await
 }
