@@ -1,25 +1,52 @@
 //! Random values: a v1 signature's nonce, a retry's jitter, client tokens.
-//! None of them is a secret; they only need to differ.
+//! None of them is a secret; they only need to differ. So they come from a
+//! generator seeded once per thread from the operating system's source,
+//! not from a system call per draw: every call signs with a fresh nonce.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Bytes from the operating system's random source, which every platform
-/// the TLS stack runs on has (ring draws its keys from it). Should it ever
-/// fail, the clock and a counter stand in: a nonce, a retry's jitter or a
-/// client token only need to differ, never to be secret.
+fn nanos() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// A thread's seed: from the operating system's random source, which every
+/// platform the TLS stack runs on has. Should it ever fail, the clock and a
+/// counter stand in.
+fn seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u64::from_ne_bytes(bytes),
+        Err(_) => {
+            static COUNTER: AtomicU64 = AtomicU64::new(0);
+            nanos() ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(32)
+        }
+    }
+}
+
+/// The next draw: SplitMix64 over the thread's state, with the clock mixed
+/// in so that processes forked with the same state still draw apart.
+fn next_u64() -> u64 {
+    thread_local!(static STATE: Cell<u64> = Cell::new(seed()));
+    let state = STATE.with(|state| {
+        let next = state.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+        state.set(next);
+        next
+    });
+    let mut z = state ^ nanos();
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// `N` random bytes.
 pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
-    if getrandom::getrandom(&mut bytes).is_err() {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let seed = (nanos ^ (u128::from(count) << 64)).to_le_bytes();
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = seed[i % seed.len()].wrapping_add((i / seed.len()) as u8);
-        }
+    for chunk in bytes.chunks_mut(8) {
+        chunk.copy_from_slice(&next_u64().to_ne_bytes()[..chunk.len()]);
     }
     bytes
 }
@@ -27,7 +54,7 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
 /// A uniform number in `[0, 1)`: a retry's jitter.
 pub(crate) fn unit_random() -> f64 {
     // The top 53 bits, as many as an f64 holds exactly.
-    (u64::from_ne_bytes(random_bytes()) >> 11) as f64 / (1u64 << 53) as f64
+    (next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
@@ -48,6 +75,18 @@ mod tests {
             nonces.len()
         );
         assert_ne!(random_bytes::<32>(), random_bytes::<32>());
+    }
+
+    /// Each thread seeds its own generator: their first draws differ, and
+    /// the words of one draw differ from each other.
+    #[test]
+    fn threads_draw_apart() {
+        let first = || random_bytes::<16>();
+        let draws: std::collections::BTreeSet<[u8; 16]> = (0..64)
+            .map(|_| std::thread::spawn(first).join().expect("draws"))
+            .collect();
+        assert_eq!(draws.len(), 64);
+        assert!(draws.iter().all(|draw| draw[..8] != draw[8..]));
     }
 
     #[test]
