@@ -120,7 +120,7 @@ fn cargo_toml(krate: &Crate) -> String {
          [features]\n\
          # The reverse directions: requests read from JSON (strictly),\n\
          # replies written as JSON, and `Client::invoke` (JSON in, JSON out).\n\
-         json = []\n\
+         json = [\"tencentcloud-runtime/json\"]\n\
          # A local endpoint that serves this crate's actions, for tests.\n\
          mock = [\"json\", \"dep:tencentcloud-mock\"]\n\
          \n\

@@ -12,8 +12,8 @@
 //! A missing or `null` member is `None` or an empty list, numbers and bools
 //! may come as strings (`"10"`, `"true"`), unknown members are ignored, and
 //! a later duplicate wins. A value of the wrong kind is an error naming it.
-//! The strict reading of requests ([`crate::input`]) shares the member
-//! names' lookup and the scalar readers.
+//! The strict reading of requests (`input`, with the `json` feature)
+//! shares the member names' lookup and the scalar readers.
 //!
 //! Serializing goes through [`fields`]: one call per member, leaving out
 //! `None` and empty lists, as the derive's `skip_serializing_if` did.
@@ -26,8 +26,6 @@ use serde::de::{
 };
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::input::unknown_field;
 
 /// A reply or output type, as generated code describes it.
 pub trait Reply: Default {
@@ -108,7 +106,13 @@ impl<'de> Visitor<'de> for Key {
     fn visit_str<E: Error>(self, name: &str) -> Result<Option<usize>, E> {
         let index = self.fields.iter().position(|known| *known == name);
         match (index, self.strict) {
-            (None, Some(ty)) => Err(E::custom(unknown_field(name, ty, self.fields))),
+            // Only the `json` feature's strict inputs set `strict`.
+            #[cfg(feature = "json")]
+            (None, Some(ty)) => Err(E::custom(crate::input::unknown_field(
+                name,
+                ty,
+                self.fields,
+            ))),
             (index, _) => Ok(index),
         }
     }

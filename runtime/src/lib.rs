@@ -9,6 +9,7 @@ pub mod config;
 pub mod credentials;
 mod endpoint;
 pub mod error;
+#[cfg(feature = "json")]
 pub mod input;
 pub mod lenient;
 pub mod limit;

@@ -4,7 +4,6 @@
 //! not from a system call per draw: every call signs with a fresh nonce.
 
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 fn nanos() -> u64 {
@@ -13,24 +12,16 @@ fn nanos() -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
-/// A thread's seed: from the operating system's random source, which every
-/// platform the TLS stack runs on has. Should it ever fail, the clock and a
-/// counter stand in.
-fn seed() -> u64 {
-    let mut bytes = [0u8; 8];
-    match getrandom::getrandom(&mut bytes) {
-        Ok(()) => u64::from_ne_bytes(bytes),
-        Err(_) => {
-            static COUNTER: AtomicU64 = AtomicU64::new(0);
-            nanos() ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(32)
-        }
-    }
-}
-
-/// The next draw: SplitMix64 over the thread's state, with the clock mixed
-/// in so that processes forked with the same state still draw apart.
+/// The next draw: SplitMix64 over a state seeded once per thread from the
+/// operating system's random source (which every platform the TLS stack
+/// runs on has; should it fail, the clock stands in), with the clock mixed
+/// into each draw so that processes forked with the same state still differ.
 fn next_u64() -> u64 {
-    thread_local!(static STATE: Cell<u64> = Cell::new(seed()));
+    thread_local!(static STATE: Cell<u64> = Cell::new({
+        let mut seed = nanos().to_ne_bytes();
+        let _ = getrandom::getrandom(&mut seed);
+        u64::from_ne_bytes(seed)
+    }));
     let state = STATE.with(|state| {
         let next = state.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
         state.set(next);

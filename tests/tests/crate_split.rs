@@ -10,18 +10,22 @@ use serde_json::Value;
 /// Package name → its dependencies of `kind` (None: normal), optional ones
 /// included or not.
 fn dependencies(metadata: &Value, package: &str, optional: bool) -> BTreeSet<String> {
-    let packages = metadata["packages"].as_array().expect("packages");
-    let found = packages
-        .iter()
-        .find(|p| p["name"] == package)
-        .unwrap_or_else(|| panic!("{package} is in the workspace"));
-    found["dependencies"]
+    find(metadata, package)["dependencies"]
         .as_array()
         .expect("dependencies")
         .iter()
         .filter(|d| d["kind"].is_null() && (optional || d["optional"] != true))
         .map(|d| d["name"].as_str().expect("a name").to_owned())
         .collect()
+}
+
+/// The workspace package named `package`.
+fn find<'m>(metadata: &'m Value, package: &str) -> &'m Value {
+    let packages = metadata["packages"].as_array().expect("packages");
+    packages
+        .iter()
+        .find(|p| p["name"] == package)
+        .unwrap_or_else(|| panic!("{package} is in the workspace"))
 }
 
 fn metadata() -> Value {
@@ -93,4 +97,34 @@ fn the_core_depends_on_no_other_crate_of_ours() {
         !credentials.contains("tencentcloud-mock"),
         "{credentials:?}"
     );
+}
+
+/// Calling by name with JSON and strict JSON input are the `json`
+/// feature's: a service crate turns the core's on with its own (and with
+/// `mock`, which needs it), and without it the core leaves them, and
+/// `strsim`, out. CI builds the core and a service crate that way.
+#[test]
+fn json_input_and_calls_by_name_come_only_with_the_json_feature() {
+    let metadata = metadata();
+    let core = find(&metadata, "tencentcloud-runtime");
+    assert_eq!(core["features"]["json"], serde_json::json!(["dep:strsim"]));
+    let required = dependencies(&metadata, "tencentcloud-runtime", false);
+    assert!(!required.contains("strsim"), "{required:?}");
+    for service in [
+        "tencentcloud-cvm",
+        "tencentcloud-hunyuan",
+        "tencentcloud-sts",
+    ] {
+        let features = &find(&metadata, service)["features"];
+        assert_eq!(
+            features["json"],
+            serde_json::json!(["tencentcloud-runtime/json"]),
+            "{service}"
+        );
+        let mock = features["mock"].as_array().expect("a mock feature");
+        assert!(
+            mock.contains(&serde_json::json!("json")),
+            "{service}: {mock:?}"
+        );
+    }
 }
