@@ -251,10 +251,12 @@ fn cpu(c: &mut Criterion<ProcessCpuTime>, server: &Server) {
 }
 
 /// What a plain loop measured: client CPU per call (user, system) at
-/// concurrency 1, and calls/s at concurrency 1 and 32.
+/// concurrency 1, client CPU per call at concurrency 32, and calls/s at
+/// concurrency 1 and 32.
 struct Figures {
     user: Duration,
     system: Duration,
+    cpu_c32: Duration,
     c1: f64,
     c32: f64,
 }
@@ -264,12 +266,17 @@ impl Figures {
         (self.user + self.system).as_secs_f64() * 1e6
     }
 
+    fn cpu_us_c32(&self) -> f64 {
+        self.cpu_c32.as_secs_f64() * 1e6
+    }
+
     fn print(&self, name: &str) {
         println!(
-            "  {name:<22}: client CPU {:>6.1} µs/call ({:.1} user + {:.1} system), {:>6.0} calls/s at concurrency 1, {:>6.0} calls/s at {CONCURRENCY}",
+            "  {name:<22}: client CPU {:>6.1} µs/call ({:.1} user + {:.1} system), {:>6.1} µs/call at {CONCURRENCY}; {:>6.0} calls/s at concurrency 1, {:>6.0} calls/s at {CONCURRENCY}",
             self.cpu_us(),
             self.user.as_secs_f64() * 1e6,
             self.system.as_secs_f64() * 1e6,
+            self.cpu_us_c32(),
             self.c1,
             self.c32
         );
@@ -309,12 +316,16 @@ fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize, in_task: 
         }
     });
     let wall_c32 = started.elapsed();
+    let (user_c32, system_c32) = user_and_system_time();
+    let calls_c32 = calls / CONCURRENCY * CONCURRENCY;
+    let cpu_c32 = (user_c32 + system_c32) - (user_after + system_after);
     let per_second = |calls: usize, wall: Duration| calls as f64 / wall.as_secs_f64();
     Figures {
         user: per_call(user_after - user),
         system: per_call(system_after - system),
+        cpu_c32: cpu_c32 / calls_c32 as u32,
         c1: per_second(calls, wall_c1),
-        c32: per_second(calls / CONCURRENCY * CONCURRENCY, wall_c32),
+        c32: per_second(calls_c32, wall_c32),
     }
 }
 
@@ -427,10 +438,12 @@ fn side_by_side(server: &Server) {
         serde_json::from_slice(&output.stdout).expect("the Python side prints JSON");
     let number = |key: &str| figures[key].as_f64().expect("a number");
     let python_cpu = number("cpu_us_per_call");
+    let python_cpu_c32 = number("cpu_us_per_call_c32");
     println!(
-        "  {:<22}: client CPU {:>6.1} µs/call, {:>6.0} calls/s at concurrency 1, {:>6.0} calls/s at {CONCURRENCY} ({})",
+        "  {:<22}: client CPU {:>6.1} µs/call, {:>6.1} µs/call at {CONCURRENCY}; {:>6.0} calls/s at concurrency 1, {:>6.0} calls/s at {CONCURRENCY} ({})",
         "python",
         python_cpu,
+        python_cpu_c32,
         number("calls_per_s_c1"),
         number("calls_per_s_c32"),
         figures["sdk"].as_str().unwrap_or("?")
@@ -440,6 +453,11 @@ fn side_by_side(server: &Server) {
         python_cpu / multi.cpu_us(),
         python_cpu / in_task.cpu_us(),
         python_cpu / single.cpu_us()
+    );
+    println!(
+        "  ratio at concurrency {CONCURRENCY}: {:.1}x the multi-threaded runtime's CPU per call, {:.1}x current_thread's",
+        python_cpu_c32 / multi.cpu_us_c32(),
+        python_cpu_c32 / single.cpu_us_c32()
     );
 }
 
