@@ -48,6 +48,9 @@ pub fn journey(args: JourneyArgs) -> Result<(), String> {
         crates.display(),
         started.elapsed().as_secs_f64()
     );
+    if let Some(home) = cargo_home() {
+        forget_unpacked(&home, &report.packages)?;
+    }
     let app = dir.join("app");
     let _ = std::fs::remove_dir_all(&app);
     write_app(&app, &crates, &report.packages, &report.calls)?;
@@ -73,6 +76,40 @@ pub fn journey(args: JourneyArgs) -> Result<(), String> {
         children as f64 / 1e6
     );
     Ok(())
+}
+
+/// Cargo unpacks a local registry's packages into
+/// `$CARGO_HOME/registry/src/-<hash>/<name>-<version>/` once and reuses that
+/// copy from then on: a package rebuilt since an earlier journey, at the
+/// same version, would be compiled from its old sources. Those copies are
+/// removed first (a local registry's folder name starts with `-`; crates.io's
+/// are left alone).
+fn forget_unpacked(home: &Path, packages: &[(String, String, u64)]) -> Result<(), String> {
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for (name, version, _) in packages {
+            let unpacked = registry.path().join(format!("{name}-{version}"));
+            if unpacked.exists() {
+                std::fs::remove_dir_all(&unpacked)
+                    .map_err(|e| format!("{}: {e}", unpacked.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where cargo keeps its registries: `$CARGO_HOME`, else `~/.cargo`.
+fn cargo_home() -> Option<PathBuf> {
+    match (std::env::var_os("CARGO_HOME"), std::env::var_os("HOME")) {
+        (Some(home), _) => Some(PathBuf::from(home)),
+        (None, Some(home)) => Some(PathBuf::from(home).join(".cargo")),
+        (None, None) => None,
+    }
 }
 
 /// The app: Cargo.toml as a user writes it, the registry setup in
@@ -170,4 +207,29 @@ fn write_app(
     tencentcloud_codegen::files::write_tree(app, &files)
         .map_err(|e| format!("{}: {e}", app.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forget_unpacked;
+
+    #[test]
+    fn earlier_unpacked_copies_of_local_packages_are_forgotten() {
+        let home = std::env::temp_dir().join(format!("journey-home-{}", std::process::id()));
+        let local = home.join("registry/src/-4a42909b36b2547b/tencentcloud-cvm-0.2.0");
+        let other = home.join("registry/src/-4a42909b36b2547b/tencentcloud-cvm-0.1.0");
+        let crates_io =
+            home.join("registry/src/index.crates.io-1949cf8c6b5b557f/tencentcloud-cvm-0.2.0");
+        for dir in [&local, &other, &crates_io] {
+            std::fs::create_dir_all(dir.join("src")).expect("a scratch folder");
+        }
+        let packages = [("tencentcloud-cvm".to_owned(), "0.2.0".to_owned(), 0)];
+        forget_unpacked(&home, &packages).expect("removes");
+        assert!(!local.exists());
+        // Other versions, and crates.io's copies, stay.
+        assert!(other.exists() && crates_io.exists());
+        // No registry folder at all is not an error.
+        forget_unpacked(&home.join("none"), &packages).expect("nothing to do");
+        std::fs::remove_dir_all(&home).expect("cleans up");
+    }
 }
