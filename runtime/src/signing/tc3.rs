@@ -78,10 +78,15 @@ fn push_hex(out: &mut String, bytes: &[u8; 32]) {
 }
 
 pub fn canonical_request(request: &Tc3Request<'_>) -> String {
-    canonical_request_of(request, &sorted_headers(request.headers))
+    let sorted = sorted_headers(request.headers);
+    canonical_request_of(request, &sorted, &joined_names(&sorted))
 }
 
-fn canonical_request_of(request: &Tc3Request<'_>, sorted: &[(Cow<'_, str>, &str)]) -> String {
+fn canonical_request_of(
+    request: &Tc3Request<'_>,
+    sorted: &[(Cow<'_, str>, &str)],
+    signed_headers: &str,
+) -> String {
     let mut out = String::with_capacity(256 + request.canonical_query.len());
     for part in [
         request.method,
@@ -97,7 +102,7 @@ fn canonical_request_of(request: &Tc3Request<'_>, sorted: &[(Cow<'_, str>, &str)
         }
     }
     out.push('\n');
-    out.push_str(&joined_names(sorted));
+    out.push_str(signed_headers);
     out.push('\n');
     push_hex(&mut out, &Sha256::digest(request.payload).into());
     out
@@ -241,8 +246,8 @@ fn authorization_of(secret_id: &str, scope: &str, signed_headers: &str, signatur
     .concat()
 }
 
-/// Runs every stage, the date and the sorted headers worked out once, with
-/// the derived key cached per thread for the day.
+/// Runs every stage, the date, the sorted headers and their names worked
+/// out once, with the derived key cached per thread for the day.
 pub fn sign(
     secret_id: &str,
     secret_key: &str,
@@ -251,12 +256,13 @@ pub fn sign(
     request: &Tc3Request<'_>,
 ) -> Tc3Signature {
     let sorted = sorted_headers(request.headers);
+    let signed_headers = joined_names(&sorted);
     let date = date_of(timestamp);
     let scope = scope_of(&date, service);
-    let canonical_request = canonical_request_of(request, &sorted);
+    let canonical_request = canonical_request_of(request, &sorted, &signed_headers);
     let string_to_sign = string_to_sign_of(&canonical_request, timestamp, &scope);
     let signature = hex_signature(signing_mac(secret_key, &date, service), &string_to_sign);
-    let authorization = authorization_of(secret_id, &scope, &joined_names(&sorted), &signature);
+    let authorization = authorization_of(secret_id, &scope, &signed_headers, &signature);
     Tc3Signature {
         canonical_request,
         string_to_sign,
