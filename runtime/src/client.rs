@@ -107,16 +107,6 @@ impl Client {
         self.execute(CallInfo::of(action), request).await
     }
 
-    /// The parsed URL of a prepared request: the target's own, parsed when
-    /// the client was built, unless a query was added to it.
-    fn url_of(&self, host: Option<&str>, url: &str) -> Result<reqwest::Url, Error> {
-        let target = self.inner.endpoints.target(host).map_err(Error::Config)?;
-        if target.url.as_str() == url {
-            return Ok(target.url.clone());
-        }
-        reqwest::Url::parse(url).map_err(|e| Error::Config(format!("request URL: {e}")))
-    }
-
     async fn execute<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         call: CallInfo<'_>,
@@ -287,8 +277,15 @@ impl<'a> CallAttempts<'a> {
             secret_id.clone_into(&mut self.secret_id);
         }
         let (encoded, context) = (self.encoded.clone(), SigningContext::now());
-        let prepared = client.prepare_encoded(&credentials, action, host, encoded, context)?;
-        let url = client.url_of(host, &prepared.url)?;
+        let target = client.target_of(action, host)?;
+        let prepared = client.prepare_encoded(&credentials, action, &target, encoded, context)?;
+        // The target's URL, parsed when the client was built, unless a
+        // query was added to it.
+        let url = match target.url.as_str() == prepared.url {
+            true => target.url.clone(),
+            false => reqwest::Url::parse(&prepared.url)
+                .map_err(|e| Error::Config(format!("request URL: {e}")))?,
+        };
         crate::transport::request(&inner.http, action, url, prepared)
     }
 

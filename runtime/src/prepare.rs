@@ -2,6 +2,7 @@
 //! its client token filled, and the whole signed (TC3 or v1) into a
 //! [`PreparedRequest`].
 
+use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -220,7 +221,8 @@ impl Client {
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
         let encoded = self.encode(action, request)?;
-        self.prepare_encoded(credentials, action, host, encoded, context)
+        let target = self.target_of(action, host)?;
+        self.prepare_encoded(credentials, action, &target, encoded, context)
     }
 
     /// The request's params in the form this client sends them. TC3 over
@@ -248,33 +250,47 @@ impl Client {
         })
     }
 
-    /// Signs encoded params: the part of [`Client::prepare`] that does not
-    /// depend on the request type, run again for each attempt (on a copy).
+    /// Where `host` (the action's own, if any) sends this client's requests.
+    pub(crate) fn target_of(
+        &self,
+        action: &str,
+        host: Option<&str>,
+    ) -> Result<Cow<'_, Target>, Error> {
+        self.inner
+            .endpoints
+            .target(host)
+            .map_err(|message| Error::Encode {
+                action: action.to_owned(),
+                message,
+            })
+    }
+
+    /// Signs encoded params for `target`: the part of [`Client::prepare`]
+    /// that does not depend on the request type, run again for each
+    /// attempt (on a copy).
     pub(crate) fn prepare_encoded(
         &self,
         credentials: &Credentials,
         action: &str,
-        host: Option<&str>,
+        target: &Target,
         encoded: Encoded,
         context: SigningContext,
     ) -> Result<PreparedRequest, Error> {
         let inner = &*self.inner;
-        let prepared = inner.endpoints.target(host).and_then(|target| {
-            let v1 = match inner.signing_method {
-                SigningMethod::Tc3HmacSha256 => None,
-                SigningMethod::HmacSha256 => Some(v1::V1Algorithm::HmacSha256),
-                SigningMethod::HmacSha1 => Some(v1::V1Algorithm::HmacSha1),
-            };
-            let tc3 = |payload| self.prepare_tc3(credentials, action, payload, &target, context);
-            match (v1, encoded) {
-                (None, Encoded::Body(body)) => tc3((JSON, String::new(), body)),
-                (None, Encoded::Params(params)) => tc3((FORM, params.encode_query(), Vec::new())),
-                (Some(algorithm), Encoded::Params(params)) => {
-                    self.prepare_v1(credentials, action, params, &target, context, algorithm)
-                }
-                (Some(_), Encoded::Body(_)) => Err("a JSON body is only sent with TC3".into()),
+        let v1 = match inner.signing_method {
+            SigningMethod::Tc3HmacSha256 => None,
+            SigningMethod::HmacSha256 => Some(v1::V1Algorithm::HmacSha256),
+            SigningMethod::HmacSha1 => Some(v1::V1Algorithm::HmacSha1),
+        };
+        let tc3 = |payload| self.prepare_tc3(credentials, action, payload, target, context);
+        let prepared = match (v1, encoded) {
+            (None, Encoded::Body(body)) => tc3((JSON, String::new(), body)),
+            (None, Encoded::Params(params)) => tc3((FORM, params.encode_query(), Vec::new())),
+            (Some(algorithm), Encoded::Params(params)) => {
+                self.prepare_v1(credentials, action, params, target, context, algorithm)
             }
-        });
+            (Some(_), Encoded::Body(_)) => Err("a JSON body is only sent with TC3".into()),
+        };
         prepared.map_err(|message| Error::Encode {
             action: action.to_owned(),
             message,
