@@ -67,27 +67,20 @@ fn outcome(result: AcceptorResult) -> &'static str {
     }
 }
 
+/// What decides how a waiter polls: the action, its request's fields and
+/// the reply fields it reads.
+fn poll_key(w: &Waiter) -> ([&str; 6], Option<&str>, bool) {
+    let fields = [&w.call, &w.request, &w.ids, &w.items, &w.id, &w.state];
+    (
+        fields.map(String::as_str),
+        w.limit.as_deref(),
+        w.numeric_state,
+    )
+}
+
 /// Whether two waiters build the same request and read the same reply fields.
 fn polls_alike(a: &Waiter, b: &Waiter) -> bool {
-    (
-        &a.call,
-        &a.request,
-        &a.ids,
-        &a.limit,
-        &a.items,
-        &a.id,
-        &a.state,
-        a.numeric_state,
-    ) == (
-        &b.call,
-        &b.request,
-        &b.ids,
-        &b.limit,
-        &b.items,
-        &b.id,
-        &b.state,
-        b.numeric_state,
-    )
+    poll_key(a) == poll_key(b)
 }
 
 fn write_waiter(w: &mut RustWriter, waiter: &Waiter, poller: &str) {
