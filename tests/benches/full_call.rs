@@ -285,7 +285,7 @@ impl Figures {
 
 /// Client CPU per call and calls/s on `rt`, measured by a plain loop: the
 /// figures the side-by-side table prints (criterion's are in its report).
-/// `in_task`: the loop runs in a spawned task (on a worker thread, as a
+/// `in_task`: the loops run in a spawned task (on a worker thread, as a
 /// server's handlers do), not in `block_on` on the main thread.
 fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize, in_task: bool) -> Figures {
     let client = client(port);
@@ -309,12 +309,17 @@ fn loop_figures(rt: &tokio::runtime::Runtime, port: u16, calls: usize, in_task: 
     let (user_after, system_after) = user_and_system_time();
     let per_call = |time: Duration| time / calls as u32;
     let started = Instant::now();
-    rt.block_on(async {
+    let c32 = async move {
         for _ in 0..calls / CONCURRENCY {
             let batch = (0..CONCURRENCY).map(|_| one_call(&client));
             futures_util::future::join_all(batch).await;
         }
-    });
+    };
+    if in_task {
+        rt.block_on(rt.spawn(c32)).expect("the batches run");
+    } else {
+        rt.block_on(c32);
+    }
     let wall_c32 = started.elapsed();
     let (user_c32, system_c32) = user_and_system_time();
     let calls_c32 = calls / CONCURRENCY * CONCURRENCY;
