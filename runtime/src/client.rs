@@ -40,6 +40,7 @@ pub(crate) struct Inner {
     pub http_method: HttpMethod,
     pub endpoints: Endpoints,
     pub http: reqwest::Client,
+    pub timers: crate::transport::TimerRelay,
 }
 
 impl Client {
@@ -57,6 +58,7 @@ impl Client {
                 http_method,
                 endpoints,
                 http,
+                timers: Default::default(),
             }),
         })
     }
@@ -158,7 +160,7 @@ impl Client {
             let attempt = attempts.attempt();
             let sent = tokio::time::Instant::now();
             let (result, request_id) =
-                match crate::transport::exchange(request, action, &limits).await {
+                match crate::transport::exchange(request, action, &limits, &inner.timers).await {
                     Ok(reply) => {
                         if config.log_bodies {
                             let body = body_snippet(&reply.body);

@@ -4,8 +4,14 @@
 //! URL), and so whether the request reached the service
 //! ([`SendState`](crate::error::SendState)).
 
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::task::Poll;
 use std::time::Duration;
+
+use tokio::time::Sleep;
 
 use crate::client::PreparedRequest;
 use crate::config::{redact_url, validate_proxy, ClientConfig, ProxySetting, ProxyUrl, USER_AGENT};
@@ -114,6 +120,26 @@ fn refused(action: &str, why: &dyn std::fmt::Display) -> Error {
     }
 }
 
+/// A client's last attempt timer, kept in tokio's timer wheel until the
+/// next attempt's replaces it. Tokio wakes its time driver whenever a timer
+/// lands in an empty wheel: on a multi-thread runtime, a cross-thread wake
+/// per call (an eventfd write and an `epoll_wait` more). A later timer behind
+/// one still waiting wakes nothing. The kept timer is only ever dropped, so
+/// a timer of a runtime that has since ended is harmless.
+#[derive(Debug, Default)]
+pub(crate) struct TimerRelay(Mutex<Option<Pin<Box<Sleep>>>>);
+
+impl TimerRelay {
+    fn keep(&self, timer: Pin<Box<Sleep>>) {
+        // The previous timer is dropped after the lock is released.
+        let _previous = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .replace(timer);
+    }
+}
+
 /// Sends `builder` and reads the reply. The timeout is applied here, one
 /// timer for the attempt, so that running out of time reads as a timeout
 /// in the phase it hit, not as the body decoding error reqwest reports.
@@ -121,6 +147,7 @@ pub(crate) async fn exchange(
     builder: reqwest::RequestBuilder,
     action: &str,
     limits: &Limits,
+    relay: &TimerRelay,
 ) -> Result<Reply, Error> {
     let timed_out = |phase: Phase, after: Duration, status: Option<u16>| Error::Timeout {
         action: action.to_owned(),
@@ -174,9 +201,17 @@ pub(crate) async fn exchange(
             )),
         }
     };
-    match tokio::time::timeout(limits.timeout, exchange).await {
-        Ok(result) => result,
-        Err(_) => Err(match headers_in.load(Ordering::Relaxed) {
+    let mut exchange = pin!(exchange);
+    let mut timer = Box::pin(tokio::time::sleep(limits.timeout));
+    let finished = poll_fn(|cx| match exchange.as_mut().poll(cx) {
+        Poll::Ready(result) => Poll::Ready(Some(result)),
+        Poll::Pending => timer.as_mut().poll(cx).map(|()| None),
+    })
+    .await;
+    relay.keep(timer);
+    match finished {
+        Some(result) => result,
+        None => Err(match headers_in.load(Ordering::Relaxed) {
             0 => timed_out(Phase::Send, limits.timeout, None),
             status => timed_out(Phase::ReadBody, limits.timeout, Some(status)),
         }),

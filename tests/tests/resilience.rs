@@ -259,6 +259,36 @@ async fn slow_replies_hit_the_timeout_and_the_time_budget_bounds_the_retries() {
     );
 }
 
+/// A client keeps its last attempt's timer (so that the next one wakes no
+/// thread); a call on a new runtime, after the runtime of the last call has
+/// ended, still works and still times out.
+#[test]
+fn a_client_outlives_the_runtime_of_its_last_call() {
+    let server_runtime = tokio::runtime::Runtime::new().expect("a runtime for the mock");
+    let mock = server_runtime.block_on(mock());
+    let client = client(
+        config(&mock)
+            .timeout(Duration::from_millis(300))
+            .retry(RetryConfig::disabled()),
+    );
+    for flavor in ["current_thread", "multi_thread", "current_thread"] {
+        let runtime = match flavor {
+            "current_thread" => tokio::runtime::Builder::new_current_thread(),
+            _ => tokio::runtime::Builder::new_multi_thread(),
+        }
+        .enable_all()
+        .build()
+        .expect("a runtime for the client");
+        let (result, _) = runtime.block_on(call(&client, &DESCRIBE_ZONES, json!({})));
+        result.unwrap_or_else(|e| panic!("a call on a fresh {flavor} runtime: {e}"));
+        mock.queue_faults("DescribeZones", [Fault::Delay(Duration::from_secs(3))]);
+        let (result, _) = runtime.block_on(call(&client, &DESCRIBE_ZONES, json!({})));
+        let error = result.expect_err("the delayed reply times out");
+        assert!(error.is_timeout(), "{flavor}: {error}");
+        drop(runtime);
+    }
+}
+
 #[tokio::test]
 async fn disabled_retries_send_once() {
     let mock = mock().await;
