@@ -31,9 +31,12 @@ impl Clock for SystemClock {
 /// Caches what `P` provides.
 ///
 /// - Credentials without an expiry are kept for good.
-/// - Credentials are refreshed once `now + margin` reaches their expiry.
+/// - Credentials are refreshed once `now + margin` reaches their expiry;
+///   for credentials that last less than twice the margin, the margin is
+///   half their lifetime, so that short-lived ones are still cached.
 /// - Concurrent callers share one refresh: the first takes the refresh lock
-///   and asks `P`; the others wait on the lock and then find the new value.
+///   and asks `P`; the others wait on the lock and then take its outcome,
+///   the new credentials or its failure, without asking `P` again.
 /// - A failed refresh while the old credentials have not yet expired (they
 ///   are only inside the margin) returns the old ones and logs the error
 ///   (never the secrets), so a brief STS or metadata outage does not fail
@@ -43,8 +46,19 @@ pub struct CachedProvider<P> {
     inner: P,
     margin: Duration,
     clock: Arc<dyn Clock>,
-    cached: Mutex<Option<Credentials>>,
+    state: Mutex<State>,
     refresh: tokio::sync::Mutex<()>,
+}
+
+#[derive(Clone, Default)]
+struct State {
+    /// The credentials and when they were fetched.
+    cached: Option<(Credentials, SystemTime)>,
+    /// Refresh attempts so far: a caller that waited on the lock sees
+    /// whether one ran meanwhile.
+    attempts: u64,
+    /// Why the last attempt failed, if it did.
+    failure: Option<String>,
 }
 
 impl<P: ProvideCredentials> CachedProvider<P> {
@@ -53,7 +67,7 @@ impl<P: ProvideCredentials> CachedProvider<P> {
             inner,
             margin: DEFAULT_REFRESH_MARGIN,
             clock: Arc::new(SystemClock),
-            cached: Mutex::new(None),
+            state: Mutex::new(State::default()),
             refresh: tokio::sync::Mutex::new(()),
         }
     }
@@ -73,57 +87,76 @@ impl<P: ProvideCredentials> CachedProvider<P> {
         &self.inner
     }
 
-    fn cached(&self) -> Option<Credentials> {
-        self.cached
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn is_fresh(&self, credentials: &Credentials) -> bool {
-        match credentials.expiry() {
-            None => true,
-            Some(expiry) => self
-                .clock
-                .now()
-                .checked_add(self.margin)
-                .is_some_and(|deadline| deadline < expiry),
-        }
+    /// The cached credentials, if they need no refresh yet.
+    fn fresh(&self, state: &State) -> Option<Credentials> {
+        let (credentials, fetched) = state.cached.as_ref()?;
+        let Some(expiry) = credentials.expiry() else {
+            return Some(credentials.clone());
+        };
+        let lifetime = expiry.duration_since(*fetched).unwrap_or_default();
+        let margin = self.margin.min(lifetime / 2);
+        let deadline = self.clock.now().checked_add(margin)?;
+        (deadline < expiry).then(|| credentials.clone())
     }
 
-    fn still_valid(&self, credentials: &Credentials) -> bool {
+    /// The cached credentials, if they have not expired.
+    fn still_valid(&self, state: &State) -> Option<Credentials> {
+        let (credentials, _) = state.cached.as_ref()?;
         match credentials.expiry() {
-            None => true,
-            Some(expiry) => self.clock.now() < expiry,
+            Some(expiry) if self.clock.now() >= expiry => None,
+            _ => Some(credentials.clone()),
         }
     }
 
     async fn get(&self) -> Result<Credentials, Error> {
-        if let Some(credentials) = self.cached().filter(|c| self.is_fresh(c)) {
+        let seen = {
+            let state = self.state();
+            if let Some(credentials) = self.fresh(&state) {
+                return Ok(credentials);
+            }
+            state.attempts
+        };
+        let _refreshing = self.refresh.lock().await;
+        let state = self.state().clone();
+        // Someone else refreshed while this caller waited: take the outcome.
+        if let Some(credentials) = self.fresh(&state) {
             return Ok(credentials);
         }
-        let _refreshing = self.refresh.lock().await;
-        // Someone else may have refreshed while this caller waited.
-        let previous = self.cached();
-        if let Some(credentials) = previous.as_ref().filter(|c| self.is_fresh(c)) {
-            return Ok(credentials.clone());
+        if let (true, Some(why)) = (state.attempts != seen, &state.failure) {
+            return self
+                .still_valid(&state)
+                .ok_or_else(|| Error::Credentials(why.clone()));
         }
-        match self.inner.provide_credentials().await {
+        let outcome = self.inner.provide_credentials().await;
+        let mut state = self.state();
+        state.attempts += 1;
+        match outcome {
             Ok(fresh) => {
-                *self.cached.lock().unwrap_or_else(PoisonError::into_inner) = Some(fresh.clone());
+                state.cached = Some((fresh.clone(), self.clock.now()));
+                state.failure = None;
                 Ok(fresh)
             }
-            Err(error) => match previous.filter(|c| self.still_valid(c)) {
-                Some(old) => {
-                    tracing::warn!(
-                        provider = ?self.inner,
-                        %error,
-                        "refreshing credentials failed; using the cached ones until they expire"
-                    );
-                    Ok(old)
+            Err(error) => {
+                state.failure = Some(match &error {
+                    Error::Credentials(why) => why.clone(),
+                    other => other.to_string(),
+                });
+                match self.still_valid(&state) {
+                    Some(old) => {
+                        tracing::warn!(
+                            provider = ?self.inner,
+                            %error,
+                            "refreshing credentials failed; using the cached ones until they expire"
+                        );
+                        Ok(old)
+                    }
+                    None => Err(error),
                 }
-                None => Err(error),
-            },
+            }
         }
     }
 }
@@ -138,11 +171,12 @@ impl<P: fmt::Debug> fmt::Debug for CachedProvider<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The cached credentials' own Debug hides the key and token.
         let expiry = self
-            .cached
+            .state
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .cached
             .as_ref()
-            .map(Credentials::expiry);
+            .map(|(credentials, _)| credentials.expiry());
         f.debug_struct("CachedProvider")
             .field("inner", &self.inner)
             .field("margin", &self.margin)

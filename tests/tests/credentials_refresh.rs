@@ -181,3 +181,104 @@ async fn a_failed_refresh_keeps_valid_credentials_until_they_expire() {
     assert_eq!(fresh.secret_id(), "tmp-id-2");
     assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 4);
 }
+
+/// A metadata stand-in for role `app-role` whose credentials last
+/// `lifetime` seconds from `clock`'s time, answering HTTP 500 while `fail`
+/// is set; `tmp-id-N` counts the credentials issued.
+async fn role_stand_in(
+    clock: Arc<ManualClock>,
+    lifetime: u64,
+    fail: Arc<std::sync::atomic::AtomicBool>,
+    delay: Duration,
+) -> StandIn {
+    let issued = AtomicUsize::new(0);
+    StandIn::start_with_delay(delay, move |_| {
+        if fail.load(Ordering::SeqCst) {
+            return (500, "metadata service overloaded".into());
+        }
+        let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+        let id = format!("tmp-id-{n}");
+        (
+            200,
+            metadata_reply(&id, "tmp-key", "tmp-token", clock.unix() + lifetime),
+        )
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_shorter_than_twice_the_margin_are_cached_for_half_their_life() {
+    let clock = ManualClock::new();
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stand_in = role_stand_in(clock.clone(), 120, fail, Duration::ZERO).await;
+    let provider = CvmRoleProvider::builder()
+        .endpoint(stand_in.url(ROLE_PATH))
+        .role("app-role")
+        .build()
+        .expect("valid settings")
+        .clock(clock.clone())
+        .refresh_margin(Duration::from_secs(300));
+    let fetches = || stand_in.count(&format!("{ROLE_PATH}app-role"));
+
+    provider.provide_credentials().await.expect("first fetch");
+    // 120 s of life against a 300 s margin: refreshed at 60 s left, not at once.
+    clock.advance(Duration::from_secs(59));
+    let cached = provider.provide_credentials().await.expect("cached");
+    assert_eq!((cached.secret_id(), fetches()), ("tmp-id-1", 1));
+    clock.advance(Duration::from_secs(2));
+    let refreshed = provider.provide_credentials().await.expect("refreshed");
+    assert_eq!((refreshed.secret_id(), fetches()), ("tmp-id-2", 2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn callers_waiting_on_a_failed_refresh_take_its_outcome() {
+    let clock = ManualClock::new();
+    let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The delay keeps each fetch in flight while all the callers arrive.
+    let stand_in =
+        role_stand_in(clock.clone(), 600, fail.clone(), Duration::from_millis(300)).await;
+    let provider = Arc::new(
+        CvmRoleProvider::builder()
+            .endpoint(stand_in.url(ROLE_PATH))
+            .role("app-role")
+            .build()
+            .expect("valid settings")
+            .clock(clock.clone()),
+    );
+    let fetches = || stand_in.count(&format!("{ROLE_PATH}app-role"));
+    let callers = |provider: Arc<tencentcloud_credentials::CachedProvider<CvmRoleProvider>>| async move {
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let provider = Arc::clone(&provider);
+                tokio::spawn(async move { provider.provide_credentials().await })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for task in tasks {
+            outcomes.push(task.await.expect("the task ran"));
+        }
+        outcomes
+    };
+    provider.provide_credentials().await.expect("first fetch");
+    fail.store(true, Ordering::SeqCst);
+
+    // Inside the margin: one failed refresh, and every caller gets the old ones.
+    clock.advance(Duration::from_secs(400));
+    for outcome in callers(provider.clone()).await {
+        assert_eq!(outcome.expect("old credentials").secret_id(), "tmp-id-1");
+    }
+    assert_eq!(fetches(), 2);
+
+    // Expired: one failed refresh, and every caller gets its error.
+    clock.advance(Duration::from_secs(200));
+    for outcome in callers(provider.clone()).await {
+        let error = outcome.expect_err("expired and the refresh failed");
+        assert!(error.to_string().contains("HTTP 500"), "{error}");
+    }
+    assert_eq!(fetches(), 3);
+
+    // A caller arriving after the failure asks again.
+    fail.store(false, Ordering::SeqCst);
+    let fresh = provider.provide_credentials().await.expect("recovered");
+    assert_eq!((fresh.secret_id(), fetches()), ("tmp-id-2", 4));
+}
