@@ -265,29 +265,33 @@ impl CvmRoleProvider {
     }
 }
 
+/// Tencent's temporary credentials last 12 hours at most (STS's 43,200 s):
+/// an expiry more than a week away is a unit error (milliseconds), which
+/// would keep the credentials cached long after they expire.
+const FURTHEST_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
 /// The expiry from `ExpiredTime` (Unix seconds), else `Expiration` (RFC 3339).
 pub(crate) fn expiry_of(
     expired_time: Option<i64>,
     expiration: Option<&str>,
 ) -> Result<SystemTime, String> {
-    if let Some(seconds) = expired_time {
-        let seconds =
-            u64::try_from(seconds).map_err(|_| format!("ExpiredTime {seconds} is before 1970"))?;
-        return UNIX_EPOCH
-            .checked_add(Duration::from_secs(seconds))
-            .ok_or_else(|| format!("ExpiredTime {seconds} is out of range"));
-    }
-    let text = expiration.ok_or("the reply has neither ExpiredTime nor Expiration")?;
-    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| {
-            format!(
-                "Expiration `{}` is not an RFC 3339 time: {e}",
-                text.escape_debug()
-            )
-        })?;
-    let seconds = u64::try_from(parsed.unix_timestamp())
-        .map_err(|_| format!("Expiration `{text}` is before 1970"))?;
-    Ok(UNIX_EPOCH + Duration::from_secs(seconds))
+    let (what, seconds) = match expired_time {
+        Some(seconds) => (format!("ExpiredTime {seconds}"), seconds),
+        None => {
+            let text = expiration.ok_or("the reply has neither ExpiredTime nor Expiration")?;
+            let what = format!("Expiration `{}`", text.escape_debug());
+            let format = &time::format_description::well_known::Rfc3339;
+            let parsed = time::OffsetDateTime::parse(text, format)
+                .map_err(|e| format!("{what} is not an RFC 3339 time: {e}"))?;
+            (what, parsed.unix_timestamp())
+        }
+    };
+    let seconds = u64::try_from(seconds).map_err(|_| format!("{what} is before 1970"))?;
+    let furthest = SystemTime::now() + FURTHEST_EXPIRY;
+    UNIX_EPOCH
+        .checked_add(Duration::from_secs(seconds))
+        .filter(|expiry| *expiry <= furthest)
+        .ok_or_else(|| format!("{what} is more than a week away (Unix seconds expected)"))
 }
 
 /// A transport error's chain of causes, without the URL (named separately).

@@ -7,7 +7,7 @@ mod credentials_support;
 use std::path::Path;
 use std::time::Duration;
 
-use credentials_support::{env, StandIn};
+use credentials_support::{env, in_two_hours, StandIn};
 use serde_json::json;
 use tencentcloud_credentials::{
     AssumeRoleProvider, CvmRoleProvider, DefaultCredentialsChain, OidcRoleProvider,
@@ -203,7 +203,7 @@ async fn metadata_garbage_is_described_without_quoting_it() {
         "{err}"
     );
 
-    let no_token = json!({"TmpSecretId": "AKIDtmp", "TmpSecretKey": SECRET, "ExpiredTime": 4_000_000_000u64, "Code": "Success"});
+    let no_token = json!({"TmpSecretId": "AKIDtmp", "TmpSecretKey": SECRET, "ExpiredTime": in_two_hours(), "Code": "Success"});
     let err = metadata_error(200, no_token.to_string()).await;
     assert!(err.ends_with("the reply has no Token"), "{err}");
 
@@ -215,6 +215,17 @@ async fn metadata_garbage_is_described_without_quoting_it() {
     let err = metadata_error(200, bad_time.to_string()).await;
     assert!(
         err.contains("Expiration `tomorrow` is not an RFC 3339 time"),
+        "{err}"
+    );
+
+    // Milliseconds instead of seconds: an expiry 50,000 years away.
+    let millis = in_two_hours() * 1000;
+    let unit_error = json!({"TmpSecretId": "AKIDtmp", "TmpSecretKey": SECRET, "Token": "t", "ExpiredTime": millis, "Code": "Success"});
+    let err = metadata_error(200, unit_error.to_string()).await;
+    assert!(
+        err.ends_with(&format!(
+            "ExpiredTime {millis} is more than a week away (Unix seconds expected)"
+        )),
         "{err}"
     );
 
@@ -329,7 +340,7 @@ async fn sts_refusals_and_bad_replies_name_the_role_and_reason() {
     let sts = sts_mock(|b| {
         b.reply(
             "AssumeRole",
-            json!({"Response": {"Credentials": {"TmpSecretId": 5, "TmpSecretKey": SECRET, "Token": "t"}, "ExpiredTime": 4_000_000_000u64}}),
+            json!({"Response": {"Credentials": {"TmpSecretId": 5, "TmpSecretKey": SECRET, "Token": "t"}, "ExpiredTime": in_two_hours()}}),
         )
     })
     .await;
@@ -539,7 +550,7 @@ async fn debug_output_shows_no_secrets() {
     assert!(after.contains("explicit credentials"), "{after}");
 
     // A cache holding fetched temporary credentials.
-    let reply = json!({"TmpSecretId": "AKIDtmp", "TmpSecretKey": SECRET, "Token": format!("{SECRET}-token"), "ExpiredTime": 4_000_000_000u64, "Code": "Success"});
+    let reply = json!({"TmpSecretId": "AKIDtmp", "TmpSecretKey": SECRET, "Token": format!("{SECRET}-token"), "ExpiredTime": in_two_hours(), "Code": "Success"});
     let stand_in = metadata_answering(200, reply.to_string()).await;
     let cvm_role = CvmRoleProvider::builder()
         .endpoint(stand_in.url(METADATA_PATH))

@@ -7,7 +7,7 @@ mod credentials_support;
 
 use std::path::Path;
 
-use credentials_support::{closed_port_url, env, metadata_reply, StandIn};
+use credentials_support::{closed_port_url, env, in_two_hours, metadata_reply, StandIn};
 use tencentcloud_credentials::{DefaultCredentialsChain, ProvideCredentials};
 use tencentcloud_runtime::Credentials;
 
@@ -20,7 +20,7 @@ async fn metadata() -> StandIn {
         } else {
             (
                 200,
-                metadata_reply("AKIDrole", "rolekey", "roletoken", 4_000_000_000),
+                metadata_reply("AKIDrole", "rolekey", "roletoken", in_two_hours()),
             )
         }
     })
@@ -277,7 +277,7 @@ async fn concurrent_first_callers_share_the_search_and_the_fetch() {
         } else {
             (
                 200,
-                metadata_reply("AKIDrole", "rolekey", "roletoken", 4_000_000_000),
+                metadata_reply("AKIDrole", "rolekey", "roletoken", in_two_hours()),
             )
         }
     })

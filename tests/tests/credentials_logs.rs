@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use credentials_support::{env, metadata_reply, sts_reply, ManualClock, StandIn};
+use credentials_support::{env, in_two_hours, metadata_reply, sts_reply, ManualClock, StandIn};
 use tencentcloud_credentials::{
     AssumeRoleProvider, CvmRoleProvider, DefaultCredentialsChain, ProvideCredentials,
 };
@@ -133,7 +133,7 @@ async fn providers_log_no_secrets() {
                     "AKIDmeta",
                     "metadata-tmp-key",
                     "metadata-tmp-token",
-                    4_000_000_000,
+                    in_two_hours(),
                 ),
             )
         }
@@ -158,7 +158,7 @@ async fn providers_log_no_secrets() {
     let oidc_sts = StandIn::start(|_| {
         (
             200,
-            sts_reply("AKIDoidc", "sts-tmp-key", "sts-tmp-token", 4_000_000_000).to_string(),
+            sts_reply("AKIDoidc", "sts-tmp-key", "sts-tmp-token", in_two_hours()).to_string(),
         )
     })
     .await;

@@ -183,6 +183,15 @@ pub fn env(pairs: &[(&str, &str)]) -> EnvLookup {
     Arc::new(move |name| map.get(name).cloned())
 }
 
+/// An `ExpiredTime` two hours from now, as STS and the metadata service give.
+pub fn in_two_hours() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+        + 2 * 60 * 60
+}
+
 /// The metadata service's reply for a role's credentials.
 pub fn metadata_reply(id: &str, key: &str, token: &str, expired_time: u64) -> String {
     serde_json::json!({
