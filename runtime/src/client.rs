@@ -171,6 +171,10 @@ impl Client {
                     }
                     Err(error) => (Err(error), None),
                 };
+            let result = match config.log_bodies {
+                true => result,
+                false => result.map_err(Error::withhold_success_body),
+            };
             let latency_ms = sent.elapsed().as_millis() as u64;
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());

@@ -258,8 +258,10 @@ impl ClientConfig {
         self.region.as_deref()
     }
 
-    /// Logs request params and reply bodies at TRACE level. Off by default:
-    /// they can hold personal data. Signatures, keys and tokens are never logged.
+    /// Logs request params and reply bodies at TRACE level, and keeps a
+    /// success reply's body in [`Error::Decode`]. Off by default: they can
+    /// hold personal data and secrets. Signatures, keys and tokens of the
+    /// request are never logged.
     pub fn log_bodies(mut self, on: bool) -> Self {
         self.log_bodies = on;
         self

@@ -51,7 +51,9 @@ pub enum Error {
         /// The reply's HTTP status, when its headers had arrived.
         status: Option<u16>,
     },
-    /// The reply came but is not what the API promises.
+    /// The reply came but is not what the API promises. From a client, a
+    /// success reply's `body` is [`WITHHELD_BODY`] unless
+    /// [`log_bodies`](crate::ClientConfig::log_bodies) is on.
     #[error("{action}: cannot decode the reply (HTTP {status}): {message}; body: {body}")]
     Decode {
         action: String,
@@ -381,6 +383,32 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// What a [`Error::Decode`] of a success reply holds instead of its body,
+/// unless [`log_bodies`](crate::ClientConfig::log_bodies) is on.
+pub const WITHHELD_BODY: &str =
+    "(withheld: a success reply can hold secrets; ClientConfig::log_bodies keeps it)";
+
+impl Error {
+    /// This error without the body of a success reply: STS's keys, a new
+    /// key pair's private key and the like must not reach errors or logs.
+    pub(crate) fn withhold_success_body(self) -> Error {
+        match self {
+            Error::Decode {
+                action,
+                status,
+                message,
+                ..
+            } if (200..300).contains(&status) => Error::Decode {
+                action,
+                status,
+                message,
+                body: WITHHELD_BODY.to_owned(),
+            },
+            other => other,
+        }
+    }
+}
 
 /// The first [`BODY_SNIPPET_CHARS`] characters of a body, lossily decoded.
 pub fn body_snippet(body: &[u8]) -> String {

@@ -121,6 +121,15 @@ async fn providers_log_no_secrets() {
         .describe_instances(DescribeInstancesRequest::new())
         .await
         .expect("the old credentials still serve");
+    // A success reply that does not decode, holding the keys: its body
+    // must not reach the error the runtime logs.
+    let mut garbled = sts_reply("AKIDststmp", "sts-tmp-key", "sts-tmp-token", 0);
+    garbled["Response"]["ExpiredTime"] = serde_json::json!({});
+    sts.set_fault("AssumeRole", Some(Fault::Body(garbled.to_string())));
+    client
+        .describe_instances(DescribeInstancesRequest::new())
+        .await
+        .expect("the old credentials still serve");
 
     // The metadata service, through the chain.
     let metadata = StandIn::start(|seen| {
@@ -183,6 +192,7 @@ async fn providers_log_no_secrets() {
         "assumed role",
         "refreshing credentials failed",
         "InternalError",
+        "cannot decode the reply (HTTP 200)",
         "fetched CVM role credentials",
         "chose its source",
         "assumed role with web identity",

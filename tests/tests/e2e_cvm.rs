@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use tencentcloud_cvm::runtime::error::WITHHELD_BODY;
 use tencentcloud_cvm::v20170312::{
     Client, DescribeInstancesRequest, Filter, RunInstancesRequest, SERVICE,
 };
@@ -269,17 +270,20 @@ async fn faults_become_distinct_error_kinds() {
     ];
     for body in malformed {
         mock.set_fault("DescribeInstances", Some(Fault::Body(body.to_owned())));
-        match error_of(&mock, |c| c).await {
-            Error::Decode {
-                status,
-                body: snippet,
-                ..
-            } => {
-                assert_eq!(status, 200);
-                assert_eq!(snippet, body);
+        // A success reply's body can hold secrets: only `log_bodies` keeps it.
+        for (log_bodies, shown) in [(false, WITHHELD_BODY), (true, body)] {
+            match error_of(&mock, |c| c.log_bodies(log_bodies)).await {
+                Error::Decode {
+                    status,
+                    body: snippet,
+                    ..
+                } => {
+                    assert_eq!(status, 200);
+                    assert_eq!(snippet, shown);
+                }
+                Error::Api(api) => assert_eq!(body, "{\"Response\": {\"Error\": 7}}", "{api}"),
+                other => panic!("{body}: expected a decode error, got {other:?}"),
             }
-            Error::Api(api) => assert_eq!(body, "{\"Response\": {\"Error\": 7}}", "{api}"),
-            other => panic!("{body}: expected a decode error, got {other:?}"),
         }
     }
 
