@@ -6,8 +6,9 @@ use tencentcloud_cvm::v20170312::{
     self as v3, mock, AssociateInstancesKeyPairsRequest, AssociateSecurityGroupsRequest, Client,
     CreateKeyPairRequest, DeleteKeyPairsRequest, DescribeImagesRequest,
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeKeyPairsRequest,
-    DescribeZoneInstanceConfigInfosRequest, Filter, ImportKeyPairRequest, LoginSettings, Placement,
-    RunInstancesRequest, StopInstancesRequest, TagSpecification,
+    DescribeZoneInstanceConfigInfosRequest, DisassociateInstancesKeyPairsRequest, Filter,
+    ImportKeyPairRequest, LoginSettings, Placement, RunInstancesRequest, StartInstancesRequest,
+    StopInstancesRequest, TagSpecification, TerminateInstancesRequest,
 };
 use tencentcloud_cvm::{ClientConfig, Credentials};
 use tencentcloud_mock::cvm::{CvmWorld, Instance, Tag};
@@ -544,6 +545,24 @@ async fn key_pairs_and_security_groups() {
         .await
         .expect_err("no such group");
     assert_eq!(code(&missing), "InvalidSecurityGroupId.NotFound");
+    // A bound key stays until it is unbound; the call succeeds regardless,
+    // and the caller checks which keys went.
+    client
+        .delete_key_pairs(DeleteKeyPairsRequest::new([imported.clone()]))
+        .await
+        .expect("succeeds");
+    let kept = client
+        .describe_key_pairs(DescribeKeyPairsRequest::new().with_key_ids([imported.clone()]))
+        .await
+        .expect("still there");
+    assert_eq!(kept.total_count, Some(1));
+    client
+        .disassociate_instances_key_pairs(DisassociateInstancesKeyPairsRequest::new(
+            ["ins-seed0002"],
+            [imported.clone()],
+        ))
+        .await
+        .expect("unbound");
     client
         .delete_key_pairs(DeleteKeyPairsRequest::new([imported.clone()]))
         .await
@@ -553,6 +572,90 @@ async fn key_pairs_and_security_groups() {
         .await
         .expect_err("gone");
     assert_eq!(code(&gone), "InvalidKeyPairId.NotFound");
+}
+
+#[tokio::test]
+async fn operations_force_stop_and_the_recycle_bin() {
+    let (_server, client) = serve(world()).await;
+    let show = |id: &'static str| {
+        let client = client.clone();
+        async move {
+            let reply = client
+                .describe_instances(DescribeInstancesRequest::new().with_instance_ids([id]))
+                .await
+                .expect("described");
+            let i = &reply.instance_set[0];
+            (
+                i.instance_state.clone().unwrap_or_default(),
+                i.latest_operation.clone().unwrap_or_default(),
+                i.latest_operation_state.clone().unwrap_or_default(),
+                i.latest_operation_request_id.clone().unwrap_or_default(),
+            )
+        }
+    };
+    // ForceStop binds a key to a running instance and starts it again.
+    let key = client
+        .create_key_pair(CreateKeyPairRequest::new("force", 0))
+        .await
+        .expect("a key")
+        .key_pair
+        .and_then(|k| k.key_id)
+        .expect("an id");
+    let bound = client
+        .associate_instances_key_pairs(
+            AssociateInstancesKeyPairsRequest::new(["ins-seed0001"], [key]).with_force_stop(true),
+        )
+        .await
+        .expect("bound")
+        .request_id
+        .expect("a RequestId");
+    let op = "AssociateInstancesKeyPairs".to_owned();
+    assert_eq!(
+        show("ins-seed0001").await,
+        (
+            "STARTING".into(),
+            op.clone(),
+            "OPERATING".into(),
+            bound.clone()
+        )
+    );
+    assert_eq!(
+        show("ins-seed0001").await,
+        ("RUNNING".into(), op, "SUCCESS".into(), bound)
+    );
+    // A PREPAID instance goes to the recycle bin first, then is destroyed.
+    let terminate = || client.terminate_instances(TerminateInstancesRequest::new(["ins-seed0002"]));
+    let first = terminate()
+        .await
+        .expect("recycled")
+        .request_id
+        .expect("an id");
+    let op = "TerminateInstances".to_owned();
+    assert_eq!(
+        show("ins-seed0002").await,
+        (
+            "SHUTDOWN".into(),
+            op.clone(),
+            "OPERATING".into(),
+            first.clone()
+        )
+    );
+    assert_eq!(
+        show("ins-seed0002").await,
+        ("SHUTDOWN".into(), op, "SUCCESS".into(), first)
+    );
+    let start = client
+        .start_instances(StartInstancesRequest::new(["ins-seed0002"]))
+        .await
+        .expect_err("in the recycle bin");
+    assert_eq!(code(&start), "UnsupportedOperation.InstanceStateShutdown");
+    terminate().await.expect("destroyed");
+    assert_eq!(show("ins-seed0002").await.0, "TERMINATING");
+    let left = client
+        .describe_instances(DescribeInstancesRequest::new())
+        .await
+        .expect("described");
+    assert_eq!(left.total_count, Some(2));
 }
 
 #[tokio::test]
@@ -674,9 +777,21 @@ async fn legacy_api_shares_the_world_model() {
         .data
         .and_then(|d| d.key_id)
         .expect("an id");
-    client
+    // Only a stopped instance takes a key.
+    let running = client
         .bind_instance_key(v2::BindInstanceKeyRequest::new(
             ["ins-seed0001"],
+            key.clone(),
+        ))
+        .await
+        .expect_err("running");
+    assert_eq!(
+        running.as_api().and_then(|a| a.code_desc.as_deref()),
+        Some("UnsupportedOperation.InstanceStateRunning")
+    );
+    client
+        .bind_instance_key(v2::BindInstanceKeyRequest::new(
+            ["ins-seed0002"],
             key.clone(),
         ))
         .await
@@ -689,7 +804,7 @@ async fn legacy_api_shares_the_world_model() {
         .expect("data");
     assert_eq!(
         keys.ssh_set[0].bind_un_instance_ids,
-        vec!["ins-seed0001".to_owned()]
+        vec!["ins-seed0002".to_owned()]
     );
     let zones = client
         .describe_availability_zones(

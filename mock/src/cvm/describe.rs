@@ -225,8 +225,19 @@ impl CvmWorld {
                 Ok(json!({"totalCount": set.len(), "zoneSet": set}))
             }
             "DescribeImages" => (|| {
-                let image_type = param(params, "imageType").unwrap_or_default();
+                let image_type = param(params, "imageType").ok_or_else(|| {
+                    Outcome::error(
+                        "MissingParameter",
+                        "The request is missing a required parameter `imageType`.",
+                    )
+                })?;
                 let ids = strings(params, "imageIds");
+                if ids.len() > 10 {
+                    return Err(Outcome::error(
+                        "InvalidParameterValue",
+                        format!("`imageIds` takes at most 10 ids; {} given.", ids.len()),
+                    ));
+                }
                 let status = param(params, "status").filter(|s| s != "0");
                 let page = filters::page(params, "offset", "limit")?;
                 let found: Vec<&Image> = self

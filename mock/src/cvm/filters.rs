@@ -146,6 +146,32 @@ pub fn strings(params: &Value, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// An optional id list (`InstanceIds`, `KeyIds`, ...) of at most `max`
+/// ids; more get `InvalidParameterValue.LimitExceeded`.
+pub fn ids(params: &Value, name: &str, max: usize) -> Result<Vec<String>, Outcome> {
+    let ids = strings(params, name);
+    if ids.len() > max {
+        return Err(Outcome::error(
+            "InvalidParameterValue.LimitExceeded",
+            format!("`{name}` takes at most {max} ids; {} given.", ids.len()),
+        ));
+    }
+    Ok(ids)
+}
+
+/// A required id list: as [`ids`], and absent or empty gets
+/// `MissingParameter`.
+pub fn required_ids(params: &Value, name: &str, max: usize) -> Result<Vec<String>, Outcome> {
+    let ids = ids(params, name, max)?;
+    if ids.is_empty() {
+        return Err(Outcome::error(
+            "MissingParameter",
+            format!("The request is missing a required parameter `{name}`."),
+        ));
+    }
+    Ok(ids)
+}
+
 /// Refuses `ids` and `Filters` together, as the documented actions do.
 pub fn exclusive(params: &Value, ids: &str, code: &str) -> Result<(), Outcome> {
     let given = |name: &str| {

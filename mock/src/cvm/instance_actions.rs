@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::filters::{self, param, strings, tag_matches, tags_json, FilterRules, Tag};
-use super::instances::{legacy_status, Instance, TERMINABLE};
+use super::instances::{legacy_status, Instance, Operation};
 use super::{legacy_ok, legacy_time, CvmWorld};
 use crate::Outcome;
 
@@ -63,6 +63,80 @@ fn instance_matches(i: &Instance, name: &str, value: &str) -> bool {
     }
 }
 
+/// Each batch action takes at most 100 instances.
+const MAX_BATCH: usize = 100;
+
+/// A count param within `[1, max]` (1 when absent); anything else gets
+/// `code`.
+fn count_param(params: &Value, name: &str, max: i64, code: &str) -> Result<usize, Outcome> {
+    let Some(text) = param(params, name) else {
+        return Ok(1);
+    };
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            Outcome::error(
+                code,
+                format!("`{name}` must be an integer in [1, {max}], not `{text}`."),
+            )
+        })
+}
+
+/// The n-th (from 0) of `count` names from RunInstances' InstanceName:
+/// each `{R:x}` or `{R:x,F:y}` counts up from x (zero-padded to y digits);
+/// without one, several instances get the suffixes 1..n.
+fn numbered_name(name: &str, n: usize, count: usize) -> String {
+    let mut out = String::new();
+    let mut rest = name;
+    let mut patterned = false;
+    while let Some((before, after)) = rest.split_once("{R:") {
+        out.push_str(before);
+        match after
+            .split_once('}')
+            .and_then(|(inner, tail)| Some((name_pattern(inner)?, tail)))
+        {
+            Some(((start, width), tail)) => {
+                let number = start.saturating_add(n as u64);
+                out.push_str(&format!("{number:0width$}"));
+                rest = tail;
+                patterned = true;
+            }
+            // Not a pattern: plain text.
+            None => {
+                out.push_str("{R:");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    if !patterned && count > 1 {
+        out.push_str(&(n + 1).to_string());
+    }
+    out
+}
+
+/// `x` or `x,F:y` (y in [0, 8]) as (start, width).
+fn name_pattern(inner: &str) -> Option<(u64, usize)> {
+    let (start, width) = match inner.split_once(",F:") {
+        Some((start, width)) => (start, Some(width)),
+        None => (inner, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let start = Some(start).filter(|s| digits(s))?.parse().ok()?;
+    let width = match width {
+        Some(w) => Some(w)
+            .filter(|w| digits(w))?
+            .parse()
+            .ok()
+            .filter(|w| *w <= 8)?,
+        None => 0,
+    };
+    Some((start, width))
+}
+
 fn number(params: &Value, path: &[&str]) -> Option<i64> {
     let mut node = params;
     for key in path {
@@ -80,7 +154,7 @@ fn text_at(params: &Value, path: &[&str]) -> Option<String> {
 }
 
 impl CvmWorld {
-    fn instance_v3(&self, i: &Instance) -> Value {
+    fn instance_v3(&self, i: &Instance, op: Option<&Operation>) -> Value {
         let os = self
             .find_image(&i.image_id)
             .map(|m| m.os_name.clone())
@@ -127,8 +201,10 @@ impl CvmWorld {
             "InstanceState": i.instance_state, "Tags": tags_json(&i.tags),
         });
         let rest = json!({
-            "StopChargingMode": "NOT_APPLICABLE", "Uuid": i.uuid, "LatestOperation": null,
-            "LatestOperationState": null, "LatestOperationRequestId": null,
+            "StopChargingMode": "NOT_APPLICABLE", "Uuid": i.uuid,
+            "LatestOperation": op.map(|o| o.action.as_str()),
+            "LatestOperationState": op.map(|o| o.state),
+            "LatestOperationRequestId": op.map(|o| o.request_id.as_str()),
             "DisasterRecoverGroupId": "", "IPv6Addresses": optional(&i.ipv6_addresses),
             "CamRoleName": null, "HpcClusterId": "", "RdmaIpAddresses": null,
             "DedicatedClusterId": i.dedicated_cluster_id, "IsolatedSource": "NOTISOLATED",
@@ -245,10 +321,6 @@ impl CvmWorld {
             security_group_ids,
             vpc_id: text_at(vpc, &["VpcId"]).unwrap_or_else(|| "vpc-mockdflt".into()),
             subnet_id: text_at(vpc, &["SubnetId"]).unwrap_or_else(|| "subnet-mockdflt".into()),
-            private_ip_address: strings(vpc, "PrivateIpAddresses")
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
             internet_max_bandwidth_out: if no_public { 0 } else { bandwidth },
             tags,
             system_disk_size: number(params, &["SystemDisk", "DiskSize"]).unwrap_or(50),
@@ -263,29 +335,67 @@ impl CvmWorld {
         })
     }
 
+    /// RunInstances: one instance per InstanceCount, each with its own
+    /// name and (when given) its own PrivateIpAddresses entry.
+    fn run_v3(&mut self, params: &Value, rid: &str) -> Result<Value, Outcome> {
+        let template = self.template_v3(params)?;
+        let count = count_param(params, "InstanceCount", 500, "InvalidParameterValue.Range")?;
+        let vpc = params.get("VirtualPrivateCloud").unwrap_or(&Value::Null);
+        let ips = strings(vpc, "PrivateIpAddresses");
+        if !ips.is_empty() && ips.len() != count {
+            return Err(Outcome::error(
+                "InvalidParameterValue",
+                format!(
+                    "`VirtualPrivateCloud.PrivateIpAddresses` has {} addresses for {count} instances; give one per instance.",
+                    ips.len()
+                ),
+            ));
+        }
+        for (n, ip) in ips.iter().enumerate() {
+            let taken = self
+                .instances
+                .map
+                .values()
+                .any(|i| i.private_ip_address == *ip);
+            if taken || ips.iter().skip(n + 1).any(|other| other == ip) {
+                return Err(Outcome::error(
+                    "VpcIpIsUsed",
+                    format!("The private IP `{ip}` is in use or given twice."),
+                ));
+            }
+        }
+        if param(params, "DryRun").is_some_and(|d| d == "true") {
+            return Err(Outcome::error(
+                "DryRunOperation",
+                "The request would have succeeded; DryRun is set.",
+            ));
+        }
+        let named = text_at(params, &["InstanceName"]);
+        let instances = (0..count)
+            .map(|n| Instance {
+                instance_name: named
+                    .as_deref()
+                    .map_or_else(|| "未命名".into(), |name| numbered_name(name, n, count)),
+                private_ip_address: ips.get(n).cloned().unwrap_or_default(),
+                ..template.clone()
+            })
+            .collect();
+        let created = self.instances.create(instances, &super::now());
+        self.instances.record(&created, "RunInstances", rid);
+        Ok(json!({"InstanceIdSet": created}))
+    }
+
     pub(super) fn instances_v3(
         &mut self,
         action: &str,
         params: &Value,
         rid: &str,
     ) -> Option<Outcome> {
-        let ids = strings(params, "InstanceIds");
         let result: Result<Value, Outcome> = match action {
-            "RunInstances" => self.template_v3(params).and_then(|template| {
-                if param(params, "DryRun").is_some_and(|d| d == "true") {
-                    return Err(Outcome::error(
-                        "DryRunOperation",
-                        "The request would have succeeded; DryRun is set.",
-                    ));
-                }
-                let count = number(params, &["InstanceCount"])
-                    .unwrap_or(1)
-                    .clamp(1, 100) as usize;
-                let created = self.instances.create(&template, count, &super::now());
-                Ok(json!({"InstanceIdSet": created}))
-            }),
+            "RunInstances" => self.run_v3(params, rid),
             "DescribeInstances" | "DescribeInstancesStatus" => (|| {
                 filters::exclusive(params, "InstanceIds", "InvalidParameter")?;
+                let ids = filters::ids(params, "InstanceIds", MAX_BATCH)?;
                 let filters = if action == "DescribeInstances" {
                     filters::parse(params, "Filters", &DESCRIBE)?
                 } else {
@@ -300,29 +410,36 @@ impl CvmWorld {
                     page,
                 );
                 Ok(if action == "DescribeInstances" {
-                    let set: Vec<Value> = shown.iter().map(|i| self.instance_v3(i)).collect();
+                    let set: Vec<Value> = shown
+                        .iter()
+                        .map(|(i, op)| self.instance_v3(i, op.as_ref()))
+                        .collect();
                     json!({"TotalCount": total, "InstanceSet": set})
                 } else {
-                    let set: Vec<Value> = shown.iter().map(|i| json!({"InstanceId": i.instance_id, "InstanceState": i.instance_state})).collect();
+                    let set: Vec<Value> = shown.iter().map(|(i, _)| json!({"InstanceId": i.instance_id, "InstanceState": i.instance_state})).collect();
                     json!({"TotalCount": total, "InstanceStatusSet": set})
                 })
             })(),
-            "StopInstances" => self
-                .instances
-                .transition(&ids, &["RUNNING"], "STOPPING", "STOPPED")
-                .map(|()| json!({})),
-            "StartInstances" => self
-                .instances
-                .transition(&ids, &["STOPPED"], "STARTING", "RUNNING")
-                .map(|()| json!({})),
-            "RebootInstances" => self
-                .instances
-                .transition(&ids, &["RUNNING"], "REBOOTING", "RUNNING")
-                .map(|()| json!({})),
-            "TerminateInstances" => self
-                .instances
-                .transition(&ids, TERMINABLE, "TERMINATING", "")
-                .map(|()| json!({})),
+            "StopInstances" | "StartInstances" | "RebootInstances" | "TerminateInstances" => {
+                (|| {
+                    let ids = filters::required_ids(params, "InstanceIds", MAX_BATCH)?;
+                    let instances = &mut self.instances;
+                    match action {
+                        "StopInstances" => {
+                            instances.transition(&ids, &["RUNNING"], "STOPPING", "STOPPED")?
+                        }
+                        "StartInstances" => {
+                            instances.transition(&ids, &["STOPPED"], "STARTING", "RUNNING")?
+                        }
+                        "RebootInstances" => {
+                            instances.transition(&ids, &["RUNNING"], "REBOOTING", "RUNNING")?
+                        }
+                        _ => instances.terminate(&ids)?,
+                    }
+                    instances.record(&ids, action, rid);
+                    Ok(json!({}))
+                })()
+            }
             _ => return None,
         };
         Some(match result {
@@ -376,13 +493,15 @@ impl CvmWorld {
 
     pub(super) fn instances_v2(&mut self, action: &str, params: &Value) -> Option<Outcome> {
         let result: Result<Value, Outcome> = match action {
-            "RunInstancesHour" | "RunInstances" => self.template_v2(params).map(|mut template| {
+            "RunInstancesHour" | "RunInstances" => (|| {
+                let mut template = self.template_v2(params)?;
                 if action == "RunInstances" {
                     template.instance_charge_type = "PREPAID".into();
                 }
-                let count = number(params, &["goodsNum"]).unwrap_or(1).clamp(1, 100) as usize;
-                json!({"unInstanceIds": self.instances.create(&template, count, &super::now())})
-            }),
+                let count = count_param(params, "goodsNum", 100, "InvalidParameterValue")?;
+                let created = self.instances.create(vec![template; count], &super::now());
+                Ok(json!({ "unInstanceIds": created }))
+            })(),
             "DescribeInstances" => (|| {
                 let ids = strings(params, "instanceIds");
                 let ips = strings(params, "lanIps");
@@ -416,7 +535,7 @@ impl CvmWorld {
                     },
                     page,
                 );
-                let set: Vec<Value> = shown.iter().map(|i| self.instance_v2(i)).collect();
+                let set: Vec<Value> = shown.iter().map(|(i, _)| self.instance_v2(i)).collect();
                 Ok(json!({"totalCount": total, "instanceSet": set}))
             })(),
             "ReturnInstance" => {

@@ -6,7 +6,12 @@
 //!   LAUNCH_FAILED, after [`super::CvmWorld::set_launch_failure`]).
 //! - Stop: RUNNING → STOPPING → STOPPED; Start: STOPPED → STARTING →
 //!   RUNNING; Reboot: RUNNING → REBOOTING → RUNNING.
-//! - Terminate: → TERMINATING → gone; ReturnInstance (legacy) removes at once.
+//! - Terminate: → TERMINATING → gone; a PREPAID instance goes to the
+//!   recycle bin (SHUTDOWN) first and is destroyed by a second Terminate.
+//! - ReturnInstance (legacy) removes a pay-as-you-go instance at once.
+//! - API 3.0 actions record themselves as the instance's LatestOperation:
+//!   OPERATING while its transitional state shows, then SUCCESS (FAILED
+//!   for a failed launch).
 
 use std::collections::BTreeMap;
 
@@ -50,12 +55,23 @@ pub struct Instance {
     pub data_disk_sizes: Vec<i64>,
 }
 
+/// The last API 3.0 action on an instance (`StopInstances`, ...), its
+/// state (`OPERATING`, `SUCCESS`, `FAILED`) and RequestId.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub action: String,
+    pub state: &'static str,
+    pub request_id: String,
+}
+
 #[derive(Debug, Default)]
 pub struct Instances {
     pub(super) map: BTreeMap<String, Instance>,
     /// What follows an instance's transitional state once a reply has
     /// shown it; `""` for removal.
     pub(super) next: BTreeMap<String, String>,
+    /// Each instance's latest operation.
+    pub(super) operations: BTreeMap<String, Operation>,
     created: u32,
     pub(super) launch_failure: bool,
 }
@@ -71,6 +87,7 @@ fn state_error(state: &str) -> &'static str {
         "STARTING" => "UnsupportedOperation.InstanceStateStarting",
         "REBOOTING" => "UnsupportedOperation.InstanceStateRebooting",
         "TERMINATING" => "UnsupportedOperation.InstanceStateTerminating",
+        "SHUTDOWN" => "UnsupportedOperation.InstanceStateShutdown",
         _ => "InvalidInstanceState",
     }
 }
@@ -82,6 +99,7 @@ pub fn legacy_status(state: &str) -> i64 {
         "RUNNING" => 2,
         "PENDING" => 3,
         "STOPPED" => 4,
+        "SHUTDOWN" => 5,
         "TERMINATING" => 6,
         "REBOOTING" => 7,
         "STARTING" => 8,
@@ -98,15 +116,15 @@ pub fn not_found(id: &str) -> Outcome {
 }
 
 impl Instances {
-    /// Creates `count` PENDING copies of `template` with fresh ids, IPs
-    /// and uuids; returns their ids.
-    pub fn create(&mut self, template: &Instance, count: usize, now: &str) -> Vec<String> {
-        (0..count)
-            .map(|_| {
+    /// Creates PENDING instances from `instances` with fresh ids, uuids
+    /// and (where they have none) IPs; returns their ids.
+    pub fn create(&mut self, instances: Vec<Instance>, now: &str) -> Vec<String> {
+        instances
+            .into_iter()
+            .map(|mut instance| {
                 self.created += 1;
                 let n = self.created;
                 let id = format!("ins-{:08x}", 0x6d6f_0000u32.wrapping_add(n));
-                let mut instance = template.clone();
                 instance.instance_id = id.clone();
                 instance.instance_state = "PENDING".into();
                 let next = if self.launch_failure {
@@ -139,13 +157,13 @@ impl Instances {
     }
 
     /// The instances `keep` selects, all counted, and the page at
-    /// `(offset, limit)` as they are now. Each one shown in a transitional
-    /// state moves on afterwards.
+    /// `(offset, limit)` as they are now, with their latest operations.
+    /// Each one shown in a transitional state moves on afterwards.
     pub fn describe(
         &mut self,
         keep: impl Fn(&Instance) -> bool,
         (offset, limit): (usize, usize),
-    ) -> (usize, Vec<Instance>) {
+    ) -> (usize, Vec<(Instance, Option<Operation>)>) {
         let matching: Vec<String> = self
             .map
             .values()
@@ -157,12 +175,22 @@ impl Instances {
             let Some(instance) = self.map.get_mut(id) else {
                 continue;
             };
-            shown.push(instance.clone());
+            shown.push((instance.clone(), self.operations.get(id).cloned()));
             match self.next.remove(id).as_deref() {
                 Some("") => {
                     self.map.remove(id);
+                    self.operations.remove(id);
                 }
-                Some(next) => instance.instance_state = next.to_owned(),
+                Some(next) => {
+                    instance.instance_state = next.to_owned();
+                    if let Some(op) = self.operations.get_mut(id) {
+                        op.state = if next == "LAUNCH_FAILED" {
+                            "FAILED"
+                        } else {
+                            "SUCCESS"
+                        };
+                    }
+                }
                 None => {}
             }
         }
@@ -206,11 +234,61 @@ impl Instances {
         Ok(())
     }
 
+    /// Terminates `ids`: a PREPAID instance moves to the recycle bin
+    /// (SHUTDOWN) and is destroyed from there by the next call; the others
+    /// go through TERMINATING.
+    pub fn terminate(&mut self, ids: &[String]) -> Result<(), Outcome> {
+        self.check(ids, TERMINABLE)?;
+        let (recycle, destroy): (Vec<String>, Vec<String>) = ids.iter().cloned().partition(|id| {
+            self.map.get(id).is_some_and(|i| {
+                i.instance_charge_type == "PREPAID" && i.instance_state != "SHUTDOWN"
+            })
+        });
+        self.transition(&recycle, TERMINABLE, "SHUTDOWN", "SHUTDOWN")?;
+        self.transition(&destroy, TERMINABLE, "TERMINATING", "")
+    }
+
+    /// Records `action` (request `request_id`) as the latest operation of
+    /// `ids`: OPERATING while a transition is pending, else SUCCESS.
+    pub fn record(&mut self, ids: &[String], action: &str, request_id: &str) {
+        for id in ids.iter().filter(|id| self.map.contains_key(*id)) {
+            let state = if self.next.contains_key(id) {
+                "OPERATING"
+            } else {
+                "SUCCESS"
+            };
+            let op = Operation {
+                action: action.to_owned(),
+                state,
+                request_id: request_id.to_owned(),
+            };
+            self.operations.insert(id.clone(), op);
+        }
+    }
+
+    /// Removes `ids` at once (legacy ReturnInstance): only pay-as-you-go
+    /// instances that are not in a transitional state.
     pub fn remove(&mut self, ids: &[String]) -> Result<(), Outcome> {
-        self.check(ids, &[])?;
+        for id in ids {
+            let instance = self.map.get(id).ok_or_else(|| not_found(id))?;
+            let refuse =
+                |why: String| Outcome::error("OperationConstraints.InvaildInstanceStatus", why);
+            if instance.instance_charge_type == "PREPAID" {
+                return Err(refuse(format!(
+                    "The instance `{id}` is PREPAID; only pay-as-you-go instances can be returned."
+                )));
+            }
+            if !RETURNABLE.contains(&instance.instance_state.as_str()) {
+                return Err(refuse(format!(
+                    "The instance `{id}` is {}; it can be returned when RUNNING or STOPPED.",
+                    instance.instance_state
+                )));
+            }
+        }
         for id in ids {
             self.map.remove(id);
             self.next.remove(id);
+            self.operations.remove(id);
         }
         Ok(())
     }
@@ -225,4 +303,8 @@ pub const TERMINABLE: &[&str] = &[
     "STOPPED",
     "STARTING",
     "REBOOTING",
+    "SHUTDOWN",
 ];
+
+/// The states legacy ReturnInstance accepts (no transitional ones).
+const RETURNABLE: &[&str] = &["RUNNING", "STOPPED", "LAUNCH_FAILED"];

@@ -37,6 +37,9 @@ const V2_ACTIONS: &[&str] = &[
     "UnBindInstanceKey",
 ];
 
+/// KeyIds and InstanceIds take at most 100 ids.
+const MAX_IDS: usize = 100;
+
 const RULES: FilterRules = FilterRules {
     names: &["project-id", "key-name", "tag-key", "tag-value", "tag:"],
     max_values: 5,
@@ -154,18 +157,23 @@ impl CvmWorld {
         })
     }
 
-    /// Binds (or unbinds) `keys` to `instances`; `stopped_only` refuses
-    /// instances that are not STOPPED, as API 3.0 does without ForceStop.
+    /// Binds (or unbinds) `keys` to `instances`, which must be STOPPED,
+    /// or RUNNING too with `force_stop`: those are stopped, bound and
+    /// started again (shown STARTING once, then RUNNING).
     fn bind_keys(
         &mut self,
         instances: &[String],
         keys: &[String],
         bind: bool,
-        stopped_only: bool,
+        force_stop: bool,
     ) -> Result<(), Outcome> {
         self.check_keys(keys)?;
-        self.instances
-            .check(instances, if stopped_only { &["STOPPED"] } else { &[] })?;
+        let from: &[&str] = if force_stop {
+            &["RUNNING", "STOPPED"]
+        } else {
+            &["STOPPED"]
+        };
+        self.instances.check(instances, from)?;
         for id in instances {
             let windows = self
                 .instances
@@ -187,7 +195,29 @@ impl CvmWorld {
                 }
             }
         }
-        Ok(())
+        let running: Vec<String> = instances
+            .iter()
+            .filter(|id| {
+                self.instances
+                    .map
+                    .get(*id)
+                    .is_some_and(|i| i.instance_state == "RUNNING")
+            })
+            .cloned()
+            .collect();
+        self.instances
+            .transition(&running, &["RUNNING"], "STARTING", "RUNNING")
+    }
+
+    /// Why `key_id` cannot be deleted: instances use it.
+    fn in_use(&self, key_id: &str) -> Option<String> {
+        let bound = self.bound_to(key_id);
+        (!bound.is_empty()).then(|| {
+            format!(
+                "The key pair `{key_id}` is bound to {}; unbind it first.",
+                bound.join(", ")
+            )
+        })
     }
 
     pub(super) fn key_pairs_v3(
@@ -231,13 +261,14 @@ impl CvmWorld {
                 ok(json!({ "KeyId": key.key_id }))
             }
             "DeleteKeyPairs" => {
-                let ids = strings(params, "KeyIds");
+                let ids = filters::required_ids(params, "KeyIds", MAX_IDS)?;
                 self.check_keys(&ids)?;
-                for id in &ids {
+                // Keys in use stay and the call still succeeds: the doc has
+                // callers check which keys went ("需要独立判断是否所有密钥对都被成功删除").
+                let free: Vec<&String> =
+                    ids.iter().filter(|id| self.in_use(id).is_none()).collect();
+                for id in free {
                     self.key_pairs.remove(id);
-                    for instance in self.instances.map.values_mut() {
-                        instance.key_ids.retain(|k| k != id);
-                    }
                 }
                 ok(json!({}))
             }
@@ -267,18 +298,10 @@ impl CvmWorld {
             }
             "AssociateInstancesKeyPairs" | "DisassociateInstancesKeyPairs" => {
                 let force = param(params, "ForceStop").is_some_and(|f| f == "true");
-                let instances = strings(params, "InstanceIds");
-                let keys = strings(params, "KeyIds");
-                self.bind_keys(&instances, &keys, action.starts_with("Associate"), !force)?;
-                if force {
-                    // ForceStop shuts the instances down first; they stay stopped.
-                    for id in &instances {
-                        if let Some(i) = self.instances.map.get_mut(id) {
-                            i.instance_state = "STOPPED".into();
-                        }
-                        self.instances.next.remove(id);
-                    }
-                }
+                let instances = filters::required_ids(params, "InstanceIds", MAX_IDS)?;
+                let keys = filters::required_ids(params, "KeyIds", MAX_IDS)?;
+                self.bind_keys(&instances, &keys, action.starts_with("Associate"), force)?;
+                self.instances.record(&instances, action, rid);
                 ok(json!({}))
             }
             _ => Ok(Outcome::Reply(Value::Null)),
@@ -312,15 +335,18 @@ impl CvmWorld {
             "DeleteKeyPair" => {
                 let ids = strings(params, "keyIds");
                 self.check_keys(&ids)?;
-                let mut deleted = Vec::new();
-                for id in &ids {
-                    self.key_pairs.remove(id);
-                    for instance in self.instances.map.values_mut() {
-                        instance.key_ids.retain(|k| k != id);
-                    }
-                    deleted.push(json!({"keyId": id, "code": 0, "message": "success"}));
-                }
-                Ok(json!({"detail": {"deleteKeySet": deleted}}))
+                // A bound key stays; its entry says why.
+                let results: Vec<Value> = ids
+                    .iter()
+                    .map(|id| match self.in_use(id) {
+                        None => {
+                            self.key_pairs.remove(id);
+                            json!({"keyId": id, "code": 0, "message": "success"})
+                        }
+                        Some(why) => json!({"keyId": id, "code": 5100, "message": why}),
+                    })
+                    .collect();
+                Ok(json!({"detail": {"deleteKeySet": results}}))
             }
             "DescribeKeyPairs" => {
                 let ids = strings(params, "keyIds");

@@ -90,8 +90,9 @@ impl CvmWorld {
             return None;
         }
         let result = (|| {
-            let groups = strings(params, "SecurityGroupIds");
-            let instances = strings(params, "InstanceIds");
+            // One group per call, as documented.
+            let groups = filters::required_ids(params, "SecurityGroupIds", 1)?;
+            let instances = filters::required_ids(params, "InstanceIds", 100)?;
             self.check_security_groups(&groups)?;
             self.instances.check(&instances, &[])?;
             for id in &instances {
@@ -107,6 +108,7 @@ impl CvmWorld {
                 }
                 self.set_groups(id, now)?;
             }
+            self.instances.record(&instances, action, rid);
             Ok(Outcome::Reply(json!({"Response": {"RequestId": rid}})))
         })();
         Some(result.unwrap_or_else(|e| e))
@@ -139,6 +141,12 @@ impl CvmWorld {
                 let sg_id = param(params, "sgId");
                 let name = param(params, "sgName");
                 let (page, limit) = filters::page(params, "offset", "limit")?;
+                if param(params, "offset").is_some() && param(params, "offsetLine").is_some() {
+                    return Err(Outcome::error(
+                        "InvalidParameter",
+                        "`offset` and `offsetLine` cannot be specified at the same time.",
+                    ));
+                }
                 // `offset` counts pages; `offsetLine` counts rows.
                 let start = match param(params, "offsetLine").and_then(|o| o.parse::<usize>().ok())
                 {
