@@ -392,7 +392,7 @@ pub const WITHHELD_BODY: &str =
 impl Error {
     /// This error without the body of a success reply: STS's keys, a new
     /// key pair's private key and the like must not reach errors or logs.
-    pub(crate) fn withhold_success_body(self) -> Error {
+    pub fn withhold_success_body(self) -> Error {
         match self {
             Error::Decode {
                 action,
