@@ -161,16 +161,23 @@ impl std::fmt::Debug for PreparedRequest {
             "PreparedRequest {{ method: {:?}, url: {:?}, headers: {:?}, body: {:?}, canonical_request: {:?}, string_to_sign: {:?} }}",
             self.method, self.url, self.headers, body, self.canonical_request, self.string_to_sign
         );
+        // The session token, and the signature (replayable within minutes).
         let query = self.url.split_once('?').map_or("", |(_, query)| query);
         let params = [query, &body].into_iter().flat_map(decode_query);
-        let headers = self.headers.iter().cloned();
-        let headers = headers.filter(|(name, _)| name.eq_ignore_ascii_case("X-TC-Token"));
-        let tokens = headers.chain(params.filter(|(name, _)| name == "Token"));
-        // Every form the token takes in the text: raw, percent-encoded, Debug-escaped.
-        for (_, token) in tokens.filter(|(_, token)| !token.is_empty()) {
-            let escaped = format!("{token:?}");
-            let encoded = encode_component(&token);
-            for form in [token.as_str(), &encoded, escaped.trim_matches('"')] {
+        let params = params.filter(|(name, _)| name == "Token" || name == "Signature");
+        let headers = self.headers.iter().filter_map(|(name, value)| {
+            match name.to_ascii_lowercase().as_str() {
+                "x-tc-token" => Some(value.clone()),
+                "authorization" => value.rsplit_once("Signature=").map(|(_, s)| s.to_owned()),
+                _ => None,
+            }
+        });
+        let secrets = headers.chain(params.map(|(_, value)| value));
+        // Every form a secret takes in the text: raw, percent-encoded, Debug-escaped.
+        for secret in secrets.filter(|secret| !secret.is_empty()) {
+            let escaped = format!("{secret:?}");
+            let encoded = encode_component(&secret);
+            for form in [secret.as_str(), &encoded, escaped.trim_matches('"')] {
                 text = text.replace(form, "<redacted>");
             }
         }

@@ -61,6 +61,13 @@ fn tc3_current_document_example() {
          SignedHeaders=content-type;host;x-tc-action, \
          Signature=10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f"
     );
+    // The signature can be replayed: Debug keeps it out, the rest in.
+    let debug = format!("{signed:?}");
+    assert!(!debug.contains(&signed.signature), "{debug}");
+    assert!(
+        debug.contains("SignedHeaders=content-type;host;x-tc-action, Signature=<redacted>"),
+        "{debug}"
+    );
 }
 
 /// Signature v3, earlier page: `content-type;host` and an unmasked example key.

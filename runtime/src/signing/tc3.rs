@@ -27,13 +27,32 @@ pub struct Tc3Request<'a> {
     pub payload: &'a [u8],
 }
 
-/// Every intermediate value, for logs-free debugging and stage-by-stage tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every intermediate value, for logs-free debugging and stage-by-stage
+/// tests. Debug leaves out the signature, which can be replayed.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Tc3Signature {
     pub canonical_request: String,
     pub string_to_sign: String,
     pub signature: String,
     pub authorization: String,
+}
+
+impl std::fmt::Debug for Tc3Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = "<redacted>";
+        f.debug_struct("Tc3Signature")
+            .field("canonical_request", &self.canonical_request)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signature", &redacted)
+            .field(
+                "authorization",
+                &match self.signature.is_empty() {
+                    true => self.authorization.clone(),
+                    false => self.authorization.replace(&self.signature, redacted),
+                },
+            )
+            .finish()
+    }
 }
 
 /// (lowercased name, trimmed value), sorted by name. Names are usually
