@@ -177,8 +177,9 @@ impl ClientConfig {
     /// The domain the service hosts are under, `tencentcloudapi.com` by
     /// default: `cvm.tencentcloudapi.com` becomes `cvm.<root_domain>`.
     /// Hosts of other domains (API 2.0's `cvm.api.qcloud.com`) stay.
+    /// Lowercased: the host is signed as the HTTP client sends it.
     pub fn root_domain(mut self, domain: impl Into<String>) -> Self {
-        self.root_domain = domain.into();
+        self.root_domain = domain.into().to_ascii_lowercase();
         self
     }
 
@@ -468,5 +469,8 @@ mod tests {
         assert!(validate_root_domain("tencentcloudapi.com").is_ok());
         assert!(validate_root_domain("bad domain.com").is_err());
         assert!(validate_root_domain("com").is_err());
+        // Signed as the HTTP client sends the host: lowercase.
+        let config = config().root_domain("TencentCloudAPI.woa.COM");
+        assert_eq!(config.root_domain, "tencentcloudapi.woa.com");
     }
 }

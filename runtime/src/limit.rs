@@ -194,7 +194,14 @@ impl Bucket {
         if missing <= 0.0 {
             return Duration::ZERO;
         }
-        Duration::from_secs_f64(missing / self.current_rate(now, recovery))
+        // A rate so low that the wait overflows a Duration waits "forever".
+        Duration::try_from_secs_f64(missing / self.current_rate(now, recovery))
+            .unwrap_or(Duration::MAX)
+    }
+
+    /// Full and not slowed: the same as a new bucket.
+    fn settled(&self) -> bool {
+        self.slowed.is_none() && self.tokens >= f64::from(self.rate.burst)
     }
 
     fn slow_down(&mut self, now: Instant, recovery: Duration) {
@@ -293,6 +300,15 @@ impl Limiter {
         let recovery = self.config.recovery;
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        if keys.iter().any(|(key, _)| !buckets.contains_key(key)) {
+            // Settled buckets go before a new one comes, so that the buckets
+            // of rotated temporary keys and of actions no longer called do
+            // not pile up.
+            buckets.retain(|_, bucket| {
+                bucket.refill(now, recovery);
+                !bucket.settled()
+            });
+        }
         let mut wait = Duration::ZERO;
         for (key, rate) in keys {
             let bucket = buckets
@@ -394,6 +410,46 @@ mod tests {
             .acquire(Family::Api3, ACCOUNT, "cvm", "DescribeRegions")
             .await;
         assert_eq!(before.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn settled_buckets_are_dropped_when_a_new_one_comes() {
+        let limiter = limiter(Rate::per_second(10.0, 2));
+        let state = |account: &str| limiter.bucket_state(account, "cvm", Some("A"));
+        limiter.acquire(Family::Api3, "AKIDold", "cvm", "A").await;
+        limiter
+            .acquire(Family::Api3, "AKIDslowed", "cvm", "A")
+            .await;
+        limiter.throttled(
+            Family::Api3,
+            "AKIDslowed",
+            "cvm",
+            "A",
+            "RequestLimitExceeded",
+        );
+        // Refilled, but nothing new came: both stay.
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(state("AKIDold").is_some() && state("AKIDslowed").is_some());
+        // A rotated key's first call drops the full bucket, not the slowed one.
+        limiter.acquire(Family::Api3, "AKIDnew", "cvm", "A").await;
+        assert_eq!(state("AKIDold"), None);
+        assert!(state("AKIDslowed").is_some() && state("AKIDnew").is_some());
+        // A dropped bucket comes back full.
+        let before = Instant::now();
+        for _ in 0..2 {
+            limiter.acquire(Family::Api3, "AKIDold", "cvm", "A").await;
+        }
+        assert_eq!(before.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_rate_too_low_for_a_duration_waits_without_panicking() {
+        let limiter = limiter(Rate::per_second(1e-30, 1));
+        limiter.acquire(Family::Api3, ACCOUNT, "cvm", "A").await;
+        let waiting = limiter.acquire(Family::Api3, ACCOUNT, "cvm", "A");
+        assert!(tokio::time::timeout(Duration::from_secs(3600), waiting)
+            .await
+            .is_err());
     }
 
     #[tokio::test(start_paused = true)]

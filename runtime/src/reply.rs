@@ -59,7 +59,7 @@ pub fn decode_reply_with_id<Resp: DeserializeOwned>(
                 .get("Response")
                 .and_then(|r| r.get("RequestId"))
                 .and_then(Value::as_str)
-                .map(str::to_owned);
+                .map(|id| bounded(id.to_owned()));
             (failure.api3(&json), request_id)
         }
         Family::Api2 => (failure.api2(&json), None),
@@ -307,7 +307,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for NoErrorMap<'_, A> {
         }
         let value: Value = self.map.next_value()?;
         if let Value::String(id) = &value {
-            *self.request_id = Some(id.clone());
+            // Logged with every attempt: bounded like any text of a reply.
+            *self.request_id = Some(bounded(id.clone()));
         }
         seed.deserialize(value).map_err(de::Error::custom)
     }
@@ -373,5 +374,20 @@ mod tests {
         assert_eq!(decode("<html>"), None);
         // The plain case, for contrast.
         assert_eq!(decode(r#"{"Response": {}}"#), Some(Reply::default()));
+    }
+
+    #[test]
+    fn request_ids_are_bounded_for_the_logs() {
+        let id = "r".repeat(100_000);
+        let success = format!(r#"{{"Response": {{"RequestId": "{id}"}}}}"#);
+        let (_, kept) = api3_success::<Reply>(success.as_bytes()).expect("a success");
+        let error = format!(r#"{{"Response": {{"Error": {{"Code": "X"}}, "RequestId": "{id}"}}}}"#);
+        let (_, from_error) =
+            decode_reply_with_id::<Reply>(Family::Api3, "A", 200, error.as_bytes());
+        for kept in [kept, from_error] {
+            let kept = kept.expect("an id");
+            assert_eq!(kept.chars().count(), crate::error::REPLY_TEXT_CHARS + 1);
+            assert!(kept.ends_with('…'), "cut and marked");
+        }
     }
 }

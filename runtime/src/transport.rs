@@ -254,7 +254,9 @@ pub async fn read_capped(
     if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
         return Err(too_large);
     }
-    let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+    // The declared length is the server's word: reserve for it only up to 1 MiB.
+    let reserve = usize::try_from(declared.min(1 << 20)).unwrap_or(0);
+    let mut body = Vec::with_capacity(reserve);
     while let Some(chunk) = response.chunk().await.map_err(CappedReadError::Transport)? {
         if chunk.len() > limit - body.len() {
             return Err(too_large);

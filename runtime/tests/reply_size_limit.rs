@@ -29,6 +29,8 @@ enum Framing {
     ContentLength,
     /// Chunked, in 1 KiB chunks: the client cannot know the length upfront.
     Chunked,
+    /// A `Content-Length` that the body does not live up to.
+    Declared(u64),
 }
 
 /// Serves one reply with `body` to every connection; returns its URL.
@@ -47,13 +49,16 @@ async fn serve(body: Vec<u8>, framing: Framing) -> String {
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                         body.len()
                     ),
+                    Framing::Declared(len) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+                    ),
                     Framing::Chunked => "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_owned(),
                 };
                 if socket.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }
                 match framing {
-                    Framing::ContentLength => {
+                    Framing::ContentLength | Framing::Declared(_) => {
                         let _ = socket.write_all(&body).await;
                     }
                     Framing::Chunked => {
@@ -145,4 +150,21 @@ async fn the_default_limit_refuses_a_huge_streamed_reply() {
         matches!(result, Err(Error::ReplyTooLarge { limit, .. }) if limit == tencentcloud_runtime::client::DEFAULT_MAX_REPLY_BYTES),
         "{result:?}"
     );
+}
+
+#[tokio::test]
+async fn a_declared_length_is_not_reserved_up_front() {
+    // With the limit lifted, a length of 2^60 bytes that never comes must
+    // not be allocated before the first byte: the body ends short instead.
+    let url = serve(reply_of_len(64), Framing::Declared(1 << 60)).await;
+    match call(&url, usize::MAX).await {
+        Err(error @ Error::Transport { .. }) => {
+            assert_eq!(
+                error.phase(),
+                Some(tencentcloud_runtime::Phase::ReadBody),
+                "{error}"
+            );
+        }
+        other => panic!("expected a body cut short, got {other:?}"),
+    }
 }
