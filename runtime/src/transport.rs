@@ -164,7 +164,9 @@ pub(crate) async fn exchange(
         let response = match builder.send().await {
             Ok(response) => response,
             // The HTTP client refused to build it: nothing was sent.
-            Err(error) if error.is_builder() => return Err(refused(action, &causes(&error))),
+            Err(error) if error.is_builder() => {
+                return Err(refused(action, &causes(&error.without_url())))
+            }
             Err(error) => {
                 let phase = if error.is_connect() {
                     Phase::Connect
@@ -270,7 +272,7 @@ pub async fn read_capped(
 /// `tcp connect error: Connection refused (os error 111)`. reqwest's own
 /// outermost text (`error sending request`) says less than its causes and
 /// is left out when there are any; repeated texts are said once.
-pub(crate) fn causes(error: &reqwest::Error) -> String {
+pub fn causes(error: &reqwest::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

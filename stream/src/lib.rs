@@ -8,11 +8,14 @@
 //!
 //! - a JSON error body instead of the stream is the usual [`Error::Api`]
 //!   (with its request id); a body that is not an event stream but a
-//!   success is delivered as the only event;
+//!   success is delivered as the only event; either is read within the
+//!   client's `timeout`, counted from the start of the attempt, or is an
+//!   [`Error::Timeout`];
 //! - an error event (`{"Response":{"Error":{...}}}`, `{"Error":{...}}`, or
 //!   Hunyuan's `ErrorMsg` with a code) is an [`Error::Api`] item;
 //! - an event that is not JSON or does not fit the type is an
-//!   [`Error::Decode`] item; a connection that breaks is [`Error::Transport`];
+//!   [`Error::Decode`] item, holding the event's data only if the client's
+//!   `log_bodies` is on; a connection that breaks is [`Error::Transport`];
 //!   a stall, an oversized event or stream, or non-UTF-8 bytes is
 //!   [`Error::Stream`];
 //!
@@ -35,7 +38,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use tencentcloud_runtime::client::{
-    decode_reply_with_id, read_capped, CallAttempts, CappedReadError,
+    causes, decode_reply_with_id, read_capped, CallAttempts, CappedReadError,
 };
 use tencentcloud_runtime::error::{body_snippet, bounded};
 use tencentcloud_runtime::retry::Decision;
@@ -59,8 +62,9 @@ pub const DEFAULT_MAX_DURATION: Duration = Duration::from_secs(3600);
 /// How streamed replies are read; set as an extension of the client's
 /// configuration, `ClientConfig::extension(StreamConfig::default()...)`,
 /// and checked when a stream starts. For streams the client's `timeout`
-/// bounds the wait for the reply's headers only; after them
-/// `idle_timeout` bounds each wait for more bytes.
+/// bounds the wait for the reply's headers (and the whole of a reply that
+/// is not an event stream); after them `idle_timeout` bounds each wait for
+/// more bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamConfig {
     pub idle_timeout: Duration,
@@ -133,8 +137,9 @@ impl From<SseError> for StreamFailure {
 
 /// Decodes one event's `data` as `T`: `Ok(None)` for the `[DONE]` marker
 /// some services end with, `Err(Error::Api)` for an error event,
-/// `Err(Error::Decode)` for data that is not JSON or does not fit `T`.
-/// `index` counts events from 0, for the message.
+/// `Err(Error::Decode)` for data that is not JSON or does not fit `T`,
+/// with the data as its body (a streamed call withholds it unless the
+/// client's `log_bodies` is on). `index` counts events from 0, for the message.
 pub fn decode_event<T: DeserializeOwned>(
     action: &str,
     status: u16,
@@ -356,6 +361,15 @@ struct Open<T> {
 }
 
 impl<T: DeserializeOwned> Open<T> {
+    /// `error` without the reply's content unless `log_bodies` is on, as
+    /// the core client does: it reaches logs and callers.
+    fn withhold(&self, error: Error) -> Error {
+        match self.log_bodies {
+            true => error,
+            false => error.withhold_success_body(),
+        }
+    }
+
     fn fail(&mut self, failure: StreamFailure) {
         self.ready.push_back(Err(Error::Stream {
             action: self.action.name.to_owned(),
@@ -422,6 +436,7 @@ impl<T: DeserializeOwned> Open<T> {
                 Ok(Some(item)) => self.ready.push_back(Ok(item)),
                 Ok(None) => return self.end(),
                 Err(error) => {
+                    let error = self.withhold(error);
                     self.ready.push_back(Err(error));
                     return self.end();
                 }
@@ -575,13 +590,15 @@ async fn attempt_once<T: DeserializeOwned>(
     let config = client.config();
     // The client's whole-request timeout would cut a long stream: the
     // headers get `timeout`, then each read `idle_timeout`, and the whole
-    // stream `max_duration`.
+    // stream `max_duration`; a reply that is not a stream gets `timeout`
+    // for headers and body, as any call.
     let builder = builder
         .timeout(stream.max_duration.saturating_add(config.request_timeout()))
         .header("Accept", "text/event-stream, application/json");
 
     let timeout = config.request_timeout();
-    let response = match tokio::time::timeout(timeout, builder.send()).await {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let response = match tokio::time::timeout_at(deadline, builder.send()).await {
         Err(_) => {
             let error = Error::Stream {
                 action: action.name.to_owned(),
@@ -591,6 +608,8 @@ async fn attempt_once<T: DeserializeOwned>(
             };
             return Attempt::Failed(error, None);
         }
+        // The HTTP client refused to build it: nothing was sent.
+        Ok(Err(e)) if e.is_builder() => return Attempt::Failed(refused(action.name, e), None),
         Ok(Err(e)) => {
             let phase = match e.is_connect() {
                 true => WirePhase::Connect,
@@ -628,13 +647,23 @@ async fn attempt_once<T: DeserializeOwned>(
     };
     if !is_stream || !(200..300).contains(&status) {
         // A JSON reply: an error, or a success the service did not stream.
-        let body = match read_capped(response, config.reply_limit()).await {
-            Ok(body) => body,
-            Err(CappedReadError::Transport(e)) => {
+        let read = read_capped(response, config.reply_limit());
+        let body = match tokio::time::timeout_at(deadline, read).await {
+            Err(_) => {
+                let error = Error::Timeout {
+                    action: action.name.to_owned(),
+                    phase: WirePhase::ReadBody,
+                    after: timeout,
+                    status: Some(status),
+                };
+                return Attempt::Failed(error, open.request_id);
+            }
+            Ok(Ok(body)) => body,
+            Ok(Err(CappedReadError::Transport(e))) => {
                 let error = Error::transport(action.name, WirePhase::ReadBody, Some(status), e);
                 return Attempt::Failed(error, None);
             }
-            Err(CappedReadError::TooLarge { limit }) => {
+            Ok(Err(CappedReadError::TooLarge { limit })) => {
                 let error = Error::ReplyTooLarge {
                     action: action.name.to_owned(),
                     status,
@@ -657,7 +686,7 @@ async fn attempt_once<T: DeserializeOwned>(
                 open.ended = true;
                 Attempt::Open(Box::new(open))
             }
-            Err(error) => Attempt::Failed(error, id),
+            Err(error) => Attempt::Failed(open.withhold(error), id),
         };
     }
     open.response = Some(response);
@@ -676,6 +705,19 @@ async fn attempt_once<T: DeserializeOwned>(
             None if open.ended => return Attempt::Open(Box::new(open)),
             None => {}
         }
+    }
+}
+
+/// The core's error for a request the HTTP client will not build (a URL
+/// `http::Uri` rejects, say): nothing was sent. Its causes, not its text,
+/// which can hold the URL (and with it a signature).
+fn refused(action: &str, error: reqwest::Error) -> Error {
+    Error::Encode {
+        action: action.to_owned(),
+        message: format!(
+            "the HTTP client refused the request: {}",
+            causes(&error.without_url())
+        ),
     }
 }
 

@@ -4,19 +4,23 @@
 //! stream.
 #![allow(deprecated)] // tccli 3.1.189.1 marks Hunyuan's actions deprecated.
 
+mod wire_support;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::json;
-use tencentcloud_hunyuan::runtime::{Error, RetryConfig, StreamFailure};
+use tencentcloud_hunyuan::runtime::error::WITHHELD_BODY;
+use tencentcloud_hunyuan::runtime::{Error, Phase, RetryConfig, SendState, StreamFailure};
 use tencentcloud_hunyuan::stream::StreamConfig;
 use tencentcloud_hunyuan::v20230901::mock::{self, Fault, MockServer, MockStream, StreamFault};
 use tencentcloud_hunyuan::v20230901::{
     ChatCompletionsRequest, ChatCompletionsResponse, Client, Message,
 };
-use tencentcloud_hunyuan::{ClientConfig, Credentials};
+use tencentcloud_hunyuan::{ClientConfig, Credentials, HttpMethod};
+use wire_support::{Behaviour, RawServer};
 
 fn credentials() -> Credentials {
     Credentials::new("AKIDstreamtest", "stream-test-key")
@@ -167,6 +171,60 @@ async fn a_json_error_instead_of_the_stream_is_an_api_error() {
 }
 
 #[tokio::test]
+async fn a_json_reply_that_stalls_in_its_body_times_out_with_the_request_timeout() {
+    let server = RawServer::start(Behaviour::HeadersThenStall { length: 100 }).await;
+    let timeout = Duration::from_millis(300);
+    let config = ClientConfig::new(credentials())
+        .region("ap-guangzhou")
+        .endpoint(server.url())
+        .timeout(timeout);
+    let started = std::time::Instant::now();
+    // Not the stream's hour: the attempt's timeout covers the body too.
+    let items = tokio::time::timeout(Duration::from_secs(5), collect(&client(config)))
+        .await
+        .expect("the read ends with the request timeout");
+    assert!(started.elapsed() >= timeout);
+    assert_eq!(items.len(), 1, "{items:?}");
+    let error = items[0].as_ref().expect_err("a timeout");
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                phase: Phase::ReadBody,
+                status: Some(200),
+                after,
+                ..
+            } if *after == timeout
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.send_state(), SendState::Replied);
+    // The reply came: not retried for an action that writes.
+    assert_eq!(server.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn a_request_the_http_client_refuses_is_an_encode_error_and_not_sent() {
+    let server = server().await;
+    server.set_stream("ChatCompletions", Some(MockStream::chat(["a"])));
+    // A GET whose query is longer than any `http::Uri` can be.
+    let mut message = Message::new("user");
+    message.content = Some("x".repeat(70_000));
+    let request = ChatCompletionsRequest::new("hunyuan-lite", [message]);
+    let client = client(config(&server).http_method(HttpMethod::Get));
+    let items: Vec<_> = client.chat_completions_stream(request).collect().await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    let error = items[0].as_ref().expect_err("refused");
+    assert!(
+        matches!(error, Error::Encode { message, .. } if message.starts_with("the HTTP client refused the request")),
+        "{error:?}"
+    );
+    assert_eq!(error.send_state(), SendState::NotSent);
+    assert!(!error.to_string().contains("xxxx"), "no URL: {error}");
+    assert_eq!(server.request_count("ChatCompletions"), 0);
+}
+
+#[tokio::test]
 async fn throttling_before_the_first_event_is_retried() {
     let server = server().await;
     server.set_stream("ChatCompletions", Some(MockStream::chat(["o", "k"])));
@@ -253,6 +311,57 @@ async fn a_malformed_event_is_a_decode_error_and_the_end() {
     let items = collect(&client(config(&server))).await;
     assert_eq!(items.len(), 2, "{items:?}");
     assert!(matches!(items[1], Err(Error::Decode { .. })), "{items:?}");
+}
+
+#[tokio::test]
+async fn a_success_body_stays_out_of_decode_errors_and_logs_unless_log_bodies_is_on() {
+    let server = server().await;
+    let secret = "private-key-material";
+    // The misfit is not the secret: serde's message quotes it.
+    let bad = json!({"Choices": "not a list", "Note": secret});
+    // A misfit event after a good one, as the first event, and a success
+    // reply that is not a stream.
+    let cases = [
+        (Some(MockStream::chat(["a"]).event(bad.clone())), None),
+        (Some(MockStream::events([bad.clone()])), None),
+        (None, Some(json!({"Response": bad}).to_string())),
+    ];
+    for (i, (stream, body)) in cases.into_iter().enumerate() {
+        for log_bodies in [false, true] {
+            server.set_stream("ChatCompletions", stream.clone());
+            if let Some(body) = &body {
+                server.queue_faults("ChatCompletions", [Fault::Body(body.clone())]);
+            }
+            let buffer = Buffer::default();
+            let writer = buffer.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_max_level(tracing::Level::DEBUG)
+                .with_ansi(false)
+                .finish();
+            let items = {
+                let _guard = tracing::subscriber::set_default(subscriber);
+                collect(&client(config(&server).log_bodies(log_bodies))).await
+            };
+            let at = format!("case {i}, log_bodies {log_bodies}: {items:?}");
+            let error = items.last().and_then(|i| i.as_ref().err()).expect(&at);
+            let Error::Decode {
+                status: 200, body, ..
+            } = error
+            else {
+                panic!("{at}");
+            };
+            let logs = String::from_utf8_lossy(&buffer.0.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_owned();
+            if log_bodies {
+                assert!(body.contains(secret), "{at}");
+            } else {
+                assert_eq!(body, WITHHELD_BODY, "{at}");
+                assert!(!error.to_string().contains(secret), "{at}");
+                assert!(!logs.contains(secret), "{at}\n{logs}");
+            }
+        }
+    }
 }
 
 #[tokio::test]
