@@ -205,3 +205,68 @@ fn importer_points_into_the_examples_file() {
         "ex.json:3:12: actions.Ghost: examples for an action that api.json does not define"
     );
 }
+
+#[test]
+fn waiters_with_the_same_rust_name_fail_loudly() {
+    let waiter = |name: &str| {
+        format!(
+            r#"{{"name": "{name}", "description": "d", "action": "DescribeOld", "ids": "I",
+             "items": "S", "id": "Id", "state": "State",
+             "acceptors": [{{"state": "UP", "result": "success"}}],
+             "interval_seconds": 1, "timeout_seconds": 2}}"#
+        )
+    };
+    let text = format!(
+        r#"{{"waiters": [{}, {}]}}"#,
+        waiter("InstanceRunning"),
+        waiter("InstanceRUNNING")
+    );
+    let error = error_of(&broken_fixture("waiter-names", "waiters.json", &text));
+    assert!(
+        error.contains(
+            "at /waiters/1/name: waiter `InstanceRUNNING` and waiter `InstanceRunning` both become \
+             `wait_until_instance_running` and `INSTANCE_RUNNING`"
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn fields_with_the_same_setter_fail_loudly() {
+    let text = r#"{
+  "name": "CreateThing", "title": "t", "description": "d", "status": "online",
+  "input": [
+    {"name": "_", "type": "string", "description": "f_"},
+    {"name": "F", "type": "string", "description": "f"}
+  ],
+  "output": [], "examples": []
+}"#;
+    let error = error_of(&broken_fixture("setters", THING, text));
+    assert!(
+        error.contains("at /input/1/name: fields `_` and `F` both get the setter `with_f`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn two_version_folders_of_one_module_fail_loudly() {
+    let root = temp_dir("modules");
+    copy_tree(&fixture_spec_root(), &root).expect("copies the fixture");
+    let (dated, plain) = (
+        root.join("fixture/2020-01-01"),
+        root.join("fixture/v20200101"),
+    );
+    copy_tree(&dated, &plain).expect("copies the version");
+    let service = std::fs::read_to_string(plain.join("service.json")).expect("reads");
+    let service = service.replace("\"2020-01-01\"", "\"v20200101\"");
+    std::fs::write(plain.join("service.json"), service).expect("writes");
+    let error = error_of(&root);
+    assert!(
+        error.contains(&format!(
+            "the version folders {} and {} both become the module `v20200101`",
+            dated.display(),
+            plain.display()
+        )),
+        "{error}"
+    );
+}

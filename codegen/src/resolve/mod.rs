@@ -37,6 +37,22 @@ pub fn resolve(versions: &[ServiceVersion]) -> Result<Vec<Crate>, SpecErrors> {
     let mut crates = Vec::new();
     for (service, versions) in by_service {
         let mut resolved = Vec::new();
+        // Each version is one module of the crate: `2017-03-12` and
+        // `v20170312` would be the same one.
+        let mut modules: BTreeMap<String, &ServiceVersion> = BTreeMap::new();
+        for version in &versions {
+            let module = naming::sanitize(&version.meta.value.version, NameKind::Module);
+            if let Some(other) = modules.insert(module.clone(), version) {
+                errors.push(version.meta.error(
+                    "/version",
+                    format!(
+                        "the version folders {} and {} both become the module `{module}`",
+                        other.dir.display(),
+                        version.dir.display()
+                    ),
+                ));
+            }
+        }
         for version in versions {
             match resolve_version(version) {
                 Ok(v) => resolved.push(v),
@@ -333,10 +349,14 @@ fn members<T>(
     errors: &mut Vec<SpecError>,
 ) -> Vec<Member> {
     let mut names: BTreeMap<String, &str> = BTreeMap::new();
+    let mut setters: BTreeMap<String, &str> = BTreeMap::new();
     let mut out = Vec::new();
     let rust_names = field_names(fields);
     for (i, field) in fields.iter().enumerate() {
         let name = rust_names[i].clone();
+        // The setter drops the field's trailing `_`, so `_` (`f_`) and `F`
+        // (`f`) differ as fields but not as setters.
+        let setter = format!("with_{}", name.trim_end_matches('_'));
         if let Some(other) = names.insert(name.clone(), &field.name) {
             errors.push(owner.error(
                 format!("{base}/{i}/name"),
@@ -345,8 +365,15 @@ fn members<T>(
                     field.name
                 ),
             ));
+        } else if let Some(other) = setters.insert(setter.clone(), &field.name) {
+            errors.push(owner.error(
+                format!("{base}/{i}/name"),
+                format!(
+                    "fields `{other}` and `{}` both get the setter `{setter}`",
+                    field.name
+                ),
+            ));
         }
-        let setter = format!("with_{}", name.trim_end_matches('_'));
         if naming::RESERVED_METHODS.contains(&setter.as_str()) {
             errors.push(owner.error(
                 format!("{base}/{i}/name"),

@@ -35,6 +35,9 @@ const RESERVED_TYPES: &[&str] = &[
     "Serialize",
     "Deserialize",
     "ServiceInfo",
+    // The setters and waiters take `impl Into<String>` and `impl IntoIterator`.
+    "Into",
+    "IntoIterator",
 ];
 
 /// Methods every generated client or struct has besides the actions/setters.
@@ -162,6 +165,9 @@ mod tests {
         assert_eq!(sanitize("Placement", Type), "Placement");
         assert_eq!(sanitize("Option", Type), "OptionType");
         assert_eq!(sanitize("Client", Type), "ClientType");
+        // Generated code names these traits unqualified.
+        assert_eq!(sanitize("Into", Type), "IntoType");
+        assert_eq!(sanitize("IntoIterator", Type), "IntoIteratorType");
         assert_eq!(sanitize("DescribeInstances", Method), "describe_instances");
         assert_eq!(sanitize("New", Method), "new_action");
         assert_eq!(sanitize("Invoke", Method), "invoke_action");

@@ -4,7 +4,7 @@
 //! `items` a list of objects in its output whose `id` and `state` fields
 //! are strings or integers. Every mismatch is an error at the waiter's line.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::naming::{self, NameKind};
 use crate::model::waiters::{Acceptor, Matcher, Waiter};
@@ -22,19 +22,26 @@ pub fn resolve(
         return Vec::new();
     };
     let taken: BTreeSet<&str> = operations.iter().map(|op| op.method.as_str()).collect();
-    let mut names = BTreeSet::new();
+    // By Rust name: the constant, upper case, is the stricter of the two.
+    let mut names: BTreeMap<String, &str> = BTreeMap::new();
     let mut waiters = Vec::new();
     for (i, def) in file.value.waiters.iter().enumerate() {
         let at = |key: &str| format!("/waiters/{i}/{key}");
         let mut fail = |key: &str, message: String| errors.push(file.error(at(key), message));
-        if !names.insert(def.name.clone()) {
-            fail("name", format!("duplicate waiter `{}`", def.name));
+        let snake = naming::sanitize(&def.name, NameKind::Method);
+        let (method, constant) = (format!("wait_until_{snake}"), snake.to_uppercase());
+        if let Some(other) = names.insert(constant.clone(), &def.name) {
+            let message = if other == def.name {
+                format!("duplicate waiter `{other}`")
+            } else {
+                format!(
+                    "waiter `{}` and waiter `{other}` both become `{method}` and `{constant}`",
+                    def.name
+                )
+            };
+            fail("name", message);
             continue;
         }
-        let method = format!(
-            "wait_until_{}",
-            naming::sanitize(&def.name, NameKind::Method)
-        );
         if taken.contains(method.as_str()) {
             fail(
                 "name",
@@ -169,7 +176,7 @@ pub fn resolve(
         waiters.push(Waiter {
             name: def.name.clone(),
             method,
-            constant: naming::sanitize(&def.name, NameKind::Method).to_uppercase(),
+            constant,
             description: def.description.clone(),
             action: def.action.clone(),
             call: op.method.clone(),
