@@ -10,6 +10,11 @@ use crate::model::Crate;
 /// The version every generated crate is published at.
 pub const CRATE_VERSION: &str = "0.1.0";
 
+/// What the first lines of every generated file say (the headers here,
+/// the reports' and `mock_spec.json`'s `_generated`): how `gen` knows a
+/// file it may replace.
+pub const GENERATED_MARK: &str = "by `cargo xtask gen` from api-spec/";
+
 /// The first lines of every generated file, in its comment syntax.
 fn header(service: &str, comment: &str) -> String {
     format!(

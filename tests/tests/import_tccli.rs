@@ -97,3 +97,77 @@ fn the_url_form_example_is_folded_into_params() {
         "thing.tencentcloudapi.com"
     );
 }
+
+#[test]
+fn names_that_would_leave_the_folder_are_rejected() {
+    let api = r#"{
+      "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "d", "name": "n", "status": "online"}},
+      "objects": {
+        "DescribeThingsRequest": {"members": []},
+        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": ""}]},
+        "Thing": {"members": []}
+      },
+      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+    }"#;
+    assert!(tccli::import("api.json", api, None).is_ok());
+    for (from, to, location) in [
+        (
+            r#""apiVersion": "2020-01-01""#,
+            r#""apiVersion": """#,
+            "metadata.apiVersion",
+        ),
+        (
+            r#""serviceShortName": "thing""#,
+            r#""serviceShortName": "../x""#,
+            "metadata.serviceShortName",
+        ),
+        (
+            r#""DescribeThings": {"input""#,
+            r#""../../../x": {"input""#,
+            "actions.../../../x",
+        ),
+        (r#""Thing": {"#, r#""../Thing": {"#, "objects.../Thing"),
+    ] {
+        let bad = api.replace(from, to);
+        assert_ne!(bad, api);
+        let error = tccli::import("api.json", &bad, None)
+            .expect_err(to)
+            .to_string();
+        assert!(
+            error.contains(&format!(": {location}: ")) && error.contains("cannot name a spec file"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_list_index_in_an_example_is_an_error() {
+    let api = r#"{
+      "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "d", "name": "n", "status": "online"}},
+      "objects": {
+        "DescribeThingsRequest": {"members": [{"name": "Ids", "type": "list", "member": "string", "document": ""}]},
+        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": ""}]}
+      },
+      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+    }"#;
+    let examples = |index: usize| {
+        format!(
+            r#"{{"actions": {{"DescribeThings": [{{"title": "t", "input": "https://thing.tencentcloudapi.com/?Action=DescribeThings&Ids.{index}=a", "output": "{{}}"}}]}}}}"#
+        )
+    };
+    let limit = tccli::MAX_EXAMPLE_INDEX;
+    assert!(tccli::import("api.json", api, Some(("examples.json", &examples(limit)))).is_ok());
+    let error = tccli::import(
+        "api.json",
+        api,
+        Some(("examples.json", &examples(4_000_000_000))),
+    )
+    .expect_err("past the limit")
+    .to_string();
+    assert!(
+        error.contains("actions.DescribeThings[0].input")
+            && error.contains("param `Ids.4000000000`")
+            && error.contains("past 10000"),
+        "{error}"
+    );
+}

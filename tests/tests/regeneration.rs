@@ -143,3 +143,18 @@ fn adding_a_field_only_inserts_its_own_lines() {
         );
     }
 }
+
+#[test]
+fn every_generated_file_says_so_in_its_first_lines() {
+    // How `gen` tells its own files from others it must not replace.
+    let files = generate(&fixture_spec_root()).expect("generates");
+    for (path, text) in &files {
+        assert!(
+            text.lines()
+                .take(3)
+                .any(|l| l.contains(tencentcloud_codegen::render::GENERATED_MARK)),
+            "{}",
+            path.display()
+        );
+    }
+}

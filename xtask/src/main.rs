@@ -1,12 +1,13 @@
 //! `cargo xtask <command>`: the maintainer's entry point to the generator.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{Command, ImportCommand};
 
-use tencentcloud_codegen::files::{diff_tree, write_tree};
+use tencentcloud_codegen::files::{diff_tree, write_generated, write_tree, FileTree};
 use tencentcloud_codegen::{diff, generate, import};
 
 mod cli;
@@ -58,7 +59,8 @@ fn gen(args: cli::GenArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
     let files = generate::generate_in(&spec, &services, lang).map_err(|e| e.to_string())?;
     let generated = started.elapsed();
-    let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
+    // With --services, only their folders are replaced.
+    let touched = write_generated(&out, &files, &services)?;
     for path in &touched {
         println!("wrote {}", out.join(path).display());
     }
@@ -187,17 +189,11 @@ fn import_tccli(args: cli::TccliArgs) -> Result<(), String> {
     for mismatch in &imported.intl_mismatches {
         eprintln!("kept tccli's shape, without English text: {mismatch}");
     }
-    let files = imported.files;
-
-    // Check what was imported with the same loader the generator uses
-    // before anything lands in `out`.
-    let staging = std::env::temp_dir().join(format!("xtask-import-{}", std::process::id()));
-    let staged = stage_and_load(&staging, &out, &files);
-    let _ = std::fs::remove_dir_all(&staging);
-    staged?;
-
-    let mut files = files;
+    let mut files = imported.files;
     keep_version_extras(&out, &mut files)?;
+    // Loaded and resolved as `gen` would, before anything lands in `out`.
+    let (service_dir, version) = version_folder(&out)?;
+    check_import(service_dir, &BTreeMap::from([(version, &files)]))?;
     let touched = write_tree(&out, &files).map_err(|e| format!("{}: {e}", out.display()))?;
     let actions = files.keys().filter(|p| p.starts_with("actions")).count();
     let types = files.keys().filter(|p| p.starts_with("types")).count();
@@ -235,6 +231,20 @@ fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
     }
     let text = std::fs::read_to_string(input).map_err(|e| format!("{input}: {e}"))?;
     let files = import::errorcodes::import(input, &text).map_err(|e| e.to_string())?;
+    // The version with the new list must load and resolve as in `gen`
+    // before the list lands.
+    // The files `gen` reads; anything else in the folder it ignores.
+    let mut version_files = release::read_tree(out)?;
+    version_files.retain(|path, _| {
+        path.starts_with("actions")
+            || path.starts_with("types")
+            || ["service.json", "waiters.json"]
+                .iter()
+                .any(|n| path == Path::new(n))
+    });
+    version_files.extend(files.clone());
+    let (service_dir, version) = version_folder(out)?;
+    check_import(service_dir, &BTreeMap::from([(version, &version_files)]))?;
     // One file among the version's others: write it alone, atomically.
     let mut touched = 0;
     for (path, text) in &files {
@@ -248,11 +258,6 @@ fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", target.display()))?;
         touched += 1;
     }
-    // The same loader and resolver as `gen` must accept the result.
-    let version = tencentcloud_codegen::spec::load_version(out)
-        .map_err(|e| format!("the imported list does not load:\n{e}"))?;
-    tencentcloud_codegen::resolve::resolve(&[version])
-        .map_err(|e| format!("the imported list does not resolve:\n{e}"))?;
     println!(
         "imported {} into {} ({} files changed)",
         input,
@@ -262,22 +267,53 @@ fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn stage_and_load(
-    staging: &Path,
-    out: &Path,
-    files: &tencentcloud_codegen::files::FileTree,
+/// `<service>/<version>` as (service folder, version folder name).
+fn version_folder(out: &Path) -> Result<(&Path, String), String> {
+    let version = out.file_name().and_then(|n| n.to_str());
+    let service = out.parent().filter(|p| p.file_name().is_some());
+    match (service, version) {
+        (Some(service), Some(version)) => Ok((service, version.to_owned())),
+        _ => Err(format!(
+            "{}: --out must be <service>/<version>",
+            out.display()
+        )),
+    }
+}
+
+/// Loads and resolves the service folder `service_dir` as `gen` does, with
+/// `imported` (version folder name → its files) in place of what is on
+/// disk: an import is written only if `gen` accepts it.
+pub(crate) fn check_import(
+    service_dir: &Path,
+    imported: &BTreeMap<String, &FileTree>,
 ) -> Result<(), String> {
-    // The loader checks that folder names match service and version.
-    let version = out.file_name().ok_or("--out must name a version folder")?;
-    let service = out
-        .parent()
-        .and_then(Path::file_name)
-        .ok_or("--out must be <service>/<version>")?;
-    let dir = staging.join(service).join(version);
-    write_tree(&dir, files).map_err(|e| format!("{}: {e}", dir.display()))?;
-    tencentcloud_codegen::spec::load_version(&dir)
+    use tencentcloud_codegen::spec::{load_version, load_version_from_texts, SpecErrors};
+    let mut versions = Vec::new();
+    let mut errors = Vec::new();
+    let mut add = |loaded| match loaded {
+        Ok(version) => versions.push(version),
+        Err(SpecErrors(found)) => errors.extend(found),
+    };
+    // The service's other versions on disk: module names must not clash.
+    if let Ok(entries) = std::fs::read_dir(service_dir) {
+        let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        dirs.sort();
+        for dir in dirs.iter().filter(|d| d.is_dir()) {
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+            if !name.is_some_and(|n| imported.contains_key(&n)) {
+                add(load_version(dir));
+            }
+        }
+    }
+    for (version, files) in imported {
+        add(load_version_from_texts(&service_dir.join(version), files));
+    }
+    if !errors.is_empty() {
+        return Err(format!("the import does not load:\n{}", SpecErrors(errors)));
+    }
+    tencentcloud_codegen::resolve::resolve(&versions)
         .map(|_| ())
-        .map_err(|e| format!("the imported spec does not load:\n{e}"))
+        .map_err(|e| format!("the import does not resolve:\n{e}"))
 }
 
 /// Peak resident memory in bytes: this process's, and the largest of the
@@ -305,5 +341,87 @@ pub(crate) fn run(command: &mut std::process::Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{command:?} failed: {status}"))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A fresh folder under the system temp dir, removed on drop.
+    pub(crate) struct TempDir(pub PathBuf);
+
+    impl TempDir {
+        pub(crate) fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("creates the temp dir");
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// tccli's api.json of a one-action service `thing`.
+    pub(crate) const THING_API: &str = r#"{
+      "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "d", "name": "n", "status": "online"}},
+      "objects": {
+        "DescribeThingsRequest": {"members": [{"name": "Ids", "type": "list", "member": "string", "document": ""}]},
+        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": ""}]}
+      },
+      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+    }"#;
+
+    /// A waiter on an action `thing` does not have: `gen` rejects it.
+    pub(crate) const BAD_WAITERS: &str = r#"{"waiters": [{"name": "Ready", "description": "", "action": "DescribeOthers", "ids": "Ids", "items": "Set", "id": "Id", "state": "State", "acceptors": [{"state": "OK", "result": "success"}], "interval_seconds": 5, "timeout_seconds": 60}]}"#;
+
+    #[test]
+    fn a_tccli_import_that_gen_rejects_is_not_written() {
+        let temp = TempDir::new("import-rejected");
+        let api = temp.0.join("api.json");
+        std::fs::write(&api, THING_API).expect("writes");
+        let out = temp.0.join("spec/thing/2020-01-01");
+        std::fs::create_dir_all(&out).expect("creates");
+        // The kept waiters.json names an action the import does not have.
+        std::fs::write(out.join("waiters.json"), BAD_WAITERS).expect("writes");
+        let args = |out: &Path| cli::TccliArgs {
+            api: api.display().to_string(),
+            examples: None,
+            intl: None,
+            intl_examples: None,
+            out: out.to_owned(),
+        };
+        let error = import_tccli(args(&out)).expect_err("rejected");
+        assert!(
+            error.contains("does not resolve") && error.contains("DescribeOthers"),
+            "{error}"
+        );
+        assert!(!out.join("service.json").exists(), "nothing written");
+        std::fs::remove_file(out.join("waiters.json")).expect("removes");
+        import_tccli(args(&out)).expect("imports");
+        assert!(out.join("actions/DescribeThings.json").is_file());
+    }
+
+    #[test]
+    fn a_rejected_error_list_is_not_written() {
+        let temp = TempDir::new("errorcodes-rejected");
+        let out = temp.0.join("thing/2020-01-01");
+        let files = import::tccli::import("api.json", THING_API, None).expect("imports");
+        write_tree(&out, &files).expect("writes");
+        let list = temp.0.join("codes.json");
+        std::fs::write(&list, r#"{"codes": {"A.BC": "x", "A.B_C": "y"}}"#).expect("writes");
+        // The folder with the list does not resolve (a bad waiter): no list.
+        std::fs::write(out.join("waiters.json"), BAD_WAITERS).expect("writes");
+        let input = list.display().to_string();
+        assert!(import_error_codes(&input, &out).is_err());
+        assert!(!out.join("errorcodes.json").exists(), "nothing written");
+        // Without it, the clashing codes import and resolve.
+        std::fs::remove_file(out.join("waiters.json")).expect("removes");
+        import_error_codes(&input, &out).unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.join("errorcodes.json").is_file());
     }
 }

@@ -2,6 +2,7 @@
 //! `decode-examples`. The tccli wheel is fetched with pip into target/ when
 //! no installation is given; nothing of it is committed.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -119,24 +120,43 @@ pub fn import_all_command(args: TccliAllArgs) -> Result<(), String> {
             tccli_root(None)?
         }
     };
-    let mut imported = import_versions(&root, intl.as_deref(), &services, latest)?;
+    let imported = import_versions(&root, intl.as_deref(), &services, latest)?;
     report_skipped(&imported);
-    // Each version folder is replaced whole; other folders under `out`
-    // (other services, the schema) stay.
-    let mut changed = 0;
+    let count = imported.len();
+    let changed = write_imported(&out, imported)?;
+    println!("imported {count} service versions ({changed} files changed)");
+    Ok(())
+}
+
+/// Writes each imported version to `<out>/<service>/<version>/`, keeping
+/// its error codes and waiters, once every service loads and resolves as
+/// `gen` would: a bad import writes nothing. Each version folder is
+/// replaced whole; other folders under `out` (other versions and services,
+/// the schema) stay. Returns how many files changed.
+fn write_imported(out: &Path, mut imported: Vec<ImportedVersion>) -> Result<usize, String> {
     for version in &mut imported {
         let dir = out.join(&version.service).join(&version.version);
         crate::keep_version_extras(&dir, &mut version.files)?;
+    }
+    let mut by_service: BTreeMap<&str, BTreeMap<String, &FileTree>> = BTreeMap::new();
+    for version in &imported {
+        by_service
+            .entry(&version.service)
+            .or_default()
+            .insert(version.version.clone(), &version.files);
+    }
+    for (service, versions) in &by_service {
+        crate::check_import(&out.join(service), versions).map_err(|e| format!("{service}: {e}"))?;
+    }
+    let mut changed = 0;
+    for version in &imported {
+        let dir = out.join(&version.service).join(&version.version);
         changed += write_tree(&dir, &version.files)
             .map_err(|e| format!("{}: {e}", dir.display()))?
             .len();
         println!("imported {} into {}", version.service, dir.display());
     }
-    println!(
-        "imported {} service versions ({changed} files changed)",
-        imported.len()
-    );
-    Ok(())
+    Ok(changed)
 }
 
 /// Imports and generates the selected services under target/scale/ and
@@ -394,4 +414,50 @@ fn write_decoder_crate(
     ]);
     write_tree(&crate_dir, &files).map_err(|e| format!("{}: {e}", crate_dir.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::{TempDir, BAD_WAITERS, THING_API};
+    use tencentcloud_codegen::import::tccli;
+
+    fn imported(api: &str) -> ImportedVersion {
+        let imported = tccli::import_skipping_bad_replies("api.json", api, None, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        ImportedVersion {
+            service: imported.service,
+            version: imported.version,
+            folder: "v20200101".into(),
+            files: imported.files,
+            skipped_examples: Vec::new(),
+            intl_mismatches: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn tccli_all_writes_nothing_until_every_service_resolves() {
+        let temp = TempDir::new("tccli-all");
+        let out = temp.0.join("spec");
+        let other = THING_API.replace("\"thing\"", "\"other\"");
+        // `thing` keeps a waiter on an action it does not have.
+        let kept = out.join("thing/2020-01-01");
+        std::fs::create_dir_all(&kept).expect("creates");
+        std::fs::write(kept.join("waiters.json"), BAD_WAITERS).expect("writes");
+        let error = write_imported(&out, vec![imported(&other), imported(THING_API)])
+            .expect_err("rejected");
+        assert!(
+            error.starts_with("thing: the import does not resolve"),
+            "{error}"
+        );
+        assert!(!out.join("other").exists() && !kept.join("service.json").exists());
+
+        std::fs::remove_file(kept.join("waiters.json")).expect("removes");
+        let changed = write_imported(&out, vec![imported(&other), imported(THING_API)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(changed, 4);
+        assert!(out
+            .join("other/2020-01-01/actions/DescribeThings.json")
+            .is_file());
+    }
 }

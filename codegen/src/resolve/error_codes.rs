@@ -26,7 +26,8 @@ pub fn variant_name(code: &str) -> String {
     name
 }
 
-const RESERVED: &[&str] = &["Other", "Self"];
+/// Variant names the generated enum uses itself.
+pub(crate) const RESERVED: &[&str] = &["Other", "Self"];
 
 /// The version's error codes, or `None` without an `errorcodes.json`.
 pub fn resolve(version: &ServiceVersion, errors: &mut Vec<SpecError>) -> Option<ErrorCodeSet> {

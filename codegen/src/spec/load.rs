@@ -525,6 +525,43 @@ fn strip_extensions(kind: &str, json: &mut Value) {
     }
 }
 
+/// A spec name that also names a file or folder: importers check it with
+/// [`check_name`] before building any path from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecName {
+    /// `cvm`: the service folder.
+    Service,
+    /// `2017-03-12`: the version folder.
+    Version,
+    /// `actions/<name>.json`.
+    Action,
+    /// `types/<name>.json`.
+    Type,
+}
+
+impl SpecName {
+    const ALL: [SpecName; 4] = [Self::Service, Self::Version, Self::Action, Self::Type];
+
+    /// The schema definition of the name, under `$defs`.
+    fn def(self) -> &'static str {
+        match self {
+            Self::Service => "service/properties/service",
+            Self::Version => "service/properties/version",
+            Self::Action => "action/properties/name",
+            Self::Type => "type/properties/name",
+        }
+    }
+}
+
+/// Checks `value` against the schema's pattern for `name`, so that it is
+/// one plain path component (no `/`, `..` or empty name).
+pub fn check_name(name: SpecName, value: &str) -> Result<(), String> {
+    match validate(name.def(), &Value::String(value.to_owned())).first() {
+        None => Ok(()),
+        Some((_, message)) => Err(message.clone()),
+    }
+}
+
 /// Schema violations as (JSON pointer, message), in document order.
 fn validate(kind: &str, json: &Value) -> Vec<(String, String)> {
     static VALIDATORS: OnceLock<Result<BTreeMap<String, jsonschema::Validator>, String>> =
@@ -533,6 +570,7 @@ fn validate(kind: &str, json: &Value) -> Vec<(String, String)> {
         let schema: Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
         ["service", "action", "type", "errorcodes", "waiters"]
             .into_iter()
+            .chain(SpecName::ALL.map(SpecName::def))
             .map(|kind| {
                 let mut root = schema.clone();
                 if let Some(map) = root.as_object_mut() {
@@ -595,6 +633,21 @@ fn sorted_dirs(dir: &Path, errors: &mut Vec<SpecError>) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_become_paths_follow_the_schema() {
+        assert_eq!(check_name(SpecName::Service, "cvm"), Ok(()));
+        assert_eq!(check_name(SpecName::Version, "2017-03-12"), Ok(()));
+        for (name, value) in [
+            (SpecName::Version, ""),
+            (SpecName::Service, "../cvm"),
+            (SpecName::Action, "../../../x"),
+            (SpecName::Type, "A/B"),
+        ] {
+            let error = check_name(name, value).expect_err(value);
+            assert!(error.contains("does not match"), "{error}");
+        }
+    }
 
     #[test]
     fn the_schema_and_changelog_folders_are_not_services() {

@@ -9,16 +9,17 @@
 //!   `"source"` (the form in which the list was converted from that file).
 //!
 //! Codes are sorted. Two codes whose variant names would clash (see
-//! [`crate::resolve::error_codes`]) each get an explicit `variant` with their parts
-//! joined by `_`, so the result always generates.
+//! [`crate::resolve::error_codes`]), or one whose name is reserved, each
+//! get an explicit `variant` with their parts joined by `_`, and `_2`,
+//! `_3`... on a code whose join is taken, so the result always generates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::{to_json_text, SpecFiles};
-use crate::resolve::error_codes::variant_name;
+use crate::resolve::error_codes::{variant_name, RESERVED};
 use crate::spec::extras::{ErrorCodeDef, ErrorCodes};
 
 /// The file the importer writes, in the version folder.
@@ -69,15 +70,38 @@ fn to_spec(source: String, codes: BTreeMap<String, String>) -> ErrorCodes {
     for code in codes.keys() {
         *by_variant.entry(variant_name(code)).or_default() += 1;
     }
+    // A code keeps its own variant unless another code or a reserved name
+    // has it too.
+    let needs_own = |code: &str| {
+        let variant = variant_name(code);
+        by_variant.get(&variant).copied().unwrap_or(0) > 1 || RESERVED.contains(&variant.as_str())
+    };
+    let mut taken: BTreeSet<String> = RESERVED.iter().map(|r| (*r).to_owned()).collect();
+    taken.extend(
+        codes
+            .keys()
+            .filter(|c| !needs_own(c))
+            .map(|c| variant_name(c)),
+    );
     let codes = codes
         .into_iter()
         .map(|(code, description)| {
-            let clashes = by_variant.get(&variant_name(&code)).copied().unwrap_or(0) > 1;
-            let variant = clashes.then(|| {
-                code.split('.')
+            // Parts joined by `_`; `A.BC` and `A.B_C` both give `A_BC`, so
+            // the later code (in sorted order) gets `_2`, `_3`, ...
+            let variant = needs_own(&code).then(|| {
+                let joined = code
+                    .split('.')
                     .map(variant_name)
                     .collect::<Vec<_>>()
-                    .join("_")
+                    .join("_");
+                let mut variant = joined.clone();
+                for n in 2.. {
+                    if taken.insert(variant.clone()) {
+                        break;
+                    }
+                    variant = format!("{joined}_{n}");
+                }
+                variant
             });
             ErrorCodeDef {
                 code,
@@ -224,6 +248,26 @@ mod tests {
                 None,
                 Some("InvalidParameter_ValueTooLarge"),
                 Some("InvalidParameterValue_TooLarge")
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_that_join_alike_get_distinct_variants() {
+        let codes = ["A.BC", "A.B_C", "ABC", "Other"].map(|c| (c.to_owned(), String::new()));
+        let spec = to_spec("s".into(), BTreeMap::from(codes));
+        let variants: Vec<(&str, Option<&str>)> = spec
+            .codes
+            .iter()
+            .map(|c| (c.code.as_str(), c.variant.as_deref()))
+            .collect();
+        assert_eq!(
+            variants,
+            vec![
+                ("A.BC", Some("A_BC")),
+                ("A.B_C", Some("A_BC_2")),
+                ("ABC", Some("ABC")),
+                ("Other", Some("Other_2")),
             ]
         );
     }

@@ -12,11 +12,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{to_json_text, SpecFiles};
-use crate::spec::locate;
 use crate::spec::model::{
     Action, Endpoint, Example, Family, Field, HttpMethod, ListEncoding, ListStyle, Protocol,
     ServiceMeta, Signing, SigningMethod, Status, TypeDef,
 };
+use crate::spec::{check_name, locate, SpecName};
 
 /// Why an input could not be imported; the message says where and what.
 #[derive(Debug, thiserror::Error)]
@@ -501,7 +501,50 @@ fn parse_api(file: &str, text: &str) -> Result<ApiJson, ImportError> {
     // Parsed again from the text, so a wrong shape is reported with its line
     // and column.
     drop(value);
-    serde_json::from_str(text).map_err(|e| not_api(e.to_string()))
+    let api: ApiJson = serde_json::from_str(text).map_err(|e| not_api(e.to_string()))?;
+    check_names(&api)
+        .map_err(|(location, message)| ImportError::at(file, text, location, message))?;
+    Ok(api)
+}
+
+/// Service, version, action and type names become folder and file names:
+/// each must match the schema's pattern before any path is built.
+fn check_names(api: &ApiJson) -> Result<(), (String, String)> {
+    let envelopes: BTreeSet<&str> = api
+        .actions
+        .values()
+        .flat_map(|a| [a.input.as_str(), a.output.as_str()])
+        .collect();
+    let meta = &api.metadata;
+    let names = [
+        (
+            "metadata.serviceShortName".to_owned(),
+            SpecName::Service,
+            &meta.service_short_name,
+        ),
+        (
+            "metadata.apiVersion".to_owned(),
+            SpecName::Version,
+            &meta.api_version,
+        ),
+    ]
+    .into_iter()
+    .chain(
+        api.actions
+            .keys()
+            .map(|n| (format!("actions.{n}"), SpecName::Action, n)),
+    )
+    .chain(
+        api.objects
+            .keys()
+            .filter(|n| !envelopes.contains(n.as_str()))
+            .map(|n| (format!("objects.{n}"), SpecName::Type, n)),
+    );
+    for (location, kind, name) in names {
+        check_name(kind, name)
+            .map_err(|e| (location, format!("`{name}` cannot name a spec file: {e}")))?;
+    }
+    Ok(())
 }
 
 fn parse_examples(
@@ -702,6 +745,10 @@ fn request_from_url(
     }
 }
 
+/// The largest list index an example URL may use (`Name.10000`): the
+/// list is filled with nulls up to it, and real examples use a few.
+pub const MAX_EXAMPLE_INDEX: usize = 10_000;
+
 fn insert_path(
     api: &ApiJson,
     node: &mut Value,
@@ -722,6 +769,12 @@ fn insert_path(
     if member.kind == "list" {
         let (index, rest) = rest.split_first().ok_or("a list param needs an index")?;
         let index: usize = index.parse().map_err(|_| format!("bad index `{index}`"))?;
+        // The list is filled up to the index: a huge one would exhaust memory.
+        if index > MAX_EXAMPLE_INDEX {
+            return Err(format!(
+                "index {index} is past {MAX_EXAMPLE_INDEX}, the largest an example may use"
+            ));
+        }
         let list = map
             .entry(head.to_string())
             .or_insert_with(|| Value::Array(Vec::new()));
