@@ -203,3 +203,36 @@ fn calls_that_succeed_and_fail_never_show_a_secret() {
     );
     assert_hidden("the tracing output", &logs);
 }
+
+/// The generated types print no credential they carry: a request's
+/// password, a new key pair's private key, STS's temporary key and token.
+#[test]
+fn generated_types_redact_credentials_in_debug() {
+    use tencentcloud_cvm::v20170312::{EnterRescueModeRequest, LoginSettings};
+    let request = EnterRescueModeRequest::new("ins-1", SECRET_KEY);
+    let settings = LoginSettings::new().with_password(SECRET_KEY);
+    let debug = format!("{request:?} {settings:?} {:?}", LoginSettings::new());
+    assert_hidden("a request's Debug", &debug);
+    // The other members show, and an unset password shows as unset.
+    assert!(debug.contains("\"ins-1\""), "{debug}");
+    assert!(
+        debug.contains("password: Some(\"<redacted>\")") && debug.contains("password: None"),
+        "{debug}"
+    );
+
+    let key_pair: tencentcloud_cvm::v20170312::output::KeyPair = serde_json::from_value(
+        serde_json::json!({"KeyId": "skey-1", "PublicKey": "ssh-rsa AAAA", "PrivateKey": SECRET_KEY}),
+    )
+    .expect("a key pair");
+    let credentials: tencentcloud_sts::v20180813::output::Credentials =
+        serde_json::from_value(serde_json::json!({
+            "TmpSecretId": "AKIDtmp", "TmpSecretKey": SECRET_KEY, "Token": TOKEN
+        }))
+        .expect("credentials");
+    let debug = format!("{key_pair:?} {credentials:?}");
+    assert_hidden("a reply's Debug", &debug);
+    assert!(
+        debug.contains("ssh-rsa AAAA") && debug.contains("AKIDtmp"),
+        "{debug}"
+    );
+}

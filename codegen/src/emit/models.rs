@@ -154,7 +154,9 @@ fn write_struct(w: &mut RustWriter, s: &Struct, partial_eq: bool) {
     let has_plain = s.fields.iter().any(|f| f.repr == Repr::Plain);
     let default = if has_plain { "" } else { ", Default" };
     let eq = if partial_eq { ", PartialEq" } else { "" };
-    w.line(format_args!("#[derive(Debug, Clone{eq}{default})]"));
+    let redacts = s.fields.iter().any(|f| f.secret);
+    let debug = if redacts { "" } else { "Debug, " };
+    w.line(format_args!("#[derive({debug}Clone{eq}{default})]"));
     w.line("#[non_exhaustive]");
     if s.fields.is_empty() {
         w.line(format_args!("pub struct {} {{}}", s.name));
@@ -166,6 +168,40 @@ fn write_struct(w: &mut RustWriter, s: &Struct, partial_eq: bool) {
             w.line(format_args!("pub {}: {},", f.name, field_type(f)));
         }
     });
+    if redacts {
+        w.blank();
+        write_redacted_debug(w, s);
+    }
+}
+
+/// Debug that shows `<redacted>` for members holding credentials (a set
+/// optional one as `Some("<redacted>")`), so that printing a request or a
+/// reply shows no password, key or token.
+fn write_redacted_debug(w: &mut RustWriter, s: &Struct) {
+    w.block(
+        format_args!("impl std::fmt::Debug for {} {{", s.name),
+        "}",
+        |w| {
+            w.block(
+                "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {",
+                "}",
+                |w| {
+                    w.line(format_args!("f.debug_struct({})", quoted(&s.name)));
+                    for field in &s.fields {
+                        let value = match (field.secret, field.repr) {
+                            (false, _) => format!("&self.{}", field.name),
+                            (true, Repr::Optional) => {
+                                format!("&self.{}.as_ref().map(|_| \"<redacted>\")", field.name)
+                            }
+                            (true, _) => "&\"<redacted>\"".to_owned(),
+                        };
+                        w.line(format_args!("    .field({}, {value})", quoted(&field.name)));
+                    }
+                    w.line("    .finish()");
+                },
+            );
+        },
+    );
 }
 
 /// `Serialize` through `tencentcloud_runtime::lenient::fields`: one call

@@ -233,6 +233,9 @@ pub struct Member {
     /// The spec marks it required (for inputs).
     pub required: bool,
     pub deprecated: bool,
+    /// It holds a credential (a password, a secret or private key, a
+    /// token): the struct's Debug shows `<redacted>` for it.
+    pub secret: bool,
     pub doc: String,
     /// The spec's own text (Chinese for tccli's services), whatever the doc
     /// language, as written (HTML): what rules that read docs use. Kept

@@ -394,6 +394,7 @@ fn members<T>(
             (false, _, true) => Repr::Plain,
             (false, _, false) => Repr::Optional,
         };
+        let secret = naming::is_secret(&field.name) && is_text(&ty);
         out.push(Member {
             wire: field.name.clone(),
             name,
@@ -402,6 +403,7 @@ fn members<T>(
             repr,
             required: field.required,
             deprecated: field.deprecated,
+            secret,
             doc: field_doc(field),
             spec_text: field
                 .spec_description
@@ -411,6 +413,15 @@ fn members<T>(
         });
     }
     out
+}
+
+/// A string or a list of strings.
+fn is_text(ty: &RustType) -> bool {
+    match ty {
+        RustType::String => true,
+        RustType::Vec(inner) => matches!(**inner, RustType::String),
+        _ => false,
+    }
 }
 
 /// Each field's Rust name. Some services carry two fields whose wire names

@@ -40,6 +40,31 @@ const RESERVED_TYPES: &[&str] = &[
     "IntoIterator",
 ];
 
+/// Whether a text member holds a credential, by its name: the specs do not
+/// mark secrets. Passwords, secrets, secret and private keys, tokens; not
+/// `ClientToken` (idempotency) or the paging tokens (`NextToken`,
+/// `PaginationToken`).
+pub fn is_secret(wire: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "secretkey",
+        "secretaccesskey",
+        "privatekey",
+        "token",
+    ];
+    const NOT: &[&str] = &[
+        "clienttoken",
+        "nexttoken",
+        "pagetoken",
+        "paginationtoken",
+        "continuationtoken",
+    ];
+    let name = wire.to_ascii_lowercase();
+    ENDINGS.iter().any(|end| name.ends_with(end)) && !NOT.iter().any(|end| name.ends_with(end))
+}
+
 /// Methods every generated client or struct has besides the actions/setters.
 pub const RESERVED_METHODS: &[&str] = &[
     "new",
@@ -143,6 +168,34 @@ fn snake_by_letter(wire: &str) -> String {
 mod tests {
     use super::NameKind::*;
     use super::*;
+
+    #[test]
+    fn secrets_by_name() {
+        for secret in [
+            "Password",
+            "GrafanaInitPassword",
+            "TmpSecretKey",
+            "secretkey",
+            "SecretAccessKey",
+            "PrivateKey",
+            "AuthSecret",
+            "Token",
+            "WebIdentityToken",
+        ] {
+            assert!(is_secret(secret), "{secret}");
+        }
+        for plain in [
+            "ClientToken",
+            "NextToken",
+            "PaginationToken",
+            "TotalTokens",
+            "ForcePasswordChange",
+            "SecretId",
+            "PublicKey",
+        ] {
+            assert!(!is_secret(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn fields() {

@@ -183,6 +183,7 @@ mod tests {
             repr,
             required: false,
             deprecated: false,
+            secret: false,
             doc: String::new(),
             spec_text: String::new(),
         }

@@ -99,6 +99,7 @@ mod tests {
                     repr: Repr::Optional,
                     required: false,
                     deprecated: false,
+                    secret: false,
                     doc: String::new(),
                     spec_text: String::new(),
                 })

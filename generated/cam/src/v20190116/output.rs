@@ -68,7 +68,7 @@ impl serde::Serialize for AccessKey {
 }
 
 /// Access key
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AccessKeyDetail {
     /// Access key ID
@@ -92,6 +92,18 @@ pub struct AccessKeyDetail {
     ///
     /// May be null. Example: `readOnly权限`
     pub description: Option<String>,
+}
+
+impl std::fmt::Debug for AccessKeyDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessKeyDetail")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key.as_ref().map(|_| "<redacted>"))
+            .field("status", &self.status)
+            .field("create_time", &self.create_time)
+            .field("description", &self.description)
+            .finish()
+    }
 }
 
 impl lenient::Reply for AccessKeyDetail {
@@ -552,7 +564,7 @@ impl serde::Serialize for AttachedUserPolicyGroupInfo {
 }
 
 /// (Chinese only) 认证凭据Token
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct AuthToken {
     /// (Chinese only) 认证Token
@@ -586,6 +598,19 @@ pub struct AuthToken {
     ///
     /// May be null. Example: `success`
     pub rotation_message: Option<String>,
+}
+
+impl std::fmt::Debug for AuthToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthToken")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("current_time", &self.current_time)
+            .field("next_rotation_time", &self.next_rotation_time)
+            .field("last_rotation_time_cost", &self.last_rotation_time_cost)
+            .field("rotation_status", &self.rotation_status)
+            .field("rotation_message", &self.rotation_message)
+            .finish()
+    }
 }
 
 impl lenient::Reply for AuthToken {

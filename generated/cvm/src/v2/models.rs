@@ -7112,7 +7112,7 @@ impl serde::Serialize for RenewInstanceResponse {
 }
 
 /// Request of [`Client::reset_instance_password`](super::Client::reset_instance_password).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancePasswordRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的 `id.n` 一节）。
@@ -7126,6 +7126,15 @@ pub struct ResetInstancePasswordRequest {
     ///
     /// Required.
     pub password: String,
+}
+
+impl std::fmt::Debug for ResetInstancePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetInstancePasswordRequest")
+            .field("instance_ids", &self.instance_ids)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 
 impl ResetInstancePasswordRequest {
@@ -7222,7 +7231,7 @@ impl serde::Serialize for ResetInstancePasswordResponse {
 }
 
 /// Request of [`Client::reset_instances`](super::Client::reset_instances).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesRequest {
     /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/document/api/213/1272) API返回值中的 unInstanceId 获取。
@@ -7246,6 +7255,20 @@ pub struct ResetInstancesRequest {
     pub need_monitor_agent: Option<i64>,
     /// (Chinese only) 系统盘大小(GB)。rootSize默认保持不变。
     pub root_size: Option<i64>,
+}
+
+impl std::fmt::Debug for ResetInstancesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetInstancesRequest")
+            .field("instance_id", &self.instance_id)
+            .field("image_type", &self.image_type)
+            .field("image_id", &self.image_id)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("need_security_agent", &self.need_security_agent)
+            .field("need_monitor_agent", &self.need_monitor_agent)
+            .field("root_size", &self.root_size)
+            .finish()
+    }
 }
 
 impl ResetInstancesRequest {
@@ -7941,7 +7964,7 @@ impl serde::Serialize for ReturnInstanceResponse {
 }
 
 /// Request of [`Client::run_instances_hour`](super::Client::run_instances_hour).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesHourRequest {
     /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/497#2.-.E5.8F.AF.E7.94.A8.E5.8C.BA) ID。
@@ -8002,6 +8025,37 @@ pub struct RunInstancesHourRequest {
     pub client_token: Option<String>,
     /// (Chinese only) 私有子网 IP 数组，目前只支持一个 IP。在创建实例、修改实例 VPC 属性操作中可使用此参数。
     pub private_ip_addresses: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for RunInstancesHourRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunInstancesHourRequest")
+            .field("zone_id", &self.zone_id)
+            .field("cpu", &self.cpu)
+            .field("mem", &self.mem)
+            .field("image_id", &self.image_id)
+            .field("storage_size", &self.storage_size)
+            .field("instance_type", &self.instance_type)
+            .field("image_type", &self.image_type)
+            .field("bandwidth_type", &self.bandwidth_type)
+            .field("bandwidth", &self.bandwidth)
+            .field("wan_ip", &self.wan_ip)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("is_vpc_gateway", &self.is_vpc_gateway)
+            .field("storage_type", &self.storage_type)
+            .field("root_size", &self.root_size)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("key_id", &self.key_id)
+            .field("need_security_agent", &self.need_security_agent)
+            .field("need_monitor_agent", &self.need_monitor_agent)
+            .field("project_id", &self.project_id)
+            .field("instance_name", &self.instance_name)
+            .field("goods_num", &self.goods_num)
+            .field("client_token", &self.client_token)
+            .field("private_ip_addresses", &self.private_ip_addresses)
+            .finish()
+    }
 }
 
 impl RunInstancesHourRequest {
@@ -8330,7 +8384,7 @@ impl serde::Serialize for RunInstancesHourResponse {
 }
 
 /// Request of [`Client::run_instances`](super::Client::run_instances).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesRequest {
     /// (Chinese only) CPU（核数）。
@@ -8394,6 +8448,38 @@ pub struct RunInstancesRequest {
     pub client_token: Option<String>,
     /// (Chinese only) 私有子网ip数组，目前只支持一个ip。在创建实例、修改实例vpc属性操作中可使用此参数。
     pub private_ip_addresses: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for RunInstancesRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunInstancesRequest")
+            .field("cpu", &self.cpu)
+            .field("mem", &self.mem)
+            .field("image_id", &self.image_id)
+            .field("period", &self.period)
+            .field("storage_size", &self.storage_size)
+            .field("zone_id", &self.zone_id)
+            .field("instance_type", &self.instance_type)
+            .field("image_type", &self.image_type)
+            .field("bandwidth_type", &self.bandwidth_type)
+            .field("bandwidth", &self.bandwidth)
+            .field("wan_ip", &self.wan_ip)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("is_vpc_gateway", &self.is_vpc_gateway)
+            .field("storage_type", &self.storage_type)
+            .field("root_size", &self.root_size)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("key_id", &self.key_id)
+            .field("need_security_agent", &self.need_security_agent)
+            .field("need_monitor_agent", &self.need_monitor_agent)
+            .field("project_id", &self.project_id)
+            .field("instance_name", &self.instance_name)
+            .field("goods_num", &self.goods_num)
+            .field("client_token", &self.client_token)
+            .field("private_ip_addresses", &self.private_ip_addresses)
+            .finish()
+    }
 }
 
 impl RunInstancesRequest {

@@ -80,7 +80,7 @@ impl serde::Serialize for CreateEipData {
 }
 
 /// (Chinese only) data 包含所生成密钥的信息，数据结构如下。
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CreateKeyPairData {
     /// (Chinese only) 所生成密钥的ID，是密钥的唯一标识。
@@ -91,6 +91,17 @@ pub struct CreateKeyPairData {
     pub pubkey: Option<String>,
     /// (Chinese only) 所生成的密钥的纯文本私钥，腾讯云不会保管，请妥善保存。
     pub secretkey: Option<String>,
+}
+
+impl std::fmt::Debug for CreateKeyPairData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateKeyPairData")
+            .field("key_id", &self.key_id)
+            .field("key_name", &self.key_name)
+            .field("pubkey", &self.pubkey)
+            .field("secretkey", &self.secretkey.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl lenient::Reply for CreateKeyPairData {

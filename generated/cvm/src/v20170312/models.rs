@@ -9733,7 +9733,7 @@ impl serde::Serialize for EnhancedService {
 }
 
 /// Request of [`Client::enter_rescue_mode`](super::Client::enter_rescue_mode).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterRescueModeRequest {
     /// Instance ID Needs to Enter Rescue Mode
@@ -9762,6 +9762,18 @@ pub struct EnterRescueModeRequest {
     ///
     /// Example: `HARD`
     pub stop_type: Option<String>,
+}
+
+impl std::fmt::Debug for EnterRescueModeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnterRescueModeRequest")
+            .field("instance_id", &self.instance_id)
+            .field("password", &"<redacted>")
+            .field("username", &self.username)
+            .field("force_stop", &self.force_stop)
+            .field("stop_type", &self.stop_type)
+            .finish()
+    }
 }
 
 impl EnterRescueModeRequest {
@@ -13160,7 +13172,7 @@ impl serde::Serialize for LaunchTemplate {
 }
 
 /// Describes login settings of an instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginSettings {
     /// Instance login password. The password complexity limits vary with the operating system type as follows:
@@ -13186,6 +13198,16 @@ pub struct LoginSettings {
     ///
     /// Example: `true`
     pub keep_image_login: Option<String>,
+}
+
+impl std::fmt::Debug for LoginSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginSettings")
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("key_ids", &self.key_ids)
+            .field("keep_image_login", &self.keep_image_login)
+            .finish()
+    }
 }
 
 impl LoginSettings {
@@ -13384,7 +13406,7 @@ impl serde::Serialize for MetadataItem {
 }
 
 /// Request of [`Client::modify_chc_attribute`](super::Client::modify_chc_attribute).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyChcAttributeRequest {
     /// CHC host IDs
@@ -13411,6 +13433,19 @@ pub struct ModifyChcAttributeRequest {
     ///
     /// Example: `["sg-1a2b34af"]`
     pub bmc_security_group_ids: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for ModifyChcAttributeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModifyChcAttributeRequest")
+            .field("chc_ids", &self.chc_ids)
+            .field("instance_name", &self.instance_name)
+            .field("device_type", &self.device_type)
+            .field("bmc_user", &self.bmc_user)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("bmc_security_group_ids", &self.bmc_security_group_ids)
+            .finish()
+    }
 }
 
 impl ModifyChcAttributeRequest {
@@ -17400,7 +17435,7 @@ impl serde::Serialize for ResetInstancesInternetMaxBandwidthResponse {
 }
 
 /// Request of [`Client::reset_instances_password`](super::Client::reset_instances_password).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResetInstancesPasswordRequest {
     /// Instance ID(s). To obtain the instance IDs, you can call [`DescribeInstances`](https://intl.cloud.tencent.com/document/api/213/15728?from_cn_redirect=1) and look for `InstanceId` in the response. The maximum number of instances in each request is 100.
@@ -17438,6 +17473,17 @@ pub struct ResetInstancesPasswordRequest {
     ///
     /// Example: `true`
     pub force_stop: Option<bool>,
+}
+
+impl std::fmt::Debug for ResetInstancesPasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResetInstancesPasswordRequest")
+            .field("instance_ids", &self.instance_ids)
+            .field("password", &"<redacted>")
+            .field("user_name", &self.user_name)
+            .field("force_stop", &self.force_stop)
+            .finish()
+    }
 }
 
 impl ResetInstancesPasswordRequest {

@@ -3375,7 +3375,7 @@ impl serde::Serialize for ItemPrice {
 }
 
 /// Describes key pair information.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct KeyPair {
     /// Key pair `ID`, the unique identifier of a key pair.
@@ -3413,6 +3413,22 @@ pub struct KeyPair {
     /// The list of tags bound to the key.
     /// Note: This field may return `null`, indicating that no valid value can be obtained.
     pub tags: Vec<output::Tag>,
+}
+
+impl std::fmt::Debug for KeyPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPair")
+            .field("key_id", &self.key_id)
+            .field("key_name", &self.key_name)
+            .field("project_id", &self.project_id)
+            .field("description", &self.description)
+            .field("public_key", &self.public_key)
+            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field("associated_instance_ids", &self.associated_instance_ids)
+            .field("created_time", &self.created_time)
+            .field("tags", &self.tags)
+            .finish()
+    }
 }
 
 impl lenient::Reply for KeyPair {
@@ -3914,7 +3930,7 @@ impl serde::Serialize for LocalDiskType {
 }
 
 /// Describes login settings of an instance.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct LoginSettings {
     /// Instance login password. The password complexity limits vary with the operating system type as follows:
@@ -3940,6 +3956,16 @@ pub struct LoginSettings {
     ///
     /// Example: `true`
     pub keep_image_login: Option<String>,
+}
+
+impl std::fmt::Debug for LoginSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginSettings")
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("key_ids", &self.key_ids)
+            .field("keep_image_login", &self.keep_image_login)
+            .finish()
+    }
 }
 
 impl lenient::Reply for LoginSettings {

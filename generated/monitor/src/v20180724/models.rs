@@ -838,7 +838,7 @@ impl serde::Serialize for AlarmPolicyTriggerTask {
 }
 
 /// (Chinese only) url鉴权
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// (Chinese only) 用户名
@@ -851,6 +851,15 @@ pub struct BasicAuth {
     ///
     /// May be null. Example: `user-password`
     pub password: Option<String>,
+}
+
+impl std::fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field("user_name", &self.user_name)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl BasicAuth {
@@ -4046,7 +4055,7 @@ impl serde::Serialize for CreateExternalClusterResponse {
 }
 
 /// Request of [`Client::create_grafana_instance`](super::Client::create_grafana_instance).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGrafanaInstanceRequest {
     /// Instance name
@@ -4083,6 +4092,21 @@ pub struct CreateGrafanaInstanceRequest {
     ///
     /// Example: `true`
     pub auto_voucher: Option<bool>,
+}
+
+impl std::fmt::Debug for CreateGrafanaInstanceRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateGrafanaInstanceRequest")
+            .field("instance_name", &self.instance_name)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_ids", &self.subnet_ids)
+            .field("enable_internet", &self.enable_internet)
+            .field("grafana_init_password", &self.grafana_init_password.as_ref().map(|_| "<redacted>"))
+            .field("tag_specification", &self.tag_specification)
+            .field("docker_image", &self.docker_image)
+            .field("auto_voucher", &self.auto_voucher)
+            .finish()
+    }
 }
 
 impl CreateGrafanaInstanceRequest {

@@ -1575,7 +1575,7 @@ impl serde::Serialize for AlarmPolicyTriggerTask {
 }
 
 /// (Chinese only) url鉴权
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct BasicAuth {
     /// (Chinese only) 用户名
@@ -1588,6 +1588,15 @@ pub struct BasicAuth {
     ///
     /// May be null. Example: `user-password`
     pub password: Option<String>,
+}
+
+impl std::fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field("user_name", &self.user_name)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl lenient::Reply for BasicAuth {
@@ -8665,7 +8674,7 @@ impl serde::Serialize for PrometheusInstanceTenantUsage {
 }
 
 /// Prometheus service response body
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PrometheusInstancesItem {
     /// Instance ID.
@@ -8875,6 +8884,44 @@ pub struct PrometheusInstancesItem {
     ///
     /// May be null.
     pub instance_attributes: Vec<output::PrometheusRuleKv>,
+}
+
+impl std::fmt::Debug for PrometheusInstancesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrometheusInstancesItem")
+            .field("instance_id", &self.instance_id)
+            .field("instance_name", &self.instance_name)
+            .field("instance_charge_type", &self.instance_charge_type)
+            .field("region_id", &self.region_id)
+            .field("zone", &self.zone)
+            .field("vpc_id", &self.vpc_id)
+            .field("subnet_id", &self.subnet_id)
+            .field("data_retention_time", &self.data_retention_time)
+            .field("instance_status", &self.instance_status)
+            .field("grafana_url", &self.grafana_url)
+            .field("created_at", &self.created_at)
+            .field("enable_grafana", &self.enable_grafana)
+            .field("ipv4_address", &self.ipv4_address)
+            .field("tag_specification", &self.tag_specification)
+            .field("expire_time", &self.expire_time)
+            .field("charge_status", &self.charge_status)
+            .field("spec_name", &self.spec_name)
+            .field("auto_renew_flag", &self.auto_renew_flag)
+            .field("is_near_expire", &self.is_near_expire)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "<redacted>"))
+            .field("remote_write", &self.remote_write)
+            .field("api_root_path", &self.api_root_path)
+            .field("proxy_address", &self.proxy_address)
+            .field("grafana_status", &self.grafana_status)
+            .field("grafana_ip_white_list", &self.grafana_ip_white_list)
+            .field("grant", &self.grant)
+            .field("grafana_instance_id", &self.grafana_instance_id)
+            .field("alert_rule_limit", &self.alert_rule_limit)
+            .field("recording_rule_limit", &self.recording_rule_limit)
+            .field("migration_type", &self.migration_type)
+            .field("instance_attributes", &self.instance_attributes)
+            .finish()
+    }
 }
 
 impl lenient::Reply for PrometheusInstancesItem {

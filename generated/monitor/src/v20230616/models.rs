@@ -7186,7 +7186,7 @@ impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) 转发目标对象信息
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Producer {
     /// (Chinese only) 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
@@ -7219,6 +7219,22 @@ pub struct Producer {
     pub username: Option<String>,
     /// (Chinese only) Kafka密码
     pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Producer")
+            .field("protocol_type", &self.protocol_type)
+            .field("type_", &self.type_)
+            .field("brokers", &self.brokers)
+            .field("topic", &self.topic)
+            .field("merge", &self.merge)
+            .field("global_tags", &self.global_tags)
+            .field("default_tags", &self.default_tags)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl Producer {

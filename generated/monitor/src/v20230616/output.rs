@@ -1818,7 +1818,7 @@ impl serde::Serialize for KafkaConnectivity {
 }
 
 /// MCP entity
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct McpInfo {
     /// mcp ID
@@ -1865,6 +1865,24 @@ pub struct McpInfo {
     ///
     /// May be null. Example: `true`
     pub enabled: Option<bool>,
+}
+
+impl std::fmt::Debug for McpInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpInfo")
+            .field("mcp_id", &self.mcp_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("url", &self.url)
+            .field("transport", &self.transport)
+            .field("auth_type", &self.auth_type)
+            .field("auth_secret", &self.auth_secret.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .field("retry_count", &self.retry_count)
+            .field("headers", &self.headers)
+            .field("enabled", &self.enabled)
+            .finish()
+    }
 }
 
 impl lenient::Reply for McpInfo {
@@ -2603,7 +2621,7 @@ impl serde::Serialize for PagerDutyRobotNoticeTmplMatcher {
 }
 
 /// (Chinese only) 转发目标对象信息
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Producer {
     /// (Chinese only) 转发协议类型，0-stormRetPb, 1-tcbDispensePb, 2-stormRetJson, 3-ADPPb(废弃)，4-中台pb
@@ -2636,6 +2654,22 @@ pub struct Producer {
     pub username: Option<String>,
     /// (Chinese only) Kafka密码
     pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Producer")
+            .field("protocol_type", &self.protocol_type)
+            .field("type_", &self.type_)
+            .field("brokers", &self.brokers)
+            .field("topic", &self.topic)
+            .field("merge", &self.merge)
+            .field("global_tags", &self.global_tags)
+            .field("default_tags", &self.default_tags)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl lenient::Reply for Producer {

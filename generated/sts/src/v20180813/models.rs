@@ -404,7 +404,7 @@ impl serde::Serialize for AssumeRoleWithSamlResponse {
 }
 
 /// Request of [`Client::assume_role_with_web_identity`](super::Client::assume_role_with_web_identity).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityRequest {
     /// Identity provider name
@@ -427,6 +427,18 @@ pub struct AssumeRoleWithWebIdentityRequest {
     ///
     /// Example: `3600`
     pub duration_seconds: Option<i64>,
+}
+
+impl std::fmt::Debug for AssumeRoleWithWebIdentityRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssumeRoleWithWebIdentityRequest")
+            .field("provider_id", &self.provider_id)
+            .field("web_identity_token", &"<redacted>")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .finish()
+    }
 }
 
 impl AssumeRoleWithWebIdentityRequest {

@@ -59,7 +59,7 @@ impl serde::Serialize for ApiKey {
 }
 
 /// Temporary credentials
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct Credentials {
     /// Token, which contains up to 4,096 bytes depending on the associated policies.
@@ -74,6 +74,16 @@ pub struct Credentials {
     ///
     /// Example: `q95K***`
     pub tmp_secret_key: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("tmp_secret_id", &self.tmp_secret_id)
+            .field("tmp_secret_key", &self.tmp_secret_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 impl lenient::Reply for Credentials {

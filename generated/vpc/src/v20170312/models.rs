@@ -43498,7 +43498,7 @@ impl serde::Serialize for DownloadCustomerGatewayConfigurationResponse {
 }
 
 /// Request of [`Client::download_vpn_gateway_ssl_client_cert`](super::Client::download_vpn_gateway_ssl_client_cert).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DownloadVpnGatewaySslClientCertRequest {
     /// (Chinese only) SSL-VPN-CLIENT 实例ID。不可以和SslVpnClientIds同时使用。
@@ -43517,6 +43517,17 @@ pub struct DownloadVpnGatewaySslClientCertRequest {
     ///
     /// Example: `["vpnc-123456"]`
     pub ssl_vpn_client_ids: Option<Vec<String>>,
+}
+
+impl std::fmt::Debug for DownloadVpnGatewaySslClientCertRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadVpnGatewaySslClientCertRequest")
+            .field("ssl_vpn_client_id", &self.ssl_vpn_client_id)
+            .field("saml_token", &self.saml_token.as_ref().map(|_| "<redacted>"))
+            .field("is_vpn_portal", &self.is_vpn_portal)
+            .field("ssl_vpn_client_ids", &self.ssl_vpn_client_ids)
+            .finish()
+    }
 }
 
 impl DownloadVpnGatewaySslClientCertRequest {
