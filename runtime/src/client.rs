@@ -13,7 +13,7 @@ use tracing::Instrument;
 use crate::action::{is_read_only_name, Action};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::Endpoints;
-use crate::error::{body_snippet, Error, RetryKind};
+use crate::error::{body_snippet, redacted_body, Error, RetryKind};
 use crate::prepare::Encoded;
 use crate::retry::{decide, Decision};
 use crate::service::{HttpMethod, ServiceInfo, SigningMethod};
@@ -162,19 +162,23 @@ impl Client {
             let (result, request_id) =
                 match crate::transport::exchange(request, action, &limits, &inner.timers).await {
                     Ok(reply) => {
-                        if config.log_bodies {
-                            let body = body_snippet(&reply.body);
-                            tracing::trace!(status = reply.status, %body, "reply body");
-                        }
                         let family = inner.service.family;
-                        decode_reply_with_id(family, action, reply.status, &reply.body)
+                        let (result, id) =
+                            decode_reply_with_id(family, action, reply.status, &reply.body);
+                        // A success reply can hold credentials: its body reaches logs
+                        // and errors only with `log_bodies`, and then redacted.
+                        let result = match config.log_bodies {
+                            true => {
+                                let body = body_snippet(&redacted_body(&reply.body));
+                                tracing::trace!(status = reply.status, %body, "reply body");
+                                result.map_err(|error| error.with_success_body(body))
+                            }
+                            false => result.map_err(Error::withhold_success_body),
+                        };
+                        (result, id)
                     }
                     Err(error) => (Err(error), None),
                 };
-            let result = match config.log_bodies {
-                true => result,
-                false => result.map_err(Error::withhold_success_body),
-            };
             let latency_ms = sent.elapsed().as_millis() as u64;
             if let Some(id) = &request_id {
                 span.record("request_id", id.as_str());

@@ -393,6 +393,12 @@ impl Error {
     /// This error without the body of a success reply: STS's keys, a new
     /// key pair's private key and the like must not reach errors or logs.
     pub fn withhold_success_body(self) -> Error {
+        self.with_success_body(WITHHELD_BODY.to_owned())
+    }
+
+    /// This error, if a [`Error::Decode`] of a success reply, with `body`
+    /// in place of the reply's (a redacted one, say).
+    pub fn with_success_body(self, body: String) -> Error {
         match self {
             Error::Decode {
                 action,
@@ -403,7 +409,7 @@ impl Error {
                 action,
                 status,
                 message,
-                body: WITHHELD_BODY.to_owned(),
+                body,
             },
             other => other,
         }
@@ -414,6 +420,37 @@ impl Error {
 pub fn body_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     cut(&text, BODY_SNIPPET_CHARS).unwrap_or_else(|| text.into_owned())
+}
+
+/// A JSON body for logs and errors: the values of members named as
+/// secrets ([`crate::wire_names::is_secret_name`]) replaced by
+/// `<redacted>`; a body that is not JSON is kept as it is.
+pub fn redacted_body(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    fn redact(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(members) => {
+                let mut changed = false;
+                for (name, value) in members.iter_mut() {
+                    if crate::wire_names::is_secret_name(name) && !value.is_object() {
+                        *value = serde_json::Value::from("<redacted>");
+                        changed = true;
+                    } else {
+                        changed |= redact(value);
+                    }
+                }
+                changed
+            }
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| redact(v) | c),
+            _ => false,
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut json) => match redact(&mut json) {
+            true => std::borrow::Cow::Owned(json.to_string().into_bytes()),
+            false => std::borrow::Cow::Borrowed(body),
+        },
+        Err(_) => std::borrow::Cow::Borrowed(body),
+    }
 }
 
 /// `text` cut to [`REPLY_TEXT_CHARS`] characters, marked with `…` if cut.

@@ -109,13 +109,18 @@ impl Params {
     }
 }
 
-/// Values in full except the session token's.
+/// Values in full except credentials': the session token's and those of
+/// members named as secrets (`LoginSettings.Password`).
 impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
             .entries(self.iter().map(|(name, value)| {
-                let value = if name == "Token" { "<redacted>" } else { value };
-                (name, value)
+                // The member's own name: the last part that is not an index.
+                let member = name.rsplit('.').find(|part| part.parse::<u64>().is_err());
+                match member.is_some_and(crate::wire_names::is_secret_name) {
+                    true => (name, "<redacted>"),
+                    false => (name, value),
+                }
             }))
             .finish()
     }

@@ -88,7 +88,8 @@ impl Encoded {
     pub fn log(&self) {
         match self {
             Encoded::Body(body) => {
-                tracing::trace!(params = %String::from_utf8_lossy(body), "request params")
+                let body = crate::error::redacted_body(body);
+                tracing::trace!(params = %String::from_utf8_lossy(&body), "request params")
             }
             Encoded::Params(params) => tracing::trace!(?params, "request params"),
         }

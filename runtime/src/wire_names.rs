@@ -38,3 +38,28 @@ pub fn is_read_only_name(name: &str) -> bool {
             .is_some_and(|c| c.is_ascii_uppercase())
     })
 }
+
+/// Whether a member holds a credential, by its name (the specs mark no
+/// secrets): passwords, secrets, secret and private keys, tokens; not
+/// `ClientToken` (idempotency) or the paging tokens. The generated types'
+/// Debug redacts such members, and logs of params and bodies do.
+pub fn is_secret_name(name: &str) -> bool {
+    const ENDINGS: [&str; 7] = [
+        "password",
+        "passwd",
+        "secret",
+        "secretkey",
+        "secretaccesskey",
+        "privatekey",
+        "token",
+    ];
+    const NOT: [&str; 5] = [
+        "clienttoken",
+        "nexttoken",
+        "pagetoken",
+        "paginationtoken",
+        "continuationtoken",
+    ];
+    let name = name.to_ascii_lowercase();
+    ENDINGS.iter().any(|end| name.ends_with(end)) && !NOT.iter().any(|end| name.ends_with(end))
+}

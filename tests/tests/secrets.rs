@@ -236,3 +236,88 @@ fn generated_types_redact_credentials_in_debug() {
         "{debug}"
     );
 }
+
+/// With `log_bodies` on, params and bodies reach the TRACE log and decode
+/// errors, still without the credentials they carry: a request's password
+/// (JSON body and `.N` params) and a garbled success reply's secret key.
+#[test]
+fn bodies_logged_on_request_still_hide_credentials() {
+    use tencentcloud_cvm::v20170312::{
+        LoginSettings, ResetInstancesPasswordRequest, RunInstancesRequest,
+    };
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let mut shown = Vec::new();
+    tracing::subscriber::with_default(subscriber, || {
+        runtime.block_on(async {
+            let mock = MockServer::builder(&SERVICE)
+                .credentials(credentials())
+                .without_behaviour()
+                .reply(
+                    "ResetInstancesPassword",
+                    serde_json::json!({"Response": {"RequestId": "r"}}),
+                )
+                .start()
+                .await
+                .expect("the mock binds 127.0.0.1");
+            for (signing, http) in [
+                (SigningMethod::Tc3HmacSha256, HttpMethod::Post),
+                (SigningMethod::HmacSha256, HttpMethod::Get),
+            ] {
+                let client = Client::new(
+                    ClientConfig::new(credentials())
+                        .region("ap-guangzhou")
+                        .endpoint(mock.url())
+                        .signing_method(signing)
+                        .http_method(http)
+                        .log_bodies(true),
+                )
+                .expect("valid config");
+                client
+                    .reset_instances_password(ResetInstancesPasswordRequest::new(
+                        ["ins-1"],
+                        SECRET_KEY,
+                    ))
+                    .await
+                    .expect("the mock answers");
+                // A success reply that does not decode, holding a key.
+                let garbled = serde_json::json!({"Response": {
+                    "InstanceIdSet": 7, "PrivateKey": WRONG_KEY, "RequestId": "r"
+                }});
+                mock.set_fault("RunInstances", Some(Fault::Body(garbled.to_string())));
+                let run = RunInstancesRequest::new()
+                    .with_login_settings(LoginSettings::new().with_password(TOKEN));
+                let error = client.run_instances(run).await.expect_err("garbled");
+                let Error::Decode { body, .. } = &error else {
+                    panic!("a decode error: {error:?}");
+                };
+                assert!(
+                    body.contains("<redacted>") && body.contains("RequestId"),
+                    "{body}"
+                );
+                shown.push(format!("{error}\n{error:?}"));
+            }
+        })
+    });
+    for (i, text) in shown.iter().enumerate() {
+        assert_hidden(&format!("error {i}"), text);
+    }
+    let logs = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("UTF-8");
+    // Bodies were logged, redacted.
+    assert!(
+        logs.contains("request params")
+            && logs.contains("reply body")
+            && logs.contains("<redacted>"),
+        "{logs}"
+    );
+    assert_hidden("the logs", &logs);
+}

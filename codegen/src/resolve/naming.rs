@@ -40,30 +40,7 @@ const RESERVED_TYPES: &[&str] = &[
     "IntoIterator",
 ];
 
-/// Whether a text member holds a credential, by its name: the specs do not
-/// mark secrets. Passwords, secrets, secret and private keys, tokens; not
-/// `ClientToken` (idempotency) or the paging tokens (`NextToken`,
-/// `PaginationToken`).
-pub fn is_secret(wire: &str) -> bool {
-    const ENDINGS: &[&str] = &[
-        "password",
-        "passwd",
-        "secret",
-        "secretkey",
-        "secretaccesskey",
-        "privatekey",
-        "token",
-    ];
-    const NOT: &[&str] = &[
-        "clienttoken",
-        "nexttoken",
-        "pagetoken",
-        "paginationtoken",
-        "continuationtoken",
-    ];
-    let name = wire.to_ascii_lowercase();
-    ENDINGS.iter().any(|end| name.ends_with(end)) && !NOT.iter().any(|end| name.ends_with(end))
-}
+pub use crate::wire_names::is_secret_name as is_secret;
 
 /// Methods every generated client or struct has besides the actions/setters.
 pub const RESERVED_METHODS: &[&str] = &[
