@@ -13,8 +13,9 @@ use tracing::Instrument;
 use crate::action::{is_read_only_name, Action};
 use crate::credentials::ProvideCredentials;
 use crate::endpoint::Endpoints;
-use crate::error::{body_snippet, redacted_body, Error, RetryKind};
+use crate::error::{body_snippet, Error, RetryKind};
 use crate::prepare::Encoded;
+use crate::reply::redacted_body;
 use crate::retry::{decide, Decision};
 use crate::service::{HttpMethod, ServiceInfo, SigningMethod};
 

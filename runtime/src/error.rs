@@ -422,37 +422,6 @@ pub fn body_snippet(body: &[u8]) -> String {
     cut(&text, BODY_SNIPPET_CHARS).unwrap_or_else(|| text.into_owned())
 }
 
-/// A JSON body for logs and errors: the values of members named as
-/// secrets ([`crate::wire_names::is_secret_name`]) replaced by
-/// `<redacted>`; a body that is not JSON is kept as it is.
-pub fn redacted_body(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    fn redact(value: &mut serde_json::Value) -> bool {
-        match value {
-            serde_json::Value::Object(members) => {
-                let mut changed = false;
-                for (name, value) in members.iter_mut() {
-                    if crate::wire_names::is_secret_name(name) && !value.is_object() {
-                        *value = serde_json::Value::from("<redacted>");
-                        changed = true;
-                    } else {
-                        changed |= redact(value);
-                    }
-                }
-                changed
-            }
-            serde_json::Value::Array(items) => items.iter_mut().fold(false, |c, v| redact(v) | c),
-            _ => false,
-        }
-    }
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut json) => match redact(&mut json) {
-            true => std::borrow::Cow::Owned(json.to_string().into_bytes()),
-            false => std::borrow::Cow::Borrowed(body),
-        },
-        Err(_) => std::borrow::Cow::Borrowed(body),
-    }
-}
-
 /// `text` cut to [`REPLY_TEXT_CHARS`] characters, marked with `…` if cut.
 pub fn bounded(text: String) -> String {
     cut(&text, REPLY_TEXT_CHARS).unwrap_or(text)

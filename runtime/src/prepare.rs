@@ -88,7 +88,7 @@ impl Encoded {
     pub fn log(&self) {
         match self {
             Encoded::Body(body) => {
-                let body = crate::error::redacted_body(body);
+                let body = crate::reply::redacted_body(body);
                 tracing::trace!(params = %String::from_utf8_lossy(&body), "request params")
             }
             Encoded::Params(params) => tracing::trace!(?params, "request params"),
