@@ -22,11 +22,12 @@ use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
 const ROLE_ARN: &str = "qcs::cam::uin/100000000001:roleName/app";
-const SECRETS: [&str; 5] = [
+const SECRETS: [&str; 6] = [
     "source-secret-key",
     "sts-tmp-key",
     "sts-tmp-token",
     "metadata-tmp-key",
+    "metadata-tmp-token",
     "oidc-web-identity-jwt",
 ];
 

@@ -397,7 +397,6 @@ async fn a_stall_hits_the_idle_timeout() {
     let config = config(&server)
         .timeout(Duration::from_secs(5))
         .extension(StreamConfig::default().idle_timeout(idle));
-    let started = std::time::Instant::now();
     let items = collect(&client(config)).await;
     assert_eq!(tokens(&items), ["a"]);
     let error = items[1].as_ref().expect_err("a timeout");
@@ -414,7 +413,6 @@ async fn a_stall_hits_the_idle_timeout() {
             .is_some_and(|id| id.starts_with("6d6f636b")),
         "{error:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(10));
 
     // Events slower than the request timeout but within the idle timeout are fine.
     server.set_stream(
@@ -442,9 +440,7 @@ async fn a_stream_that_never_ends_stops_at_its_longest_duration() {
             .idle_timeout(Duration::from_secs(5))
             .max_duration(longest),
     );
-    let started = std::time::Instant::now();
     let items = collect(&client(config)).await;
-    assert!(started.elapsed() < Duration::from_secs(5));
     assert!(items.len() > 2, "{items:?}");
     let error = items
         .last()
