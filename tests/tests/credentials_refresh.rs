@@ -78,10 +78,11 @@ async fn refreshes_inside_the_margin_and_not_before() {
     assert_eq!(stand_in.count(ROLE_PATH), 1);
 }
 
-#[tokio::test(flavor = "multi_thread")]
+// One thread: every spawned caller is polled, and queues on the refresh,
+// before the stand-in can answer the first; no timing involved.
+#[tokio::test]
 async fn concurrent_callers_share_one_refresh() {
     let clock = ManualClock::new();
-    // The delay keeps the first fetch in flight while the others arrive.
     let stand_in = metadata(clock.clone(), Duration::from_millis(300)).await;
     let provider = Arc::new(
         CvmRoleProvider::builder()
@@ -230,11 +231,13 @@ async fn credentials_shorter_than_twice_the_margin_are_cached_for_half_their_lif
     assert_eq!((refreshed.secret_id(), fetches()), ("tmp-id-2", 2));
 }
 
-#[tokio::test(flavor = "multi_thread")]
+// One thread: every spawned caller is polled, and queues on the refresh,
+// before the stand-in can answer the first; no timing involved.
+#[tokio::test]
 async fn callers_waiting_on_a_failed_refresh_take_its_outcome() {
     let clock = ManualClock::new();
     let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    // The delay keeps each fetch in flight while all the callers arrive.
+    // The one thread queues every caller before the first fetch returns.
     let stand_in =
         role_stand_in(clock.clone(), 600, fail.clone(), Duration::from_millis(300)).await;
     let provider = Arc::new(
