@@ -62,6 +62,121 @@ fn run_request() -> RunInstancesRequest {
         .with_instance_name("QCLOUD-TEST")
 }
 
+/// Recomputes the request's signature from what goes on the wire, by
+/// Tencent's documented steps with the hash and HMAC crates directly (not
+/// the runtime's signer), so a snapshot is only accepted when its
+/// signature is right.
+fn assert_signed(prepared: &PreparedRequest, credentials: &Credentials) {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    use sha2::Digest;
+    fn hmac256(key: &[u8], text: &str) -> Vec<u8> {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("any key length");
+        mac.update(text.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+    let sha256_hex = |bytes: &[u8]| hex::encode(sha2::Sha256::digest(bytes));
+    let key = credentials.secret_key();
+    let method = prepared.method.as_str();
+    let rest = prepared.url.split_once("://").expect("a URL").1;
+    let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (host, path) = location.split_at(location.find('/').expect("a path"));
+    let header = |name: &str| {
+        prepared
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    if let Some(authorization) = header("Authorization") {
+        let signed = authorization
+            .split("SignedHeaders=")
+            .nth(1)
+            .expect("signed headers");
+        let signed = signed.split(',').next().expect("a list");
+        let signature = authorization
+            .rsplit("Signature=")
+            .next()
+            .expect("a signature");
+        let timestamp: i64 = header("X-TC-Timestamp")
+            .expect("a timestamp")
+            .parse()
+            .expect("seconds");
+        // The UTC date, from days since 1970-01-01 (Howard Hinnant's civil_from_days).
+        let z = timestamp.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let date = format!("{year:04}-{month:02}-{day:02}");
+        let service = host.split('.').next().expect("a service host");
+        let mut headers = String::new();
+        for name in signed.split(';') {
+            let value = match name {
+                "host" => host.to_owned(),
+                // Tencent's examples sign the action lowercased.
+                "x-tc-action" => header(name).expect("sent").to_lowercase(),
+                _ => header(name).expect("a signed header is sent").to_owned(),
+            };
+            headers.push_str(&format!("{name}:{}\n", value.trim()));
+        }
+        let canonical = format!(
+            "{method}\n{path}\n{query}\n{headers}\n{signed}\n{}",
+            sha256_hex(&prepared.body)
+        );
+        let scope = format!("{date}/{service}/tc3_request");
+        let to_sign = format!(
+            "TC3-HMAC-SHA256\n{timestamp}\n{scope}\n{}",
+            sha256_hex(canonical.as_bytes())
+        );
+        let k_date = hmac256(format!("TC3{key}").as_bytes(), &date);
+        let k_service = hmac256(&k_date, service);
+        let k_signing = hmac256(&k_service, "tc3_request");
+        assert_eq!(
+            hex::encode(hmac256(&k_signing, &to_sign)),
+            signature,
+            "{canonical}"
+        );
+    } else {
+        let form = match prepared.method {
+            HttpMethod::Get => query.to_owned(),
+            HttpMethod::Post => String::from_utf8_lossy(&prepared.body).into_owned(),
+        };
+        let mut params = tencentcloud_cvm::runtime::params::decode_query(&form);
+        let at = params
+            .iter()
+            .position(|(n, _)| n == "Signature")
+            .expect("signed");
+        let signature = params.remove(at).1;
+        let sha256 = params
+            .iter()
+            .any(|(n, v)| n == "SignatureMethod" && v == "HmacSHA256");
+        params.sort();
+        let joined: Vec<String> = params
+            .iter()
+            .map(|(name, value)| format!("{}={value}", name.replace('_', ".")))
+            .collect();
+        let text = format!("{method}{host}{path}?{}", joined.join("&"));
+        let mac = match sha256 {
+            true => hmac256(key.as_bytes(), &text),
+            false => {
+                let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes()).expect("any key");
+                mac.update(text.as_bytes());
+                mac.finalize().into_bytes().to_vec()
+            }
+        };
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD.encode(mac),
+            signature,
+            "{text}"
+        );
+    }
+}
+
 fn show(prepared: &PreparedRequest) -> String {
     let mut out = format!("{} {}\n", prepared.method.as_str(), prepared.url);
     for (name, value) in &prepared.headers {
@@ -107,6 +222,7 @@ fn tc3_post_describe_instances() {
             CONTEXT,
         )
         .expect("prepares");
+    assert_signed(&prepared, &example_credentials());
     insta::assert_snapshot!(show(&prepared));
 }
 
@@ -123,6 +239,7 @@ fn tc3_get_describe_instances_two_filters() {
             CONTEXT,
         )
         .expect("prepares");
+    assert_signed(&prepared, &example_credentials());
     insta::assert_snapshot!(show(&prepared));
     insta::assert_snapshot!("describe_instances_params", params_of(&prepared));
 }
@@ -140,6 +257,7 @@ fn v1_get_run_instances_placement_and_disks() {
             CONTEXT,
         )
         .expect("prepares");
+    assert_signed(&prepared, &example_credentials());
     insta::assert_snapshot!(show(&prepared));
     insta::assert_snapshot!("run_instances_params", params_of(&prepared));
 }
@@ -161,6 +279,7 @@ fn v1_post_form_with_token() {
             CONTEXT,
         )
         .expect("prepares");
+    assert_signed(&prepared, &token_credentials);
     insta::assert_snapshot!(show(&prepared));
 }
 
@@ -195,6 +314,7 @@ fn legacy_run_instances_hour() {
             CONTEXT,
         )
         .expect("prepares");
+    assert_signed(&prepared, &legacy_credentials());
     insta::assert_snapshot!(show(&prepared));
 }
 
@@ -218,6 +338,7 @@ fn legacy_describe_instances_ids_dot_n() {
                 CONTEXT,
             )
             .expect("prepares");
+        assert_signed(&prepared, &legacy_credentials());
         insta::assert_snapshot!(
             format!("legacy_describe_instances_{signing:?}_{method:?}"),
             show(&prepared)
