@@ -78,8 +78,8 @@ pub struct JourneyArgs {
     /// Every service of the release
     #[arg(long)]
     pub all: bool,
-    /// The release folder to take the packages from; without it, `release`
-    /// runs first for the services into target/journey/crates
+    /// Where the journey's own release of its services is written
+    /// [default: target/journey/crates]; not a folder holding another release
     #[arg(long, value_name = "DIR")]
     pub crates: Option<PathBuf>,
 }

@@ -40,6 +40,16 @@ pub fn journey(args: JourneyArgs) -> Result<(), String> {
     let started = Instant::now();
     // The packages of the services and their runtime, as a release makes
     // them (the ledger is read, never written).
+    // Its release has only the journey's services: never over another one.
+    if let Some(given) = &args.crates {
+        if given.join(release::PACKAGES_FILE).is_file() {
+            return Err(format!(
+                "{}: already holds a release; the journey writes its own packages \
+                 there, so choose another folder or leave out --crates",
+                given.display()
+            ));
+        }
+    }
     let crates = args.crates.unwrap_or_else(|| dir.join("crates"));
     let report = release::release_in(&root, &services, &crates, false)?;
     eprintln!(

@@ -97,12 +97,30 @@ pub fn release(services: Vec<String>, out: Option<PathBuf>) -> Result<(), String
 /// The release of `services` (all when empty) from the workspace at
 /// `root` into `out`; with `record`, updates the ledger and changelogs
 /// under `root`. The folder is also a cargo local registry (its `index/`).
+/// The list of packages a release folder holds.
+pub const PACKAGES_FILE: &str = "packages.tsv";
+
+/// The release replaces `out` whole: refuse a folder that holds anything
+/// but an earlier release (its `packages.tsv`), say `--out api-spec`.
+fn refuse_foreign(out: &Path) -> Result<(), String> {
+    let holds_something = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some());
+    if holds_something && !out.join(PACKAGES_FILE).is_file() {
+        return Err(format!(
+            "{}: holds files but no {PACKAGES_FILE}, so it is not a release folder; \
+             refusing to replace it: choose an empty or new --out folder",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
 pub fn release_in(
     root: &Path,
     services: &[String],
     out: &Path,
     record: bool,
 ) -> Result<Report, String> {
+    refuse_foreign(out)?;
     let ledger_path = root.join(ledger::LEDGER_FILE);
     // A bad ledger stops the release before anything is built.
     let mut ledger = ledger::load(&ledger_path)?;
@@ -921,7 +939,7 @@ fn collect(
         .iter()
         .map(|(name, version, size)| format!("{name}\t{version}\t{size}\n"))
         .collect();
-    let index = staged.join("packages.tsv");
+    let index = staged.join(PACKAGES_FILE);
     std::fs::write(&index, list).map_err(|e| format!("{}: {e}", index.display()))?;
     Ok(found)
 }
@@ -942,6 +960,21 @@ pub fn check_size(name: &str, version: &str, size: u64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_release_replaces_only_an_earlier_release_or_nothing() {
+        let dir = std::env::temp_dir().join(format!("tc-release-out-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(refuse_foreign(&dir), Ok(()), "a new folder");
+        std::fs::create_dir_all(&dir).expect("creates");
+        assert_eq!(refuse_foreign(&dir), Ok(()), "an empty folder");
+        std::fs::write(dir.join("cvm.json"), "{}").expect("writes");
+        let refused = refuse_foreign(&dir).expect_err("someone else's files");
+        assert!(refused.contains("not a release folder"), "{refused}");
+        std::fs::write(dir.join(PACKAGES_FILE), "").expect("writes");
+        assert_eq!(refuse_foreign(&dir), Ok(()), "an earlier release");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn an_oversized_package_is_named() {
