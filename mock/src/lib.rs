@@ -56,6 +56,9 @@ pub const LEGACY_MAX_SKEW: Duration = Duration::from_secs(7200);
 
 /// How long a connection may take to send its request headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request body read: Tencent Cloud refuses requests over
+/// 10 MB (`RequestSizeLimitExceeded`), and the mock holds bodies in memory.
+pub const MAX_REQUEST_BYTES: usize = 10 * 1024 * 1024;
 
 /// Builds a reply body for a request; registered per action.
 pub type Handler = Arc<dyn Fn(&ReceivedRequest) -> Value + Send + Sync>;
@@ -408,10 +411,11 @@ impl Shared {
         format!("6d6f636b-0000-4000-8000-{n:012x}")
     }
 
-    async fn handle<B: hyper::body::Body<Data = Bytes>>(
-        &self,
-        request: Request<B>,
-    ) -> Result<Response<Full<Bytes>>, ResetConnection> {
+    async fn handle<B>(&self, request: Request<B>) -> Result<Response<Full<Bytes>>, ResetConnection>
+    where
+        B: hyper::body::Body<Data = Bytes>,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
         let request_id = self.request_id();
         let (parts, body) = request.into_parts();
         // The service answers on its own path only (`/`, or `/v2/index.php`
@@ -426,8 +430,17 @@ impl Shared {
             );
             return Ok(text_response(404, message));
         }
-        let body = match body.collect().await {
+        let body = match http_body_util::Limited::new(body, MAX_REQUEST_BYTES)
+            .collect()
+            .await
+        {
             Ok(collected) => collected.to_bytes(),
+            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                let message = format!("The request is larger than {MAX_REQUEST_BYTES} bytes.");
+                return Ok(
+                    self.error_reply(&request_id, reject("RequestSizeLimitExceeded", message))
+                );
+            }
             Err(_) => {
                 return Ok(self.error_reply(
                     &request_id,

@@ -186,16 +186,27 @@ pub(super) async fn serve(
     let whole = |response: Response<Full<Bytes>>| {
         response.map(|body| body.map_err(|never| match never {}).boxed())
     };
-    if shared.lock().streams.scripts.is_empty() {
+    // No scripts or a wrong path: the plain handler answers (a 404 for the path).
+    if shared.lock().streams.scripts.is_empty() || request.uri().path() != shared.service.path {
         return shared.handle(request).await.map(whole);
     }
     let (parts, body) = request.into_parts();
-    // A body that cannot be read means a broken connection.
-    let body = body
+    let body = match http_body_util::Limited::new(body, crate::MAX_REQUEST_BYTES)
         .collect()
         .await
-        .map_err(|_| ResetConnection)?
-        .to_bytes();
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            let message = format!(
+                "The request is larger than {} bytes.",
+                crate::MAX_REQUEST_BYTES
+            );
+            let rejection = crate::reject("RequestSizeLimitExceeded", message);
+            return Ok(whole(shared.error_reply(&shared.request_id(), rejection)));
+        }
+        // A body that cannot be read means a broken connection.
+        Err(_) => return Err(ResetConnection),
+    };
     let script = shared.verify(&parts, &body).ok().and_then(|received| {
         let asks = match received.params.get("Stream") {
             Some(Value::Bool(on)) => *on,

@@ -165,3 +165,32 @@ async fn malformed_requests_get_error_replies_and_the_server_goes_on() {
         .await
         .expect("still serving");
 }
+
+/// A body over Tencent's 10 MB request limit is refused with its code,
+/// and not held whole: the mock stops reading at the limit.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oversized_request_is_refused_with_tencents_code() {
+    let mock = start().await;
+    let size = tencentcloud_mock::MAX_REQUEST_BYTES + 1024 * 1024;
+    let stream = tokio::net::TcpStream::connect(mock.addr())
+        .await
+        .expect("connects");
+    let (mut read, mut write) = stream.into_split();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+    );
+    // The mock may answer and close before all is written: ignore that.
+    let writer = tokio::spawn(async move {
+        let _ = write.write_all(head.as_bytes()).await;
+        let _ = write.write_all(&vec![b' '; size]).await;
+    });
+    let mut reply = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        read.read_to_end(&mut reply),
+    )
+    .await;
+    writer.abort();
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.contains("RequestSizeLimitExceeded"), "{reply}");
+}
