@@ -841,21 +841,18 @@ fn write_workspace_manifest(root: &Path, ws: &Path, members: &[String]) -> Resul
             if !manifest.is_file() {
                 continue;
             }
-            // A service crate a runtime crate needs (STS for the
-            // credentials): packaging wants the version it is released at.
-            if dir.starts_with("generated/") && !line.contains("version") {
-                let text = std::fs::read_to_string(&manifest)
-                    .map_err(|e| format!("{}: {e}", manifest.display()))?;
-                let version = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("version = "))
-                    .ok_or_else(|| format!("{}: no version", manifest.display()))?;
-                let name = line.split_once(" = ").map_or(line, |(name, _)| name);
-                out.push_str(&format!(
-                    "{name} = {{ path = {dir:?}, version = {version} }}\n"
-                ));
-                continue;
-            }
+            // Every crate the release holds is required at the version it
+            // is released at (a runtime bumped to 0.2.1, STS for the
+            // credentials), never at whatever the workspace line says.
+            let text = std::fs::read_to_string(&manifest)
+                .map_err(|e| format!("{}: {e}", manifest.display()))?;
+            let version = text
+                .lines()
+                .find_map(|l| l.strip_prefix("version = "))
+                .ok_or_else(|| format!("{}: no version", manifest.display()))?;
+            out.push_str(&with_version(line, version));
+            out.push('\n');
+            continue;
         }
         out.push_str(line);
         out.push('\n');
@@ -868,6 +865,23 @@ fn write_workspace_manifest(root: &Path, ws: &Path, members: &[String]) -> Resul
     let lock = root.join("Cargo.lock");
     std::fs::copy(&lock, ws.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
     Ok(())
+}
+
+/// `line`, a `name = { path = "dir", ... }` dependency, requiring `version`
+/// (a quoted TOML string): the one it names is replaced, else it is added.
+fn with_version(line: &str, version: &str) -> String {
+    if let Some((head, rest)) = line.split_once("version = \"") {
+        let tail = rest.split_once('"').map_or("", |(_, tail)| tail);
+        return format!("{head}version = {version}{tail}");
+    }
+    match line.rfind('}') {
+        Some(end) => format!(
+            "{}, version = {version} {}",
+            line[..end].trim_end(),
+            &line[end..]
+        ),
+        None => line.to_owned(),
+    }
 }
 
 /// `name = { path = "dir", ... }` → `dir`.
@@ -960,6 +974,24 @@ pub fn check_size(name: &str, version: &str, size: u64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_dependencies_require_the_released_version() {
+        assert_eq!(
+            with_version(
+                r#"tencentcloud-runtime = { path = "runtime", version = "0.2.0" }"#,
+                "\"0.2.1\""
+            ),
+            r#"tencentcloud-runtime = { path = "runtime", version = "0.2.1" }"#
+        );
+        assert_eq!(
+            with_version(
+                r#"tencentcloud-sts = { path = "generated/sts" }"#,
+                "\"0.1.3\""
+            ),
+            r#"tencentcloud-sts = { path = "generated/sts", version = "0.1.3" }"#
+        );
+    }
 
     #[test]
     fn a_release_replaces_only_an_earlier_release_or_nothing() {
