@@ -126,8 +126,15 @@ fn judge(spec: &WaiterSpec, observed: Option<&Observed>) -> Outcome {
         .map_or(Outcome::Retry, |a| a.outcome)
 }
 
+/// The most ids one poll asks about: Tencent's Describe actions take at
+/// most 100 ids a request (`InstanceIds`, documented for DescribeInstances
+/// and DescribeInstancesStatus), and as many replies per page.
+pub const MAX_IDS_PER_POLL: usize = 100;
+
 /// Polls until every one of `ids` is accepted as a success, one fails, or
-/// the timeout passes. `poll` calls the action once.
+/// the timeout passes. `poll` calls the action once for the ids it is
+/// given, at most [`MAX_IDS_PER_POLL`] of them: more ids take several
+/// calls a round.
 pub async fn wait<F, Fut>(
     spec: &'static WaiterSpec,
     config: WaiterConfig,
@@ -135,7 +142,7 @@ pub async fn wait<F, Fut>(
     mut poll: F,
 ) -> Result<(), WaitError>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(&[String]) -> Fut,
     Fut: Future<Output = Result<Vec<Observed>, Error>>,
 {
     if ids.is_empty() {
@@ -151,52 +158,55 @@ where
     loop {
         attempts += 1;
         let mut pending = Vec::new();
-        match poll().await {
-            Ok(observed) => {
-                for id in ids {
-                    let seen = observed.iter().find(|o| &o.id == id);
-                    let state = seen.and_then(|s| s.state.clone());
-                    match judge(spec, seen) {
-                        Outcome::Success => {}
-                        Outcome::Failure => {
-                            return Err(WaitError::FailureState {
-                                waiter: spec.name,
-                                id: id.clone(),
-                                state: state.unwrap_or_else(|| "absent".into()),
-                            })
+        for chunk in ids.chunks(MAX_IDS_PER_POLL) {
+            let error = match poll(chunk).await {
+                Ok(observed) => {
+                    for id in chunk {
+                        let seen = observed.iter().find(|o| &o.id == id);
+                        let state = seen.and_then(|s| s.state.clone());
+                        match judge(spec, seen) {
+                            Outcome::Success => {}
+                            Outcome::Failure => {
+                                return Err(WaitError::FailureState {
+                                    waiter: spec.name,
+                                    id: id.clone(),
+                                    state: state.unwrap_or_else(|| "absent".into()),
+                                })
+                            }
+                            Outcome::Retry => pending.push((id.clone(), state)),
                         }
-                        Outcome::Retry => pending.push((id.clone(), state)),
                     }
+                    continue;
                 }
-                if pending.is_empty() {
-                    return Ok(());
+                Err(error) => error,
+            };
+            // An error code an acceptor names decides for the ids polled.
+            let code = error.code().map(str::to_owned);
+            let acceptor = spec.acceptors.iter().find(
+                |a| matches!(a.matcher, Matcher::ErrorCode(want) if code.as_deref() == Some(want)),
+            );
+            match (acceptor.map(|a| a.outcome), code) {
+                (Some(Outcome::Success), _) => {}
+                (Some(Outcome::Failure), Some(code)) => {
+                    return Err(WaitError::FailureState {
+                        waiter: spec.name,
+                        id: chunk.join(","),
+                        state: code,
+                    })
                 }
-            }
-            Err(error) => {
-                let code = error.code().map(str::to_owned);
-                let acceptor = spec.acceptors.iter().find(|a| {
-                    matches!(a.matcher, Matcher::ErrorCode(want) if code.as_deref() == Some(want))
-                });
-                match (acceptor.map(|a| a.outcome), code) {
-                    (Some(Outcome::Success), _) => return Ok(()),
-                    (Some(Outcome::Failure), Some(code)) => {
-                        return Err(WaitError::FailureState {
-                            waiter: spec.name,
-                            id: ids.join(","),
-                            state: code,
-                        })
-                    }
-                    (Some(Outcome::Retry), code) => {
-                        pending.extend(ids.iter().map(|id| (id.clone(), code.clone())))
-                    }
-                    _ => {
-                        return Err(WaitError::Api {
-                            waiter: spec.name,
-                            source: error,
-                        })
-                    }
+                (Some(Outcome::Retry), code) => {
+                    pending.extend(chunk.iter().map(|id| (id.clone(), code.clone())))
+                }
+                _ => {
+                    return Err(WaitError::Api {
+                        waiter: spec.name,
+                        source: error,
+                    })
                 }
             }
+        }
+        if pending.is_empty() {
+            return Ok(());
         }
         let elapsed = started.elapsed();
         if elapsed >= timeout {
@@ -268,7 +278,7 @@ mod tests {
             Ok(vec![seen("a", "RUNNING"), seen("b", "PENDING")]),
         ];
         let mut polls = 0;
-        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, || {
+        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, |_| {
             polls += 1;
             std::future::ready(replies.pop().expect("no more polls than replies"))
         }));
@@ -279,7 +289,7 @@ mod tests {
     #[test]
     fn a_failure_state_names_the_id() {
         let ids = vec!["a".to_owned()];
-        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, || {
+        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, |_| {
             std::future::ready(Ok(vec![seen("a", "LAUNCH_FAILED")]))
         }));
         match result {
@@ -293,14 +303,27 @@ mod tests {
     #[test]
     fn unexpected_errors_and_empty_ids_are_api_errors() {
         let ids = vec!["a".to_owned()];
-        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, || {
+        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, |_| {
             std::future::ready(Err(Error::Config("down".into())))
         }));
         assert!(matches!(result, Err(WaitError::Api { .. })), "{result:?}");
-        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &[], || {
+        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &[], |_| {
             std::future::ready(Ok(Vec::new()))
         }));
         assert!(matches!(result, Err(WaitError::Api { .. })), "{result:?}");
+    }
+
+    #[test]
+    fn more_ids_than_one_poll_takes_are_polled_in_chunks() {
+        let ids: Vec<String> = (0..250).map(|n| format!("ins-{n}")).collect();
+        let mut asked = Vec::new();
+        let result = block_on(wait(&RUNNING, WaiterConfig::new(), &ids, |chunk| {
+            asked.push(chunk.len());
+            let seen = chunk.iter().map(|id| seen(id, "RUNNING")).collect();
+            std::future::ready(Ok(seen))
+        }));
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(asked, [100, 100, 50]);
     }
 
     // Paused time: the count does not depend on the machine's speed.
@@ -310,7 +333,7 @@ mod tests {
         let config = WaiterConfig::new()
             .interval(Duration::from_millis(1))
             .timeout(Duration::from_millis(20));
-        let result = wait(&RUNNING, config, &ids, || {
+        let result = wait(&RUNNING, config, &ids, |_| {
             std::future::ready(Ok(vec![seen("a", "PENDING")]))
         })
         .await;

@@ -262,3 +262,29 @@ async fn legacy_v2_waits_on_numeric_status() {
         other => panic!("{other:?}"),
     }
 }
+
+/// More instances than one DescribeInstances takes (100 ids): the waiter
+/// polls them in chunks, each within the limit the mock enforces.
+#[tokio::test(flavor = "multi_thread")]
+async fn more_than_a_hundred_instances_are_polled_in_chunks() {
+    let (mock, client) = setup().await;
+    let ids = run(&client, 150).await;
+    assert_eq!(ids.len(), 150);
+    client
+        .wait_until_instances_running(ids.clone(), fast())
+        .await
+        .expect("all 150 running");
+    let largest = mock
+        .received()
+        .iter()
+        .filter(|r| r.action.starts_with("DescribeInstances"))
+        .map(|r| {
+            r.params
+                .as_object()
+                .and_then(|p| p.get("InstanceIds"))
+                .and_then(|ids| ids.as_array())
+                .map_or(0, Vec::len)
+        })
+        .max();
+    assert_eq!(largest, Some(100));
+}

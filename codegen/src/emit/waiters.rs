@@ -154,15 +154,15 @@ fn write_poller(w: &mut RustWriter, waiter: &Waiter, name: &str) {
 }
 
 fn poll_body(w: &mut RustWriter, waiter: &Waiter) {
-    w.line(format_args!("let mut request = {}::new();", waiter.request));
-    w.line(format_args!("request.{} = Some(ids.clone());", waiter.ids));
-    if let Some(limit) = &waiter.limit {
-        w.line(format_args!(
-            "request.{limit} = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));"
-        ));
-    }
-    w.block("wait(spec, config, &ids, || {", "}).await", |w| {
-        w.line("let request = request.clone();");
+    // `wait` hands each poll at most `MAX_IDS_PER_POLL` ids.
+    w.block("wait(spec, config, &ids, |ids| {", "}).await", |w| {
+        w.line(format_args!("let mut request = {}::new();", waiter.request));
+        w.line(format_args!("request.{} = Some(ids.to_vec());", waiter.ids));
+        if let Some(limit) = &waiter.limit {
+            w.line(format_args!(
+                "request.{limit} = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));"
+            ));
+        }
         w.block("async move {", "}", |w| {
             w.line(format_args!(
                 "let reply = client.{}(request).await?;",

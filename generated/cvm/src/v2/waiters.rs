@@ -70,11 +70,10 @@ impl Client {
 }
 
 async fn wait_by_describe_instances(client: &Client, spec: &'static WaiterSpec, ids: Vec<String>, config: WaiterConfig) -> Result<(), WaitError> {
-    let mut request = DescribeInstancesRequest::new();
-    request.instance_ids = Some(ids.clone());
-    request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
-    wait(spec, config, &ids, || {
-        let request = request.clone();
+    wait(spec, config, &ids, |ids| {
+        let mut request = DescribeInstancesRequest::new();
+        request.instance_ids = Some(ids.to_vec());
+        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
         async move {
             let reply = client.describe_instances(request).await?;
             Ok(reply.instance_set.into_iter().map(|item| Observed {

@@ -109,11 +109,10 @@ impl Client {
 }
 
 async fn wait_by_describe_instances_status(client: &Client, spec: &'static WaiterSpec, ids: Vec<String>, config: WaiterConfig) -> Result<(), WaitError> {
-    let mut request = DescribeInstancesStatusRequest::new();
-    request.instance_ids = Some(ids.clone());
-    request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
-    wait(spec, config, &ids, || {
-        let request = request.clone();
+    wait(spec, config, &ids, |ids| {
+        let mut request = DescribeInstancesStatusRequest::new();
+        request.instance_ids = Some(ids.to_vec());
+        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
         async move {
             let reply = client.describe_instances_status(request).await?;
             Ok(reply.instance_status_set.into_iter().map(|item| Observed {
@@ -125,11 +124,10 @@ async fn wait_by_describe_instances_status(client: &Client, spec: &'static Waite
 }
 
 async fn wait_by_describe_instances(client: &Client, spec: &'static WaiterSpec, ids: Vec<String>, config: WaiterConfig) -> Result<(), WaitError> {
-    let mut request = DescribeInstancesRequest::new();
-    request.instance_ids = Some(ids.clone());
-    request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
-    wait(spec, config, &ids, || {
-        let request = request.clone();
+    wait(spec, config, &ids, |ids| {
+        let mut request = DescribeInstancesRequest::new();
+        request.instance_ids = Some(ids.to_vec());
+        request.limit = Some(tencentcloud_runtime::paginate::PageParam::from_page(ids.len() as u64));
         async move {
             let reply = client.describe_instances(request).await?;
             Ok(reply.instance_set.into_iter().map(|item| Observed {
