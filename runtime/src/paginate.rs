@@ -5,6 +5,11 @@
 //! `futures::Stream`s that call the action once per page, asking for
 //! `Offset = items seen so far` and `Limit = page size`.
 //!
+//! The page size is the caller's ([`Paginator::page_size`], else the
+//! request's own `Limit`), else the action's [`PageLimit`]. Only a
+//! documented maximum ([`PageLimit::Max`]) caps the caller's; with a
+//! documented default ([`PageLimit::Default`]) it is sent as given.
+//!
 //! When to stop, in this order:
 //! - a call fails: the error is the last element;
 //! - a page has no items;
@@ -78,6 +83,18 @@ impl PageParam for String {
     }
 }
 
+/// The `Limit` a paginator asks for when the caller names none, and
+/// whether it caps the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageLimit {
+    /// The largest `Limit` the action documents: a larger one from the
+    /// caller is lowered to it.
+    Max(u64),
+    /// The `Limit` the action documents as its default (or none is
+    /// documented): the caller's own is sent as given.
+    Default(u64),
+}
+
 type PageFuture<P> = Pin<Box<dyn Future<Output = Result<P, Error>> + Send>>;
 type Fetch<R, P> = Arc<dyn Fn(R) -> PageFuture<P> + Send + Sync>;
 
@@ -85,7 +102,7 @@ type Fetch<R, P> = Arc<dyn Fn(R) -> PageFuture<P> + Send + Sync>;
 /// `<action>_paginator` method; nothing is sent until a stream is polled.
 pub struct Paginator<R, P> {
     action: &'static str,
-    max_limit: u64,
+    page_limit: PageLimit,
     page_size: Option<u64>,
     request: R,
     fetch: Fetch<R, P>,
@@ -95,7 +112,7 @@ impl<R, P> std::fmt::Debug for Paginator<R, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paginator")
             .field("action", &self.action)
-            .field("max_limit", &self.max_limit)
+            .field("page_limit", &self.page_limit)
             .field("page_size", &self.page_size)
             .finish_non_exhaustive()
     }
@@ -107,16 +124,16 @@ where
     P: Page + Send + 'static,
     P::Item: PartialEq + Clone + Send + 'static,
 {
-    /// `max_limit` is the largest `Limit` the action documents; `fetch`
-    /// sends one request.
-    pub fn new<F, Fut>(action: &'static str, max_limit: u64, request: R, fetch: F) -> Self
+    /// `page_limit` is the action's documented maximum or default `Limit`;
+    /// `fetch` sends one request.
+    pub fn new<F, Fut>(action: &'static str, page_limit: PageLimit, request: R, fetch: F) -> Self
     where
         F: Fn(R) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<P, Error>> + Send + 'static,
     {
         Paginator {
             action,
-            max_limit: max_limit.max(1),
+            page_limit,
             page_size: None,
             request,
             fetch: Arc::new(move |request| Box::pin(fetch(request))),
@@ -124,8 +141,8 @@ where
     }
 
     /// Items per request. Without it, the request's own `Limit` applies, or
-    /// else the largest one the action documents. Either is capped to that
-    /// maximum and raised to at least 1.
+    /// else the action's [`PageLimit`]. Either is raised to at least 1, and
+    /// lowered to the action's [`PageLimit::Max`] if it has one.
     pub fn page_size(mut self, limit: u64) -> Self {
         self.page_size = Some(limit);
         self
@@ -133,10 +150,11 @@ where
 
     /// The `Limit` each request asks for.
     pub fn limit(&self) -> u64 {
-        self.page_size
-            .or_else(|| self.request.limit())
-            .unwrap_or(self.max_limit)
-            .clamp(1, self.max_limit)
+        let asked = self.page_size.or_else(|| self.request.limit());
+        match self.page_limit {
+            PageLimit::Max(max) => asked.unwrap_or(max).clamp(1, max.max(1)),
+            PageLimit::Default(default) => asked.unwrap_or(default).max(1),
+        }
     }
 
     /// Each reply, in order.
@@ -294,7 +312,12 @@ mod tests {
             offset: Some("3".into()),
             limit: Some(500),
         };
-        let paginator = Paginator::new("A", 100, request, service(10, 100, true, calls.clone()));
+        let paginator = Paginator::new(
+            "A",
+            PageLimit::Max(100),
+            request,
+            service(10, 100, true, calls.clone()),
+        );
         assert_eq!(paginator.limit(), 100);
         let items: Vec<u32> = run(paginator.items())
             .into_iter()
@@ -307,11 +330,53 @@ mod tests {
     }
 
     #[test]
+    fn only_a_maximum_caps_the_callers_page_size() {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let paginator = |limit| {
+            Paginator::new(
+                "A",
+                limit,
+                Req::default(),
+                service(150, 500, true, calls.clone()),
+            )
+        };
+        // Above a maximum: capped; above a default: sent as given.
+        assert_eq!(paginator(PageLimit::Max(20)).page_size(100).limit(), 20);
+        assert_eq!(
+            paginator(PageLimit::Default(20)).page_size(100).limit(),
+            100
+        );
+        // Without one, either number; a page size is at least 1.
+        assert_eq!(paginator(PageLimit::Max(100)).limit(), 100);
+        assert_eq!(paginator(PageLimit::Default(20)).limit(), 20);
+        assert_eq!(paginator(PageLimit::Default(20)).page_size(0).limit(), 1);
+        assert_eq!(paginator(PageLimit::Max(0)).limit(), 1);
+        // The request's own Limit counts as the caller's.
+        let request = Req {
+            offset: None,
+            limit: Some(100),
+        };
+        let paginator = Paginator::new(
+            "A",
+            PageLimit::Default(20),
+            request,
+            service(150, 500, true, calls.clone()),
+        );
+        assert_eq!(paginator.limit(), 100);
+        let sizes: Vec<usize> = run(paginator.pages())
+            .into_iter()
+            .map(|p| p.unwrap().items.len())
+            .collect();
+        assert_eq!(sizes, vec![100, 50]);
+        assert_eq!(*calls.lock().unwrap(), vec![(0, 100), (100, 100)]);
+    }
+
+    #[test]
     fn without_total_a_short_page_stops() {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let paginator = Paginator::new(
             "A",
-            100,
+            PageLimit::Max(100),
             Req::default(),
             service(25, 100, false, calls.clone()),
         )
@@ -325,7 +390,7 @@ mod tests {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let paginator = Paginator::new(
             "A",
-            100,
+            PageLimit::Max(100),
             Req::default(),
             service(20, 100, false, calls.clone()),
         )
@@ -342,7 +407,7 @@ mod tests {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let paginator = Paginator::new(
             "A",
-            100,
+            PageLimit::Max(100),
             Req::default(),
             service(25, 7, true, calls.clone()),
         )
@@ -364,7 +429,7 @@ mod tests {
                 items: vec![1, 2],
             }))
         };
-        let pages = run(Paginator::new("A", 2, Req::default(), fetch).pages());
+        let pages = run(Paginator::new("A", PageLimit::Max(2), Req::default(), fetch).pages());
         assert_eq!(pages.len(), 2);
         assert!(pages[0].is_ok());
         let error = pages[1].as_ref().err().expect("an error");
@@ -374,7 +439,7 @@ mod tests {
     #[test]
     fn an_error_ends_the_stream() {
         let fetch = |_req: Req| std::future::ready(Err::<Reply, _>(Error::Config("boom".into())));
-        let pages = run(Paginator::new("A", 2, Req::default(), fetch).pages());
+        let pages = run(Paginator::new("A", PageLimit::Max(2), Req::default(), fetch).pages());
         assert_eq!(pages.len(), 1);
         assert!(pages[0].is_err());
     }

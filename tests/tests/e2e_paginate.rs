@@ -255,3 +255,111 @@ async fn legacy_v2_pages_by_offset_and_limit() {
     listed.sort();
     assert_eq!(listed, created);
 }
+
+/// A paged handler over `total` items that serves at most `cap` per page
+/// whatever Limit asks; `item` builds the n-th item and `reply` the body.
+fn paged_handler(
+    total: u64,
+    cap: u64,
+    (offset, limit): (&'static str, &'static str),
+    item: impl Fn(u64) -> Value + Send + Sync + 'static,
+    reply: impl Fn(Vec<Value>, u64) -> Value + Send + Sync + 'static,
+) -> impl Fn(&tencentcloud_cvm::v20170312::mock::ReceivedRequest) -> Value + Send + Sync {
+    move |request| {
+        let number = |name: &str| match &request.params[name] {
+            Value::String(text) => text.parse().unwrap_or(0),
+            other => other.as_u64().unwrap_or(0),
+        };
+        let start = number(offset);
+        let end = total.min(start + number(limit).min(cap));
+        reply((start..end).map(&item).collect(), total)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_english_documented_maximum_is_asked_for_and_caps_the_caller() {
+    // DescribeReservedInstances documents its maximum (100) in English only.
+    let mock = mock().await;
+    mock.set_handler(
+        "DescribeReservedInstances",
+        paged_handler(
+            150,
+            100,
+            ("Offset", "Limit"),
+            |n| json!({"ReservedInstancesId": format!("ri-{n:04}")}),
+            |set, total| {
+                json!({"Response": {"ReservedInstancesSet": set, "TotalCount": total, "RequestId": "r"}})
+            },
+        ),
+    );
+    let client = client(&mock);
+    let request = tencentcloud_cvm::v20170312::DescribeReservedInstancesRequest::new;
+    let all: Vec<_> = client
+        .describe_reserved_instances_paginator(request())
+        .items()
+        .try_collect()
+        .await
+        .expect("every item");
+    assert_eq!(all.len(), 150);
+    let capped: Vec<_> = client
+        .describe_reserved_instances_paginator(request())
+        .page_size(500)
+        .items()
+        .try_collect()
+        .await
+        .expect("every item");
+    assert_eq!(capped.len(), 150);
+    let limits: Vec<Value> = pages_asked(&mock, "DescribeReservedInstances")
+        .into_iter()
+        .map(|(_, limit)| limit)
+        .collect();
+    assert_eq!(limits, vec![json!(100); 4]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_documented_default_does_not_cap_the_caller() {
+    // The legacy DescribeInstancesOfSecurityGroup documents a default of 20
+    // and no maximum.
+    use tencentcloud_cvm::v2;
+    let mock = v2::mock::builder()
+        .credentials(credentials())
+        .start()
+        .await
+        .expect("the mock binds 127.0.0.1");
+    mock.set_handler(
+        "DescribeInstancesOfSecurityGroup",
+        paged_handler(
+            120,
+            1000,
+            ("offset", "limit"),
+            |n| json!({"instanceId": format!("ins-{n:08}")}),
+            |data, total| json!({"code": 0, "message": "", "totalCount": total, "data": data}),
+        ),
+    );
+    let client = v2::Client::new(
+        ClientConfig::new(credentials())
+            .region("gz")
+            .endpoint(mock.url()),
+    )
+    .expect("valid config");
+    let request = || v2::DescribeInstancesOfSecurityGroupRequest::new("sg-1");
+    for page_size in [None, Some(100)] {
+        let mut paginator = client.describe_instances_of_security_group_paginator(request());
+        if let Some(n) = page_size {
+            paginator = paginator.page_size(n);
+        }
+        let items: Vec<_> = paginator.items().try_collect().await.expect("every item");
+        assert_eq!(items.len(), 120);
+    }
+    let limits: Vec<Value> = mock
+        .received()
+        .into_iter()
+        .filter(|r| r.action == "DescribeInstancesOfSecurityGroup")
+        .map(|r| r.params["limit"].clone())
+        .collect();
+    // 20 by default (six calls), then the caller's 100 as given (two); the
+    // legacy API takes them as text.
+    let mut expected = vec![json!("20"); 6];
+    expected.extend([json!("100"), json!("100")]);
+    assert_eq!(limits, expected);
+}

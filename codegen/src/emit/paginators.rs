@@ -3,7 +3,7 @@
 //! method. The paging logic lives in `tencentcloud_runtime::paginate`.
 
 use super::writer::{quoted, RustWriter};
-use crate::model::pagination::{PageMember, Paginator};
+use crate::model::pagination::{LimitSource, PageMember, Paginator};
 use crate::model::Version;
 
 /// `paginators.rs`, or `None` when no action is paginated.
@@ -17,7 +17,7 @@ pub fn paginators_rs(version: &Version) -> Option<String> {
          action with Offset and Limit, as `futures::Stream`s of pages or items.",
     );
     w.blank();
-    w.line("use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};");
+    w.line("use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};");
     w.blank();
     w.line("use super::*;");
     for p in &version.pagination.paginators {
@@ -88,11 +88,22 @@ fn paginator(w: &mut RustWriter, p: &Paginator) {
         );
     });
     w.blank();
+    // Only a documented maximum caps the caller's Limit.
+    let (page_limit, per_page) = match p.page_limit_source {
+        LimitSource::Maximum => (
+            format!("PageLimit::Max({})", p.page_limit),
+            format!("at most {} per page", p.page_limit),
+        ),
+        LimitSource::Default | LimitSource::Fallback => (
+            format!("PageLimit::Default({})", p.page_limit),
+            format!("{} per page by default", p.page_limit),
+        ),
+    };
     w.block("impl Client {", "}", |w| {
         w.doc(&format!(
-            "Pages through [`Client::{}`] with `{}` and `{}` (at most {} per page), \
+            "Pages through [`Client::{}`] with `{}` and `{}` ({per_page}), \
              stopping at `{}`.\n\nNothing is sent until `.pages()` or `.items()` is polled.",
-            p.call, p.offset.wire, p.limit.wire, p.max_limit, p.total_count.wire
+            p.call, p.offset.wire, p.limit.wire, p.total_count.wire
         ));
         if p.deprecated {
             w.line("#[allow(deprecated)]");
@@ -110,9 +121,8 @@ fn paginator(w: &mut RustWriter, p: &Paginator) {
                 w.line("let client = self.clone();");
                 w.block(
                     format_args!(
-                        "Paginator::new({}, {}, request, move |request| {{",
+                        "Paginator::new({}, {page_limit}, request, move |request| {{",
                         quoted(&p.action),
-                        p.max_limit
                     ),
                     "})",
                     |w| {

@@ -20,17 +20,18 @@ pub fn paginators(service: &str, versions: &[(String, &Pagination)]) -> String {
             pagination.skipped.len()
         ));
         if !pagination.paginators.is_empty() {
-            out.push_str("\n| action | items | max Limit |\n|---|---|---|\n");
+            out.push_str("\n| action | items | Limit |\n|---|---|---|\n");
         }
         for p in &pagination.paginators {
-            let source = match p.max_limit_source {
-                LimitSource::Maximum => "documented maximum",
-                LimitSource::Default => "documented default",
-                LimitSource::Fallback => "fallback",
+            let n = p.page_limit;
+            let limit = match p.page_limit_source {
+                LimitSource::Maximum => format!("at most {n} (documented maximum)"),
+                LimitSource::Default => format!("{n} by default (documented default)"),
+                LimitSource::Fallback => format!("{n} by default (fallback)"),
             };
             out.push_str(&format!(
-                "| {} | `{}` | {} ({source}) |\n",
-                p.action, p.items_wire, p.max_limit
+                "| {} | `{}` | {limit} |\n",
+                p.action, p.items_wire
             ));
         }
         skipped_list(&mut out, &pagination.skipped);

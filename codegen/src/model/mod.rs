@@ -242,6 +242,9 @@ pub struct Member {
     /// raw because one rule reads one member's; converting every member's
     /// twice was a fifth of generation time.
     pub spec_text: String,
+    /// The spec's English text (`description_en`), raw, whatever the doc
+    /// language; empty when the spec has none.
+    pub spec_text_en: String,
 }
 
 /// How a field is held and (de)serialized.

@@ -19,9 +19,11 @@ pub struct Paginator {
     pub items: String,
     pub items_wire: String,
     pub item: RustType,
-    pub max_limit: u64,
-    /// Where `max_limit` came from, for the report.
-    pub max_limit_source: LimitSource,
+    /// The `Limit` asked for when the caller names none: a cap on the
+    /// caller's only when `page_limit_source` is [`LimitSource::Maximum`].
+    pub page_limit: u64,
+    /// Where `page_limit` came from.
+    pub page_limit_source: LimitSource,
 }
 
 /// A scalar member the paginator reads or sets.
@@ -36,11 +38,11 @@ pub struct PageMember {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitSource {
-    /// The documented maximum.
+    /// The documented maximum: it caps the caller's `Limit`.
     Maximum,
-    /// The documented default.
+    /// The documented default: the caller's `Limit` is sent as given.
     Default,
-    /// [`crate::resolve::paginate::FALLBACK_MAX_LIMIT`].
+    /// [`crate::resolve::paginate::FALLBACK_PAGE_LIMIT`], a default.
     Fallback,
 }
 

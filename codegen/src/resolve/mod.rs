@@ -410,6 +410,7 @@ fn members<T>(
                 .as_ref()
                 .unwrap_or(&field.description)
                 .clone(),
+            spec_text_en: field.description_en.clone(),
         });
     }
     out

@@ -102,6 +102,7 @@ mod tests {
                     secret: false,
                     doc: String::new(),
                     spec_text: String::new(),
+                    spec_text_en: String::new(),
                 })
                 .collect(),
         }

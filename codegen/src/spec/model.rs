@@ -143,7 +143,8 @@ pub struct Field {
     pub example: Option<String>,
     /// The spec's own `description` when [`crate::spec::choose_docs`] put
     /// another language's text there: rules read from docs (a paginator's
-    /// largest `Limit`) must not depend on the doc language.
+    /// `Limit`, read from this and the English text) must not depend on the
+    /// doc language.
     #[serde(skip)]
     pub spec_description: Option<String>,
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::files::FileTree;
 use crate::generate::GenerateError;
+use crate::model::pagination::LimitSource;
 use crate::resolve::{resolve, Crate, Operation, Version};
 use crate::spec::{choose_docs, load_version, version_dirs, DocLang, SpecError, SpecErrors};
 
@@ -244,10 +245,16 @@ fn version_section(out: &mut String, version: &Version, several: bool) {
              | action | method | items | page size |\n| --- | --- | --- | ---: |"
         );
         for p in &pagination.paginators {
+            let page_size = match p.page_limit_source {
+                LimitSource::Maximum => format!("at most {}", p.page_limit),
+                LimitSource::Default | LimitSource::Fallback => {
+                    format!("{} by default", p.page_limit)
+                }
+            };
             let _ = writeln!(
                 out,
-                "| {} | `{}` | `{}` | {} |",
-                p.action, p.method, p.items, p.max_limit
+                "| {} | `{}` | `{}` | {page_size} |",
+                p.action, p.method, p.items
             );
         }
         out.push('\n');

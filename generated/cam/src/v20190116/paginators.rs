@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -36,13 +36,13 @@ impl Page for ListReceiverResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::list_receiver`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::list_receiver`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn list_receiver_paginator(&self, request: ListReceiverRequest) -> Paginator<ListReceiverRequest, ListReceiverResponse> {
         let client = self.clone();
-        Paginator::new("ListReceiver", 20, request, move |request| {
+        Paginator::new("ListReceiver", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.list_receiver(request).await }
         })
@@ -77,13 +77,13 @@ impl Page for ListWeChatWorkSubAccountsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::list_we_chat_work_sub_accounts`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::list_we_chat_work_sub_accounts`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn list_we_chat_work_sub_accounts_paginator(&self, request: ListWeChatWorkSubAccountsRequest) -> Paginator<ListWeChatWorkSubAccountsRequest, ListWeChatWorkSubAccountsResponse> {
         let client = self.clone();
-        Paginator::new("ListWeChatWorkSubAccounts", 20, request, move |request| {
+        Paginator::new("ListWeChatWorkSubAccounts", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.list_we_chat_work_sub_accounts(request).await }
         })

@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -42,7 +42,7 @@ impl Client {
     #[inline]
     pub fn describe_auto_snapshot_policies_paginator(&self, request: DescribeAutoSnapshotPoliciesRequest) -> Paginator<DescribeAutoSnapshotPoliciesRequest, DescribeAutoSnapshotPoliciesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeAutoSnapshotPolicies", 100, request, move |request| {
+        Paginator::new("DescribeAutoSnapshotPolicies", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_auto_snapshot_policies(request).await }
         })
@@ -83,7 +83,7 @@ impl Client {
     #[inline]
     pub fn describe_disk_backups_paginator(&self, request: DescribeDiskBackupsRequest) -> Paginator<DescribeDiskBackupsRequest, DescribeDiskBackupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeDiskBackups", 100, request, move |request| {
+        Paginator::new("DescribeDiskBackups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_disk_backups(request).await }
         })
@@ -124,7 +124,7 @@ impl Client {
     #[inline]
     pub fn describe_disks_paginator(&self, request: DescribeDisksRequest) -> Paginator<DescribeDisksRequest, DescribeDisksResponse> {
         let client = self.clone();
-        Paginator::new("DescribeDisks", 100, request, move |request| {
+        Paginator::new("DescribeDisks", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_disks(request).await }
         })
@@ -165,7 +165,7 @@ impl Client {
     #[inline]
     pub fn describe_snapshot_groups_paginator(&self, request: DescribeSnapshotGroupsRequest) -> Paginator<DescribeSnapshotGroupsRequest, DescribeSnapshotGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSnapshotGroups", 100, request, move |request| {
+        Paginator::new("DescribeSnapshotGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_snapshot_groups(request).await }
         })
@@ -206,7 +206,7 @@ impl Client {
     #[inline]
     pub fn describe_snapshots_paginator(&self, request: DescribeSnapshotsRequest) -> Paginator<DescribeSnapshotsRequest, DescribeSnapshotsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSnapshots", 100, request, move |request| {
+        Paginator::new("DescribeSnapshots", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_snapshots(request).await }
         })

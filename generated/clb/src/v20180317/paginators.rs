@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -36,13 +36,13 @@ impl Page for DescribeBudgetAssociationsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_budget_associations`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_budget_associations`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_budget_associations_paginator(&self, request: DescribeBudgetAssociationsRequest) -> Paginator<DescribeBudgetAssociationsRequest, DescribeBudgetAssociationsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeBudgetAssociations", 20, request, move |request| {
+        Paginator::new("DescribeBudgetAssociations", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_budget_associations(request).await }
         })
@@ -83,7 +83,7 @@ impl Client {
     #[inline]
     pub fn describe_budgets_paginator(&self, request: DescribeBudgetsRequest) -> Paginator<DescribeBudgetsRequest, DescribeBudgetsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeBudgets", 100, request, move |request| {
+        Paginator::new("DescribeBudgets", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_budgets(request).await }
         })
@@ -124,7 +124,7 @@ impl Client {
     #[inline]
     pub fn describe_cluster_resources_paginator(&self, request: DescribeClusterResourcesRequest) -> Paginator<DescribeClusterResourcesRequest, DescribeClusterResourcesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeClusterResources", 100, request, move |request| {
+        Paginator::new("DescribeClusterResources", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_cluster_resources(request).await }
         })
@@ -165,7 +165,7 @@ impl Client {
     #[inline]
     pub fn describe_cross_targets_paginator(&self, request: DescribeCrossTargetsRequest) -> Paginator<DescribeCrossTargetsRequest, DescribeCrossTargetsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCrossTargets", 100, request, move |request| {
+        Paginator::new("DescribeCrossTargets", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_cross_targets(request).await }
         })
@@ -200,13 +200,13 @@ impl Page for DescribeCustomizedConfigAssociateListResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_customized_config_associate_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_customized_config_associate_list`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_customized_config_associate_list_paginator(&self, request: DescribeCustomizedConfigAssociateListRequest) -> Paginator<DescribeCustomizedConfigAssociateListRequest, DescribeCustomizedConfigAssociateListResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCustomizedConfigAssociateList", 20, request, move |request| {
+        Paginator::new("DescribeCustomizedConfigAssociateList", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_customized_config_associate_list(request).await }
         })
@@ -241,13 +241,13 @@ impl Page for DescribeCustomizedConfigListResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_customized_config_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_customized_config_list`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_customized_config_list_paginator(&self, request: DescribeCustomizedConfigListRequest) -> Paginator<DescribeCustomizedConfigListRequest, DescribeCustomizedConfigListResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCustomizedConfigList", 20, request, move |request| {
+        Paginator::new("DescribeCustomizedConfigList", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_customized_config_list(request).await }
         })
@@ -288,7 +288,7 @@ impl Client {
     #[inline]
     pub fn describe_exclusive_clusters_paginator(&self, request: DescribeExclusiveClustersRequest) -> Paginator<DescribeExclusiveClustersRequest, DescribeExclusiveClustersResponse> {
         let client = self.clone();
-        Paginator::new("DescribeExclusiveClusters", 100, request, move |request| {
+        Paginator::new("DescribeExclusiveClusters", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_exclusive_clusters(request).await }
         })
@@ -329,7 +329,7 @@ impl Client {
     #[inline]
     pub fn describe_idle_load_balancers_paginator(&self, request: DescribeIdleLoadBalancersRequest) -> Paginator<DescribeIdleLoadBalancersRequest, DescribeIdleLoadBalancersResponse> {
         let client = self.clone();
-        Paginator::new("DescribeIdleLoadBalancers", 100, request, move |request| {
+        Paginator::new("DescribeIdleLoadBalancers", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_idle_load_balancers(request).await }
         })
@@ -370,7 +370,7 @@ impl Client {
     #[inline]
     pub fn describe_keys_paginator(&self, request: DescribeKeysRequest) -> Paginator<DescribeKeysRequest, DescribeKeysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeKeys", 100, request, move |request| {
+        Paginator::new("DescribeKeys", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_keys(request).await }
         })
@@ -411,7 +411,7 @@ impl Client {
     #[inline]
     pub fn describe_load_balancers_paginator(&self, request: DescribeLoadBalancersRequest) -> Paginator<DescribeLoadBalancersRequest, DescribeLoadBalancersResponse> {
         let client = self.clone();
-        Paginator::new("DescribeLoadBalancers", 100, request, move |request| {
+        Paginator::new("DescribeLoadBalancers", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_load_balancers(request).await }
         })
@@ -452,7 +452,7 @@ impl Client {
     #[inline]
     pub fn describe_load_balancers_detail_paginator(&self, request: DescribeLoadBalancersDetailRequest) -> Paginator<DescribeLoadBalancersDetailRequest, DescribeLoadBalancersDetailResponse> {
         let client = self.clone();
-        Paginator::new("DescribeLoadBalancersDetail", 100, request, move |request| {
+        Paginator::new("DescribeLoadBalancersDetail", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_load_balancers_detail(request).await }
         })
@@ -493,7 +493,7 @@ impl Client {
     #[inline]
     pub fn describe_model_aliases_paginator(&self, request: DescribeModelAliasesRequest) -> Paginator<DescribeModelAliasesRequest, DescribeModelAliasesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelAliases", 100, request, move |request| {
+        Paginator::new("DescribeModelAliases", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_aliases(request).await }
         })
@@ -534,7 +534,7 @@ impl Client {
     #[inline]
     pub fn describe_model_associations_paginator(&self, request: DescribeModelAssociationsRequest) -> Paginator<DescribeModelAssociationsRequest, DescribeModelAssociationsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelAssociations", 100, request, move |request| {
+        Paginator::new("DescribeModelAssociations", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_associations(request).await }
         })
@@ -569,13 +569,13 @@ impl Page for DescribeModelKeysResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_model_keys`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_model_keys`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_model_keys_paginator(&self, request: DescribeModelKeysRequest) -> Paginator<DescribeModelKeysRequest, DescribeModelKeysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelKeys", 20, request, move |request| {
+        Paginator::new("DescribeModelKeys", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_keys(request).await }
         })
@@ -610,13 +610,13 @@ impl Page for DescribeModelNamesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_model_names`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_model_names`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_model_names_paginator(&self, request: DescribeModelNamesRequest) -> Paginator<DescribeModelNamesRequest, DescribeModelNamesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelNames", 20, request, move |request| {
+        Paginator::new("DescribeModelNames", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_names(request).await }
         })
@@ -657,7 +657,7 @@ impl Client {
     #[inline]
     pub fn describe_model_router_resource_package_deduction_paginator(&self, request: DescribeModelRouterResourcePackageDeductionRequest) -> Paginator<DescribeModelRouterResourcePackageDeductionRequest, DescribeModelRouterResourcePackageDeductionResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelRouterResourcePackageDeduction", 100, request, move |request| {
+        Paginator::new("DescribeModelRouterResourcePackageDeduction", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_router_resource_package_deduction(request).await }
         })
@@ -698,7 +698,7 @@ impl Client {
     #[inline]
     pub fn describe_model_router_resource_packages_paginator(&self, request: DescribeModelRouterResourcePackagesRequest) -> Paginator<DescribeModelRouterResourcePackagesRequest, DescribeModelRouterResourcePackagesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelRouterResourcePackages", 100, request, move |request| {
+        Paginator::new("DescribeModelRouterResourcePackages", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_router_resource_packages(request).await }
         })
@@ -733,13 +733,13 @@ impl Page for DescribeModelRoutersResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_model_routers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_model_routers`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_model_routers_paginator(&self, request: DescribeModelRoutersRequest) -> Paginator<DescribeModelRoutersRequest, DescribeModelRoutersResponse> {
         let client = self.clone();
-        Paginator::new("DescribeModelRouters", 20, request, move |request| {
+        Paginator::new("DescribeModelRouters", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_model_routers(request).await }
         })
@@ -780,7 +780,7 @@ impl Client {
     #[inline]
     pub fn describe_resources_paginator(&self, request: DescribeResourcesRequest) -> Paginator<DescribeResourcesRequest, DescribeResourcesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResources", 100, request, move |request| {
+        Paginator::new("DescribeResources", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_resources(request).await }
         })
@@ -821,7 +821,7 @@ impl Client {
     #[inline]
     pub fn describe_service_provider_health_status_paginator(&self, request: DescribeServiceProviderHealthStatusRequest) -> Paginator<DescribeServiceProviderHealthStatusRequest, DescribeServiceProviderHealthStatusResponse> {
         let client = self.clone();
-        Paginator::new("DescribeServiceProviderHealthStatus", 100, request, move |request| {
+        Paginator::new("DescribeServiceProviderHealthStatus", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_service_provider_health_status(request).await }
         })
@@ -856,13 +856,13 @@ impl Page for DescribeTargetGroupInstancesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_target_group_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_target_group_instances`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_target_group_instances_paginator(&self, request: DescribeTargetGroupInstancesRequest) -> Paginator<DescribeTargetGroupInstancesRequest, DescribeTargetGroupInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTargetGroupInstances", 20, request, move |request| {
+        Paginator::new("DescribeTargetGroupInstances", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_target_group_instances(request).await }
         })
@@ -903,7 +903,7 @@ impl Client {
     #[inline]
     pub fn describe_target_group_list_paginator(&self, request: DescribeTargetGroupListRequest) -> Paginator<DescribeTargetGroupListRequest, DescribeTargetGroupListResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTargetGroupList", 100, request, move |request| {
+        Paginator::new("DescribeTargetGroupList", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_target_group_list(request).await }
         })
@@ -938,13 +938,13 @@ impl Page for DescribeTargetGroupsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_target_groups`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_target_groups`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_target_groups_paginator(&self, request: DescribeTargetGroupsRequest) -> Paginator<DescribeTargetGroupsRequest, DescribeTargetGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTargetGroups", 20, request, move |request| {
+        Paginator::new("DescribeTargetGroups", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_target_groups(request).await }
         })
@@ -985,7 +985,7 @@ impl Client {
     #[inline]
     pub fn describe_user_groups_paginator(&self, request: DescribeUserGroupsRequest) -> Paginator<DescribeUserGroupsRequest, DescribeUserGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeUserGroups", 100, request, move |request| {
+        Paginator::new("DescribeUserGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_user_groups(request).await }
         })

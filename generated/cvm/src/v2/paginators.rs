@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -42,7 +42,7 @@ impl Client {
     #[inline]
     pub fn describe_images_paginator(&self, request: DescribeImagesRequest) -> Paginator<DescribeImagesRequest, DescribeImagesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeImages", 100, request, move |request| {
+        Paginator::new("DescribeImages", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_images(request).await }
         })
@@ -83,7 +83,7 @@ impl Client {
     #[inline]
     pub fn describe_instances_paginator(&self, request: DescribeInstancesRequest) -> Paginator<DescribeInstancesRequest, DescribeInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeInstances", 100, request, move |request| {
+        Paginator::new("DescribeInstances", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_instances(request).await }
         })
@@ -118,13 +118,13 @@ impl Page for DescribeInstancesOfSecurityGroupResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_instances_of_security_group`] with `offset` and `limit` (at most 20 per page), stopping at `totalCount`.
+    /// Pages through [`Client::describe_instances_of_security_group`] with `offset` and `limit` (20 per page by default), stopping at `totalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_instances_of_security_group_paginator(&self, request: DescribeInstancesOfSecurityGroupRequest) -> Paginator<DescribeInstancesOfSecurityGroupRequest, DescribeInstancesOfSecurityGroupResponse> {
         let client = self.clone();
-        Paginator::new("DescribeInstancesOfSecurityGroup", 20, request, move |request| {
+        Paginator::new("DescribeInstancesOfSecurityGroup", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_instances_of_security_group(request).await }
         })

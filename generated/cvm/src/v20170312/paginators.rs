@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -42,7 +42,7 @@ impl Client {
     #[inline]
     pub fn describe_chc_hosts_paginator(&self, request: DescribeChcHostsRequest) -> Paginator<DescribeChcHostsRequest, DescribeChcHostsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeChcHosts", 100, request, move |request| {
+        Paginator::new("DescribeChcHosts", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_chc_hosts(request).await }
         })
@@ -83,7 +83,7 @@ impl Client {
     #[inline]
     pub fn describe_disaster_recover_groups_paginator(&self, request: DescribeDisasterRecoverGroupsRequest) -> Paginator<DescribeDisasterRecoverGroupsRequest, DescribeDisasterRecoverGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeDisasterRecoverGroups", 100, request, move |request| {
+        Paginator::new("DescribeDisasterRecoverGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_disaster_recover_groups(request).await }
         })
@@ -124,7 +124,7 @@ impl Client {
     #[inline]
     pub fn describe_hosts_paginator(&self, request: DescribeHostsRequest) -> Paginator<DescribeHostsRequest, DescribeHostsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeHosts", 100, request, move |request| {
+        Paginator::new("DescribeHosts", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_hosts(request).await }
         })
@@ -165,7 +165,7 @@ impl Client {
     #[inline]
     pub fn describe_hpc_clusters_paginator(&self, request: DescribeHpcClustersRequest) -> Paginator<DescribeHpcClustersRequest, DescribeHpcClustersResponse> {
         let client = self.clone();
-        Paginator::new("DescribeHpcClusters", 100, request, move |request| {
+        Paginator::new("DescribeHpcClusters", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_hpc_clusters(request).await }
         })
@@ -206,7 +206,7 @@ impl Client {
     #[inline]
     pub fn describe_images_paginator(&self, request: DescribeImagesRequest) -> Paginator<DescribeImagesRequest, DescribeImagesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeImages", 100, request, move |request| {
+        Paginator::new("DescribeImages", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_images(request).await }
         })
@@ -247,7 +247,7 @@ impl Client {
     #[inline]
     pub fn describe_instances_paginator(&self, request: DescribeInstancesRequest) -> Paginator<DescribeInstancesRequest, DescribeInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeInstances", 100, request, move |request| {
+        Paginator::new("DescribeInstances", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_instances(request).await }
         })
@@ -288,7 +288,7 @@ impl Client {
     #[inline]
     pub fn describe_instances_status_paginator(&self, request: DescribeInstancesStatusRequest) -> Paginator<DescribeInstancesStatusRequest, DescribeInstancesStatusResponse> {
         let client = self.clone();
-        Paginator::new("DescribeInstancesStatus", 100, request, move |request| {
+        Paginator::new("DescribeInstancesStatus", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_instances_status(request).await }
         })
@@ -329,7 +329,7 @@ impl Client {
     #[inline]
     pub fn describe_key_pairs_paginator(&self, request: DescribeKeyPairsRequest) -> Paginator<DescribeKeyPairsRequest, DescribeKeyPairsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeKeyPairs", 100, request, move |request| {
+        Paginator::new("DescribeKeyPairs", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_key_pairs(request).await }
         })
@@ -370,7 +370,7 @@ impl Client {
     #[inline]
     pub fn describe_launch_template_versions_paginator(&self, request: DescribeLaunchTemplateVersionsRequest) -> Paginator<DescribeLaunchTemplateVersionsRequest, DescribeLaunchTemplateVersionsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeLaunchTemplateVersions", 100, request, move |request| {
+        Paginator::new("DescribeLaunchTemplateVersions", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_launch_template_versions(request).await }
         })
@@ -411,7 +411,7 @@ impl Client {
     #[inline]
     pub fn describe_launch_templates_paginator(&self, request: DescribeLaunchTemplatesRequest) -> Paginator<DescribeLaunchTemplatesRequest, DescribeLaunchTemplatesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeLaunchTemplates", 100, request, move |request| {
+        Paginator::new("DescribeLaunchTemplates", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_launch_templates(request).await }
         })
@@ -446,13 +446,13 @@ impl Page for DescribeReservedInstancesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_reserved_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_reserved_instances`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_reserved_instances_paginator(&self, request: DescribeReservedInstancesRequest) -> Paginator<DescribeReservedInstancesRequest, DescribeReservedInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeReservedInstances", 20, request, move |request| {
+        Paginator::new("DescribeReservedInstances", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_reserved_instances(request).await }
         })
@@ -487,13 +487,13 @@ impl Page for DescribeReservedInstancesOfferingsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_reserved_instances_offerings`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_reserved_instances_offerings`] with `Offset` and `Limit` (at most 100 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_reserved_instances_offerings_paginator(&self, request: DescribeReservedInstancesOfferingsRequest) -> Paginator<DescribeReservedInstancesOfferingsRequest, DescribeReservedInstancesOfferingsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeReservedInstancesOfferings", 20, request, move |request| {
+        Paginator::new("DescribeReservedInstancesOfferings", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_reserved_instances_offerings(request).await }
         })
@@ -534,7 +534,7 @@ impl Client {
     #[inline]
     pub fn describe_task_info_paginator(&self, request: DescribeTaskInfoRequest) -> Paginator<DescribeTaskInfoRequest, DescribeTaskInfoResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTaskInfo", 100, request, move |request| {
+        Paginator::new("DescribeTaskInfo", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_task_info(request).await }
         })

@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -42,7 +42,7 @@ impl Client {
     #[inline]
     pub fn describe_alert_rules_paginator(&self, request: DescribeAlertRulesRequest) -> Paginator<DescribeAlertRulesRequest, DescribeAlertRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeAlertRules", 100, request, move |request| {
+        Paginator::new("DescribeAlertRules", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_alert_rules(request).await }
         })
@@ -77,13 +77,13 @@ impl Page for DescribeOnCallFormsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_on_call_forms`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_on_call_forms`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_on_call_forms_paginator(&self, request: DescribeOnCallFormsRequest) -> Paginator<DescribeOnCallFormsRequest, DescribeOnCallFormsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeOnCallForms", 20, request, move |request| {
+        Paginator::new("DescribeOnCallForms", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_on_call_forms(request).await }
         })
@@ -118,13 +118,13 @@ impl Page for DescribeProductListResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_product_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_product_list`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_product_list_paginator(&self, request: DescribeProductListRequest) -> Paginator<DescribeProductListRequest, DescribeProductListResponse> {
         let client = self.clone();
-        Paginator::new("DescribeProductList", 20, request, move |request| {
+        Paginator::new("DescribeProductList", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_product_list(request).await }
         })
@@ -165,7 +165,7 @@ impl Client {
     #[inline]
     pub fn describe_prometheus_agents_paginator(&self, request: DescribePrometheusAgentsRequest) -> Paginator<DescribePrometheusAgentsRequest, DescribePrometheusAgentsResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrometheusAgents", 100, request, move |request| {
+        Paginator::new("DescribePrometheusAgents", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_prometheus_agents(request).await }
         })
@@ -206,7 +206,7 @@ impl Client {
     #[inline]
     pub fn describe_prometheus_alert_groups_paginator(&self, request: DescribePrometheusAlertGroupsRequest) -> Paginator<DescribePrometheusAlertGroupsRequest, DescribePrometheusAlertGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrometheusAlertGroups", 100, request, move |request| {
+        Paginator::new("DescribePrometheusAlertGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_prometheus_alert_groups(request).await }
         })
@@ -247,7 +247,7 @@ impl Client {
     #[inline]
     pub fn describe_prometheus_instances_paginator(&self, request: DescribePrometheusInstancesRequest) -> Paginator<DescribePrometheusInstancesRequest, DescribePrometheusInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrometheusInstances", 100, request, move |request| {
+        Paginator::new("DescribePrometheusInstances", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_prometheus_instances(request).await }
         })
@@ -288,7 +288,7 @@ impl Client {
     #[inline]
     pub fn describe_prometheus_scrape_jobs_paginator(&self, request: DescribePrometheusScrapeJobsRequest) -> Paginator<DescribePrometheusScrapeJobsRequest, DescribePrometheusScrapeJobsResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrometheusScrapeJobs", 100, request, move |request| {
+        Paginator::new("DescribePrometheusScrapeJobs", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_prometheus_scrape_jobs(request).await }
         })
@@ -329,7 +329,7 @@ impl Client {
     #[inline]
     pub fn describe_recording_rules_paginator(&self, request: DescribeRecordingRulesRequest) -> Paginator<DescribeRecordingRulesRequest, DescribeRecordingRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRecordingRules", 100, request, move |request| {
+        Paginator::new("DescribeRecordingRules", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_recording_rules(request).await }
         })

@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -36,13 +36,13 @@ impl Page for DescribeResourceTagsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_resource_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_resource_tags_paginator(&self, request: DescribeResourceTagsRequest) -> Paginator<DescribeResourceTagsRequest, DescribeResourceTagsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResourceTags", 15, request, move |request| {
+        Paginator::new("DescribeResourceTags", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_resource_tags(request).await }
         })
@@ -77,13 +77,13 @@ impl Page for DescribeResourceTagsByResourceIdsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_resource_tags_by_resource_ids`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags_by_resource_ids`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_resource_tags_by_resource_ids_paginator(&self, request: DescribeResourceTagsByResourceIdsRequest) -> Paginator<DescribeResourceTagsByResourceIdsRequest, DescribeResourceTagsByResourceIdsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResourceTagsByResourceIds", 15, request, move |request| {
+        Paginator::new("DescribeResourceTagsByResourceIds", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_resource_tags_by_resource_ids(request).await }
         })
@@ -118,13 +118,13 @@ impl Page for DescribeResourceTagsByResourceIdsSeqResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_resource_tags_by_resource_ids_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags_by_resource_ids_seq`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_resource_tags_by_resource_ids_seq_paginator(&self, request: DescribeResourceTagsByResourceIdsSeqRequest) -> Paginator<DescribeResourceTagsByResourceIdsSeqRequest, DescribeResourceTagsByResourceIdsSeqResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResourceTagsByResourceIdsSeq", 15, request, move |request| {
+        Paginator::new("DescribeResourceTagsByResourceIdsSeq", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_resource_tags_by_resource_ids_seq(request).await }
         })
@@ -159,13 +159,13 @@ impl Page for DescribeResourceTagsByTagKeysResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_resource_tags_by_tag_keys`] with `Offset` and `Limit` (at most 400 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resource_tags_by_tag_keys`] with `Offset` and `Limit` (400 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_resource_tags_by_tag_keys_paginator(&self, request: DescribeResourceTagsByTagKeysRequest) -> Paginator<DescribeResourceTagsByTagKeysRequest, DescribeResourceTagsByTagKeysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResourceTagsByTagKeys", 400, request, move |request| {
+        Paginator::new("DescribeResourceTagsByTagKeys", PageLimit::Default(400), request, move |request| {
             let client = client.clone();
             async move { client.describe_resource_tags_by_tag_keys(request).await }
         })
@@ -200,13 +200,13 @@ impl Page for DescribeResourcesByTagsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_resources_by_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resources_by_tags`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_resources_by_tags_paginator(&self, request: DescribeResourcesByTagsRequest) -> Paginator<DescribeResourcesByTagsRequest, DescribeResourcesByTagsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResourcesByTags", 15, request, move |request| {
+        Paginator::new("DescribeResourcesByTags", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_resources_by_tags(request).await }
         })
@@ -241,13 +241,13 @@ impl Page for DescribeResourcesByTagsUnionResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_resources_by_tags_union`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_resources_by_tags_union`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_resources_by_tags_union_paginator(&self, request: DescribeResourcesByTagsUnionRequest) -> Paginator<DescribeResourcesByTagsUnionRequest, DescribeResourcesByTagsUnionResponse> {
         let client = self.clone();
-        Paginator::new("DescribeResourcesByTagsUnion", 15, request, move |request| {
+        Paginator::new("DescribeResourcesByTagsUnion", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_resources_by_tags_union(request).await }
         })
@@ -282,13 +282,13 @@ impl Page for DescribeTagKeysResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_tag_keys`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tag_keys`] with `Offset` and `Limit` (at most 1000 per page), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_tag_keys_paginator(&self, request: DescribeTagKeysRequest) -> Paginator<DescribeTagKeysRequest, DescribeTagKeysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTagKeys", 15, request, move |request| {
+        Paginator::new("DescribeTagKeys", PageLimit::Max(1000), request, move |request| {
             let client = client.clone();
             async move { client.describe_tag_keys(request).await }
         })
@@ -323,13 +323,13 @@ impl Page for DescribeTagValuesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_tag_values`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tag_values`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_tag_values_paginator(&self, request: DescribeTagValuesRequest) -> Paginator<DescribeTagValuesRequest, DescribeTagValuesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTagValues", 15, request, move |request| {
+        Paginator::new("DescribeTagValues", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_tag_values(request).await }
         })
@@ -364,13 +364,13 @@ impl Page for DescribeTagValuesSeqResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_tag_values_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tag_values_seq`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_tag_values_seq_paginator(&self, request: DescribeTagValuesSeqRequest) -> Paginator<DescribeTagValuesSeqRequest, DescribeTagValuesSeqResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTagValuesSeq", 15, request, move |request| {
+        Paginator::new("DescribeTagValuesSeq", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_tag_values_seq(request).await }
         })
@@ -405,13 +405,13 @@ impl Page for DescribeTagsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_tags`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tags`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_tags_paginator(&self, request: DescribeTagsRequest) -> Paginator<DescribeTagsRequest, DescribeTagsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTags", 15, request, move |request| {
+        Paginator::new("DescribeTags", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_tags(request).await }
         })
@@ -446,13 +446,13 @@ impl Page for DescribeTagsSeqResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_tags_seq`] with `Offset` and `Limit` (at most 15 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tags_seq`] with `Offset` and `Limit` (15 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_tags_seq_paginator(&self, request: DescribeTagsSeqRequest) -> Paginator<DescribeTagsSeqRequest, DescribeTagsSeqResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTagsSeq", 15, request, move |request| {
+        Paginator::new("DescribeTagsSeq", PageLimit::Default(15), request, move |request| {
             let client = client.clone();
             async move { client.describe_tags_seq(request).await }
         })

@@ -4,7 +4,7 @@
 //! Paginators: each `<action>_paginator` method pages through its
 //! action with Offset and Limit, as `futures::Stream`s of pages or items.
 
-use tencentcloud_runtime::paginate::{Page, PageParam, PagedRequest, Paginator};
+use tencentcloud_runtime::paginate::{Page, PageLimit, PageParam, PagedRequest, Paginator};
 
 use super::*;
 
@@ -42,7 +42,7 @@ impl Client {
     #[inline]
     pub fn describe_address_template_groups_paginator(&self, request: DescribeAddressTemplateGroupsRequest) -> Paginator<DescribeAddressTemplateGroupsRequest, DescribeAddressTemplateGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeAddressTemplateGroups", 100, request, move |request| {
+        Paginator::new("DescribeAddressTemplateGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_address_template_groups(request).await }
         })
@@ -83,7 +83,7 @@ impl Client {
     #[inline]
     pub fn describe_address_templates_paginator(&self, request: DescribeAddressTemplatesRequest) -> Paginator<DescribeAddressTemplatesRequest, DescribeAddressTemplatesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeAddressTemplates", 100, request, move |request| {
+        Paginator::new("DescribeAddressTemplates", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_address_templates(request).await }
         })
@@ -124,7 +124,7 @@ impl Client {
     #[inline]
     pub fn describe_addresses_paginator(&self, request: DescribeAddressesRequest) -> Paginator<DescribeAddressesRequest, DescribeAddressesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeAddresses", 100, request, move |request| {
+        Paginator::new("DescribeAddresses", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_addresses(request).await }
         })
@@ -165,7 +165,7 @@ impl Client {
     #[inline]
     pub fn describe_assistant_cidr_paginator(&self, request: DescribeAssistantCidrRequest) -> Paginator<DescribeAssistantCidrRequest, DescribeAssistantCidrResponse> {
         let client = self.clone();
-        Paginator::new("DescribeAssistantCidr", 100, request, move |request| {
+        Paginator::new("DescribeAssistantCidr", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_assistant_cidr(request).await }
         })
@@ -206,7 +206,7 @@ impl Client {
     #[inline]
     pub fn describe_bandwidth_package_resources_paginator(&self, request: DescribeBandwidthPackageResourcesRequest) -> Paginator<DescribeBandwidthPackageResourcesRequest, DescribeBandwidthPackageResourcesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeBandwidthPackageResources", 100, request, move |request| {
+        Paginator::new("DescribeBandwidthPackageResources", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_bandwidth_package_resources(request).await }
         })
@@ -247,7 +247,7 @@ impl Client {
     #[inline]
     pub fn describe_bandwidth_packages_paginator(&self, request: DescribeBandwidthPackagesRequest) -> Paginator<DescribeBandwidthPackagesRequest, DescribeBandwidthPackagesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeBandwidthPackages", 100, request, move |request| {
+        Paginator::new("DescribeBandwidthPackages", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_bandwidth_packages(request).await }
         })
@@ -282,13 +282,13 @@ impl Page for DescribeCcnAttachedInstancesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_ccn_attached_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ccn_attached_instances`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_ccn_attached_instances_paginator(&self, request: DescribeCcnAttachedInstancesRequest) -> Paginator<DescribeCcnAttachedInstancesRequest, DescribeCcnAttachedInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCcnAttachedInstances", 20, request, move |request| {
+        Paginator::new("DescribeCcnAttachedInstances", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_ccn_attached_instances(request).await }
         })
@@ -323,13 +323,13 @@ impl Page for DescribeCcnPolicyBasedRoutingNextHopResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_ccn_policy_based_routing_next_hop`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ccn_policy_based_routing_next_hop`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_ccn_policy_based_routing_next_hop_paginator(&self, request: DescribeCcnPolicyBasedRoutingNextHopRequest) -> Paginator<DescribeCcnPolicyBasedRoutingNextHopRequest, DescribeCcnPolicyBasedRoutingNextHopResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCcnPolicyBasedRoutingNextHop", 20, request, move |request| {
+        Paginator::new("DescribeCcnPolicyBasedRoutingNextHop", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_ccn_policy_based_routing_next_hop(request).await }
         })
@@ -364,13 +364,13 @@ impl Page for DescribeCcnPolicyBasedRoutingRuleResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_ccn_policy_based_routing_rule`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ccn_policy_based_routing_rule`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_ccn_policy_based_routing_rule_paginator(&self, request: DescribeCcnPolicyBasedRoutingRuleRequest) -> Paginator<DescribeCcnPolicyBasedRoutingRuleRequest, DescribeCcnPolicyBasedRoutingRuleResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCcnPolicyBasedRoutingRule", 20, request, move |request| {
+        Paginator::new("DescribeCcnPolicyBasedRoutingRule", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_ccn_policy_based_routing_rule(request).await }
         })
@@ -405,13 +405,13 @@ impl Page for DescribeCcnRouteTablesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_ccn_route_tables`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ccn_route_tables`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_ccn_route_tables_paginator(&self, request: DescribeCcnRouteTablesRequest) -> Paginator<DescribeCcnRouteTablesRequest, DescribeCcnRouteTablesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCcnRouteTables", 20, request, move |request| {
+        Paginator::new("DescribeCcnRouteTables", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_ccn_route_tables(request).await }
         })
@@ -446,13 +446,13 @@ impl Page for DescribeCcnRoutesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ccn_routes`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_ccn_routes_paginator(&self, request: DescribeCcnRoutesRequest) -> Paginator<DescribeCcnRoutesRequest, DescribeCcnRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCcnRoutes", 20, request, move |request| {
+        Paginator::new("DescribeCcnRoutes", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_ccn_routes(request).await }
         })
@@ -487,13 +487,13 @@ impl Page for DescribeCcnsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_ccns`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_ccns`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_ccns_paginator(&self, request: DescribeCcnsRequest) -> Paginator<DescribeCcnsRequest, DescribeCcnsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCcns", 20, request, move |request| {
+        Paginator::new("DescribeCcns", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_ccns(request).await }
         })
@@ -534,7 +534,7 @@ impl Client {
     #[inline]
     pub fn describe_classic_link_instances_paginator(&self, request: DescribeClassicLinkInstancesRequest) -> Paginator<DescribeClassicLinkInstancesRequest, DescribeClassicLinkInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeClassicLinkInstances", 100, request, move |request| {
+        Paginator::new("DescribeClassicLinkInstances", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_classic_link_instances(request).await }
         })
@@ -569,13 +569,13 @@ impl Page for DescribeCrossBorderCcnRegionBandwidthLimitsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_cross_border_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_cross_border_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_cross_border_ccn_region_bandwidth_limits_paginator(&self, request: DescribeCrossBorderCcnRegionBandwidthLimitsRequest) -> Paginator<DescribeCrossBorderCcnRegionBandwidthLimitsRequest, DescribeCrossBorderCcnRegionBandwidthLimitsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCrossBorderCcnRegionBandwidthLimits", 20, request, move |request| {
+        Paginator::new("DescribeCrossBorderCcnRegionBandwidthLimits", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_cross_border_ccn_region_bandwidth_limits(request).await }
         })
@@ -610,13 +610,13 @@ impl Page for DescribeCrossBorderComplianceResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_cross_border_compliance`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_cross_border_compliance`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_cross_border_compliance_paginator(&self, request: DescribeCrossBorderComplianceRequest) -> Paginator<DescribeCrossBorderComplianceRequest, DescribeCrossBorderComplianceResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCrossBorderCompliance", 20, request, move |request| {
+        Paginator::new("DescribeCrossBorderCompliance", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_cross_border_compliance(request).await }
         })
@@ -657,7 +657,7 @@ impl Client {
     #[inline]
     pub fn describe_customer_gateways_paginator(&self, request: DescribeCustomerGatewaysRequest) -> Paginator<DescribeCustomerGatewaysRequest, DescribeCustomerGatewaysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeCustomerGateways", 100, request, move |request| {
+        Paginator::new("DescribeCustomerGateways", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_customer_gateways(request).await }
         })
@@ -698,7 +698,7 @@ impl Client {
     #[inline]
     pub fn describe_dhcp_ips_paginator(&self, request: DescribeDhcpIpsRequest) -> Paginator<DescribeDhcpIpsRequest, DescribeDhcpIpsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeDhcpIps", 100, request, move |request| {
+        Paginator::new("DescribeDhcpIps", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_dhcp_ips(request).await }
         })
@@ -733,13 +733,13 @@ impl Page for DescribeDirectConnectGatewayCcnRoutesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_direct_connect_gateway_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_direct_connect_gateway_ccn_routes`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_direct_connect_gateway_ccn_routes_paginator(&self, request: DescribeDirectConnectGatewayCcnRoutesRequest) -> Paginator<DescribeDirectConnectGatewayCcnRoutesRequest, DescribeDirectConnectGatewayCcnRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeDirectConnectGatewayCcnRoutes", 20, request, move |request| {
+        Paginator::new("DescribeDirectConnectGatewayCcnRoutes", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_direct_connect_gateway_ccn_routes(request).await }
         })
@@ -774,13 +774,13 @@ impl Page for DescribeDirectConnectGatewaysResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_direct_connect_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_direct_connect_gateways`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_direct_connect_gateways_paginator(&self, request: DescribeDirectConnectGatewaysRequest) -> Paginator<DescribeDirectConnectGatewaysRequest, DescribeDirectConnectGatewaysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeDirectConnectGateways", 20, request, move |request| {
+        Paginator::new("DescribeDirectConnectGateways", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_direct_connect_gateways(request).await }
         })
@@ -821,7 +821,7 @@ impl Client {
     #[inline]
     pub fn describe_gateway_flow_monitor_detail_paginator(&self, request: DescribeGatewayFlowMonitorDetailRequest) -> Paginator<DescribeGatewayFlowMonitorDetailRequest, DescribeGatewayFlowMonitorDetailResponse> {
         let client = self.clone();
-        Paginator::new("DescribeGatewayFlowMonitorDetail", 100, request, move |request| {
+        Paginator::new("DescribeGatewayFlowMonitorDetail", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_gateway_flow_monitor_detail(request).await }
         })
@@ -862,7 +862,7 @@ impl Client {
     #[inline]
     pub fn describe_gateway_flow_qos_paginator(&self, request: DescribeGatewayFlowQosRequest) -> Paginator<DescribeGatewayFlowQosRequest, DescribeGatewayFlowQosResponse> {
         let client = self.clone();
-        Paginator::new("DescribeGatewayFlowQos", 100, request, move |request| {
+        Paginator::new("DescribeGatewayFlowQos", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_gateway_flow_qos(request).await }
         })
@@ -897,13 +897,13 @@ impl Page for DescribeGlobalRoutesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_global_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_global_routes`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_global_routes_paginator(&self, request: DescribeGlobalRoutesRequest) -> Paginator<DescribeGlobalRoutesRequest, DescribeGlobalRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeGlobalRoutes", 20, request, move |request| {
+        Paginator::new("DescribeGlobalRoutes", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_global_routes(request).await }
         })
@@ -944,7 +944,7 @@ impl Client {
     #[inline]
     pub fn describe_ha_vips_paginator(&self, request: DescribeHaVipsRequest) -> Paginator<DescribeHaVipsRequest, DescribeHaVipsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeHaVips", 100, request, move |request| {
+        Paginator::new("DescribeHaVips", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_ha_vips(request).await }
         })
@@ -985,7 +985,7 @@ impl Client {
     #[inline]
     pub fn describe_high_priority_route_tables_paginator(&self, request: DescribeHighPriorityRouteTablesRequest) -> Paginator<DescribeHighPriorityRouteTablesRequest, DescribeHighPriorityRouteTablesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeHighPriorityRouteTables", 100, request, move |request| {
+        Paginator::new("DescribeHighPriorityRouteTables", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_high_priority_route_tables(request).await }
         })
@@ -1020,13 +1020,13 @@ impl Page for DescribeHighPriorityRoutesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_high_priority_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_high_priority_routes`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_high_priority_routes_paginator(&self, request: DescribeHighPriorityRoutesRequest) -> Paginator<DescribeHighPriorityRoutesRequest, DescribeHighPriorityRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeHighPriorityRoutes", 20, request, move |request| {
+        Paginator::new("DescribeHighPriorityRoutes", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_high_priority_routes(request).await }
         })
@@ -1067,7 +1067,7 @@ impl Client {
     #[inline]
     pub fn describe_ipv6_addresses_paginator(&self, request: DescribeIpv6AddressesRequest) -> Paginator<DescribeIpv6AddressesRequest, DescribeIpv6AddressesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeIPv6Addresses", 100, request, move |request| {
+        Paginator::new("DescribeIPv6Addresses", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_ipv6_addresses(request).await }
         })
@@ -1108,7 +1108,7 @@ impl Client {
     #[inline]
     pub fn describe_ip6_addresses_paginator(&self, request: DescribeIp6AddressesRequest) -> Paginator<DescribeIp6AddressesRequest, DescribeIp6AddressesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeIp6Addresses", 100, request, move |request| {
+        Paginator::new("DescribeIp6Addresses", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_ip6_addresses(request).await }
         })
@@ -1149,7 +1149,7 @@ impl Client {
     #[inline]
     pub fn describe_ip6_translators_paginator(&self, request: DescribeIp6TranslatorsRequest) -> Paginator<DescribeIp6TranslatorsRequest, DescribeIp6TranslatorsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeIp6Translators", 100, request, move |request| {
+        Paginator::new("DescribeIp6Translators", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_ip6_translators(request).await }
         })
@@ -1190,7 +1190,7 @@ impl Client {
     #[inline]
     pub fn describe_local_gateway_paginator(&self, request: DescribeLocalGatewayRequest) -> Paginator<DescribeLocalGatewayRequest, DescribeLocalGatewayResponse> {
         let client = self.clone();
-        Paginator::new("DescribeLocalGateway", 100, request, move |request| {
+        Paginator::new("DescribeLocalGateway", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_local_gateway(request).await }
         })
@@ -1231,7 +1231,7 @@ impl Client {
     #[inline]
     pub fn describe_nat_gateway_destination_ip_port_translation_nat_rules_paginator(&self, request: DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest) -> Paginator<DescribeNatGatewayDestinationIpPortTranslationNatRulesRequest, DescribeNatGatewayDestinationIpPortTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNatGatewayDestinationIpPortTranslationNatRules", 100, request, move |request| {
+        Paginator::new("DescribeNatGatewayDestinationIpPortTranslationNatRules", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_nat_gateway_destination_ip_port_translation_nat_rules(request).await }
         })
@@ -1272,7 +1272,7 @@ impl Client {
     #[inline]
     pub fn describe_nat_gateway_source_ip_translation_nat_rules_paginator(&self, request: DescribeNatGatewaySourceIpTranslationNatRulesRequest) -> Paginator<DescribeNatGatewaySourceIpTranslationNatRulesRequest, DescribeNatGatewaySourceIpTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNatGatewaySourceIpTranslationNatRules", 100, request, move |request| {
+        Paginator::new("DescribeNatGatewaySourceIpTranslationNatRules", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_nat_gateway_source_ip_translation_nat_rules(request).await }
         })
@@ -1313,7 +1313,7 @@ impl Client {
     #[inline]
     pub fn describe_nat_gateways_paginator(&self, request: DescribeNatGatewaysRequest) -> Paginator<DescribeNatGatewaysRequest, DescribeNatGatewaysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNatGateways", 100, request, move |request| {
+        Paginator::new("DescribeNatGateways", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_nat_gateways(request).await }
         })
@@ -1354,7 +1354,7 @@ impl Client {
     #[inline]
     pub fn describe_net_detect_states_paginator(&self, request: DescribeNetDetectStatesRequest) -> Paginator<DescribeNetDetectStatesRequest, DescribeNetDetectStatesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNetDetectStates", 100, request, move |request| {
+        Paginator::new("DescribeNetDetectStates", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_net_detect_states(request).await }
         })
@@ -1395,7 +1395,7 @@ impl Client {
     #[inline]
     pub fn describe_net_detects_paginator(&self, request: DescribeNetDetectsRequest) -> Paginator<DescribeNetDetectsRequest, DescribeNetDetectsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNetDetects", 100, request, move |request| {
+        Paginator::new("DescribeNetDetects", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_net_detects(request).await }
         })
@@ -1436,7 +1436,7 @@ impl Client {
     #[inline]
     pub fn describe_network_acl_quintuple_entries_paginator(&self, request: DescribeNetworkAclQuintupleEntriesRequest) -> Paginator<DescribeNetworkAclQuintupleEntriesRequest, DescribeNetworkAclQuintupleEntriesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNetworkAclQuintupleEntries", 100, request, move |request| {
+        Paginator::new("DescribeNetworkAclQuintupleEntries", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_network_acl_quintuple_entries(request).await }
         })
@@ -1477,7 +1477,7 @@ impl Client {
     #[inline]
     pub fn describe_network_acls_paginator(&self, request: DescribeNetworkAclsRequest) -> Paginator<DescribeNetworkAclsRequest, DescribeNetworkAclsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNetworkAcls", 100, request, move |request| {
+        Paginator::new("DescribeNetworkAcls", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_network_acls(request).await }
         })
@@ -1518,7 +1518,7 @@ impl Client {
     #[inline]
     pub fn describe_network_interfaces_paginator(&self, request: DescribeNetworkInterfacesRequest) -> Paginator<DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeNetworkInterfaces", 100, request, move |request| {
+        Paginator::new("DescribeNetworkInterfaces", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_network_interfaces(request).await }
         })
@@ -1553,13 +1553,13 @@ impl Page for DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRespo
 }
 
 impl Client {
-    /// Pages through [`Client::describe_private_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_private_nat_gateway_destination_ip_port_translation_nat_rules`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_private_nat_gateway_destination_ip_port_translation_nat_rules_paginator(&self, request: DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest) -> Paginator<DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesRequest, DescribePrivateNatGatewayDestinationIpPortTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrivateNatGatewayDestinationIpPortTranslationNatRules", 20, request, move |request| {
+        Paginator::new("DescribePrivateNatGatewayDestinationIpPortTranslationNatRules", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_private_nat_gateway_destination_ip_port_translation_nat_rules(request).await }
         })
@@ -1594,13 +1594,13 @@ impl Page for DescribePrivateNatGatewayLimitsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_private_nat_gateway_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_private_nat_gateway_limits`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_private_nat_gateway_limits_paginator(&self, request: DescribePrivateNatGatewayLimitsRequest) -> Paginator<DescribePrivateNatGatewayLimitsRequest, DescribePrivateNatGatewayLimitsResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrivateNatGatewayLimits", 20, request, move |request| {
+        Paginator::new("DescribePrivateNatGatewayLimits", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_private_nat_gateway_limits(request).await }
         })
@@ -1635,13 +1635,13 @@ impl Page for DescribePrivateNatGatewayTranslationAclRulesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_private_nat_gateway_translation_acl_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_private_nat_gateway_translation_acl_rules`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_private_nat_gateway_translation_acl_rules_paginator(&self, request: DescribePrivateNatGatewayTranslationAclRulesRequest) -> Paginator<DescribePrivateNatGatewayTranslationAclRulesRequest, DescribePrivateNatGatewayTranslationAclRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrivateNatGatewayTranslationAclRules", 20, request, move |request| {
+        Paginator::new("DescribePrivateNatGatewayTranslationAclRules", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_private_nat_gateway_translation_acl_rules(request).await }
         })
@@ -1676,13 +1676,13 @@ impl Page for DescribePrivateNatGatewayTranslationNatRulesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_private_nat_gateway_translation_nat_rules`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_private_nat_gateway_translation_nat_rules`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_private_nat_gateway_translation_nat_rules_paginator(&self, request: DescribePrivateNatGatewayTranslationNatRulesRequest) -> Paginator<DescribePrivateNatGatewayTranslationNatRulesRequest, DescribePrivateNatGatewayTranslationNatRulesResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrivateNatGatewayTranslationNatRules", 20, request, move |request| {
+        Paginator::new("DescribePrivateNatGatewayTranslationNatRules", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_private_nat_gateway_translation_nat_rules(request).await }
         })
@@ -1717,13 +1717,13 @@ impl Page for DescribePrivateNatGatewaysResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_private_nat_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_private_nat_gateways`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_private_nat_gateways_paginator(&self, request: DescribePrivateNatGatewaysRequest) -> Paginator<DescribePrivateNatGatewaysRequest, DescribePrivateNatGatewaysResponse> {
         let client = self.clone();
-        Paginator::new("DescribePrivateNatGateways", 20, request, move |request| {
+        Paginator::new("DescribePrivateNatGateways", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_private_nat_gateways(request).await }
         })
@@ -1758,13 +1758,13 @@ impl Page for DescribeReserveIpAddressesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_reserve_ip_addresses`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_reserve_ip_addresses`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_reserve_ip_addresses_paginator(&self, request: DescribeReserveIpAddressesRequest) -> Paginator<DescribeReserveIpAddressesRequest, DescribeReserveIpAddressesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeReserveIpAddresses", 20, request, move |request| {
+        Paginator::new("DescribeReserveIpAddresses", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_reserve_ip_addresses(request).await }
         })
@@ -1799,13 +1799,13 @@ impl Page for DescribeRouteListResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_route_list`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_route_list`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_route_list_paginator(&self, request: DescribeRouteListRequest) -> Paginator<DescribeRouteListRequest, DescribeRouteListResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRouteList", 20, request, move |request| {
+        Paginator::new("DescribeRouteList", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_route_list(request).await }
         })
@@ -1846,7 +1846,7 @@ impl Client {
     #[inline]
     pub fn describe_route_policies_paginator(&self, request: DescribeRoutePoliciesRequest) -> Paginator<DescribeRoutePoliciesRequest, DescribeRoutePoliciesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRoutePolicies", 100, request, move |request| {
+        Paginator::new("DescribeRoutePolicies", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_route_policies(request).await }
         })
@@ -1881,13 +1881,13 @@ impl Page for DescribeRoutePolicyEntriesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_route_policy_entries`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_route_policy_entries`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_route_policy_entries_paginator(&self, request: DescribeRoutePolicyEntriesRequest) -> Paginator<DescribeRoutePolicyEntriesRequest, DescribeRoutePolicyEntriesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRoutePolicyEntries", 20, request, move |request| {
+        Paginator::new("DescribeRoutePolicyEntries", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_route_policy_entries(request).await }
         })
@@ -1922,13 +1922,13 @@ impl Page for DescribeRouteTableAssociatedInstancesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_route_table_associated_instances`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_route_table_associated_instances`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_route_table_associated_instances_paginator(&self, request: DescribeRouteTableAssociatedInstancesRequest) -> Paginator<DescribeRouteTableAssociatedInstancesRequest, DescribeRouteTableAssociatedInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRouteTableAssociatedInstances", 20, request, move |request| {
+        Paginator::new("DescribeRouteTableAssociatedInstances", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_route_table_associated_instances(request).await }
         })
@@ -1963,13 +1963,13 @@ impl Page for DescribeRouteTableSelectionPoliciesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_route_table_selection_policies`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_route_table_selection_policies`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_route_table_selection_policies_paginator(&self, request: DescribeRouteTableSelectionPoliciesRequest) -> Paginator<DescribeRouteTableSelectionPoliciesRequest, DescribeRouteTableSelectionPoliciesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRouteTableSelectionPolicies", 20, request, move |request| {
+        Paginator::new("DescribeRouteTableSelectionPolicies", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_route_table_selection_policies(request).await }
         })
@@ -2010,7 +2010,7 @@ impl Client {
     #[inline]
     pub fn describe_route_tables_paginator(&self, request: DescribeRouteTablesRequest) -> Paginator<DescribeRouteTablesRequest, DescribeRouteTablesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRouteTables", 100, request, move |request| {
+        Paginator::new("DescribeRouteTables", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_route_tables(request).await }
         })
@@ -2045,13 +2045,13 @@ impl Page for DescribeRoutesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_routes`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_routes_paginator(&self, request: DescribeRoutesRequest) -> Paginator<DescribeRoutesRequest, DescribeRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeRoutes", 20, request, move |request| {
+        Paginator::new("DescribeRoutes", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_routes(request).await }
         })
@@ -2092,7 +2092,7 @@ impl Client {
     #[inline]
     pub fn describe_security_groups_paginator(&self, request: DescribeSecurityGroupsRequest) -> Paginator<DescribeSecurityGroupsRequest, DescribeSecurityGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSecurityGroups", 100, request, move |request| {
+        Paginator::new("DescribeSecurityGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_security_groups(request).await }
         })
@@ -2133,7 +2133,7 @@ impl Client {
     #[inline]
     pub fn describe_service_template_groups_paginator(&self, request: DescribeServiceTemplateGroupsRequest) -> Paginator<DescribeServiceTemplateGroupsRequest, DescribeServiceTemplateGroupsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeServiceTemplateGroups", 100, request, move |request| {
+        Paginator::new("DescribeServiceTemplateGroups", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_service_template_groups(request).await }
         })
@@ -2174,7 +2174,7 @@ impl Client {
     #[inline]
     pub fn describe_service_templates_paginator(&self, request: DescribeServiceTemplatesRequest) -> Paginator<DescribeServiceTemplatesRequest, DescribeServiceTemplatesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeServiceTemplates", 100, request, move |request| {
+        Paginator::new("DescribeServiceTemplates", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_service_templates(request).await }
         })
@@ -2215,7 +2215,7 @@ impl Client {
     #[inline]
     pub fn describe_snapshot_attached_instances_paginator(&self, request: DescribeSnapshotAttachedInstancesRequest) -> Paginator<DescribeSnapshotAttachedInstancesRequest, DescribeSnapshotAttachedInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSnapshotAttachedInstances", 200, request, move |request| {
+        Paginator::new("DescribeSnapshotAttachedInstances", PageLimit::Max(200), request, move |request| {
             let client = client.clone();
             async move { client.describe_snapshot_attached_instances(request).await }
         })
@@ -2256,7 +2256,7 @@ impl Client {
     #[inline]
     pub fn describe_snapshot_files_paginator(&self, request: DescribeSnapshotFilesRequest) -> Paginator<DescribeSnapshotFilesRequest, DescribeSnapshotFilesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSnapshotFiles", 100, request, move |request| {
+        Paginator::new("DescribeSnapshotFiles", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_snapshot_files(request).await }
         })
@@ -2297,7 +2297,7 @@ impl Client {
     #[inline]
     pub fn describe_snapshot_policies_paginator(&self, request: DescribeSnapshotPoliciesRequest) -> Paginator<DescribeSnapshotPoliciesRequest, DescribeSnapshotPoliciesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSnapshotPolicies", 200, request, move |request| {
+        Paginator::new("DescribeSnapshotPolicies", PageLimit::Max(200), request, move |request| {
             let client = client.clone();
             async move { client.describe_snapshot_policies(request).await }
         })
@@ -2332,13 +2332,13 @@ impl Page for DescribeSpecificTrafficPackageUsedDetailsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_specific_traffic_package_used_details`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_specific_traffic_package_used_details`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_specific_traffic_package_used_details_paginator(&self, request: DescribeSpecificTrafficPackageUsedDetailsRequest) -> Paginator<DescribeSpecificTrafficPackageUsedDetailsRequest, DescribeSpecificTrafficPackageUsedDetailsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSpecificTrafficPackageUsedDetails", 20, request, move |request| {
+        Paginator::new("DescribeSpecificTrafficPackageUsedDetails", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_specific_traffic_package_used_details(request).await }
         })
@@ -2379,7 +2379,7 @@ impl Client {
     #[inline]
     pub fn describe_subnets_paginator(&self, request: DescribeSubnetsRequest) -> Paginator<DescribeSubnetsRequest, DescribeSubnetsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeSubnets", 100, request, move |request| {
+        Paginator::new("DescribeSubnets", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_subnets(request).await }
         })
@@ -2414,13 +2414,13 @@ impl Page for DescribeTenantCcnsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_tenant_ccns`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_tenant_ccns`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_tenant_ccns_paginator(&self, request: DescribeTenantCcnsRequest) -> Paginator<DescribeTenantCcnsRequest, DescribeTenantCcnsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTenantCcns", 20, request, move |request| {
+        Paginator::new("DescribeTenantCcns", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_tenant_ccns(request).await }
         })
@@ -2461,7 +2461,7 @@ impl Client {
     #[inline]
     pub fn describe_traffic_mirrors_paginator(&self, request: DescribeTrafficMirrorsRequest) -> Paginator<DescribeTrafficMirrorsRequest, DescribeTrafficMirrorsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTrafficMirrors", 100, request, move |request| {
+        Paginator::new("DescribeTrafficMirrors", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_traffic_mirrors(request).await }
         })
@@ -2496,13 +2496,13 @@ impl Page for DescribeTrafficPackagesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_traffic_packages`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_traffic_packages`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_traffic_packages_paginator(&self, request: DescribeTrafficPackagesRequest) -> Paginator<DescribeTrafficPackagesRequest, DescribeTrafficPackagesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeTrafficPackages", 20, request, move |request| {
+        Paginator::new("DescribeTrafficPackages", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_traffic_packages(request).await }
         })
@@ -2543,7 +2543,7 @@ impl Client {
     #[inline]
     pub fn describe_used_ip_address_paginator(&self, request: DescribeUsedIpAddressRequest) -> Paginator<DescribeUsedIpAddressRequest, DescribeUsedIpAddressResponse> {
         let client = self.clone();
-        Paginator::new("DescribeUsedIpAddress", 100, request, move |request| {
+        Paginator::new("DescribeUsedIpAddress", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_used_ip_address(request).await }
         })
@@ -2584,7 +2584,7 @@ impl Client {
     #[inline]
     pub fn describe_vpc_end_point_paginator(&self, request: DescribeVpcEndPointRequest) -> Paginator<DescribeVpcEndPointRequest, DescribeVpcEndPointResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpcEndPoint", 100, request, move |request| {
+        Paginator::new("DescribeVpcEndPoint", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpc_end_point(request).await }
         })
@@ -2625,7 +2625,7 @@ impl Client {
     #[inline]
     pub fn describe_vpc_end_point_service_paginator(&self, request: DescribeVpcEndPointServiceRequest) -> Paginator<DescribeVpcEndPointServiceRequest, DescribeVpcEndPointServiceResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpcEndPointService", 100, request, move |request| {
+        Paginator::new("DescribeVpcEndPointService", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpc_end_point_service(request).await }
         })
@@ -2666,7 +2666,7 @@ impl Client {
     #[inline]
     pub fn describe_vpc_instances_paginator(&self, request: DescribeVpcInstancesRequest) -> Paginator<DescribeVpcInstancesRequest, DescribeVpcInstancesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpcInstances", 100, request, move |request| {
+        Paginator::new("DescribeVpcInstances", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpc_instances(request).await }
         })
@@ -2707,7 +2707,7 @@ impl Client {
     #[inline]
     pub fn describe_vpc_ipv6_addresses_paginator(&self, request: DescribeVpcIpv6AddressesRequest) -> Paginator<DescribeVpcIpv6AddressesRequest, DescribeVpcIpv6AddressesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpcIpv6Addresses", 100, request, move |request| {
+        Paginator::new("DescribeVpcIpv6Addresses", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpc_ipv6_addresses(request).await }
         })
@@ -2742,13 +2742,13 @@ impl Page for DescribeVpcPeeringConnectionsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_vpc_peering_connections`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpc_peering_connections`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_vpc_peering_connections_paginator(&self, request: DescribeVpcPeeringConnectionsRequest) -> Paginator<DescribeVpcPeeringConnectionsRequest, DescribeVpcPeeringConnectionsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpcPeeringConnections", 20, request, move |request| {
+        Paginator::new("DescribeVpcPeeringConnections", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpc_peering_connections(request).await }
         })
@@ -2789,7 +2789,7 @@ impl Client {
     #[inline]
     pub fn describe_vpcs_paginator(&self, request: DescribeVpcsRequest) -> Paginator<DescribeVpcsRequest, DescribeVpcsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpcs", 100, request, move |request| {
+        Paginator::new("DescribeVpcs", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpcs(request).await }
         })
@@ -2830,7 +2830,7 @@ impl Client {
     #[inline]
     pub fn describe_vpn_connections_paginator(&self, request: DescribeVpnConnectionsRequest) -> Paginator<DescribeVpnConnectionsRequest, DescribeVpnConnectionsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpnConnections", 100, request, move |request| {
+        Paginator::new("DescribeVpnConnections", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpn_connections(request).await }
         })
@@ -2865,13 +2865,13 @@ impl Page for DescribeVpnGatewayCcnRoutesResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_vpn_gateway_ccn_routes`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpn_gateway_ccn_routes`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_vpn_gateway_ccn_routes_paginator(&self, request: DescribeVpnGatewayCcnRoutesRequest) -> Paginator<DescribeVpnGatewayCcnRoutesRequest, DescribeVpnGatewayCcnRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpnGatewayCcnRoutes", 20, request, move |request| {
+        Paginator::new("DescribeVpnGatewayCcnRoutes", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpn_gateway_ccn_routes(request).await }
         })
@@ -2912,7 +2912,7 @@ impl Client {
     #[inline]
     pub fn describe_vpn_gateway_routes_paginator(&self, request: DescribeVpnGatewayRoutesRequest) -> Paginator<DescribeVpnGatewayRoutesRequest, DescribeVpnGatewayRoutesResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpnGatewayRoutes", 100, request, move |request| {
+        Paginator::new("DescribeVpnGatewayRoutes", PageLimit::Max(100), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpn_gateway_routes(request).await }
         })
@@ -2947,13 +2947,13 @@ impl Page for DescribeVpnGatewaySslClientsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_vpn_gateway_ssl_clients`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpn_gateway_ssl_clients`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_vpn_gateway_ssl_clients_paginator(&self, request: DescribeVpnGatewaySslClientsRequest) -> Paginator<DescribeVpnGatewaySslClientsRequest, DescribeVpnGatewaySslClientsResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpnGatewaySslClients", 20, request, move |request| {
+        Paginator::new("DescribeVpnGatewaySslClients", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpn_gateway_ssl_clients(request).await }
         })
@@ -2988,13 +2988,13 @@ impl Page for DescribeVpnGatewaySslServersResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_vpn_gateway_ssl_servers`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpn_gateway_ssl_servers`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_vpn_gateway_ssl_servers_paginator(&self, request: DescribeVpnGatewaySslServersRequest) -> Paginator<DescribeVpnGatewaySslServersRequest, DescribeVpnGatewaySslServersResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpnGatewaySslServers", 20, request, move |request| {
+        Paginator::new("DescribeVpnGatewaySslServers", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpn_gateway_ssl_servers(request).await }
         })
@@ -3029,13 +3029,13 @@ impl Page for DescribeVpnGatewaysResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::describe_vpn_gateways`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::describe_vpn_gateways`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn describe_vpn_gateways_paginator(&self, request: DescribeVpnGatewaysRequest) -> Paginator<DescribeVpnGatewaysRequest, DescribeVpnGatewaysResponse> {
         let client = self.clone();
-        Paginator::new("DescribeVpnGateways", 20, request, move |request| {
+        Paginator::new("DescribeVpnGateways", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.describe_vpn_gateways(request).await }
         })
@@ -3070,13 +3070,13 @@ impl Page for GetCcnRegionBandwidthLimitsResponse {
 }
 
 impl Client {
-    /// Pages through [`Client::get_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (at most 20 per page), stopping at `TotalCount`.
+    /// Pages through [`Client::get_ccn_region_bandwidth_limits`] with `Offset` and `Limit` (20 per page by default), stopping at `TotalCount`.
     ///
     /// Nothing is sent until `.pages()` or `.items()` is polled.
     #[inline]
     pub fn get_ccn_region_bandwidth_limits_paginator(&self, request: GetCcnRegionBandwidthLimitsRequest) -> Paginator<GetCcnRegionBandwidthLimitsRequest, GetCcnRegionBandwidthLimitsResponse> {
         let client = self.clone();
-        Paginator::new("GetCcnRegionBandwidthLimits", 20, request, move |request| {
+        Paginator::new("GetCcnRegionBandwidthLimits", PageLimit::Default(20), request, move |request| {
             let client = client.clone();
             async move { client.get_ccn_region_bandwidth_limits(request).await }
         })
