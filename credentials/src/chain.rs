@@ -303,9 +303,8 @@ impl DefaultCredentialsChain {
 
     fn profile_file(&self) -> Result<Found, Error> {
         let lookup = &self.settings.lookup;
-        let profile = read_var(lookup, ENV_PROFILE)
-            .or_else(|| self.settings.profile.clone())
-            .unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
+        let chosen = read_var(lookup, ENV_PROFILE).or_else(|| self.settings.profile.clone());
+        let profile = chosen.clone().unwrap_or_else(|| DEFAULT_PROFILE.to_owned());
         let found = |path: &Path| -> Result<Found, Error> {
             let credentials = load_profile(path, &profile)?;
             Ok(Found::Provider(
@@ -341,10 +340,17 @@ impl DefaultCredentialsChain {
             }
         }
         let names: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-        Ok(Found::Absent(format!(
-            "profile file: {ENV_CREDENTIALS_FILE} is not set and {} do not exist",
+        let why = format!(
+            "{ENV_CREDENTIALS_FILE} is not set and {} do not exist",
             names.join(" and ")
-        )))
+        );
+        // A profile named on purpose must not quietly become another identity.
+        match chosen {
+            Some(profile) => Err(Error::Credentials(format!(
+                "profile file: profile `{profile}` was asked for, but {why}"
+            ))),
+            None => Ok(Found::Absent(format!("profile file: {why}"))),
+        }
     }
 
     async fn metadata(&self) -> Result<Found, Error> {

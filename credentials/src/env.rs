@@ -12,9 +12,12 @@ use tencentcloud_runtime::Error;
 /// Reads one variable; `std::env::var` by default.
 pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
-/// The process environment.
+/// The process environment. A value that is not UTF-8 is read lossily
+/// (with U+FFFD), so that it fails the checks it meets (a key's, a file's
+/// path) with an error instead of counting as unset and letting another
+/// source win.
 pub fn process_env() -> EnvLookup {
-    Arc::new(|name| std::env::var(name).ok())
+    Arc::new(|name| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()))
 }
 
 /// A variable's trimmed value, `None` when unset or blank.

@@ -1,15 +1,21 @@
-//! Credentials from the INI profile file the official SDKs and tccli share:
+//! Credentials from the INI profile file the official Go and Python SDKs
+//! read (`~/.tencentcloud/credentials`; tccli keeps its own JSON files):
 //!
 //! ```ini
 //! [default]
 //! secret_id = AKID...
 //! secret_key = ...
 //!
+//! ; temporary credentials: a session token too
 //! [work]
 //! secret_id = AKID...
 //! secret_key = ...
-//! token = ...        ; temporary credentials only
+//! token = ...
 //! ```
+//!
+//! Those SDKs read `[default]`'s `secret_id` and `secret_key` only; named
+//! profiles (`TENCENTCLOUD_PROFILE`) and `token` are this SDK's additions.
+//! Comments take whole lines (`;` or `#`); a byte order mark is skipped.
 //!
 //! The parser is our own, not an INI crate: the grammar is five line kinds,
 //! and owning it lets every error name the file and line without ever
@@ -62,6 +68,8 @@ pub fn parse_profiles(text: &str, origin: &str) -> Result<Vec<Section>, Error> {
         Error::Credentials(format!("profile file {origin}, line {line}: {why}"))
     };
     let mut sections: Vec<Section> = Vec::new();
+    // Windows editors may start the file with a byte order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
         let line = raw.trim();

@@ -140,19 +140,25 @@ impl Credentials {
         self.expiry
     }
 
-    /// Checks that the parts can go into a signature and a header.
+    /// Checks that the parts can go into a signature and a header: visible
+    /// ASCII only, and no quotes in the keys (a value copied with its
+    /// quotes, or a non-UTF-8 variable read lossily, fails here, not as an
+    /// `AuthFailure` from the service).
     pub fn validate(&self) -> Result<(), Error> {
-        let bad =
-            |v: &String| v.is_empty() || v.chars().any(|c| c.is_control() || c.is_whitespace());
         let parts = [
-            ("SecretId", Some(&self.secret_id)),
-            ("SecretKey", Some(&self.secret_key)),
-            ("session token", self.token.as_ref()),
+            ("SecretId", Some(&self.secret_id), true),
+            ("SecretKey", Some(&self.secret_key), true),
+            ("session token", self.token.as_ref(), false),
         ];
-        for (name, value) in parts {
+        for (name, value, key) in parts {
+            let bad = |v: &String| {
+                v.is_empty()
+                    || !v.bytes().all(|b| b.is_ascii_graphic())
+                    || (key && v.contains(['"', '\'']))
+            };
             if value.is_some_and(bad) {
                 return Err(Error::Credentials(format!(
-                    "the {name} is empty or contains whitespace or control characters"
+                    "the {name} is empty or contains whitespace, control, non-ASCII or quote characters"
                 )));
             }
         }

@@ -87,7 +87,7 @@ async fn half_set_or_malformed_environment_stops_the_chain() {
     )
     .await;
     assert!(
-        err.contains("environment: the SecretKey is empty or contains whitespace"),
+        err.contains("environment: the SecretKey is empty or contains whitespace, control, non-ASCII or quote"),
         "{err}"
     );
 }
@@ -570,4 +570,43 @@ async fn debug_output_shows_no_secrets() {
         .expect("valid settings");
     let text = format!("{assume:?} {oidc:?}");
     assert!(text.contains(ROLE_ARN) && !text.contains(SECRET), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_named_profile_without_a_file_stops_the_chain() {
+    // No profile file anywhere: with a profile asked for, the chain must not
+    // go on to the metadata service's identity.
+    let home = tempfile::tempdir().expect("temp dir");
+    let err = chain_error(&[("TENCENTCLOUD_PROFILE", "work")], home.path()).await;
+    assert!(err.contains("profile `work` was asked for, but"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_files_with_a_bom_are_read_and_quoted_keys_refused() {
+    // A byte order mark, as Windows PowerShell 5 writes UTF-8.
+    let home = home_with_file(b"\xef\xbb\xbf[default]\nsecret_id = AKIDbom\nsecret_key = bomkey\n");
+    let metadata = untouched_metadata().await;
+    let credentials = chain_with(&[], home.path(), &metadata)
+        .provide_credentials()
+        .await
+        .expect("the BOM is skipped");
+    assert_eq!(credentials.secret_id(), "AKIDbom");
+
+    // A key copied with its quotes fails here, not at the service.
+    let home = home_with_file(
+        format!("[default]\nsecret_id = \"AKIDquoted\"\nsecret_key = {SECRET}\n").as_bytes(),
+    );
+    let err = chain_error(&[], home.path()).await;
+    assert!(err.contains("SecretId is empty or contains"), "{err}");
+
+    // A variable that was not UTF-8, read lossily, is refused too.
+    let err = chain_error(
+        &[
+            ("TENCENTCLOUD_SECRET_ID", "AKID\u{fffd}"),
+            ("TENCENTCLOUD_SECRET_KEY", SECRET),
+        ],
+        home.path(),
+    )
+    .await;
+    assert!(err.contains("SecretId is empty or contains"), "{err}");
 }
