@@ -9,7 +9,8 @@ pub fn errors_rs(service: &str, version: &Version) -> Option<String> {
     let set = version.error_codes.as_ref()?;
     let mut w = RustWriter::new();
     w.inner_doc(&format!(
-        "The error codes {service} {} documents ({} of them; from {}).\n\n\
+        "The error codes {service} {} documents ({} of them).\n\n\
+         Source: {}.\n\n\
          Match an error with [`ErrorCode::of`]; a code not on the list is [`ErrorCode::Other`].",
         version.meta.version,
         set.codes.len(),
