@@ -395,6 +395,19 @@ fn members<T>(
             (false, _, false) => Repr::Optional,
         };
         let secret = naming::is_secret(&field.name) && is_text(&ty);
+        let mut doc = field_doc(field);
+        // The request's idempotency token: the runtime fills it (`Action::client_token`).
+        if !output
+            && base == "/input"
+            && field.name == CLIENT_TOKEN_FIELD
+            && field.type_ref == "string"
+        {
+            doc.push_str(
+                "\n\nLeft empty, the client fills it with a new UUID once per call and \
+                 keeps it across retries, which makes the call safe to retry; \
+                 `ClientConfig::fill_client_token(false)` turns this off.",
+            );
+        }
         out.push(Member {
             wire: field.name.clone(),
             name,
@@ -404,7 +417,7 @@ fn members<T>(
             required: field.required,
             deprecated: field.deprecated,
             secret,
-            doc: field_doc(field),
+            doc,
             spec_text: field
                 .spec_description
                 .as_ref()

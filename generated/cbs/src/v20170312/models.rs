@@ -1514,6 +1514,8 @@ pub struct CreateDisksRequest {
     /// A unique string supplied by the client to ensure that the request is idempotent. Its maximum length is 64 ASCII characters. If this parameter is not specified, the idempotency of the request cannot be guaranteed.
     ///
     /// Example: `cls-juig7fub/pvc-920a4c2f-7e1f-40d5-a475-93c6871b18b4`
+    ///
+    /// Left empty, the client fills it with a new UUID once per call and keeps it across retries, which makes the call safe to retry; `ClientConfig::fill_client_token(false)` turns this off.
     pub client_token: Option<String>,
     /// This parameter is used to create an encrypted cloud disk, with the value fixed as ENCRYPT. since shared cloud disk does not support encryption, this parameter cannot be imported simultaneously with the Shareable parameter.
     ///
