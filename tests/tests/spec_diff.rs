@@ -270,6 +270,10 @@ fn specs_at_git_revisions() {
     let single = load_spec_at_revision(&repo, "HEAD", &format!("api-spec/{VERSION_DIR}"))
         .expect("loads one version");
     assert_eq!(single.len(), 1);
+    // One service's folder, as a release diffs it against its last release.
+    let service =
+        load_spec_at_revision(&repo, "HEAD~1", "api-spec/fixture").expect("loads one service");
+    assert_eq!(service.len(), old.len(), "every version of the service");
     std::fs::write(&action, "{ broken").expect("writes");
     git(&repo, &["commit", "-q", "-a", "-m", "break"]);
     let error = load_spec_at_revision(&repo, "HEAD", "api-spec")

@@ -53,15 +53,23 @@ pub fn load_spec_at_revision(
     if files.contains_key(Path::new("service.json")) {
         return Ok(vec![load_version_from_texts(&root, &files)?]);
     }
-    // A tree: group the files by `<service>/<version>/`.
+    // A service folder (`<version>/service.json`) or a whole tree
+    // (`<service>/<version>/`): group the files by version folder.
+    let depth = match files
+        .keys()
+        .any(|p| p.components().count() == 2 && p.ends_with("service.json"))
+    {
+        true => 1,
+        false => 2,
+    };
     let mut versions: BTreeMap<PathBuf, FileTree> = BTreeMap::new();
     for (relative, text) in files {
         let parts: Vec<_> = relative.components().collect();
-        if parts.first().is_some_and(|c| c.as_os_str() == SCHEMA_DIR) || parts.len() < 3 {
+        if parts.first().is_some_and(|c| c.as_os_str() == SCHEMA_DIR) || parts.len() <= depth {
             continue;
         }
-        let dir: PathBuf = parts[..2].iter().collect();
-        let rest: PathBuf = parts[2..].iter().collect();
+        let dir: PathBuf = parts[..depth].iter().collect();
+        let rest: PathBuf = parts[depth..].iter().collect();
         versions.entry(dir).or_default().insert(rest, text);
     }
     let mut loaded = Vec::new();
