@@ -25,7 +25,7 @@ pub use crate::config::{
 };
 pub use crate::prepare::{new_client_token, PreparedRequest, SigningContext};
 pub use crate::reply::{decode_reply, decode_reply_with_id};
-pub use crate::transport::{causes, read_capped, CappedReadError};
+pub use crate::transport::{read_capped, refused_by_http_client, CappedReadError};
 
 /// A configured client for one service version. Cheap to clone.
 #[derive(Debug, Clone)]

@@ -113,6 +113,13 @@ pub(crate) fn request(
         .body(prepared.body))
 }
 
+/// A request the HTTP client will not build (a URL `http::Uri` rejects,
+/// say): nothing was sent. Its causes, not its text, which can hold the URL
+/// (and with it a v1 signature).
+pub fn refused_by_http_client(action: &str, error: reqwest::Error) -> Error {
+    refused(action, &causes(&error.without_url()))
+}
+
 fn refused(action: &str, why: &dyn std::fmt::Display) -> Error {
     Error::Encode {
         action: action.to_owned(),
@@ -164,9 +171,7 @@ pub(crate) async fn exchange(
         let response = match builder.send().await {
             Ok(response) => response,
             // The HTTP client refused to build it: nothing was sent.
-            Err(error) if error.is_builder() => {
-                return Err(refused(action, &causes(&error.without_url())))
-            }
+            Err(error) if error.is_builder() => return Err(refused_by_http_client(action, error)),
             Err(error) => {
                 let phase = if error.is_connect() {
                     Phase::Connect
@@ -272,7 +277,7 @@ pub async fn read_capped(
 /// `tcp connect error: Connection refused (os error 111)`. reqwest's own
 /// outermost text (`error sending request`) says less than its causes and
 /// is left out when there are any; repeated texts are said once.
-pub fn causes(error: &reqwest::Error) -> String {
+pub(crate) fn causes(error: &reqwest::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -38,7 +38,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use tencentcloud_runtime::client::{
-    causes, decode_reply_with_id, read_capped, CallAttempts, CappedReadError,
+    decode_reply_with_id, read_capped, refused_by_http_client, CallAttempts, CappedReadError,
 };
 use tencentcloud_runtime::error::{body_snippet, bounded};
 use tencentcloud_runtime::retry::Decision;
@@ -609,7 +609,9 @@ async fn attempt_once<T: DeserializeOwned>(
             return Attempt::Failed(error, None);
         }
         // The HTTP client refused to build it: nothing was sent.
-        Ok(Err(e)) if e.is_builder() => return Attempt::Failed(refused(action.name, e), None),
+        Ok(Err(e)) if e.is_builder() => {
+            return Attempt::Failed(refused_by_http_client(action.name, e), None)
+        }
         Ok(Err(e)) => {
             let phase = match e.is_connect() {
                 true => WirePhase::Connect,
@@ -705,19 +707,6 @@ async fn attempt_once<T: DeserializeOwned>(
             None if open.ended => return Attempt::Open(Box::new(open)),
             None => {}
         }
-    }
-}
-
-/// The core's error for a request the HTTP client will not build (a URL
-/// `http::Uri` rejects, say): nothing was sent. Its causes, not its text,
-/// which can hold the URL (and with it a signature).
-fn refused(action: &str, error: reqwest::Error) -> Error {
-    Error::Encode {
-        action: action.to_owned(),
-        message: format!(
-            "the HTTP client refused the request: {}",
-            causes(&error.without_url())
-        ),
     }
 }
 
