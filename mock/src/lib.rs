@@ -393,6 +393,12 @@ struct Rejection {
     message: String,
 }
 
+/// A body over [`MAX_REQUEST_BYTES`], as Tencent Cloud refuses it.
+fn too_large() -> Rejection {
+    let message = format!("The request is larger than {MAX_REQUEST_BYTES} bytes.");
+    reject("RequestSizeLimitExceeded", message)
+}
+
 fn reject(code: &'static str, message: impl Into<String>) -> Rejection {
     Rejection {
         code,
@@ -436,10 +442,7 @@ impl Shared {
         {
             Ok(collected) => collected.to_bytes(),
             Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-                let message = format!("The request is larger than {MAX_REQUEST_BYTES} bytes.");
-                return Ok(
-                    self.error_reply(&request_id, reject("RequestSizeLimitExceeded", message))
-                );
+                return Ok(self.error_reply(&request_id, too_large()));
             }
             Err(_) => {
                 return Ok(self.error_reply(

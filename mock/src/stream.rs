@@ -197,11 +197,7 @@ pub(super) async fn serve(
     {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            let message = format!(
-                "The request is larger than {} bytes.",
-                crate::MAX_REQUEST_BYTES
-            );
-            let rejection = crate::reject("RequestSizeLimitExceeded", message);
+            let rejection = crate::too_large();
             return Ok(whole(shared.error_reply(&shared.request_id(), rejection)));
         }
         // A body that cannot be read means a broken connection.
