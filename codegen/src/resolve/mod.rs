@@ -180,7 +180,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             client_token: spec
                 .input
                 .iter()
-                .find(|field| field.name == CLIENT_TOKEN_FIELD && field.type_ref == "string")
+                .find(|field| is_client_token(field))
                 .map(|field| field.name.clone()),
             read_only: is_read_only_action(name),
         });
@@ -397,11 +397,7 @@ fn members<T>(
         let secret = naming::is_secret(&field.name) && is_text(&ty);
         let mut doc = field_doc(field);
         // The request's idempotency token: the runtime fills it (`Action::client_token`).
-        if !output
-            && base == "/input"
-            && field.name == CLIENT_TOKEN_FIELD
-            && field.type_ref == "string"
-        {
+        if !output && base == "/input" && is_client_token(field) {
             doc.push_str(
                 "\n\nLeft empty, the client fills it with a new UUID once per call and \
                  keeps it across retries, which makes the call safe to retry; \
@@ -427,6 +423,11 @@ fn members<T>(
         });
     }
     out
+}
+
+/// The request member the runtime fills as the idempotency token.
+fn is_client_token(field: &Field) -> bool {
+    field.name == CLIENT_TOKEN_FIELD && field.type_ref == "string"
 }
 
 /// A string or a list of strings.
