@@ -10,9 +10,45 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use credentials_support::{metadata_reply, ManualClock, StandIn};
-use tencentcloud_credentials::{CvmRoleProvider, ProvideCredentials};
+use tencentcloud_credentials::{CachedProvider, CvmRoleProvider, ProvideCredentials};
+use tencentcloud_cvm::{Credentials, Error};
 
 const ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";
+
+/// The cached CVM role provider for role `app-role` at `stand_in`, on `clock`.
+fn role_provider(stand_in: &StandIn, clock: &Arc<ManualClock>) -> CachedProvider<CvmRoleProvider> {
+    CvmRoleProvider::builder()
+        .endpoint(stand_in.url(ROLE_PATH))
+        .role("app-role")
+        .build()
+        .expect("valid settings")
+        .clock(clock.clone())
+}
+
+/// `n` callers spawned at once, and what each got, in order.
+async fn call_at_once(
+    provider: &Arc<CachedProvider<CvmRoleProvider>>,
+    n: usize,
+) -> Vec<Result<Credentials, Error>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let provider = Arc::clone(provider);
+            tokio::spawn(async move { provider.provide_credentials().await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.expect("the task ran"));
+    }
+    outcomes
+}
+
+fn secret_ids(outcomes: Vec<Result<Credentials, Error>>) -> Vec<String> {
+    outcomes
+        .into_iter()
+        .map(|outcome| outcome.expect("credentials").secret_id().to_owned())
+        .collect()
+}
 
 /// A metadata stand-in that issues `tmp-id-N` credentials lasting ten
 /// minutes from `clock`'s time, N counting the requests for them.
@@ -84,32 +120,9 @@ async fn refreshes_inside_the_margin_and_not_before() {
 async fn concurrent_callers_share_one_refresh() {
     let clock = ManualClock::new();
     let stand_in = metadata(clock.clone(), Duration::from_millis(300)).await;
-    let provider = Arc::new(
-        CvmRoleProvider::builder()
-            .endpoint(stand_in.url(ROLE_PATH))
-            .role("app-role")
-            .build()
-            .expect("valid settings")
-            .clock(clock.clone()),
-    );
+    let provider = Arc::new(role_provider(&stand_in, &clock));
 
-    let callers = |provider: Arc<_>| async move {
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let provider: Arc<tencentcloud_credentials::CachedProvider<CvmRoleProvider>> =
-                    Arc::clone(&provider);
-                tokio::spawn(async move { provider.provide_credentials().await })
-            })
-            .collect();
-        let mut ids = Vec::new();
-        for task in tasks {
-            let credentials = task.await.expect("the task ran").expect("credentials");
-            ids.push(credentials.secret_id().to_owned());
-        }
-        ids
-    };
-
-    let ids = callers(provider.clone()).await;
+    let ids = secret_ids(call_at_once(&provider, 64).await);
     assert!(ids.iter().all(|id| id == "tmp-id-1"), "{ids:?}");
     assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 1);
     // With the role given, the role name is never asked.
@@ -117,7 +130,7 @@ async fn concurrent_callers_share_one_refresh() {
 
     // Expired: 64 callers again, one more fetch between them.
     clock.advance(Duration::from_secs(601));
-    let ids = callers(provider.clone()).await;
+    let ids = secret_ids(call_at_once(&provider, 64).await);
     assert!(ids.iter().all(|id| id == "tmp-id-2"), "{ids:?}");
     assert_eq!(stand_in.count(&format!("{ROLE_PATH}app-role")), 2);
 }
@@ -141,12 +154,7 @@ async fn a_failed_refresh_keeps_valid_credentials_until_they_expire() {
         )
     })
     .await;
-    let provider = CvmRoleProvider::builder()
-        .endpoint(stand_in.url(ROLE_PATH))
-        .role("app-role")
-        .build()
-        .expect("valid settings")
-        .clock(clock.clone());
+    let provider = role_provider(&stand_in, &clock);
     provider.provide_credentials().await.expect("first fetch");
 
     fail.store(true, Ordering::SeqCst);
@@ -212,13 +220,7 @@ async fn credentials_shorter_than_twice_the_margin_are_cached_for_half_their_lif
     let clock = ManualClock::new();
     let fail = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stand_in = role_stand_in(clock.clone(), 120, fail, Duration::ZERO).await;
-    let provider = CvmRoleProvider::builder()
-        .endpoint(stand_in.url(ROLE_PATH))
-        .role("app-role")
-        .build()
-        .expect("valid settings")
-        .clock(clock.clone())
-        .refresh_margin(Duration::from_secs(300));
+    let provider = role_provider(&stand_in, &clock).refresh_margin(Duration::from_secs(300));
     let fetches = || stand_in.count(&format!("{ROLE_PATH}app-role"));
 
     provider.provide_credentials().await.expect("first fetch");
@@ -240,41 +242,21 @@ async fn callers_waiting_on_a_failed_refresh_take_its_outcome() {
     // The one thread queues every caller before the first fetch returns.
     let stand_in =
         role_stand_in(clock.clone(), 600, fail.clone(), Duration::from_millis(300)).await;
-    let provider = Arc::new(
-        CvmRoleProvider::builder()
-            .endpoint(stand_in.url(ROLE_PATH))
-            .role("app-role")
-            .build()
-            .expect("valid settings")
-            .clock(clock.clone()),
-    );
+    let provider = Arc::new(role_provider(&stand_in, &clock));
     let fetches = || stand_in.count(&format!("{ROLE_PATH}app-role"));
-    let callers = |provider: Arc<tencentcloud_credentials::CachedProvider<CvmRoleProvider>>| async move {
-        let tasks: Vec<_> = (0..16)
-            .map(|_| {
-                let provider = Arc::clone(&provider);
-                tokio::spawn(async move { provider.provide_credentials().await })
-            })
-            .collect();
-        let mut outcomes = Vec::new();
-        for task in tasks {
-            outcomes.push(task.await.expect("the task ran"));
-        }
-        outcomes
-    };
     provider.provide_credentials().await.expect("first fetch");
     fail.store(true, Ordering::SeqCst);
 
     // Inside the margin: one failed refresh, and every caller gets the old ones.
     clock.advance(Duration::from_secs(400));
-    for outcome in callers(provider.clone()).await {
+    for outcome in call_at_once(&provider, 16).await {
         assert_eq!(outcome.expect("old credentials").secret_id(), "tmp-id-1");
     }
     assert_eq!(fetches(), 2);
 
     // Expired: one failed refresh, and every caller gets its error.
     clock.advance(Duration::from_secs(200));
-    for outcome in callers(provider.clone()).await {
+    for outcome in call_at_once(&provider, 16).await {
         let error = outcome.expect_err("expired and the refresh failed");
         assert!(error.to_string().contains("HTTP 500"), "{error}");
     }

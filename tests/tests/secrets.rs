@@ -40,12 +40,9 @@ fn assert_hidden(what: &str, text: &str) {
     }
 }
 
-fn credentials() -> Credentials {
-    Credentials::new(SECRET_ID, SECRET_KEY).with_token(TOKEN)
-}
-
-#[test]
-fn calls_that_succeed_and_fail_never_show_a_secret() {
+/// A TRACE subscriber writing into the returned buffer, and a runtime to
+/// run calls under it.
+fn traced() -> (Captured, impl tracing::Subscriber, tokio::runtime::Runtime) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -57,6 +54,16 @@ fn calls_that_succeed_and_fail_never_show_a_secret() {
         .enable_all()
         .build()
         .expect("a runtime");
+    (captured, subscriber, runtime)
+}
+
+fn credentials() -> Credentials {
+    Credentials::new(SECRET_ID, SECRET_KEY).with_token(TOKEN)
+}
+
+#[test]
+fn calls_that_succeed_and_fail_never_show_a_secret() {
+    let (captured, subscriber, runtime) = traced();
     let mut shown = Vec::new();
     tracing::subscriber::with_default(subscriber, || {
         runtime.block_on(async {
@@ -245,17 +252,7 @@ fn bodies_logged_on_request_still_hide_credentials() {
     use tencentcloud_cvm::v20170312::{
         LoginSettings, ResetInstancesPasswordRequest, RunInstancesRequest,
     };
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let (captured, subscriber, runtime) = traced();
     let mut shown = Vec::new();
     tracing::subscriber::with_default(subscriber, || {
         runtime.block_on(async {
