@@ -232,8 +232,7 @@ fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(input).map_err(|e| format!("{input}: {e}"))?;
     let files = import::errorcodes::import(input, &text).map_err(|e| e.to_string())?;
     // The version with the new list must load and resolve as in `gen`
-    // before the list lands.
-    // The files `gen` reads; anything else in the folder it ignores.
+    // before the list lands: the files `gen` reads, the new list in place.
     let mut version_files = release::read_tree(out)?;
     version_files.retain(|path, _| {
         path.starts_with("actions")
