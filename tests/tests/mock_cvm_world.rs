@@ -1,14 +1,18 @@
 //! The mock as a local CVM, through the generated typed clients over HTTP
 //! on 127.0.0.1: every documented filter, the Tencent filter semantics and
-//! errors, paging, state changes, key pairs, security groups and seeding.
+//! errors, paging, state changes, key pairs, security groups and seeding,
+//! and the actions that change an instance (resize, reinstall, rename,
+//! password reset).
 
 use tencentcloud_cvm::v20170312::{
     self as v3, mock, AssociateInstancesKeyPairsRequest, AssociateSecurityGroupsRequest, Client,
     CreateKeyPairRequest, DeleteKeyPairsRequest, DescribeImagesRequest,
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeKeyPairsRequest,
     DescribeZoneInstanceConfigInfosRequest, DisassociateInstancesKeyPairsRequest, Filter,
-    ImportKeyPairRequest, LoginSettings, Placement, RunInstancesRequest, StartInstancesRequest,
-    StopInstancesRequest, TagSpecification, TerminateInstancesRequest,
+    ImportKeyPairRequest, LoginSettings, ModifyInstancesAttributeRequest, Placement,
+    ResetInstanceRequest, ResetInstancesPasswordRequest, ResetInstancesTypeRequest,
+    RunInstancesRequest, StartInstancesRequest, StopInstancesRequest, SystemDisk, TagSpecification,
+    TerminateInstancesRequest,
 };
 use tencentcloud_cvm::{ClientConfig, Credentials};
 use tencentcloud_mock::cvm::{CvmWorld, Instance, Tag};
@@ -658,6 +662,184 @@ async fn operations_force_stop_and_the_recycle_bin() {
     assert_eq!(left.total_count, Some(2));
 }
 
+/// A user's maintenance story on one instance: stop, resize, reinstall,
+/// rename, move to another security group, reset the password; each
+/// change shows in the next DescribeInstances.
+#[tokio::test]
+async fn resize_reinstall_rename_and_reset_password() {
+    let (server, client) = serve(world()).await;
+    let id = "ins-seed0001";
+    let describe = || {
+        let client = client.clone();
+        async move {
+            let reply = client
+                .describe_instances(DescribeInstancesRequest::new().with_instance_ids([id]))
+                .await
+                .expect("described");
+            reply.instance_set[0].clone()
+        }
+    };
+    let progress = |i: &v3::output::Instance| {
+        (
+            i.instance_state.clone().unwrap_or_default(),
+            i.latest_operation.clone().unwrap_or_default(),
+            i.latest_operation_state.clone().unwrap_or_default(),
+        )
+    };
+    // Resizing needs a stopped instance (or ForceStop).
+    let resize = |to: &str| client.reset_instances_type(ResetInstancesTypeRequest::new([id], to));
+    let running = resize("S2.LARGE8").await.expect_err("running");
+    assert_eq!(code(&running), "UnsupportedOperation.InstanceStateRunning");
+    client
+        .stop_instances(StopInstancesRequest::new([id]))
+        .await
+        .expect("stopping");
+    assert_eq!(describe().await.instance_state.as_deref(), Some("STOPPING"));
+    assert_eq!(describe().await.instance_state.as_deref(), Some("STOPPED"));
+    let unknown = resize("S2.NOPE").await.expect_err("no such type");
+    assert_eq!(code(&unknown), "InvalidParameterValue.InstanceTypeNotFound");
+    let elsewhere = resize("S5.LARGE8")
+        .await
+        .expect_err("not sold in ap-guangzhou-2");
+    assert_eq!(code(&elsewhere), "ResourceNotFound.InvalidZoneInstanceType");
+    let resized = resize("S2.LARGE8")
+        .await
+        .expect("resized")
+        .request_id
+        .expect("a RequestId");
+    let i = describe().await;
+    assert_eq!(
+        (i.instance_type.as_deref(), i.cpu, i.memory),
+        (Some("S2.LARGE8"), Some(4), Some(8))
+    );
+    assert_eq!(
+        progress(&i),
+        (
+            "STARTING".into(),
+            "ResetInstancesType".into(),
+            "OPERATING".into()
+        )
+    );
+    assert_eq!(
+        i.latest_operation_request_id.as_deref(),
+        Some(resized.as_str())
+    );
+    // The resized instance comes back running by itself, as documented.
+    let i = describe().await;
+    assert_eq!(
+        progress(&i),
+        (
+            "RUNNING".into(),
+            "ResetInstancesType".into(),
+            "SUCCESS".into()
+        )
+    );
+    // Reinstall with another image, a larger system disk and a password.
+    client
+        .reset_instance(
+            ResetInstanceRequest::new(id)
+                .with_image_id("img-9qrfy1xt")
+                .with_system_disk(SystemDisk::new().with_disk_size(100))
+                .with_login_settings(LoginSettings::new().with_password("Reinstall#2024")),
+        )
+        .await
+        .expect("reinstalled");
+    let i = describe().await;
+    assert_eq!(progress(&i).0, "STARTING");
+    assert_eq!(
+        (i.image_id.as_deref(), i.os_name.as_deref()),
+        (Some("img-9qrfy1xt"), Some("TencentOS Server 3.1 (TK4)"))
+    );
+    assert_eq!(i.system_disk.as_ref().and_then(|d| d.disk_size), Some(100));
+    assert_eq!(
+        progress(&describe().await),
+        ("RUNNING".into(), "ResetInstance".into(), "SUCCESS".into())
+    );
+    let shrink = client
+        .reset_instance(
+            ResetInstanceRequest::new(id).with_system_disk(SystemDisk::new().with_disk_size(50)),
+        )
+        .await
+        .expect_err("disks only grow");
+    assert_eq!(code(&shrink), "InvalidParameterValue");
+    // Rename two instances; the name shows and filters.
+    client
+        .modify_instances_attribute(
+            ModifyInstancesAttributeRequest::new([id, "ins-seed0003"]).with_instance_name("edge"),
+        )
+        .await
+        .expect("renamed");
+    let named = client
+        .describe_instances(
+            DescribeInstancesRequest::new().with_filters([Filter::new("instance-name", ["edge"])]),
+        )
+        .await
+        .expect("described");
+    assert_eq!(named.total_count, Some(2));
+    let two = client
+        .modify_instances_attribute(
+            ModifyInstancesAttributeRequest::new([id])
+                .with_instance_name("x")
+                .with_security_groups(["sg-2rbwpfz1"]),
+        )
+        .await
+        .expect_err("one attribute per request");
+    assert_eq!(code(&two), "InvalidParameter");
+    // New security groups replace the old ones.
+    client
+        .modify_instances_attribute(
+            ModifyInstancesAttributeRequest::new([id]).with_security_groups(["sg-2rbwpfz1"]),
+        )
+        .await
+        .expect("regrouped");
+    assert_eq!(describe().await.security_group_ids, ["sg-2rbwpfz1"]);
+    // Passwords: a running instance needs ForceStop; nothing keeps them.
+    let password = "Changed#Pass2024";
+    let running = client
+        .reset_instances_password(ResetInstancesPasswordRequest::new([id], password))
+        .await
+        .expect_err("running");
+    assert_eq!(code(&running), "UnsupportedOperation.InstanceStateRunning");
+    let weak = client
+        .reset_instances_password(
+            ResetInstancesPasswordRequest::new([id], "weakweak").with_force_stop(true),
+        )
+        .await
+        .expect_err("too simple");
+    assert_eq!(code(&weak), "InvalidParameterValue.InvalidPassword");
+    assert!(!format!("{weak} {weak:?}").contains("weakweak"), "{weak}");
+    client
+        .reset_instances_password(
+            ResetInstancesPasswordRequest::new([id], password).with_force_stop(true),
+        )
+        .await
+        .expect("reset");
+    let i = describe().await;
+    assert_eq!(
+        progress(&i),
+        (
+            "STARTING".into(),
+            "ResetInstancesPassword".into(),
+            "OPERATING".into()
+        )
+    );
+    assert_eq!(describe().await.instance_state.as_deref(), Some("RUNNING"));
+    let kept = server.with_behaviour(|w: &mut CvmWorld| format!("{w:?}"));
+    assert!(
+        kept.is_some_and(|k| !k.contains(password)),
+        "the world keeps no password"
+    );
+    // One TerminateInstances batch takes one charge type.
+    let mixed = client
+        .terminate_instances(TerminateInstancesRequest::new([id, "ins-seed0002"]))
+        .await
+        .expect_err("hourly and monthly");
+    assert_eq!(
+        code(&mixed),
+        "UnsupportedOperation.InstanceMixedPricingModel"
+    );
+}
+
 #[tokio::test]
 async fn seeds_from_a_json_file_and_reports_bad_ones() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/mock/cvm_seed.json");
@@ -745,6 +927,22 @@ async fn legacy_api_shares_the_world_model() {
         .await
         .expect("listed");
     assert_eq!(named.total_count, Some(2));
+    // A legacy rename shows in the legacy listing.
+    client
+        .modify_instance_attributes(v2::ModifyInstanceAttributesRequest::new(
+            "ins-seed0002",
+            "legacy-db",
+        ))
+        .await
+        .expect("renamed");
+    let renamed = client
+        .describe_instances(v2::DescribeInstancesRequest::new().with_search_word("legacy-db"))
+        .await
+        .expect("listed");
+    assert_eq!(
+        renamed.instance_set[0].un_instance_id.as_deref(),
+        Some("ins-seed0002")
+    );
     let group = client
         .create_security_group(v2::CreateSecurityGroupRequest::new().with_sg_name("legacy"))
         .await

@@ -8,7 +8,12 @@
 //!   RUNNING; Reboot: RUNNING → REBOOTING → RUNNING.
 //! - Terminate: → TERMINATING → gone; a PREPAID instance goes to the
 //!   recycle bin (SHUTDOWN) first and is destroyed by a second Terminate.
+//!   One batch must share one charge type; an instance with
+//!   DisableApiTermination set is refused.
 //! - ReturnInstance (legacy) removes a pay-as-you-go instance at once.
+//! - Changes made while an instance is stopped (ForceStop key binding,
+//!   password reset, reinstall) start a RUNNING one again: STARTING →
+//!   RUNNING; a resize ends RUNNING whatever it started from.
 //! - API 3.0 actions record themselves as the instance's LatestOperation:
 //!   OPERATING while its transitional state shows, then SUCCESS (FAILED
 //!   for a failed launch).
@@ -53,6 +58,12 @@ pub struct Instance {
     pub internet_max_bandwidth_out: i64,
     pub system_disk_size: i64,
     pub data_disk_sizes: Vec<i64>,
+    /// Shown as `VM-<private IP>` when empty.
+    pub host_name: String,
+    /// The CAM role bound to the instance (none when empty).
+    pub cam_role_name: String,
+    /// Termination protection: TerminateInstances refuses the instance.
+    pub disable_api_termination: bool,
 }
 
 /// The last API 3.0 action on an instance (`StopInstances`, ...), its
@@ -237,7 +248,35 @@ impl Instances {
     /// Terminates `ids`: a PREPAID instance moves to the recycle bin
     /// (SHUTDOWN) and is destroyed from there by the next call; the others
     /// go through TERMINATING.
+    /// The batch must share one charge type ("批量操作时，所有实例的付费类型必须一致")
+    /// and hold no protected instance.
     pub fn terminate(&mut self, ids: &[String]) -> Result<(), Outcome> {
+        self.check(ids, &[])?;
+        let batch: Vec<&Instance> = ids.iter().filter_map(|id| self.map.get(id)).collect();
+        if let Some(other) = batch
+            .iter()
+            .find(|i| i.instance_charge_type != batch[0].instance_charge_type)
+        {
+            return Err(Outcome::error(
+                "UnsupportedOperation.InstanceMixedPricingModel",
+                format!(
+                    "The instances of one batch must share one charge type: `{}` is {}, `{}` is {}.",
+                    batch[0].instance_id,
+                    batch[0].instance_charge_type,
+                    other.instance_id,
+                    other.instance_charge_type
+                ),
+            ));
+        }
+        if let Some(i) = batch.iter().find(|i| i.disable_api_termination) {
+            return Err(Outcome::error(
+                "UnsupportedOperation.InstancesProtected",
+                format!(
+                    "The instance `{}` has termination protection (DisableApiTermination); turn it off first.",
+                    i.instance_id
+                ),
+            ));
+        }
         self.check(ids, TERMINABLE)?;
         let (recycle, destroy): (Vec<String>, Vec<String>) = ids.iter().cloned().partition(|id| {
             self.map.get(id).is_some_and(|i| {
@@ -246,6 +285,19 @@ impl Instances {
         });
         self.transition(&recycle, TERMINABLE, "SHUTDOWN", "SHUTDOWN")?;
         self.transition(&destroy, TERMINABLE, "TERMINATING", "")
+    }
+
+    /// Starts the RUNNING ones of `ids` again after a change that needs
+    /// them stopped (ForceStop): each is shown STARTING once, then RUNNING.
+    pub fn restart(&mut self, ids: &[String]) {
+        for id in ids {
+            if let Some(i) = self.map.get_mut(id) {
+                if i.instance_state == "RUNNING" {
+                    i.instance_state = "STARTING".into();
+                    self.next.insert(id.clone(), "RUNNING".into());
+                }
+            }
+        }
     }
 
     /// Records `action` (request `request_id`) as the latest operation of

@@ -195,18 +195,8 @@ impl CvmWorld {
                 }
             }
         }
-        let running: Vec<String> = instances
-            .iter()
-            .filter(|id| {
-                self.instances
-                    .map
-                    .get(*id)
-                    .is_some_and(|i| i.instance_state == "RUNNING")
-            })
-            .cloned()
-            .collect();
-        self.instances
-            .transition(&running, &["RUNNING"], "STARTING", "RUNNING")
+        self.instances.restart(instances);
+        Ok(())
     }
 
     /// Why `key_id` cannot be deleted: instances use it.

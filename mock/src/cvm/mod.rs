@@ -13,11 +13,15 @@
 //! ```
 
 mod catalog;
+mod changes;
+mod changes_v2;
 mod describe;
 mod filters;
 mod instance_actions;
 mod instances;
 mod keypairs;
+mod login;
+mod render;
 mod security_groups;
 mod seed;
 
@@ -273,11 +277,13 @@ impl ServiceBehaviour for CvmWorld {
         match family {
             Family::Api3 => self
                 .instances_v3(action, params, request_id)
+                .or_else(|| self.changes_v3(action, params, request_id))
                 .or_else(|| self.describe_v3(action, params, request_id))
                 .or_else(|| self.key_pairs_v3(action, params, request_id))
                 .or_else(|| self.security_groups_v3(action, params, request_id)),
             Family::Api2 => self
                 .instances_v2(action, params)
+                .or_else(|| self.changes_v2(action, params))
                 .or_else(|| self.describe_v2(action, params))
                 .or_else(|| self.key_pairs_v2(action, params))
                 .or_else(|| self.security_groups_v2(action, params)),

@@ -67,7 +67,11 @@ impl CvmWorld {
     }
 
     /// Sets `instance`'s groups, within CVM's limit.
-    fn set_groups(&mut self, instance: &str, groups: Vec<String>) -> Result<(), Outcome> {
+    pub(super) fn set_groups(
+        &mut self,
+        instance: &str,
+        groups: Vec<String>,
+    ) -> Result<(), Outcome> {
         if groups.len() > MAX_PER_INSTANCE {
             return Err(Outcome::error(
                 "LimitExceeded.AssociateUSGLimitExceeded",

@@ -624,3 +624,728 @@ fn actions_show_as_the_latest_operation() {
         Value::Null
     );
 }
+
+/// The instance as DescribeInstances shows it (its state moves on).
+fn shown(world: &mut CvmWorld, id: &str) -> Value {
+    let reply = v3(world, "DescribeInstances", json!({"InstanceIds": [id]}));
+    reply["InstanceSet"][0].clone()
+}
+
+/// State, LatestOperation and LatestOperationState.
+fn progress(world: &mut CvmWorld, id: &str) -> (Value, Value, Value) {
+    let i = shown(world, id);
+    (
+        i["InstanceState"].clone(),
+        i["LatestOperation"].clone(),
+        i["LatestOperationState"].clone(),
+    )
+}
+
+fn windows(id: &str, state: &str) -> Instance {
+    Instance {
+        image_id: "img-pmqg1cw7".into(),
+        ..instance(id, state, "")
+    }
+}
+
+#[test]
+fn reinstall_changes_image_disk_login_and_host_name() {
+    let mut world = world_of(&[
+        ("ins-run00001", "RUNNING", ""),
+        ("ins-stop0001", "STOPPED", ""),
+        ("ins-busy0001", "STOPPING", ""),
+    ])
+    .key_pair(KeyPair::new("skey-00000001", "ops", "ssh-ed25519 AAAA ops"));
+    v3(
+        &mut world,
+        "AssociateInstancesKeyPairs",
+        json!({"InstanceIds": ["ins-run00001"], "KeyIds": ["skey-00000001"], "ForceStop": true}),
+    );
+    progress(&mut world, "ins-run00001");
+    let reinstall = json!({"InstanceId": "ins-run00001", "ImageId": "img-22trbn9x",
+        "SystemDisk": {"DiskSize": 60}, "LoginSettings": {"Password": "Qcloud@TestApi123++"},
+        "HostName": "web-01.internal"});
+    let code = |world: &mut CvmWorld, change: Value| {
+        let mut params = reinstall.clone();
+        if let (Some(p), Value::Object(change)) = (params.as_object_mut(), change) {
+            p.extend(change);
+        }
+        refused(world, Family::Api3, "ResetInstance", params)
+    };
+    for (change, expected) in [
+        (
+            json!({"InstanceId": "ins-nope0001"}),
+            "InvalidInstanceId.NotFound",
+        ),
+        (json!({"InstanceId": ""}), "MissingParameter"),
+        (
+            json!({"InstanceId": "ins-busy0001"}),
+            "UnsupportedOperation.InstanceStateStopping",
+        ),
+        (
+            json!({"ImageId": "img-nope0000"}),
+            "InvalidImageId.NotFound",
+        ),
+        (
+            json!({"SystemDisk": {"DiskSize": 40}}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"SystemDisk": {"DiskType": "CLOUD_SSD"}}),
+            "InvalidParameterValue",
+        ),
+        (
+            json!({"LoginSettings": {"Password": "Qcloud@TestApi123++", "KeyIds": ["skey-00000001"]}}),
+            "InvalidParameter.ParameterConflict",
+        ),
+        (
+            json!({"LoginSettings": {"KeyIds": ["skey-nope0000"]}}),
+            "InvalidParameterValue.KeyPairNotFound",
+        ),
+        (
+            json!({"ImageId": "img-pmqg1cw7", "LoginSettings": {"KeyIds": ["skey-00000001"]}}),
+            "UnsupportedOperation.KeyPairUnsupportedWindows",
+        ),
+        (
+            json!({"LoginSettings": {"Password": "short1"}}),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        // Good for Linux, too short for Windows.
+        (
+            json!({"ImageId": "img-pmqg1cw7", "LoginSettings": {"Password": "Linux123"}, "HostName": "web-01"}),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        (
+            json!({"HostName": "-web"}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+    ] {
+        assert_eq!(code(&mut world, change.clone()), expected, "{change}");
+    }
+    // Refused calls changed nothing.
+    assert_eq!(world.instances()[1].image_id, "img-l8og963d");
+    v3(&mut world, "ResetInstance", reinstall);
+    let i = shown(&mut world, "ins-run00001");
+    assert_eq!(
+        (
+            &i["InstanceState"],
+            &i["LatestOperation"],
+            &i["LatestOperationState"]
+        ),
+        (
+            &json!("STARTING"),
+            &json!("ResetInstance"),
+            &json!("OPERATING")
+        )
+    );
+    assert_eq!(i["ImageId"], "img-22trbn9x");
+    assert_eq!(i["OsName"], "Ubuntu Server 22.04 LTS 64位");
+    assert_eq!(i["SystemDisk"]["DiskSize"], 60);
+    assert_eq!(i["HostName"], "web-01.internal");
+    // The system disk was formatted: the key login is gone.
+    assert_eq!(i["LoginSettings"]["KeyIds"], Value::Null);
+    assert_eq!(
+        progress(&mut world, "ins-run00001"),
+        (json!("RUNNING"), json!("ResetInstance"), json!("SUCCESS"))
+    );
+    // A stopped instance stays stopped; without ImageId the image stays.
+    v3(
+        &mut world,
+        "ResetInstance",
+        json!({"InstanceId": "ins-stop0001", "LoginSettings": {"KeyIds": ["skey-00000001"]}}),
+    );
+    let i = shown(&mut world, "ins-stop0001");
+    assert_eq!(
+        (
+            &i["InstanceState"],
+            &i["LatestOperationState"],
+            &i["ImageId"]
+        ),
+        (&json!("STOPPED"), &json!("SUCCESS"), &json!("img-l8og963d"))
+    );
+    assert_eq!(i["LoginSettings"]["KeyIds"], json!(["skey-00000001"]));
+}
+
+#[test]
+fn resize_takes_a_stopped_instance_to_a_type_its_zone_sells_and_runs_it() {
+    let mut sold_out = InstanceType::new("S2.HUGE16", 8, 16, &["ap-guangzhou-2"]);
+    sold_out.status = "SOLD_OUT".into();
+    let mut world = world_of(&[
+        ("ins-run00001", "RUNNING", ""),
+        ("ins-stop0001", "STOPPED", ""),
+    ])
+    .instance_type(sold_out);
+    let resize = |id: &str, to: &str| json!({"InstanceIds": [id], "InstanceType": to});
+    for (params, expected) in [
+        (
+            resize("ins-run00001", "S2.LARGE8"),
+            "UnsupportedOperation.InstanceStateRunning",
+        ),
+        (
+            resize("ins-stop0001", "X9.HUGE"),
+            "InvalidParameterValue.InstanceTypeNotFound",
+        ),
+        // S5 is not sold in ap-guangzhou-2.
+        (
+            resize("ins-stop0001", "S5.LARGE8"),
+            "ResourceNotFound.InvalidZoneInstanceType",
+        ),
+        (
+            resize("ins-stop0001", "S2.HUGE16"),
+            "ResourcesSoldOut.SpecifiedInstanceType",
+        ),
+        (
+            resize("ins-nope0001", "S2.LARGE8"),
+            "InvalidInstanceId.NotFound",
+        ),
+        (json!({"InstanceIds": ["ins-stop0001"]}), "MissingParameter"),
+        (json!({"InstanceType": "S2.LARGE8"}), "MissingParameter"),
+        // "本接口目前仅支持每次操作1个实例".
+        (
+            json!({"InstanceIds": ["ins-stop0001", "ins-run00001"], "InstanceType": "S2.LARGE8"}),
+            "InvalidParameterValue.LimitExceeded",
+        ),
+    ] {
+        assert_eq!(
+            refused(
+                &mut world,
+                Family::Api3,
+                "ResetInstancesType",
+                params.clone()
+            ),
+            expected,
+            "{params}"
+        );
+    }
+    assert_eq!(world.instances()[1].instance_type, "S2.MEDIUM4");
+    v3(
+        &mut world,
+        "ResetInstancesType",
+        resize("ins-stop0001", "S2.LARGE8"),
+    );
+    let i = shown(&mut world, "ins-stop0001");
+    assert_eq!(
+        (&i["InstanceType"], &i["CPU"], &i["Memory"]),
+        (&json!("S2.LARGE8"), &json!(4), &json!(8))
+    );
+    assert_eq!(
+        (&i["InstanceState"], &i["LatestOperationState"]),
+        (&json!("STARTING"), &json!("OPERATING"))
+    );
+    // "完成实例配置调整后，实例将自动显示为运行中".
+    assert_eq!(
+        progress(&mut world, "ins-stop0001"),
+        (
+            json!("RUNNING"),
+            json!("ResetInstancesType"),
+            json!("SUCCESS")
+        )
+    );
+    // ForceStop takes a running one.
+    let mut forced = resize("ins-run00001", "S2.SMALL2");
+    forced["ForceStop"] = json!(true);
+    v3(&mut world, "ResetInstancesType", forced);
+    assert_eq!(progress(&mut world, "ins-run00001").0, "STARTING");
+    let i = shown(&mut world, "ins-run00001");
+    assert_eq!(
+        (
+            &i["InstanceState"],
+            &i["InstanceType"],
+            &i["CPU"],
+            &i["Memory"]
+        ),
+        (&json!("RUNNING"), &json!("S2.SMALL2"), &json!(1), &json!(2))
+    );
+}
+
+#[test]
+fn modify_attributes_changes_one_attribute_for_a_batch() {
+    let mut world = world_of(&[
+        ("ins-run00001", "RUNNING", ""),
+        ("ins-stop0001", "STOPPED", ""),
+        ("ins-busy0001", "REBOOTING", ""),
+    ])
+    .instance(windows("ins-win00001", "RUNNING"))
+    .expect("consistent");
+    for n in 1..=4 {
+        let id = format!("sg-extra00{n}");
+        world = world.security_group(SecurityGroup::new(&id, &id, ""));
+    }
+    let both = ["ins-run00001", "ins-stop0001"];
+    let modify = |extra: Value| {
+        let mut params = json!({"InstanceIds": both});
+        if let (Some(p), Value::Object(extra)) = (params.as_object_mut(), extra) {
+            p.extend(extra);
+        }
+        params
+    };
+    let many: Vec<String> = (0..101).map(|n| format!("ins-{n:08}")).collect();
+    for (params, expected) in [
+        (json!({"InstanceName": "x"}), "MissingParameter"),
+        (
+            json!({"InstanceIds": [], "InstanceName": "x"}),
+            "MissingParameter",
+        ),
+        (
+            json!({"InstanceIds": many, "InstanceName": "x"}),
+            "InvalidParameterValue.LimitExceeded",
+        ),
+        (modify(json!({})), "MissingParameter"),
+        (
+            modify(json!({"InstanceName": "db", "SecurityGroups": ["sg-2rbwpfz1"]})),
+            "InvalidParameter",
+        ),
+        (
+            modify(json!({"InstanceName": "n".repeat(61)})),
+            "InvalidInstanceName.TooLong",
+        ),
+        (
+            json!({"InstanceIds": ["ins-busy0001"], "InstanceName": "x"}),
+            "UnsupportedOperation.InstanceStateRebooting",
+        ),
+        (
+            json!({"InstanceIds": ["ins-nope0001"], "InstanceName": "x"}),
+            "InvalidInstanceId.NotFound",
+        ),
+        (
+            modify(json!({"SecurityGroups": ["sg-nope0000"]})),
+            "InvalidSecurityGroupId.NotFound",
+        ),
+        (
+            modify(
+                json!({"SecurityGroups": ["sg-5df1nkg7", "sg-2rbwpfz1", "sg-extra001",
+                "sg-extra002", "sg-extra003", "sg-extra004"]}),
+            ),
+            "LimitExceeded.AssociateUSGLimitExceeded",
+        ),
+        (
+            modify(json!({"HostName": "a..b"})),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+        // Windows host names have no dots.
+        (
+            json!({"InstanceIds": ["ins-win00001"], "HostName": "win.local"}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+    ] {
+        assert_eq!(
+            refused(
+                &mut world,
+                Family::Api3,
+                "ModifyInstancesAttribute",
+                params.clone()
+            ),
+            expected,
+            "{params}"
+        );
+    }
+    // Names: shown, filterable, recorded.
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"InstanceName": "数据库".repeat(20)})),
+    );
+    let named = v3(
+        &mut world,
+        "DescribeInstances",
+        json!({"Filters": [{"Name": "instance-name", "Values": ["数据库".repeat(20)]}]}),
+    );
+    assert_eq!(named["TotalCount"], 2);
+    assert_eq!(
+        progress(&mut world, "ins-stop0001"),
+        (
+            json!("STOPPED"),
+            json!("ModifyInstancesAttribute"),
+            json!("SUCCESS")
+        )
+    );
+    // Security groups: the list replaces the old ones.
+    v3(
+        &mut world,
+        "AssociateSecurityGroups",
+        json!({"InstanceIds": both, "SecurityGroupIds": ["sg-5df1nkg7"]}),
+    );
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"SecurityGroups": ["sg-2rbwpfz1", "sg-extra001"]})),
+    );
+    assert_eq!(
+        shown(&mut world, "ins-run00001")["SecurityGroupIds"],
+        json!(["sg-2rbwpfz1", "sg-extra001"])
+    );
+    let old = v3(
+        &mut world,
+        "DescribeInstances",
+        json!({"Filters": [{"Name": "security-group-id", "Values": ["sg-5df1nkg7"]}]}),
+    );
+    assert_eq!(old["TotalCount"], 0);
+    // A new host name reboots a running instance, unless AutoReboot is false.
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"HostName": "db-1.lan"})),
+    );
+    assert_eq!(progress(&mut world, "ins-run00001").0, "REBOOTING");
+    let i = shown(&mut world, "ins-run00001");
+    assert_eq!(
+        (&i["InstanceState"], &i["HostName"]),
+        (&json!("RUNNING"), &json!("db-1.lan"))
+    );
+    assert_eq!(
+        shown(&mut world, "ins-stop0001")["InstanceState"],
+        "STOPPED"
+    );
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"HostName": "db-2", "AutoReboot": false})),
+    );
+    assert_eq!(progress(&mut world, "ins-run00001").0, "RUNNING");
+    // A CAM role binds, and an empty one unbinds.
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"CamRoleName": "CVM_QcsRole"})),
+    );
+    assert_eq!(
+        shown(&mut world, "ins-run00001")["CamRoleName"],
+        "CVM_QcsRole"
+    );
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"CamRoleName": ""})),
+    );
+    assert_eq!(
+        shown(&mut world, "ins-run00001")["CamRoleName"],
+        Value::Null
+    );
+    // Termination protection holds off TerminateInstances.
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"DisableApiTermination": true})),
+    );
+    assert_eq!(
+        shown(&mut world, "ins-run00001")["DisableApiTermination"],
+        true
+    );
+    let terminate = json!({"InstanceIds": ["ins-run00001"]});
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api3,
+            "TerminateInstances",
+            terminate.clone()
+        ),
+        "UnsupportedOperation.InstancesProtected"
+    );
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        modify(json!({"DisableApiTermination": false})),
+    );
+    v3(&mut world, "TerminateInstances", terminate);
+}
+
+#[test]
+fn password_reset_checks_state_and_rules_and_keeps_no_password() {
+    const SECRET: &str = "Mock-Secret#2024";
+    let mut world = world_of(&[
+        ("ins-run00001", "RUNNING", ""),
+        ("ins-stop0001", "STOPPED", ""),
+        ("ins-stop0002", "STOPPED", ""),
+    ])
+    .instance(windows("ins-win00001", "STOPPED"))
+    .expect("consistent");
+    let reset = |ids: &[&str], password: &str| json!({"InstanceIds": ids, "Password": password});
+    let mut seen = Vec::new();
+    for (params, expected) in [
+        (
+            reset(&["ins-run00001"], SECRET),
+            "UnsupportedOperation.InstanceStateRunning",
+        ),
+        (
+            reset(&["ins-nope0001"], SECRET),
+            "InvalidInstanceId.NotFound",
+        ),
+        (json!({"InstanceIds": ["ins-stop0001"]}), "MissingParameter"),
+        (json!({"Password": SECRET}), "MissingParameter"),
+        (
+            reset(&["ins-stop0001"], "Ab1!"),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        (
+            reset(&["ins-stop0001"], "/Secret#2024"),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        // Two kinds of character: Linux needs three.
+        (
+            reset(&["ins-stop0001"], "secret2024"),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        (
+            reset(&["ins-stop0001"], "Secret 2024!"),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        // Linux allows 11 characters; a batch with Windows needs 12.
+        (
+            reset(&["ins-stop0001", "ins-win00001"], "Secret#2024"),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        // Windows passwords do not contain the user name.
+        (
+            reset(&["ins-win00001"], "Administrator#1"),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        (
+            json!({"InstanceIds": ["ins-stop0001"], "Password": SECRET, "UserName": "u".repeat(65)}),
+            "InvalidParameterValue.TooLong",
+        ),
+    ] {
+        match call(
+            &mut world,
+            Family::Api3,
+            "ResetInstancesPassword",
+            params.clone(),
+        ) {
+            Err(e) => {
+                assert!(e.starts_with(&format!("{expected}:")), "{params}: {e}");
+                seen.push(e);
+            }
+            Ok(body) => panic!("{params} succeeded: {body}"),
+        }
+    }
+    v3(
+        &mut world,
+        "ResetInstancesPassword",
+        reset(&["ins-stop0001"], "Secret#2024"),
+    );
+    // ForceStop: the running one is stopped, reset and started again.
+    let mut forced = reset(&["ins-run00001", "ins-stop0002"], SECRET);
+    forced["ForceStop"] = json!(true);
+    let reply = v3(&mut world, "ResetInstancesPassword", forced);
+    seen.push(reply.to_string());
+    assert_eq!(
+        progress(&mut world, "ins-run00001"),
+        (
+            json!("STARTING"),
+            json!("ResetInstancesPassword"),
+            json!("OPERATING")
+        )
+    );
+    assert_eq!(
+        progress(&mut world, "ins-run00001"),
+        (
+            json!("RUNNING"),
+            json!("ResetInstancesPassword"),
+            json!("SUCCESS")
+        )
+    );
+    assert_eq!(
+        progress(&mut world, "ins-stop0002"),
+        (
+            json!("STOPPED"),
+            json!("ResetInstancesPassword"),
+            json!("SUCCESS")
+        )
+    );
+    seen.push(v3(&mut world, "DescribeInstances", json!({})).to_string());
+    seen.push(format!("{world:?}"));
+    for text in seen {
+        assert!(
+            !text.contains(SECRET) && !text.contains("Secret#2024"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn terminate_batches_share_one_charge_type() {
+    let mut world = world_of(&[
+        ("ins-hour0001", "RUNNING", "POSTPAID_BY_HOUR"),
+        ("ins-hour0002", "STOPPED", ""),
+        ("ins-prep0001", "RUNNING", "PREPAID"),
+    ]);
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api3,
+            "TerminateInstances",
+            json!({"InstanceIds": ["ins-hour0001", "ins-prep0001"]})
+        ),
+        "UnsupportedOperation.InstanceMixedPricingModel"
+    );
+    assert_eq!(state(&mut world, "ins-hour0001"), "RUNNING");
+    assert_eq!(state(&mut world, "ins-prep0001"), "RUNNING");
+    // Not found comes first.
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api3,
+            "TerminateInstances",
+            json!({"InstanceIds": ["ins-hour0001", "ins-nope0001", "ins-prep0001"]})
+        ),
+        "InvalidInstanceId.NotFound"
+    );
+    v3(
+        &mut world,
+        "TerminateInstances",
+        json!({"InstanceIds": ["ins-hour0001", "ins-hour0002"]}),
+    );
+    v3(
+        &mut world,
+        "TerminateInstances",
+        json!({"InstanceIds": ["ins-prep0001"]}),
+    );
+    assert_eq!(state(&mut world, "ins-prep0001"), "SHUTDOWN");
+}
+
+#[test]
+fn legacy_rename_reinstall_and_password_reset() {
+    let mut world = world_of(&[
+        ("ins-run00001", "RUNNING", ""),
+        ("ins-stop0001", "STOPPED", ""),
+        ("ins-busy0001", "STARTING", ""),
+    ]);
+    let legacy = |world: &mut CvmWorld, action: &str, params: Value| {
+        call(world, Family::Api2, action, params).unwrap_or_else(|e| panic!("{action}: {e}"))
+    };
+    // Rename.
+    legacy(
+        &mut world,
+        "ModifyInstanceAttributes",
+        json!({"instanceId": "ins-run00001", "instanceName": "legacy-web"}),
+    );
+    let listed = legacy(
+        &mut world,
+        "DescribeInstances",
+        json!({"searchWord": "legacy"}),
+    );
+    assert_eq!(listed["instanceSet"][0]["instanceName"], "legacy-web");
+    assert_eq!(
+        shown(&mut world, "ins-run00001")["InstanceName"],
+        "legacy-web"
+    );
+    for (action, params, expected) in [
+        (
+            "ModifyInstanceAttributes",
+            json!({"instanceId": "ins-run00001", "instanceName": "n".repeat(61)}),
+            "InvalidParameterValue",
+        ),
+        (
+            "ModifyInstanceAttributes",
+            json!({"instanceId": "ins-busy0001", "instanceName": "x"}),
+            "OperationConstraints.InvaildInstanceStatus",
+        ),
+        (
+            "ModifyInstanceAttributes",
+            json!({"instanceId": "ins-nope0001", "instanceName": "x"}),
+            "InvalidInstanceId.NotFound",
+        ),
+        // "只有处于关机状态的实例才允许执行重置密码操作".
+        (
+            "ResetInstancePassword",
+            json!({"instanceIds": ["ins-run00001"], "password": "abcd1234"}),
+            "OperationConstraints.InvaildInstanceStatus",
+        ),
+        // Legacy Linux: 8 to 16, letters count as one kind.
+        (
+            "ResetInstancePassword",
+            json!({"instanceIds": ["ins-stop0001"], "password": "abcdEFGH"}),
+            "InvalidParameterValue",
+        ),
+        (
+            "ResetInstancePassword",
+            json!({"instanceIds": ["ins-stop0001"], "password": "abcd1234abcd12345"}),
+            "InvalidParameterValue",
+        ),
+        (
+            "ResetInstances",
+            json!({"instanceId": "ins-busy0001"}),
+            "OperationConstraints.InvaildInstanceStatus",
+        ),
+        (
+            "ResetInstances",
+            json!({"instanceId": "ins-run00001", "imageId": "img-22trbn9x", "imageType": 1}),
+            "InvalidParameterValue",
+        ),
+        (
+            "ResetInstances",
+            json!({"instanceId": "ins-run00001", "rootSize": 20}),
+            "InvalidParameterValue",
+        ),
+    ] {
+        assert_eq!(
+            refused(&mut world, Family::Api2, action, params.clone()),
+            expected,
+            "{action} {params}"
+        );
+    }
+    let reset = legacy(
+        &mut world,
+        "ResetInstancePassword",
+        json!({"instanceIds": ["ins-stop0001"], "password": "abcd1234"}),
+    );
+    assert_eq!(reset["detail"]["ins-stop0001"]["code"], 0);
+    assert!(!reset.to_string().contains("abcd1234"), "{reset}");
+    let reinstall = legacy(
+        &mut world,
+        "ResetInstances",
+        json!({"instanceId": "ins-run00001", "imageId": "img-22trbn9x", "imageType": 2, "rootSize": 80}),
+    );
+    assert!(reinstall["requestId"].is_number(), "{reinstall}");
+    let listed = legacy(
+        &mut world,
+        "DescribeInstances",
+        json!({"instanceIds": ["ins-run00001"]}),
+    );
+    let i = &listed["instanceSet"][0];
+    assert_eq!(
+        (&i["unImgId"], &i["diskInfo"]["rootSize"]),
+        (&json!("img-22trbn9x"), &json!(80))
+    );
+    // Shown STARTING once (status 8), then RUNNING.
+    assert_eq!(i["status"], 8);
+    assert_eq!(state(&mut world, "ins-run00001"), "RUNNING");
+}
+
+#[test]
+fn password_and_host_name_rules() {
+    use super::login::{check_host_name, check_password, LOGIN_LINUX, RESET_WINDOWS};
+    let ok = |p: &str| check_password(p, &LOGIN_LINUX, "", "X").is_ok();
+    // LoginSettings on Linux: 8 to 30, two kinds.
+    assert!(ok("abcdEFGH"));
+    assert!(ok("abcd1234"));
+    assert!(!ok("abcdefgh"));
+    assert!(!ok("aB1!"));
+    assert!(!ok(&"aB1!".repeat(8)));
+    assert!(!ok("abcd 1234"));
+    let windows = |p: &str, user: &str| check_password(p, &RESET_WINDOWS, user, "X").is_ok();
+    assert!(windows("Secret#20245", "Administrator"));
+    assert!(!windows("ops-Secret#20245", "ops"));
+    assert!(!windows("Secret#2024", "Administrator"));
+    for (name, on_windows, valid) in [
+        ("web-01", false, true),
+        ("web.01.internal", false, true),
+        ("w", false, false),
+        (".web", false, false),
+        ("web-", false, false),
+        ("web.-01", false, false),
+        ("web_01", false, false),
+        (&"a".repeat(60), false, true),
+        (&"a".repeat(61), false, false),
+        ("win-01", true, true),
+        ("win.01", true, false),
+        ("12345", true, false),
+        ("a23456789012345", true, true),
+        ("a234567890123456", true, false),
+    ] {
+        assert_eq!(
+            check_host_name(name, on_windows).is_ok(),
+            valid,
+            "{name} {on_windows}"
+        );
+    }
+}

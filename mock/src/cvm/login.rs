@@ -1,0 +1,174 @@
+//! The rules CVM checks login passwords and host names against. A refused
+//! password is never quoted back, not even in part.
+
+use crate::Outcome;
+
+/// A documented password complexity rule.
+pub struct PasswordRule {
+    /// Length in characters, both ends included.
+    pub min: usize,
+    pub max: usize,
+    /// How many kinds of character (lower case, upper case, digits,
+    /// special characters) it must mix.
+    pub kinds: usize,
+    /// Lower and upper case count as one kind (`[a-z，A-Z]`).
+    pub letters_one_kind: bool,
+    /// It cannot begin with `/`.
+    pub no_leading_slash: bool,
+    /// It cannot contain the user name.
+    pub no_user_name: bool,
+}
+
+/// LoginSettings.Password (ResetInstance) on Linux: "Linux实例密码必须8到30位，
+/// 至少包括两项[a-z]，[A-Z]、[0-9] 和 [...]中的特殊符号".
+pub const LOGIN_LINUX: PasswordRule = PasswordRule {
+    min: 8,
+    max: 30,
+    kinds: 2,
+    letters_one_kind: false,
+    no_leading_slash: false,
+    no_user_name: false,
+};
+
+/// LoginSettings.Password on Windows: "12到30位，至少包括三项".
+pub const LOGIN_WINDOWS: PasswordRule = PasswordRule {
+    min: 12,
+    kinds: 3,
+    ..LOGIN_LINUX
+};
+
+/// ResetInstancesPassword on Linux: "必须8-30位...不能以“/”开头，至少包含以下
+/// 字符中的三种不同字符".
+pub const RESET_LINUX: PasswordRule = PasswordRule {
+    min: 8,
+    max: 30,
+    kinds: 3,
+    letters_one_kind: false,
+    no_leading_slash: true,
+    no_user_name: false,
+};
+
+/// ResetInstancesPassword on Windows (and for a batch with any Windows
+/// instance): "必须12~30位，不能以“/”开头且不包括用户名，至少包含...三种".
+pub const RESET_WINDOWS: PasswordRule = PasswordRule {
+    min: 12,
+    no_user_name: true,
+    ..RESET_LINUX
+};
+
+/// The legacy API on Linux: "必须8到16位，至少包括两项[a-z，A-Z]、[0-9] 和
+/// [...]中的特殊符号".
+pub const LEGACY_LINUX: PasswordRule = PasswordRule {
+    min: 8,
+    max: 16,
+    kinds: 2,
+    letters_one_kind: true,
+    no_leading_slash: false,
+    no_user_name: false,
+};
+
+/// The legacy API on Windows: "必须12到16位，至少包括三项".
+pub const LEGACY_WINDOWS: PasswordRule = PasswordRule {
+    min: 12,
+    kinds: 3,
+    letters_one_kind: false,
+    ..LEGACY_LINUX
+};
+
+/// The special characters the documents list.
+const SPECIALS: &str = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
+
+/// Checks `password` against `rule` (`user` for `no_user_name`); a
+/// refusal gets `code` and says which rule, never the password.
+pub fn check_password(
+    password: &str,
+    rule: &PasswordRule,
+    user: &str,
+    code: &str,
+) -> Result<(), Outcome> {
+    let refuse = |why: String| {
+        Err(Outcome::error(
+            code,
+            format!("The password does not meet the complexity rules: {why}."),
+        ))
+    };
+    let length = password.chars().count();
+    if length < rule.min || length > rule.max {
+        return refuse(format!(
+            "it must have {} to {} characters",
+            rule.min, rule.max
+        ));
+    }
+    let special = |c: char| SPECIALS.contains(c);
+    if !password
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || special(c))
+    {
+        return refuse(format!("it may hold letters, digits and {SPECIALS} only"));
+    }
+    if rule.no_leading_slash && password.starts_with('/') {
+        return refuse("it cannot begin with `/`".into());
+    }
+    if rule.no_user_name
+        && !user.is_empty()
+        && password.to_lowercase().contains(&user.to_lowercase())
+    {
+        return refuse("it cannot contain the user name".into());
+    }
+    let has = |test: &dyn Fn(char) -> bool| usize::from(password.chars().any(test));
+    let letters = if rule.letters_one_kind {
+        has(&|c| c.is_ascii_alphabetic())
+    } else {
+        has(&|c| c.is_ascii_lowercase()) + has(&|c| c.is_ascii_uppercase())
+    };
+    let kinds = letters + has(&|c| c.is_ascii_digit()) + has(&special);
+    if kinds < rule.kinds {
+        let of = if rule.letters_one_kind {
+            "letters, digits and special characters"
+        } else {
+            "lower case, upper case, digits and special characters"
+        };
+        return refuse(format!("it must mix at least {} of {of}", rule.kinds));
+    }
+    Ok(())
+}
+
+/// Checks a HostName: "点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续
+/// 使用"; Windows: 2 to 15 letters, digits and `-`, not all digits;
+/// others: 2 to 60 letters, digits, `-` and `.`.
+pub fn check_host_name(name: &str, windows: bool) -> Result<(), Outcome> {
+    let refuse = |why: &str| {
+        Err(Outcome::error(
+            "InvalidParameterValue.IllegalHostName",
+            format!("The host name `{name}` is not valid: {why}."),
+        ))
+    };
+    let (min, max) = if windows { (2, 15) } else { (2, 60) };
+    let length = name.chars().count();
+    if length < min || length > max {
+        return refuse(&format!("it must have {min} to {max} characters"));
+    }
+    let mark = |c: char| c == '.' || c == '-';
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || (c == '.' && !windows);
+    if !name.chars().all(allowed) {
+        return refuse(if windows {
+            "a Windows host name holds letters, digits and `-` only"
+        } else {
+            "it holds letters, digits, `-` and `.` only"
+        });
+    }
+    if name.starts_with(mark) || name.ends_with(mark) {
+        return refuse("`.` and `-` cannot begin or end it");
+    }
+    if name
+        .chars()
+        .zip(name.chars().skip(1))
+        .any(|(a, b)| mark(a) && mark(b))
+    {
+        return refuse("`.` and `-` cannot follow one another");
+    }
+    if windows && name.chars().all(|c| c.is_ascii_digit()) {
+        return refuse("a Windows host name cannot be all digits");
+    }
+    Ok(())
+}
