@@ -6,6 +6,12 @@
 //!   signatures against its configured credentials; a wrong signature, a
 //!   stale timestamp or an unknown SecretId gets the matching AuthFailure
 //!   reply in the family's own format.
+//! - It holds requests to the documented request structure: TC3's
+//!   Authorization header must sign content-type and host and carry the
+//!   scope `Date/service/tc3_request` (else
+//!   `AuthFailure.InvalidAuthorization`); API 2.0 takes only the v1
+//!   signature; a TC3 POST is `application/json`, a GET and a v1 POST
+//!   `application/x-www-form-urlencoded` (else `UnsupportedProtocol`).
 //! - With a spec, it checks required params, names and types, and answers
 //!   a violation with MissingParameter, UnknownParameter or InvalidParameter.
 //! - It answers each action with its example reply, unless a test registers
@@ -455,6 +461,20 @@ impl Shared {
             Ok(received) => received,
             Err(rejection) => return Ok(self.error_reply(&request_id, rejection)),
         };
+        self.respond(&request_id, received, None).await
+    }
+
+    /// Answers an accepted request: counts and records it, then replies
+    /// with its fault, handler, reply, behaviour or example. `taken` is a
+    /// fault the caller already took for it (the streaming handler takes
+    /// it in the same locked step as its check); else a queued fault is
+    /// popped here.
+    async fn respond(
+        &self,
+        request_id: &str,
+        received: ReceivedRequest,
+        taken: Option<Fault>,
+    ) -> Result<Response<Full<Bytes>>, ResetConnection> {
         let action = received.action.clone();
         let (fault, handler, reply, behaviour) = {
             let mut state = self.lock();
@@ -462,7 +482,8 @@ impl Shared {
             if state.keep_received {
                 state.received.push(received.clone());
             }
-            let queued = state.queued.get_mut(&action).and_then(VecDeque::pop_front);
+            let queued =
+                taken.or_else(|| state.queued.get_mut(&action).and_then(VecDeque::pop_front));
             let random = state.random.as_mut().and_then(|(rng, random)| {
                 use rand::Rng;
                 (!random.faults.is_empty() && rng.gen_bool(random.probability.clamp(0.0, 1.0)))
@@ -475,7 +496,7 @@ impl Shared {
             let reply = state.replies.get(&action).cloned();
             let behaviour = match state.behaviour.as_mut() {
                 Some(behaviour) if fault.is_none() && handler.is_none() && reply.is_none() => {
-                    behaviour.handle(self.service.family, &action, &received.params, &request_id)
+                    behaviour.handle(self.service.family, &action, &received.params, request_id)
                 }
                 _ => None,
             };
@@ -485,7 +506,7 @@ impl Shared {
             Some(Fault::ApiError { code, message }) => {
                 return Ok(json_response(
                     200,
-                    &self.error_body(&request_id, &code, &message),
+                    &self.error_body(request_id, &code, &message),
                 ))
             }
             Some(Fault::Status(status)) => {
@@ -497,7 +518,7 @@ impl Shared {
             Some(Fault::Reset) => return Err(ResetConnection),
             None => {}
         }
-        Ok(self.answer(&action, &request_id, &received, handler, reply, behaviour))
+        Ok(self.answer(&action, request_id, &received, handler, reply, behaviour))
     }
 
     fn answer(
@@ -653,15 +674,37 @@ impl Shared {
         let host = header("host").unwrap_or_default().to_owned();
         let path = parts.uri.path().to_owned();
         let query = parts.uri.query().unwrap_or_default().to_owned();
-        if let Some(authorization) = header("authorization") {
-            self.verify_tc3(http_method, &path, &query, &headers, authorization, body)
-        } else {
-            let form = if http_method == HttpMethod::Post {
-                String::from_utf8_lossy(body).into_owned()
-            } else {
-                query
-            };
-            self.verify_v1(http_method, &host, &path, decode_query(&form), headers)
+        match header("authorization") {
+            // Only API 3.0 reads TC3's Authorization header.
+            Some(authorization) if self.service.family == Family::Api3 => {
+                self.verify_tc3(http_method, &path, &query, &headers, authorization, body)
+            }
+            authorization => {
+                let form = if http_method == HttpMethod::Post {
+                    String::from_utf8_lossy(body).into_owned()
+                } else {
+                    query
+                };
+                let params = decode_query(&form);
+                // API 2.0 knows no Authorization header: it reads the
+                // `Signature` param only, and without one the request is unsigned.
+                if authorization.is_some() && !params.iter().any(|(name, _)| name == "Signature") {
+                    return Err(reject(
+                        "AuthFailure.SignatureFailure",
+                        format!(
+                            "{} {} (API 2.0) takes only the HmacSHA1 or HmacSHA256 signature, sent as the `Signature` param; it does not read a TC3-HMAC-SHA256 Authorization header.",
+                            self.service.service, self.service.version
+                        ),
+                    ));
+                }
+                // A v1 POST sends its params as a form body; a GET sends
+                // them in the query, whatever its Content-Type.
+                if http_method == HttpMethod::Post {
+                    let content_type = header("content-type");
+                    check_content_type(content_type, FORM, "v1 (HmacSHA1/HmacSHA256) POST")?;
+                }
+                self.verify_v1(http_method, &host, &path, params, headers)
+            }
         }
     }
 
@@ -675,11 +718,15 @@ impl Shared {
         body: &[u8],
     ) -> Result<ReceivedRequest, Rejection> {
         let header = |name: &str| find_header(headers, name);
-        let malformed = || {
+        // An Authorization header off Tencent's documented form.
+        let invalid = |what: &str| {
             reject(
-                "AuthFailure.SignatureFailure",
-                "The Authorization header is malformed.",
+                "AuthFailure.InvalidAuthorization",
+                format!("The Authorization header is malformed: {what}"),
             )
+        };
+        let malformed = || {
+            invalid("expected `TC3-HMAC-SHA256 Credential=SecretId/Date/service/tc3_request, SignedHeaders=..., Signature=...`.")
         };
         let rest = authorization
             .strip_prefix(tc3::ALGORITHM)
@@ -701,10 +748,34 @@ impl Shared {
             signed_headers.ok_or_else(malformed)?,
             signature.ok_or_else(malformed)?,
         );
-        let mut scope = credential.split('/');
-        let secret_id = scope.next().ok_or_else(malformed)?;
-        let date = scope.next().ok_or_else(malformed)?;
-        let service = scope.next().ok_or_else(malformed)?;
+        // Credential is SecretId/CredentialScope, and the scope is exactly
+        // Date/service/tc3_request.
+        let scope: Vec<&str> = credential.split('/').collect();
+        let [secret_id, date, service, terminator] = scope[..] else {
+            return Err(invalid(&format!(
+                "the Credential `{credential}` must be SecretId/Date/service/tc3_request, four parts; it has {}.",
+                scope.len()
+            )));
+        };
+        if terminator != SCOPE_TERMINATOR {
+            return Err(invalid(&format!(
+                "the credential scope must end with `{SCOPE_TERMINATOR}`, not `{terminator}`."
+            )));
+        }
+        // content-type and host must always be signed.
+        for required in ["content-type", "host"] {
+            if !signed_headers.split(';').any(|name| name == required) {
+                return Err(invalid(&format!(
+                    "SignedHeaders `{signed_headers}` must include `{required}`; content-type and host are always signed."
+                )));
+            }
+        }
+        // GET sends its params as a form in the query; POST a JSON body.
+        let content_type = header("content-type");
+        match http_method {
+            HttpMethod::Post => check_content_type(content_type, JSON, "TC3-HMAC-SHA256 POST")?,
+            HttpMethod::Get => check_content_type(content_type, FORM, "GET")?,
+        }
         let secret_key = self.secret_key(secret_id)?;
         let timestamp = self.check_timestamp(header("x-tc-timestamp").ok_or_else(|| {
             reject("MissingParameter", "The request is missing X-TC-Timestamp.")
@@ -866,6 +937,53 @@ impl Shared {
             headers,
         })
     }
+}
+
+/// The last part of TC3's credential scope (`Date/service/tc3_request`).
+const SCOPE_TERMINATOR: &str = "tc3_request";
+/// The body of a TC3 POST.
+const JSON: &str = "application/json";
+/// A GET's query (TC3 and v1), and the body of a v1 POST.
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Checks a request's Content-Type against the one media type its
+/// signing method and HTTP method take, as Tencent's request structure
+/// documents them: `application/json` for a TC3 POST (`multipart/form-data`
+/// only for the few actions documented for it, which the mock serves none
+/// of), `application/x-www-form-urlencoded` for a GET and a v1 POST. Only a
+/// `charset=utf-8` param may follow; the service speaks UTF-8 only.
+fn check_content_type(value: Option<&str>, expected: &str, request: &str) -> Result<(), Rejection> {
+    let refuse = |got: String| {
+        let mut message = format!("A {request} request takes Content-Type {expected}; got {got}.");
+        if value.is_some_and(|v| media_type(v).eq_ignore_ascii_case("multipart/form-data")) {
+            message.push_str(
+                " multipart/form-data is taken only by the few actions documented for it, and the mock serves none of them.",
+            );
+        }
+        reject("UnsupportedProtocol", message)
+    };
+    let Some(value) = value else {
+        return Err(refuse("none".into()));
+    };
+    let utf8 = |param: &str| {
+        param.split_once('=').is_some_and(|(name, charset)| {
+            name.trim().eq_ignore_ascii_case("charset")
+                && charset
+                    .trim()
+                    .trim_matches('"')
+                    .eq_ignore_ascii_case("utf-8")
+        })
+    };
+    let mut params = value.split(';').skip(1);
+    if !media_type(value).eq_ignore_ascii_case(expected) || !params.all(utf8) {
+        return Err(refuse(format!("`{value}`")));
+    }
+    Ok(())
+}
+
+/// The media type of a Content-Type value, without its params.
+fn media_type(value: &str) -> &str {
+    value.split(';').next().unwrap_or_default().trim()
 }
 
 /// A header's value by case-insensitive name.

@@ -5,7 +5,7 @@
 //! a stall. A request without `Stream: true`, or one that meets a queued or
 //! set [`Fault`](super::Fault), is answered as any other.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use hyper::body::{Frame, Incoming};
 use hyper::{Request, Response};
 use serde_json::{json, Value};
 
-use super::{MockBuilder, MockServer, ResetConnection, Shared};
+use super::{Fault, MockBuilder, MockServer, ResetConnection, Shared};
 
 /// The body of every mock reply: whole, or streamed.
 pub(super) type MockBody = BoxBody<Bytes, std::io::Error>;
@@ -177,6 +177,16 @@ pub struct StreamCounts {
     pub cancelled: u64,
 }
 
+/// Where an accepted request goes.
+enum Route {
+    /// Streamed with its action's script.
+    Stream(MockStream),
+    /// Answered with this fault, already taken from the queue.
+    Faulted(Fault),
+    /// Answered as any other request.
+    Plain,
+}
+
 /// Serves one request: a stream when the action has a script and the
 /// request asks for one, else the usual reply.
 pub(super) async fn serve(
@@ -203,41 +213,51 @@ pub(super) async fn serve(
         // A body that cannot be read means a broken connection.
         Err(_) => return Err(ResetConnection),
     };
-    let script = shared.verify(&parts, &body).ok().and_then(|received| {
-        let asks = match received.params.get("Stream") {
-            Some(Value::Bool(on)) => *on,
-            Some(Value::String(on)) => on.eq_ignore_ascii_case("true"),
-            _ => false,
-        };
-        let state = shared.lock();
-        let faulted = state
-            .queued
-            .get(&received.action)
-            .is_some_and(|queue| !queue.is_empty())
-            || state.faults.contains_key(&received.action);
-        let script = state.streams.scripts.get(&received.action).cloned();
-        (asks && !faulted)
-            .then_some(script)
-            .flatten()
-            .map(|s| (received, s))
-    });
-    let Some((received, script)) = script else {
-        let request = Request::from_parts(parts, Full::new(body));
-        return shared.handle(request).await.map(whole);
-    };
     let request_id = shared.request_id();
-    let received = match shared.validate(received) {
+    let received = match shared
+        .verify(&parts, &body)
+        .and_then(|r| shared.validate(r))
+    {
         Ok(received) => received,
         Err(rejection) => return Ok(whole(shared.error_reply(&request_id, rejection))),
     };
-    {
+    let asks = match received.params.get("Stream") {
+        Some(Value::Bool(on)) => *on,
+        Some(Value::String(on)) => on.eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+    // One locked step: whether a fault is due is decided by taking it, so
+    // no other request can take it in between.
+    let route = {
         let mut state = shared.lock();
-        *state.counts.entry(received.action.clone()).or_default() += 1;
-        if state.keep_received {
-            state.received.push(received);
+        match state.streams.scripts.get(&received.action).cloned() {
+            Some(script) if asks => {
+                let action = &received.action;
+                let queued = state.queued.get_mut(action).and_then(VecDeque::pop_front);
+                match queued.or_else(|| state.faults.get(action).cloned()) {
+                    Some(fault) => Route::Faulted(fault),
+                    None => {
+                        *state.counts.entry(action.clone()).or_default() += 1;
+                        if state.keep_received {
+                            state.received.push(received.clone());
+                        }
+                        state.streams.started += 1;
+                        Route::Stream(script)
+                    }
+                }
+            }
+            _ => Route::Plain,
         }
-        state.streams.started += 1;
-    }
+    };
+    // A request without a stream, or one that met a fault, is answered as any other.
+    let script = match route {
+        Route::Stream(script) => script,
+        Route::Faulted(fault) => {
+            let reply = shared.respond(&request_id, received, Some(fault)).await;
+            return reply.map(whole);
+        }
+        Route::Plain => return shared.respond(&request_id, received, None).await.map(whole),
+    };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(1);
     tokio::spawn(send_script(shared.clone(), script, request_id.clone(), tx));
     let frames = futures_util::stream::unfold(rx, |mut rx| async move {

@@ -3,7 +3,8 @@
 //! malformed requests.
 
 use serde_json::{json, Value};
-use tencentcloud_cvm::runtime::Client as RuntimeClient;
+use tencentcloud_cvm::runtime::signing::tc3;
+use tencentcloud_cvm::runtime::{Client as RuntimeClient, SigningContext};
 use tencentcloud_cvm::v20170312::mock::{builder, MockServer};
 use tencentcloud_cvm::v20170312::{Client, DescribeZonesRequest};
 use tencentcloud_cvm::{ClientConfig, Credentials, HttpMethod, SigningMethod};
@@ -142,14 +143,14 @@ async fn malformed_requests_get_error_replies_and_the_server_goes_on() {
         b"\x01\x02 not http\r\n\r\n",
         b"PUT / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
         b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: TC3-HMAC-SHA256 nonsense\r\nContent-Length: 2\r\n\r\n{}",
-        b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=host, Signature=00\r\nX-TC-Timestamp: soon\r\nX-TC-Action: DescribeZones\r\nContent-Length: 0\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: TC3-HMAC-SHA256 Credential=a/b/c/tc3_request, SignedHeaders=content-type;host, Signature=00\r\nContent-Type: application/json\r\nX-TC-Timestamp: soon\r\nX-TC-Action: DescribeZones\r\nContent-Length: 0\r\n\r\n",
         b"GET /?Action=DescribeZones&SecretId=x&Signature=%ZZ&Nonce=1&Timestamp=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 8\r\n\r\n\xff\xfe=\x00&a.b",
     ];
     let expected = [
         "400 Bad Request",
         "UnsupportedProtocol",
-        "AuthFailure.SignatureFailure",
+        "AuthFailure.InvalidAuthorization",
         "AuthFailure.SecretIdNotFound",
         "AuthFailure.SecretIdNotFound",
         "MissingParameter",
@@ -193,4 +194,492 @@ async fn an_oversized_request_is_refused_with_tencents_code() {
     writer.abort();
     let reply = String::from_utf8_lossy(&reply);
     assert!(reply.contains("RequestSizeLimitExceeded"), "{reply}");
+}
+
+// ------------------------------------------------------------------------
+// The request rules of Tencent's signature and request-structure docs: each
+// request below is signed right and breaks exactly one rule.
+
+const REGION: &str = "ap-guangzhou";
+
+fn unix_now() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(now.expect("after 1970").as_secs()).expect("fits")
+}
+
+/// Sends a request with these headers (reqwest adds Host and
+/// Content-Length only) and returns the JSON reply.
+async fn send(method: HttpMethod, url: &str, headers: &[(String, String)], body: Vec<u8>) -> Value {
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("an HTTP client");
+    let method = match method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Post => reqwest::Method::POST,
+    };
+    let mut request = http.request(method, url).body(body);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let reply = request.send().await.expect("the mock answers");
+    let text = reply.text().await.expect("a reply body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// `Code: Message` of an API 3.0 error reply, or `accepted`.
+fn outcome(reply: &Value) -> String {
+    let error = &reply["Response"]["Error"];
+    match error["Code"].as_str() {
+        Some(code) => format!("{code}: {}", error["Message"].as_str().unwrap_or("")),
+        None => "accepted".into(),
+    }
+}
+
+/// Asserts the reply is the error `code`, and says what broke otherwise.
+fn assert_refused(reply: &Value, code: &str, case: &str) {
+    let outcome = outcome(reply);
+    assert!(
+        outcome.starts_with(&format!("{code}: ")),
+        "{case}: expected {code}, got {outcome}"
+    );
+}
+
+/// A TC3-HMAC-SHA256 request, signed right over the headers `signed` names
+/// (all of them sent); a test changes one thing from [`Tc3::post`] or
+/// [`Tc3::get`].
+struct Tc3 {
+    method: HttpMethod,
+    service: &'static str,
+    version: &'static str,
+    action: &'static str,
+    content_type: Option<&'static str>,
+    /// SignedHeaders, as sent: lowercase names, sorted, `;` between.
+    signed: &'static str,
+    /// The Credential's scope after the SecretId; `Date/service/tc3_request`
+    /// when `None`.
+    scope: Option<String>,
+    query: String,
+    body: Vec<u8>,
+}
+
+impl Tc3 {
+    /// What this SDK sends: a JSON POST, the action header signed too.
+    fn post(body: Value) -> Tc3 {
+        Tc3 {
+            method: HttpMethod::Post,
+            service: "cvm",
+            version: "2017-03-12",
+            action: "DescribeZones",
+            content_type: Some("application/json; charset=utf-8"),
+            signed: "content-type;host;x-tc-action",
+            scope: None,
+            query: String::new(),
+            body: body.to_string().into_bytes(),
+        }
+    }
+
+    fn get(query: &str) -> Tc3 {
+        Tc3 {
+            method: HttpMethod::Get,
+            action: "DescribeInstances",
+            content_type: Some("application/x-www-form-urlencoded"),
+            query: query.to_owned(),
+            body: Vec::new(),
+            ..Tc3::post(json!({}))
+        }
+    }
+
+    async fn send(&self, mock: &MockServer) -> Value {
+        let timestamp = unix_now();
+        let host = mock.addr().to_string();
+        let url = mock.url();
+        let path = url
+            .strip_prefix(&format!("http://{host}"))
+            .expect("the mock's own URL");
+        let stamp = timestamp.to_string();
+        let action = self.action.to_ascii_lowercase();
+        let values = [
+            ("content-type", self.content_type.unwrap_or_default()),
+            ("host", host.as_str()),
+            // Signed lowercased, as the SDKs and Tencent's examples do.
+            ("x-tc-action", action.as_str()),
+            ("x-tc-timestamp", stamp.as_str()),
+            ("x-tc-version", self.version),
+        ];
+        let signed: Vec<(&str, &str)> = self
+            .signed
+            .split(';')
+            .map(|name| *values.iter().find(|(n, _)| *n == name).expect("known"))
+            .collect();
+        let canonical = tc3::canonical_request(&tc3::Tc3Request {
+            method: self.method.as_str(),
+            canonical_uri: path,
+            canonical_query: &self.query,
+            headers: &signed,
+            payload: &self.body,
+        });
+        let string_to_sign = tc3::string_to_sign(&canonical, timestamp, self.service);
+        let credentials = credentials();
+        let signature = tc3::signature(
+            credentials.secret_key(),
+            timestamp,
+            self.service,
+            &string_to_sign,
+        );
+        let scope = self
+            .scope
+            .clone()
+            .unwrap_or_else(|| tc3::credential_scope(timestamp, self.service));
+        let authorization = format!(
+            "{} Credential={}/{scope}, SignedHeaders={}, Signature={signature}",
+            tc3::ALGORITHM,
+            credentials.secret_id(),
+            self.signed
+        );
+        let mut headers = vec![("Authorization".to_owned(), authorization)];
+        if let Some(content_type) = self.content_type {
+            headers.push(("Content-Type".into(), content_type.into()));
+        }
+        for (name, value) in [
+            ("X-TC-Action", self.action),
+            ("X-TC-Timestamp", &stamp),
+            ("X-TC-Version", self.version),
+            ("X-TC-Region", REGION),
+        ] {
+            headers.push((name.into(), value.into()));
+        }
+        let url = match self.query.is_empty() {
+            true => url.clone(),
+            false => format!("{url}?{}", self.query),
+        };
+        send(self.method, &url, &headers, self.body.clone()).await
+    }
+}
+
+/// The request forms Tencent documents are taken: this SDK's, the Python
+/// SDK's (`application/json` without a charset, only content-type and host
+/// signed) and a TC3 GET, so the refusals below come from the one rule
+/// each breaks.
+#[tokio::test(flavor = "multi_thread")]
+async fn documented_tc3_requests_are_taken() {
+    let mock = start().await;
+    let python = Tc3 {
+        content_type: Some("application/json"),
+        signed: "content-type;host",
+        ..Tc3::post(json!({}))
+    };
+    let charset_upper = Tc3 {
+        content_type: Some("Application/JSON;charset=UTF-8"),
+        ..Tc3::post(json!({}))
+    };
+    let cases = [
+        ("this SDK's POST", Tc3::post(json!({}))),
+        ("the Python SDK's POST", python),
+        ("a charset in capitals", charset_upper),
+        ("a GET", Tc3::get("Limit=1")),
+    ];
+    for (case, request) in cases {
+        let reply = request.send(&mock).await;
+        assert_eq!(outcome(&reply), "accepted", "{case}: {reply}");
+        assert!(
+            reply["Response"]["RequestId"].is_string(),
+            "{case}: {reply}"
+        );
+    }
+}
+
+/// Signature v3: "content-type 和 host 为必选头部" (both are always signed).
+#[tokio::test(flavor = "multi_thread")]
+async fn tc3_must_sign_content_type_and_host() {
+    let mock = start().await;
+    for signed in [
+        "host;x-tc-action",
+        "content-type;x-tc-action",
+        "x-tc-action",
+    ] {
+        let reply = Tc3 {
+            signed,
+            ..Tc3::post(json!({}))
+        }
+        .send(&mock)
+        .await;
+        assert_refused(&reply, "AuthFailure.InvalidAuthorization", signed);
+        let missing = if signed.contains("content-type") {
+            "host"
+        } else {
+            "content-type"
+        };
+        assert!(
+            outcome(&reply).contains(&format!("must include `{missing}`")),
+            "{signed}: {reply}"
+        );
+    }
+}
+
+/// Signature v3: the credential scope is exactly Date/service/tc3_request.
+#[tokio::test(flavor = "multi_thread")]
+async fn tc3_scope_must_end_with_tc3_request_and_have_three_parts() {
+    let mock = start().await;
+    let date = tc3::date_of(unix_now());
+    let scopes = [
+        format!("{date}/cvm/tc3_requests"),
+        format!("{date}/cvm/aws4_request"),
+        format!("{date}/cvm/tc3_request/extra"),
+        format!("{date}/cvm"),
+    ];
+    for scope in scopes {
+        let reply = Tc3 {
+            scope: Some(scope.clone()),
+            ..Tc3::post(json!({}))
+        }
+        .send(&mock)
+        .await;
+        assert_refused(&reply, "AuthFailure.InvalidAuthorization", &scope);
+    }
+}
+
+/// The legacy API 2.0 (`/v2/index.php`) only takes the v1 signature, in the
+/// `Signature` param; a TC3 request gets its auth failure, 4100.
+#[tokio::test(flavor = "multi_thread")]
+async fn api2_refuses_tc3() {
+    let mock = tencentcloud_cvm::v2::mock::builder()
+        .credentials(credentials())
+        .start()
+        .await
+        .expect("binds 127.0.0.1");
+    let post = Tc3 {
+        action: "DescribeInstances",
+        version: "v2",
+        ..Tc3::post(json!({"limit": 1}))
+    };
+    let get = Tc3 {
+        version: "v2",
+        ..Tc3::get("limit=1")
+    };
+    for (case, request) in [("POST", post), ("GET", get)] {
+        let reply = request.send(&mock).await;
+        assert_eq!(reply["code"], 4100, "{case}: {reply}");
+        assert_eq!(reply["codeDesc"], "AuthFailure.SignatureFailure", "{case}");
+        let message = reply["message"].as_str().unwrap_or_default();
+        assert!(message.contains("TC3-HMAC-SHA256"), "{case}: {reply}");
+    }
+    // The same API 2.0 request signed v1 is answered.
+    let client = tencentcloud_cvm::v2::Client::new(
+        ClientConfig::new(credentials())
+            .region("gz")
+            .endpoint(mock.url()),
+    )
+    .expect("valid");
+    client
+        .invoke("DescribeInstances", json!({}))
+        .await
+        .expect("a v1 request is answered");
+}
+
+/// Request structure: "对于 GET 方法，只支持 Content-Type:
+/// application/x-www-form-urlencoded"; a TC3 POST takes application/json
+/// (or multipart/form-data, for the few actions documented for it).
+#[tokio::test(flavor = "multi_thread")]
+async fn tc3_content_type_must_match_the_http_method() {
+    let mock = start().await;
+    let post = |content_type| Tc3 {
+        content_type,
+        ..Tc3::post(json!({}))
+    };
+    let multipart = Tc3 {
+        content_type: Some("multipart/form-data; boundary=b0undary"),
+        body: b"--b0undary\r\nContent-Disposition: form-data; name=\"Limit\"\r\n\r\n1\r\n--b0undary--\r\n"
+            .to_vec(),
+        ..Tc3::post(json!({}))
+    };
+    let cases = [
+        ("POST as text/plain", post(Some("text/plain"))),
+        (
+            "POST as a form",
+            post(Some("application/x-www-form-urlencoded")),
+        ),
+        (
+            "POST in another charset",
+            post(Some("application/json; charset=gbk")),
+        ),
+        ("POST as multipart", multipart),
+        (
+            "GET as JSON",
+            Tc3 {
+                content_type: Some("application/json"),
+                ..Tc3::get("Limit=1")
+            },
+        ),
+    ];
+    for (case, request) in cases {
+        let reply = request.send(&mock).await;
+        assert_refused(&reply, "UnsupportedProtocol", case);
+    }
+    // Without a Content-Type header at all.
+    let reply = Tc3 {
+        content_type: None,
+        ..Tc3::post(json!({}))
+    }
+    .send(&mock)
+    .await;
+    assert_refused(&reply, "UnsupportedProtocol", "POST without a Content-Type");
+}
+
+/// Request structure: a v1 (HmacSHA1/HmacSHA256) POST sends its params as
+/// application/x-www-form-urlencoded.
+#[tokio::test(flavor = "multi_thread")]
+async fn v1_post_must_be_a_form() {
+    let mock = start().await;
+    let client = runtime(&mock, |c| {
+        c.signing_method(SigningMethod::HmacSha256)
+            .http_method(HttpMethod::Post)
+    });
+    for content_type in [
+        Some("application/x-www-form-urlencoded"),
+        Some("application/json"),
+        Some("text/plain"),
+        None,
+    ] {
+        let prepared = client
+            .prepare(
+                &credentials(),
+                "DescribeZones",
+                None,
+                &json!({}),
+                SigningContext::now(),
+            )
+            .expect("prepares");
+        let mut headers: Vec<(String, String)> = prepared
+            .headers
+            .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect();
+        if let Some(content_type) = content_type {
+            headers.push(("Content-Type".into(), content_type.into()));
+        }
+        let reply = send(prepared.method, &prepared.url, &headers, prepared.body).await;
+        match content_type {
+            Some("application/x-www-form-urlencoded") => {
+                assert_eq!(outcome(&reply), "accepted", "{reply}")
+            }
+            other => assert_refused(&reply, "UnsupportedProtocol", &format!("{other:?}")),
+        }
+    }
+}
+
+/// This SDK's own requests pass every rule, in every signing method and
+/// HTTP method each family takes.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sdks_requests_pass_in_every_signing_and_http_method() {
+    let mock = start().await;
+    let v2 = tencentcloud_cvm::v2::mock::builder()
+        .credentials(credentials())
+        .start()
+        .await
+        .expect("binds 127.0.0.1");
+    for signing in [
+        SigningMethod::Tc3HmacSha256,
+        SigningMethod::HmacSha256,
+        SigningMethod::HmacSha1,
+    ] {
+        for method in [HttpMethod::Post, HttpMethod::Get] {
+            let client = runtime(&mock, |c| c.signing_method(signing).http_method(method));
+            let reply: Value = client
+                .call("DescribeZones", None, &json!({}))
+                .await
+                .unwrap_or_else(|e| panic!("{signing:?} {method:?}: {e}"));
+            assert!(reply["ZoneSet"].is_array(), "{reply}");
+            if signing == SigningMethod::Tc3HmacSha256 {
+                continue;
+            }
+            let client = tencentcloud_cvm::v2::Client::new(
+                ClientConfig::new(credentials())
+                    .region("gz")
+                    .endpoint(v2.url())
+                    .signing_method(signing)
+                    .http_method(method),
+            )
+            .expect("valid");
+            client
+                .invoke("DescribeInstances", json!({}))
+                .await
+                .unwrap_or_else(|e| panic!("API 2.0 {signing:?} {method:?}: {e}"));
+        }
+    }
+}
+
+/// A queued fault of a streamed action goes to exactly one request, even
+/// when requests race for it: the check and the take are one locked step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_queued_fault_of_a_stream_goes_to_exactly_one_of_racing_requests() {
+    use tencentcloud_hunyuan::v20230901::mock as hunyuan;
+    let mock = hunyuan::builder()
+        .credentials(credentials())
+        .stream("ChatCompletions", hunyuan::MockStream::chat(["o", "k"]))
+        .start()
+        .await
+        .expect("binds 127.0.0.1");
+    let client = tencentcloud_hunyuan::v20230901::Client::new(
+        ClientConfig::new(credentials())
+            .region(REGION)
+            .endpoint(mock.url()),
+    )
+    .expect("valid");
+    // A long message: hashing it widens the window between a check and a take.
+    let content = "x".repeat(1 << 20);
+    let request = json!({
+        "Model": "hunyuan-lite",
+        "Messages": [{"Role": "user", "Content": content}],
+        "Stream": true
+    });
+    const RACERS: usize = 4;
+    for round in 0..3 {
+        mock.queue_faults(
+            "ChatCompletions",
+            [tencentcloud_mock::Fault::ApiError {
+                code: "RequestLimitExceeded".into(),
+                message: "slow down".into(),
+            }],
+        );
+        let sends = (0..RACERS).map(|_| {
+            let prepared = client
+                .runtime()
+                .prepare(
+                    &credentials(),
+                    "ChatCompletions",
+                    None,
+                    &request,
+                    SigningContext::now(),
+                )
+                .expect("prepares");
+            async move {
+                let http = reqwest::Client::builder()
+                    .no_proxy()
+                    .build()
+                    .expect("a client");
+                let mut send = http.post(&prepared.url).body(prepared.body.clone());
+                for (name, value) in &prepared.headers {
+                    send = send.header(name, value);
+                }
+                let reply = send.send().await.expect("answered");
+                let stream = reply
+                    .headers()
+                    .get("content-type")
+                    .is_some_and(|t| t == "text/event-stream");
+                let body = reply.text().await.expect("a body");
+                match (stream, body.contains("RequestLimitExceeded")) {
+                    (true, _) => "stream",
+                    (false, true) => "fault",
+                    (false, false) => "neither",
+                }
+            }
+        });
+        let mut outcomes = futures_util::future::join_all(sends).await;
+        outcomes.sort_unstable();
+        let mut expected = vec!["fault"];
+        expected.extend(["stream"; RACERS - 1]);
+        assert_eq!(outcomes, expected, "round {round}");
+    }
 }
