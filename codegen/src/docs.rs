@@ -12,8 +12,18 @@
 //!    whatever rustdoc would otherwise read as HTML, intra-doc links, bare
 //!    URLs or doctests.
 
-/// Converts a spec description (HTML and Markdown mixed) into rustdoc-safe Markdown lines.
+/// Converts a spec description (HTML and Markdown mixed) into rustdoc-safe
+/// Markdown lines; the text is taken to be from the Chinese site (see
+/// [`to_markdown_from`]).
 pub fn to_markdown(input: &str) -> String {
+    to_markdown_from(input, Site::China)
+}
+
+/// [`to_markdown`] for a text of `site`: its site-relative links
+/// (`/document/product/362/15633`) become links to that site's page, and a
+/// link to an anchor alone (`#Filter`, a heading of the page the text was
+/// written for, which the generated docs are not) keeps only its text.
+pub fn to_markdown_from(input: &str, site: Site) -> String {
     let text = normalize(input);
     let mut converter = Converter::default();
     for segment in split_fences(&text) {
@@ -23,7 +33,29 @@ pub fn to_markdown(input: &str) -> String {
         }
     }
     converter.paragraph_break();
-    render(&converter.blocks)
+    render(&converter.blocks, site)
+}
+
+/// The Tencent Cloud site a text was written for, where its site-relative
+/// links lead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Site {
+    /// cloud.tencent.com: the Chinese spec's text (tccli), and any text
+    /// whose origin is not known.
+    #[default]
+    China,
+    /// www.tencentcloud.com: the English text of tccli-intl-en.
+    International,
+}
+
+impl Site {
+    /// The scheme and host a site-relative path is appended to.
+    pub fn origin(self) -> &'static str {
+        match self {
+            Site::China => "https://cloud.tencent.com",
+            Site::International => "https://www.tencentcloud.com",
+        }
+    }
 }
 
 /// One character of a converted line.
@@ -732,7 +764,7 @@ fn named_entity(name: &str) -> Option<char> {
 // Step 3: rendering
 // ---------------------------------------------------------------------------
 
-fn render(blocks: &[Block]) -> String {
+fn render(blocks: &[Block], site: Site) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut prev_item = false;
     // Continuation indent of the last list item: at most 3, as 4 would make
@@ -744,7 +776,7 @@ fn render(blocks: &[Block]) -> String {
             Block::Text { kind, lines } => {
                 let rendered = lines
                     .iter()
-                    .map(|line| render_line(line))
+                    .map(|line| render_line(line, site))
                     .filter(|line| !line.is_empty());
                 match kind {
                     BlockKind::Paragraph => (rendered.collect(), false),
@@ -845,10 +877,10 @@ fn trim_toks(toks: &[Tok]) -> &[Tok] {
     &toks[start..end.max(start)]
 }
 
-fn render_line(toks: &[Tok]) -> String {
+fn render_line(toks: &[Tok], site: Site) -> String {
     let mut out = String::new();
     let rest = block_markers(trim_toks(toks), &mut out);
-    render_inline(rest, false, &mut out);
+    render_inline(rest, false, site, &mut out);
     out.truncate(out.trim_end().len());
     out
 }
@@ -889,8 +921,9 @@ fn marker_len(toks: &[Tok]) -> Option<usize> {
 }
 
 /// Renders inline content. `in_link` is set for link text, where links and
-/// autolinks cannot nest and rustdoc does not look for bare URLs.
-fn render_inline(toks: &[Tok], in_link: bool, out: &mut String) {
+/// autolinks cannot nest and rustdoc does not look for bare URLs; `site`
+/// is where the text's site-relative links lead.
+fn render_inline(toks: &[Tok], in_link: bool, site: Site, out: &mut String) {
     let mut i = 0;
     while let Some(&tok) = toks.get(i) {
         let rest = &toks[i..];
@@ -898,7 +931,7 @@ fn render_inline(toks: &[Tok], in_link: bool, out: &mut String) {
             Md('\\') => escape_pair(rest, out),
             Md('`') => code_span(rest, out),
             Md('<') if !in_link => autolink(rest, out),
-            Md('[') if !in_link => link(rest, out),
+            Md('[') if !in_link => link(rest, site, out),
             // No images: rustdoc checks their alt text for bare URLs, and API
             // docs should not hot-link pictures. `\![t](u)` is `!` and a link.
             tok if tok.ch() == '!' && rest.get(1) == Some(&Md('[')) => {
@@ -1220,8 +1253,11 @@ fn looks_like_intra_doc(dest: &str) -> bool {
 }
 
 /// A `[text](dest)` link, kept as a link (its title dropped), or turned into
-/// an autolink when the text is empty or the URL itself.
-fn link(toks: &[Tok], out: &mut String) -> usize {
+/// an autolink when the text is empty or the URL itself. A site-relative
+/// destination (`/document/...`) is made absolute on `site`; an anchor
+/// alone (`#...`) points into the page the text was written for, which
+/// rustdoc does not have, so only the text is kept.
+fn link(toks: &[Tok], site: Site, out: &mut String) -> usize {
     let Some(close) = closing_bracket(toks) else {
         return 0;
     };
@@ -1230,8 +1266,16 @@ fn link(toks: &[Tok], out: &mut String) -> usize {
     };
     let text = trim_toks(&toks[1..close]);
     let label: String = text.iter().map(|t| t.ch()).collect();
-    let target: String = dest.iter().map(|t| t.ch()).collect();
+    let mut target: String = dest.iter().map(|t| t.ch()).collect();
+    if target.starts_with('#') && !text.is_empty() {
+        render_inline(text, false, site, out);
+        return end;
+    }
     let mut encoded = String::new();
+    if target.starts_with('/') && !target.starts_with("//") {
+        target.insert_str(0, site.origin());
+        encoded.push_str(site.origin());
+    }
     for &tok in &dest {
         push_dest_char(tok, &mut encoded);
     }
@@ -1243,7 +1287,7 @@ fn link(toks: &[Tok], out: &mut String) -> usize {
         return 0;
     } else {
         out.push('[');
-        render_inline(text, true, out);
+        render_inline(text, true, site, out);
         out.push_str("](");
         out.push_str(&encoded);
         out.push(')');
@@ -1441,8 +1485,8 @@ mod tests {
             "见[DescribeInstances](https://cloud.tencent.com/document/api/213/15728)接口",
         );
         check(
-            "[镜像](/document/product/213/4940)ID",
-            "[镜像](/document/product/213/4940)ID",
+            "[镜像](https://cloud.tencent.com/document/product/213/4940)ID",
+            "[镜像](https://cloud.tencent.com/document/product/213/4940)ID",
         );
         check(
             "[ DescribeDisks ](https://e.com/a)",
@@ -1466,6 +1510,77 @@ mod tests {
             "【<strong>[CDH](https://e.com/416) ID</strong>】",
             "【**[CDH](https://e.com/416) ID**】",
         );
+    }
+
+    /// Site-relative links lead to the page on the site the text was
+    /// written for: rustdoc (docs.rs) would resolve them on its own host.
+    #[test]
+    fn site_relative_links_become_absolute_on_the_texts_site() {
+        use super::{to_markdown_from, Site};
+        #[track_caller]
+        fn check_on(site: Site, input: &str, expected: &str) {
+            let out = to_markdown_from(input, site);
+            assert_eq!(out, expected, "input: {input:?} on {site:?}");
+            assert_invariants(input, &out);
+        }
+        // The Chinese spec's text: cloud.tencent.com.
+        check(
+            "[镜像](/document/product/213/4940)ID",
+            "[镜像](https://cloud.tencent.com/document/product/213/4940)ID",
+        );
+        check_on(
+            Site::China,
+            "通过[DescribeDisks](/document/product/362/16315)接口查询",
+            "通过[DescribeDisks](https://cloud.tencent.com/document/product/362/16315)接口查询",
+        );
+        check_on(
+            Site::China,
+            "<a href=\"/document/api/213/15753#Filter\">过滤</a>",
+            "[过滤](https://cloud.tencent.com/document/api/213/15753#Filter)",
+        );
+        // tccli-intl-en's English text: www.tencentcloud.com.
+        check_on(
+            Site::International,
+            "see [ENI Use Limits](/document/product/576/18527).",
+            "see [ENI Use Limits](https://www.tencentcloud.com/document/product/576/18527).",
+        );
+        check_on(
+            Site::International,
+            "<a href=\"/document/product/362/15633\">overview</a>",
+            "[overview](https://www.tencentcloud.com/document/product/362/15633)",
+        );
+        // Without a text, the page itself; absolute links stay as written.
+        check_on(
+            Site::International,
+            "[](/document/product/1)",
+            "<https://www.tencentcloud.com/document/product/1>",
+        );
+        check_on(
+            Site::International,
+            "[a](https://cloud.tencent.com/document/product/1)",
+            "[a](https://cloud.tencent.com/document/product/1)",
+        );
+        // A path with literal characters is still encoded after the host.
+        check_on(
+            Site::China,
+            "<a href=\"/help/a (b)\">t</a>",
+            "[t](https://cloud.tencent.com/help/a%20%28b%29)",
+        );
+    }
+
+    /// A link to an anchor alone points at a heading of Tencent's page,
+    /// which the generated docs are not: the text stays, the link goes.
+    #[test]
+    fn anchor_only_links_keep_their_text() {
+        check(
+            "否则操作会以特定[错误码](#6.-.E9.94.99.E8.AF.AF.E7.A0.81)返回。",
+            "否则操作会以特定错误码返回。",
+        );
+        check("<a href=\"#Filter\">Filter</a>传值", "Filter传值");
+        check("[`Filter`](#Filter)传值", "`Filter`传值");
+        check("[**注意**](#note)", "**注意**");
+        // Nothing to keep: the brackets stay, escaped.
+        check("[](#x)", "\\[\\](#x)");
     }
 
     #[test]

@@ -109,8 +109,8 @@ pub fn toml_string(text: &str) -> String {
 
 fn cargo_toml(krate: &Crate) -> String {
     let description = toml_string(&format!(
-        "Tencent Cloud {} ({}) API bindings",
-        krate.title, krate.service
+        "Tencent Cloud API bindings for {}",
+        krate.english_name(false)
     ));
     format!(
         "{header}[package]\n\

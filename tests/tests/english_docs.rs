@@ -99,6 +99,121 @@ fn the_committed_cvm_crate_reads_in_english() {
     assert!(text.contains("pub async fn purchase_reserved_instances_offering("));
 }
 
+/// Han characters: what tells Chinese text from English.
+fn han(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}'))
+}
+
+/// What crates.io and the top of docs.rs show of a crate: the Cargo.toml
+/// `description`, the crate-level docs (`//!` of lib.rs) and the first
+/// line of each version module's docs (its title). Each must be English.
+fn crate_front_text(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (path, text) in files {
+        let lines: Vec<&str> = if path.ends_with("Cargo.toml") {
+            text.lines()
+                .filter(|l| l.starts_with("description = "))
+                .collect()
+        } else if path.ends_with("src/lib.rs") {
+            text.lines().filter(|l| l.starts_with("//!")).collect()
+        } else if path.ends_with("mod.rs") && !path.contains("/mock") {
+            text.lines()
+                .filter(|l| l.starts_with("//!"))
+                .take(1)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        found.extend(lines.into_iter().map(|l| (path.clone(), l.to_owned())));
+    }
+    found
+}
+
+#[track_caller]
+fn assert_english(files: &BTreeMap<String, String>) {
+    let front = crate_front_text(files);
+    assert!(!front.is_empty(), "no crate description or docs found");
+    for (path, line) in front {
+        if let Some(c) = han(&line) {
+            panic!("{path}: `{c}` is Chinese, in English crate text: {line}");
+        }
+    }
+}
+
+/// Every committed crate is described, and documented at its top, in
+/// English: crates.io and docs.rs readers get the English product name.
+#[test]
+fn the_committed_crates_describe_themselves_in_english() {
+    let generated = workspace_root().join("generated");
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(&generated).expect("lists generated/") {
+        let dir = entry.expect("an entry").path();
+        if !dir.join("Cargo.toml").is_file() {
+            continue;
+        }
+        let service = dir
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        let mut paths = vec![dir.join("Cargo.toml"), dir.join("src/lib.rs")];
+        for version in std::fs::read_dir(dir.join("src")).expect("lists src/") {
+            let version = version.expect("an entry").path();
+            if version.join("mod.rs").is_file() {
+                paths.push(version.join("mod.rs"));
+            }
+        }
+        for path in paths {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let relative = path.strip_prefix(&generated).expect("under generated/");
+            files.insert(relative.display().to_string(), text);
+        }
+        let description = &files[&format!("{service}/Cargo.toml")];
+        assert!(
+            description.contains("description = \"Tencent Cloud API bindings for "),
+            "{service}: {description}"
+        );
+    }
+    assert_english(&files);
+    assert!(files["cvm/Cargo.toml"].contains(
+        "description = \"Tencent Cloud API bindings for Cloud Virtual Machine (cvm)\"\n"
+    ));
+    assert!(files["cvm/src/lib.rs"]
+        .contains("//! Tencent Cloud API bindings for Cloud Virtual Machine (`cvm`).\n"));
+    assert!(
+        files["cvm/src/v2/mod.rs"].contains("//! Cloud Virtual Machine (`cvm`) API version v2.\n")
+    );
+}
+
+/// A service whose spec has no English title (most of tccli's: the sample
+/// `scale-check` and `import tccli-all` generate) is named by its short
+/// name, never by its Chinese title.
+#[test]
+fn a_service_without_an_english_title_is_named_by_its_short_name() {
+    let api = API.replace(
+        r#""serviceShortName": "thing""#,
+        r#""serviceShortName": "thing", "serviceNameCN": "东西服务""#,
+    );
+    let imported = tccli::import("api.json", &api, None).unwrap_or_else(|e| panic!("{e}"));
+    let dir = workspace_root().join("target/english-docs/thing/2020-01-01");
+    let mut version = tencentcloud_codegen::spec::load_version_from_texts(&dir, &imported)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version.meta.value.title, "东西服务");
+    choose_docs(&mut version, DocLang::En);
+    let crates = resolve(&[version]).unwrap_or_else(|e| panic!("{e}"));
+    let files: BTreeMap<String, String> = tencentcloud_codegen::render::crate_files(&crates[0])
+        .into_iter()
+        .map(|(path, text)| (path.display().to_string(), text))
+        .collect();
+    assert_english(&files);
+    assert!(files["thing/Cargo.toml"]
+        .contains("description = \"Tencent Cloud API bindings for thing\"\n"));
+    assert!(files["thing/src/lib.rs"].contains("//! Tencent Cloud API bindings for `thing`.\n"));
+    assert!(files["thing/src/v20200101/mod.rs"].contains("//! `thing` API version 2020-01-01.\n"));
+}
+
 #[test]
 fn chinese_docs_are_one_flag_away() {
     let mut version = cvm_spec();

@@ -205,19 +205,24 @@ fn import_tccli(args: cli::TccliArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The files of a version folder that other importers or hands maintain
-/// (`errorcodes.json`, `waiters.json`): a tccli import keeps them.
+/// What other importers or hands maintain in a version folder: a tccli
+/// import keeps its files (`errorcodes.json`, `waiters.json`) and the
+/// English title (`title_en`) of its `service.json`.
 pub(crate) fn keep_version_extras(
     out: &Path,
     files: &mut tencentcloud_codegen::files::FileTree,
 ) -> Result<(), String> {
+    let read =
+        |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()));
     for name in ["errorcodes.json", "waiters.json"] {
         let path = out.join(name);
         if path.exists() {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            files.insert(PathBuf::from(name), text);
+            files.insert(PathBuf::from(name), read(&path)?);
         }
+    }
+    let service = out.join("service.json");
+    if service.exists() {
+        import::keep_title_en(&read(&service)?, files);
     }
     Ok(())
 }
@@ -403,6 +408,34 @@ pub(crate) mod tests {
         std::fs::remove_file(out.join("waiters.json")).expect("removes");
         import_tccli(args(&out)).expect("imports");
         assert!(out.join("actions/DescribeThings.json").is_file());
+    }
+
+    /// tccli has no English product name: the one kept by hand in
+    /// `service.json` survives a re-import.
+    #[test]
+    fn a_tccli_import_keeps_the_english_title() {
+        let temp = TempDir::new("import-title-en");
+        let api = temp.0.join("api.json");
+        std::fs::write(&api, THING_API).expect("writes");
+        let out = temp.0.join("spec/thing/2020-01-01");
+        let args = || cli::TccliArgs {
+            api: api.display().to_string(),
+            examples: None,
+            intl: None,
+            intl_examples: None,
+            out: out.clone(),
+        };
+        import_tccli(args()).expect("imports");
+        let service = out.join("service.json");
+        let read = || -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(&service).expect("reads")).expect("JSON")
+        };
+        assert!(read().get("title_en").is_none(), "tccli has none");
+        let mut meta = read();
+        meta["title_en"] = "Things".into();
+        std::fs::write(&service, meta.to_string()).expect("writes");
+        import_tccli(args()).expect("imports again");
+        assert_eq!(read()["title_en"], "Things");
     }
 
     #[test]

@@ -656,7 +656,13 @@ fn build_workspace(
         let manifest = files
             .get(Path::new("Cargo.toml"))
             .ok_or_else(|| format!("{package}: the generator wrote no Cargo.toml"))?;
-        let manifest = release_manifest(manifest, package, service, &krate.title, version)?;
+        let manifest = release_manifest(
+            manifest,
+            package,
+            service,
+            &krate.english_name(false),
+            version,
+        )?;
         files.insert(PathBuf::from("Cargo.toml"), manifest);
         let context = ReadmeContext {
             requirement: &version.requirement(),
@@ -703,7 +709,7 @@ fn release_manifest(
     generated: &str,
     package: &str,
     service: &str,
-    title: &str,
+    name: &str,
     version: Semver,
 ) -> Result<String, String> {
     let mut keywords = vec!["tencentcloud".to_owned(), "tencent-cloud".to_owned()];
@@ -714,8 +720,10 @@ fn release_manifest(
         .take(5)
         .map(|k| tencentcloud_codegen::render::toml_string(&k))
         .collect();
+    // `name` is English (`Cloud Virtual Machine (cvm)`, or `cvm` alone):
+    // crates.io shows it to everyone.
     let description = format!(
-        "Tencent Cloud API bindings for {service} ({title}): async, signed, typed calls, \
+        "Tencent Cloud API bindings for {name}: async, signed, typed calls, \
          with a local mock for tests"
     );
     let mut out = String::new();
@@ -1027,9 +1035,19 @@ mod tests {
         let generated = "# header\n[package]\nname = \"tencentcloud-cvm\"\nversion = \"0.1.0\"\n\
                          description = \"x\"\nrepository.workspace = true\n\n[dependencies]\n";
         let version = Semver::parse("0.3.1").expect("semver");
-        let manifest = release_manifest(generated, "tencentcloud-cvm", "cvm", "Cloud", version)
-            .expect("completes");
+        let manifest = release_manifest(
+            generated,
+            "tencentcloud-cvm",
+            "cvm",
+            "Cloud Virtual Machine (cvm)",
+            version,
+        )
+        .expect("completes");
         assert!(manifest.contains("version = \"0.3.1\"\n"));
+        assert!(manifest.contains(
+            "description = \"Tencent Cloud API bindings for Cloud Virtual Machine (cvm): \
+             async, signed, typed calls, with a local mock for tests\"\n"
+        ));
         assert!(manifest.contains("readme = \"README.md\"\n"));
         assert!(manifest.contains(
             "keywords = [\"tencentcloud\", \"tencent-cloud\", \"cvm\", \"sdk\", \"api\"]"

@@ -262,7 +262,8 @@ fn write_workspace(dir: &Path, services: &[String], with_decoder: bool) -> Resul
 
 /// Every committed `api-spec/<service>/<version>/` that tccli also has
 /// must be exactly its import, with the pinned tccli-intl-en's English
-/// docs: the committed specs are never hand-edited.
+/// docs: the committed specs are never hand-edited, but for what an import
+/// keeps ([`crate::keep_version_extras`]).
 fn check_committed_specs(tccli: &Path) -> Result<(), String> {
     let spec_root = workspace_root().join("api-spec");
     let found = tccli_tree::find_versions(tccli).map_err(|e| e.to_string())?;
@@ -277,7 +278,8 @@ fn check_committed_specs(tccli: &Path) -> Result<(), String> {
         if !dir.is_dir() {
             continue;
         }
-        // Error codes and waiters come from elsewhere; an import keeps them.
+        // Error codes, waiters and the English title come from elsewhere;
+        // an import keeps them.
         crate::keep_version_extras(&dir, &mut version.files)?;
         let diff =
             diff_tree(&dir, &version.files).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -459,5 +461,23 @@ mod tests {
         assert!(out
             .join("other/2020-01-01/actions/DescribeThings.json")
             .is_file());
+    }
+
+    /// `import tccli-all` replaces a version folder whole, but keeps the
+    /// English title kept by hand in its `service.json`.
+    #[test]
+    fn tccli_all_keeps_the_english_title() {
+        let temp = TempDir::new("tccli-all-title-en");
+        let out = temp.0.join("spec");
+        write_imported(&out, vec![imported(THING_API)]).unwrap_or_else(|e| panic!("{e}"));
+        let service = out.join("thing/2020-01-01/service.json");
+        let read = || -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(&service).expect("reads")).expect("JSON")
+        };
+        let mut meta = read();
+        meta["title_en"] = "Things".into();
+        std::fs::write(&service, meta.to_string()).expect("writes");
+        write_imported(&out, vec![imported(THING_API)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read()["title_en"], "Things");
     }
 }

@@ -12,10 +12,10 @@ use crate::spec::model::{Family, HttpMethod, SigningMethod};
 pub fn lib_rs(krate: &Crate) -> String {
     let mut w = RustWriter::new();
     let mut doc = format!(
-        "Tencent Cloud {} (`{}`) API bindings.\n\n\
+        "Tencent Cloud API bindings for {}.\n\n\
          Each API version is a module with a `Client` that has one async method per\n\
          action, and a request and a reply struct per action.\n\n",
-        krate.title, krate.service
+        krate.english_name(true)
     );
     if let Some(example) = crate_example(krate) {
         doc.push_str(&example);
@@ -89,9 +89,12 @@ pub fn version_mod_rs(krate: &Crate, version: &Version) -> String {
     let protocol = &meta.protocol;
     let mut w = RustWriter::new();
     w.inner_doc(&format!(
-        "{} (`{}`) API version {}.\n\n{}",
-        meta.title,
-        krate.service,
+        "{} API version {}.\n\n{}",
+        crate::spec::model::english_name(
+            meta.english_title().or(krate.title_en.as_deref()),
+            &krate.service,
+            true
+        ),
         meta.version,
         crate::docs::to_markdown(&meta.description)
     ));

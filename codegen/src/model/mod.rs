@@ -26,11 +26,21 @@ pub struct Crate {
     pub service: String,
     /// `tencentcloud-cvm`.
     pub package: String,
-    pub title: String,
+    /// The English product name (`Cloud Virtual Machine`) of the newest
+    /// version that has one ([`ServiceMeta::english_title`]).
+    pub title_en: Option<String>,
     pub versions: Vec<Version>,
 }
 
 impl Crate {
+    /// How English text (the crate docs, its description) names the
+    /// service: `Cloud Virtual Machine (cvm)`, or the short name alone
+    /// when no version has an English title, never the Chinese one; with
+    /// `code`, the short name is Markdown code (`` `cvm` ``).
+    pub fn english_name(&self, code: bool) -> String {
+        crate::spec::model::english_name(self.title_en.as_deref(), &self.service, code)
+    }
+
     /// Whether any version has a streamed action: then the crate depends
     /// on `tencentcloud-stream`.
     pub fn streams(&self) -> bool {

@@ -15,7 +15,7 @@ pub use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use self::naming::NameKind;
-use crate::docs::to_markdown;
+use crate::docs::to_markdown_from;
 use crate::spec::model::{Family, Field, HttpMethod, SigningMethod, Status};
 use crate::spec::{Primitive, ServiceVersion, Sourced, SpecError, SpecErrors, TypeRef};
 
@@ -60,14 +60,16 @@ pub fn resolve(versions: &[ServiceVersion]) -> Result<Vec<Crate>, SpecErrors> {
             }
         }
         resolved.sort_by(|a, b| a.module.cmp(&b.module));
-        let title = resolved
-            .first()
-            .map(|v| v.meta.title.clone())
-            .unwrap_or_default();
+        // The newest version's name wins: a product may be renamed.
+        let title_en = resolved
+            .iter()
+            .rev()
+            .find_map(|v| v.meta.english_title())
+            .map(str::to_owned);
         crates.push(Crate {
             service: service.to_owned(),
             package: format!("tencentcloud-{service}"),
-            title,
+            title_en,
             versions: resolved,
         });
     }
@@ -172,7 +174,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             action: name.clone(),
             method,
             title: spec.title.clone(),
-            doc: to_markdown(&spec.description),
+            doc: to_markdown_from(&spec.description, spec.description_site),
             deprecated: spec.status == Status::Deprecated,
             host: spec.host.clone(),
             request,
@@ -203,7 +205,7 @@ fn resolve_version(version: &ServiceVersion) -> Result<Version, SpecErrors> {
             );
             structs.push(Struct {
                 name: rust.clone(),
-                doc: to_markdown(&ty.value.description),
+                doc: to_markdown_from(&ty.value.description, ty.value.description_site),
                 kind,
                 fields: members(
                     version,
@@ -512,7 +514,7 @@ fn rust_type(version: &ServiceVersion, type_ref: &TypeRef, owner: &str, output: 
 }
 
 fn field_doc(field: &Field) -> String {
-    let mut doc = to_markdown(&field.description);
+    let mut doc = to_markdown_from(&field.description, field.description_site);
     let mut notes = Vec::new();
     if field.required {
         notes.push("Required.".to_owned());

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use super::model::Field;
 use super::ServiceVersion;
+use crate::docs::Site;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DocLang {
@@ -39,34 +40,38 @@ fn fallback_marker(lang: DocLang) -> &'static str {
 }
 
 /// Han characters: what tells Chinese text from English here.
-fn has_han(text: &str) -> bool {
+pub(crate) fn has_han(text: &str) -> bool {
     text.chars()
         .any(|c| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}'))
 }
 
-/// The text in `lang`, else the other's. `description` holds the spec's
-/// own text (Chinese from tccli; hand-written specs may be in English), so
-/// a fallback is marked only when its script shows the other language.
-fn pick(own: &str, en: &str, lang: DocLang) -> String {
-    let (wanted, other) = match lang {
-        DocLang::En => (en, own),
-        DocLang::Zh => (own, en),
+/// The text in `lang`, else the other's, and the site it was written for:
+/// the spec's own text (`own`: Chinese from tccli; hand-written specs may
+/// be in English) is the Chinese site's, tccli-intl-en's (`en`) the
+/// international site's. A fallback is marked only when its script shows
+/// the other language.
+fn pick(own: &str, en: &str, lang: DocLang) -> (String, Site) {
+    let ((wanted, wanted_site), (other, other_site)) = match lang {
+        DocLang::En => ((en, Site::International), (own, Site::China)),
+        DocLang::Zh => ((own, Site::China), (en, Site::International)),
     };
     if !wanted.trim().is_empty() {
-        return wanted.to_owned();
+        return (wanted.to_owned(), wanted_site);
     }
     let foreign = match lang {
         DocLang::En => has_han(other),
         DocLang::Zh => !other.trim().is_empty() && !has_han(other),
     };
-    match foreign {
+    let text = match foreign {
         true => format!("{}{other}", fallback_marker(lang)),
         false => other.to_owned(),
-    }
+    };
+    (text, other_site)
 }
 
 fn choose_field(field: &mut Field, lang: DocLang) {
-    let chosen = pick(&field.description, &field.description_en, lang);
+    let (chosen, site) = pick(&field.description, &field.description_en, lang);
+    field.description_site = site;
     if chosen != field.description {
         field.spec_description = Some(std::mem::replace(&mut field.description, chosen));
     }
@@ -76,15 +81,16 @@ fn choose_field(field: &mut Field, lang: DocLang) {
 pub fn choose_docs(version: &mut ServiceVersion, lang: DocLang) {
     for action in version.actions.values_mut() {
         let action = &mut action.value;
-        action.title = pick(&action.title, &action.title_en, lang);
-        action.description = pick(&action.description, &action.description_en, lang);
+        action.title = pick(&action.title, &action.title_en, lang).0;
+        (action.description, action.description_site) =
+            pick(&action.description, &action.description_en, lang);
         for field in action.input.iter_mut().chain(action.output.iter_mut()) {
             choose_field(field, lang);
         }
     }
     for ty in version.types.values_mut() {
         let ty = &mut ty.value;
-        ty.description = pick(&ty.description, &ty.description_en, lang);
+        (ty.description, ty.description_site) = pick(&ty.description, &ty.description_en, lang);
         for field in &mut ty.fields {
             choose_field(field, lang);
         }
@@ -97,12 +103,25 @@ mod tests {
 
     #[test]
     fn the_chosen_language_wins_and_the_other_is_marked() {
-        assert_eq!(pick("中文", "English", DocLang::En), "English");
-        assert_eq!(pick("中文", "", DocLang::En), "(Chinese only) 中文");
-        assert_eq!(pick("中文", "English", DocLang::Zh), "中文");
-        assert_eq!(pick("", "English", DocLang::Zh), "(仅英文) English");
-        assert_eq!(pick("", " ", DocLang::En), "");
+        let text = |own, en, lang| pick(own, en, lang).0;
+        assert_eq!(text("中文", "English", DocLang::En), "English");
+        assert_eq!(text("中文", "", DocLang::En), "(Chinese only) 中文");
+        assert_eq!(text("中文", "English", DocLang::Zh), "中文");
+        assert_eq!(text("", "English", DocLang::Zh), "(仅英文) English");
+        assert_eq!(text("", " ", DocLang::En), "");
         // A hand-written spec in English needs no marker.
-        assert_eq!(pick("List things", "", DocLang::En), "List things");
+        assert_eq!(text("List things", "", DocLang::En), "List things");
+    }
+
+    /// tccli-intl-en's text was written for the international site, the
+    /// spec's own for the Chinese one, whichever language is asked for.
+    #[test]
+    fn the_chosen_text_knows_its_site() {
+        let site = |own, en, lang| pick(own, en, lang).1;
+        assert_eq!(site("中文", "English", DocLang::En), Site::International);
+        assert_eq!(site("中文", "", DocLang::En), Site::China);
+        assert_eq!(site("中文", "English", DocLang::Zh), Site::China);
+        assert_eq!(site("", "English", DocLang::Zh), Site::International);
+        assert_eq!(site("List things", "", DocLang::En), Site::China);
     }
 }

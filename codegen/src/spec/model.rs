@@ -5,15 +5,52 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::docs::Site;
+
 /// `service.json`: one service version and its wire rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceMeta {
     pub service: String,
     pub version: String,
+    /// The product name as tccli has it (`serviceNameCN`: Chinese).
     pub title: String,
+    /// The English product name (`Cloud Virtual Machine`), kept by hand:
+    /// neither tccli nor tccli-intl-en has one, and an import keeps it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_en: String,
     pub description: String,
     pub protocol: Protocol,
+}
+
+impl ServiceMeta {
+    /// The product name English text may use: `title_en`, else a `title`
+    /// that is not Chinese (a hand-written spec's), else none.
+    pub fn english_title(&self) -> Option<&str> {
+        [self.title_en.trim(), self.title.trim()]
+            .into_iter()
+            .find(|title| !title.is_empty() && !super::doc_lang::has_han(title))
+    }
+
+    /// How English text names the service: `Cloud Virtual Machine (cvm)`,
+    /// or the short name alone when there is no English title; with
+    /// `code`, the short name is Markdown code (`` `cvm` ``).
+    pub fn english_name(&self, code: bool) -> String {
+        english_name(self.english_title(), &self.service, code)
+    }
+}
+
+/// [`ServiceMeta::english_name`] of a service named `service`.
+pub fn english_name(title: Option<&str>, service: &str, code: bool) -> String {
+    let service = if code {
+        format!("`{service}`")
+    } else {
+        service.to_owned()
+    };
+    match title {
+        Some(title) => format!("{title} ({service})"),
+        None => service,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +133,10 @@ pub struct Action {
     pub title_en: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description_en: String,
+    /// The site `description` was written for, set by
+    /// [`crate::spec::choose_docs`]: its site-relative links lead there.
+    #[serde(skip)]
+    pub description_site: Site,
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
@@ -119,6 +160,9 @@ pub struct TypeDef {
     pub description: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description_en: String,
+    /// As [`Action::description_site`].
+    #[serde(skip)]
+    pub description_site: Site,
     pub fields: Vec<Field>,
 }
 
@@ -147,6 +191,9 @@ pub struct Field {
     /// doc language.
     #[serde(skip)]
     pub spec_description: Option<String>,
+    /// As [`Action::description_site`].
+    #[serde(skip)]
+    pub description_site: Site,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,4 +208,44 @@ pub struct Example {
 
 fn is_false(value: &bool) -> bool {
     !*value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(title: &str, title_en: &str) -> ServiceMeta {
+        let mut meta: ServiceMeta = serde_json::from_value(serde_json::json!({
+            "service": "cvm", "version": "2017-03-12", "title": title, "description": "",
+            "protocol": {
+                "family": "api3",
+                "endpoint": {"host": "cvm.tencentcloudapi.com", "path": "/"},
+                "signing": {"methods": ["TC3-HMAC-SHA256"], "default": "TC3-HMAC-SHA256"},
+                "http_methods": ["POST"],
+                "list_encoding": {"style": "dotted", "index_base": 0}
+            }
+        }))
+        .expect("a service.json");
+        meta.title_en = title_en.to_owned();
+        meta
+    }
+
+    /// English text names a service by its English title, else by a title
+    /// that is not Chinese, else by its short name: never in Chinese.
+    #[test]
+    fn the_english_name_is_never_chinese() {
+        let named = meta("云服务器", "Cloud Virtual Machine");
+        assert_eq!(named.english_title(), Some("Cloud Virtual Machine"));
+        assert_eq!(named.english_name(false), "Cloud Virtual Machine (cvm)");
+        assert_eq!(named.english_name(true), "Cloud Virtual Machine (`cvm`)");
+        let chinese = meta("云服务器", "");
+        assert_eq!(chinese.english_title(), None);
+        assert_eq!(chinese.english_name(false), "cvm");
+        assert_eq!(chinese.english_name(true), "`cvm`");
+        // A hand-written spec's English title serves.
+        assert_eq!(meta("Fixture", "").english_title(), Some("Fixture"));
+        // A Chinese `title_en` is no English title.
+        assert_eq!(meta("云服务器", "云服务器").english_title(), None);
+        assert_eq!(meta("", " ").english_title(), None);
+    }
 }

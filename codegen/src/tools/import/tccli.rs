@@ -337,6 +337,7 @@ fn import_inner(
             description: action.document.clone(),
             title_en: action.name_en.clone(),
             description_en: action.document_en.clone(),
+            description_site: Default::default(),
             status,
             host: None,
             input: input_fields,
@@ -362,6 +363,7 @@ fn import_inner(
             name: name.clone(),
             description: object.document.clone(),
             description_en: object.document_en.clone(),
+            description_site: Default::default(),
             fields: fields(&api, name, object).map_err(|(l, m)| invalid(l, m))?,
         };
         files.insert(PathBuf::from(format!("types/{name}.json")), json(&spec));
@@ -572,6 +574,9 @@ fn service_meta(meta: &ApiMetadata) -> ServiceMeta {
         service: service.clone(),
         version: meta.api_version.clone(),
         title: meta.service_name_cn.clone(),
+        // Neither tccli has an English name: `title_en` is kept by hand,
+        // and a re-import keeps it (`keep_title_en`).
+        title_en: String::new(),
         description: meta.api_brief.clone().unwrap_or_default(),
         // Every API 3.0 service shares these wire rules.
         protocol: Protocol {
@@ -649,6 +654,7 @@ fn fields(
                 description: member.document.clone(),
                 description_en: member.document_en.clone(),
                 spec_description: None,
+                description_site: Default::default(),
                 example,
             })
         })

@@ -3584,7 +3584,7 @@ impl serde::Serialize for DescribeDiskConfigQuotaResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DescribeDiskStoragePoolRequest {
-    /// Number of returned results, defaults to 20 with a maximum value of 100. For further introduction about `Limit`, see relevant sections in the API [overview](/document/product/362/15633).
+    /// Number of returned results, defaults to 20 with a maximum value of 100. For further introduction about `Limit`, see relevant sections in the API [overview](https://www.tencentcloud.com/document/product/362/15633).
     ///
     /// Example: `20`
     pub limit: Option<u64>,
@@ -3599,7 +3599,7 @@ pub struct DescribeDiskStoragePoolRequest {
     /// - cage-id - Array of String - Optional - Filter by the ID of the cage where the cluster resides.
     /// - disk-type - Array of string - Optional - Filter by the media type of cloud disks (`CLOUD_BASIC`: HDD cloud disk | `CLOUD_PREMIUM`: Premium cloud disk. | `CLOUD_SSD`: SSD cloud disk.)
     pub filters: Option<Vec<Filter>>,
-    /// Offset, defaults to 0. For further introduction about `Offset`, see the relevant sections in the API [overview](/document/product/362/15633).
+    /// Offset, defaults to 0. For further introduction about `Offset`, see the relevant sections in the API [overview](https://www.tencentcloud.com/document/product/362/15633).
     ///
     /// Example: `0`
     pub offset: Option<u64>,
@@ -7051,7 +7051,7 @@ impl serde::Serialize for ModifyDiskExtraPerformanceResponse {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDisksChargeTypeRequest {
-    /// (Chinese only) 一个或多个待操作的云硬盘ID,可以通过[DescribeDisks](/document/product/362/16315)接口查询。每次请求批量云硬盘上限为100。
+    /// (Chinese only) 一个或多个待操作的云硬盘ID,可以通过[DescribeDisks](https://cloud.tencent.com/document/product/362/16315)接口查询。每次请求批量云硬盘上限为100。
     ///
     /// Required. Example: `["disk-jwk0zvrg"]`
     pub disk_ids: Vec<String>,
@@ -7171,7 +7171,7 @@ impl serde::Serialize for ModifyDisksChargeTypeResponse {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyDisksRenewFlagRequest {
-    /// (Chinese only) 一个或多个待操作的云硬盘ID，该参数可以通过[DescribeDisks](/document/product/362/16315)接口查询。
+    /// (Chinese only) 一个或多个待操作的云硬盘ID，该参数可以通过[DescribeDisks](https://cloud.tencent.com/document/product/362/16315)接口查询。
     ///
     /// Required. Example: `["disk-1esd341d"]`
     pub disk_ids: Vec<String>,

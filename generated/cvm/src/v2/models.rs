@@ -1921,7 +1921,7 @@ pub struct DescribeEipRequest {
     pub eips: Option<Vec<String>>,
     /// (Chinese only) 服务器实例ID列表，列表下标从0开始，可通过[DescribeInstances](http://cloud.tencent.com/doc/api/229/%E6%9F%A5%E7%9C%8B%E5%AE%9E%E4%BE%8B%E5%88%97%E8%A1%A8)接口返回字段中的unInstanceId获取
     pub un_instance_ids: Option<Vec<String>>,
-    /// (Chinese only) 弹性网卡唯一ID列表，列表下标从0开始，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
+    /// (Chinese only) 弹性网卡唯一ID列表，列表下标从0开始，可通过[DescribeNetworkInterfaces](https://cloud.tencent.com/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
     pub network_interface_ids: Option<Vec<String>>,
     /// (Chinese only) 服务器内网IP
     pub private_ip_address: Option<String>,
@@ -3069,13 +3069,13 @@ pub struct DescribeInstancesRequest {
     pub search_word: Option<String>,
     /// (Chinese only) （过滤条件）实例的状态，状态的列举见上。
     pub status: Option<i64>,
-    /// (Chinese only) （过滤条件）[项目ID](/document/api/378/4398)。
+    /// (Chinese only) （过滤条件）[项目ID](https://cloud.tencent.com/document/api/378/4398)。
     pub project_id: Option<i64>,
-    /// (Chinese only) （过滤条件）[可用区ID](/document/product/213/15707)。
+    /// (Chinese only) （过滤条件）[可用区ID](https://cloud.tencent.com/document/product/213/15707)。
     pub zone_id: Option<i64>,
-    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](https://cloud.tencent.com/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     pub offset: Option<i64>,
-    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](https://cloud.tencent.com/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     pub limit: Option<i64>,
 }
 
@@ -3268,9 +3268,9 @@ pub struct DescribeKeyPairsRequest {
     pub key_name: Option<String>,
     /// (Chinese only) 项目ID，使用项目ID过滤结果。
     pub project_id: Option<String>,
-    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 偏移量，默认为0。关于`offset`的更进一步介绍参考 API [简介](https://cloud.tencent.com/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     pub offset: Option<i64>,
-    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
+    /// (Chinese only) 返回数量，默认 20，最大值 100。关于`limit`的更进一步介绍参考 API [简介](https://cloud.tencent.com/doc/api/229/568#.E8.BE.93.E5.85.A5.E5.8F.82.E6.95.B0.E4.B8.8E.E8.BF.94.E5.9B.9E.E5.8F.82.E6.95.B0.E9.87.8A.E4.B9.89)中的相关小节。
     pub limit: Option<i64>,
 }
 
@@ -4215,7 +4215,7 @@ pub struct EipBindInstanceRequest {
     pub eip_id: String,
     /// (Chinese only) 待操作服务器的实例ID，可通过[DescribeInstances](https://cloud.tencent.com/document/api/213/831)接口返回字段中的unInstanceId获取，传入参数unInstanceId表示绑定服务器的主网卡主IP
     pub un_instance_id: Option<String>,
-    /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
+    /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](https://cloud.tencent.com/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP，绑定时或者传入参数unInstanceId，或者传入参数networkInterfaceId和privateIpAddress。当networkInterfaceId和privateIpAddress没有绑定在服务器上时，绑定操作会保持其与EIP的关系。
     pub private_ip_address: Option<String>,
@@ -4350,7 +4350,7 @@ pub struct EipUnBindInstanceRequest {
     /// (Chinese only) 弹性公网IP与服务器解绑后，是否需要为服务器的主网卡主IP重新分配新的普通公网IP。该普通公网IP随着服务器的释放而释放，不具备弹性。
     /// 0：不分配； 1：分配（默认为0）。
     pub alloc_wan_ip: Option<i64>,
-    /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
+    /// (Chinese only) 弹性网卡唯一ID，可通过[DescribeNetworkInterfaces](https://cloud.tencent.com/doc/api/245/4814)接口返回字段中的networkInterfaceId获取
     pub network_interface_id: Option<String>,
     /// (Chinese only) 服务器内网IP，解绑时或者传入参数eipId，或者传入参数networkInterfaceId和privateIpAddress
     pub private_ip_address: Option<String>,
@@ -4713,11 +4713,11 @@ impl serde::Serialize for ImportKeyPairResponse {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InquiryInstancePriceHourRequest {
-    /// (Chinese only) 实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 实例核数。CPU与内存具体的配比限制参见[CVM实例配置](https://cloud.tencent.com/document/product/213/2177)。
     ///
     /// Required.
     pub cpu: i64,
-    /// (Chinese only) 实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](https://cloud.tencent.com/document/product/213/2177)。
     ///
     /// Required.
     pub mem: i64,
@@ -4924,10 +4924,10 @@ pub struct InquiryInstancePriceRequest {
     pub period: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：实例类型（例如高IO机型等）。默认为`CVM.S1`。更多实例类型，可在“创建实例”中查看“实例类型”一节。
     pub instance_model: Option<String>,
-    /// (Chinese only) - 查询包年包月实例价格（必选）：实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：实例核数。CPU与内存具体的配比限制参见[CVM实例配置](https://cloud.tencent.com/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：CPU核数。升级后的核数。
     pub cpu: Option<i64>,
-    /// (Chinese only) - 查询包年包月实例价格（必选）：实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) - 查询包年包月实例价格（必选）：实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](https://cloud.tencent.com/document/product/213/2177)。
     /// - 查询实例配置升级的价格（可选）：内存。 升级后的内存大小(GB)。
     pub mem: Option<i64>,
     /// (Chinese only) - 查询包年包月实例价格（可选）：硬盘类型。1:本地硬盘、2:普通云硬盘、3:本地SSD硬盘、4:SSD云硬盘，默认为本地硬盘。关于数据盘的类型选择请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
@@ -7433,15 +7433,15 @@ impl serde::Serialize for ResetInstancesResponse {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResizeInstanceHourRequest {
-    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](/doc/api/229/831) API返回值中的 unInstanceId 获取。
+    /// (Chinese only) 待操作的实例ID。可通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API返回值中的 unInstanceId 获取。
     ///
     /// Required.
     pub instance_id: String,
-    /// (Chinese only) 升级后的实例核数。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 升级后的实例核数。CPU与内存具体的配比限制参见[CVM实例配置](https://cloud.tencent.com/document/product/213/2177)。
     pub cpu: Option<i64>,
-    /// (Chinese only) 升级后的实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](/document/product/213/2177)。
+    /// (Chinese only) 升级后的实例内存大小(GB)。CPU与内存具体的配比限制参见[CVM实例配置](https://cloud.tencent.com/document/product/213/2177)。
     pub mem: Option<i64>,
-    /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致，无法更改。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](/doc/product/213/498)。
+    /// (Chinese only) 数据盘大小（GB）。最小调整步长为10G，此参数默认值为0，表示不购买数据盘。其所分配数据盘的类型与创建实例时 `storageType` 所指定的一致，无法更改。关于不同类型数据盘的特性与容量限制请参考[硬盘产品简介](https://cloud.tencent.com/doc/product/213/498)。
     ///
     /// Required.
     pub storage_size: i64,
@@ -8345,7 +8345,7 @@ pub struct RunInstancesHourResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的 [模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-    /// (Chinese only) 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](/doc/api/229/831) API 查询实例的详细信息。
+    /// (Chinese only) 系统自动生成实例的ID，命名格式为“ins-xxxxxxxx”，可使用此 ID 通过 [DescribeInstances](https://cloud.tencent.com/doc/api/229/831) API 查询实例的详细信息。
     pub un_instance_ids: Vec<String>,
 }
 
@@ -8421,7 +8421,7 @@ pub struct RunInstancesRequest {
     pub wan_ip: Option<i64>,
     /// (Chinese only) [私有网络](https://cloud.tencent.com/doc/product/215/535)ID。私有网络下为必填，不填则为基础网络。
     pub vpc_id: Option<String>,
-    /// (Chinese only) [子网](/doc/product/215/4927#.E5.AD.90.E7.BD.91)ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
+    /// (Chinese only) [子网](https://cloud.tencent.com/doc/product/215/4927#.E5.AD.90.E7.BD.91)ID，私有网络下为必填（必须保证此`subnetId`在本可用区内）。
     pub subnet_id: Option<String>,
     /// (Chinese only) 是否是[公网网关](https://cloud.tencent.com/doc/product/215/3089#3.-.E5.90.91.E7.A7.81.E6.9C.89.E7.BD.91.E7.BB.9C.E4.B8.AD.E6.B7.BB.E5.8A.A0.E5.85.AC.E7.BD.91.E7.BD.91.E5.85.B3。)。0：非公网网关；1：公网网关；默认为0。公网网关只有在实例拥有公网IP并处于私有网络下时才能正常使用。
     pub is_vpc_gateway: Option<i64>,
@@ -8780,7 +8780,7 @@ pub struct RunInstancesResponse {
     pub code: Option<i64>,
     /// (Chinese only) 模块错误信息描述，与接口相关。详见错误码页面的[模块错误码](https://cloud.tencent.com/doc/api/372/%E9%94%99%E8%AF%AF%E7%A0%81#2.E3.80.81.E6.A8.A1.E5.9D.97.E9.94.99.E8.AF.AF.E7.A0.81)。
     pub message: Option<String>,
-    /// (Chinese only) 生成的订单号，可通过[DescribeDeals](/doc/api/403/4392) API查询后续执行状况。
+    /// (Chinese only) 生成的订单号，可通过[DescribeDeals](https://cloud.tencent.com/doc/api/403/4392) API查询后续执行状况。
     pub deal_ids: Vec<i64>,
 }
 
@@ -9257,7 +9257,7 @@ pub struct SyncCvmImageRequest {
     ///
     /// Required.
     pub src_region: String,
-    /// (Chinese only) 镜像ID。可通过 [DescribeImages](/document/product/213/1272) 接口返回值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
+    /// (Chinese only) 镜像ID。可通过 [DescribeImages](https://cloud.tencent.com/document/product/213/1272) 接口返回值中的 unImgId 获取（此接口支持同时传入多个ID。此参数的具体格式可参考API[简介](https://cloud.tencent.com/doc/api/229/568)的`id.n`一节）。
     ///
     /// Required.
     pub img_id_list: Vec<String>,

@@ -1307,7 +1307,7 @@ pub struct DescribeInstancesInstance {
     pub un_img_id: Option<String>,
     /// (Chinese only) 当前状态，具体意义见上文。
     pub status: Option<i64>,
-    /// (Chinese only) 所属地域。具体意义可通过 [DescribeProductRegionList](/document/api/213/2849) API查询。
+    /// (Chinese only) 所属地域。具体意义可通过 [DescribeProductRegionList](https://cloud.tencent.com/document/api/213/2849) API查询。
     pub region: Option<String>,
     /// (Chinese only) 创建时间。
     pub create_time: Option<String>,
@@ -1334,11 +1334,11 @@ pub struct DescribeInstancesInstance {
     /// 3：按带宽。
     /// 关于各个网络计费模式之间的区别可以参考[购买网络带宽](https://cloud.tencent.com/doc/product/213/509)。
     pub network_pay_mode: Option<i64>,
-    /// (Chinese only) [可用区](/doc/product/213/6091)ID。
+    /// (Chinese only) [可用区](https://cloud.tencent.com/doc/product/213/6091)ID。
     pub zone_id: Option<i64>,
     /// (Chinese only) 可用区名称。
     pub zone_name: Option<String>,
-    /// (Chinese only) [私有网络](/help/什么是私有网络)ID。
+    /// (Chinese only) [私有网络](https://cloud.tencent.com/help/什么是私有网络)ID。
     pub vpc_id: Option<i64>,
     /// (Chinese only) 子网ID。
     pub subnet_id: Option<i64>,

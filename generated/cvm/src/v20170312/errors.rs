@@ -193,7 +193,7 @@ pub enum ErrorCode {
     ///
     /// `InvalidFilter`
     InvalidFilter,
-    /// [`Filter`](/document/api/213/15753#Filter)传值超出限制。
+    /// [`Filter`](https://cloud.tencent.com/document/api/213/15753#Filter)传值超出限制。
     ///
     /// `InvalidFilterValue.LimitExceeded`
     InvalidFilterValueLimitExceeded,

@@ -2211,7 +2211,7 @@ pub struct AssignPrivateIpAddressesRequest {
     pub network_interface_id: String,
     /// The information on private IP addresses, of which you can specify a maximum of 10 at a time. You should provide either this parameter or SecondaryPrivateIpAddressCount, or both.
     pub private_ip_addresses: Option<Vec<PrivateIpAddressSpecification>>,
-    /// The number of newly-applied private IP addresses. You should provide either this parameter or PrivateIpAddresses, or both. The total number of private IP addresses cannot exceed the quota. For more information, see[ENI Use Limits](/document/product/576/18527).
+    /// The number of newly-applied private IP addresses. You should provide either this parameter or PrivateIpAddresses, or both. The total number of private IP addresses cannot exceed the quota. For more information, see[ENI Use Limits](https://www.tencentcloud.com/document/product/576/18527).
     ///
     /// Example: `2`
     pub secondary_private_ip_address_count: Option<u64>,
