@@ -106,8 +106,9 @@ fn han(text: &str) -> Option<char> {
 }
 
 /// What crates.io and the top of docs.rs show of a crate: the Cargo.toml
-/// `description`, the crate-level docs (`//!` of lib.rs) and the first
-/// line of each version module's docs (its title). Each must be English.
+/// `description`, the crate-level docs (`//!` of lib.rs) and each version
+/// module's docs (its title and the service's description). Each must be
+/// English; a description with no English text is marked `(Chinese only)`.
 fn crate_front_text(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for (path, text) in files {
@@ -119,8 +120,7 @@ fn crate_front_text(files: &BTreeMap<String, String>) -> Vec<(String, String)> {
             text.lines().filter(|l| l.starts_with("//!")).collect()
         } else if path.ends_with("mod.rs") && !path.contains("/mock") {
             text.lines()
-                .filter(|l| l.starts_with("//!"))
-                .take(1)
+                .filter(|l| l.starts_with("//!") && !l.contains("(Chinese only) "))
                 .collect()
         } else {
             Vec::new()

@@ -207,7 +207,8 @@ fn import_tccli(args: cli::TccliArgs) -> Result<(), String> {
 
 /// What other importers or hands maintain in a version folder: a tccli
 /// import keeps its files (`errorcodes.json`, `waiters.json`) and the
-/// English title (`title_en`) of its `service.json`.
+/// English title and description (`title_en`, `description_en`) of its
+/// `service.json`.
 pub(crate) fn keep_version_extras(
     out: &Path,
     files: &mut tencentcloud_codegen::files::FileTree,
@@ -222,7 +223,7 @@ pub(crate) fn keep_version_extras(
     }
     let service = out.join("service.json");
     if service.exists() {
-        import::keep_title_en(&read(&service)?, files);
+        import::keep_english(&read(&service)?, files);
     }
     Ok(())
 }

@@ -79,6 +79,8 @@ fn choose_field(field: &mut Field, lang: DocLang) {
 
 /// Puts the text in `lang` into every `title` and `description` of `version`.
 pub fn choose_docs(version: &mut ServiceVersion, lang: DocLang) {
+    let meta = &mut version.meta.value;
+    meta.description = pick(&meta.description, &meta.description_en, lang).0;
     for action in version.actions.values_mut() {
         let action = &mut action.value;
         action.title = pick(&action.title, &action.title_en, lang).0;

@@ -20,6 +20,10 @@ pub struct ServiceMeta {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title_en: String,
     pub description: String,
+    /// The English `description`, kept by hand like `title_en`;
+    /// [`crate::spec::choose_docs`] picks between the two.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description_en: String,
     pub protocol: Protocol,
 }
 

@@ -18,18 +18,24 @@ pub(crate) fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, ser
 }
 
 /// What a re-import keeps of the `service.json` it replaces (`existing`,
-/// its text): the English title, `title_en`, which is kept by hand since
-/// neither tccli nor tccli-intl-en has one. It goes into the imported
-/// `service.json` of `files` unless that has its own. An `existing` that is
-/// not a JSON object with a text `title_en` keeps nothing.
-pub fn keep_title_en(existing: &str, files: &mut SpecFiles) {
-    let kept = serde_json::from_str::<serde_json::Value>(existing)
-        .ok()
-        .and_then(|value| value.get("title_en")?.as_str().map(str::to_owned))
-        .filter(|title| !title.trim().is_empty());
-    let Some(kept) = kept else {
-        return;
+/// its text): the English product name and description, `title_en` and
+/// `description_en`, which are kept by hand since neither tccli nor
+/// tccli-intl-en has them. Each goes into the imported `service.json` of
+/// `files` unless that has its own. An `existing` that is not a JSON object
+/// with a text member of that name keeps nothing of it.
+pub fn keep_english(existing: &str, files: &mut SpecFiles) {
+    let existing = serde_json::from_str::<serde_json::Value>(existing).unwrap_or_default();
+    let kept = |name: &str| {
+        existing
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .filter(|text| !text.trim().is_empty())
+            .map(str::to_owned)
     };
+    let (title_en, description_en) = (kept("title_en"), kept("description_en"));
+    if title_en.is_none() && description_en.is_none() {
+        return;
+    }
     let Some(text) = files.get_mut(std::path::Path::new("service.json")) else {
         return;
     };
@@ -37,8 +43,16 @@ pub fn keep_title_en(existing: &str, files: &mut SpecFiles) {
     let Ok(mut meta) = serde_json::from_str::<crate::spec::model::ServiceMeta>(text) else {
         return;
     };
-    if meta.title_en.is_empty() {
-        meta.title_en = kept;
+    let before = meta.clone();
+    for (slot, kept) in [
+        (&mut meta.title_en, title_en),
+        (&mut meta.description_en, description_en),
+    ] {
+        if let (true, Some(kept)) = (slot.is_empty(), kept) {
+            *slot = kept;
+        }
+    }
+    if meta != before {
         if let Ok(kept) = to_json_text(&meta) {
             *text = kept;
         }
@@ -60,13 +74,15 @@ mod tests {
     }
 
     #[test]
-    fn a_reimport_keeps_the_english_title() {
+    fn a_reimport_keeps_the_english_title_and_description() {
         let mut files = tccli::import("api.json", THING_API, None).expect("imports");
         assert!(service_json(&files).get("title_en").is_none());
-        let existing = r#"{"service": "thing", "title": "旧", "title_en": "Things"}"#;
-        keep_title_en(existing, &mut files);
+        let existing = r#"{"service": "thing", "title": "旧", "title_en": "Things",
+            "description": "旧的", "description_en": "All the things."}"#;
+        keep_english(existing, &mut files);
         let meta = service_json(&files);
         assert_eq!(meta["title_en"], "Things");
+        assert_eq!(meta["description_en"], "All the things.");
         // The rest is the import's, and the key sits after `title`.
         assert_eq!(meta["title"], "东西");
         let text = &files[std::path::Path::new("service.json")];
@@ -85,9 +101,10 @@ mod tests {
             r#"{"title": "旧"}"#,
             r#"{"title_en": ""}"#,
             r#"{"title_en": 1}"#,
+            r#"{"description_en": " "}"#,
         ] {
             let mut files = imported.clone();
-            keep_title_en(existing, &mut files);
+            keep_english(existing, &mut files);
             assert_eq!(files, imported, "{existing:?}");
         }
     }

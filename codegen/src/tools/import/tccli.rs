@@ -574,10 +574,11 @@ fn service_meta(meta: &ApiMetadata) -> ServiceMeta {
         service: service.clone(),
         version: meta.api_version.clone(),
         title: meta.service_name_cn.clone(),
-        // Neither tccli has an English name: `title_en` is kept by hand,
-        // and a re-import keeps it (`keep_title_en`).
+        // Neither tccli has an English name or description: they are kept
+        // by hand, and a re-import keeps them (`keep_english`).
         title_en: String::new(),
         description: meta.api_brief.clone().unwrap_or_default(),
+        description_en: String::new(),
         // Every API 3.0 service shares these wire rules.
         protocol: Protocol {
             family: Family::Api3,

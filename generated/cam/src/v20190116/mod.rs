@@ -3,7 +3,7 @@
 
 //! Cloud Access Management (`cam`) API version 2019-01-16.
 //!
-//! 介绍如何使用API对访问管理进行操作，包括管理用户、组、角色及授权策略等。
+//! How to use the API to operate Cloud Access Management, including managing users, groups, roles and authorization policies.
 
 #[rustfmt::skip]
 mod models;

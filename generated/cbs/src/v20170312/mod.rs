@@ -3,7 +3,7 @@
 
 //! Cloud Block Storage (`cbs`) API version 2017-03-12.
 //!
-//! 介绍如何使用API对云硬盘和快照进行相关操作，如创建弹性云盘、创建快照或回滚快照等。
+//! How to use the API to operate cloud disks and snapshots, such as creating elastic cloud disks, creating snapshots or rolling back to a snapshot.
 
 #[rustfmt::skip]
 mod models;

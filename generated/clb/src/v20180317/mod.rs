@@ -3,7 +3,7 @@
 
 //! Cloud Load Balancer (`clb`) API version 2018-03-17.
 //!
-//! 介绍如何使用API的方式使用负载均衡服务，包含实例的创建、配置和查询等内容。
+//! How to use the Cloud Load Balancer service through the API, including creating, configuring and querying instances.
 
 #[rustfmt::skip]
 mod models;

@@ -3,7 +3,7 @@
 
 //! Cloud Virtual Machine (`cvm`) API version 2017-03-12.
 //!
-//! 介绍如何使用API对云服务器进行操作，包括使用并管理实例、镜像、密钥等资源。
+//! How to use the API to operate Cloud Virtual Machine, including using and managing instances, images, key pairs and other resources.
 
 #[rustfmt::skip]
 mod models;

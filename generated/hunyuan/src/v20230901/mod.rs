@@ -3,7 +3,7 @@
 
 //! Tencent Hunyuan (`hunyuan`) API version 2023-09-01.
 //!
-//! 腾讯混元大模型（Tencent HY）是由腾讯公司全链路自研的通用与多模态大模型家族，覆盖文本、图像、视频、3D等模态，面向内容生产、知识问答、业务自动化等场景提供企业级服务。
+//! Tencent Hunyuan (Tencent HY) is a family of general-purpose and multimodal large models built end to end by Tencent. It covers text, images, video, 3D and other modalities, and offers enterprise services for content production, knowledge Q&A, business automation and other scenarios.
 
 #[rustfmt::skip]
 mod models;

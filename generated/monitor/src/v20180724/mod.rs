@@ -3,7 +3,7 @@
 
 //! Tencent Cloud Observability Platform (`monitor`) API version 2018-07-24.
 //!
-//! 介绍如何使用API对腾讯云可观测平台进行操作，包括查询监控数据、创建报警规则等。
+//! How to use the API to operate Tencent Cloud Observability Platform, including querying monitoring data and creating alarm rules.
 
 #[rustfmt::skip]
 mod models;

@@ -3,7 +3,7 @@
 
 //! Security Token Service (`sts`) API version 2018-08-13.
 //!
-//! 腾讯云STS（Security Token Service）是腾讯云提供的一种临时访问权限管理服务。CAM提供CAM用户和CAM角色两种身份。其中，CAM角色不具备永久身份凭证，而只能通过STS获取可以自定义时效和访问权限的临时身份凭证，即安全令牌（STS Token）。
+//! Tencent Cloud STS (Security Token Service) manages temporary access permissions. CAM has two kinds of identity, CAM users and CAM roles. A CAM role has no permanent credentials: through STS it obtains temporary credentials with a validity and access permissions of its choosing, the security token (STS token).
 
 #[rustfmt::skip]
 mod models;

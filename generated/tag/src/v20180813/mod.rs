@@ -3,7 +3,7 @@
 
 //! Tag (`tag`) API version 2018-08-13.
 //!
-//! 介绍如何使用API对标签操作，包括查询标签、标签关联资源等。
+//! How to use the API to operate tags, including querying tags and the resources they are attached to.
 
 #[rustfmt::skip]
 mod models;

@@ -3,7 +3,7 @@
 
 //! Virtual Private Cloud (`vpc`) API version 2017-03-12.
 //!
-//! 介绍如何使用API对私有网络进行操作，包括带宽包、IPV6转换服务、安全组、弹性网卡等。
+//! How to use the API to operate Virtual Private Cloud, including bandwidth packages, the IPv6 translation service, security groups, elastic network interfaces and more.
 
 #[rustfmt::skip]
 mod models;
