@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use tencentcloud_codegen::docs::to_markdown;
+use tencentcloud_codegen::docs::{to_markdown_from, Site};
 use tencentcloud_codegen::import::tccli;
 use tencentcloud_codegen::resolve::resolve;
 use tencentcloud_codegen::spec::{choose_docs, DocLang};
@@ -45,9 +45,11 @@ fn every_cvm_action_with_english_text_gets_it() {
             "{}",
             op.action
         );
+        // tccli-intl-en's text, linked to the international site.
+        let english = |doc: &str| to_markdown_from(doc, Site::International);
         assert_eq!(
             op.doc,
-            to_markdown(action["document"].as_str().expect("a document")),
+            english(action["document"].as_str().expect("a document")),
             "{}",
             op.action
         );
@@ -72,7 +74,7 @@ fn every_cvm_action_with_english_text_gets_it() {
             let doc = members.get(field.wire.as_str()).copied().unwrap_or("");
             if !doc.trim().is_empty() {
                 assert!(
-                    field.doc.starts_with(&to_markdown(doc)),
+                    field.doc.starts_with(&english(doc)),
                     "{}.{}: {}",
                     op.action,
                     field.wire,
@@ -212,6 +214,68 @@ fn a_service_without_an_english_title_is_named_by_its_short_name() {
         .contains("description = \"Tencent Cloud API bindings for thing\"\n"));
     assert!(files["thing/src/lib.rs"].contains("//! Tencent Cloud API bindings for `thing`.\n"));
     assert!(files["thing/src/v20200101/mod.rs"].contains("//! `thing` API version 2020-01-01.\n"));
+}
+
+/// A link relative to Tencent's site leads to the site its text was
+/// written for: tccli-intl-en's English text to www.tencentcloud.com, the
+/// Chinese text it falls back to to cloud.tencent.com.
+#[test]
+fn relative_links_lead_to_the_site_of_their_text() {
+    let api = API
+        .replace(
+            r#""document": "列出""#,
+            r#""document": "列出，见[文档](/document/api/1/2)。""#,
+        )
+        .replace(
+            r#""document": "日期""#,
+            r#""document": "日期，见[格式](/document/product/3/4)。""#,
+        );
+    let intl = r#"{
+      "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "Lists things, see [the doc](/document/api/1/2).", "name": "Lists", "status": "online"}},
+      "objects": {
+        "DescribeThingsRequest": {"members": [
+          {"name": "Ids", "type": "list", "member": "string", "document": "IDs."},
+          {"name": "Day", "type": "string", "member": "date", "document": ""}
+        ]},
+        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": "Request."}]}
+      },
+      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
+    }"#;
+    let intl = tccli::IntlSource {
+        api: ("api.en.json", intl),
+        examples: None,
+    };
+    let imported = tccli::import_with_intl("api.json", &api, None, Some(intl))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = workspace_root().join("target/english-docs/thing/2020-01-01");
+    let mut version = tencentcloud_codegen::spec::load_version_from_texts(&dir, &imported.files)
+        .unwrap_or_else(|e| panic!("{e}"));
+    choose_docs(&mut version, DocLang::En);
+    let crates = resolve(&[version]).unwrap_or_else(|e| panic!("{e}"));
+    let version = &crates[0].versions[0];
+    let op = &version.operations[0];
+    assert!(
+        op.doc
+            .contains("[the doc](https://www.tencentcloud.com/document/api/1/2)"),
+        "{}",
+        op.doc
+    );
+    let request = version
+        .structs
+        .iter()
+        .find(|s| s.name == op.request)
+        .expect("the request struct");
+    let day = request
+        .fields
+        .iter()
+        .find(|f| f.wire == "Day")
+        .expect("Day");
+    assert!(
+        day.doc
+            .contains("[格式](https://cloud.tencent.com/document/product/3/4)"),
+        "{}",
+        day.doc
+    );
 }
 
 #[test]
