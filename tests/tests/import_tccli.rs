@@ -35,12 +35,15 @@ fn committed_cvm_spec_is_the_import_of_tccli() {
     );
     let mut files = imported.files;
     let committed = workspace_root().join("api-spec/cvm/2017-03-12");
-    // Besides the import: the English title, kept by hand in service.json
-    // (tccli has none) and kept by every import.
+    // Besides the import: the English title and description, kept by hand
+    // in service.json (tccli has none) and kept by every import.
     let service = std::fs::read_to_string(committed.join("service.json")).expect("reads");
-    tencentcloud_codegen::import::keep_title_en(&service, &mut files);
-    assert!(files[std::path::Path::new("service.json")]
-        .contains("\"title_en\": \"Cloud Virtual Machine\""));
+    tencentcloud_codegen::import::keep_english(&service, &mut files);
+    let kept = &files[std::path::Path::new("service.json")];
+    assert!(kept.contains("\"title_en\": \"Cloud Virtual Machine\""));
+    assert!(
+        kept.contains("\"description_en\": \"How to use the API to operate Cloud Virtual Machine")
+    );
 
     let actions = files.keys().filter(|p| p.starts_with("actions")).count();
     let types = files.keys().filter(|p| p.starts_with("types")).count();
