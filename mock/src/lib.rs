@@ -10,14 +10,18 @@
 //!   Authorization header must sign content-type and host and carry the
 //!   scope `Date/service/tc3_request` (else
 //!   `AuthFailure.InvalidAuthorization`); API 2.0 takes only the v1
-//!   signature; a TC3 POST is `application/json`, a GET and a v1 POST
-//!   `application/x-www-form-urlencoded` (else `UnsupportedProtocol`).
+//!   signature; a TC3 POST is `application/json`, a TC3 GET and a v1 POST
+//!   `application/x-www-form-urlencoded` (else `UnsupportedProtocol`); a
+//!   v1 GET's Content-Type is not read, its params being in the query.
 //! - With a spec, it checks required params, names and types, and answers
 //!   a violation with MissingParameter, UnknownParameter or InvalidParameter.
 //! - It answers each action with its example reply, unless a test registers
 //!   a reply, a handler or a fault (error code, 5xx, delay, malformed body,
 //!   connection reset): one per action, a queue of them per action (e.g.
 //!   two throttling replies, then success), or random ones from a seed.
+//! - It keeps the requests it accepted ([`MockServer::received`]) as they
+//!   were sent, secrets included, for tests to check; their `Debug`
+//!   output redacts the secrets.
 //! - A service's behaviour ([`ServiceBehaviour`]) can keep state and answer
 //!   some actions from it; CVM's (`cvm/`) keeps a world of zones, instance
 //!   types, images, key pairs, security groups and instances, and honours
@@ -31,6 +35,7 @@ mod behaviour;
 pub mod cvm;
 mod spec;
 mod stream;
+mod verify;
 
 pub use behaviour::{Outcome, ServiceBehaviour};
 pub use spec::{unflatten, MockAction, MockField, MockSpec};
@@ -40,7 +45,7 @@ use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -50,9 +55,7 @@ use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use tencentcloud_runtime::params::{decode_query, COMMON_PARAMS};
 use tencentcloud_runtime::service::{Family, HttpMethod, ServiceInfo, SigningMethod};
-use tencentcloud_runtime::signing::{tc3, v1};
 use tencentcloud_runtime::Credentials;
 
 /// API 3.0 accepts timestamps within five minutes of its clock.
@@ -107,8 +110,11 @@ impl std::fmt::Display for ResetConnection {
 
 impl std::error::Error for ResetConnection {}
 
-/// A request the mock accepted (signature checked), as it arrived.
-#[derive(Debug, Clone, PartialEq)]
+/// A request the mock accepted (signature checked), as it arrived: its
+/// fields hold every value that was sent, passwords and the signing
+/// headers included, for tests to check. Its `Debug` output redacts them
+/// (see the impl).
+#[derive(Clone, PartialEq)]
 pub struct ReceivedRequest {
     pub action: String,
     pub http_method: HttpMethod,
@@ -120,6 +126,74 @@ pub struct ReceivedRequest {
     pub raw_params: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
 }
+
+/// Shows the request without its credentials: the values of params named
+/// as secrets at any depth (`Password`, `LoginSettings.Password`, legacy
+/// `password`, `Token`; [`tencentcloud_runtime::wire_names::is_secret_name`],
+/// through the runtime's own `Params` Debug) and `Signature`; the
+/// Authorization header's signature and the `X-TC-Token` header. Params
+/// show flattened (`LoginSettings.Password`), as the query form writes
+/// them.
+impl std::fmt::Debug for ReceivedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params = match tencentcloud_runtime::params::to_params(&self.params, 0) {
+            Ok(params) => redacted(params.iter()),
+            // Only a hand-built request holds anything but an object.
+            Err(_) => redacted([("<not a JSON object>", "")].into_iter()),
+        };
+        let raw_params = redacted(
+            self.raw_params
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str())),
+        );
+        let headers: Vec<(&str, std::borrow::Cow<'_, str>)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), redacted_header(name, value)))
+            .collect();
+        f.debug_struct("ReceivedRequest")
+            .field("action", &self.action)
+            .field("http_method", &self.http_method)
+            .field("signing_method", &self.signing_method)
+            .field("params", &params)
+            .field("raw_params", &raw_params)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// Params whose Debug redacts secrets: the runtime's [`Params`] Debug
+/// (secret-named members, `Token`) and, here, the v1 `Signature`.
+///
+/// [`Params`]: tencentcloud_runtime::params::Params
+fn redacted<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> tencentcloud_runtime::params::Params {
+    let mut params = tencentcloud_runtime::params::Params::new();
+    for (name, value) in pairs {
+        params.push(name, if name == "Signature" { REDACTED } else { value });
+    }
+    params
+}
+
+/// A header's value for Debug: the Authorization header without its
+/// signature (replayable within minutes), secret-named headers
+/// (`X-TC-Token`) not at all.
+fn redacted_header<'a>(name: &str, value: &'a str) -> std::borrow::Cow<'a, str> {
+    if name.eq_ignore_ascii_case("authorization") {
+        // Its Credential and SignedHeaders help debugging.
+        return match value.find("Signature=") {
+            Some(at) => format!("{}Signature={REDACTED}", &value[..at]).into(),
+            None => REDACTED.into(),
+        };
+    }
+    if tencentcloud_runtime::wire_names::is_secret_name(name) {
+        return REDACTED.into();
+    }
+    value.into()
+}
+
+const REDACTED: &str = "<redacted>";
 
 #[derive(Default)]
 struct State {
@@ -133,6 +207,16 @@ struct State {
     received: Vec<ReceivedRequest>,
     behaviour: Option<Box<dyn ServiceBehaviour>>,
     streams: stream::Streams,
+}
+
+impl State {
+    /// Counts an accepted request, and keeps it if asked to.
+    fn accept(&mut self, received: &ReceivedRequest) {
+        *self.counts.entry(received.action.clone()).or_default() += 1;
+        if self.keep_received {
+            self.received.push(received.clone());
+        }
+    }
 }
 
 pub struct MockBuilder {
@@ -194,7 +278,10 @@ impl MockBuilder {
     }
 
     /// Whether to keep every accepted request for [`MockServer::received`]
-    /// (on by default); long runs turn it off and use the counts.
+    /// (on by default); long runs turn it off and use the counts. The log
+    /// keeps each request as it was sent, passwords and signing headers
+    /// included, until the server is dropped; only its `Debug` output
+    /// redacts them ([`ReceivedRequest`]).
     pub fn keep_received(mut self, keep: bool) -> Self {
         self.state.keep_received = keep;
         self
@@ -303,7 +390,10 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request whose signature checked out, in arrival order.
+    /// Every request whose signature checked out, in arrival order (when
+    /// [`MockBuilder::keep_received`] is on). The fields hold what was
+    /// sent, secrets too, so that tests can check them; printing them with
+    /// `{:?}` redacts the secrets.
     pub fn received(&self) -> Vec<ReceivedRequest> {
         self.shared.lock().received.clone()
     }
@@ -478,10 +568,7 @@ impl Shared {
         let action = received.action.clone();
         let (fault, handler, reply, behaviour) = {
             let mut state = self.lock();
-            *state.counts.entry(action.clone()).or_default() += 1;
-            if state.keep_received {
-                state.received.push(received.clone());
-            }
+            state.accept(&received);
             let queued =
                 taken.or_else(|| state.queued.get_mut(&action).and_then(VecDeque::pop_front));
             let random = state.random.as_mut().and_then(|(rng, random)| {
@@ -612,386 +699,6 @@ impl Shared {
             &self.error_body(request_id, rejection.code, &rejection.message),
         )
     }
-
-    fn secret_key(&self, secret_id: &str) -> Result<&str, Rejection> {
-        self.credentials
-            .iter()
-            .find(|c| c.secret_id() == secret_id)
-            .map(Credentials::secret_key)
-            .ok_or_else(|| {
-                reject(
-                    "AuthFailure.SecretIdNotFound",
-                    "The SecretId is not found, please ensure that your SecretId is correct.",
-                )
-            })
-    }
-
-    fn check_timestamp(&self, text: &str) -> Result<i64, Rejection> {
-        let timestamp: i64 = text.parse().map_err(|_| {
-            reject(
-                "InvalidParameter",
-                format!("Timestamp `{text}` is not a number"),
-            )
-        })?;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        if now.abs_diff(timestamp) > self.max_skew.as_secs() {
-            return Err(reject(
-                "AuthFailure.SignatureExpire",
-                "Signature expired. Timestamp and server time cannot differ by more than five minutes.",
-            ));
-        }
-        Ok(timestamp)
-    }
-
-    fn verify(
-        &self,
-        parts: &hyper::http::request::Parts,
-        body: &[u8],
-    ) -> Result<ReceivedRequest, Rejection> {
-        let http_method = match parts.method.as_str() {
-            "GET" => HttpMethod::Get,
-            "POST" => HttpMethod::Post,
-            other => {
-                return Err(reject(
-                    "UnsupportedProtocol",
-                    format!("HTTP method {other} is not supported; use GET or POST"),
-                ))
-            }
-        };
-        let headers: Vec<(String, String)> = parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let header = |name: &str| find_header(&headers, name);
-        let host = header("host").unwrap_or_default().to_owned();
-        let path = parts.uri.path().to_owned();
-        let query = parts.uri.query().unwrap_or_default().to_owned();
-        match header("authorization") {
-            // Only API 3.0 reads TC3's Authorization header.
-            Some(authorization) if self.service.family == Family::Api3 => {
-                self.verify_tc3(http_method, &path, &query, &headers, authorization, body)
-            }
-            authorization => {
-                let form = if http_method == HttpMethod::Post {
-                    String::from_utf8_lossy(body).into_owned()
-                } else {
-                    query
-                };
-                let params = decode_query(&form);
-                // API 2.0 knows no Authorization header: it reads the
-                // `Signature` param only, and without one the request is unsigned.
-                if authorization.is_some() && !params.iter().any(|(name, _)| name == "Signature") {
-                    return Err(reject(
-                        "AuthFailure.SignatureFailure",
-                        format!(
-                            "{} {} (API 2.0) takes only the HmacSHA1 or HmacSHA256 signature, sent as the `Signature` param; it does not read a TC3-HMAC-SHA256 Authorization header.",
-                            self.service.service, self.service.version
-                        ),
-                    ));
-                }
-                // A v1 POST sends its params as a form body; a GET sends
-                // them in the query, whatever its Content-Type.
-                if http_method == HttpMethod::Post {
-                    let content_type = header("content-type");
-                    check_content_type(content_type, FORM, "v1 (HmacSHA1/HmacSHA256) POST")?;
-                }
-                self.verify_v1(http_method, &host, &path, params, headers)
-            }
-        }
-    }
-
-    fn verify_tc3(
-        &self,
-        http_method: HttpMethod,
-        path: &str,
-        query: &str,
-        headers: &[(String, String)],
-        authorization: &str,
-        body: &[u8],
-    ) -> Result<ReceivedRequest, Rejection> {
-        let header = |name: &str| find_header(headers, name);
-        // An Authorization header off Tencent's documented form.
-        let invalid = |what: &str| {
-            reject(
-                "AuthFailure.InvalidAuthorization",
-                format!("The Authorization header is malformed: {what}"),
-            )
-        };
-        let malformed = || {
-            invalid("expected `TC3-HMAC-SHA256 Credential=SecretId/Date/service/tc3_request, SignedHeaders=..., Signature=...`.")
-        };
-        let rest = authorization
-            .strip_prefix(tc3::ALGORITHM)
-            .ok_or_else(malformed)?;
-        let mut credential = None;
-        let mut signed_headers = None;
-        let mut signature = None;
-        for part in rest.split(',') {
-            let (key, value) = part.trim().split_once('=').ok_or_else(malformed)?;
-            match key {
-                "Credential" => credential = Some(value),
-                "SignedHeaders" => signed_headers = Some(value),
-                "Signature" => signature = Some(value),
-                _ => return Err(malformed()),
-            }
-        }
-        let (credential, signed_headers, signature) = (
-            credential.ok_or_else(malformed)?,
-            signed_headers.ok_or_else(malformed)?,
-            signature.ok_or_else(malformed)?,
-        );
-        // Credential is SecretId/CredentialScope, and the scope is exactly
-        // Date/service/tc3_request.
-        let scope: Vec<&str> = credential.split('/').collect();
-        let [secret_id, date, service, terminator] = scope[..] else {
-            return Err(invalid(&format!(
-                "the Credential `{credential}` must be SecretId/Date/service/tc3_request, four parts; it has {}.",
-                scope.len()
-            )));
-        };
-        if terminator != SCOPE_TERMINATOR {
-            return Err(invalid(&format!(
-                "the credential scope must end with `{SCOPE_TERMINATOR}`, not `{terminator}`."
-            )));
-        }
-        // content-type and host must always be signed.
-        for required in ["content-type", "host"] {
-            if !signed_headers.split(';').any(|name| name == required) {
-                return Err(invalid(&format!(
-                    "SignedHeaders `{signed_headers}` must include `{required}`; content-type and host are always signed."
-                )));
-            }
-        }
-        // GET sends its params as a form in the query; POST a JSON body.
-        let content_type = header("content-type");
-        match http_method {
-            HttpMethod::Post => check_content_type(content_type, JSON, "TC3-HMAC-SHA256 POST")?,
-            HttpMethod::Get => check_content_type(content_type, FORM, "GET")?,
-        }
-        let secret_key = self.secret_key(secret_id)?;
-        let timestamp = self.check_timestamp(header("x-tc-timestamp").ok_or_else(|| {
-            reject("MissingParameter", "The request is missing X-TC-Timestamp.")
-        })?)?;
-        let action = header("x-tc-action")
-            .ok_or_else(|| reject("MissingParameter", "The request is missing X-TC-Action."))?
-            .to_owned();
-        if header("x-tc-version") != Some(self.service.version) {
-            return Err(reject(
-                "NoSuchVersion",
-                "The requested version does not exist or is not supported.",
-            ));
-        }
-        if date != tc3::date_of(timestamp) || service != self.service.service {
-            return Err(reject(
-                "AuthFailure.SignatureFailure",
-                "The credential scope does not match the timestamp or the service.",
-            ));
-        }
-        // Rebuild the canonical request from what arrived.
-        let mut signed: Vec<(&str, String)> = Vec::new();
-        for name in signed_headers.split(';') {
-            let value = header(name).ok_or_else(|| {
-                reject(
-                    "AuthFailure.SignatureFailure",
-                    format!("The signed header `{name}` is missing."),
-                )
-            })?;
-            // The action header is signed lowercased.
-            let value = if name == "x-tc-action" {
-                value.to_ascii_lowercase()
-            } else {
-                value.to_owned()
-            };
-            signed.push((name, value));
-        }
-        let signed: Vec<(&str, &str)> = signed.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        let canonical = tc3::canonical_request(&tc3::Tc3Request {
-            method: http_method.as_str(),
-            canonical_uri: path,
-            canonical_query: query,
-            headers: &signed,
-            payload: body,
-        });
-        let string_to_sign = tc3::string_to_sign(&canonical, timestamp, service);
-        let expected = tc3::signature(secret_key, timestamp, service, &string_to_sign);
-        if expected != signature {
-            return Err(reject(
-                "AuthFailure.SignatureFailure",
-                "The provided credentials could not be validated. Please check your signature is correct.",
-            ));
-        }
-        let (params, raw_params) = match http_method {
-            HttpMethod::Post => {
-                let params: Value = serde_json::from_slice(body).map_err(|e| {
-                    reject(
-                        "InvalidParameter",
-                        format!("The request body is not valid JSON: {e}"),
-                    )
-                })?;
-                if !params.is_object() {
-                    return Err(reject(
-                        "InvalidParameter",
-                        "The request body must be a JSON object.",
-                    ));
-                }
-                (params, Vec::new())
-            }
-            HttpMethod::Get => {
-                let raw = decode_query(query);
-                (
-                    unflatten(&raw, self.service.list_index_base).map_err(|(c, m)| reject(c, m))?,
-                    raw,
-                )
-            }
-        };
-        Ok(ReceivedRequest {
-            action,
-            http_method,
-            signing_method: SigningMethod::Tc3HmacSha256,
-            params,
-            raw_params,
-            headers: headers.to_vec(),
-        })
-    }
-
-    fn verify_v1(
-        &self,
-        http_method: HttpMethod,
-        host: &str,
-        path: &str,
-        params: Vec<(String, String)>,
-        headers: Vec<(String, String)>,
-    ) -> Result<ReceivedRequest, Rejection> {
-        let param = |name: &str| {
-            params
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let missing = |name: &str| {
-            reject(
-                "MissingParameter",
-                format!("The request is missing a required parameter `{name}`."),
-            )
-        };
-        let action = param("Action").ok_or_else(|| missing("Action"))?.to_owned();
-        let secret_id = param("SecretId").ok_or_else(|| missing("SecretId"))?;
-        let signature = param("Signature").ok_or_else(|| missing("Signature"))?;
-        let secret_key = self.secret_key(secret_id)?;
-        self.check_timestamp(param("Timestamp").ok_or_else(|| missing("Timestamp"))?)?;
-        param("Nonce").ok_or_else(|| missing("Nonce"))?;
-        if self.service.family == Family::Api3 && param("Version") != Some(self.service.version) {
-            return Err(reject(
-                "NoSuchVersion",
-                "The requested version does not exist or is not supported.",
-            ));
-        }
-        let algorithm = match param("SignatureMethod") {
-            None | Some("HmacSHA1") => v1::V1Algorithm::HmacSha1,
-            Some("HmacSHA256") => v1::V1Algorithm::HmacSha256,
-            Some(other) => {
-                return Err(reject(
-                    "InvalidParameterValue",
-                    format!("SignatureMethod `{other}` is not supported."),
-                ))
-            }
-        };
-        let signing_method = match algorithm {
-            v1::V1Algorithm::HmacSha1 => SigningMethod::HmacSha1,
-            v1::V1Algorithm::HmacSha256 => SigningMethod::HmacSha256,
-        };
-        let param_region = param("Region").map(str::to_owned);
-        let unsigned: Vec<(String, String)> = params
-            .iter()
-            .filter(|(n, _)| n != "Signature")
-            .cloned()
-            .collect();
-        let string_to_sign = v1::string_to_sign(http_method.as_str(), host, path, &unsigned);
-        if v1::signature(secret_key, algorithm, &string_to_sign) != signature {
-            return Err(reject(
-                "AuthFailure.SignatureFailure",
-                "The provided credentials could not be validated. Please check your signature is correct.",
-            ));
-        }
-        let raw: Vec<(String, String)> = params
-            .into_iter()
-            .filter(|(n, _)| !COMMON_PARAMS.contains(&n.as_str()))
-            .collect();
-        if self.service.family == Family::Api2 && param_region.is_none() {
-            return Err(missing("Region"));
-        }
-        Ok(ReceivedRequest {
-            action,
-            http_method,
-            signing_method,
-            params: unflatten(&raw, self.service.list_index_base).map_err(|(c, m)| reject(c, m))?,
-            raw_params: raw,
-            headers,
-        })
-    }
-}
-
-/// The last part of TC3's credential scope (`Date/service/tc3_request`).
-const SCOPE_TERMINATOR: &str = "tc3_request";
-/// The body of a TC3 POST.
-const JSON: &str = "application/json";
-/// A GET's query (TC3 and v1), and the body of a v1 POST.
-const FORM: &str = "application/x-www-form-urlencoded";
-
-/// Checks a request's Content-Type against the one media type its
-/// signing method and HTTP method take, as Tencent's request structure
-/// documents them: `application/json` for a TC3 POST (`multipart/form-data`
-/// only for the few actions documented for it, which the mock serves none
-/// of), `application/x-www-form-urlencoded` for a GET and a v1 POST. Only a
-/// `charset=utf-8` param may follow; the service speaks UTF-8 only.
-fn check_content_type(value: Option<&str>, expected: &str, request: &str) -> Result<(), Rejection> {
-    let refuse = |got: String| {
-        let mut message = format!("A {request} request takes Content-Type {expected}; got {got}.");
-        if value.is_some_and(|v| media_type(v).eq_ignore_ascii_case("multipart/form-data")) {
-            message.push_str(
-                " multipart/form-data is taken only by the few actions documented for it, and the mock serves none of them.",
-            );
-        }
-        reject("UnsupportedProtocol", message)
-    };
-    let Some(value) = value else {
-        return Err(refuse("none".into()));
-    };
-    let utf8 = |param: &str| {
-        param.split_once('=').is_some_and(|(name, charset)| {
-            name.trim().eq_ignore_ascii_case("charset")
-                && charset
-                    .trim()
-                    .trim_matches('"')
-                    .eq_ignore_ascii_case("utf-8")
-        })
-    };
-    let mut params = value.split(';').skip(1);
-    if !media_type(value).eq_ignore_ascii_case(expected) || !params.all(utf8) {
-        return Err(refuse(format!("`{value}`")));
-    }
-    Ok(())
-}
-
-/// The media type of a Content-Type value, without its params.
-fn media_type(value: &str) -> &str {
-    value.split(';').next().unwrap_or_default().trim()
-}
-
-/// A header's value by case-insensitive name.
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 /// The legacy API's numeric code for an API 3.0 style error code.
@@ -1028,4 +735,61 @@ fn text_response(status: u16, body: String) -> Response<Full<Bytes>> {
     *response.status_mut() =
         hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// The log keeps what was sent; its Debug shows none of the secrets.
+    #[test]
+    fn received_requests_debug_without_secrets() {
+        let received = ReceivedRequest {
+            action: "ResetInstance".into(),
+            http_method: HttpMethod::Post,
+            signing_method: SigningMethod::Tc3HmacSha256,
+            params: json!({"InstanceIds": ["ins-kept0001"], "Password": "secret-1",
+                "LoginSettings": {"Password": "secret-2", "KeyIds": ["skey-kept0001"]},
+                "Accounts": [{"UserName": "ops", "Passwd": "secret-3"}],
+                "Token": "secret-4", "Signature": "secret-5", "ClientToken": "kept-token"}),
+            raw_params: pairs(&[
+                ("password", "secret-6"),
+                ("LoginSettings.Password", "secret-7"),
+                ("Signature", "secret-8"),
+                ("Token", "secret-9"),
+                ("instanceIds.0", "ins-kept0002"),
+            ]),
+            headers: pairs(&[
+                (
+                    "authorization",
+                    "TC3-HMAC-SHA256 Credential=AKIDkept/2024-01-01/cvm/tc3_request, SignedHeaders=content-type;host, Signature=secret10",
+                ),
+                ("x-tc-token", "secret11"),
+                ("x-tc-action", "ResetInstance"),
+            ]),
+        };
+        let shown = format!("{received:?} {received:#?}");
+        for n in 1..=11 {
+            let secret = format!("secret{}{n}", if n < 10 { "-" } else { "" });
+            assert!(!shown.contains(&secret), "{secret} in {shown}");
+        }
+        for kept in [
+            "ins-kept0001",
+            "skey-kept0001",
+            "kept-token",
+            "ins-kept0002",
+            "Credential=AKIDkept/2024-01-01/cvm/tc3_request",
+            "ResetInstance",
+        ] {
+            assert!(shown.contains(kept), "{kept} missing from {shown}");
+        }
+        // The fields themselves keep every value, for tests to check.
+        assert_eq!(received.params["LoginSettings"]["Password"], "secret-2");
+    }
 }

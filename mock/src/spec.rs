@@ -121,7 +121,7 @@ impl MockSpec {
             "int64" => value.as_i64().is_some() || text.is_some_and(|t| t.parse::<i64>().is_ok()),
             "uint64" => value.as_u64().is_some() || text.is_some_and(|t| t.parse::<u64>().is_ok()),
             "float" => value.is_number() || text.is_some_and(|t| t.parse::<f64>().is_ok()),
-            "bool" => value.is_boolean() || text.is_some_and(|t| t == "true" || t == "false"),
+            "bool" => value.is_boolean() || text.is_some_and(|t| bool_text(t).is_some()),
             "string" | "date" | "datetime" | "datetime_iso" | "binary" => value.is_string(),
             name => match (self.types.get(name), value) {
                 (Some(fields), Value::Object(map)) => {
@@ -135,6 +135,20 @@ impl MockSpec {
         } else {
             Err(invalid())
         }
+    }
+}
+
+/// A bool sent as text (a query or form param): `true` or `false`, in any
+/// case. The Python SDK (and tccli on it) writes Python's `True`/`False`
+/// into query and form params, and CVM's ResetInstancesPassword asks for
+/// `ForceStop` "为`TRUE`".
+pub(crate) fn bool_text(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -299,5 +313,33 @@ mod tests {
                     .into()
             )
         );
+    }
+
+    /// Query and form params carry bools as text, in the case the client
+    /// wrote (the Python SDK sends `True`).
+    #[test]
+    fn bools_from_text_take_any_case() {
+        let spec = MockSpec::parse(
+            r#"{"actions": {"Stop": {"input": [{"name": "ForceStop", "type": "bool"}]}}}"#,
+        )
+        .expect("valid");
+        let stop = &spec.actions["Stop"];
+        for text in ["true", "True", "TRUE", "false", "False"] {
+            assert_eq!(
+                spec.check(stop, &json!({"ForceStop": text}), true),
+                Ok(()),
+                "{text}"
+            );
+        }
+        for text in ["yes", "1", ""] {
+            assert!(
+                spec.check(stop, &json!({"ForceStop": text}), true).is_err(),
+                "{text}"
+            );
+        }
+        // A JSON body takes JSON bools only.
+        assert!(spec
+            .check(stop, &json!({"ForceStop": "true"}), false)
+            .is_err());
     }
 }

@@ -223,7 +223,7 @@ pub(super) async fn serve(
     };
     let asks = match received.params.get("Stream") {
         Some(Value::Bool(on)) => *on,
-        Some(Value::String(on)) => on.eq_ignore_ascii_case("true"),
+        Some(Value::String(on)) => crate::spec::bool_text(on) == Some(true),
         _ => false,
     };
     // One locked step: whether a fault is due is decided by taking it, so
@@ -237,10 +237,7 @@ pub(super) async fn serve(
                 match queued.or_else(|| state.faults.get(action).cloned()) {
                     Some(fault) => Route::Faulted(fault),
                     None => {
-                        *state.counts.entry(action.clone()).or_default() += 1;
-                        if state.keep_received {
-                            state.received.push(received.clone());
-                        }
+                        state.accept(&received);
                         state.streams.started += 1;
                         Route::Stream(script)
                     }

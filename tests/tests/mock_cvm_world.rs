@@ -2,7 +2,7 @@
 //! on 127.0.0.1: every documented filter, the Tencent filter semantics and
 //! errors, paging, state changes, key pairs, security groups and seeding,
 //! and the actions that change an instance (resize, reinstall, rename,
-//! password reset).
+//! password reset), and what the request log shows of passwords.
 
 use tencentcloud_cvm::v20170312::{
     self as v3, mock, AssociateInstancesKeyPairsRequest, AssociateSecurityGroupsRequest, Client,
@@ -686,25 +686,13 @@ async fn resize_reinstall_rename_and_reset_password() {
             i.latest_operation_state.clone().unwrap_or_default(),
         )
     };
-    // Resizing needs a stopped instance (or ForceStop).
+    // A running instance is resized as it is: shut down normally, resized,
+    // and running again by itself ("完成实例配置调整后，实例将自动显示为运行中");
+    // ForceStop only decides whether a failed shutdown is forced.
     let resize = |to: &str| client.reset_instances_type(ResetInstancesTypeRequest::new([id], to));
-    let running = resize("S2.LARGE8").await.expect_err("running");
-    assert_eq!(code(&running), "UnsupportedOperation.InstanceStateRunning");
-    client
-        .stop_instances(StopInstancesRequest::new([id]))
-        .await
-        .expect("stopping");
-    assert_eq!(describe().await.instance_state.as_deref(), Some("STOPPING"));
-    assert_eq!(describe().await.instance_state.as_deref(), Some("STOPPED"));
-    let unknown = resize("S2.NOPE").await.expect_err("no such type");
-    assert_eq!(code(&unknown), "InvalidParameterValue.InstanceTypeNotFound");
-    let elsewhere = resize("S5.LARGE8")
-        .await
-        .expect_err("not sold in ap-guangzhou-2");
-    assert_eq!(code(&elsewhere), "ResourceNotFound.InvalidZoneInstanceType");
     let resized = resize("S2.LARGE8")
         .await
-        .expect("resized")
+        .expect("resized while running")
         .request_id
         .expect("a RequestId");
     let i = describe().await;
@@ -724,7 +712,6 @@ async fn resize_reinstall_rename_and_reset_password() {
         i.latest_operation_request_id.as_deref(),
         Some(resized.as_str())
     );
-    // The resized instance comes back running by itself, as documented.
     let i = describe().await;
     assert_eq!(
         progress(&i),
@@ -734,6 +721,32 @@ async fn resize_reinstall_rename_and_reset_password() {
             "SUCCESS".into()
         )
     );
+    // A stopped one too, and it comes back running as well.
+    client
+        .stop_instances(StopInstancesRequest::new([id]))
+        .await
+        .expect("stopping");
+    assert_eq!(describe().await.instance_state.as_deref(), Some("STOPPING"));
+    assert_eq!(describe().await.instance_state.as_deref(), Some("STOPPED"));
+    let unknown = resize("S2.NOPE").await.expect_err("no such type");
+    assert_eq!(code(&unknown), "InvalidParameterValue.InstanceTypeNotFound");
+    let elsewhere = resize("S5.LARGE8")
+        .await
+        .expect_err("not sold in ap-guangzhou-2");
+    assert_eq!(code(&elsewhere), "ResourceNotFound.InvalidZoneInstanceType");
+    client
+        .reset_instances_type(
+            ResetInstancesTypeRequest::new([id], "S2.MEDIUM4").with_force_stop(true),
+        )
+        .await
+        .expect("resized while stopped");
+    let i = describe().await;
+    assert_eq!(
+        (i.instance_type.as_deref(), i.cpu, i.memory),
+        (Some("S2.MEDIUM4"), Some(2), Some(4))
+    );
+    assert_eq!(progress(&i).0, "STARTING");
+    assert_eq!(describe().await.instance_state.as_deref(), Some("RUNNING"));
     // Reinstall with another image, a larger system disk and a password.
     client
         .reset_instance(
@@ -838,6 +851,182 @@ async fn resize_reinstall_rename_and_reset_password() {
         code(&mixed),
         "UnsupportedOperation.InstanceMixedPricingModel"
     );
+}
+
+/// RunInstances keeps its HostName, DisableApiTermination and CamRoleName
+/// and checks LoginSettings.Password; no password shows in the world or in
+/// the request log's Debug, though the log's fields keep what was sent.
+#[tokio::test]
+async fn launch_settings_show_and_passwords_stay_out_of_debug_output() {
+    let (server, client) = serve(CvmWorld::seeded()).await;
+    let launch_password = "Launch#Pass2024";
+    let reset_password = "Reset#Pass2024";
+    let weak = client
+        .run_instances(
+            RunInstancesRequest::new()
+                .with_login_settings(LoginSettings::new().with_password("weakweak")),
+        )
+        .await
+        .expect_err("too simple");
+    assert_eq!(code(&weak), "InvalidParameterValue.InvalidPassword");
+    let bad_host = client
+        .run_instances(RunInstancesRequest::new().with_host_name("-web"))
+        .await
+        .expect_err("a bad host name");
+    assert_eq!(code(&bad_host), "InvalidParameterValue.IllegalHostName");
+    let ids = client
+        .run_instances(
+            RunInstancesRequest::new()
+                .with_host_name("api-{R:1}")
+                .with_instance_count(2)
+                .with_disable_api_termination(true)
+                .with_cam_role_name("CVM_QcsRole")
+                .with_login_settings(LoginSettings::new().with_password(launch_password)),
+        )
+        .await
+        .expect("launched")
+        .instance_id_set;
+    let described = client
+        .describe_instances(DescribeInstancesRequest::new().with_instance_ids(ids.clone()))
+        .await
+        .expect("described");
+    let shown: Vec<_> = described
+        .instance_set
+        .iter()
+        .map(|i| {
+            (
+                i.host_name.clone().unwrap_or_default(),
+                i.disable_api_termination,
+                i.cam_role_name.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("api-1".to_owned(), Some(true), "CVM_QcsRole".to_owned()),
+            ("api-2".to_owned(), Some(true), "CVM_QcsRole".to_owned()),
+        ]
+    );
+    let protected = client
+        .terminate_instances(TerminateInstancesRequest::new(ids.clone()))
+        .await
+        .expect_err("protected from launch");
+    assert_eq!(code(&protected), "UnsupportedOperation.InstancesProtected");
+    client
+        .reset_instances_password(
+            ResetInstancesPasswordRequest::new(ids.clone(), reset_password).with_force_stop(true),
+        )
+        .await
+        .expect("reset");
+    let received = server.received();
+    let logged = format!("{received:?} {received:#?}");
+    let world = server
+        .with_behaviour(|w: &mut CvmWorld| format!("{w:?}"))
+        .expect("a CVM world");
+    for password in [launch_password, reset_password, "weakweak"] {
+        assert!(!logged.contains(password), "{password} in {logged}");
+        assert!(!world.contains(password), "{password} in the world");
+    }
+    // The log's fields keep what was sent, for tests to check.
+    let sent: Vec<_> = received
+        .iter()
+        .filter_map(|r| match r.action.as_str() {
+            "RunInstances" => r.params["LoginSettings"]["Password"].as_str(),
+            "ResetInstancesPassword" => r.params["Password"].as_str(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, ["weakweak", launch_password, reset_password]);
+
+    // The legacy API: ReturnInstance honours termination protection, and
+    // its password param stays out of Debug too.
+    use tencentcloud_cvm::v2;
+    let protected = Instance {
+        disable_api_termination: true,
+        instance_state: "STOPPED".into(),
+        ..seeded(
+            "ins-prot0001",
+            "kept",
+            "ap-guangzhou-2",
+            "S2.MEDIUM4",
+            "img-lkxqa4kj",
+        )
+    };
+    let world = CvmWorld::seeded().instance(protected).expect("consistent");
+    let server = v2::mock::builder()
+        .credentials(credentials())
+        .behaviour(world)
+        .start()
+        .await
+        .expect("binds");
+    let client = v2::Client::new(
+        ClientConfig::new(credentials())
+            .endpoint(server.url())
+            .region("gz"),
+    )
+    .expect("client");
+    let refused = client
+        .return_instance(v2::ReturnInstanceRequest::new("ins-prot0001"))
+        .await
+        .expect_err("protected");
+    assert_eq!(
+        refused.as_api().and_then(|a| a.code_desc.as_deref()),
+        Some("OperationConstraints.InvaildInstanceStatus")
+    );
+    let legacy_password = "legacy#1234";
+    client
+        .reset_instance_password(v2::ResetInstancePasswordRequest::new(
+            ["ins-prot0001"],
+            legacy_password,
+        ))
+        .await
+        .expect("reset");
+    let logged = format!("{:?}", server.received());
+    assert!(!logged.contains(legacy_password), "{logged}");
+    assert!(logged.contains("ins-prot0001"), "{logged}");
+    let left = server.with_behaviour(|w: &mut CvmWorld| w.instances().len());
+    assert_eq!(left, Some(1), "a refused return removes nothing");
+}
+
+/// Query and form params carry bools as text, in the case the client
+/// wrote: the Python SDK sends `ForceStop=True`, and the doc asks for
+/// `TRUE`. The spec check and the world both take any case.
+#[tokio::test]
+async fn bools_sent_as_text_are_read_in_any_case() {
+    use serde_json::{json, Value};
+    use tencentcloud_cvm::{HttpMethod, SigningMethod};
+    let (server, _) = serve(world()).await;
+    for (signing, force) in [
+        (SigningMethod::Tc3HmacSha256, "True"),
+        (SigningMethod::HmacSha256, "TRUE"),
+    ] {
+        let client = Client::new(
+            ClientConfig::new(credentials())
+                .endpoint(server.url())
+                .signing_method(signing)
+                .http_method(HttpMethod::Get),
+        )
+        .expect("client");
+        let params = json!({"InstanceIds": ["ins-seed0001"], "Password": "Changed#Pass2024",
+            "ForceStop": force});
+        client
+            .runtime()
+            .call::<Value, Value>("ResetInstancesPassword", None, &params)
+            .await
+            .unwrap_or_else(|e| panic!("{signing:?} ForceStop={force}: {e}"));
+        let state = |w: &mut CvmWorld| w.instances()[0].instance_state.clone();
+        assert_eq!(
+            server.with_behaviour(state).as_deref(),
+            Some("STARTING"),
+            "{force}"
+        );
+        // Shown once, then RUNNING again.
+        client
+            .describe_instances(DescribeInstancesRequest::new().with_instance_ids(["ins-seed0001"]))
+            .await
+            .expect("described");
+    }
 }
 
 #[tokio::test]

@@ -569,6 +569,44 @@ async fn v1_post_must_be_a_form() {
     }
 }
 
+/// A v1 GET carries its params in the query: its Content-Type is not read
+/// (only a TC3 GET's is), whatever it says or without one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_v1_gets_content_type_is_not_read() {
+    let mock = start().await;
+    let client = runtime(&mock, |c| {
+        c.signing_method(SigningMethod::HmacSha256)
+            .http_method(HttpMethod::Get)
+    });
+    for content_type in [
+        Some("application/x-www-form-urlencoded"),
+        Some("application/json"),
+        Some("text/plain"),
+        None,
+    ] {
+        let prepared = client
+            .prepare(
+                &credentials(),
+                "DescribeZones",
+                None,
+                &json!({}),
+                SigningContext::now(),
+            )
+            .expect("prepares");
+        let mut headers: Vec<(String, String)> = prepared
+            .headers
+            .iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect();
+        if let Some(content_type) = content_type {
+            headers.push(("Content-Type".into(), content_type.into()));
+        }
+        let reply = send(prepared.method, &prepared.url, &headers, prepared.body).await;
+        assert_eq!(outcome(&reply), "accepted", "{content_type:?}: {reply}");
+    }
+}
+
 /// This SDK's own requests pass every rule, in every signing method and
 /// HTTP method each family takes.
 #[tokio::test(flavor = "multi_thread")]

@@ -6,8 +6,9 @@
 
 use serde_json::{json, Value};
 
-use super::filters::{self, param, strings};
-use super::login::{self, check_host_name, check_password};
+use super::filters::{self, boolean, flag, param, strings};
+use super::instances::DISK_TYPE;
+use super::login::{self, check_host_name, check_login, check_password};
 use super::CvmWorld;
 use crate::Outcome;
 
@@ -20,6 +21,11 @@ const V3_ACTIONS: &[&str] = &[
 
 /// ResetInstance's documented state errors name every state but these.
 pub(super) const REINSTALLABLE: &[&str] = &["RUNNING", "STOPPED"];
+/// ResetInstancesType: a running instance is shut down normally first;
+/// ForceStop only decides whether a failed shutdown is then forced
+/// ("true：表示在正常关机失败后进行强制关机 false：表示在正常关机失败后不进行强制关机"),
+/// and the mock's shutdowns never fail.
+const RESIZABLE: &[&str] = &["RUNNING", "STOPPED"];
 /// Likewise for ModifyInstancesAttribute.
 pub(super) const MODIFIABLE: &[&str] = &["RUNNING", "STOPPED", "LAUNCH_FAILED"];
 
@@ -42,10 +48,6 @@ const MAX_BATCH: usize = 100;
 /// UserName: "不得超过64个字符".
 const MAX_USER_NAME: usize = 64;
 
-fn flag(params: &Value, name: &str) -> bool {
-    param(params, name).is_some_and(|f| f.eq_ignore_ascii_case("true"))
-}
-
 /// A required, non-empty string param.
 pub(super) fn required(params: &Value, name: &str) -> Result<String, Outcome> {
     param(params, name)
@@ -67,8 +69,12 @@ fn given(params: &Value, name: &str) -> bool {
     }
 }
 
-/// The states a ForceStop action takes: STOPPED, and RUNNING with it.
-fn stopped_or(force_stop: bool) -> &'static [&'static str] {
+/// The states an action takes whose doc allows a running instance only
+/// with ForceStop: STOPPED, and RUNNING with it. ResetInstancesPassword:
+/// "重置处于运行中状态的实例密码，需要设置关机参数`ForceStop`为`TRUE`";
+/// AssociateInstancesKeyPairs (and Disassociate): "非强制关机场景下，仅支持对
+/// STOPPED 状态实例进行绑定操作".
+pub(super) fn stopped_or(force_stop: bool) -> &'static [&'static str] {
     if force_stop {
         &["RUNNING", "STOPPED"]
     } else {
@@ -162,26 +168,14 @@ impl CvmWorld {
         let image_id = self.reinstall_image(&id, param(params, "ImageId"))?;
         let windows = self.is_windows(&image_id);
         let disk = params.get("SystemDisk").unwrap_or(&Value::Null);
-        if let Some(kind) = param(disk, "DiskType").filter(|k| k != "CLOUD_PREMIUM") {
+        if let Some(kind) = param(disk, "DiskType").filter(|k| k != DISK_TYPE) {
             return Err(invalid(format!(
-                "A reinstall changes the system disk's size, not its type (CLOUD_PREMIUM, not {kind})."
+                "A reinstall changes the system disk's size, not its type ({DISK_TYPE}, not {kind})."
             )));
         }
         let system_disk_size = self.grown_disk(&id, param(disk, "DiskSize"))?;
         let login = params.get("LoginSettings").unwrap_or(&Value::Null);
-        let password = param(login, "Password").filter(|p| !p.is_empty());
-        let key_ids = strings(login, "KeyIds");
-        let ways = [
-            password.is_some(),
-            !key_ids.is_empty(),
-            flag(login, "KeepImageLogin"),
-        ];
-        if ways.iter().filter(|w| **w).count() > 1 {
-            return Err(Outcome::error(
-                "InvalidParameter.ParameterConflict",
-                "LoginSettings takes one of Password, KeyIds and KeepImageLogin.",
-            ));
-        }
+        let key_ids = check_login(login, windows)?;
         if let Some(key) = key_ids.iter().find(|k| !self.key_pairs.contains_key(*k)) {
             return Err(Outcome::error(
                 "InvalidParameterValue.KeyPairNotFound",
@@ -193,14 +187,6 @@ impl CvmWorld {
                 "UnsupportedOperation.KeyPairUnsupportedWindows",
                 format!("The image `{image_id}` is Windows, which has no key login."),
             ));
-        }
-        if let Some(password) = password {
-            let rule = if windows {
-                &login::LOGIN_WINDOWS
-            } else {
-                &login::LOGIN_LINUX
-            };
-            check_password(&password, rule, "", "InvalidParameterValue.InvalidPassword")?;
         }
         let host_name = param(params, "HostName");
         if let Some(name) = &host_name {
@@ -216,16 +202,16 @@ impl CvmWorld {
         Ok(ids)
     }
 
-    /// ResetInstancesType: one STOPPED instance (RUNNING too with
-    /// ForceStop) to a type of the catalog its zone sells; it ends RUNNING
+    /// ResetInstancesType: one RUNNING or STOPPED instance (a running one
+    /// is stopped first, with or without ForceStop: see [`RESIZABLE`]) to a
+    /// type of the catalog its zone sells; it ends RUNNING
     /// ("完成实例配置调整后，实例将自动显示为运行中，无需手动进行开机").
     fn resize(&mut self, params: &Value) -> Result<Vec<String>, Outcome> {
         // "本接口目前仅支持每次操作1个实例".
         let ids = filters::required_ids(params, "InstanceIds", 1)?;
         let name = required(params, "InstanceType")?;
         let t = self.find_type(&name)?.clone();
-        let from = stopped_or(flag(params, "ForceStop"));
-        self.instances.check(&ids, from)?;
+        self.instances.check(&ids, RESIZABLE)?;
         for id in &ids {
             let zone = self
                 .instances
@@ -243,7 +229,7 @@ impl CvmWorld {
             }
         }
         self.instances
-            .transition(&ids, from, "STARTING", "RUNNING")?;
+            .transition(&ids, RESIZABLE, "STARTING", "RUNNING")?;
         Ok(ids)
     }
 
@@ -303,8 +289,7 @@ impl CvmWorld {
                 }
                 self.each(&ids, |i| i.host_name = text.clone());
                 // "修改主机名后实例会立即重启" unless AutoReboot is false.
-                let reboot =
-                    param(params, "AutoReboot").map_or(true, |a| !a.eq_ignore_ascii_case("false"));
+                let reboot = boolean(params, "AutoReboot") != Some(false);
                 if reboot {
                     let running: Vec<String> = ids
                         .iter()

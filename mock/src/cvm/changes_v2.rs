@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::changes::{invalid, required, Reinstall, MAX_NAME, MODIFIABLE, REINSTALLABLE};
-use super::filters::{param, strings};
+use super::filters::{self, param};
 use super::login::{self, check_password};
 use super::{legacy_ok, CvmWorld};
 use crate::Outcome;
@@ -51,7 +51,7 @@ impl CvmWorld {
     /// A legacy task number.
     fn task(&mut self) -> u32 {
         self.serial += 1;
-        0x7461_0000 + self.serial
+        0x7461_0000u32.wrapping_add(self.serial)
     }
 
     pub(super) fn changes_v2(&mut self, action: &str, params: &Value) -> Option<Outcome> {
@@ -75,13 +75,8 @@ impl CvmWorld {
             }
             // "只有处于关机状态的实例才允许执行重置密码操作".
             "ResetInstancePassword" => {
-                let ids = strings(params, "instanceIds");
-                if ids.is_empty() {
-                    return Err(Outcome::error(
-                        "MissingParameter",
-                        "The request is missing a required parameter `instanceIds`.",
-                    ));
-                }
+                // The legacy doc sets no batch limit.
+                let ids = filters::required_ids(params, "instanceIds", usize::MAX)?;
                 let password = required(params, "password")?;
                 self.legacy_check(&ids, &["STOPPED"])?;
                 let windows = ids.iter().any(|id| self.runs_windows(id));

@@ -138,6 +138,21 @@ pub fn param(params: &Value, name: &str) -> Option<String> {
     params.get(name).and_then(text)
 }
 
+/// A bool param: a JSON bool, or `true`/`false` as text in any case (see
+/// `crate::spec::bool_text`); `None` when absent or neither.
+pub fn boolean(params: &Value, name: &str) -> Option<bool> {
+    match params.get(name)? {
+        Value::Bool(on) => Some(*on),
+        Value::String(text) => crate::spec::bool_text(text),
+        _ => None,
+    }
+}
+
+/// Whether a bool param is set to true (`ForceStop`, `DryRun`, ...).
+pub fn flag(params: &Value, name: &str) -> bool {
+    boolean(params, name) == Some(true)
+}
+
 pub fn strings(params: &Value, name: &str) -> Vec<String> {
     params
         .get(name)

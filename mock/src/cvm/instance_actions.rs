@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 
-use super::filters::{self, param, strings, tag_matches, FilterRules, Tag};
+use super::filters::{self, boolean, flag, param, strings, tag_matches, FilterRules, Tag};
 use super::instances::{legacy_status, Instance};
+use super::login::{check_host_name, check_login};
 use super::{legacy_ok, CvmWorld};
 use crate::Outcome;
 
@@ -118,6 +119,18 @@ fn numbered_name(name: &str, n: usize, count: usize) -> String {
     out
 }
 
+/// The n-th (from 0) of `count` host names from RunInstances' HostName:
+/// as [`numbered_name`], and each `{IP}` becomes the instance's private IP
+/// ("指定模式串 {IP}：自动替换为实例的内网IP地址"). `{IP}` is a pattern too, so
+/// with it no suffix is added.
+fn numbered_host_name(pattern: &str, n: usize, count: usize, ip: &str) -> String {
+    if pattern.contains("{IP}") {
+        numbered_name(&pattern.replace("{IP}", ip), n, 1)
+    } else {
+        numbered_name(pattern, n, count)
+    }
+}
+
 /// `x` or `x,F:y` (y in [0, 8]) as (start, width).
 fn name_pattern(inner: &str) -> Option<(u64, usize)> {
     let (start, width) = match inner.split_once(",F:") {
@@ -155,7 +168,8 @@ fn text_at(params: &Value, path: &[&str]) -> Option<String> {
 
 impl CvmWorld {
     /// RunInstances' params as an instance template, checked against the
-    /// world as CVM checks them.
+    /// world as CVM checks them (the host name, which differs per
+    /// instance, is `run_v3`'s).
     fn template_v3(&self, params: &Value) -> Result<Instance, Outcome> {
         let type_name = text_at(params, &["InstanceType"]);
         let zone = text_at(params, &["Placement", "Zone"]);
@@ -176,12 +190,10 @@ impl CvmWorld {
                 .map(|i| i.image_id.clone())
                 .unwrap_or_default(),
         };
-        let key_ids = strings(
-            params.get("LoginSettings").unwrap_or(&Value::Null),
-            "KeyIds",
-        );
+        let windows = self.is_windows(&image_id);
+        let key_ids = check_login(params.get("LoginSettings").unwrap_or(&Value::Null), windows)?;
         self.check_keys(&key_ids)?;
-        if !key_ids.is_empty() && self.is_windows(&image_id) {
+        if !key_ids.is_empty() && windows {
             return Err(Outcome::error(
                 "UnsupportedOperation.KeyPairUnsupportedWindows",
                 "Windows images have no key login.",
@@ -209,8 +221,8 @@ impl CvmWorld {
             .collect();
         let bandwidth =
             number(params, &["InternetAccessible", "InternetMaxBandwidthOut"]).unwrap_or(0);
-        let no_public = text_at(params, &["InternetAccessible", "PublicIpAssigned"])
-            .is_some_and(|p| p == "false");
+        let internet = params.get("InternetAccessible").unwrap_or(&Value::Null);
+        let no_public = boolean(internet, "PublicIpAssigned") == Some(false);
         let vpc = params.get("VirtualPrivateCloud").unwrap_or(&Value::Null);
         Ok(Instance {
             instance_name: text_at(params, &["InstanceName"]).unwrap_or_else(|| "未命名".into()),
@@ -238,12 +250,14 @@ impl CvmWorld {
                 .flatten()
                 .map(|d| number(d, &["DiskSize"]).unwrap_or(0))
                 .collect(),
+            cam_role_name: text_at(params, &["CamRoleName"]).unwrap_or_default(),
+            disable_api_termination: flag(params, "DisableApiTermination"),
             ..Instance::default()
         })
     }
 
     /// RunInstances: one instance per InstanceCount, each with its own
-    /// name and (when given) its own PrivateIpAddresses entry.
+    /// name, host name and (when given) its own PrivateIpAddresses entry.
     fn run_v3(&mut self, params: &Value, rid: &str) -> Result<Value, Outcome> {
         let template = self.template_v3(params)?;
         let count = count_param(params, "InstanceCount", 500, "InvalidParameterValue.Range")?;
@@ -271,19 +285,38 @@ impl CvmWorld {
                 ));
             }
         }
-        if param(params, "DryRun").is_some_and(|d| d == "true") {
+        // The IPs the instances will have, for HostName's `{IP}`.
+        let next = self.instances.next_private_ips(count);
+        let ips: Vec<String> = (0..count)
+            .map(|n| ips.get(n).unwrap_or(&next[n]).clone())
+            .collect();
+        let host_names: Vec<String> = match text_at(params, &["HostName"]) {
+            Some(pattern) => (0..count)
+                .map(|n| numbered_host_name(&pattern, n, count, &ips[n]))
+                .collect(),
+            None => vec![String::new(); count],
+        };
+        let windows = self.is_windows(&template.image_id);
+        for name in host_names.iter().filter(|name| !name.is_empty()) {
+            check_host_name(name, windows)?;
+        }
+        if flag(params, "DryRun") {
             return Err(Outcome::error(
                 "DryRunOperation",
                 "The request would have succeeded; DryRun is set.",
             ));
         }
         let named = text_at(params, &["InstanceName"]);
-        let instances = (0..count)
-            .map(|n| Instance {
+        let instances = ips
+            .into_iter()
+            .zip(host_names)
+            .enumerate()
+            .map(|(n, (ip, host_name))| Instance {
                 instance_name: named
                     .as_deref()
                     .map_or_else(|| "未命名".into(), |name| numbered_name(name, n, count)),
-                private_ip_address: ips.get(n).cloned().unwrap_or_default(),
+                private_ip_address: ip,
+                host_name,
                 ..template.clone()
             })
             .collect();

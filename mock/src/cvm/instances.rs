@@ -10,7 +10,8 @@
 //!   recycle bin (SHUTDOWN) first and is destroyed by a second Terminate.
 //!   One batch must share one charge type; an instance with
 //!   DisableApiTermination set is refused.
-//! - ReturnInstance (legacy) removes a pay-as-you-go instance at once.
+//! - ReturnInstance (legacy) removes a pay-as-you-go instance at once;
+//!   termination protection refuses it there too.
 //! - Changes made while an instance is stopped (ForceStop key binding,
 //!   password reset, reinstall) start a RUNNING one again: STARTING →
 //!   RUNNING; a resize ends RUNNING whatever it started from.
@@ -64,6 +65,15 @@ pub struct Instance {
     pub cam_role_name: String,
     /// Termination protection: TerminateInstances refuses the instance.
     pub disable_api_termination: bool,
+}
+
+/// The type of every disk of the world's instances, system and data.
+pub const DISK_TYPE: &str = "CLOUD_PREMIUM";
+
+/// The private IP the world gives the n-th instance it creates (from 1)
+/// when the request names none.
+fn private_ip(n: u32) -> String {
+    format!("10.0.{}.{}", n / 250, n % 250 + 2)
 }
 
 /// The last API 3.0 action on an instance (`StopInstances`, ...), its
@@ -147,7 +157,7 @@ impl Instances {
                 instance.uuid = format!("6d6f636b-{n:04x}-4000-8000-{n:012x}");
                 instance.created_time = now.to_owned();
                 if instance.private_ip_address.is_empty() {
-                    instance.private_ip_address = format!("10.0.{}.{}", n / 250, n % 250 + 2);
+                    instance.private_ip_address = private_ip(n);
                 }
                 if instance.internet_max_bandwidth_out > 0 && instance.public_ip_address.is_empty()
                 {
@@ -156,6 +166,14 @@ impl Instances {
                 self.map.insert(id.clone(), instance);
                 id
             })
+            .collect()
+    }
+
+    /// The private IPs the next `count` created instances get unless their
+    /// request names them (RunInstances' HostName `{IP}` needs them first).
+    pub fn next_private_ips(&self, count: usize) -> Vec<String> {
+        (1..=count)
+            .map(|k| private_ip(self.created.wrapping_add(k as u32)))
             .collect()
     }
 
@@ -319,12 +337,19 @@ impl Instances {
     }
 
     /// Removes `ids` at once (legacy ReturnInstance): only pay-as-you-go
-    /// instances that are not in a transitional state.
+    /// instances that are not in a transitional state and have no
+    /// termination protection. Nothing is removed unless all can be.
     pub fn remove(&mut self, ids: &[String]) -> Result<(), Outcome> {
         for id in ids {
             let instance = self.map.get(id).ok_or_else(|| not_found(id))?;
+            // The one error ReturnInstance documents.
             let refuse =
                 |why: String| Outcome::error("OperationConstraints.InvaildInstanceStatus", why);
+            if instance.disable_api_termination {
+                return Err(refuse(format!(
+                    "The instance `{id}` has termination protection (DisableApiTermination); turn it off first."
+                )));
+            }
             if instance.instance_charge_type == "PREPAID" {
                 return Err(refuse(format!(
                     "The instance `{id}` is PREPAID; only pay-as-you-go instances can be returned."

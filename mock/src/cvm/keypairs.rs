@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::filters::{self, param, strings, tag_matches, tags_json, FilterRules, Tag};
+use super::changes::stopped_or;
+use super::filters::{self, flag, param, strings, tag_matches, tags_json, FilterRules, Tag};
 use super::{legacy_ok, CvmWorld};
 use crate::Outcome;
 
@@ -158,8 +159,8 @@ impl CvmWorld {
     }
 
     /// Binds (or unbinds) `keys` to `instances`, which must be STOPPED,
-    /// or RUNNING too with `force_stop`: those are stopped, bound and
-    /// started again (shown STARTING once, then RUNNING).
+    /// or RUNNING too with `force_stop` ([`stopped_or`]): those are
+    /// stopped, bound and started again (shown STARTING once, then RUNNING).
     fn bind_keys(
         &mut self,
         instances: &[String],
@@ -168,19 +169,9 @@ impl CvmWorld {
         force_stop: bool,
     ) -> Result<(), Outcome> {
         self.check_keys(keys)?;
-        let from: &[&str] = if force_stop {
-            &["RUNNING", "STOPPED"]
-        } else {
-            &["STOPPED"]
-        };
-        self.instances.check(instances, from)?;
+        self.instances.check(instances, stopped_or(force_stop))?;
         for id in instances {
-            let windows = self
-                .instances
-                .map
-                .get(id)
-                .is_some_and(|i| self.is_windows(&i.image_id));
-            if windows && bind {
+            if bind && self.runs_windows(id) {
                 return Err(Outcome::error(
                     "UnsupportedOperation.KeyPairUnsupportedWindows",
                     format!("The instance `{id}` runs Windows, which has no key login."),
@@ -287,7 +278,7 @@ impl CvmWorld {
                 ok(json!({ "TotalCount": total, "KeyPairSet": set }))
             }
             "AssociateInstancesKeyPairs" | "DisassociateInstancesKeyPairs" => {
-                let force = param(params, "ForceStop").is_some_and(|f| f == "true");
+                let force = flag(params, "ForceStop");
                 let instances = filters::required_ids(params, "InstanceIds", MAX_IDS)?;
                 let keys = filters::required_ids(params, "KeyIds", MAX_IDS)?;
                 self.bind_keys(&instances, &keys, action.starts_with("Associate"), force)?;

@@ -1,6 +1,10 @@
-//! The rules CVM checks login passwords and host names against. A refused
-//! password is never quoted back, not even in part.
+//! The rules CVM checks login passwords and host names against, and
+//! LoginSettings (RunInstances, ResetInstance). A refused password is
+//! never quoted back, not even in part.
 
+use serde_json::Value;
+
+use super::filters::{flag, param, strings};
 use crate::Outcome;
 
 /// A documented password complexity rule.
@@ -17,10 +21,26 @@ pub struct PasswordRule {
     pub no_leading_slash: bool,
     /// It cannot contain the user name.
     pub no_user_name: bool,
+    /// The special characters its doc lists: letters, digits and these only.
+    pub specials: &'static str,
 }
 
-/// LoginSettings.Password (ResetInstance) on Linux: "Linux实例密码必须8到30位，
-/// 至少包括两项[a-z]，[A-Z]、[0-9] 和 [...]中的特殊符号".
+/// LoginSettings.Password's specials (RunInstances, ResetInstance), on
+/// Linux and Windows alike: "( ) ` ~ ! @ # $ % ^ & * - + = | { } [ ] : ; ' , . ? /";
+/// no `_`, `<` or `>`. The legacy API's Linux rule lists the same ones.
+const LOGIN_SPECIALS: &str = "()`~!@#$%^&*-+=|{}[]:;',.?/";
+
+/// ResetInstancesPassword's specials, on Linux and Windows alike:
+/// "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/" (the Windows text has a space before
+/// `<>`, which no other list has: taken for a typo).
+const RESET_SPECIALS: &str = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
+
+/// The legacy API's Windows specials: "( ) ` ~ ! @ # $ % ^ & * - + = { } [ ] : ; ' , . ? /",
+/// the Linux list without `|`.
+const LEGACY_WINDOWS_SPECIALS: &str = "()`~!@#$%^&*-+={}[]:;',.?/";
+
+/// LoginSettings.Password (RunInstances, ResetInstance) on Linux:
+/// "Linux实例密码必须8到30位，至少包括两项[a-z]，[A-Z]、[0-9] 和 [...]中的特殊符号".
 pub const LOGIN_LINUX: PasswordRule = PasswordRule {
     min: 8,
     max: 30,
@@ -28,6 +48,7 @@ pub const LOGIN_LINUX: PasswordRule = PasswordRule {
     letters_one_kind: false,
     no_leading_slash: false,
     no_user_name: false,
+    specials: LOGIN_SPECIALS,
 };
 
 /// LoginSettings.Password on Windows: "12到30位，至少包括三项".
@@ -46,6 +67,7 @@ pub const RESET_LINUX: PasswordRule = PasswordRule {
     letters_one_kind: false,
     no_leading_slash: true,
     no_user_name: false,
+    specials: RESET_SPECIALS,
 };
 
 /// ResetInstancesPassword on Windows (and for a batch with any Windows
@@ -65,6 +87,7 @@ pub const LEGACY_LINUX: PasswordRule = PasswordRule {
     letters_one_kind: true,
     no_leading_slash: false,
     no_user_name: false,
+    specials: LOGIN_SPECIALS,
 };
 
 /// The legacy API on Windows: "必须12到16位，至少包括三项".
@@ -72,11 +95,9 @@ pub const LEGACY_WINDOWS: PasswordRule = PasswordRule {
     min: 12,
     kinds: 3,
     letters_one_kind: false,
+    specials: LEGACY_WINDOWS_SPECIALS,
     ..LEGACY_LINUX
 };
-
-/// The special characters the documents list.
-const SPECIALS: &str = "()`~!@#$%^&*-+=_|{}[]:;'<>,.?/";
 
 /// Checks `password` against `rule` (`user` for `no_user_name`); a
 /// refusal gets `code` and says which rule, never the password.
@@ -99,12 +120,15 @@ pub fn check_password(
             rule.min, rule.max
         ));
     }
-    let special = |c: char| SPECIALS.contains(c);
+    let special = |c: char| rule.specials.contains(c);
     if !password
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || special(c))
     {
-        return refuse(format!("it may hold letters, digits and {SPECIALS} only"));
+        return refuse(format!(
+            "it may hold letters, digits and {} only",
+            rule.specials
+        ));
     }
     if rule.no_leading_slash && password.starts_with('/') {
         return refuse("it cannot begin with `/`".into());
@@ -133,7 +157,38 @@ pub fn check_password(
     Ok(())
 }
 
-/// Checks a HostName: "点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续
+/// Checks LoginSettings (RunInstances, ResetInstance), whose doc both
+/// actions share: at most one of Password, KeyIds and KeepImageLogin
+/// (KeyIds: "密钥与密码不能同时指定"; KeepImageLogin: "该参数与Password或KeyIds.N
+/// 不能同时指定"), and the password against the rule of the image's OS.
+/// Returns the key ids, for the caller to check against its key pairs.
+pub fn check_login(login: &Value, windows: bool) -> Result<Vec<String>, Outcome> {
+    let password = param(login, "Password").filter(|p| !p.is_empty());
+    let key_ids = strings(login, "KeyIds");
+    let ways = [
+        password.is_some(),
+        !key_ids.is_empty(),
+        flag(login, "KeepImageLogin"),
+    ];
+    if ways.iter().filter(|w| **w).count() > 1 {
+        return Err(Outcome::error(
+            "InvalidParameter.ParameterConflict",
+            "LoginSettings takes one of Password, KeyIds and KeepImageLogin.",
+        ));
+    }
+    if let Some(password) = password {
+        let rule = if windows {
+            &LOGIN_WINDOWS
+        } else {
+            &LOGIN_LINUX
+        };
+        check_password(&password, rule, "", "InvalidParameterValue.InvalidPassword")?;
+    }
+    Ok(key_ids)
+}
+
+/// Checks a HostName (the same text in RunInstances, ResetInstance and
+/// ModifyInstancesAttribute): "点号（.）和短横线（-）不能作为 HostName 的首尾字符，不能连续
 /// 使用"; Windows: 2 to 15 letters, digits and `-`, not all digits;
 /// others: 2 to 60 letters, digits, `-` and `.`.
 pub fn check_host_name(name: &str, windows: bool) -> Result<(), Outcome> {

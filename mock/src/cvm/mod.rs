@@ -51,7 +51,7 @@ pub struct CvmWorld {
     key_pairs: BTreeMap<String, KeyPair>,
     security_groups: BTreeMap<String, SecurityGroup>,
     instances: instances::Instances,
-    /// Numbers new key pair and security group ids.
+    /// Numbers new key pair and security group ids, and legacy task ids.
     serial: u32,
 }
 

@@ -211,6 +211,20 @@ fn force_stop_binding_takes_running_or_stopped_and_restarts_running_ones() {
     assert!(bound.key_ids.is_empty(), "{bound:?}");
     // Still terminating: it never comes back.
     assert_eq!(state(&mut world, "ins-term0001"), "TERMINATING");
+    // A query or form param carries the flag as text, in any case (the
+    // Python SDK writes `True`; the docs ask for `TRUE`).
+    for force in ["True", "TRUE", "true"] {
+        let bind = json!({"InstanceIds": ["ins-run00001"], "KeyIds": ["skey-00000001"], "ForceStop": force});
+        v3(&mut world, "AssociateInstancesKeyPairs", bind);
+        assert_eq!(state(&mut world, "ins-run00001"), "STARTING", "{force}");
+        assert_eq!(state(&mut world, "ins-run00001"), "RUNNING", "{force}");
+    }
+    let bind =
+        json!({"InstanceIds": ["ins-run00001"], "KeyIds": ["skey-00000001"], "ForceStop": "False"});
+    assert_eq!(
+        refused(&mut world, Family::Api3, "AssociateInstancesKeyPairs", bind),
+        "UnsupportedOperation.InstanceStateRunning"
+    );
 }
 
 #[test]
@@ -320,14 +334,20 @@ fn prepaid_instances_go_to_the_recycle_bin_first() {
 }
 
 #[test]
-fn return_instance_takes_settled_pay_as_you_go_instances_only() {
+fn return_instance_takes_settled_unprotected_pay_as_you_go_instances_only() {
+    let protected = Instance {
+        disable_api_termination: true,
+        ..instance("ins-prot0001", "RUNNING", "")
+    };
     let mut world = world_of(&[
         ("ins-prep0001", "RUNNING", "PREPAID"),
         ("ins-stop0001", "STOPPING", ""),
         ("ins-hour0001", "STOPPED", ""),
-    ]);
+    ])
+    .instance(protected)
+    .expect("consistent");
     let ret = |id: &str| json!({"instanceId": id});
-    for id in ["ins-prep0001", "ins-stop0001"] {
+    for id in ["ins-prep0001", "ins-stop0001", "ins-prot0001"] {
         assert_eq!(
             refused(&mut world, Family::Api2, "ReturnInstance", ret(id)),
             "OperationConstraints.InvaildInstanceStatus"
@@ -345,7 +365,33 @@ fn return_instance_takes_settled_pay_as_you_go_instances_only() {
         .into_iter()
         .map(|i| i.instance_id)
         .collect();
-    assert_eq!(left, ["ins-prep0001", "ins-stop0001"]);
+    assert_eq!(left, ["ins-prep0001", "ins-prot0001", "ins-stop0001"]);
+    // The refusal says why, in the legacy form.
+    let reply = call(
+        &mut world,
+        Family::Api2,
+        "ReturnInstance",
+        ret("ins-prot0001"),
+    );
+    assert!(
+        reply
+            .as_ref()
+            .is_err_and(|e| e.contains("termination protection")),
+        "{reply:?}"
+    );
+    // Turned off (API 3.0), it goes.
+    v3(
+        &mut world,
+        "ModifyInstancesAttribute",
+        json!({"InstanceIds": ["ins-prot0001"], "DisableApiTermination": false}),
+    );
+    call(
+        &mut world,
+        Family::Api2,
+        "ReturnInstance",
+        ret("ins-prot0001"),
+    )
+    .expect("returned");
 }
 
 #[test]
@@ -517,6 +563,168 @@ fn several_instances_get_their_own_names_and_ips() {
             run(json!(["10.9.1.1", "10.9.1.1"]))
         ),
         "VpcIpIsUsed"
+    );
+}
+
+/// RunInstances keeps HostName (with its patterns), DisableApiTermination
+/// and CamRoleName, and checks HostName and LoginSettings with the rules
+/// ResetInstance uses (the docs' text is the same).
+#[test]
+fn run_keeps_host_name_protection_and_role_and_checks_the_login() {
+    let mut world =
+        CvmWorld::seeded().key_pair(KeyPair::new("skey-00000001", "ops", "ssh-ed25519 AAAA ops"));
+    let run = |world: &mut CvmWorld, params: Value| -> Vec<Value> {
+        let ids = v3(world, "RunInstances", params)["InstanceIdSet"].clone();
+        let listed = v3(world, "DescribeInstances", json!({"InstanceIds": ids}));
+        listed["InstanceSet"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let host_names = |set: &[Value]| -> Vec<String> {
+        set.iter()
+            .map(|i| i["HostName"].as_str().unwrap_or("?").to_owned())
+            .collect()
+    };
+    let one = run(
+        &mut world,
+        json!({"HostName": "web-01.internal", "DisableApiTermination": true,
+            "CamRoleName": "CVM_QcsRole", "LoginSettings": {"Password": "Qcloud@TestApi123++"}}),
+    );
+    let i = &one[0];
+    assert_eq!(
+        (
+            &i["HostName"],
+            &i["DisableApiTermination"],
+            &i["CamRoleName"]
+        ),
+        (
+            &json!("web-01.internal"),
+            &json!(true),
+            &json!("CVM_QcsRole")
+        )
+    );
+    let id = i["InstanceId"].clone();
+    // Protected from its launch on.
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api3,
+            "TerminateInstances",
+            json!({"InstanceIds": [id]})
+        ),
+        "UnsupportedOperation.InstancesProtected"
+    );
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api2,
+            "ReturnInstance",
+            json!({"instanceId": id})
+        ),
+        "OperationConstraints.InvaildInstanceStatus"
+    );
+    // Several: `{R:x}`, `{IP}`, or the suffixes 1..n.
+    let numbered = run(
+        &mut world,
+        json!({"InstanceCount": 2, "HostName": "web-{R:7,F:2}"}),
+    );
+    assert_eq!(host_names(&numbered), ["web-07", "web-08"]);
+    let by_ip = run(
+        &mut world,
+        json!({"InstanceCount": 2, "HostName": "node-{IP}"}),
+    );
+    let expected: Vec<String> = by_ip
+        .iter()
+        .map(|i| {
+            format!(
+                "node-{}",
+                i["PrivateIpAddresses"][0].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    assert_eq!(host_names(&by_ip), expected);
+    let plain = run(&mut world, json!({"InstanceCount": 2, "HostName": "db"}));
+    assert_eq!(host_names(&plain), ["db1", "db2"]);
+    // Nothing given: the defaults.
+    let i = &run(&mut world, json!({}))[0];
+    assert_eq!(
+        (&i["DisableApiTermination"], &i["CamRoleName"]),
+        (&json!(false), &Value::Null)
+    );
+    assert!(
+        i["HostName"].as_str().is_some_and(|h| h.starts_with("VM-")),
+        "{i}"
+    );
+    let windows = json!("img-pmqg1cw7");
+    let before = world.instances().len();
+    for (params, expected) in [
+        (
+            json!({"HostName": "-web"}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+        (
+            json!({"HostName": "web_01"}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+        // Windows host names have no dots, so no `{IP}` either.
+        (
+            json!({"ImageId": windows, "HostName": "win.local"}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+        (
+            json!({"ImageId": windows, "HostName": "win-{IP}"}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+        (
+            json!({"LoginSettings": {"Password": "short1"}}),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        // LoginSettings' specials have no `_`, `<` or `>`.
+        (
+            json!({"LoginSettings": {"Password": "Qcloud_TestApi123"}}),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        // Good for Linux, too short for Windows.
+        (
+            json!({"ImageId": windows, "LoginSettings": {"Password": "Linux123"}}),
+            "InvalidParameterValue.InvalidPassword",
+        ),
+        (
+            json!({"LoginSettings": {"Password": "Qcloud@TestApi123++", "KeyIds": ["skey-00000001"]}}),
+            "InvalidParameter.ParameterConflict",
+        ),
+        (
+            json!({"LoginSettings": {"KeyIds": ["skey-00000001"], "KeepImageLogin": "TRUE"}}),
+            "InvalidParameter.ParameterConflict",
+        ),
+        // Checked before DryRun answers.
+        (
+            json!({"HostName": "a..b", "DryRun": true}),
+            "InvalidParameterValue.IllegalHostName",
+        ),
+        (json!({"DryRun": "True"}), "DryRunOperation"),
+    ] {
+        assert_eq!(
+            refused(&mut world, Family::Api3, "RunInstances", params.clone()),
+            expected,
+            "{params}"
+        );
+    }
+    assert_eq!(
+        world.instances().len(),
+        before,
+        "refused launches create nothing"
+    );
+    let reply = call(
+        &mut world,
+        Family::Api3,
+        "RunInstances",
+        json!({"LoginSettings": {"Password": "Qcloud_TestApi123"}}),
+    );
+    assert!(
+        reply.is_err_and(|e| !e.contains("Qcloud_TestApi123")),
+        "the password is not quoted"
     );
 }
 
@@ -767,19 +975,21 @@ fn reinstall_changes_image_disk_login_and_host_name() {
 }
 
 #[test]
-fn resize_takes_a_stopped_instance_to_a_type_its_zone_sells_and_runs_it() {
+fn resize_takes_a_running_or_stopped_instance_to_a_type_its_zone_sells_and_runs_it() {
     let mut sold_out = InstanceType::new("S2.HUGE16", 8, 16, &["ap-guangzhou-2"]);
     sold_out.status = "SOLD_OUT".into();
     let mut world = world_of(&[
         ("ins-run00001", "RUNNING", ""),
         ("ins-stop0001", "STOPPED", ""),
+        ("ins-busy0001", "STOPPING", ""),
+        ("ins-run00002", "RUNNING", ""),
     ])
     .instance_type(sold_out);
     let resize = |id: &str, to: &str| json!({"InstanceIds": [id], "InstanceType": to});
     for (params, expected) in [
         (
-            resize("ins-run00001", "S2.LARGE8"),
-            "UnsupportedOperation.InstanceStateRunning",
+            resize("ins-busy0001", "S2.LARGE8"),
+            "UnsupportedOperation.InstanceStateStopping",
         ),
         (
             resize("ins-stop0001", "X9.HUGE"),
@@ -817,7 +1027,13 @@ fn resize_takes_a_stopped_instance_to_a_type_its_zone_sells_and_runs_it() {
             "{params}"
         );
     }
-    assert_eq!(world.instances()[1].instance_type, "S2.MEDIUM4");
+    assert!(
+        world
+            .instances()
+            .iter()
+            .all(|i| i.instance_type == "S2.MEDIUM4"),
+        "refused calls change nothing"
+    );
     v3(
         &mut world,
         "ResetInstancesType",
@@ -841,21 +1057,29 @@ fn resize_takes_a_stopped_instance_to_a_type_its_zone_sells_and_runs_it() {
             json!("SUCCESS")
         )
     );
-    // ForceStop takes a running one.
-    let mut forced = resize("ins-run00001", "S2.SMALL2");
+    // A running one is shut down normally, resized and started again,
+    // without ForceStop (which only decides whether a failed shutdown is
+    // forced) and with it.
+    let mut forced = resize("ins-run00002", "S2.SMALL2");
     forced["ForceStop"] = json!(true);
-    v3(&mut world, "ResetInstancesType", forced);
-    assert_eq!(progress(&mut world, "ins-run00001").0, "STARTING");
-    let i = shown(&mut world, "ins-run00001");
-    assert_eq!(
-        (
-            &i["InstanceState"],
-            &i["InstanceType"],
-            &i["CPU"],
-            &i["Memory"]
-        ),
-        (&json!("RUNNING"), &json!("S2.SMALL2"), &json!(1), &json!(2))
-    );
+    for (id, params) in [
+        ("ins-run00001", resize("ins-run00001", "S2.SMALL2")),
+        ("ins-run00002", forced),
+    ] {
+        v3(&mut world, "ResetInstancesType", params);
+        assert_eq!(progress(&mut world, id).0, "STARTING", "{id}");
+        let i = shown(&mut world, id);
+        assert_eq!(
+            (
+                &i["InstanceState"],
+                &i["InstanceType"],
+                &i["CPU"],
+                &i["Memory"]
+            ),
+            (&json!("RUNNING"), &json!("S2.SMALL2"), &json!(1), &json!(2)),
+            "{id}"
+        );
+    }
 }
 
 #[test]
@@ -1313,7 +1537,10 @@ fn legacy_rename_reinstall_and_password_reset() {
 
 #[test]
 fn password_and_host_name_rules() {
-    use super::login::{check_host_name, check_password, LOGIN_LINUX, RESET_WINDOWS};
+    use super::login::{
+        check_host_name, check_password, LEGACY_LINUX, LEGACY_WINDOWS, LOGIN_LINUX, LOGIN_WINDOWS,
+        RESET_LINUX, RESET_WINDOWS,
+    };
     let ok = |p: &str| check_password(p, &LOGIN_LINUX, "", "X").is_ok();
     // LoginSettings on Linux: 8 to 30, two kinds.
     assert!(ok("abcdEFGH"));
@@ -1322,6 +1549,30 @@ fn password_and_host_name_rules() {
     assert!(!ok("aB1!"));
     assert!(!ok(&"aB1!".repeat(8)));
     assert!(!ok("abcd 1234"));
+    // Each rule has its doc's specials.
+    let with = |p: &str, rule| check_password(p, rule, "", "X").is_ok();
+    for (special, login, reset, legacy_linux, legacy_windows) in [
+        ('#', true, true, true, true),
+        ('|', true, true, true, false),
+        ('_', false, true, false, false),
+        ('<', false, true, false, false),
+        ('>', false, true, false, false),
+        (' ', false, false, false, false),
+    ] {
+        let password = format!("Abcd1234{special}xyZ");
+        assert_eq!(
+            (
+                with(&password, &LOGIN_LINUX),
+                with(&password, &LOGIN_WINDOWS),
+                with(&password, &RESET_LINUX),
+                with(&password, &RESET_WINDOWS),
+                with(&password, &LEGACY_LINUX),
+                with(&password, &LEGACY_WINDOWS),
+            ),
+            (login, login, reset, reset, legacy_linux, legacy_windows),
+            "{special:?}"
+        );
+    }
     let windows = |p: &str, user: &str| check_password(p, &RESET_WINDOWS, user, "X").is_ok();
     assert!(windows("Secret#20245", "Administrator"));
     assert!(!windows("ops-Secret#20245", "ops"));
