@@ -39,13 +39,19 @@ impl CvmWorld {
         }
     }
 
-    fn legacy_password(password: &str, windows: bool) -> Result<(), Outcome> {
+    /// Checks a legacy `password` by the rule of the OS it is for; a
+    /// refusal gets `code` (each action documents its own).
+    pub(super) fn legacy_password(
+        password: &str,
+        windows: bool,
+        code: &str,
+    ) -> Result<(), Outcome> {
         let rule = if windows {
             &login::LEGACY_WINDOWS
         } else {
             &login::LEGACY_LINUX
         };
-        check_password(password, rule, "", "InvalidParameterValue")
+        check_password(password, rule, "", code)
     }
 
     /// A legacy task number.
@@ -80,7 +86,7 @@ impl CvmWorld {
                 let password = required(params, "password")?;
                 self.legacy_check(&ids, &["STOPPED"])?;
                 let windows = ids.iter().any(|id| self.runs_windows(id));
-                Self::legacy_password(&password, windows)?;
+                Self::legacy_password(&password, windows, "InvalidParameterValue")?;
                 let mut detail = serde_json::Map::new();
                 for id in &ids {
                     let task = self.task().to_string();
@@ -109,7 +115,11 @@ impl CvmWorld {
                 }
                 let system_disk_size = self.grown_disk(&id, param(params, "rootSize"))?;
                 if let Some(password) = param(params, "password") {
-                    Self::legacy_password(&password, self.is_windows(&image_id))?;
+                    Self::legacy_password(
+                        &password,
+                        self.is_windows(&image_id),
+                        "InvalidParameterValue",
+                    )?;
                 }
                 let r = Reinstall {
                     image_id,

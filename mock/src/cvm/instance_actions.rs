@@ -435,6 +435,12 @@ impl CvmWorld {
         let result: Result<Value, Outcome> = match action {
             "RunInstancesHour" | "RunInstances" => (|| {
                 let mut template = self.template_v2(params)?;
+                // Both docs: "linux实例密码必须8到16位…Windows 实例密码必须12到16位".
+                if let Some(password) = param(params, "password") {
+                    let windows = self.is_windows(&template.image_id);
+                    let code = "InvalidParameter.PasswordNotConformSpecs";
+                    Self::legacy_password(&password, windows, code)?;
+                }
                 if action == "RunInstances" {
                     template.instance_charge_type = "PREPAID".into();
                 }

@@ -57,6 +57,39 @@ fn run_describe_terminate() {
     assert!(again.is_err_and(|e| e.starts_with("InvalidInstanceId.NotFound")));
 }
 
+/// Legacy launches check `password` by the image's OS, with the code
+/// both docs list: "InvalidParameter.PasswordNotConformSpecs | 密码不合规范".
+#[test]
+fn legacy_launches_check_the_password() {
+    let mut world = CvmWorld::seeded();
+    for action in ["RunInstancesHour", "RunInstances"] {
+        let run = |world: &mut CvmWorld, password: &str| {
+            call(
+                world,
+                Family::Api2,
+                action,
+                json!({
+                    "goodsNum": "1", "zoneId": "100002", "imageId": "img-lkxqa4kj",
+                    "cpu": "1", "mem": "1", "password": password,
+                }),
+            )
+        };
+        // Linux: 8 to 16 characters of two kinds.
+        let refused = run(&mut world, "short1").expect_err("too short");
+        assert!(
+            refused.starts_with("InvalidParameter.PasswordNotConformSpecs"),
+            "{refused}"
+        );
+        assert!(!refused.contains("short1"), "{refused}");
+        let refused = run(&mut world, "onlyletters").expect_err("one kind");
+        assert!(
+            refused.starts_with("InvalidParameter.PasswordNotConformSpecs"),
+            "{refused}"
+        );
+        run(&mut world, "Letters123").expect("two kinds");
+    }
+}
+
 #[test]
 fn legacy_run_and_return() {
     let mut world = CvmWorld::seeded();
