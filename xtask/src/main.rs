@@ -239,14 +239,8 @@ fn import_error_codes(input: &str, out: &Path) -> Result<(), String> {
     let files = import::errorcodes::import(input, &text).map_err(|e| e.to_string())?;
     // The version with the new list must load and resolve as in `gen`
     // before the list lands: the files `gen` reads, the new list in place.
-    let mut version_files = release::read_tree(out)?;
-    version_files.retain(|path, _| {
-        path.starts_with("actions")
-            || path.starts_with("types")
-            || ["service.json", "waiters.json"]
-                .iter()
-                .any(|n| path == Path::new(n))
-    });
+    let mut version_files = tencentcloud_codegen::spec::read_version_files(out)
+        .map_err(|e| format!("the version folder does not load:\n{e}"))?;
     version_files.extend(files.clone());
     let (service_dir, version) = version_folder(out)?;
     check_import(service_dir, &BTreeMap::from([(version, &version_files)]))?;
@@ -371,15 +365,9 @@ pub(crate) mod tests {
         }
     }
 
-    /// tccli's api.json of a one-action service `thing`.
-    pub(crate) const THING_API: &str = r#"{
-      "actions": {"DescribeThings": {"input": "DescribeThingsRequest", "output": "DescribeThingsResponse", "document": "d", "name": "n", "status": "online"}},
-      "objects": {
-        "DescribeThingsRequest": {"members": [{"name": "Ids", "type": "list", "member": "string", "document": ""}]},
-        "DescribeThingsResponse": {"members": [{"name": "RequestId", "type": "string", "member": "string", "document": ""}]}
-      },
-      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
-    }"#;
+    /// tccli's api.json of a one-action service `thing`, shared with the
+    /// importer's other tests (tests/fixtures/tccli/README.md).
+    pub(crate) const THING_API: &str = include_str!("../../tests/fixtures/tccli/thing.api.json");
 
     /// A waiter on an action `thing` does not have: `gen` rejects it.
     pub(crate) const BAD_WAITERS: &str = r#"{"waiters": [{"name": "Ready", "description": "", "action": "DescribeOthers", "ids": "Ids", "items": "Set", "id": "Id", "state": "State", "acceptors": [{"state": "OK", "result": "success"}], "interval_seconds": 5, "timeout_seconds": 60}]}"#;
@@ -452,9 +440,30 @@ pub(crate) mod tests {
         let input = list.display().to_string();
         assert!(import_error_codes(&input, &out).is_err());
         assert!(!out.join("errorcodes.json").exists(), "nothing written");
-        // Without it, the clashing codes import and resolve.
+        // Without it, the clashing codes import and resolve; what `gen`
+        // does not read is not read.
         std::fs::remove_file(out.join("waiters.json")).expect("removes");
+        std::fs::write(out.join("notes.txt"), b"\xff not UTF-8").expect("writes");
         import_error_codes(&input, &out).unwrap_or_else(|e| panic!("{e}"));
         assert!(out.join("errorcodes.json").is_file());
+    }
+
+    /// The version folder is read as `gen` reads it: a file `gen` rejects
+    /// stops the import, named.
+    #[test]
+    fn an_error_list_for_a_folder_gen_rejects_is_not_written() {
+        let temp = TempDir::new("errorcodes-unreadable");
+        let out = temp.0.join("thing/2020-01-01");
+        let files = import::tccli::import("api.json", THING_API, None).expect("imports");
+        write_tree(&out, &files).expect("writes");
+        let list = temp.0.join("codes.json");
+        std::fs::write(&list, r#"{"codes": {"A.B": "x"}}"#).expect("writes");
+        let stray = out.join("actions/notes.txt");
+        std::fs::write(&stray, "").expect("writes");
+        let input = list.display().to_string();
+        let error = import_error_codes(&input, &out).expect_err("refused");
+        let expected = format!("{}:1:1: at /: unexpected file", stray.display());
+        assert!(error.contains(&expected), "{error}");
+        assert!(!out.join("errorcodes.json").exists(), "nothing written");
     }
 }

@@ -281,7 +281,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 }
 
 /// Every file under `dir`, relative to it.
-pub(crate) fn read_tree(dir: &Path) -> Result<FileTree, String> {
+fn read_tree(dir: &Path) -> Result<FileTree, String> {
     let mut tree = FileTree::new();
     for path in list_files(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
         let full = dir.join(&path);

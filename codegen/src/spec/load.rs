@@ -172,15 +172,89 @@ pub fn load_tree(root: &Path) -> Result<Vec<ServiceVersion>, SpecErrors> {
     }
 }
 
-/// Loads and checks one `<service>/<version>/` folder.
+/// Loads and checks one `<service>/<version>/` folder: its
+/// [`read_version_files`], parsed as [`load_version_from_texts`] does.
 pub fn load_version(dir: &Path) -> Result<ServiceVersion, SpecErrors> {
     let mut errors = Vec::new();
-    let meta = load_file::<ServiceMeta>(&dir.join("service.json"), "service", &mut errors);
-    let actions = load_folder::<Action>(&dir.join("actions"), "action", &mut errors);
-    let types = load_folder::<TypeDef>(&dir.join("types"), "type", &mut errors);
-    let error_codes = load_optional::<ErrorCodes>(dir, "errorcodes", &mut errors);
-    let waiters = load_optional::<Waiters>(dir, "waiters", &mut errors);
-    check_version(dir, meta, actions, types, error_codes, waiters, errors)
+    let files = read_spec_files(dir, &mut errors);
+    parse_version(dir, &files, errors)
+}
+
+/// The spec files of one `<service>/<version>/` folder, keyed by their
+/// path relative to `dir` as [`load_version_from_texts`] takes them:
+/// `service.json`, `actions/*.json`, `types/*.json`, and `errorcodes.json`
+/// and `waiters.json` when they exist. Nothing else in the folder is read.
+/// A missing `service.json`, a file in `actions/` or `types/` that is not
+/// `.json` and a file or folder that cannot be read are errors naming it.
+pub fn read_version_files(dir: &Path) -> Result<BTreeMap<PathBuf, String>, SpecErrors> {
+    let mut errors = Vec::new();
+    let files = read_spec_files(dir, &mut errors);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+/// [`read_version_files`], adding its errors to `errors` and returning the
+/// files it could read, so that [`load_version`] reports every problem.
+fn read_spec_files(dir: &Path, errors: &mut Vec<SpecError>) -> BTreeMap<PathBuf, String> {
+    let mut files = BTreeMap::new();
+    let mut read = |relative: PathBuf, errors: &mut Vec<SpecError>| {
+        let path = dir.join(&relative);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                files.insert(relative, text);
+            }
+            Err(e) => errors.push(file_error(&path, format!("cannot read: {e}"))),
+        }
+    };
+    read(PathBuf::from("service.json"), errors);
+    for folder in ["actions", "types"] {
+        for relative in json_files(dir, folder, errors) {
+            read(relative, errors);
+        }
+    }
+    for name in ["errorcodes.json", "waiters.json"] {
+        if dir.join(name).exists() {
+            read(PathBuf::from(name), errors);
+        }
+    }
+    files
+}
+
+/// The `.json` files of `dir/folder` (none when it does not exist) as
+/// `folder/<name>.json`, in name order; anything else in it is an error.
+fn json_files(dir: &Path, folder: &str, errors: &mut Vec<SpecError>) -> Vec<PathBuf> {
+    let path = dir.join(folder);
+    if !path.exists() {
+        return Vec::new();
+    }
+    let entries = match std::fs::read_dir(&path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(file_error(&path, format!("cannot read folder: {e}")));
+            return Vec::new();
+        }
+    };
+    let mut names: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.file_name()))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| Path::new(folder).join(name))
+        .filter(|relative| {
+            let json = relative.extension().is_some_and(|e| e == "json");
+            if !json {
+                errors.push(file_error(
+                    &dir.join(relative),
+                    "unexpected file: spec folders hold only .json files",
+                ));
+            }
+            json
+        })
+        .collect()
 }
 
 /// Like [`load_version`], from file texts in memory keyed by their path
@@ -191,45 +265,85 @@ pub fn load_version_from_texts(
     dir: &Path,
     files: &BTreeMap<PathBuf, String>,
 ) -> Result<ServiceVersion, SpecErrors> {
-    let mut errors = Vec::new();
+    parse_version(dir, files, Vec::new())
+}
+
+/// Parses and checks a version folder's file texts after the `errors`
+/// found reading them, in the order the folder is read: `service.json`,
+/// `actions/`, `types/`, `errorcodes.json`, `waiters.json`.
+fn parse_version(
+    dir: &Path,
+    files: &BTreeMap<PathBuf, String>,
+    mut errors: Vec<SpecError>,
+) -> Result<ServiceVersion, SpecErrors> {
     let (mut meta, mut actions, mut types) = (None, Vec::new(), Vec::new());
     let (mut error_codes, mut waiters) = (None, None);
-    for (relative, text) in files {
+    let mut ordered: Vec<_> = files
+        .iter()
+        .map(|(relative, text)| (spec_kind(relative), relative, text))
+        .collect();
+    ordered.sort_by_key(|(kind, _, _)| kind.map_or(usize::MAX, |kind| kind as usize));
+    for (kind, relative, text) in ordered {
         let path = dir.join(relative);
-        let folder = relative
-            .parent()
-            .and_then(Path::to_str)
-            .filter(|_| relative.extension().is_some_and(|e| e == "json"));
-        match (relative.to_str(), folder) {
-            (Some("service.json"), _) => {
-                meta = parse_file::<ServiceMeta>(&path, text.clone(), "service", &mut errors)
+        let text = text.clone();
+        match kind {
+            Some(SpecKind::Service) => {
+                meta = parse_file::<ServiceMeta>(&path, text, "service", &mut errors)
             }
-            (Some("errorcodes.json"), _) => {
-                error_codes =
-                    parse_file::<ErrorCodes>(&path, text.clone(), "errorcodes", &mut errors)
+            Some(SpecKind::Action) => {
+                actions.extend(parse_file::<Action>(&path, text, "action", &mut errors))
             }
-            (Some("waiters.json"), _) => {
-                waiters = parse_file::<Waiters>(&path, text.clone(), "waiters", &mut errors)
+            Some(SpecKind::Type) => {
+                types.extend(parse_file::<TypeDef>(&path, text, "type", &mut errors))
             }
-            (_, Some("actions")) => {
-                actions.extend(parse_file::<Action>(&path, text.clone(), "action", &mut errors))
+            Some(SpecKind::ErrorCodes) => {
+                error_codes = parse_file::<ErrorCodes>(&path, text, "errorcodes", &mut errors)
             }
-            (_, Some("types")) => {
-                types.extend(parse_file::<TypeDef>(&path, text.clone(), "type", &mut errors))
+            Some(SpecKind::Waiters) => {
+                waiters = parse_file::<Waiters>(&path, text, "waiters", &mut errors)
             }
-            _ => errors.push(file_error(
+            None => errors.push(file_error(
                 &path,
                 "unexpected file: a version folder holds service.json, actions/*.json and types/*.json",
             )),
         }
     }
-    if meta.is_none() && !files.contains_key(Path::new("service.json")) {
-        errors.push(file_error(
-            &dir.join("service.json"),
-            "cannot read: missing",
-        ));
+    let service = dir.join("service.json");
+    // Reported once: reading it may have failed already.
+    if meta.is_none()
+        && !files.contains_key(Path::new("service.json"))
+        && !errors.iter().any(|e| e.file == service)
+    {
+        errors.push(file_error(&service, "cannot read: missing"));
     }
     check_version(dir, meta, actions, types, error_codes, waiters, errors)
+}
+
+/// The spec files of a version folder, in the order it is read.
+#[derive(Debug, Clone, Copy)]
+enum SpecKind {
+    Service,
+    Action,
+    Type,
+    ErrorCodes,
+    Waiters,
+}
+
+/// What the file at `relative` (to its version folder) holds, if it is a
+/// spec file.
+fn spec_kind(relative: &Path) -> Option<SpecKind> {
+    let folder = relative
+        .parent()
+        .and_then(Path::to_str)
+        .filter(|_| relative.extension().is_some_and(|e| e == "json"));
+    match (relative.to_str(), folder) {
+        (Some("service.json"), _) => Some(SpecKind::Service),
+        (Some("errorcodes.json"), _) => Some(SpecKind::ErrorCodes),
+        (Some("waiters.json"), _) => Some(SpecKind::Waiters),
+        (_, Some("actions")) => Some(SpecKind::Action),
+        (_, Some("types")) => Some(SpecKind::Type),
+        _ => None,
+    }
 }
 
 fn check_version(
@@ -279,20 +393,6 @@ fn check_version(
         })
     } else {
         Err(SpecErrors(errors))
-    }
-}
-
-/// `<dir>/<kind>.json` when it exists.
-fn load_optional<T: DeserializeOwned>(
-    dir: &Path,
-    kind: &str,
-    errors: &mut Vec<SpecError>,
-) -> Option<Sourced<T>> {
-    let path = dir.join(format!("{kind}.json"));
-    if path.exists() {
-        load_file(&path, kind, errors)
-    } else {
-        None
     }
 }
 
@@ -379,54 +479,6 @@ fn keyed_by_name<T>(
         map.insert(name, item);
     }
     map
-}
-
-fn load_folder<T: DeserializeOwned>(
-    dir: &Path,
-    kind: &str,
-    errors: &mut Vec<SpecError>,
-) -> Vec<Sourced<T>> {
-    if !dir.exists() {
-        return Vec::new();
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(file_error(dir, format!("cannot read folder: {e}")));
-            return Vec::new();
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    paths
-        .iter()
-        .filter_map(|path| {
-            if path.extension().is_some_and(|e| e == "json") {
-                load_file(path, kind, errors)
-            } else {
-                errors.push(file_error(
-                    path,
-                    "unexpected file: spec folders hold only .json files",
-                ));
-                None
-            }
-        })
-        .collect()
-}
-
-/// Reads one file, then [`parse_file`]s it.
-fn load_file<T: DeserializeOwned>(
-    path: &Path,
-    kind: &str,
-    errors: &mut Vec<SpecError>,
-) -> Option<Sourced<T>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse_file(path, text, kind, errors),
-        Err(e) => {
-            errors.push(file_error(path, format!("cannot read: {e}")));
-            None
-        }
-    }
 }
 
 /// Parses one file's text, validates it against the schema's
@@ -647,6 +699,106 @@ mod tests {
             let error = check_name(name, value).expect_err(value);
             assert!(error.contains("does not match"), "{error}");
         }
+    }
+
+    /// A fresh folder under the system temp dir, removed on drop.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("codegen-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Writes `bytes` to `dir/relative`, creating its folders.
+    fn write(dir: &Path, relative: &str, bytes: &[u8]) {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
+        std::fs::write(path, bytes).expect("writes");
+    }
+
+    #[test]
+    fn a_version_folder_is_read_as_the_loader_reads_it() {
+        let temp = TempDir::new("read-version-files");
+        let dir = temp.0.join("thing/2020-01-01");
+        let texts = [
+            ("actions/A.json", "action"),
+            ("errorcodes.json", "codes"),
+            ("service.json", "service"),
+            ("types/T.json", "object"),
+            ("waiters.json", "waiters"),
+        ];
+        for (path, text) in texts {
+            write(&dir, path, text.as_bytes());
+        }
+        // Not spec files: never read, so not even their bytes matter.
+        let strays = [
+            "README.md",
+            "notes/x.json",
+            "examples/A.json",
+            "service.json~",
+        ];
+        for stray in strays {
+            write(&dir, stray, b"\xff not UTF-8");
+        }
+        let files = read_version_files(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let expected = texts.map(|(path, text)| (PathBuf::from(path), text.to_owned()));
+        assert_eq!(files, BTreeMap::from(expected));
+
+        // The loader parses those files, and only those.
+        let errors = load_version(&dir).expect_err("not JSON").to_string();
+        for (path, _) in texts {
+            let line = format!("{}:1:1: at /: invalid JSON", dir.join(path).display());
+            assert!(errors.contains(&line), "{line} in\n{errors}");
+        }
+        assert_eq!(errors.lines().count(), texts.len(), "{errors}");
+
+        // The optional files are optional.
+        for (path, _) in texts.iter().filter(|(path, _)| *path != "service.json") {
+            std::fs::remove_file(dir.join(path)).expect("removes");
+        }
+        let files = read_version_files(&dir).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            files.keys().collect::<Vec<_>>(),
+            [Path::new("service.json")]
+        );
+    }
+
+    #[test]
+    fn what_a_version_folder_cannot_hold_is_an_error_naming_the_file() {
+        let temp = TempDir::new("read-version-errors");
+        let dir = temp.0.join("thing/2020-01-01");
+        write(&dir, "actions/A.txt", b"");
+        write(&dir, "types/T.json", b"\xff");
+        let errors = read_version_files(&dir)
+            .expect_err("three problems")
+            .to_string();
+        for (file, message) in [
+            ("service.json", "cannot read: "),
+            (
+                "actions/A.txt",
+                "unexpected file: spec folders hold only .json files",
+            ),
+            ("types/T.json", "cannot read: "),
+        ] {
+            let line = format!("{}:1:1: at /: {message}", dir.join(file).display());
+            assert!(errors.contains(&line), "{line} in\n{errors}");
+        }
+        assert_eq!(errors.lines().count(), 3, "{errors}");
+        // The loader reports the same, service.json once.
+        assert_eq!(
+            load_version(&dir).expect_err("the same").to_string(),
+            errors
+        );
     }
 
     #[test]

@@ -9,8 +9,9 @@ mod type_ref;
 
 pub use doc_lang::{choose_docs, DocLang};
 pub use load::{
-    check_name, load_tree, load_version, load_version_from_texts, version_dirs, ServiceVersion,
-    Sourced, SpecError, SpecErrors, SpecName, CHANGELOG_DIR, EXTENSION_PREFIX, SCHEMA_DIR,
+    check_name, load_tree, load_version, load_version_from_texts, read_version_files, version_dirs,
+    ServiceVersion, Sourced, SpecError, SpecErrors, SpecName, CHANGELOG_DIR, EXTENSION_PREFIX,
+    SCHEMA_DIR,
 };
 pub use locate::locate;
 pub use type_ref::{Primitive, TypeRef};

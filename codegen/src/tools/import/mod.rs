@@ -63,11 +63,16 @@ pub fn keep_english(existing: &str, files: &mut SpecFiles) {
 mod tests {
     use super::*;
 
-    const THING_API: &str = r#"{
-      "actions": {},
-      "objects": {},
-      "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing", "serviceNameCN": "东西"}
-    }"#;
+    /// tests/fixtures/tccli/thing.api.json, with a Chinese product name.
+    fn thing_api() -> String {
+        let api = include_str!("../../../../tests/fixtures/tccli/thing.api.json");
+        let named = api.replace(
+            r#""serviceShortName": "thing""#,
+            r#""serviceShortName": "thing", "serviceNameCN": "东西""#,
+        );
+        assert_ne!(named, api);
+        named
+    }
 
     fn service_json(files: &SpecFiles) -> serde_json::Value {
         serde_json::from_str(&files[std::path::Path::new("service.json")]).expect("JSON")
@@ -75,7 +80,7 @@ mod tests {
 
     #[test]
     fn a_reimport_keeps_the_english_title_and_description() {
-        let mut files = tccli::import("api.json", THING_API, None).expect("imports");
+        let mut files = tccli::import("api.json", &thing_api(), None).expect("imports");
         assert!(service_json(&files).get("title_en").is_none());
         let existing = r#"{"service": "thing", "title": "旧", "title_en": "Things",
             "description": "旧的", "description_en": "All the things."}"#;
@@ -94,7 +99,7 @@ mod tests {
 
     #[test]
     fn nothing_to_keep_leaves_the_import_as_it_is() {
-        let imported = tccli::import("api.json", THING_API, None).expect("imports");
+        let imported = tccli::import("api.json", &thing_api(), None).expect("imports");
         for existing in [
             "",
             "not JSON",
