@@ -11,8 +11,11 @@
 //!   scope `Date/service/tc3_request` (else
 //!   `AuthFailure.InvalidAuthorization`); API 2.0 takes only the v1
 //!   signature; a TC3 POST is `application/json`, a TC3 GET and a v1 POST
-//!   `application/x-www-form-urlencoded` (else `UnsupportedProtocol`); a
-//!   v1 GET's Content-Type is not read, its params being in the query.
+//!   `application/x-www-form-urlencoded` (else `UnsupportedProtocol`).
+//!   The doc has every GET take `application/x-www-form-urlencoded`, but
+//!   the mock does not check a v1 GET's Content-Type, a deliberate
+//!   leniency: this SDK's v1 GET sends none (`runtime/src/prepare.rs`
+//!   builds it without headers, its params being in the query).
 //! - With a spec, it checks required params, names and types, and answers
 //!   a violation with MissingParameter, UnknownParameter or InvalidParameter.
 //! - It answers each action with its example reply, unless a test registers
@@ -129,8 +132,9 @@ pub struct ReceivedRequest {
 
 /// Shows the request without its credentials: the values of params named
 /// as secrets at any depth (`Password`, `LoginSettings.Password`, legacy
-/// `password`, `Token`; [`tencentcloud_runtime::wire_names::is_secret_name`],
-/// through the runtime's own `Params` Debug) and `Signature`; the
+/// `password`, `Token`; [`tencentcloud_runtime::wire_names::is_secret_name`]),
+/// everything under such a param when it holds an object or a list
+/// (`Password.a`), and `Signature`; the
 /// Authorization header's signature and the `X-TC-Token` header. Params
 /// show flattened (`LoginSettings.Password`), as the query form writes
 /// them.
@@ -162,8 +166,12 @@ impl std::fmt::Debug for ReceivedRequest {
     }
 }
 
-/// Params whose Debug redacts secrets: the runtime's [`Params`] Debug
-/// (secret-named members, `Token`) and, here, the v1 `Signature`.
+/// Params whose Debug redacts secrets: the v1 `Signature`, and every
+/// value under a secret-named member at any depth (`Password`,
+/// `Password.a`, `LoginSettings.Password.0`), which the runtime's
+/// [`Params`] Debug would show where a secret-named member holds an object
+/// (it reads the last member name only). A request that matches no spec
+/// can hold anything there.
 ///
 /// [`Params`]: tencentcloud_runtime::params::Params
 fn redacted<'a>(
@@ -171,9 +179,18 @@ fn redacted<'a>(
 ) -> tencentcloud_runtime::params::Params {
     let mut params = tencentcloud_runtime::params::Params::new();
     for (name, value) in pairs {
-        params.push(name, if name == "Signature" { REDACTED } else { value });
+        let secret = name == "Signature" || under_secret(name);
+        params.push(name, if secret { REDACTED } else { value });
     }
     params
+}
+
+/// Whether a flattened param name (`A.0.B`) has a secret-named member
+/// anywhere along it ([`tencentcloud_runtime::wire_names::is_secret_name`]).
+fn under_secret(name: &str) -> bool {
+    name.split('.')
+        .filter(|part| part.parse::<u64>().is_err())
+        .any(tencentcloud_runtime::wire_names::is_secret_name)
 }
 
 /// A header's value for Debug: the Authorization header without its
@@ -791,5 +808,42 @@ mod tests {
         }
         // The fields themselves keep every value, for tests to check.
         assert_eq!(received.params["LoginSettings"]["Password"], "secret-2");
+    }
+
+    /// A secret-named member holding an object or a list (which only a
+    /// mock without a spec accepts) is redacted whole, at any depth, in
+    /// the JSON params and in the raw ones.
+    #[test]
+    fn everything_under_a_secret_named_member_is_redacted() {
+        let received = ReceivedRequest {
+            action: "RunInstances".into(),
+            http_method: HttpMethod::Post,
+            signing_method: SigningMethod::Tc3HmacSha256,
+            params: json!({"Password": {"a": "secret-1", "b": ["secret-2"]},
+                "LoginSettings": {"Password": {"Plain": "secret-3"}, "KeyIds": ["skey-kept0001"]},
+                "Accounts": [{"Token": [{"Value": "secret-4"}]}],
+                "ClientToken": {"Id": "kept-token"}}),
+            raw_params: pairs(&[
+                ("Password.a", "secret-5"),
+                ("LoginSettings.Password.0.Plain", "secret-6"),
+                ("InstanceIds.0", "ins-kept0001"),
+            ]),
+            headers: Vec::new(),
+        };
+        let shown = format!("{received:?} {received:#?}");
+        for n in 1..=6 {
+            let secret = format!("secret-{n}");
+            assert!(!shown.contains(&secret), "{secret} in {shown}");
+        }
+        for kept in [
+            "Password.a",
+            "LoginSettings.KeyIds.0",
+            "skey-kept0001",
+            "ClientToken.Id",
+            "kept-token",
+            "ins-kept0001",
+        ] {
+            assert!(shown.contains(kept), "{kept} missing from {shown}");
+        }
     }
 }

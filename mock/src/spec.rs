@@ -152,6 +152,16 @@ pub(crate) fn bool_text(text: &str) -> Option<bool> {
     }
 }
 
+/// A bool param's value: a JSON bool, or text as [`bool_text`] reads it
+/// (a query or form param); `None` for anything else.
+pub(crate) fn bool_value(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(on) => Some(*on),
+        Value::String(text) => bool_text(text),
+        _ => None,
+    }
+}
+
 /// Folds `.N` params back into JSON: `A.0.B=x` → `{"A": [{"B": "x"}]}`.
 /// Values stay strings; numeric segments are list indexes from `base`.
 pub fn unflatten(params: &[(String, String)], base: usize) -> Result<Value, Violation> {
@@ -341,5 +351,22 @@ mod tests {
         assert!(spec
             .check(stop, &json!({"ForceStop": "true"}), false)
             .is_err());
+    }
+
+    /// The one reader of a bool param's value, for the CVM world's flags
+    /// and the stream switch alike.
+    #[test]
+    fn bool_values_are_json_bools_or_text() {
+        for (value, read) in [
+            (json!(true), Some(true)),
+            (json!(false), Some(false)),
+            (json!("True"), Some(true)),
+            (json!("FALSE"), Some(false)),
+            (json!("yes"), None),
+            (json!(1), None),
+            (Value::Null, None),
+        ] {
+            assert_eq!(bool_value(&value), read, "{value}");
+        }
     }
 }

@@ -221,11 +221,11 @@ pub(super) async fn serve(
         Ok(received) => received,
         Err(rejection) => return Ok(whole(shared.error_reply(&request_id, rejection))),
     };
-    let asks = match received.params.get("Stream") {
-        Some(Value::Bool(on)) => *on,
-        Some(Value::String(on)) => crate::spec::bool_text(on) == Some(true),
-        _ => false,
-    };
+    let asks = received
+        .params
+        .get("Stream")
+        .and_then(crate::spec::bool_value)
+        == Some(true);
     // One locked step: whether a fault is due is decided by taking it, so
     // no other request can take it in between.
     let route = {

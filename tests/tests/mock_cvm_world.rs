@@ -2,11 +2,12 @@
 //! on 127.0.0.1: every documented filter, the Tencent filter semantics and
 //! errors, paging, state changes, key pairs, security groups and seeding,
 //! and the actions that change an instance (resize, reinstall, rename,
-//! password reset), and what the request log shows of passwords.
+//! password reset), disk types and login settings, and what the request
+//! log shows of passwords.
 
 use tencentcloud_cvm::v20170312::{
     self as v3, mock, AssociateInstancesKeyPairsRequest, AssociateSecurityGroupsRequest, Client,
-    CreateKeyPairRequest, DeleteKeyPairsRequest, DescribeImagesRequest,
+    CreateKeyPairRequest, DataDisk, DeleteKeyPairsRequest, DescribeImagesRequest,
     DescribeInstanceTypeConfigsRequest, DescribeInstancesRequest, DescribeKeyPairsRequest,
     DescribeZoneInstanceConfigInfosRequest, DisassociateInstancesKeyPairsRequest, Filter,
     ImportKeyPairRequest, LoginSettings, ModifyInstancesAttributeRequest, Placement,
@@ -850,6 +851,117 @@ async fn resize_reinstall_rename_and_reset_password() {
     assert_eq!(
         code(&mixed),
         "UnsupportedOperation.InstanceMixedPricingModel"
+    );
+}
+
+/// An instance keeps the disk types it was launched with, and a reinstall
+/// takes its own system disk type but no other; LoginSettings is checked
+/// alike by both actions (KeepImageLogin only for images that are not
+/// public, missing key pairs with the code both document).
+#[tokio::test]
+async fn disk_types_and_login_settings_through_the_client() {
+    let (_server, client) = serve(world()).await;
+    let ids = client
+        .run_instances(
+            RunInstancesRequest::new()
+                .with_system_disk(
+                    SystemDisk::new()
+                        .with_disk_type("CLOUD_SSD")
+                        .with_disk_size(60),
+                )
+                .with_data_disks([
+                    DataDisk::new(100).with_disk_type("CLOUD_HSSD"),
+                    DataDisk::new(200),
+                ]),
+        )
+        .await
+        .expect("launched")
+        .instance_id_set;
+    let id = ids[0].as_str();
+    let describe = || {
+        let client = client.clone();
+        async move {
+            let reply = client
+                .describe_instances(DescribeInstancesRequest::new().with_instance_ids([id]))
+                .await
+                .expect("described");
+            reply.instance_set[0].clone()
+        }
+    };
+    let i = describe().await;
+    assert_eq!(
+        i.system_disk.as_ref().and_then(|d| d.disk_type.as_deref()),
+        Some("CLOUD_SSD")
+    );
+    let data: Vec<_> = i
+        .data_disks
+        .iter()
+        .map(|d| d.disk_type.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(data, ["CLOUD_HSSD", "CLOUD_PREMIUM"]);
+    let undocumented = client
+        .run_instances(
+            RunInstancesRequest::new().with_system_disk(SystemDisk::new().with_disk_type("SSD")),
+        )
+        .await
+        .expect_err("not a documented type");
+    assert_eq!(code(&undocumented), "InvalidParameterValue");
+    // Now RUNNING: a reinstall with the type the instance has.
+    assert_eq!(describe().await.instance_state.as_deref(), Some("RUNNING"));
+    let other = client
+        .reset_instance(
+            ResetInstanceRequest::new(id)
+                .with_system_disk(SystemDisk::new().with_disk_type("CLOUD_PREMIUM")),
+        )
+        .await
+        .expect_err("another type");
+    assert_eq!(code(&other), "InvalidParameterValue");
+    client
+        .reset_instance(
+            ResetInstanceRequest::new(id).with_system_disk(
+                SystemDisk::new()
+                    .with_disk_type("CLOUD_SSD")
+                    .with_disk_size(80),
+            ),
+        )
+        .await
+        .expect("its own type");
+    let disk = describe().await.system_disk.expect("a system disk");
+    assert_eq!(
+        (disk.disk_type.as_deref(), disk.disk_size),
+        (Some("CLOUD_SSD"), Some(80))
+    );
+    // LoginSettings, one check for both actions.
+    let keep = || LoginSettings::new().with_keep_image_login("TRUE");
+    let launch = client
+        .run_instances(
+            RunInstancesRequest::new()
+                .with_image_id("img-lkxqa4kj")
+                .with_login_settings(keep()),
+        )
+        .await
+        .expect_err("a public image");
+    assert_eq!(code(&launch), "InvalidParameterValue");
+    let reinstall = client
+        .reset_instance(ResetInstanceRequest::new("ins-seed0002").with_login_settings(keep()))
+        .await
+        .expect_err("a public image");
+    assert_eq!(code(&reinstall), "InvalidParameterValue");
+    let missing = || LoginSettings::new().with_key_ids(["skey-nope0000"]);
+    let launch = client
+        .run_instances(RunInstancesRequest::new().with_login_settings(missing()))
+        .await
+        .expect_err("no such key");
+    let reinstall = client
+        .reset_instance(ResetInstanceRequest::new("ins-seed0002").with_login_settings(missing()))
+        .await
+        .expect_err("no such key");
+    assert_eq!(
+        (code(&launch), code(&reinstall)),
+        (
+            "InvalidParameterValue.KeyPairNotFound".to_owned(),
+            "InvalidParameterValue.KeyPairNotFound".to_owned()
+        )
     );
 }
 

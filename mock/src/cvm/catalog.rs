@@ -184,19 +184,27 @@ impl Image {
         }
     }
 
+    /// Whether the image is Windows (`Platform`), which has no key login
+    /// and its own password and host name rules.
+    pub fn is_windows(&self) -> bool {
+        self.platform == "Windows"
+    }
+
+    /// Whether it is a public image (`PUBLIC_IMAGE`), not a custom, shared
+    /// or imported one.
+    pub fn is_public(&self) -> bool {
+        self.image_type == "PUBLIC_IMAGE"
+    }
+
     pub fn to_v3(&self) -> Value {
-        let creator = if self.image_type == "PUBLIC_IMAGE" {
-            ""
-        } else {
-            "100000000001"
-        };
+        let creator = if self.is_public() { "" } else { "100000000001" };
         json!({
             "ImageId": self.image_id, "OsName": self.os_name, "ImageType": self.image_type,
             "CreatedTime": self.created_time, "ImageName": self.image_name,
             "ImageDescription": self.image_description, "ImageSize": self.image_size,
             "Architecture": self.architecture, "ImageState": self.image_state,
             "Platform": self.platform, "ImageCreator": creator,
-            "ImageSource": if self.image_type == "PUBLIC_IMAGE" { "OFFICIAL" } else { "CREATE_IMAGE" },
+            "ImageSource": if self.is_public() { "OFFICIAL" } else { "CREATE_IMAGE" },
             "SyncPercent": null, "IsSupportCloudinit": true, "SnapshotSet": [],
             "Tags": super::filters::tags_json(&self.tags), "LicenseType": "TencentCloud",
         })

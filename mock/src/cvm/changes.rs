@@ -7,8 +7,8 @@
 use serde_json::{json, Value};
 
 use super::filters::{self, boolean, flag, param, strings};
-use super::instances::DISK_TYPE;
-use super::login::{self, check_host_name, check_login, check_password};
+use super::instances::{disk_type, DISK_TYPE};
+use super::login::{self, check_host_name, check_password};
 use super::CvmWorld;
 use crate::Outcome;
 
@@ -122,6 +122,23 @@ impl CvmWorld {
         }
     }
 
+    /// A reinstall keeps the system disk's type: "重装只支持修改系统盘的大小，
+    /// 不能修改系统盘的类型". `kind` may name the type `id` has (an empty one
+    /// names none).
+    fn same_disk_type(&self, id: &str, kind: Option<String>) -> Result<(), Outcome> {
+        let now = self
+            .instances
+            .map
+            .get(id)
+            .map_or(DISK_TYPE, |i| disk_type(Some(&i.system_disk_type)));
+        match kind.filter(|k| !k.is_empty() && k != now) {
+            Some(kind) => Err(invalid(format!(
+                "A reinstall changes the system disk's size, not its type: the system disk of `{id}` is {now}, not {kind}."
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// A new system disk size for `id`: "系统盘大小只支持扩容不支持缩容".
     pub(super) fn grown_disk(
         &self,
@@ -168,26 +185,10 @@ impl CvmWorld {
         let image_id = self.reinstall_image(&id, param(params, "ImageId"))?;
         let windows = self.is_windows(&image_id);
         let disk = params.get("SystemDisk").unwrap_or(&Value::Null);
-        if let Some(kind) = param(disk, "DiskType").filter(|k| k != DISK_TYPE) {
-            return Err(invalid(format!(
-                "A reinstall changes the system disk's size, not its type ({DISK_TYPE}, not {kind})."
-            )));
-        }
+        self.same_disk_type(&id, param(disk, "DiskType"))?;
         let system_disk_size = self.grown_disk(&id, param(disk, "DiskSize"))?;
         let login = params.get("LoginSettings").unwrap_or(&Value::Null);
-        let key_ids = check_login(login, windows)?;
-        if let Some(key) = key_ids.iter().find(|k| !self.key_pairs.contains_key(*k)) {
-            return Err(Outcome::error(
-                "InvalidParameterValue.KeyPairNotFound",
-                format!("The key pair `{key}` does not exist."),
-            ));
-        }
-        if windows && !key_ids.is_empty() {
-            return Err(Outcome::error(
-                "UnsupportedOperation.KeyPairUnsupportedWindows",
-                format!("The image `{image_id}` is Windows, which has no key login."),
-            ));
-        }
+        let key_ids = self.login_keys(login, &image_id)?;
         let host_name = param(params, "HostName");
         if let Some(name) = &host_name {
             check_host_name(name, windows)?;

@@ -54,9 +54,9 @@ impl CvmWorld {
         check_password(password, rule, "", code)
     }
 
-    /// A legacy task number.
+    /// A legacy task number (the serial wraps rather than overflows).
     fn task(&mut self) -> u32 {
-        self.serial += 1;
+        self.serial = self.serial.wrapping_add(1);
         0x7461_0000u32.wrapping_add(self.serial)
     }
 

@@ -139,13 +139,9 @@ pub fn param(params: &Value, name: &str) -> Option<String> {
 }
 
 /// A bool param: a JSON bool, or `true`/`false` as text in any case (see
-/// `crate::spec::bool_text`); `None` when absent or neither.
+/// `crate::spec::bool_value`); `None` when absent or neither.
 pub fn boolean(params: &Value, name: &str) -> Option<bool> {
-    match params.get(name)? {
-        Value::Bool(on) => Some(*on),
-        Value::String(text) => crate::spec::bool_text(text),
-        _ => None,
-    }
+    params.get(name).and_then(crate::spec::bool_value)
 }
 
 /// Whether a bool param is set to true (`ForceStop`, `DryRun`, ...).

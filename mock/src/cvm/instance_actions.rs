@@ -5,8 +5,10 @@
 use serde_json::{json, Value};
 
 use super::filters::{self, boolean, flag, param, strings, tag_matches, FilterRules, Tag};
-use super::instances::{legacy_status, Instance};
-use super::login::{check_host_name, check_login};
+use super::instances::{
+    check_disk_type, legacy_status, Instance, DATA_DISK_TYPES, DISK_TYPE, SYSTEM_DISK_TYPES,
+};
+use super::login::check_host_name;
 use super::{legacy_ok, CvmWorld};
 use crate::Outcome;
 
@@ -186,19 +188,34 @@ impl CvmWorld {
             None => self
                 .images
                 .iter()
-                .find(|i| i.platform != "Windows")
+                .find(|i| !i.is_windows())
                 .map(|i| i.image_id.clone())
                 .unwrap_or_default(),
         };
-        let windows = self.is_windows(&image_id);
-        let key_ids = check_login(params.get("LoginSettings").unwrap_or(&Value::Null), windows)?;
-        self.check_keys(&key_ids)?;
-        if !key_ids.is_empty() && windows {
-            return Err(Outcome::error(
-                "UnsupportedOperation.KeyPairUnsupportedWindows",
-                "Windows images have no key login.",
-            ));
-        }
+        let login = params.get("LoginSettings").unwrap_or(&Value::Null);
+        let key_ids = self.login_keys(login, &image_id)?;
+        let system_disk_type = check_disk_type(
+            &text_at(params, &["SystemDisk", "DiskType"]).unwrap_or_default(),
+            SYSTEM_DISK_TYPES,
+            "SystemDisk.DiskType",
+        )?;
+        let data_disks: Vec<&Value> = params
+            .get("DataDisks")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .collect();
+        let data_disk_types = data_disks
+            .iter()
+            .enumerate()
+            .map(|(n, d)| {
+                check_disk_type(
+                    &text_at(d, &["DiskType"]).unwrap_or_default(),
+                    DATA_DISK_TYPES,
+                    &format!("DataDisks.{n}.DiskType"),
+                )
+            })
+            .collect::<Result<Vec<String>, Outcome>>()?;
         let security_group_ids = strings(params, "SecurityGroupIds");
         self.check_security_groups(&security_group_ids)?;
         let tags = params
@@ -243,13 +260,12 @@ impl CvmWorld {
             internet_max_bandwidth_out: if no_public { 0 } else { bandwidth },
             tags,
             system_disk_size: number(params, &["SystemDisk", "DiskSize"]).unwrap_or(50),
-            data_disk_sizes: params
-                .get("DataDisks")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
+            system_disk_type,
+            data_disk_sizes: data_disks
+                .iter()
                 .map(|d| number(d, &["DiskSize"]).unwrap_or(0))
                 .collect(),
+            data_disk_types,
             cam_role_name: text_at(params, &["CamRoleName"]).unwrap_or_default(),
             disable_api_termination: flag(params, "DisableApiTermination"),
             ..Instance::default()
@@ -423,6 +439,7 @@ impl CvmWorld {
             key_ids,
             internet_max_bandwidth_out: number(params, &["bandwidth"]).unwrap_or(0),
             system_disk_size: number(params, &["rootSize"]).unwrap_or(20),
+            system_disk_type: DISK_TYPE.into(),
             data_disk_sizes: number(params, &["storageSize"])
                 .filter(|s| *s > 0)
                 .into_iter()

@@ -58,7 +58,13 @@ pub struct Instance {
     pub created_time: String,
     pub internet_max_bandwidth_out: i64,
     pub system_disk_size: i64,
+    /// The system disk's type, one of [`SYSTEM_DISK_TYPES`]; [`DISK_TYPE`]
+    /// when empty. ResetInstance cannot change it.
+    pub system_disk_type: String,
     pub data_disk_sizes: Vec<i64>,
+    /// The data disks' types, in `data_disk_sizes`' order, each one of
+    /// [`DATA_DISK_TYPES`]; [`DISK_TYPE`] for a disk without one.
+    pub data_disk_types: Vec<String>,
     /// Shown as `VM-<private IP>` when empty.
     pub host_name: String,
     /// The CAM role bound to the instance (none when empty).
@@ -67,8 +73,59 @@ pub struct Instance {
     pub disable_api_termination: bool,
 }
 
-/// The type of every disk of the world's instances, system and data.
+/// The type the world gives a disk, system or data, whose request or seed
+/// names none (the docs' default is whatever is in stock).
 pub const DISK_TYPE: &str = "CLOUD_PREMIUM";
+
+/// `SystemDisk.DiskType`'s documented values ("取值范围").
+pub const SYSTEM_DISK_TYPES: &[&str] = &[
+    "LOCAL_BASIC",
+    "LOCAL_SSD",
+    "CLOUD_BASIC",
+    "CLOUD_SSD",
+    "CLOUD_PREMIUM",
+    "CLOUD_BSSD",
+    "CLOUD_HSSD",
+    "CLOUD_TSSD",
+];
+
+/// `DataDisk.DiskType`'s documented values a request may name: the list
+/// without LOCAL_NVME and LOCAL_PRO ("与InstanceType强相关，不支持指定").
+pub const DATA_DISK_TYPES: &[&str] = &[
+    "LOCAL_BASIC",
+    "LOCAL_SSD",
+    "CLOUD_BASIC",
+    "CLOUD_PREMIUM",
+    "CLOUD_SSD",
+    "CLOUD_HSSD",
+    "CLOUD_TSSD",
+    "CLOUD_BSSD",
+];
+
+/// A disk's type as shown: `kind`, or [`DISK_TYPE`] when it names none.
+pub fn disk_type(kind: Option<&String>) -> &str {
+    kind.map(String::as_str)
+        .filter(|k| !k.is_empty())
+        .unwrap_or(DISK_TYPE)
+}
+
+/// Checks a disk type against its documented values (`what` names the
+/// param in the refusal); an empty one stands for [`DISK_TYPE`].
+pub fn check_disk_type(kind: &str, allowed: &[&str], what: &str) -> Result<String, Outcome> {
+    if kind.is_empty() {
+        return Ok(DISK_TYPE.to_owned());
+    }
+    if allowed.contains(&kind) {
+        return Ok(kind.to_owned());
+    }
+    Err(Outcome::error(
+        "InvalidParameterValue",
+        format!(
+            "`{what}` must be one of {}, not `{kind}`.",
+            allowed.join(", ")
+        ),
+    ))
+}
 
 /// The private IP the world gives the n-th instance it creates (from 1)
 /// when the request names none.

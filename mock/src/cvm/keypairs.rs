@@ -110,7 +110,7 @@ fn check_public_key(world: &CvmWorld, key: &str) -> Result<(), Outcome> {
 
 impl CvmWorld {
     fn new_key(&mut self, name: &str, project_id: i64, public_key: Option<String>) -> KeyPair {
-        self.serial += 1;
+        self.serial = self.serial.wrapping_add(1);
         let id = format!("skey-{:08x}", 0x6b65_0000u32.wrapping_add(self.serial));
         let public_key = public_key.unwrap_or_else(|| {
             format!(
@@ -139,10 +139,19 @@ impl CvmWorld {
             .collect()
     }
 
+    /// Checks that every key pair of `ids` exists, with the code the key
+    /// pair actions document (`InvalidKeyPairId.NotFound`).
     pub fn check_keys(&self, ids: &[String]) -> Result<(), Outcome> {
+        self.check_keys_as(ids, "InvalidKeyPairId.NotFound")
+    }
+
+    /// As [`Self::check_keys`], a missing key pair getting `code` (each
+    /// action documents its own: RunInstances and ResetInstance list
+    /// `InvalidParameterValue.KeyPairNotFound`).
+    pub(super) fn check_keys_as(&self, ids: &[String], code: &str) -> Result<(), Outcome> {
         match ids.iter().find(|id| !self.key_pairs.contains_key(*id)) {
             Some(id) => Err(Outcome::error(
-                "InvalidKeyPairId.NotFound",
+                code,
                 format!("The key pair `{id}` does not exist."),
             )),
             None => Ok(()),

@@ -1,10 +1,11 @@
 //! The rules CVM checks login passwords and host names against, and
-//! LoginSettings (RunInstances, ResetInstance). A refused password is
-//! never quoted back, not even in part.
+//! LoginSettings (one check for RunInstances and ResetInstance). A
+//! refused password is never quoted back, not even in part.
 
 use serde_json::Value;
 
 use super::filters::{flag, param, strings};
+use super::{CvmWorld, Image};
 use crate::Outcome;
 
 /// A documented password complexity rule.
@@ -158,26 +159,35 @@ pub fn check_password(
 }
 
 /// Checks LoginSettings (RunInstances, ResetInstance), whose doc both
-/// actions share: at most one of Password, KeyIds and KeepImageLogin
-/// (KeyIds: "密钥与密码不能同时指定"; KeepImageLogin: "该参数与Password或KeyIds.N
-/// 不能同时指定"), and the password against the rule of the image's OS.
-/// Returns the key ids, for the caller to check against its key pairs.
-pub fn check_login(login: &Value, windows: bool) -> Result<Vec<String>, Outcome> {
+/// actions share, for an instance of `image`: at most one of Password,
+/// KeyIds and KeepImageLogin (KeyIds: "密钥与密码不能同时指定"; KeepImageLogin:
+/// "该参数与Password或KeyIds.N不能同时指定"), KeepImageLogin only for an image
+/// that is not public ("只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true"),
+/// and the password against the rule of the image's OS. Returns the key
+/// ids; [`CvmWorld::login_keys`] checks them against the key pairs.
+pub fn check_login(login: &Value, image: Option<&Image>) -> Result<Vec<String>, Outcome> {
     let password = param(login, "Password").filter(|p| !p.is_empty());
     let key_ids = strings(login, "KeyIds");
-    let ways = [
-        password.is_some(),
-        !key_ids.is_empty(),
-        flag(login, "KeepImageLogin"),
-    ];
+    let keep = flag(login, "KeepImageLogin");
+    let ways = [password.is_some(), !key_ids.is_empty(), keep];
     if ways.iter().filter(|w| **w).count() > 1 {
         return Err(Outcome::error(
             "InvalidParameter.ParameterConflict",
             "LoginSettings takes one of Password, KeyIds and KeepImageLogin.",
         ));
     }
+    if let Some(public) = image.filter(|i| keep && i.is_public()) {
+        // No KeepImageLogin code is documented; both actions list this one.
+        return Err(Outcome::error(
+            "InvalidParameterValue",
+            format!(
+                "`LoginSettings.KeepImageLogin` can be true only for a custom, shared or imported image; `{}` is a public image.",
+                public.image_id
+            ),
+        ));
+    }
     if let Some(password) = password {
-        let rule = if windows {
+        let rule = if image.is_some_and(Image::is_windows) {
             &LOGIN_WINDOWS
         } else {
             &LOGIN_LINUX
@@ -185,6 +195,27 @@ pub fn check_login(login: &Value, windows: bool) -> Result<Vec<String>, Outcome>
         check_password(&password, rule, "", "InvalidParameterValue.InvalidPassword")?;
     }
     Ok(key_ids)
+}
+
+impl CvmWorld {
+    /// LoginSettings for an instance of `image_id`, as RunInstances and
+    /// ResetInstance check it: [`check_login`], then the key pairs, which
+    /// must exist (`InvalidParameterValue.KeyPairNotFound`, the code both
+    /// actions document) and cannot log in to Windows ("Windows操作系统不支持
+    /// 指定密钥", `UnsupportedOperation.KeyPairUnsupportedWindows`). Returns
+    /// the key ids.
+    pub(super) fn login_keys(&self, login: &Value, image_id: &str) -> Result<Vec<String>, Outcome> {
+        let image = self.find_image(image_id);
+        let key_ids = check_login(login, image)?;
+        self.check_keys_as(&key_ids, "InvalidParameterValue.KeyPairNotFound")?;
+        if !key_ids.is_empty() && image.is_some_and(Image::is_windows) {
+            return Err(Outcome::error(
+                "UnsupportedOperation.KeyPairUnsupportedWindows",
+                format!("The image `{image_id}` is Windows, which has no key login."),
+            ));
+        }
+        Ok(key_ids)
+    }
 }
 
 /// Checks a HostName (the same text in RunInstances, ResetInstance and

@@ -51,7 +51,8 @@ pub struct CvmWorld {
     key_pairs: BTreeMap<String, KeyPair>,
     security_groups: BTreeMap<String, SecurityGroup>,
     instances: instances::Instances,
-    /// Numbers new key pair and security group ids, and legacy task ids.
+    /// Numbers new key pair and security group ids, and legacy task ids;
+    /// wraps at `u32::MAX` (ids are made with `wrapping_add` too).
     serial: u32,
 }
 
@@ -177,6 +178,23 @@ impl CvmWorld {
         if i.system_disk_size == 0 {
             i.system_disk_size = 50;
         }
+        i.system_disk_type = instances::check_disk_type(
+            &i.system_disk_type,
+            instances::SYSTEM_DISK_TYPES,
+            "SystemDiskType",
+        )
+        .map_err(message)?;
+        if i.data_disk_types.len() > i.data_disk_sizes.len() {
+            return Err(format!(
+                "DataDiskTypes has {} types for {} data disks (DataDiskSizes).",
+                i.data_disk_types.len(),
+                i.data_disk_sizes.len()
+            ));
+        }
+        for kind in &mut i.data_disk_types {
+            *kind = instances::check_disk_type(kind, instances::DATA_DISK_TYPES, "DataDiskTypes")
+                .map_err(message)?;
+        }
         if i.uuid.is_empty() {
             i.uuid = format!(
                 "6d6f636b-5eed-4000-8000-{:0>12}",
@@ -191,8 +209,7 @@ impl CvmWorld {
     }
 
     fn is_windows(&self, image_id: &str) -> bool {
-        self.find_image(image_id)
-            .is_some_and(|i| i.platform == "Windows")
+        self.find_image(image_id).is_some_and(Image::is_windows)
     }
 
     fn find_type(&self, name: &str) -> Result<&InstanceType, Outcome> {

@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::filters::tags_json;
-use super::instances::{legacy_status, Instance, Operation, DISK_TYPE};
+use super::instances::{disk_type, legacy_status, Instance, Operation};
 use super::{legacy_time, CvmWorld};
 
 impl CvmWorld {
@@ -23,7 +23,8 @@ impl CvmWorld {
             .iter()
             .enumerate()
             .map(|(n, size)| {
-                json!({"DiskSize": size, "DiskType": DISK_TYPE, "DiskId": format!("{disk_id}{n}"),
+                let kind = disk_type(i.data_disk_types.get(n));
+                json!({"DiskSize": size, "DiskType": kind, "DiskId": format!("{disk_id}{n}"),
                     "DeleteWithInstance": true, "Encrypt": false, "KmsKeyId": null})
             })
             .collect();
@@ -39,7 +40,7 @@ impl CvmWorld {
             "InstanceId": i.instance_id, "InstanceType": i.instance_type, "CPU": i.cpu,
             "Memory": i.memory, "RestrictState": "NORMAL", "InstanceName": i.instance_name,
             "InstanceChargeType": i.instance_charge_type,
-            "SystemDisk": {"DiskType": DISK_TYPE, "DiskId": disk_id,
+            "SystemDisk": {"DiskType": disk_type(Some(&i.system_disk_type)), "DiskId": disk_id,
                 "DiskSize": i.system_disk_size, "Encrypt": false, "KmsKeyId": ""},
             "DataDisks": data_disks,
             "PrivateIpAddresses": [i.private_ip_address], "PublicIpAddresses": public,

@@ -124,7 +124,7 @@ impl CvmWorld {
         }
         let result: Result<Value, Outcome> = (|| match action {
             "CreateSecurityGroup" => {
-                self.serial += 1;
+                self.serial = self.serial.wrapping_add(1);
                 let id = format!("sg-{:08x}", 0x7367_0000u32.wrapping_add(self.serial));
                 let mut group = SecurityGroup::new(
                     &id,

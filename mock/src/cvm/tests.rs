@@ -141,9 +141,11 @@ fn run_checks_the_catalog() {
         code(json!({"SecurityGroupIds": ["sg-nope0000"]})).as_deref(),
         Some("InvalidSecurityGroupId.NotFound")
     );
+    // RunInstances' error list has `InvalidParameterValue.KeyPairNotFound`,
+    // as ResetInstance's does (not the key pair actions' `InvalidKeyPairId.NotFound`).
     assert_eq!(
         code(json!({"LoginSettings": {"KeyIds": ["skey-nope0000"]}})).as_deref(),
-        Some("InvalidKeyPairId.NotFound")
+        Some("InvalidParameterValue.KeyPairNotFound")
     );
     assert_eq!(
         code(json!({"InstanceType": "S2.MEDIUM4", "Placement": {"Zone": "ap-guangzhou-2"}})),
@@ -663,20 +665,27 @@ fn run_keeps_host_name_protection_and_role_and_checks_the_login() {
         json!({"InstanceCount": 2, "HostName": "web-{R:7,F:2}"}),
     );
     assert_eq!(host_names(&numbered), ["web-07", "web-08"]);
+    // The doc's examples: "输入 node-{IP}，实例主机名为 node-10.0.12.8"; "输入
+    // web-{IP}-{R:1}，购买2台时，实例主机名分别为 web-10.0.12.8-1、web-10.0.12.9-2".
+    let at = |ips: [&str; 2]| json!({"PrivateIpAddresses": ips});
     let by_ip = run(
+        &mut world,
+        json!({"InstanceCount": 2, "HostName": "node-{IP}",
+            "VirtualPrivateCloud": at(["10.0.12.8", "10.0.12.9"])}),
+    );
+    assert_eq!(host_names(&by_ip), ["node-10.0.12.8", "node-10.0.12.9"]);
+    let mixed = run(
+        &mut world,
+        json!({"InstanceCount": 2, "HostName": "web-{IP}-{R:1}",
+            "VirtualPrivateCloud": at(["10.0.13.8", "10.0.13.9"])}),
+    );
+    assert_eq!(host_names(&mixed), ["web-10.0.13.8-1", "web-10.0.13.9-2"]);
+    // Without PrivateIpAddresses, the IPs the world gives them.
+    let given = run(
         &mut world,
         json!({"InstanceCount": 2, "HostName": "node-{IP}"}),
     );
-    let expected: Vec<String> = by_ip
-        .iter()
-        .map(|i| {
-            format!(
-                "node-{}",
-                i["PrivateIpAddresses"][0].as_str().unwrap_or("?")
-            )
-        })
-        .collect();
-    assert_eq!(host_names(&by_ip), expected);
+    assert_eq!(host_names(&given), ["node-10.0.0.10", "node-10.0.0.11"]);
     let plain = run(&mut world, json!({"InstanceCount": 2, "HostName": "db"}));
     assert_eq!(host_names(&plain), ["db1", "db2"]);
     // Nothing given: the defaults.
@@ -1632,4 +1641,258 @@ fn password_and_host_name_rules() {
             "{name} {on_windows}"
         );
     }
+}
+
+/// The system disk type and data disk types of an instance, as shown.
+fn disk_types(world: &mut CvmWorld, id: &str) -> (Value, Vec<Value>) {
+    let i = shown(world, id);
+    let data = i["DataDisks"]
+        .as_array()
+        .map(|disks| disks.iter().map(|d| d["DiskType"].clone()).collect())
+        .unwrap_or_default();
+    (i["SystemDisk"]["DiskType"].clone(), data)
+}
+
+/// Instances keep the disk types they were launched or seeded with, and a
+/// reinstall may name its own system disk type but no other: "重装只支持修改
+/// 系统盘的大小，不能修改系统盘的类型".
+#[test]
+fn disks_keep_their_types_and_a_reinstall_keeps_the_system_disk_type() {
+    let bssd = Instance {
+        system_disk_type: "CLOUD_BSSD".into(),
+        data_disk_sizes: vec![100, 200],
+        data_disk_types: vec!["CLOUD_HSSD".into()],
+        ..instance("ins-bssd0001", "STOPPED", "")
+    };
+    let mut world = CvmWorld::seeded().instance(bssd).expect("consistent");
+    assert_eq!(
+        disk_types(&mut world, "ins-bssd0001"),
+        (
+            json!("CLOUD_BSSD"),
+            vec![json!("CLOUD_HSSD"), json!("CLOUD_PREMIUM")]
+        )
+    );
+    let launch = json!({"SystemDisk": {"DiskType": "CLOUD_SSD", "DiskSize": 60},
+        "DataDisks": [{"DiskSize": 100, "DiskType": "CLOUD_TSSD"}, {"DiskSize": 200}]});
+    let ran = v3(&mut world, "RunInstances", launch)["InstanceIdSet"][0].clone();
+    let id = ran.as_str().expect("an id");
+    assert_eq!(
+        disk_types(&mut world, id),
+        (
+            json!("CLOUD_SSD"),
+            vec![json!("CLOUD_TSSD"), json!("CLOUD_PREMIUM")]
+        )
+    );
+    let plain = v3(&mut world, "RunInstances", json!({}))["InstanceIdSet"][0].clone();
+    assert_eq!(
+        disk_types(&mut world, plain.as_str().expect("an id")),
+        (json!("CLOUD_PREMIUM"), vec![])
+    );
+    // Only the instance's own type: the world's default is no exception.
+    for kind in ["CLOUD_PREMIUM", "CLOUD_BSSD", "CLOUD_NOPE"] {
+        let reinstall = json!({"InstanceId": id, "SystemDisk": {"DiskType": kind}});
+        let (code, message) = call(&mut world, Family::Api3, "ResetInstance", reinstall)
+            .expect_err("another type")
+            .split_once(": ")
+            .map(|(c, m)| (c.to_owned(), m.to_owned()))
+            .unwrap_or_default();
+        assert_eq!(code, "InvalidParameterValue", "{kind}");
+        assert!(message.contains("CLOUD_SSD"), "{message}");
+    }
+    v3(
+        &mut world,
+        "ResetInstance",
+        json!({"InstanceId": id, "SystemDisk": {"DiskType": "CLOUD_SSD", "DiskSize": 80}}),
+    );
+    let i = shown(&mut world, id);
+    assert_eq!(
+        (&i["SystemDisk"]["DiskType"], &i["SystemDisk"]["DiskSize"]),
+        (&json!("CLOUD_SSD"), &json!(80))
+    );
+    v3(
+        &mut world,
+        "ResetInstance",
+        json!({"InstanceId": "ins-bssd0001", "SystemDisk": {"DiskType": "CLOUD_BSSD"}}),
+    );
+    // RunInstances takes the documented values only; LOCAL_NVME and
+    // LOCAL_PRO are documented for data disks as "不支持指定".
+    let before = world.instances().len();
+    for params in [
+        json!({"SystemDisk": {"DiskType": "CLOUD_NOPE"}}),
+        json!({"SystemDisk": {"DiskType": "cloud_ssd"}}),
+        json!({"SystemDisk": {"DiskType": "LOCAL_NVME"}}),
+        json!({"DataDisks": [{"DiskSize": 100}, {"DiskSize": 100, "DiskType": "LOCAL_NVME"}]}),
+        json!({"DataDisks": [{"DiskSize": 100, "DiskType": "LOCAL_PRO"}]}),
+    ] {
+        assert_eq!(
+            refused(&mut world, Family::Api3, "RunInstances", params.clone()),
+            "InvalidParameterValue",
+            "{params}"
+        );
+    }
+    assert_eq!(world.instances().len(), before);
+    // Seeds are checked the same way.
+    let bad_type = Instance {
+        system_disk_type: "SSD".into(),
+        ..instance("ins-bad00001", "RUNNING", "")
+    };
+    assert!(CvmWorld::seeded()
+        .instance(bad_type)
+        .is_err_and(|e| e.contains("SystemDiskType")));
+    let too_many = Instance {
+        data_disk_types: vec!["CLOUD_SSD".into()],
+        ..instance("ins-bad00002", "RUNNING", "")
+    };
+    assert!(CvmWorld::seeded()
+        .instance(too_many)
+        .is_err_and(|e| e.contains("DataDiskTypes")));
+}
+
+/// KeepImageLogin: "只有使用自定义镜像、共享镜像或外部导入镜像创建实例时才能指定该参数为true",
+/// in the LoginSettings RunInstances and ResetInstance share.
+#[test]
+fn keep_image_login_needs_a_custom_shared_or_imported_image() {
+    let of_type = |id: &str, image_type: &str| Image {
+        image_type: image_type.into(),
+        ..Image::public(id, "ops base", "CentOS")
+    };
+    let mut world = world_of(&[("ins-stop0001", "STOPPED", "")])
+        .image(of_type("img-custom01", "PRIVATE_IMAGE"))
+        .image(of_type("img-shared01", "SHARED_IMAGE"));
+    let keep = |image: Option<&str>, on: Value| {
+        let mut params = json!({"LoginSettings": {"KeepImageLogin": on}});
+        if let Some(image) = image {
+            params["ImageId"] = json!(image);
+        }
+        params
+    };
+    let reinstall = |params: Value| {
+        let mut params = params;
+        params["InstanceId"] = json!("ins-stop0001");
+        params
+    };
+    for (action, params) in [
+        ("RunInstances", keep(None, json!(true))),
+        ("RunInstances", keep(Some("img-22trbn9x"), json!("TRUE"))),
+        // Without ImageId, the instance's public image is reinstalled.
+        ("ResetInstance", reinstall(keep(None, json!(true)))),
+        (
+            "ResetInstance",
+            reinstall(keep(Some("img-pmqg1cw7"), json!("true"))),
+        ),
+    ] {
+        let refusal =
+            call(&mut world, Family::Api3, action, params.clone()).expect_err("a public image");
+        assert!(
+            refusal.starts_with("InvalidParameterValue: ") && refusal.contains("KeepImageLogin"),
+            "{action} {params}: {refusal}"
+        );
+    }
+    // Custom and shared images keep their login; false is always taken.
+    v3(
+        &mut world,
+        "RunInstances",
+        keep(Some("img-custom01"), json!(true)),
+    );
+    v3(
+        &mut world,
+        "RunInstances",
+        keep(Some("img-22trbn9x"), json!(false)),
+    );
+    v3(
+        &mut world,
+        "ResetInstance",
+        reinstall(keep(Some("img-shared01"), json!(true))),
+    );
+    assert_eq!(shown(&mut world, "ins-stop0001")["ImageId"], "img-shared01");
+}
+
+/// RunInstances and ResetInstance check LoginSettings' key pairs alike,
+/// with the codes both error lists give: a missing key pair is
+/// `InvalidParameterValue.KeyPairNotFound`, a key for a Windows image
+/// `UnsupportedOperation.KeyPairUnsupportedWindows`.
+#[test]
+fn launch_and_reinstall_check_key_pairs_alike() {
+    let mut world = world_of(&[("ins-stop0001", "STOPPED", "")]).key_pair(KeyPair::new(
+        "skey-00000001",
+        "ops",
+        "ssh-ed25519 AAAA ops",
+    ));
+    let windows = "img-pmqg1cw7";
+    for (action, params) in [
+        ("RunInstances", json!({})),
+        ("ResetInstance", json!({"InstanceId": "ins-stop0001"})),
+    ] {
+        let with = |image: Option<&str>, key: &str| {
+            let mut params = params.clone();
+            params["LoginSettings"] = json!({"KeyIds": [key]});
+            if let Some(image) = image {
+                params["ImageId"] = json!(image);
+            }
+            params
+        };
+        assert_eq!(
+            refused(
+                &mut world,
+                Family::Api3,
+                action,
+                with(None, "skey-nope0000")
+            ),
+            "InvalidParameterValue.KeyPairNotFound",
+            "{action}"
+        );
+        assert_eq!(
+            refused(
+                &mut world,
+                Family::Api3,
+                action,
+                with(Some(windows), "skey-00000001")
+            ),
+            "UnsupportedOperation.KeyPairUnsupportedWindows",
+            "{action}"
+        );
+        v3(&mut world, action, with(None, "skey-00000001"));
+    }
+    // The key pair actions keep their own documented code.
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api3,
+            "AssociateInstancesKeyPairs",
+            json!({"InstanceIds": ["ins-stop0001"], "KeyIds": ["skey-nope0000"]})
+        ),
+        "InvalidKeyPairId.NotFound"
+    );
+}
+
+/// The serial that numbers new key pairs, security groups and legacy
+/// tasks wraps at `u32::MAX` instead of overflowing (a panic in a debug
+/// build).
+#[test]
+fn the_serial_wraps_instead_of_overflowing() {
+    let mut world = world_of(&[("ins-stop0001", "STOPPED", "")]);
+    world.serial = u32::MAX;
+    let reset = call(
+        &mut world,
+        Family::Api2,
+        "ResetInstancePassword",
+        json!({"instanceIds": ["ins-stop0001"], "password": "Letters123"}),
+    )
+    .expect("reset");
+    assert_eq!(
+        reset["detail"]["ins-stop0001"]["requestId"],
+        json!(0x7461_0000u32.to_string())
+    );
+    world.serial = u32::MAX;
+    let key = v3(&mut world, "CreateKeyPair", json!({"KeyName": "wrapped"}));
+    assert_eq!(key["KeyPair"]["KeyId"], "skey-6b650000");
+    world.serial = u32::MAX;
+    let group = call(
+        &mut world,
+        Family::Api2,
+        "CreateSecurityGroup",
+        json!({"sgName": "wrapped"}),
+    )
+    .expect("created");
+    assert_eq!(group["data"]["sgId"], "sg-73670000");
 }
