@@ -180,9 +180,11 @@ impl CvmWorld {
         self.check_keys(keys)?;
         self.instances.check(instances, stopped_or(force_stop))?;
         for id in instances {
+            // "仅支持对 `Linux` 操作系统实例进行绑定操作", with the code the
+            // action documents (ResetInstance and RunInstances use another).
             if bind && self.runs_windows(id) {
                 return Err(Outcome::error(
-                    "UnsupportedOperation.KeyPairUnsupportedWindows",
+                    "UnsupportedOperation.InstanceOsWindows",
                     format!("The instance `{id}` runs Windows, which has no key login."),
                 ));
             }

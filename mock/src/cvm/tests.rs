@@ -891,6 +891,36 @@ fn progress(world: &mut CvmWorld, id: &str) -> (Value, Value, Value) {
     )
 }
 
+/// Keys bind to Linux instances only, with the code AssociateInstancesKeyPairs
+/// documents; unbinding is not refused.
+#[test]
+fn keys_do_not_bind_to_windows() {
+    let mut world = world_of(&[("ins-stop0001", "STOPPED", "")])
+        .instance(windows("ins-win00001", "STOPPED"))
+        .expect("consistent")
+        .key_pair(KeyPair::new("skey-00000001", "ops", "ssh-ed25519 AAAA ops"));
+    let keys = |ids: &[&str]| json!({"InstanceIds": ids, "KeyIds": ["skey-00000001"]});
+    assert_eq!(
+        refused(
+            &mut world,
+            Family::Api3,
+            "AssociateInstancesKeyPairs",
+            keys(&["ins-stop0001", "ins-win00001"])
+        ),
+        "UnsupportedOperation.InstanceOsWindows"
+    );
+    // Nothing was bound to the Linux instance of the refused batch.
+    assert_eq!(
+        shown(&mut world, "ins-stop0001")["LoginSettings"]["KeyIds"],
+        json!(null)
+    );
+    v3(
+        &mut world,
+        "DisassociateInstancesKeyPairs",
+        keys(&["ins-win00001"]),
+    );
+}
+
 fn windows(id: &str, state: &str) -> Instance {
     Instance {
         image_id: "img-pmqg1cw7".into(),
