@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 
 pub use catalog::{Image, InstanceType, Region, Zone};
 pub use filters::Tag;
-pub use instances::Instance;
+pub use instances::{Instance, DATA_DISK_TYPES, DISK_TYPE, SYSTEM_DISK_TYPES};
 pub use keypairs::KeyPair;
 pub use security_groups::SecurityGroup;
 pub use seed::{Seed, SeedError};
