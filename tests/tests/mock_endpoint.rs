@@ -526,6 +526,30 @@ async fn tc3_content_type_must_match_the_http_method() {
     assert_refused(&reply, "UnsupportedProtocol", "POST without a Content-Type");
 }
 
+/// A DescribeZones request as `client` signs it, sent with `content_type`
+/// in place of its own Content-Type (none: without one).
+async fn with_content_type(client: &RuntimeClient, content_type: Option<&str>) -> Value {
+    let prepared = client
+        .prepare(
+            &credentials(),
+            "DescribeZones",
+            None,
+            &json!({}),
+            SigningContext::now(),
+        )
+        .expect("prepares");
+    let mut headers: Vec<(String, String)> = prepared
+        .headers
+        .iter()
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
+        .cloned()
+        .collect();
+    if let Some(content_type) = content_type {
+        headers.push(("Content-Type".into(), content_type.into()));
+    }
+    send(prepared.method, &prepared.url, &headers, prepared.body).await
+}
+
 /// Request structure: a v1 (HmacSHA1/HmacSHA256) POST sends its params as
 /// application/x-www-form-urlencoded.
 #[tokio::test(flavor = "multi_thread")]
@@ -541,25 +565,7 @@ async fn v1_post_must_be_a_form() {
         Some("text/plain"),
         None,
     ] {
-        let prepared = client
-            .prepare(
-                &credentials(),
-                "DescribeZones",
-                None,
-                &json!({}),
-                SigningContext::now(),
-            )
-            .expect("prepares");
-        let mut headers: Vec<(String, String)> = prepared
-            .headers
-            .iter()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
-            .cloned()
-            .collect();
-        if let Some(content_type) = content_type {
-            headers.push(("Content-Type".into(), content_type.into()));
-        }
-        let reply = send(prepared.method, &prepared.url, &headers, prepared.body).await;
+        let reply = with_content_type(&client, content_type).await;
         match content_type {
             Some("application/x-www-form-urlencoded") => {
                 assert_eq!(outcome(&reply), "accepted", "{reply}")
@@ -586,25 +592,7 @@ async fn a_v1_gets_content_type_is_not_checked() {
         Some("text/plain"),
         None,
     ] {
-        let prepared = client
-            .prepare(
-                &credentials(),
-                "DescribeZones",
-                None,
-                &json!({}),
-                SigningContext::now(),
-            )
-            .expect("prepares");
-        let mut headers: Vec<(String, String)> = prepared
-            .headers
-            .iter()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
-            .cloned()
-            .collect();
-        if let Some(content_type) = content_type {
-            headers.push(("Content-Type".into(), content_type.into()));
-        }
-        let reply = send(prepared.method, &prepared.url, &headers, prepared.body).await;
+        let reply = with_content_type(&client, content_type).await;
         assert_eq!(outcome(&reply), "accepted", "{content_type:?}: {reply}");
     }
 }
