@@ -241,12 +241,7 @@ fn relative_links_lead_to_the_site_of_their_text() {
       },
       "metadata": {"apiVersion": "2020-01-01", "serviceShortName": "thing"}
     }"#;
-    let intl = tccli::IntlSource {
-        api: ("api.en.json", intl),
-        examples: None,
-    };
-    let imported = tccli::import_with_intl("api.json", &api, None, Some(intl))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let imported = import_over(&api, intl).unwrap_or_else(|e| panic!("{e}"));
     let dir = workspace_root().join("target/english-docs/thing/2020-01-01");
     let mut version = tencentcloud_codegen::spec::load_version_from_texts(&dir, &imported.files)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -306,11 +301,16 @@ const API: &str = r#"{
 }"#;
 
 fn import(intl: &str) -> Result<tccli::Imported, String> {
+    import_over(API, intl)
+}
+
+/// `api` (tccli's text) imported with `intl` (tccli-intl-en's) laid over it.
+fn import_over(api: &str, intl: &str) -> Result<tccli::Imported, String> {
     let intl = tccli::IntlSource {
         api: ("api.en.json", intl),
         examples: None,
     };
-    tccli::import_with_intl("api.json", API, None, Some(intl)).map_err(|e| e.to_string())
+    tccli::import_with_intl("api.json", api, None, Some(intl)).map_err(|e| e.to_string())
 }
 
 #[test]

@@ -550,6 +550,14 @@ async fn with_content_type(client: &RuntimeClient, content_type: Option<&str>) -
     send(prepared.method, &prepared.url, &headers, prepared.body).await
 }
 
+/// What the v1 Content-Type tests send: the form type, others, none.
+const V1_CONTENT_TYPES: [Option<&str>; 4] = [
+    Some("application/x-www-form-urlencoded"),
+    Some("application/json"),
+    Some("text/plain"),
+    None,
+];
+
 /// Request structure: a v1 (HmacSHA1/HmacSHA256) POST sends its params as
 /// application/x-www-form-urlencoded.
 #[tokio::test(flavor = "multi_thread")]
@@ -559,12 +567,7 @@ async fn v1_post_must_be_a_form() {
         c.signing_method(SigningMethod::HmacSha256)
             .http_method(HttpMethod::Post)
     });
-    for content_type in [
-        Some("application/x-www-form-urlencoded"),
-        Some("application/json"),
-        Some("text/plain"),
-        None,
-    ] {
+    for content_type in V1_CONTENT_TYPES {
         let reply = with_content_type(&client, content_type).await;
         match content_type {
             Some("application/x-www-form-urlencoded") => {
@@ -586,12 +589,7 @@ async fn a_v1_gets_content_type_is_not_checked() {
         c.signing_method(SigningMethod::HmacSha256)
             .http_method(HttpMethod::Get)
     });
-    for content_type in [
-        Some("application/x-www-form-urlencoded"),
-        Some("application/json"),
-        Some("text/plain"),
-        None,
-    ] {
+    for content_type in V1_CONTENT_TYPES {
         let reply = with_content_type(&client, content_type).await;
         assert_eq!(outcome(&reply), "accepted", "{content_type:?}: {reply}");
     }
